@@ -1,0 +1,141 @@
+# llm4rec-data — one GNU Makefile.
+#
+#   make            build ./llm4rec-data (installs missing -dev packages on Debian/Ubuntu)
+#   make test       build and run the whole test suite (unit, CLI, fetch); ends "N passed, N failed"
+#   make demo       offline end-to-end demo: fetch a generated MovieLens sample via a local mirror, convert
+#   make bench      benchmark against peers (not part of test); see docs/PERFORMANCE.md
+#   make check-asan / check-tsan   the test suite under sanitizers
+#   make SANITIZER=address|undefined|thread   sanitizer build
+#   make BUILD=dir  put objects in another directory (default: build)
+#   make WERROR=1   warnings are errors (CI)
+
+CC       ?= cc
+BUILD    ?= build
+PKGS     := libcurl libarchive jansson zlib libcrypto
+DEBPKGS  := libcurl4-openssl-dev libarchive-dev libjansson-dev zlib1g-dev libssl-dev pkg-config
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+# ISA-L is optional: used for .gz inflation when present (HAVE_ISAL), zlib otherwise.
+# NO_ISAL=1 forces the zlib path.
+ifeq ($(NO_ISAL),)
+HAVE_ISAL := $(shell pkg-config --exists libisal 2>/dev/null && echo 1)
+endif
+ifeq ($(HAVE_ISAL),1)
+PKGS += libisal
+ISAL_DEF := -DL4R_HAVE_ISAL=1
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+        -Wpointer-arith -Wcast-qual -Wundef -Wwrite-strings -Wno-unused-parameter
+ifneq ($(WERROR),)
+WARN += -Werror
+endif
+
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CFLAGS  += -std=c11 -D_GNU_SOURCE -pthread $(OPT) $(WARN) -Iinclude -Isrc $(PKG_CFLAGS) $(ISAL_DEF) \
+           -DL4R_VERSION='"$(VERSION)"'
+LDLIBS  += $(PKG_LIBS) -pthread -lm
+
+ifneq ($(SANITIZER),)
+ifeq ($(SANITIZER),address)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+CFLAGS  += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZER)
+endif
+endif
+
+LIB_SRC  := $(wildcard src/*.c src/fetch/*.c src/convert/*.c)
+LIB_SRC  := $(filter-out src/main.c src/cmd_%.c,$(LIB_SRC))
+CLI_SRC  := src/main.c $(wildcard src/cmd_*.c)
+RECIPES  := $(sort $(wildcard recipes/*.json))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/recipes_embedded.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+GEN_BIN  := $(BUILD)/l4r-gen
+LIB      := $(BUILD)/libllm4rec_data.a
+BIN      := llm4rec-data
+
+.PHONY: all build deps test unit run-tests demo bench check-asan check-tsan clean format check-format
+
+# Every user-facing target first installs missing build dependencies (never prompts; skipped when
+# everything is present), then re-enters make so pkg-config sees what was just installed.
+all: deps
+	@$(MAKE) --no-print-directory build
+
+build: $(BIN) $(GEN_BIN)
+
+deps:
+	@scripts/deps.sh $(PKGS) libisal
+
+$(BIN): $(BUILD)/$(BIN)
+	@cp $< $@
+
+$(BUILD)/$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/embed: scripts/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/recipes_embedded.c: $(BUILD)/embed $(RECIPES)
+	$(BUILD)/embed $@ $(RECIPES)
+
+$(BUILD)/recipes_embedded.o: $(BUILD)/recipes_embedded.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(GEN_BIN): tests/gen/l4r-gen.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+unit: $(UNIT_BIN)
+
+# The README's test command. tests/run.sh prints "N passed, N failed" and exits non-zero on failure.
+test: deps
+	@$(MAKE) --no-print-directory run-tests
+
+run-tests: build unit
+	@BUILD=$(BUILD) tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory build
+	@BUILD=$(BUILD) scripts/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@BUILD=$(BUILD) bench/run.sh
+
+check-asan:
+	$(MAKE) BUILD=build-asan SANITIZER=address OPT='-O1 -g' test
+
+check-tsan:
+	$(MAKE) BUILD=build-tsan SANITIZER=thread OPT='-O1 -g' L4R_TSAN=1 test
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c)
+
+check-format:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c)
+
+clean:
+	rm -rf build build-* $(BIN)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,115 @@
+/*
+ * cmd_common.c — messages, common options and the recipe registry for the command layer.
+ */
+#include "cmd_common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+    char line[2048];
+    vsnprintf(line, sizeof line, fmt, ap);
+    fprintf(stderr, "llm4rec-data: %s%s\n", kind, line);
+}
+
+void l4r_msg_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("", fmt, ap);
+    va_end(ap);
+}
+
+void l4r_msg_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void l4r_msg_info(const l4r_cli *cli, const char *fmt, ...)
+{
+    if (cli && cli->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("", fmt, ap);
+    va_end(ap);
+}
+
+void l4r_cli_log(void *ud, int level, const char *msg)
+{
+    l4r_cli *cli = ud;
+    if (level >= 1)
+        l4r_msg_warn("%s", msg);
+    else
+        l4r_msg_info(cli, "%s", msg);
+}
+
+int l4r_cli_fail(l4r_status st, const l4r_error *e)
+{
+    if (e && e->msg[0])
+        l4r_msg_error("%s", e->msg);
+    else
+        l4r_msg_error("%s", l4r_strerror(st));
+    return l4r_exit_code(st);
+}
+
+int l4r_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("", fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "llm4rec-data: try 'llm4rec-data %s --help'\n", cmd);
+    else
+        fprintf(stderr, "llm4rec-data: try 'llm4rec-data --help'\n");
+    return l4r_exit_code(L4R_EUSAGE);
+}
+
+bool l4r_cli_common_opt(l4r_cli *cli, int c, const char *arg)
+{
+    switch (c) {
+    case L4R_OPT_DATA_DIR:
+        cli->data_dir_opt = arg;
+        free(cli->data_dir);
+        cli->data_dir = NULL;
+        return true;
+    case L4R_OPT_RECIPES:
+        cli->recipes_dir = arg;
+        return true;
+    case 'q':
+        cli->quiet = true;
+        cli->progress = false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st)
+{
+    if (cli->reg) {
+        *st = L4R_OK;
+        return cli->reg;
+    }
+    l4r_error e = {0};
+    *st = l4r_registry_load(&cli->reg, cli->recipes_dir, &e);
+    if (*st != L4R_OK) {
+        l4r_cli_fail(*st, &e);
+        return NULL;
+    }
+    return cli->reg;
+}
+
+const char *l4r_cli_data_dir(l4r_cli *cli)
+{
+    if (!cli->data_dir)
+        cli->data_dir = l4r_data_home(cli->data_dir_opt);
+    return cli->data_dir;
+}

@@ -1,0 +1,69 @@
+/*
+ * cmd_common.h — what every command shares: the global options, messages in the house style,
+ * and the command table.  Only the command layer (src/main.c, src/cmd_*.c) prints.
+ *
+ * Messages:   llm4rec-data: cannot open 'x': No such file or directory
+ * Warnings:   llm4rec-data: warning: ...
+ * stdout carries data only; progress only when stderr is a terminal and -q was not given.
+ */
+#ifndef L4R_CMD_COMMON_H
+#define L4R_CMD_COMMON_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "llm4rec_data.h"
+#include "recipe.h"
+#include "util.h"
+
+typedef struct l4r_cli {
+    const char *data_dir_opt; /* --data-dir */
+    const char *recipes_dir;  /* --recipes */
+    bool quiet;               /* -q */
+    bool progress;            /* stderr is a tty and not -q */
+    char *data_dir;           /* resolved (l4r_data_home) */
+    l4r_registry *reg;        /* loaded on demand by l4r_cli_registry() */
+} l4r_cli;
+
+/* Long options every command accepts (append to a command's table with L4R_COMMON_LONGOPTS). */
+enum { L4R_OPT_DATA_DIR = 1000, L4R_OPT_RECIPES, L4R_OPT_HELP, L4R_OPT_FIRST_CMD = 1100 };
+#define L4R_COMMON_LONGOPTS                                                                          \
+    {"data-dir", required_argument, NULL, L4R_OPT_DATA_DIR},                                         \
+        {"recipes", required_argument, NULL, L4R_OPT_RECIPES},                                       \
+        {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'}
+
+/* Handle a common option returned by getopt_long; returns true if it was one. */
+bool l4r_cli_common_opt(l4r_cli *cli, int c, const char *arg);
+
+/* Load the recipe registry once; prints the error and returns NULL on failure (status in *st). */
+const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st);
+/* Resolve the data directory (once). */
+const char *l4r_cli_data_dir(l4r_cli *cli);
+
+void l4r_msg_error(const char *fmt, ...) L4R_PRINTF(1, 2);
+void l4r_msg_warn(const char *fmt, ...) L4R_PRINTF(1, 2);
+void l4r_msg_info(const l4r_cli *cli, const char *fmt, ...) L4R_PRINTF(2, 3); /* silenced by -q */
+/* Print e->msg as an error and return the exit code for st. */
+int l4r_cli_fail(l4r_status st, const l4r_error *e);
+/* "llm4rec-data: unknown option ...; try 'llm4rec-data CMD --help'" and the usage exit code. */
+int l4r_cli_usage_error(const char *cmd, const char *fmt, ...) L4R_PRINTF(2, 3);
+/* Log callback for library modules (level 0 info, 1 warning). */
+void l4r_cli_log(void *cli, int level, const char *msg);
+
+/* Commands: argv[0] is the command name; getopt state is reset by the dispatcher. */
+int cmd_help(l4r_cli *cli, int argc, char **argv);
+int cmd_list(l4r_cli *cli, int argc, char **argv);
+int cmd_info(l4r_cli *cli, int argc, char **argv);
+int cmd_fetch(l4r_cli *cli, int argc, char **argv);
+int cmd_convert(l4r_cli *cli, int argc, char **argv);
+int cmd_stats(l4r_cli *cli, int argc, char **argv);
+int cmd_verify(l4r_cli *cli, int argc, char **argv);
+
+typedef struct l4r_command {
+    const char *name;
+    int (*fn)(l4r_cli *cli, int argc, char **argv);
+    const char *summary;
+} l4r_command;
+extern const l4r_command l4r_commands[];
+
+#endif

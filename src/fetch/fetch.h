@@ -1,0 +1,83 @@
+/*
+ * fetch.h — download, verify, store and unpack the files of a recipe variant.
+ *
+ * Layout of the data directory (l4r_data_home()):
+ *
+ *   DATA/DATASET/VARIANT/FILE            verified download (e.g. movielens/ml-1m/ml-1m.zip)
+ *   DATA/DATASET/VARIANT/FILE.part       download in progress (resumed with a Range request)
+ *   DATA/DATASET/VARIANT/<unpacked tree> the archive's own entries (e.g. ml-1m/ratings.dat)
+ *   DATA/DATASET/VARIANT/.l4r-fetched.json  stamp written last: every file with size + sha256
+ *   DATA/DATASET/VARIANT/.lock           flock()ed while a fetch runs
+ *
+ * Nothing half-written ever sits under a final name: downloads go to FILE.part and are renamed
+ * only after size and checksum are verified; archives unpack into a temporary directory that is
+ * renamed into place; the stamp is written atomically after everything else.
+ */
+#ifndef L4R_FETCH_H
+#define L4R_FETCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "llm4rec_data.h"
+#include "recipe.h"
+
+/* Messages for the user (warnings, "already fetched", retry notices).  Called from the calling
+ * thread only.  level: 0 info, 1 warning. */
+typedef void (*l4r_log_fn)(void *ud, int level, const char *msg);
+
+typedef struct l4r_fetch_opts {
+    const char *data_dir;   /* resolved data home (required) */
+    const char *mirror;     /* --mirror URL or $LLM4REC_DATA_MIRROR, NULL for none */
+    const char *from;       /* --from FILE: register a hand-downloaded file instead of downloading */
+    bool force;             /* re-download and re-verify even when the stamp says done */
+    bool progress;          /* draw a progress bar on stderr (the caller checks isatty) */
+    long connect_timeout_s; /* default 30 */
+    long low_speed_time_s;  /* abort a transfer slower than 1 byte/s for this long; default 60 */
+    int max_retries;        /* transient failures; default 5 */
+    double max_backoff_s;   /* cap on one wait, including Retry-After; default 60 */
+    uint64_t max_unpacked;  /* ceiling on the bytes an archive may unpack to; default 64 GiB */
+    l4r_log_fn log;
+    void *log_ud;
+} l4r_fetch_opts;
+
+/* Fill defaults into everything left zero. */
+void l4r_fetch_opts_defaults(l4r_fetch_opts *o);
+
+typedef struct l4r_fetch_result {
+    bool already;      /* verified earlier; nothing was done */
+    char *dir;         /* DATA/DATASET/VARIANT (malloc'd; caller frees) */
+} l4r_fetch_result;
+
+/* Fetch every file of `v`, verify, unpack, write the stamp.  Takes the variant lock (waits for
+ * another fetch of the same variant to finish).  A gated variant (v->manual) without --from
+ * returns L4R_EMANUAL with the manual steps in the message. */
+l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4r_fetch_opts *o,
+                             l4r_fetch_result *res, l4r_error *e);
+
+/* DATA/DATASET/VARIANT, malloc'd. */
+char *l4r_variant_dir(const char *data_dir, const l4r_recipe *r, const l4r_variant *v);
+
+/* True when the stamp exists and lists every file of the variant. */
+bool l4r_variant_fetched(const char *data_dir, const l4r_recipe *r, const l4r_variant *v);
+
+/* ---- pieces, exposed for the tests ---- */
+
+/* Apply a mirror: https://HOST/PATH -> MIRROR/HOST/PATH (also http://); other URLs unchanged.
+ * malloc'd. */
+char *l4r_mirror_url(const char *mirror, const char *url);
+
+/* Download url to dest (via dest.part, resuming).  Verifies expected size (-1 = unknown) and the
+ * given digests (NULL = unknown) before renaming onto dest.  On success fills sha256_out (65
+ * bytes) with the digest of the file. */
+l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5,
+                        const char *sha256, const l4r_fetch_opts *o, char *sha256_out, l4r_error *e);
+
+/* Unpack archive (any format/filter libarchive reads) into dir safely: no absolute paths, no
+ * "..", no links leaving dir, no devices/fifos, at most max_bytes in total. */
+l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, l4r_error *e);
+
+/* Parse an MD5 sidecar in BSD ("MD5 (f) = hex") or GNU ("hex  f") form; hex32 gets 33 bytes. */
+bool l4r_parse_md5_sidecar(const char *text, char *hex32);
+
+#endif

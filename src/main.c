@@ -1,0 +1,146 @@
+/*
+ * main.c — the llm4rec-data command line: global options, the command table, dispatch,
+ * signal handling.  Each command lives in src/cmd_<name>.c as cmd_<name>().
+ *
+ * To add a command: write src/cmd_NAME.c with `int cmd_NAME(l4r_cli *, int, char **)` (parse
+ * options with getopt_long and L4R_COMMON_LONGOPTS, answer --help, print data to stdout and
+ * messages through l4r_msg_*), declare it in cmd_common.h, add a row to l4r_commands below, and
+ * document it in docs/MANUAL.md and README.md.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_common.h"
+
+const l4r_command l4r_commands[] = {
+    {"list", cmd_list, "list every dataset and variant"},
+    {"info", cmd_info, "show URLs, sizes, checksums, license and citation of a dataset"},
+    {"fetch", cmd_fetch, "download, verify and unpack a dataset"},
+    {"convert", cmd_convert, "convert a dataset to the common format (splits, stages, exports)"},
+    {"stats", cmd_stats, "describe an interactions file or a converted directory"},
+    {"verify", cmd_verify, "re-check every output of a converted directory against manifest.json"},
+    {"help", cmd_help, "show help for a command"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: llm4rec-data [--data-dir DIR] [--recipes DIR] [-q] <command> [options]\n"
+            "\n"
+            "Fetch and convert the public datasets of LLM-for-recommendation research into\n"
+            "clean, reproducible, model-ready files.\n"
+            "\n"
+            "commands:\n");
+    for (const l4r_command *c = l4r_commands; c->name; c++)
+        fprintf(f, "  %-9s %s\n", c->name, c->summary);
+    fprintf(f,
+            "\n"
+            "global options (also accepted after the command):\n"
+            "  --data-dir DIR   where datasets are stored (default $LLM4REC_DATA_HOME, else\n"
+            "                   ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data)\n"
+            "  --recipes DIR    load recipes from DIR instead of the built-in ones\n"
+            "  -q, --quiet      no progress and no informational messages\n"
+            "  -h, --help       this help; 'llm4rec-data COMMAND --help' for a command\n"
+            "  --version        print the version\n"
+            "\n"
+            "examples:\n"
+            "  llm4rec-data fetch movielens\n"
+            "  llm4rec-data convert movielens --split seq\n"
+            "\n"
+            "exit codes: 0 ok, 1 internal, 2 usage, 3 network, 4 checksum, 5 archive, 6 recipe,\n"
+            "7 parse, 8 i/o, 9 manual download required, 10 locked, 130 interrupted\n");
+}
+
+static const l4r_command *find_command(const char *name)
+{
+    for (const l4r_command *c = l4r_commands; c->name; c++)
+        if (!strcmp(c->name, name))
+            return c;
+    return NULL;
+}
+
+int cmd_help(l4r_cli *cli, int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return 0;
+    }
+    const l4r_command *c = find_command(argv[1]);
+    if (!c)
+        return l4r_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+    char *args[] = {argv[1], (char *)"--help", NULL};
+    optind = 0;
+    return c->fn(cli, 2, args);
+}
+
+static void on_signal(int sig)
+{
+    if (l4r_interrupted) {
+        /* second signal: give up at once, default action */
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    l4r_interrupted = 1;
+}
+
+int main(int argc, char **argv)
+{
+    l4r_cli cli = {0};
+    cli.progress = isatty(2);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    /* global options before the command */
+    int i = 1;
+    while (i < argc && argv[i][0] == '-') {
+        const char *a = argv[i];
+        if (!strcmp(a, "--version")) {
+            printf("llm4rec-data %s\n", l4r_version());
+            return 0;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            l4r_cli_common_opt(&cli, 'q', NULL);
+            i++;
+        } else if ((!strcmp(a, "--data-dir") || !strcmp(a, "--recipes")) && i + 1 < argc) {
+            l4r_cli_common_opt(&cli, a[2] == 'd' ? L4R_OPT_DATA_DIR : L4R_OPT_RECIPES, argv[i + 1]);
+            i += 2;
+        } else if (!strncmp(a, "--data-dir=", 11)) {
+            l4r_cli_common_opt(&cli, L4R_OPT_DATA_DIR, a + 11);
+            i++;
+        } else if (!strncmp(a, "--recipes=", 10)) {
+            l4r_cli_common_opt(&cli, L4R_OPT_RECIPES, a + 10);
+            i++;
+        } else {
+            return l4r_cli_usage_error(NULL, "unknown option '%s'", a);
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return l4r_exit_code(L4R_EUSAGE);
+    }
+    const l4r_command *c = find_command(argv[i]);
+    if (!c)
+        return l4r_cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+    optind = 0; /* glibc: full re-initialisation */
+    int rc = c->fn(&cli, argc - i, argv + i);
+    if (l4r_interrupted && rc == 0)
+        rc = l4r_exit_code(L4R_EINTR);
+    l4r_registry_free(cli.reg);
+    free(cli.data_dir);
+    if (fflush(stdout) != 0 && rc == 0) {
+        l4r_msg_error("cannot write to standard output");
+        rc = l4r_exit_code(L4R_EIO);
+    }
+    return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * pipeline.h — the ordered parallel pipeline (pigz's read -> work -> write, STYLE.md item 11).
+ *
+ * The reader (a dedicated thread) cuts the source into numbered blocks of whole records; N worker
+ * threads run cfg->work on blocks with no lock held; the calling thread runs cfg->emit on the
+ * results strictly in block order.  At most 2N+3 blocks are in flight, so reading cannot outrun
+ * writing and memory stays bounded whatever the input size.  The first error in input order is
+ * the one reported; later blocks are discarded.  threads == 1 runs the very same code.
+ *
+ * Block cutting: L4R_CUT_LINES cuts after a '\n'; L4R_CUT_CSV cuts only at a '\n' outside double
+ * quotes (RFC 4180 fields may hold newlines), tracking quote state across the whole stream.
+ * A record longer than cfg->max_record is an L4R_EPARSE error naming the line.  A missing final
+ * newline is fine (the last record is still delivered).  A UTF-8 BOM at the start is dropped.
+ */
+#ifndef L4R_PIPELINE_H
+#define L4R_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llm4rec_data.h"
+#include "reader.h"
+#include "util.h"
+
+typedef enum l4r_cut_mode { L4R_CUT_LINES, L4R_CUT_CSV } l4r_cut_mode;
+
+typedef struct l4r_chunk {
+    uint64_t seq;     /* 0, 1, 2, ... in input order */
+    const char *data; /* whole records; the last may lack its '\n' only in the final block */
+    size_t len;
+    uint64_t line0;   /* 1-based physical line number of data[0] in the source */
+} l4r_chunk;
+
+typedef struct l4r_pipe_cfg {
+    int threads;       /* worker threads, >= 1 */
+    size_t block_size; /* target bytes per block; default 4 MiB when 0 */
+    size_t max_record; /* default 256 MiB when 0 */
+    l4r_cut_mode cut;
+    int header_lines;  /* 0 or 1: the first line goes to on_header, not to any block */
+    /* Reader thread, before any block is handed out.  May be NULL. */
+    l4r_status (*on_header)(void *ctx, const char *line, size_t len, l4r_error *e);
+    /* Worker threads, concurrently on different blocks: parse `in`, append results to `out`
+     * (reset to empty before each call).  Must not touch shared state without its own lock. */
+    l4r_status (*work)(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e);
+    /* Calling thread, strictly in block order. */
+    l4r_status (*emit)(void *ctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e);
+    void *ctx;
+} l4r_pipe_cfg;
+
+/* Run to the end of src.  Returns the first error in input order, or L4R_EINTR when
+ * l4r_interrupted is set. */
+l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error *e);
+
+#endif

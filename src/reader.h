@@ -1,0 +1,48 @@
+/*
+ * reader.h — byte sources for the converters.
+ *
+ * A source yields the decompressed bytes of one input: a plain file, a gzip file (ISA-L igzip when
+ * built with it, zlib otherwise; multi-member gzip supported), a bzip2/xz/zstd file (libarchive
+ * filters), or one member of an archive (zip, tar, tar.gz, ...) streamed through libarchive
+ * without unpacking to disk.  The kind is sniffed from magic bytes, never from the extension.
+ *
+ * A truncated or corrupt compressed stream is an error (L4R_EARCHIVE), never a short EOF.
+ * While reading, the source also computes the SHA-256 and size of the file as stored on disk
+ * (for manifest.json), at no extra pass.
+ *
+ * Thread: a source is used by one thread at a time (the pipeline's reader).
+ */
+#ifndef L4R_READER_H
+#define L4R_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llm4rec_data.h"
+
+typedef struct l4r_source l4r_source;
+
+/* Open `path`.  member == NULL: the file itself (decompressed if compressed).  member != NULL:
+ * `path` is an archive and `member` the entry to read; an entry matches when its path equals
+ * member or ends with "/" member.  Missing member -> L4R_EARCHIVE listing nothing more than the
+ * name.  *out is NULL on error. */
+l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e);
+
+/* Read up to cap bytes; *got = 0 means end of input.  Errors name the source. */
+l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e);
+
+/* "PATH" or "PATH:MEMBER", for messages. */
+const char *l4r_source_name(const l4r_source *s);
+
+/* After EOF: SHA-256 (lower-case hex, 65 bytes) and size of the on-disk file.  For an archive
+ * member the digest covers the whole archive only if it was read to the end; otherwise the
+ * function hashes the rest of the file itself. */
+l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *size, l4r_error *e);
+
+/* Which inflater gz sources use: "isa-l" or "zlib".  L4R_FORCE_ZLIB=1 in the environment selects
+ * zlib even when ISA-L is built in (tests exercise both). */
+const char *l4r_gzip_backend(void);
+
+void l4r_source_close(l4r_source *s);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * recipe.h — the dataset recipes (recipes/*.json), loaded and validated strictly.
+ *
+ * A recipe describes one dataset family: its variants, the upstream files of each variant (URL,
+ * size, checksums, whether to unpack), and the tables to convert (path, format, delimiter, header,
+ * encoding, column mapping, time format).  The JSON schema is documented in docs/recipes.md.
+ *
+ * The recipes are compiled into the binary (build/recipes_embedded.c, generated from recipes/ by
+ * the Makefile), so an installed binary needs no data files; --recipes DIR or $LLM4REC_RECIPES
+ * loads a directory instead (for development and for users' own recipes).
+ *
+ * Ownership: l4r_registry_* create and free everything below; all other pointers are borrowed
+ * from the registry and live as long as it.  jansson objects never leave recipe.c.
+ */
+#ifndef L4R_RECIPE_H
+#define L4R_RECIPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llm4rec_data.h"
+
+typedef enum l4r_format {
+    L4R_FMT_DELIM, /* one record per line, split on a 1- or 2-byte delimiter, no quoting */
+    L4R_FMT_CSV,   /* RFC 4180: "-quoting, "" escape, quoted fields may hold newlines */
+    L4R_FMT_JSONL, /* one JSON object per line */
+    L4R_FMT_PYLIT  /* one Python dict literal per line ({u'k': u'v', True, None}) */
+} l4r_format;
+
+typedef enum l4r_encoding { L4R_ENC_UTF8, L4R_ENC_LATIN1, L4R_ENC_CP1252 } l4r_encoding;
+
+typedef enum l4r_timefmt {
+    L4R_TIME_NONE,     /* the source has no time: timestamp column is empty-free 0? see FORMAT.md */
+    L4R_TIME_UNIX_S,   /* integer (or decimal) Unix seconds */
+    L4R_TIME_UNIX_MS,  /* integer Unix milliseconds, divided by 1000 (floor) */
+    L4R_TIME_DATE,     /* YYYY-MM-DD, UTC midnight */
+    L4R_TIME_DATETIME, /* YYYY-MM-DD HH:MM:SS (or with T), taken as UTC */
+    L4R_TIME_ISO8601,  /* 2010-10-19T23:55:27Z */
+    L4R_TIME_MDY_AMPM  /* 11/15/2019 10:22:32 AM (MIND) */
+} l4r_timefmt;
+
+/* One output column and where it comes from. */
+typedef struct l4r_colmap {
+    char *out;   /* output column name: user_id, item_id, rating, timestamp, title, genres, ... */
+    char *src;   /* source column name (header name, `columns` entry, or JSON key); NULL if `value` */
+    char *value; /* constant value when the source has no such column (e.g. rating "1") */
+    int index;   /* resolved column index for delimited/CSV tables (-1 until resolved) */
+} l4r_colmap;
+
+typedef struct l4r_table {
+    char *path;          /* file path relative to the variant directory (after unpacking) */
+    char *member;        /* for --raw ARCHIVE: the member path inside the upstream archive */
+    l4r_format format;
+    char delim[3];       /* 1 or 2 bytes, NUL-terminated; "\t" for TSV, "::" for ml-1m */
+    bool header;         /* the first line is a header row */
+    l4r_encoding encoding;
+    char **columns;      /* source column names in file order (required when header is false) */
+    size_t n_columns;
+    l4r_colmap *map;     /* output columns, in output order */
+    size_t n_map;
+    l4r_timefmt time;    /* format of the column mapped to "timestamp" */
+    /* Genre-style flag columns (ml-100k u.item): columns flags_from.. hold 0/1 for flag_names[i];
+     * the set ones are joined with '|' into the output column named flags_out. */
+    int flags_from;      /* -1 when unused */
+    char **flag_names;
+    size_t n_flag_names;
+    char *flags_out;
+} l4r_table;
+
+typedef struct l4r_rfile {
+    char *name;        /* local file name inside the variant directory, e.g. "ml-1m.zip" */
+    char *url;         /* upstream URL (https://, http:// or file://) */
+    char **mirrors;    /* further URLs, tried in order after url */
+    size_t n_mirrors;
+    int64_t size;      /* expected bytes, -1 when unknown */
+    char *md5;         /* lower-case hex or NULL */
+    char *sha256;      /* lower-case hex or NULL */
+    bool unpack;       /* an archive to unpack into the variant directory */
+} l4r_rfile;
+
+typedef struct l4r_variant {
+    char *name;        /* "ml-1m", "2014/reviews_Beauty_5" */
+    char *description;
+    l4r_rfile *files;
+    size_t n_files;
+    char *manual;      /* gated datasets: the manual download steps (fetch says them), else NULL */
+    l4r_table *interactions; /* NULL when the variant cannot be converted yet */
+    l4r_table *items;        /* optional */
+    char *notes;       /* free text shown by `info` */
+} l4r_variant;
+
+typedef struct l4r_recipe {
+    char *dataset;     /* "movielens" (also the file stem) */
+    char *title;
+    char *homepage;
+    char *license;
+    char *citation;    /* BibTeX */
+    char *default_variant;
+    l4r_variant *variants;
+    size_t n_variants;
+    char *source_path; /* file the recipe was loaded from ("<builtin>/movielens.json") */
+} l4r_recipe;
+
+typedef struct l4r_registry {
+    l4r_recipe *recipes;
+    size_t n_recipes;
+} l4r_registry;
+
+/* Load every recipe: from `dir` if non-NULL, else $LLM4REC_RECIPES if set, else the built-in
+ * copies.  Validation is strict: unknown key, wrong type, missing required key, duplicate variant,
+ * bad delimiter or checksum syntax -> L4R_ERECIPE naming file and JSON path
+ * ("recipes/movielens.json: $.variants.ml-1m.files[0].md5: expected 32 hex digits"). */
+l4r_status l4r_registry_load(l4r_registry **out, const char *dir, l4r_error *e);
+/* Parse one recipe from memory (tests, fuzzing).  `name` is used in messages. */
+l4r_status l4r_recipe_parse(l4r_recipe *out, const char *json, size_t len, const char *name, l4r_error *e);
+void l4r_recipe_clear(l4r_recipe *r);
+void l4r_registry_free(l4r_registry *reg);
+
+/* Look-ups.  `variant` NULL means the default variant.  Errors name the alternatives. */
+l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const char *variant,
+                             const l4r_recipe **r, const l4r_variant **v, l4r_error *e);
+
+/* Index of a column name in t->columns, or -1. */
+int l4r_table_column(const l4r_table *t, const char *name);
+
+/* The embedded recipes (generated): name/text pairs, terminated by a NULL name. */
+typedef struct l4r_embedded_file {
+    const char *name;
+    const char *data;
+    size_t len;
+} l4r_embedded_file;
+extern const l4r_embedded_file l4r_embedded_recipes[];
+
+#endif

@@ -1,0 +1,557 @@
+/*
+ * util.c — allocation, buffers, errors, paths, files and hashing shared by every module.
+ *
+ * Allocation failures abort: a converter that cannot get memory for its own bookkeeping cannot
+ * produce a trustworthy output, and every caller checking NULL would triple the code.  Sizes
+ * that come from input are capped by the callers instead (STYLE.md, conventions 3).
+ */
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+volatile int l4r_interrupted = 0;
+
+void l4r_oom(void)
+{
+    static const char m[] = "llm4rec-data: out of memory\n";
+    ssize_t r = write(2, m, sizeof m - 1);
+    (void)r;
+    abort();
+}
+
+void *l4r_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        l4r_oom();
+    return p;
+}
+
+void *l4r_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        l4r_oom();
+    return p;
+}
+
+void *l4r_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        l4r_oom();
+    return q;
+}
+
+char *l4r_xstrdup(const char *s)
+{
+    return l4r_xstrndup(s, strlen(s));
+}
+
+char *l4r_xstrndup(const char *s, size_t n)
+{
+    char *p = l4r_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *l4r_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = NULL;
+    int r = vasprintf(&p, fmt, ap);
+    va_end(ap);
+    if (r < 0)
+        l4r_oom();
+    return p;
+}
+
+/* ---- errors ---- */
+
+static const char *const status_text[L4R_STATUS_MAX] = {
+    [L4R_OK] = "success",
+    [L4R_EUSAGE] = "usage error",
+    [L4R_ENETWORK] = "network error",
+    [L4R_ECHECKSUM] = "checksum or size mismatch",
+    [L4R_EARCHIVE] = "archive error",
+    [L4R_ERECIPE] = "recipe error",
+    [L4R_EPARSE] = "parse error",
+    [L4R_EIO] = "i/o error",
+    [L4R_EMANUAL] = "manual download required",
+    [L4R_ELOCKED] = "dataset is locked by another process",
+    [L4R_EINTR] = "interrupted",
+    [L4R_EINTERNAL] = "internal error",
+};
+
+const char *l4r_strerror(l4r_status st)
+{
+    if ((unsigned)st >= L4R_STATUS_MAX)
+        return "unknown error";
+    return status_text[st];
+}
+
+/* The one place where statuses become exit codes (documented in README.md and docs/MANUAL.md). */
+int l4r_exit_code(l4r_status st)
+{
+    switch (st) {
+    case L4R_OK: return 0;
+    case L4R_EUSAGE: return 2;
+    case L4R_ENETWORK: return 3;
+    case L4R_ECHECKSUM: return 4;
+    case L4R_EARCHIVE: return 5;
+    case L4R_ERECIPE: return 6;
+    case L4R_EPARSE: return 7;
+    case L4R_EIO: return 8;
+    case L4R_EMANUAL: return 9;
+    case L4R_ELOCKED: return 10;
+    case L4R_EINTR: return 130;
+    default: return 1;
+    }
+}
+
+const char *l4r_version(void)
+{
+    return L4R_VERSION;
+}
+
+l4r_status l4r_verr(l4r_error *e, l4r_status st, const char *fmt, va_list ap)
+{
+    if (e) {
+        e->status = st;
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    }
+    return st;
+}
+
+l4r_status l4r_err(l4r_error *e, l4r_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    l4r_verr(e, st, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+void l4r_err_prefix(l4r_error *e, const char *fmt, ...)
+{
+    if (!e)
+        return;
+    char pre[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(pre, sizeof pre, fmt, ap);
+    va_end(ap);
+    char old[sizeof e->msg];
+    memcpy(old, e->msg, sizeof old);
+    snprintf(e->msg, sizeof e->msg, "%s: %s", pre, old);
+}
+
+/* ---- buffers ---- */
+
+void l4r_buf_init(l4r_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void l4r_buf_free(l4r_buf *b)
+{
+    free(b->data);
+    l4r_buf_init(b);
+}
+
+void l4r_buf_reserve(l4r_buf *b, size_t extra)
+{
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need)
+        cap += cap / 2 + 64;
+    b->data = l4r_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void l4r_buf_add(l4r_buf *b, const void *p, size_t n)
+{
+    l4r_buf_reserve(b, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+void l4r_buf_addc(l4r_buf *b, char c)
+{
+    l4r_buf_reserve(b, 1);
+    b->data[b->len++] = c;
+}
+
+void l4r_buf_adds(l4r_buf *b, const char *s)
+{
+    l4r_buf_add(b, s, strlen(s));
+}
+
+void l4r_buf_addf(l4r_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        va_end(ap2);
+        return;
+    }
+    l4r_buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    b->len += (size_t)n;
+}
+
+void l4r_buf_add_u64(l4r_buf *b, uint64_t v)
+{
+    char tmp[24];
+    int i = 24;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    l4r_buf_add(b, tmp + i, (size_t)(24 - i));
+}
+
+void l4r_buf_add_i64(l4r_buf *b, int64_t v)
+{
+    if (v < 0) {
+        l4r_buf_addc(b, '-');
+        l4r_buf_add_u64(b, (uint64_t)0 - (uint64_t)v);
+    } else {
+        l4r_buf_add_u64(b, (uint64_t)v);
+    }
+}
+
+const char *l4r_buf_cstr(l4r_buf *b)
+{
+    l4r_buf_reserve(b, 0);
+    b->data[b->len] = 0;
+    return b->data;
+}
+
+/* ---- paths and files ---- */
+
+char *l4r_path_join(const char *a, const char *b)
+{
+    if (!a || !*a)
+        return l4r_xstrdup(b);
+    if (b[0] == '/')
+        return l4r_xstrdup(b);
+    size_t la = strlen(a);
+    bool slash = la && a[la - 1] == '/';
+    return l4r_xasprintf("%s%s%s", a, slash ? "" : "/", b);
+}
+
+const char *l4r_path_base(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+l4r_status l4r_mkdirs(const char *dir, l4r_error *e)
+{
+    char *p = l4r_xstrdup(dir);
+    l4r_status st = L4R_OK;
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == 0) {
+            char c = *s;
+            *s = 0;
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                st = l4r_err(e, L4R_EIO, "cannot create directory '%s': %s", p, strerror(errno));
+                goto out;
+            }
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    if (!l4r_is_dir(dir))
+        st = l4r_err(e, L4R_EIO, "cannot create directory '%s': not a directory", dir);
+out:
+    free(p);
+    return st;
+}
+
+bool l4r_is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool l4r_is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+l4r_status l4r_file_size(const char *p, uint64_t *size, l4r_error *e)
+{
+    struct stat st;
+    if (stat(p, &st) != 0)
+        return l4r_err(e, L4R_EIO, "cannot stat '%s': %s", p, strerror(errno));
+    *size = (uint64_t)st.st_size;
+    return L4R_OK;
+}
+
+l4r_status l4r_read_file(const char *p, size_t cap, l4r_buf *out, l4r_error *e)
+{
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return l4r_err(e, L4R_EIO, "cannot open '%s': %s", p, strerror(errno));
+    l4r_status st = L4R_OK;
+    for (;;) {
+        l4r_buf_reserve(out, 65536);
+        ssize_t r = read(fd, out->data + out->len, out->cap - out->len - 1);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            st = l4r_err(e, L4R_EIO, "cannot read '%s': %s", p, strerror(errno));
+            break;
+        }
+        if (r == 0)
+            break;
+        out->len += (size_t)r;
+        if (out->len > cap) {
+            st = l4r_err(e, L4R_EIO, "'%s' is larger than %zu bytes", p, cap);
+            break;
+        }
+    }
+    close(fd);
+    l4r_buf_cstr(out);
+    return st;
+}
+
+l4r_status l4r_write_all(int fd, const void *p, size_t n, const char *name, l4r_error *e)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return l4r_err(e, L4R_EIO, "cannot write '%s': %s", name, strerror(errno));
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return L4R_OK;
+}
+
+l4r_status l4r_write_file_atomic(const char *p, const void *data, size_t n, l4r_error *e)
+{
+    char *tmp = l4r_xasprintf("%s.tmp.%ld", p, (long)getpid());
+    l4r_status st = L4R_OK;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        st = l4r_err(e, L4R_EIO, "cannot create '%s': %s", tmp, strerror(errno));
+        goto out;
+    }
+    st = l4r_write_all(fd, data, n, tmp, e);
+    if (close(fd) != 0 && st == L4R_OK)
+        st = l4r_err(e, L4R_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+    if (st == L4R_OK && rename(tmp, p) != 0)
+        st = l4r_err(e, L4R_EIO, "cannot rename '%s' to '%s': %s", tmp, p, strerror(errno));
+    if (st != L4R_OK)
+        unlink(tmp);
+out:
+    free(tmp);
+    return st;
+}
+
+l4r_status l4r_rmtree(const char *p, l4r_error *e)
+{
+    struct stat st;
+    if (lstat(p, &st) != 0)
+        return errno == ENOENT ? L4R_OK : l4r_err(e, L4R_EIO, "cannot stat '%s': %s", p, strerror(errno));
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(p);
+        if (!d)
+            return l4r_err(e, L4R_EIO, "cannot open directory '%s': %s", p, strerror(errno));
+        struct dirent *de;
+        l4r_status rs = L4R_OK;
+        while (rs == L4R_OK && (de = readdir(d)) != NULL) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            char *c = l4r_path_join(p, de->d_name);
+            rs = l4r_rmtree(c, e);
+            free(c);
+        }
+        closedir(d);
+        if (rs != L4R_OK)
+            return rs;
+        if (rmdir(p) != 0)
+            return l4r_err(e, L4R_EIO, "cannot remove '%s': %s", p, strerror(errno));
+        return L4R_OK;
+    }
+    if (unlink(p) != 0)
+        return l4r_err(e, L4R_EIO, "cannot remove '%s': %s", p, strerror(errno));
+    return L4R_OK;
+}
+
+/* ---- hashing ---- */
+
+struct l4r_hasher {
+    EVP_MD_CTX *ctx;
+};
+
+l4r_hasher *l4r_hasher_new(l4r_hash_kind k)
+{
+    l4r_hasher *h = l4r_xmalloc(sizeof *h);
+    h->ctx = EVP_MD_CTX_new();
+    if (!h->ctx)
+        l4r_oom();
+    if (EVP_DigestInit_ex(h->ctx, k == L4R_HASH_MD5 ? EVP_md5() : EVP_sha256(), NULL) != 1)
+        abort();
+    return h;
+}
+
+void l4r_hasher_update(l4r_hasher *h, const void *p, size_t n)
+{
+    EVP_DigestUpdate(h->ctx, p, n);
+}
+
+void l4r_hasher_final(l4r_hasher *h, char *hex)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(h->ctx, md, &n);
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < n; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[2 * n] = 0;
+    l4r_hasher_free(h);
+}
+
+void l4r_hasher_free(l4r_hasher *h)
+{
+    if (!h)
+        return;
+    EVP_MD_CTX_free(h->ctx);
+    free(h);
+}
+
+l4r_status l4r_hash_file(const char *path, l4r_hash_kind k, char *hex, uint64_t *size, l4r_error *e)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return l4r_err(e, L4R_EIO, "cannot open '%s': %s", path, strerror(errno));
+    l4r_hasher *h = l4r_hasher_new(k);
+    size_t bufsz = 1 << 20;
+    char *buf = l4r_xmalloc(bufsz);
+    uint64_t total = 0;
+    l4r_status st = L4R_OK;
+    for (;;) {
+        ssize_t r = read(fd, buf, bufsz);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            st = l4r_err(e, L4R_EIO, "cannot read '%s': %s", path, strerror(errno));
+            break;
+        }
+        if (r == 0)
+            break;
+        l4r_hasher_update(h, buf, (size_t)r);
+        total += (uint64_t)r;
+    }
+    close(fd);
+    free(buf);
+    if (st != L4R_OK) {
+        l4r_hasher_free(h);
+        return st;
+    }
+    l4r_hasher_final(h, hex);
+    if (size)
+        *size = total;
+    return L4R_OK;
+}
+
+bool l4r_hex_equal(const char *a, const char *b)
+{
+    return strlen(a) == strlen(b) && strcasecmp(a, b) == 0;
+}
+
+/* ---- misc ---- */
+
+char *l4r_data_home(const char *opt)
+{
+    if (opt && *opt)
+        return l4r_xstrdup(opt);
+    const char *v = getenv("LLM4REC_DATA_HOME");
+    if (v && *v)
+        return l4r_xstrdup(v);
+    const char *x = getenv("XDG_CACHE_HOME");
+    if (x && *x)
+        return l4r_path_join(x, "llm4rec-data");
+    const char *h = getenv("HOME");
+    return l4r_xasprintf("%s/.cache/llm4rec-data", h && *h ? h : ".");
+}
+
+int l4r_online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+uint64_t l4r_physical_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES);
+    long psz = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || psz <= 0)
+        return (uint64_t)4 << 30;
+    return (uint64_t)pages * (uint64_t)psz;
+}
+
+bool l4r_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || v < 0)
+        return false;
+    double mul = 1;
+    switch (*end) {
+    case 0: break;
+    case 'k': case 'K': mul = 1024.0; end++; break;
+    case 'm': case 'M': mul = 1024.0 * 1024; end++; break;
+    case 'g': case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
+    case 't': case 'T': mul = 1024.0 * 1024 * 1024 * 1024; end++; break;
+    default: return false;
+    }
+    if (*end == 'i' || *end == 'I')
+        end++;
+    if (*end == 'b' || *end == 'B')
+        end++;
+    if (*end)
+        return false;
+    *out = (uint64_t)(v * mul);
+    return true;
+}
+
+double l4r_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

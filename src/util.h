@@ -1,0 +1,100 @@
+/*
+ * util.h — the shared core: allocation that aborts on OOM, growable byte buffers, error
+ * helpers, paths and small file-system helpers, hashing through OpenSSL's libcrypto.
+ */
+#ifndef L4R_UTIL_H
+#define L4R_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "llm4rec_data.h"
+
+#if defined(__GNUC__)
+#define L4R_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define L4R_NORETURN __attribute__((noreturn))
+#define L4R_LIKELY(x) __builtin_expect(!!(x), 1)
+#define L4R_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define L4R_PRINTF(a, b)
+#define L4R_NORETURN
+#define L4R_LIKELY(x) (x)
+#define L4R_UNLIKELY(x) (x)
+#endif
+
+/* ---- allocation: abort with a message on out-of-memory ---- */
+void *l4r_xmalloc(size_t n);
+void *l4r_xcalloc(size_t n, size_t size);
+void *l4r_xrealloc(void *p, size_t n);
+char *l4r_xstrdup(const char *s);
+char *l4r_xstrndup(const char *s, size_t n);
+char *l4r_xasprintf(const char *fmt, ...) L4R_PRINTF(1, 2);
+L4R_NORETURN void l4r_oom(void);
+
+/* ---- errors ---- */
+/* Fill `e` (may be NULL) and return `st`.  Usage: return l4r_err(e, L4R_EIO, "cannot open '%s': %s", p, strerror(errno)); */
+l4r_status l4r_err(l4r_error *e, l4r_status st, const char *fmt, ...) L4R_PRINTF(3, 4);
+l4r_status l4r_verr(l4r_error *e, l4r_status st, const char *fmt, va_list ap);
+/* Prefix an existing message: "CONTEXT: old message". */
+void l4r_err_prefix(l4r_error *e, const char *fmt, ...) L4R_PRINTF(2, 3);
+
+/* ---- growable byte buffer (caller owns; zero-initialise or l4r_buf_init) ---- */
+typedef struct l4r_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} l4r_buf;
+
+void l4r_buf_init(l4r_buf *b);
+void l4r_buf_free(l4r_buf *b);
+void l4r_buf_reserve(l4r_buf *b, size_t extra); /* ensure cap >= len + extra (+1 for a NUL) */
+void l4r_buf_add(l4r_buf *b, const void *p, size_t n);
+void l4r_buf_addc(l4r_buf *b, char c);
+void l4r_buf_adds(l4r_buf *b, const char *s);
+void l4r_buf_addf(l4r_buf *b, const char *fmt, ...) L4R_PRINTF(2, 3);
+void l4r_buf_add_u64(l4r_buf *b, uint64_t v);
+void l4r_buf_add_i64(l4r_buf *b, int64_t v);
+static inline void l4r_buf_reset(l4r_buf *b) { b->len = 0; }
+/* NUL-terminate (not counted in len) and return data. */
+const char *l4r_buf_cstr(l4r_buf *b);
+
+/* ---- paths and files ---- */
+char *l4r_path_join(const char *a, const char *b); /* "a/b", malloc'd */
+const char *l4r_path_base(const char *p);          /* pointer into p after the last '/' */
+l4r_status l4r_mkdirs(const char *dir, l4r_error *e); /* mkdir -p */
+bool l4r_is_dir(const char *p);
+bool l4r_is_file(const char *p);
+l4r_status l4r_file_size(const char *p, uint64_t *size, l4r_error *e);
+l4r_status l4r_read_file(const char *p, size_t cap, l4r_buf *out, l4r_error *e); /* whole file, at most cap bytes */
+l4r_status l4r_write_file_atomic(const char *p, const void *data, size_t n, l4r_error *e); /* p.tmp + rename */
+l4r_status l4r_rmtree(const char *p, l4r_error *e);
+/* Open path.tmp.PID for writing; l4r_commit_file() fsyncs? no: flushes, closes, renames onto path. */
+l4r_status l4r_write_all(int fd, const void *p, size_t n, const char *name, l4r_error *e);
+
+/* ---- hashing (OpenSSL libcrypto EVP) ---- */
+typedef enum l4r_hash_kind { L4R_HASH_MD5, L4R_HASH_SHA256 } l4r_hash_kind;
+typedef struct l4r_hasher l4r_hasher;
+l4r_hasher *l4r_hasher_new(l4r_hash_kind k);
+void l4r_hasher_update(l4r_hasher *h, const void *p, size_t n);
+/* Writes lower-case hex and a NUL into hex (>= 65 bytes) and frees h. */
+void l4r_hasher_final(l4r_hasher *h, char *hex);
+void l4r_hasher_free(l4r_hasher *h);
+/* Digest of a whole file as lower-case hex. */
+l4r_status l4r_hash_file(const char *path, l4r_hash_kind k, char *hex, uint64_t *size, l4r_error *e);
+/* Case-insensitive hex compare. */
+bool l4r_hex_equal(const char *a, const char *b);
+
+/* ---- misc ---- */
+/* Data directory: --data-dir, else $LLM4REC_DATA_HOME, else ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data.
+ * Returns malloc'd string. */
+char *l4r_data_home(const char *opt);
+int l4r_online_cpus(void);
+uint64_t l4r_physical_memory(void);
+/* Parse "512M", "2G", "1024" (bytes); returns false on syntax error. */
+bool l4r_parse_size(const char *s, uint64_t *out);
+double l4r_now(void); /* monotonic seconds */
+
+#endif

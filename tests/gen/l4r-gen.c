@@ -1,0 +1,2 @@
+/* l4r-gen.c — placeholder */
+int main(void) { return 0; }
