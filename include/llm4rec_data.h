@@ -2,7 +2,7 @@
  * llm4rec_data.h — the one public header of libllm4rec_data.
  *
  * The library fetches the public datasets of LLM-for-recommendation research (described by
- * recipes/*.json), verifies and unpacks them, and converts them into one common
+ * recipes/NAME.json), verifies and unpacks them, and converts them into one common
  * user-item-interaction format (docs/FORMAT.md).  The command-line tool `llm4rec-data` is a thin
  * layer over this header; the test suite links the same static library.
  *

@@ -1,5 +1,5 @@
 /*
- * recipe.h — the dataset recipes (recipes/*.json), loaded and validated strictly.
+ * recipe.h — the dataset recipes (recipes/NAME.json), loaded and validated strictly.
  *
  * A recipe describes one dataset family: its variants, the upstream files of each variant (URL,
  * size, checksums, whether to unpack), and the tables to convert (path, format, delimiter, header,

@@ -1,0 +1,68 @@
+/*
+ * output.h — output files and manifest.json.
+ *
+ * A convert run writes everything into a fresh temporary directory next to the requested output
+ * directory (".NAME.l4r-tmp.PID"), then renames the directory into place at the very end, so an
+ * interrupted or failed run never leaves a half-written file under a final name and never mixes
+ * files of two runs.  An output file is hashed (SHA-256) and its rows counted while it is written.
+ *
+ * The manifest is a small JSON document built with dotted paths ("counts.interactions",
+ * "stages.kcore.rounds"); jansson stays inside output.c.
+ */
+#ifndef L4R_OUTPUT_H
+#define L4R_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llm4rec_data.h"
+
+typedef struct l4r_manifest l4r_manifest;
+l4r_manifest *l4r_manifest_new(void);
+void l4r_manifest_free(l4r_manifest *m);
+/* Set a value at a dotted path, creating objects on the way ("a.b.c"). */
+void l4r_manifest_set_str(l4r_manifest *m, const char *path, const char *v);
+void l4r_manifest_set_int(l4r_manifest *m, const char *path, int64_t v);
+void l4r_manifest_set_real(l4r_manifest *m, const char *path, double v);
+void l4r_manifest_set_bool(l4r_manifest *m, const char *path, int v);
+/* Append to an array at path (created if absent). */
+void l4r_manifest_push_int(l4r_manifest *m, const char *path, int64_t v);
+void l4r_manifest_push_str(l4r_manifest *m, const char *path, const char *v);
+/* Append an object {k0: v0, ...} of integer values to the array at path. */
+void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *const *keys,
+                              const int64_t *vals, size_t n);
+/* Record an output file: outputs[] gets {file, rows, bytes, sha256}. */
+void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, uint64_t bytes,
+                             const char *sha256);
+/* Serialise (keys in insertion order, 2-space indent, trailing newline). */
+char *l4r_manifest_dump(const l4r_manifest *m);
+/* Write DIR/manifest.json. */
+l4r_status l4r_manifest_write(const l4r_manifest *m, const char *dir, l4r_error *e);
+
+/* A buffered output file in the temporary directory. */
+typedef struct l4r_out l4r_out;
+/* Create DIR/NAME for writing. */
+l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_error *e);
+l4r_status l4r_out_write(l4r_out *o, const void *p, size_t n, l4r_error *e);
+l4r_status l4r_out_puts(l4r_out *o, const char *s, l4r_error *e);
+/* Count data rows (the header line is not a row). */
+void l4r_out_add_rows(l4r_out *o, uint64_t n);
+/* Flush, close, and record {file, rows, bytes, sha256} in m (if non-NULL).  Frees o. */
+l4r_status l4r_out_close(l4r_out *o, l4r_manifest *m, l4r_error *e);
+/* Close without recording, remove the file.  Accepts NULL. */
+void l4r_out_abort(l4r_out *o);
+
+/* Output directory transaction. */
+typedef struct l4r_outdir {
+    char *final;  /* requested output directory */
+    char *tmp;    /* temporary directory being filled */
+} l4r_outdir;
+/* Create the temporary directory.  Refuses (L4R_EIO) when final exists, is not empty and has no
+ * manifest.json (not ours), unless force. */
+l4r_status l4r_outdir_begin(l4r_outdir *d, const char *final, int force, l4r_error *e);
+/* Rename tmp onto final (replacing a previous output directory). */
+l4r_status l4r_outdir_commit(l4r_outdir *d, l4r_error *e);
+/* Remove tmp (after failure).  Safe to call after commit. */
+void l4r_outdir_abort(l4r_outdir *d);
+
+#endif

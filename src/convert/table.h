@@ -1,0 +1,68 @@
+/*
+ * table.h — the compact in-memory form of an interaction table, for stages and splits.
+ *
+ * One array per column, ids dictionary-encoded (no per-row heap objects): 25M rows take about
+ * 20 bytes each.  Row order is source order (the index is the tie-breaker of last resort).
+ * Dictionaries keep each distinct string once, numbered from 0 in order of first appearance.
+ *
+ * Ownership: l4r_itab_new/l4r_itab_free; the dicts belong to the table.  Not thread-safe: built by
+ * the pipeline's writer thread, then used by one thread (stages may use their own workers).
+ */
+#ifndef L4R_TABLE_H
+#define L4R_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llm4rec_data.h"
+
+/* String dictionary: interns byte strings, returns dense ids 0, 1, 2, ... */
+typedef struct l4r_dict l4r_dict;
+l4r_dict *l4r_dict_new(void);
+void l4r_dict_free(l4r_dict *d);
+uint32_t l4r_dict_intern(l4r_dict *d, const char *p, size_t n); /* existing or new id */
+/* Look up without inserting; returns UINT32_MAX when absent. */
+uint32_t l4r_dict_find(const l4r_dict *d, const char *p, size_t n);
+size_t l4r_dict_size(const l4r_dict *d);
+/* The string of id (not NUL-terminated; *n gets its length).  Valid while the dict lives. */
+const char *l4r_dict_str(const l4r_dict *d, uint32_t id, size_t *n);
+
+typedef struct l4r_itab {
+    size_t n;         /* rows */
+    size_t cap;
+    uint32_t *user;   /* id in users */
+    uint32_t *item;   /* id in items */
+    uint32_t *rating; /* id in ratings (the rating text as in the source) */
+    int64_t *ts;      /* Unix seconds */
+    l4r_dict *users;
+    l4r_dict *items;
+    l4r_dict *ratings;
+    bool has_time;    /* false when the source has no timestamp (ts all 0; order = source order) */
+} l4r_itab;
+
+l4r_itab *l4r_itab_new(void);
+void l4r_itab_free(l4r_itab *t);
+void l4r_itab_push(l4r_itab *t, uint32_t user, uint32_t item, uint32_t rating, int64_t ts);
+/* Numeric value of a rating id (strtod of its text; NaN if not a number). */
+double l4r_itab_rating_value(const l4r_itab *t, uint32_t rating);
+
+/* Item side information (items.tsv): item id string -> title and extra columns. */
+typedef struct l4r_items {
+    l4r_dict *ids;       /* item id strings, same spelling as in interactions */
+    char **title;        /* title[i] for ids id i (UTF-8, tabs/newlines already replaced), NULL if none */
+    char ***extra;       /* extra[i][k], k < n_extra */
+    char **extra_names;  /* output column names after "title" (e.g. "genres") */
+    size_t n_extra;
+    size_t n;
+    size_t cap;
+} l4r_items;
+
+l4r_items *l4r_items_new(char **extra_names, size_t n_extra); /* takes copies of the names */
+void l4r_items_free(l4r_items *it);
+/* Add or replace the entry of an item id (the first occurrence wins; returns false if dup). */
+bool l4r_items_add(l4r_items *it, const char *id, size_t idn, const char *title, char **extra);
+/* Title of an item id string or NULL. */
+const char *l4r_items_title(const l4r_items *it, const char *id, size_t idn);
+
+#endif
