@@ -72,7 +72,8 @@ int cmd_help(l4r_cli *cli, int argc, char **argv)
     const l4r_command *c = find_command(argv[1]);
     if (!c)
         return l4r_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
-    char *args[] = {argv[1], (char *)"--help", NULL};
+    char helpopt[] = "--help";
+    char *args[] = {argv[1], helpopt, NULL};
     optind = 0;
     return c->fn(cli, 2, args);
 }

@@ -154,7 +154,15 @@ void l4r_err_prefix(l4r_error *e, const char *fmt, ...)
     va_end(ap);
     char old[sizeof e->msg];
     memcpy(old, e->msg, sizeof old);
-    snprintf(e->msg, sizeof e->msg, "%s: %s", pre, old);
+    size_t pl = strlen(pre);
+    if (pl > sizeof e->msg - 3)
+        pl = sizeof e->msg - 3;
+    memcpy(e->msg, pre, pl);
+    memcpy(e->msg + pl, ": ", 2);
+    size_t room = sizeof e->msg - pl - 3;
+    size_t ol = strnlen(old, room);
+    memcpy(e->msg + pl + 2, old, ol);
+    e->msg[pl + 2 + ol] = 0;
 }
 
 /* ---- buffers ---- */

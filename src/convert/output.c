@@ -1,0 +1,354 @@
+/*
+ * output.c — output files that hash and count while they are written, the manifest, and the
+ * output-directory transaction (build in a temporary sibling directory, rename at the end).
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* ---- manifest ---- */
+
+struct l4r_manifest {
+    json_t *root;
+};
+
+l4r_manifest *l4r_manifest_new(void)
+{
+    l4r_manifest *m = l4r_xmalloc(sizeof *m);
+    m->root = json_object();
+    if (!m->root)
+        l4r_oom();
+    return m;
+}
+
+void l4r_manifest_free(l4r_manifest *m)
+{
+    if (!m)
+        return;
+    json_decref(m->root);
+    free(m);
+}
+
+/* Walk/create the objects of a dotted path; returns the parent object and the last key. */
+static json_t *walk(l4r_manifest *m, const char *path, char *last, size_t lastcap)
+{
+    json_t *cur = m->root;
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        if (!dot) {
+            snprintf(last, lastcap, "%s", p);
+            return cur;
+        }
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)(dot - p), p);
+        json_t *next = json_object_get(cur, key);
+        if (!next || !json_is_object(next)) {
+            next = json_object();
+            json_object_set_new(cur, key, next);
+        }
+        cur = next;
+        p = dot + 1;
+    }
+}
+
+static void set(l4r_manifest *m, const char *path, json_t *v)
+{
+    if (!v)
+        l4r_oom();
+    char last[256];
+    json_t *parent = walk(m, path, last, sizeof last);
+    json_object_set_new(parent, last, v);
+}
+
+static json_t *array_at(l4r_manifest *m, const char *path)
+{
+    char last[256];
+    json_t *parent = walk(m, path, last, sizeof last);
+    json_t *a = json_object_get(parent, last);
+    if (!a || !json_is_array(a)) {
+        a = json_array();
+        json_object_set_new(parent, last, a);
+    }
+    return a;
+}
+
+void l4r_manifest_set_str(l4r_manifest *m, const char *path, const char *v)
+{
+    set(m, path, v ? json_string(v) : json_null());
+}
+
+void l4r_manifest_set_int(l4r_manifest *m, const char *path, int64_t v)
+{
+    set(m, path, json_integer((json_int_t)v));
+}
+
+void l4r_manifest_set_real(l4r_manifest *m, const char *path, double v)
+{
+    set(m, path, json_real(v));
+}
+
+void l4r_manifest_set_bool(l4r_manifest *m, const char *path, int v)
+{
+    set(m, path, json_boolean(v));
+}
+
+void l4r_manifest_push_int(l4r_manifest *m, const char *path, int64_t v)
+{
+    json_array_append_new(array_at(m, path), json_integer((json_int_t)v));
+}
+
+void l4r_manifest_push_str(l4r_manifest *m, const char *path, const char *v)
+{
+    json_array_append_new(array_at(m, path), json_string(v));
+}
+
+void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *const *keys,
+                              const int64_t *vals, size_t n)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(o, keys[i], json_integer((json_int_t)vals[i]));
+    json_array_append_new(array_at(m, path), o);
+}
+
+void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, uint64_t bytes,
+                             const char *sha256)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "file", json_string(file));
+    json_object_set_new(o, "rows", json_integer((json_int_t)rows));
+    json_object_set_new(o, "bytes", json_integer((json_int_t)bytes));
+    json_object_set_new(o, "sha256", json_string(sha256));
+    json_array_append_new(array_at(m, "outputs"), o);
+}
+
+char *l4r_manifest_dump(const l4r_manifest *m)
+{
+    char *s = json_dumps(m->root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    if (!s)
+        l4r_oom();
+    char *r = l4r_xasprintf("%s\n", s);
+    free(s);
+    return r;
+}
+
+l4r_status l4r_manifest_write(const l4r_manifest *m, const char *dir, l4r_error *e)
+{
+    char *text = l4r_manifest_dump(m);
+    char *path = l4r_path_join(dir, "manifest.json");
+    l4r_status st = l4r_write_file_atomic(path, text, strlen(text), e);
+    free(path);
+    free(text);
+    return st;
+}
+
+/* ---- output files ---- */
+
+#define OUT_BUF (1u << 20)
+
+struct l4r_out {
+    int fd;
+    char *path;
+    char *name;
+    char *buf;
+    size_t len;
+    uint64_t bytes;
+    uint64_t rows;
+    l4r_hasher *h;
+};
+
+l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_error *e)
+{
+    *out = NULL;
+    char *path = l4r_path_join(dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        l4r_status st = l4r_err(e, L4R_EIO, "cannot create '%s': %s", path, strerror(errno));
+        free(path);
+        return st;
+    }
+    l4r_out *o = l4r_xcalloc(1, sizeof *o);
+    o->fd = fd;
+    o->path = path;
+    o->name = l4r_xstrdup(name);
+    o->buf = l4r_xmalloc(OUT_BUF);
+    o->h = l4r_hasher_new(L4R_HASH_SHA256);
+    *out = o;
+    return L4R_OK;
+}
+
+static l4r_status flush(l4r_out *o, l4r_error *e)
+{
+    if (!o->len)
+        return L4R_OK;
+    l4r_hasher_update(o->h, o->buf, o->len);
+    l4r_status st = l4r_write_all(o->fd, o->buf, o->len, o->path, e);
+    o->bytes += o->len;
+    o->len = 0;
+    return st;
+}
+
+l4r_status l4r_out_write(l4r_out *o, const void *p, size_t n, l4r_error *e)
+{
+    if (o->len + n > OUT_BUF) {
+        l4r_status st = flush(o, e);
+        if (st)
+            return st;
+        if (n >= OUT_BUF) {
+            l4r_hasher_update(o->h, p, n);
+            o->bytes += n;
+            return l4r_write_all(o->fd, p, n, o->path, e);
+        }
+    }
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+    return L4R_OK;
+}
+
+l4r_status l4r_out_puts(l4r_out *o, const char *s, l4r_error *e)
+{
+    return l4r_out_write(o, s, strlen(s), e);
+}
+
+void l4r_out_add_rows(l4r_out *o, uint64_t n)
+{
+    o->rows += n;
+}
+
+static void out_free(l4r_out *o)
+{
+    l4r_hasher_free(o->h);
+    free(o->buf);
+    free(o->path);
+    free(o->name);
+    free(o);
+}
+
+l4r_status l4r_out_close(l4r_out *o, l4r_manifest *m, l4r_error *e)
+{
+    l4r_status st = flush(o, e);
+    if (close(o->fd) != 0 && st == L4R_OK)
+        st = l4r_err(e, L4R_EIO, "cannot write '%s': %s", o->path, strerror(errno));
+    if (st == L4R_OK) {
+        char hex[65];
+        l4r_hasher_final(o->h, hex);
+        o->h = NULL;
+        if (m)
+            l4r_manifest_add_output(m, o->name, o->rows, o->bytes, hex);
+    } else {
+        unlink(o->path);
+    }
+    out_free(o);
+    return st;
+}
+
+void l4r_out_abort(l4r_out *o)
+{
+    if (!o)
+        return;
+    close(o->fd);
+    unlink(o->path);
+    out_free(o);
+}
+
+/* ---- output directory transaction ---- */
+
+static bool dir_is_empty(const char *p)
+{
+    DIR *d = opendir(p);
+    if (!d)
+        return false;
+    bool empty = true;
+    struct dirent *de;
+    while (empty && (de = readdir(d)) != NULL)
+        empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+l4r_status l4r_outdir_begin(l4r_outdir *d, const char *final, int force, l4r_error *e)
+{
+    d->final = l4r_xstrdup(final);
+    d->tmp = NULL;
+    struct stat st;
+    if (lstat(final, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return l4r_err(e, L4R_EIO, "output '%s' exists and is not a directory", final);
+        char *man = l4r_path_join(final, "manifest.json");
+        bool ours = l4r_is_file(man);
+        free(man);
+        if (!ours && !dir_is_empty(final) && !force)
+            return l4r_err(e, L4R_EIO,
+                           "output directory '%s' exists, is not empty and was not written by "
+                           "llm4rec-data (no manifest.json); choose another -o or pass --force",
+                           final);
+    }
+    /* the temporary directory is a sibling, so the final rename stays on one file system */
+    char *parent = l4r_xstrdup(final);
+    size_t n = strlen(parent);
+    while (n > 1 && parent[n - 1] == '/')
+        parent[--n] = 0;
+    char *slash = strrchr(parent, '/');
+    const char *base = slash ? slash + 1 : parent;
+    char *dir = slash ? l4r_xstrndup(parent, (size_t)(slash - parent) + (slash == parent)) : l4r_xstrdup(".");
+    l4r_status rs = l4r_mkdirs(dir, e);
+    if (rs == L4R_OK) {
+        char *name = l4r_xasprintf(".%s.l4r-tmp.%ld", base, (long)getpid());
+        d->tmp = l4r_path_join(dir, name);
+        free(name);
+        l4r_rmtree(d->tmp, NULL);
+        if (mkdir(d->tmp, 0777) != 0)
+            rs = l4r_err(e, L4R_EIO, "cannot create directory '%s': %s", d->tmp, strerror(errno));
+    }
+    free(dir);
+    free(parent);
+    return rs;
+}
+
+l4r_status l4r_outdir_commit(l4r_outdir *d, l4r_error *e)
+{
+    l4r_status st = L4R_OK;
+    char *old = NULL;
+    struct stat sb;
+    if (lstat(d->final, &sb) == 0) {
+        old = l4r_xasprintf("%s.l4r-old.%ld", d->tmp, (long)getpid());
+        if (rename(d->final, old) != 0) {
+            st = l4r_err(e, L4R_EIO, "cannot move old output '%s' aside: %s", d->final, strerror(errno));
+            goto out;
+        }
+    }
+    if (rename(d->tmp, d->final) != 0) {
+        st = l4r_err(e, L4R_EIO, "cannot rename '%s' to '%s': %s", d->tmp, d->final, strerror(errno));
+        if (old)
+            rename(old, d->final);
+        goto out;
+    }
+    if (old)
+        l4r_rmtree(old, NULL);
+    free(d->tmp);
+    d->tmp = NULL;
+out:
+    free(old);
+    return st;
+}
+
+void l4r_outdir_abort(l4r_outdir *d)
+{
+    if (d->tmp) {
+        l4r_rmtree(d->tmp, NULL);
+        free(d->tmp);
+        d->tmp = NULL;
+    }
+    free(d->final);
+    d->final = NULL;
+}
