@@ -1,0 +1,1117 @@
+/*
+ * convert.c — the converter: finds a variant's raw tables, parses them on the parallel pipeline
+ * and writes the common format (docs/FORMAT.md).
+ *
+ * How a table is read.  A recipe table (recipe.h) names a file, its format (delimited, CSV, JSON
+ * lines, Python literals), encoding, header and the source column of every output column.  A
+ * `tabctx` resolves that once (column indices, JSON key set, output slots); then every worker
+ * runs the same loop over the records of its block: split the record with the scanner of the
+ * format, pick the wanted fields, and hand them to the mode's `put` function, which either
+ * formats a TSV line (streaming), packs the fields for the table builder, or packs an item row.
+ * The writer thread (pipeline emit) appends TSV blocks to interactions.tsv, interns packed rows
+ * into the l4r_itab, or adds items — always in input order, so every -j gives the same bytes.
+ *
+ * Errors name the file, the physical line and what was expected, e.g.
+ *   'ml-1m.zip:ml-1m/ratings.dat' line 7: expected 4 fields separated by '::', found 3
+ */
+#include "convert.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "pipeline.h"
+#include "reader.h"
+#include "scan.h"
+#include "table.h"
+#include "util.h"
+
+#define MAX_FIELDS 256 /* source columns a delimited table may have */
+#define MAX_MAP 64     /* output columns of one table */
+
+/* ------------------------------------------------------------------------------------------ */
+/* time                                                                                        */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* Read exactly `w` digits at *p (advancing); false if not digits. */
+static bool digits(const char **p, const char *end, int w, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < w; i++) {
+        if (*p >= end || (unsigned)(**p - '0') > 9)
+            return false;
+        v = v * 10 + (**p - '0');
+        (*p)++;
+    }
+    *out = v;
+    return true;
+}
+
+/* 1 or 2 digits (MIND's month/day/hour are not zero-padded). */
+static bool digits12(const char **p, const char *end, int *out)
+{
+    if (!digits(p, end, 1, out))
+        return false;
+    if (*p < end && (unsigned)(**p - '0') <= 9) {
+        *out = *out * 10 + (**p - '0');
+        (*p)++;
+    }
+    return true;
+}
+
+static bool expect(const char **p, const char *end, char c)
+{
+    if (*p >= end || **p != c)
+        return false;
+    (*p)++;
+    return true;
+}
+
+static bool valid_ymdhms(int y, int mo, int d, int h, int mi, int s)
+{
+    (void)y;
+    return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
+           s >= 0 && s <= 60;
+}
+
+/* Integer with an optional fraction ("964982703", "1.5e9" is not accepted); floor division by
+ * `div` for milliseconds. */
+static bool parse_unix(const char *p, size_t n, int64_t div, int64_t *out)
+{
+    const char *e = p + n;
+    bool neg = false;
+    if (p < e && (*p == '-' || *p == '+')) {
+        neg = *p == '-';
+        p++;
+    }
+    if (p == e || (unsigned)(*p - '0') > 9)
+        return false;
+    int64_t v = 0;
+    while (p < e && (unsigned)(*p - '0') <= 9) {
+        if (v > (INT64_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (*p++ - '0');
+    }
+    bool frac = false;
+    if (p < e && *p == '.') {
+        p++;
+        while (p < e && (unsigned)(*p - '0') <= 9) {
+            frac = frac || *p != '0';
+            p++;
+        }
+    }
+    if (p != e)
+        return false;
+    if (neg) {
+        v = -v;
+        if (frac)
+            v -= 1; /* floor of a negative value with a fraction */
+    }
+    int64_t q = v / div;
+    if (v % div < 0)
+        q -= 1;
+    *out = q;
+    return true;
+}
+
+bool l4r_parse_time(const char *p, size_t n, l4r_timefmt fmt, int64_t *out)
+{
+    const char *e = p + n;
+    int y, mo, d, h = 0, mi = 0, s = 0;
+    switch (fmt) {
+    case L4R_TIME_NONE:
+        *out = 0;
+        return true;
+    case L4R_TIME_UNIX_S:
+        return parse_unix(p, n, 1, out);
+    case L4R_TIME_UNIX_MS:
+        return parse_unix(p, n, 1000, out);
+    case L4R_TIME_DATE:
+    case L4R_TIME_DATETIME:
+    case L4R_TIME_ISO8601: {
+        if (!digits(&p, e, 4, &y) || !expect(&p, e, '-') || !digits(&p, e, 2, &mo) ||
+            !expect(&p, e, '-') || !digits(&p, e, 2, &d))
+            return false;
+        int64_t off = 0;
+        if (p < e && (*p == ' ' || *p == 'T')) {
+            p++;
+            if (!digits(&p, e, 2, &h) || !expect(&p, e, ':') || !digits(&p, e, 2, &mi) ||
+                !expect(&p, e, ':') || !digits(&p, e, 2, &s))
+                return false;
+            if (p < e && *p == '.') { /* fractional seconds are dropped */
+                p++;
+                while (p < e && (unsigned)(*p - '0') <= 9)
+                    p++;
+            }
+            if (p < e && *p == 'Z') {
+                p++;
+            } else if (p < e && (*p == '+' || *p == '-')) {
+                int sign = *p == '-' ? -1 : 1, oh, om;
+                p++;
+                if (!digits(&p, e, 2, &oh))
+                    return false;
+                if (p < e && *p == ':')
+                    p++;
+                if (!digits(&p, e, 2, &om))
+                    return false;
+                off = sign * (oh * 3600 + om * 60);
+            }
+        } else if (fmt != L4R_TIME_DATE) {
+            return false;
+        }
+        if (p != e || !valid_ymdhms(y, mo, d, h, mi, s))
+            return false;
+        *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - off;
+        return true;
+    }
+    case L4R_TIME_MDY_AMPM: {
+        /* 11/15/2019 10:22:32 AM */
+        if (!digits12(&p, e, &mo) || !expect(&p, e, '/') || !digits12(&p, e, &d) ||
+            !expect(&p, e, '/') || !digits(&p, e, 4, &y) || !expect(&p, e, ' ') ||
+            !digits12(&p, e, &h) || !expect(&p, e, ':') || !digits(&p, e, 2, &mi) ||
+            !expect(&p, e, ':') || !digits(&p, e, 2, &s) || !expect(&p, e, ' '))
+            return false;
+        if (e - p != 2 || (p[1] != 'M' && p[1] != 'm'))
+            return false;
+        bool pm = p[0] == 'P' || p[0] == 'p';
+        if (!pm && p[0] != 'A' && p[0] != 'a')
+            return false;
+        if (h < 1 || h > 12)
+            return false;
+        h = h % 12 + (pm ? 12 : 0);
+        if (!valid_ymdhms(y, mo, d, h, mi, s))
+            return false;
+        *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s;
+        return true;
+    }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* text                                                                                        */
+
+/* Windows-1252 0x80..0x9F as Unicode code points (0 = undefined, kept as U+FFFD). */
+static const uint16_t cp1252_hi[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+static void put_cp(l4r_buf *b, unsigned cp)
+{
+    char u[3];
+    if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        l4r_buf_add(b, u, 2);
+    } else {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        l4r_buf_add(b, u, 3);
+    }
+}
+
+/* Length of a valid UTF-8 sequence at p (1..4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *e)
+{
+    unsigned c = p[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        return (e - p >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (e - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F))
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (e - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return 0;
+        if ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] > 0x8F))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+bool l4r_append_text(l4r_buf *b, const char *src, size_t n, l4r_encoding enc)
+{
+    const unsigned char *p = (const unsigned char *)src, *e = p + n;
+    l4r_buf_reserve(b, n * (enc == L4R_ENC_UTF8 ? 1 : 3));
+    char *o = b->data + b->len;
+    if (enc == L4R_ENC_UTF8) {
+        while (p < e) {
+            unsigned c = *p;
+            if (L4R_LIKELY(c >= 0x20 && c < 0x80)) {
+                *o++ = (char)c;
+                p++;
+            } else if (c < 0x80) {
+                *o++ = (c == '\t' || c == '\n' || c == '\r') ? ' ' : (char)c;
+                p++;
+            } else {
+                size_t k = utf8_len(p, e);
+                if (!k) {
+                    b->len = (size_t)(o - b->data);
+                    return false;
+                }
+                memcpy(o, p, k);
+                o += k;
+                p += k;
+            }
+        }
+        b->len = (size_t)(o - b->data);
+        return true;
+    }
+    b->len = (size_t)(o - b->data);
+    for (; p < e; p++) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            l4r_buf_addc(b, (c == '\t' || c == '\n' || c == '\r') ? ' ' : (char)c);
+        } else if (enc == L4R_ENC_CP1252 && c < 0xA0) {
+            unsigned cp = cp1252_hi[c - 0x80];
+            put_cp(b, cp ? cp : 0xFFFD);
+        } else {
+            put_cp(b, c);
+        }
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* table context                                                                               */
+
+enum { SLOT_USER, SLOT_ITEM, SLOT_RATING, SLOT_TIME, N_ISLOTS };
+
+typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS } mode_t_;
+
+typedef struct tabctx {
+    const l4r_table *t;
+    const char *name;     /* source name for messages */
+    mode_t_ mode;
+    size_t nmap;
+    int col[MAX_MAP];     /* delimited/CSV: source column of map entry k (-1: constant) */
+    int ncols_needed;     /* fields a record must have */
+    int header_ncols;     /* columns found in the header (0 when no header) */
+    l4r_keyset *ks;       /* JSON / Python literal: keys of the map entries with a source */
+    int key_of[MAX_MAP];  /* index into ks of map entry k, -1 for constants */
+    /* interactions: map entry of each slot (-1 absent) */
+    int slot[N_ISLOTS];
+    /* items: map entry of item_id and title, then extras in output order */
+    int item_slot, title_slot;
+    int extra[MAX_MAP];
+    size_t n_extra;       /* including the flags column when present */
+    bool has_flags;
+    size_t seplen;
+    /* writer-side state */
+    l4r_out *out;
+    l4r_itab *itab;
+    l4r_items *items;
+    uint64_t rows;
+    uint64_t dup_items;
+    l4r_error *err;
+} tabctx;
+
+static int find_map(const l4r_table *t, const char *out)
+{
+    for (size_t k = 0; k < t->n_map; k++)
+        if (!strcmp(t->map[k].out, out))
+            return (int)k;
+    return -1;
+}
+
+static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const char *name,
+                              l4r_error *e)
+{
+    memset(c, 0, sizeof *c);
+    c->t = t;
+    c->mode = mode;
+    c->name = name;
+    c->nmap = t->n_map;
+    if (c->nmap > MAX_MAP)
+        return l4r_err(e, L4R_ERECIPE, "table '%s' maps more than %d columns", t->path, MAX_MAP);
+    c->seplen = strlen(t->delim);
+    for (int s = 0; s < N_ISLOTS; s++)
+        c->slot[s] = -1;
+    if (mode == MODE_ITEMS) {
+        c->item_slot = find_map(t, "item_id");
+        c->title_slot = find_map(t, "title");
+        if (c->item_slot < 0)
+            return l4r_err(e, L4R_ERECIPE, "items table '%s' has no item_id field", t->path);
+        for (size_t k = 0; k < t->n_map; k++)
+            if ((int)k != c->item_slot && (int)k != c->title_slot)
+                c->extra[c->n_extra++] = (int)k;
+        if (t->flags_from >= 0 && t->n_flag_names) {
+            c->has_flags = true;
+            c->n_extra++;
+        }
+    } else {
+        c->slot[SLOT_USER] = find_map(t, "user_id");
+        c->slot[SLOT_ITEM] = find_map(t, "item_id");
+        c->slot[SLOT_RATING] = find_map(t, "rating");
+        c->slot[SLOT_TIME] = find_map(t, "timestamp");
+        if (c->slot[SLOT_USER] < 0 || c->slot[SLOT_ITEM] < 0)
+            return l4r_err(e, L4R_ERECIPE, "interactions table '%s' needs user_id and item_id fields",
+                           t->path);
+        if (c->slot[SLOT_TIME] < 0 && t->time != L4R_TIME_NONE)
+            return l4r_err(e, L4R_ERECIPE, "interactions table '%s' has no timestamp field", t->path);
+    }
+    if (t->format == L4R_FMT_JSONL || t->format == L4R_FMT_PYLIT) {
+        const char *keys[MAX_MAP];
+        size_t nk = 0;
+        for (size_t k = 0; k < t->n_map; k++) {
+            c->key_of[k] = -1;
+            if (t->map[k].src) {
+                c->key_of[k] = (int)nk;
+                keys[nk++] = t->map[k].src;
+            }
+        }
+        c->ks = l4r_keyset_new(keys, nk);
+        return L4R_OK;
+    }
+    /* delimited / CSV: indices known now unless the header names them */
+    for (size_t k = 0; k < t->n_map; k++) {
+        c->col[k] = -1;
+        if (t->map[k].src && !t->header) {
+            int i = t->map[k].index >= 0 ? t->map[k].index : l4r_table_column(t, t->map[k].src);
+            if (i < 0)
+                return l4r_err(e, L4R_ERECIPE, "table '%s': field '%s' names unknown column '%s'",
+                               t->path, t->map[k].out, t->map[k].src);
+            c->col[k] = i;
+        }
+    }
+    int need = 0;
+    for (size_t k = 0; k < t->n_map; k++)
+        if (c->col[k] + 1 > need)
+            need = c->col[k] + 1;
+    if (c->has_flags && t->flags_from + (int)t->n_flag_names > need)
+        need = t->flags_from + (int)t->n_flag_names;
+    c->ncols_needed = need;
+    return L4R_OK;
+}
+
+static void tabctx_free(tabctx *c)
+{
+    l4r_keyset_free(c->ks);
+    c->ks = NULL;
+}
+
+static void sep_name(const l4r_table *t, char *buf, size_t cap)
+{
+    if (!strcmp(t->delim, "\t"))
+        snprintf(buf, cap, "tabs");
+    else
+        snprintf(buf, cap, "'%s'", t->delim);
+}
+
+/* Header line: resolve source column names (CSV/delimited with header). */
+static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *e)
+{
+    tabctx *c = ctx;
+    const l4r_table *t = c->t;
+    if (len && line[len - 1] == '\n')
+        len--;
+    if (len && line[len - 1] == '\r')
+        len--;
+    l4r_span f[MAX_FIELDS];
+    size_t nf;
+    l4r_buf scratch = {0};
+    l4r_status st = L4R_OK;
+    if (t->format == L4R_FMT_CSV) {
+        const char *p = line;
+        st = l4r_csv_record(&p, line + len, t->delim[0], f, MAX_FIELDS, &nf, &scratch, e);
+        if (st)
+            goto out;
+    } else {
+        nf = l4r_split_delim(line, line + len, t->delim, c->seplen, f, MAX_FIELDS);
+    }
+    if (nf > MAX_FIELDS)
+        nf = MAX_FIELDS;
+    c->header_ncols = (int)nf;
+    for (size_t k = 0; k < t->n_map; k++) {
+        if (!t->map[k].src)
+            continue;
+        c->col[k] = -1;
+        for (size_t i = 0; i < nf; i++) {
+            if (f[i].n == strlen(t->map[k].src) && !memcmp(f[i].p, t->map[k].src, f[i].n)) {
+                c->col[k] = (int)i;
+                break;
+            }
+        }
+        if (c->col[k] < 0) {
+            st = l4r_err(e, L4R_EPARSE, "'%s' line 1: header has no column '%s' (for %s); header is '%.*s'",
+                         c->name, t->map[k].src, t->map[k].out, (int)(len > 200 ? 200 : len), line);
+            goto out;
+        }
+        if (c->col[k] + 1 > c->ncols_needed)
+            c->ncols_needed = c->col[k] + 1;
+    }
+out:
+    l4r_buf_free(&scratch);
+    return st;
+}
+
+/* ---- per-record output ---- */
+
+static void pack_span(l4r_buf *b, const char *p, size_t n)
+{
+    uint32_t len = (uint32_t)n;
+    l4r_buf_add(b, &len, sizeof len);
+    l4r_buf_add(b, p, n);
+}
+
+static l4r_status bad_text(const tabctx *c, uint64_t line, const char *what, l4r_error *e)
+{
+    return l4r_err(e, L4R_EPARSE,
+                   "'%s' line %llu: invalid UTF-8 in %s (if the file is Latin-1 or cp1252, the "
+                   "recipe's table needs \"encoding\")",
+                   c->name, (unsigned long long)line, what);
+}
+
+/* vals[k]: span of map entry k (p NULL = absent). */
+static l4r_status put_record(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, l4r_buf *tmp,
+                             l4r_error *e)
+{
+    const l4r_table *t = c->t;
+    if (c->mode == MODE_ITEMS) {
+        l4r_span id = vals[c->item_slot];
+        if (!id.p || !id.n)
+            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty item id", c->name, (unsigned long long)line);
+        uint32_t nfields = (uint32_t)(2 + c->n_extra);
+        l4r_buf_add(out, &nfields, sizeof nfields);
+        l4r_buf_reset(tmp);
+        if (!l4r_append_text(tmp, id.p, id.n, t->encoding))
+            return bad_text(c, line, "the item id", e);
+        pack_span(out, tmp->data, tmp->len);
+        l4r_buf_reset(tmp);
+        if (c->title_slot >= 0 && vals[c->title_slot].p &&
+            !l4r_append_text(tmp, vals[c->title_slot].p, vals[c->title_slot].n, t->encoding))
+            return bad_text(c, line, "the title", e);
+        pack_span(out, tmp->data ? tmp->data : "", tmp->len);
+        size_t nx = c->n_extra - (c->has_flags ? 1 : 0);
+        for (size_t x = 0; x < nx; x++) {
+            l4r_span v = vals[c->extra[x]];
+            l4r_buf_reset(tmp);
+            if (v.p && !l4r_append_text(tmp, v.p, v.n, t->encoding))
+                return bad_text(c, line, t->map[c->extra[x]].out, e);
+            pack_span(out, tmp->data ? tmp->data : "", tmp->len);
+        }
+        if (c->has_flags) {
+            /* the flag columns were stored after the map entries by the caller */
+            l4r_span *flags = vals + c->nmap;
+            l4r_buf_reset(tmp);
+            for (size_t g = 0; g < t->n_flag_names; g++) {
+                if (flags[g].n == 1 && flags[g].p[0] == '1') {
+                    if (tmp->len)
+                        l4r_buf_addc(tmp, '|');
+                    l4r_buf_adds(tmp, t->flag_names[g]);
+                } else if (!(flags[g].n == 1 && flags[g].p[0] == '0')) {
+                    return l4r_err(e, L4R_EPARSE, "'%s' line %llu: flag column %d is '%.*s', expected 0 or 1",
+                                   c->name, (unsigned long long)line, t->flags_from + (int)g + 1,
+                                   (int)(flags[g].n > 40 ? 40 : flags[g].n), flags[g].p ? flags[g].p : "");
+                }
+            }
+            pack_span(out, tmp->data ? tmp->data : "", tmp->len);
+        }
+        return L4R_OK;
+    }
+
+    l4r_span u = vals[c->slot[SLOT_USER]], it = vals[c->slot[SLOT_ITEM]];
+    l4r_span r = c->slot[SLOT_RATING] >= 0 ? vals[c->slot[SLOT_RATING]] : (l4r_span){"1", 1};
+    l4r_span ts = c->slot[SLOT_TIME] >= 0 ? vals[c->slot[SLOT_TIME]] : (l4r_span){NULL, 0};
+    if (!u.p || !u.n)
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty or missing user id (%s)", c->name,
+                       (unsigned long long)line, t->map[c->slot[SLOT_USER]].src ? t->map[c->slot[SLOT_USER]].src : "");
+    if (!it.p || !it.n)
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty or missing item id (%s)", c->name,
+                       (unsigned long long)line, t->map[c->slot[SLOT_ITEM]].src ? t->map[c->slot[SLOT_ITEM]].src : "");
+    if (!r.p)
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: missing rating", c->name, (unsigned long long)line);
+    int64_t tv = 0;
+    if (t->time != L4R_TIME_NONE) {
+        if (!ts.p || !l4r_parse_time(ts.p, ts.n, t->time, &tv))
+            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
+                           (unsigned long long)line, (int)(ts.p ? (ts.n > 40 ? 40 : ts.n) : 0),
+                           ts.p ? ts.p : "",
+                           t->time == L4R_TIME_UNIX_S    ? "Unix seconds"
+                           : t->time == L4R_TIME_UNIX_MS ? "Unix milliseconds"
+                           : t->time == L4R_TIME_DATE    ? "a YYYY-MM-DD date"
+                           : t->time == L4R_TIME_MDY_AMPM ? "a MM/DD/YYYY hh:mm:ss AM/PM time"
+                                                         : "a YYYY-MM-DD HH:MM:SS time");
+    }
+    if (c->mode == MODE_STREAM) {
+        if (!l4r_append_text(out, u.p, u.n, t->encoding))
+            return bad_text(c, line, "the user id", e);
+        l4r_buf_addc(out, '\t');
+        if (!l4r_append_text(out, it.p, it.n, t->encoding))
+            return bad_text(c, line, "the item id", e);
+        l4r_buf_addc(out, '\t');
+        if (!l4r_append_text(out, r.p, r.n, t->encoding))
+            return bad_text(c, line, "the rating", e);
+        l4r_buf_addc(out, '\t');
+        if (t->time != L4R_TIME_NONE)
+            l4r_buf_add_i64(out, tv);
+        l4r_buf_addc(out, '\n');
+        return L4R_OK;
+    }
+    /* MODE_TABLE: u, i, r as UTF-8, then ts */
+    l4r_buf_reset(tmp);
+    if (!l4r_append_text(tmp, u.p, u.n, t->encoding))
+        return bad_text(c, line, "the user id", e);
+    pack_span(out, tmp->data, tmp->len);
+    l4r_buf_reset(tmp);
+    if (!l4r_append_text(tmp, it.p, it.n, t->encoding))
+        return bad_text(c, line, "the item id", e);
+    pack_span(out, tmp->data, tmp->len);
+    l4r_buf_reset(tmp);
+    if (!l4r_append_text(tmp, r.p, r.n, t->encoding))
+        return bad_text(c, line, "the rating", e);
+    pack_span(out, tmp->data ? tmp->data : "", tmp->len);
+    l4r_buf_add(out, &tv, sizeof tv);
+    return L4R_OK;
+}
+
+/* ---- the worker: every record of a block ---- */
+
+static const char *value_kind_name(l4r_vkind k)
+{
+    switch (k) {
+    case L4R_V_ARRAY: return "an array";
+    case L4R_V_OBJECT: return "an object";
+    case L4R_V_BOOL: return "a boolean";
+    default: return "a value";
+    }
+}
+
+static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
+{
+    tabctx *c = ctx;
+    const l4r_table *t = c->t;
+    uint64_t nrows = 0;
+    l4r_buf_add(out, &nrows, sizeof nrows); /* patched at the end */
+    l4r_span f[MAX_FIELDS];
+    l4r_span vals[MAX_MAP + MAX_FIELDS];
+    l4r_vkind kinds[MAX_MAP];
+    l4r_buf scratch = {0}, tmp = {0};
+    l4r_status st = L4R_OK;
+    const char *p = in->data, *end = in->data + in->len;
+    uint64_t line = in->line0;
+    char sepn[16];
+
+    while (p < end) {
+        const char *rec = p, *rend;
+        uint64_t recline = line;
+        size_t nf = 0;
+        l4r_buf_reset(&scratch);
+        if (t->format == L4R_FMT_CSV) {
+            st = l4r_csv_record(&p, end, t->delim[0], f, MAX_FIELDS, &nf, &scratch, e);
+            if (st) {
+                l4r_err_prefix(e, "'%s' line %llu", c->name, (unsigned long long)recline);
+                goto out;
+            }
+            for (const char *q = rec; q < p; q++)
+                line += *q == '\n';
+            rend = p;
+            /* a blank line is one empty field */
+            if (nf == 1 && f[0].n == 0)
+                continue;
+        } else {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            rend = nl ? nl : end;
+            p = nl ? nl + 1 : end;
+            line++;
+            if (rend > rec && rend[-1] == '\r')
+                rend--;
+            if (rend == rec)
+                continue; /* blank line */
+            if (t->format == L4R_FMT_DELIM)
+                nf = l4r_split_delim(rec, rend, t->delim, c->seplen, f, MAX_FIELDS);
+        }
+        if (t->format == L4R_FMT_JSONL || t->format == L4R_FMT_PYLIT) {
+            l4r_span jv[MAX_MAP];
+            const char *q = rec;
+            while (q < rend && (*q == ' ' || *q == '\t'))
+                q++;
+            if (q == rend)
+                continue;
+            st = t->format == L4R_FMT_JSONL ? l4r_json_fields(rec, rend, c->ks, jv, kinds, &scratch, e)
+                                            : l4r_pylit_fields(rec, rend, c->ks, jv, kinds, &scratch, e);
+            if (st) {
+                l4r_err_prefix(e, "'%s' line %llu", c->name, (unsigned long long)recline);
+                goto out;
+            }
+            for (size_t k = 0; k < c->nmap; k++) {
+                int ki = c->key_of[k];
+                if (ki < 0) {
+                    vals[k].p = t->map[k].value;
+                    vals[k].n = strlen(t->map[k].value);
+                    continue;
+                }
+                vals[k] = jv[ki];
+                if (kinds[ki] == L4R_V_NULL || kinds[ki] == L4R_V_ABSENT) {
+                    vals[k].p = NULL;
+                    vals[k].n = 0;
+                } else if (kinds[ki] != L4R_V_STRING && kinds[ki] != L4R_V_NUMBER) {
+                    st = l4r_err(e, L4R_EPARSE, "'%s' line %llu: key '%s' holds %s, expected a string or number",
+                                 c->name, (unsigned long long)recline, t->map[k].src, value_kind_name(kinds[ki]));
+                    goto out;
+                }
+            }
+        } else {
+            if ((int)nf < c->ncols_needed) {
+                sep_name(t, sepn, sizeof sepn);
+                st = l4r_err(e, L4R_EPARSE, "'%s' line %llu: expected %d fields separated by %s, found %zu",
+                             c->name, (unsigned long long)recline,
+                             c->header_ncols > c->ncols_needed ? c->header_ncols
+                             : (int)t->n_columns > c->ncols_needed ? (int)t->n_columns
+                                                                   : c->ncols_needed,
+                             sepn, nf);
+                goto out;
+            }
+            for (size_t k = 0; k < c->nmap; k++) {
+                if (c->col[k] < 0) {
+                    vals[k].p = t->map[k].value;
+                    vals[k].n = t->map[k].value ? strlen(t->map[k].value) : 0;
+                } else {
+                    vals[k] = f[c->col[k]];
+                }
+            }
+            if (c->has_flags)
+                for (size_t g = 0; g < t->n_flag_names; g++)
+                    vals[c->nmap + g] = f[t->flags_from + (int)g];
+        }
+        (void)rend;
+        st = put_record(c, vals, recline, out, &tmp, e);
+        if (st)
+            goto out;
+        nrows++;
+        if (L4R_UNLIKELY(l4r_interrupted)) {
+            st = l4r_err(e, L4R_EINTR, "interrupted");
+            goto out;
+        }
+    }
+    memcpy(out->data, &nrows, sizeof nrows);
+out:
+    l4r_buf_free(&scratch);
+    l4r_buf_free(&tmp);
+    return st;
+}
+
+/* ---- writers (pipeline emit, input order) ---- */
+
+static uint32_t get_u32(const char **p)
+{
+    uint32_t v;
+    memcpy(&v, *p, sizeof v);
+    *p += sizeof v;
+    return v;
+}
+
+static l4r_status emit(void *ctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e)
+{
+    (void)in;
+    tabctx *c = ctx;
+    uint64_t nrows;
+    memcpy(&nrows, out->data, sizeof nrows);
+    const char *p = out->data + sizeof nrows, *end = out->data + out->len;
+    c->rows += nrows;
+    if (c->mode == MODE_STREAM) {
+        l4r_out_add_rows(c->out, nrows);
+        return l4r_out_write(c->out, p, (size_t)(end - p), e);
+    }
+    if (c->mode == MODE_TABLE) {
+        l4r_itab *t = c->itab;
+        while (p < end) {
+            uint32_t n = get_u32(&p);
+            uint32_t u = l4r_dict_intern(t->users, p, n);
+            p += n;
+            n = get_u32(&p);
+            uint32_t i = l4r_dict_intern(t->items, p, n);
+            p += n;
+            n = get_u32(&p);
+            uint32_t r = l4r_dict_intern(t->ratings, p, n);
+            p += n;
+            int64_t ts;
+            memcpy(&ts, p, sizeof ts);
+            p += sizeof ts;
+            l4r_itab_push(t, u, i, r, ts);
+        }
+        return L4R_OK;
+    }
+    /* MODE_ITEMS */
+    char *fields[MAX_MAP + 2];
+    while (p < end) {
+        uint32_t nf = get_u32(&p);
+        for (uint32_t k = 0; k < nf; k++) {
+            uint32_t n = get_u32(&p);
+            fields[k] = l4r_xstrndup(p, n);
+            p += n;
+        }
+        if (!l4r_items_add(c->items, fields[0], strlen(fields[0]), fields[1], nf > 2 ? fields + 2 : NULL))
+            c->dup_items++;
+        for (uint32_t k = 0; k < nf; k++)
+            free(fields[k]);
+    }
+    return L4R_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* locating inputs                                                                             */
+
+typedef struct input {
+    char *path;   /* file to open */
+    char *member; /* archive member or NULL */
+    char *label;  /* for the manifest: "PATH" or "PATH:MEMBER" */
+} input;
+
+static void input_free(input *in)
+{
+    free(in->path);
+    free(in->member);
+    free(in->label);
+    memset(in, 0, sizeof *in);
+}
+
+static bool is_archive(const char *path)
+{
+    unsigned char m[512];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    size_t n = fread(m, 1, sizeof m, f);
+    fclose(f);
+    if (n >= 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4)
+        return true;
+    if (n >= 262 && !memcmp(m + 257, "ustar", 5))
+        return true;
+    return false;
+}
+
+/* Find the file of table t.  `required` false: a missing items table is not an error. */
+static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const l4r_table *t,
+                         bool is_items, input *in, l4r_error *e)
+{
+    memset(in, 0, sizeof *in);
+    const char *base = l4r_path_base(t->path);
+    const char *member = t->member ? t->member : t->path;
+    if (!o->raw) {
+        in->path = l4r_path_join(o->fetched_dir, t->path);
+        if (!l4r_is_file(in->path)) {
+            l4r_status st = l4r_err(e, is_items ? L4R_OK : L4R_EIO,
+                                    "'%s' is missing from the fetched data (run 'llm4rec-data fetch "
+                                    "--force' to fetch again)", in->path);
+            input_free(in);
+            return is_items ? L4R_OK : st;
+        }
+        in->label = l4r_xstrdup(t->path);
+        return L4R_OK;
+    }
+    const char *raw = o->raw;
+    if (l4r_is_dir(raw)) {
+        char *cands[3] = {l4r_path_join(raw, t->path), l4r_path_join(raw, base), NULL};
+        /* a directory that is the archive's own top folder (e.g. --raw ~/dl/ml-1m) */
+        for (int k = 0; k < 2; k++) {
+            if (!in->path && l4r_is_file(cands[k])) {
+                in->path = cands[k];
+                cands[k] = NULL;
+            }
+        }
+        free(cands[0]);
+        free(cands[1]);
+        if (!in->path) {
+            if (is_items)
+                return L4R_OK;
+            return l4r_err(e, L4R_EIO, "'%s' holds neither '%s' nor '%s'", raw, t->path, base);
+        }
+        in->label = l4r_xstrdup(in->path);
+        return L4R_OK;
+    }
+    if (!l4r_is_file(raw))
+        return l4r_err(e, L4R_EIO, "cannot open '%s': No such file or directory", raw);
+    const char *rawbase = l4r_path_base(raw);
+    /* the table itself (ratings.csv, u.data, reviews_X.json.gz) */
+    bool same_name = !strcmp(rawbase, base);
+    for (size_t k = 0; !same_name && k < v->n_files; k++)
+        same_name = !v->files[k].unpack && !strcmp(v->files[k].name, base) && !strcmp(rawbase, base);
+    if (same_name || (!is_items && !is_archive(raw))) {
+        if (is_items && !same_name)
+            return L4R_OK;
+        in->path = l4r_xstrdup(raw);
+        in->label = l4r_xstrdup(raw);
+        return L4R_OK;
+    }
+    if (!is_archive(raw)) {
+        /* items next to a single interaction file */
+        char *dir = l4r_xstrndup(raw, (size_t)(rawbase - raw));
+        char *p = l4r_path_join(*dir ? dir : ".", base);
+        free(dir);
+        if (l4r_is_file(p)) {
+            in->path = p;
+            in->label = l4r_xstrdup(p);
+        } else {
+            free(p);
+        }
+        return L4R_OK;
+    }
+    in->path = l4r_xstrdup(raw);
+    in->member = l4r_xstrdup(member);
+    in->label = l4r_xasprintf("%s:%s", raw, member);
+    return L4R_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* running one table                                                                           */
+
+static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *in, const char *role,
+                            l4r_manifest *m, l4r_error *e)
+{
+    l4r_source *src = NULL;
+    l4r_status st = l4r_source_open(&src, in->path, in->member, e);
+    if (st)
+        return st;
+    const l4r_table *t = c->t;
+    l4r_pipe_cfg cfg = {
+        .threads = o->threads,
+        .block_size = o->block_size,
+        .cut = t->format == L4R_FMT_CSV ? L4R_CUT_CSV : L4R_CUT_LINES,
+        .header_lines = t->header ? 1 : 0,
+        .on_header = t->header ? on_header : NULL,
+        .work = work,
+        .emit = emit,
+        .ctx = c,
+    };
+    st = l4r_pipeline_run(src, &cfg, e);
+    if (st == L4R_OK && t->header && c->header_ncols == 0)
+        st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
+    if (st == L4R_OK) {
+        char hex[65];
+        uint64_t size = 0;
+        st = l4r_source_file_digest(src, hex, &size, e);
+        if (st == L4R_OK) {
+            char key[64];
+            snprintf(key, sizeof key, "inputs.%s.file", role);
+            l4r_manifest_set_str(m, key, in->label);
+            snprintf(key, sizeof key, "inputs.%s.bytes", role);
+            l4r_manifest_set_int(m, key, (int64_t)size);
+            snprintf(key, sizeof key, "inputs.%s.sha256", role);
+            l4r_manifest_set_str(m, key, hex);
+            snprintf(key, sizeof key, "inputs.%s.records", role);
+            l4r_manifest_set_int(m, key, (int64_t)c->rows);
+        }
+    }
+    l4r_source_close(src);
+    return st;
+}
+
+static bool needs_table(const l4r_process_opts *p)
+{
+    return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating ||
+           p->implicit || p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
+           (p->formats & ~(unsigned)L4R_SINK_TSV) != 0 || p->ties != L4R_TIES_SOURCE;
+}
+
+static l4r_status write_items(const l4r_items *it, const tabctx *c, const char *dir, l4r_manifest *m,
+                              l4r_error *e)
+{
+    l4r_out *o = NULL;
+    l4r_status st = l4r_out_open(&o, dir, "items.tsv", e);
+    if (st)
+        return st;
+    l4r_buf line = {0};
+    l4r_buf_adds(&line, "item_id\ttitle");
+    for (size_t x = 0; x < it->n_extra; x++) {
+        l4r_buf_addc(&line, '\t');
+        l4r_buf_adds(&line, it->extra_names[x]);
+    }
+    l4r_buf_addc(&line, '\n');
+    for (size_t i = 0; i < it->n && st == L4R_OK; i++) {
+        size_t n;
+        const char *id = l4r_dict_str(it->ids, (uint32_t)i, &n);
+        l4r_buf_add(&line, id, n);
+        l4r_buf_addc(&line, '\t');
+        if (it->title[i])
+            l4r_buf_adds(&line, it->title[i]);
+        for (size_t x = 0; x < it->n_extra; x++) {
+            l4r_buf_addc(&line, '\t');
+            if (it->extra && it->extra[i] && it->extra[i][x])
+                l4r_buf_adds(&line, it->extra[i][x]);
+        }
+        l4r_buf_addc(&line, '\n');
+        if (line.len > (1u << 20)) {
+            st = l4r_out_write(o, line.data, line.len, e);
+            l4r_buf_reset(&line);
+        }
+    }
+    if (st == L4R_OK)
+        st = l4r_out_write(o, line.data, line.len, e);
+    l4r_buf_free(&line);
+    if (st) {
+        l4r_out_abort(o);
+        return st;
+    }
+    l4r_out_add_rows(o, it->n);
+    (void)c;
+    return l4r_out_close(o, m, e);
+}
+
+static const char *format_name(l4r_format f)
+{
+    switch (f) {
+    case L4R_FMT_DELIM: return "delimited";
+    case L4R_FMT_CSV: return "csv";
+    case L4R_FMT_JSONL: return "jsonl";
+    case L4R_FMT_PYLIT: return "python-literal";
+    }
+    return "?";
+}
+
+l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                       l4r_convert_result *res, l4r_error *e)
+{
+    memset(res, 0, sizeof *res);
+    if (!v->interactions)
+        return l4r_err(e, L4R_ERECIPE, "%s/%s has no interaction table in its recipe; it cannot be converted yet",
+                       r->dataset, v->name);
+    l4r_outdir od = {0};
+    l4r_manifest *m = l4r_manifest_new();
+    l4r_items *items = NULL;
+    l4r_itab *itab = NULL;
+    input in_i = {0}, in_it = {0};
+    tabctx ci, cit;
+    memset(&ci, 0, sizeof ci);
+    memset(&cit, 0, sizeof cit);
+    l4r_out *out = NULL;
+    l4r_status st;
+
+    st = locate(o, v, v->interactions, false, &in_i, e);
+    if (st)
+        goto out;
+    if (v->items) {
+        st = locate(o, v, v->items, true, &in_it, e);
+        if (st)
+            goto out;
+    }
+    st = l4r_outdir_begin(&od, o->out_dir, o->force, e);
+    if (st)
+        goto out;
+
+    l4r_manifest_set_str(m, "tool", "llm4rec-data");
+    l4r_manifest_set_str(m, "version", l4r_version());
+    l4r_manifest_set_int(m, "format_version", 1);
+    l4r_manifest_set_str(m, "dataset", r->dataset);
+    l4r_manifest_set_str(m, "variant", v->name);
+    for (int i = 0; i < o->argc; i++)
+        l4r_manifest_push_str(m, "command", o->argv[i]);
+    l4r_manifest_set_str(m, "table.format", format_name(v->interactions->format));
+
+    bool table = needs_table(&o->proc);
+    st = tabctx_init(&ci, v->interactions, table ? MODE_TABLE : MODE_STREAM, in_i.label, e);
+    if (st)
+        goto out;
+
+    /* items first: sinks (jsonl) need the titles */
+    if (in_it.path) {
+        char genres[] = "genres";
+        char **names = l4r_xcalloc(MAX_MAP + 1, sizeof *names);
+        size_t nn = 0;
+        st = tabctx_init(&cit, v->items, MODE_ITEMS, in_it.label, e);
+        if (st) {
+            free(names);
+            goto out;
+        }
+        for (size_t x = 0; x < cit.n_extra - (cit.has_flags ? 1 : 0); x++)
+            names[nn++] = v->items->map[cit.extra[x]].out;
+        if (cit.has_flags)
+            names[nn++] = v->items->flags_out ? v->items->flags_out : genres;
+        items = l4r_items_new(names, nn);
+        free(names);
+        cit.items = items;
+        st = run_table(o, &cit, &in_it, "items", m, e);
+        if (st)
+            goto out;
+        if (cit.dup_items) {
+            l4r_manifest_set_int(m, "items.duplicate_ids_skipped", (int64_t)cit.dup_items);
+            if (o->log) {
+                char msg[256];
+                snprintf(msg, sizeof msg, "%llu duplicate item ids in '%s'; the first record of each was kept",
+                         (unsigned long long)cit.dup_items, in_it.label);
+                o->log(o->log_ud, 1, msg);
+            }
+        }
+    } else if (v->items && o->log) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "no '%s' next to the input; items.tsv is not written",
+                 l4r_path_base(v->items->path));
+        o->log(o->log_ud, 1, msg);
+    }
+
+    if (table) {
+        itab = l4r_itab_new();
+        itab->has_time = v->interactions->time != L4R_TIME_NONE;
+        ci.itab = itab;
+        st = run_table(o, &ci, &in_i, "interactions", m, e);
+        if (st)
+            goto out;
+        l4r_process_opts po = o->proc;
+        po.threads = o->threads;
+        po.dataset = r->dataset;
+        st = l4r_process(itab, items, &po, od.tmp, m, e);
+        if (st)
+            goto out;
+        res->interactions = itab->n;
+    } else {
+        st = l4r_out_open(&out, od.tmp, "interactions.tsv", e);
+        if (st)
+            goto out;
+        st = l4r_out_puts(out, "user_id\titem_id\trating\ttimestamp\n", e);
+        if (st)
+            goto out;
+        ci.out = out;
+        st = run_table(o, &ci, &in_i, "interactions", m, e);
+        if (st)
+            goto out;
+        st = l4r_out_close(out, m, e);
+        out = NULL;
+        if (st)
+            goto out;
+        res->interactions = ci.rows;
+        l4r_manifest_set_int(m, "counts.interactions", (int64_t)ci.rows);
+    }
+    if (items) {
+        st = write_items(items, &cit, od.tmp, m, e);
+        if (st)
+            goto out;
+        res->items = items->n;
+        l4r_manifest_set_int(m, "counts.items_with_metadata", (int64_t)items->n);
+    }
+    st = l4r_manifest_write(m, od.tmp, e);
+    if (st)
+        goto out;
+    st = l4r_outdir_commit(&od, e);
+out:
+    l4r_out_abort(out);
+    l4r_outdir_abort(&od);
+    tabctx_free(&ci);
+    tabctx_free(&cit);
+    l4r_itab_free(itab);
+    l4r_items_free(items);
+    input_free(&in_i);
+    input_free(&in_it);
+    l4r_manifest_free(m);
+    return st;
+}

@@ -1,0 +1,55 @@
+/*
+ * convert.h — turn one recipe variant's raw files into the common format (docs/FORMAT.md).
+ *
+ * Two paths share the same parsers and the same parallel pipeline:
+ *  - streaming (--split none and no stage): workers format output lines, the writer appends them
+ *    to interactions.tsv in source order; memory stays bounded whatever the input size;
+ *  - table (a split or any stage): workers parse, the writer interns ids into the compact
+ *    l4r_itab, then l4r_process() runs stages, splits and sinks.
+ * Items (titles) are parsed the same way into l4r_items and written to items.tsv.
+ */
+#ifndef L4R_CONVERT_H
+#define L4R_CONVERT_H
+
+#include <stdbool.h>
+
+#include "llm4rec_data.h"
+#include "process.h"
+#include "recipe.h"
+#include "util.h"
+
+typedef struct l4r_convert_opts {
+    const char *raw;       /* --raw PATH: archive, directory or the interaction file itself */
+    const char *fetched_dir; /* the variant directory after fetch (used when raw is NULL) */
+    const char *out_dir;   /* final output directory */
+    int threads;           /* >= 1 */
+    bool force;            /* overwrite an output directory that is not ours */
+    size_t block_size;     /* 0 = default */
+    char **argv;           /* the command line, recorded in manifest.json */
+    int argc;
+    l4r_process_opts proc;
+    void (*log)(void *ud, int level, const char *msg); /* warnings (level 1) and notes (0) */
+    void *log_ud;
+} l4r_convert_opts;
+
+typedef struct l4r_convert_result {
+    uint64_t interactions; /* rows written (after stages) */
+    uint64_t items;        /* rows of items.tsv, 0 when the variant has no item table */
+} l4r_convert_result;
+
+/* Convert variant v of recipe r as described by o.  Writes into a temporary directory and renames
+ * it onto o->out_dir at the end; on error nothing is left under the final name.  Thread: the
+ * caller's; starts o->threads workers internally. */
+l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                       l4r_convert_result *res, l4r_error *e);
+
+/* ---- pieces exposed for the tests ---- */
+
+/* Parse a time value to Unix seconds.  Returns false when the text does not match fmt. */
+bool l4r_parse_time(const char *p, size_t n, l4r_timefmt fmt, int64_t *out);
+
+/* Append src (in encoding enc) to b as UTF-8, replacing TAB, CR and LF with a space.  Returns false
+ * when a UTF-8 source holds an invalid sequence. */
+bool l4r_append_text(l4r_buf *b, const char *p, size_t n, l4r_encoding enc);
+
+#endif
