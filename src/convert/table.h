@@ -17,6 +17,9 @@
 
 #include "llm4rec_data.h"
 
+/* The 64-bit hash the dictionary uses (fast, not cryptographic; stable across runs and builds). */
+uint64_t l4r_hash_bytes(const void *p, size_t n);
+
 /* String dictionary: interns byte strings, returns dense ids 0, 1, 2, ... */
 typedef struct l4r_dict l4r_dict;
 l4r_dict *l4r_dict_new(void);
@@ -44,6 +47,8 @@ typedef struct l4r_itab {
 l4r_itab *l4r_itab_new(void);
 void l4r_itab_free(l4r_itab *t);
 void l4r_itab_push(l4r_itab *t, uint32_t user, uint32_t item, uint32_t rating, int64_t ts);
+/* Make room for at least `rows` rows in total (e.g. from an estimate of the input size). */
+void l4r_itab_reserve(l4r_itab *t, size_t rows);
 /* Numeric value of a rating id (strtod of its text; NaN if not a number). */
 double l4r_itab_rating_value(const l4r_itab *t, uint32_t rating);
 

@@ -1,0 +1,327 @@
+/*
+ * table.c — string dictionary, columnar interaction table, item side information.
+ *
+ * The dictionary is an open-addressing hash table (linear probing, power-of-two size, at most
+ * half full) whose slots hold one 64-bit word: the upper 32 bits of the string's hash and the id
+ * plus one (0 = empty).  Keeping part of the hash in the slot means a probe compares strings only
+ * when the hash parts agree, and growing the table never re-reads the strings.  The strings live
+ * in a chunked arena (never moved, so l4r_dict_str() pointers stay valid); per id we keep a
+ * pointer and a length.  Ids are handed out 0, 1, 2, ... in order of first appearance.
+ *
+ * The table itself is one array per column, grown by doubling; large blocks are realloc'd with
+ * mremap by glibc, so growth does not copy and untouched capacity costs no resident memory.
+ */
+#include "table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define ARENA_CHUNK (1u << 20)
+
+typedef struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used, cap;
+    char data[];
+} arena_chunk;
+
+struct l4r_dict {
+    uint64_t *slot;    /* hash-high << 32 | (id + 1); 0 = empty */
+    size_t mask;       /* slots - 1 */
+    const char **str;  /* str[id] */
+    uint32_t *len;     /* len[id] */
+    size_t n, cap;     /* ids in use, capacity of str/len */
+    arena_chunk *chunks;
+};
+
+/* A small, fast 64-bit hash for short keys: 8-byte words mixed by multiplication, then a final
+ * avalanche (the murmur3 finaliser).  Quality matters only for probe lengths. */
+static inline uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ (w * 0x87c37b91114253d5ull)) * 0x4cf5ad432745937full;
+        h ^= h >> 31;
+        p += 8;
+        n -= 8;
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, p, n);
+        h = (h ^ (w * 0x87c37b91114253d5ull)) * 0x4cf5ad432745937full;
+    }
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t l4r_hash_bytes(const void *p, size_t n)
+{
+    return hash_bytes(p, n);
+}
+
+l4r_dict *l4r_dict_new(void)
+{
+    l4r_dict *d = l4r_xcalloc(1, sizeof *d);
+    d->mask = 1023;
+    d->slot = l4r_xcalloc(d->mask + 1, sizeof *d->slot);
+    return d;
+}
+
+void l4r_dict_free(l4r_dict *d)
+{
+    if (!d)
+        return;
+    arena_chunk *c = d->chunks;
+    while (c) {
+        arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(d->slot);
+    free(d->str);
+    free(d->len);
+    free(d);
+}
+
+static const char *arena_copy(l4r_dict *d, const char *p, size_t n)
+{
+    arena_chunk *c = d->chunks;
+    if (!c || c->cap - c->used < n) {
+        /* An oversized string gets a chunk of its own, so one long key cannot waste a chunk. */
+        size_t cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+        arena_chunk *nc = l4r_xmalloc(sizeof *nc + cap);
+        nc->used = 0;
+        nc->cap = cap;
+        if (cap == ARENA_CHUNK || !c) {
+            nc->next = c;
+            d->chunks = nc;
+        } else {
+            /* Keep the partly used chunk at the head for the next small strings. */
+            nc->next = c->next;
+            c->next = nc;
+        }
+        c = nc;
+    }
+    char *dst = c->data + c->used;
+    if (n)
+        memcpy(dst, p, n);
+    c->used += n;
+    return dst;
+}
+
+static void grow_slots(l4r_dict *d)
+{
+    size_t nsz = (d->mask + 1) * 2;
+    uint64_t *ns = l4r_xcalloc(nsz, sizeof *ns);
+    size_t nmask = nsz - 1;
+    for (size_t i = 0; i <= d->mask; i++) {
+        uint64_t s = d->slot[i];
+        if (!s)
+            continue;
+        size_t j = (size_t)(s >> 32) & nmask;
+        while (ns[j])
+            j = (j + 1) & nmask;
+        ns[j] = s;
+    }
+    free(d->slot);
+    d->slot = ns;
+    d->mask = nmask;
+}
+
+/* The slot index of a string's id, or of the empty slot where it would go. */
+static inline size_t probe(const l4r_dict *d, const char *p, size_t n, uint32_t hi)
+{
+    size_t j = hi & d->mask;
+    for (;;) {
+        uint64_t s = d->slot[j];
+        if (!s)
+            return j;
+        if ((uint32_t)(s >> 32) == hi) {
+            uint32_t id = (uint32_t)s - 1;
+            if (d->len[id] == n && memcmp(d->str[id], p, n) == 0)
+                return j;
+        }
+        j = (j + 1) & d->mask;
+    }
+}
+
+uint32_t l4r_dict_intern(l4r_dict *d, const char *p, size_t n)
+{
+    uint32_t hi = (uint32_t)(hash_bytes(p, n) >> 32);
+    size_t j = probe(d, p, n, hi);
+    if (d->slot[j])
+        return (uint32_t)d->slot[j] - 1;
+    if (d->n >= UINT32_MAX - 1 || n > UINT32_MAX)
+        l4r_oom(); /* more than 4 billion distinct strings: no 32-bit id left */
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 1024;
+        d->str = l4r_xrealloc(d->str, d->cap * sizeof *d->str);
+        d->len = l4r_xrealloc(d->len, d->cap * sizeof *d->len);
+    }
+    uint32_t id = (uint32_t)d->n++;
+    d->str[id] = arena_copy(d, p, n);
+    d->len[id] = (uint32_t)n;
+    d->slot[j] = (uint64_t)hi << 32 | (uint64_t)(id + 1);
+    if (d->n * 2 > d->mask + 1)
+        grow_slots(d);
+    return id;
+}
+
+uint32_t l4r_dict_find(const l4r_dict *d, const char *p, size_t n)
+{
+    uint32_t hi = (uint32_t)(hash_bytes(p, n) >> 32);
+    size_t j = probe(d, p, n, hi);
+    return d->slot[j] ? (uint32_t)d->slot[j] - 1 : UINT32_MAX;
+}
+
+size_t l4r_dict_size(const l4r_dict *d)
+{
+    return d->n;
+}
+
+const char *l4r_dict_str(const l4r_dict *d, uint32_t id, size_t *n)
+{
+    if (n)
+        *n = d->len[id];
+    return d->str[id];
+}
+
+/* ---- interaction table ---- */
+
+l4r_itab *l4r_itab_new(void)
+{
+    l4r_itab *t = l4r_xcalloc(1, sizeof *t);
+    t->users = l4r_dict_new();
+    t->items = l4r_dict_new();
+    t->ratings = l4r_dict_new();
+    t->has_time = true;
+    return t;
+}
+
+void l4r_itab_free(l4r_itab *t)
+{
+    if (!t)
+        return;
+    free(t->user);
+    free(t->item);
+    free(t->rating);
+    free(t->ts);
+    l4r_dict_free(t->users);
+    l4r_dict_free(t->items);
+    l4r_dict_free(t->ratings);
+    free(t);
+}
+
+void l4r_itab_reserve(l4r_itab *t, size_t rows)
+{
+    if (rows <= t->cap)
+        return;
+    t->cap = rows;
+    t->user = l4r_xrealloc(t->user, rows * sizeof *t->user);
+    t->item = l4r_xrealloc(t->item, rows * sizeof *t->item);
+    t->rating = l4r_xrealloc(t->rating, rows * sizeof *t->rating);
+    t->ts = l4r_xrealloc(t->ts, rows * sizeof *t->ts);
+}
+
+void l4r_itab_push(l4r_itab *t, uint32_t user, uint32_t item, uint32_t rating, int64_t ts)
+{
+    if (L4R_UNLIKELY(t->n == t->cap))
+        l4r_itab_reserve(t, t->cap ? t->cap * 2 : 4096);
+    t->user[t->n] = user;
+    t->item[t->n] = item;
+    t->rating[t->n] = rating;
+    t->ts[t->n] = ts;
+    t->n++;
+}
+
+double l4r_itab_rating_value(const l4r_itab *t, uint32_t rating)
+{
+    size_t n;
+    const char *s = l4r_dict_str(t->ratings, rating, &n);
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return NAN;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf + n)
+        return NAN;
+    return v;
+}
+
+/* ---- items ---- */
+
+l4r_items *l4r_items_new(char **extra_names, size_t n_extra)
+{
+    l4r_items *it = l4r_xcalloc(1, sizeof *it);
+    it->ids = l4r_dict_new();
+    it->n_extra = n_extra;
+    if (n_extra) {
+        it->extra_names = l4r_xcalloc(n_extra, sizeof *it->extra_names);
+        for (size_t k = 0; k < n_extra; k++)
+            it->extra_names[k] = l4r_xstrdup(extra_names[k]);
+    }
+    return it;
+}
+
+void l4r_items_free(l4r_items *it)
+{
+    if (!it)
+        return;
+    for (size_t i = 0; i < it->n; i++) {
+        free(it->title[i]);
+        if (it->extra) {
+            if (it->extra[i]) {
+                for (size_t k = 0; k < it->n_extra; k++)
+                    free(it->extra[i][k]);
+            }
+            free(it->extra[i]);
+        }
+    }
+    free(it->title);
+    free(it->extra);
+    for (size_t k = 0; k < it->n_extra; k++)
+        free(it->extra_names[k]);
+    free(it->extra_names);
+    l4r_dict_free(it->ids);
+    free(it);
+}
+
+bool l4r_items_add(l4r_items *it, const char *id, size_t idn, const char *title, char **extra)
+{
+    uint32_t before = (uint32_t)l4r_dict_size(it->ids);
+    uint32_t k = l4r_dict_intern(it->ids, id, idn);
+    if (k < before)
+        return false; /* the first occurrence wins */
+    if (it->n == it->cap) {
+        it->cap = it->cap ? it->cap * 2 : 256;
+        it->title = l4r_xrealloc(it->title, it->cap * sizeof *it->title);
+        it->extra = l4r_xrealloc(it->extra, it->cap * sizeof *it->extra);
+    }
+    it->title[k] = title ? l4r_xstrdup(title) : NULL;
+    it->extra[k] = NULL;
+    if (it->n_extra) {
+        it->extra[k] = l4r_xcalloc(it->n_extra, sizeof(char *));
+        for (size_t j = 0; j < it->n_extra; j++)
+            it->extra[k][j] = extra && extra[j] ? l4r_xstrdup(extra[j]) : NULL;
+    }
+    it->n++;
+    return true;
+}
+
+const char *l4r_items_title(const l4r_items *it, const char *id, size_t idn)
+{
+    uint32_t k = l4r_dict_find(it->ids, id, idn);
+    if (k == UINT32_MAX)
+        return NULL;
+    return it->title[k];
+}
