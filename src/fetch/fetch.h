@@ -30,11 +30,14 @@ typedef struct l4r_fetch_opts {
     const char *data_dir;   /* resolved data home (required) */
     const char *mirror;     /* --mirror URL or $LLM4REC_DATA_MIRROR, NULL for none */
     const char *from;       /* --from FILE: register a hand-downloaded file instead of downloading */
+    const char *const *from_files; /* further --from FILEs (--from may be given several times); each
+                                    * is matched to a recipe file by base name, or to the only file */
+    size_t n_from_files;
     bool force;             /* re-download and re-verify even when the stamp says done */
     bool progress;          /* draw a progress bar on stderr (the caller checks isatty) */
     long connect_timeout_s; /* default 30 */
     long low_speed_time_s;  /* abort a transfer slower than 1 byte/s for this long; default 60 */
-    int max_retries;        /* transient failures; default 5 */
+    int max_retries;        /* transient failures; default 5 (0 = default, negative = none) */
     double max_backoff_s;   /* cap on one wait, including Retry-After; default 60 */
     uint64_t max_unpacked;  /* ceiling on the bytes an archive may unpack to; default 64 GiB */
     l4r_log_fn log;
@@ -76,6 +79,17 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
 /* Unpack archive (any format/filter libarchive reads) into dir safely: no absolute paths, no
  * "..", no links leaving dir, no devices/fifos, at most max_bytes in total. */
 l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, l4r_error *e);
+
+/* Check a file against the expected size (-1 = unknown) and digests (NULL = unknown).  `label`
+ * names the file in messages.  Fills sha256_out (65 bytes, may be NULL) with the file's SHA-256.
+ * A difference is L4R_ECHECKSUM naming the file, the expected and the actual value. */
+l4r_status l4r_verify_file(const char *path, const char *label, int64_t size, const char *md5,
+                           const char *sha256, char *sha256_out, l4r_error *e);
+
+/* Register a hand-downloaded file (--from): copy src to dest.part, verify as l4r_download does,
+ * rename onto dest.  On a mismatch nothing is left under dest or dest.part. */
+l4r_status l4r_register_file(const char *src, const char *dest, int64_t size, const char *md5,
+                             const char *sha256, char *sha256_out, l4r_error *e);
 
 /* Parse an MD5 sidecar in BSD ("MD5 (f) = hex") or GNU ("hex  f") form; hex32 gets 33 bytes. */
 bool l4r_parse_md5_sidecar(const char *text, char *hex32);
