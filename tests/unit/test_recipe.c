@@ -1,0 +1,587 @@
+/*
+ * test_recipe.c — the recipe loader: valid recipes, every validation error with its JSON path,
+ * variant-set expansion, known_files fill-in, look-up errors, directory and built-in loading.
+ *
+ * Inline recipes are written with ' for " (see Q()) so they stay readable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "recipe.h"
+#include "tap.h"
+#include "util.h"
+
+/* Copy of s with every ' turned into " (the test recipes contain no apostrophes). */
+static char *Q(const char *s)
+{
+    char *r = l4r_xstrdup(s);
+    for (char *p = r; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    return r;
+}
+
+/* A valid recipe around one variant body and optional extra top-level keys. */
+static char *recipe_with(const char *extra_top, const char *variant_body)
+{
+    char *tmp = l4r_xasprintf("{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', "
+                              "'default_variant': 'v1', %s 'variants': {'v1': %s}}",
+                              extra_top, variant_body);
+    char *r = Q(tmp);
+    free(tmp);
+    return r;
+}
+
+#define GOOD_FILE "{'url': 'https://example.org/d/t.zip', 'size': 10, 'md5': '0E33842E24A9C977BE4E0107933C0723', 'unpack': true}"
+#define GOOD_INTER                                                                                                 \
+    "{'path': 't/r.dat', 'format': 'delim', 'delimiter': '::', 'columns': ['u', 'i', 'r', 'ts'], "               \
+    "'fields': {'timestamp': 'ts', 'item_id': 'i', 'user_id': 'u', 'rating': {'value': '1'}}, 'time': 'unix_s'}"
+
+static int expect_error(int line, const char *json_q, const char *want)
+{
+    char *json = Q(json_q);
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    int ok = st == L4R_ERECIPE && strstr(e.msg, want) != NULL;
+    char what[200];
+    snprintf(what, sizeof what, "line %d: error contains \"%.120s\"", line, want);
+    l4r_t_report(ok, __FILE__, line, what, ok ? NULL : e.msg);
+    if (st == L4R_OK)
+        l4r_recipe_clear(&r);
+    return ok;
+}
+#define EXPECT_ERR(json, want) expect_error(__LINE__, json, want)
+
+static void expect_variant_error(int line, const char *variant_body, const char *want)
+{
+    char *tmp = l4r_xasprintf("{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', "
+                              "'default_variant': 'v1', 'variants': {'v1': %s}}",
+                              variant_body);
+    expect_error(line, tmp, want);
+    free(tmp);
+}
+#define EXPECT_VERR(body, want) expect_variant_error(__LINE__, body, want)
+
+static void test_valid(void)
+{
+    char *json = recipe_with("'homepage': 'https://h', 'citation': ['@a{x,', '}'],",
+                             "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                             ", 'items': {'path': 't/m.dat', 'format': 'delim', 'delimiter': '|', "
+                             "'encoding': 'iso-8859-1', 'columns': ['id', 'name', 'x'], "
+                             "'fields': {'genres': 'x', 'title': 'name', 'item_id': 'id'}, "
+                             "'flags': {'from': 3, 'names': ['A', 'B'], 'out': 'flagged'}}}");
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    T_EQ_INT(st, L4R_OK);
+    if (st != L4R_OK) {
+        printf("# %s\n", e.msg);
+        return;
+    }
+    T_EQ_STR(r.dataset, "t");
+    T_EQ_STR(r.homepage, "https://h");
+    T_EQ_STR(r.citation, "@a{x,\n}");
+    T_EQ_STR(r.source_path, "t.json");
+    T_EQ_INT(r.n_variants, 1);
+    const l4r_variant *v = &r.variants[0];
+    T_EQ_STR(v->name, "v1");
+    T_EQ_INT(v->n_files, 1);
+    T_EQ_STR(v->files[0].name, "t.zip"); /* default: last URL segment */
+    T_EQ_INT(v->files[0].size, 10);
+    T_EQ_STR(v->files[0].md5, "0e33842e24a9c977be4e0107933c0723"); /* stored lower-case */
+    T_CHECK(v->files[0].sha256 == NULL);
+    T_CHECK(v->files[0].unpack);
+    T_CHECK(v->manual == NULL);
+    const l4r_table *t = v->interactions;
+    T_CHECK(t != NULL);
+    T_EQ_STR(t->delim, "::");
+    T_CHECK(!t->header);
+    T_EQ_INT(t->format, L4R_FMT_DELIM);
+    T_EQ_INT(t->encoding, L4R_ENC_UTF8);
+    T_EQ_INT(t->time, L4R_TIME_UNIX_S);
+    T_EQ_INT(t->flags_from, -1);
+    /* canonical order, indices resolved against columns, constants kept */
+    T_EQ_INT(t->n_map, 4);
+    T_EQ_STR(t->map[0].out, "user_id");
+    T_EQ_INT(t->map[0].index, 0);
+    T_EQ_STR(t->map[1].out, "item_id");
+    T_EQ_INT(t->map[1].index, 1);
+    T_EQ_STR(t->map[2].out, "rating");
+    T_CHECK(t->map[2].src == NULL);
+    T_EQ_STR(t->map[2].value, "1");
+    T_EQ_INT(t->map[2].index, -1);
+    T_EQ_STR(t->map[3].out, "timestamp");
+    T_EQ_INT(t->map[3].index, 3);
+    T_EQ_INT(l4r_table_column(t, "ts"), 3);
+    T_EQ_INT(l4r_table_column(t, "nope"), -1);
+    const l4r_table *it = v->items;
+    T_CHECK(it != NULL);
+    T_EQ_INT(it->encoding, L4R_ENC_LATIN1);
+    T_EQ_STR(it->map[0].out, "item_id");
+    T_EQ_STR(it->map[1].out, "title");
+    T_EQ_STR(it->map[2].out, "genres");
+    T_EQ_INT(it->map[2].index, 2);
+    T_EQ_INT(it->flags_from, 3);
+    T_EQ_INT(it->n_flag_names, 2);
+    T_EQ_STR(it->flag_names[1], "B");
+    T_EQ_STR(it->flags_out, "flagged");
+    l4r_recipe_clear(&r);
+    l4r_recipe_clear(NULL);
+}
+
+static void test_header_and_json_tables(void)
+{
+    /* header CSV: names are resolved later from the header line; jsonl: keys */
+    char *json = recipe_with("",
+                             "{'description': 'D', 'files': [{'url': 'file:///x/r.csv.gz', 'name': 'r.csv.gz'}], "
+                             "'interactions': {'path': 'r.csv.gz', 'format': 'csv', 'header': true, "
+                             "'fields': {'user_id': 'userId', 'item_id': 'movieId'}}, "
+                             "'items': {'path': 'm.jsonl', 'format': 'jsonl', 'fields': {'item_id': 'asin', 'title': 'title'}}}");
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    T_EQ_INT(st, L4R_OK);
+    if (st != L4R_OK) {
+        printf("# %s\n", e.msg);
+        return;
+    }
+    const l4r_table *t = r.variants[0].interactions;
+    T_EQ_STR(t->delim, ","); /* csv default */
+    T_CHECK(t->header);
+    T_EQ_INT(t->map[0].index, -1);
+    T_EQ_INT(t->time, L4R_TIME_NONE);
+    T_EQ_INT(r.variants[0].files[0].size, -1);
+    T_EQ_INT(r.variants[0].items->format, L4R_FMT_JSONL);
+    l4r_recipe_clear(&r);
+}
+
+static void test_errors(void)
+{
+    const char *F = GOOD_FILE;
+    char buf[2048];
+
+    EXPECT_ERR("{'schema': 1,", "t.json:1:");
+    EXPECT_ERR("{'schema': 1, 'schema': 1}", "invalid JSON");
+    EXPECT_ERR("[]", "t.json: $: expected an object");
+    EXPECT_ERR("{'schema': 2}", "$.schema: unsupported schema version");
+    EXPECT_ERR("{'dataset': 't'}", "$: missing required key 'schema'");
+    EXPECT_ERR("{'schema': 1, 'dataset': 't', 'license': 'L', 'default_variant': 'v1', 'variants': {}}",
+               "$: missing required key 'title'");
+    EXPECT_ERR("{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': 'v', 'bogus': 1}",
+               "t.json: $: unknown key 'bogus'");
+    EXPECT_ERR("{'schema': 1, 'dataset': 'other', 'title': 'T', 'license': 'L', 'default_variant': 'v1'}",
+               "$.dataset: 'other' does not match the file name 't.json'");
+    EXPECT_ERR("{'schema': 1, 'dataset': 't', 'title': 5, 'license': 'L', 'default_variant': 'v1'}",
+               "$.title: expected a string, got an integer");
+    EXPECT_ERR("{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': 'v1'}",
+               "missing required key 'variants'");
+
+    snprintf(buf, sizeof buf,
+             "{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': 'nope', "
+             "'variants': {'v1': {'description': 'D', 'files': [%s]}}}",
+             F);
+    EXPECT_ERR(buf, "$.default_variant: 'nope' is not a variant");
+
+    /* variants and files */
+    EXPECT_VERR("{'description': 'D', 'files': [], 'x': 1}", "$.variants.v1: unknown key 'x'");
+    EXPECT_VERR("{'files': [" GOOD_FILE "]}", "$.variants.v1: missing required key 'description'");
+    EXPECT_VERR("{'description': 'D', 'files': []}", "$.variants.v1.files: expected a non-empty array");
+    EXPECT_VERR("{'description': 'D'}", "$.variants.v1: missing required key 'files'");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'sha1': 'x'}]}",
+                "$.variants.v1.files[0]: unknown key 'sha1'");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'ftp://a/b'}]}",
+                "$.variants.v1.files[0].url: expected an https://");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'size': '12'}]}",
+                "$.variants.v1.files[0].size: expected a non-negative integer");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'size': -1}]}",
+                "$.variants.v1.files[0].size: expected a non-negative integer");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'md5': 'abc'}]}",
+                "t.json: $.variants.v1.files[0].md5: expected 32 hexadecimal digits");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'md5': 'zz33842e24a9c977be4e0107933c0723'}]}",
+                "$.variants.v1.files[0].md5: expected 32 hexadecimal digits");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'sha256': '0e33842e24a9c977be4e0107933c0723'}]}",
+                "$.variants.v1.files[0].sha256: expected 64 hexadecimal digits");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'unpack': 'yes'}]}",
+                "$.variants.v1.files[0].unpack: expected true or false");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'mirrors': ['https://m', 3]}]}",
+                "$.variants.v1.files[0].mirrors[1]: expected a string");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'name': '../b'}]}",
+                "$.variants.v1.files[0].name: '../b' is not a plain file name");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b'}, {'url': 'https://c/b'}]}",
+                "$.variants.v1.files[1]: duplicate file name 'b'");
+
+    /* tables */
+#define V(tbl) "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " tbl "}"
+    EXPECT_VERR(V("{'path': 'r', 'format': 'tsv', 'fields': {}}"),
+                "$.variants.v1.interactions.format: unknown value 'tsv' (expected one of: delim, csv, jsonl, pylit)");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'encoding': 'latin1', 'fields': {}}"),
+                "$.variants.v1.interactions.encoding: unknown value 'latin1'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'time': 'epoch', 'fields': {}}"),
+                "$.variants.v1.interactions.time: unknown value 'epoch'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'delim', 'delimiter': ':::', 'columns': ['a'], 'fields': {}}"),
+                "$.variants.v1.interactions.delimiter: expected 1 or 2 bytes");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'delim', 'delimiter': '', 'columns': ['a'], 'fields': {}}"),
+                "$.variants.v1.interactions.delimiter: expected 1 or 2 bytes");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'delimiter': ';;', 'header': true, 'fields': {}}"),
+                "$.variants.v1.interactions.delimiter: expected 1 byte for csv");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'delim', 'columns': ['a'], 'fields': {}}"),
+                "$.variants.v1.interactions: missing required key 'delimiter'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'fields': {'user_id': 'a', 'item_id': 'b'}}"),
+                "$.variants.v1.interactions: missing required key 'columns'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'columns': ['a', 'b'], 'fields': {'user_id': 'a', 'item_id': 'x'}}"),
+                "$.variants.v1.interactions.fields.item_id: column 'x' is not in 'columns'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'columns': ['a', 'a'], 'fields': {}}"),
+                "$.variants.v1.interactions.columns[1]: duplicate column name 'a'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a'}}"),
+                "$.variants.v1.interactions.fields: missing required field 'item_id'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'userid': 'c'}}"),
+                "$.variants.v1.interactions.fields.userid: unknown interaction field 'userid'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': {'value': 'b'}}}"),
+                "$.variants.v1.interactions.fields.item_id: 'item_id' cannot be a constant");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'rating': 5}}"),
+                "$.variants.v1.interactions.fields.rating: expected a source column name");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'timestamp': 't'}}"),
+                "$.variants.v1.interactions: field 'timestamp' is mapped, so 'time' must name its format");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'time': 'unix_ms', 'fields': {'user_id': 'a', 'item_id': 'b'}}"),
+                "$.variants.v1.interactions.time: is 'unix_ms' but no field 'timestamp' is mapped");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'delimiter': ',', 'fields': {}}"),
+                "$.variants.v1.interactions.delimiter: not allowed for format jsonl");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'pylit', 'header': true, 'fields': {}}"),
+                "$.variants.v1.interactions.header: not allowed for format pylit");
+    EXPECT_VERR(V("{'path': '../r', 'format': 'jsonl', 'fields': {}}"),
+                "$.variants.v1.interactions.path: must be a relative path");
+    EXPECT_VERR(V("{'path': '/r', 'format': 'jsonl', 'fields': {}}"), "$.variants.v1.interactions.path: must be");
+    EXPECT_VERR(V("{'format': 'jsonl', 'fields': {}}"), "$.variants.v1.interactions: missing required key 'path'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl'}"), "$.variants.v1.interactions: missing required key 'fields'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'header': 1, 'fields': {}}"),
+                "$.variants.v1.interactions.header: expected true or false");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER ", 'items': "
+                "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id', 't'], 'fields': {'item_id': 'id'}, "
+                "'flags': {'from': 1, 'names': [], 'out': 'genres'}}}",
+                "$.variants.v1.items.flags.names: must list at least one name");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER ", 'items': "
+                "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id', 't'], 'fields': {'item_id': 'id', 'title': 't'}, "
+                "'flags': {'from': 1, 'names': ['A'], 'out': 'genres'}}}",
+                "$.variants.v1.items.fields.title: column 't' overlaps the flag columns starting at 1");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER ", 'items': "
+                "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], 'fields': {'item_id': 'id'}, "
+                "'flags': {'from': -1, 'names': ['A'], 'out': 'genres'}}}",
+                "$.variants.v1.items.flags.from: expected a column index");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'items': {'path': 'm', 'format': 'jsonl', 'fields': {'item_id': 'a'}}}",
+                "$.variants.v1: 'items' without 'interactions'");
+#undef V
+
+    /* variant names become directories */
+    EXPECT_ERR("{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': 'a b', "
+               "'variants': {'a b': {'description': 'D', 'files': [" GOOD_FILE "]}}}",
+               "$.variants[\"a b\"]: variant name 'a b' must be");
+}
+
+#define SET_RECIPE_HEAD "{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': '2014/x_A_5', "
+
+static void test_sets(void)
+{
+    const char *j =
+        SET_RECIPE_HEAD
+        "'known_files': {'x_B_5.csv': {'sha256': '17d5232b90444beecfe758ce1446e5300230491f3a88ac802992ca95fc4c150f', 'size': 7}},"
+        "'variants': {'plain': {'description': 'P', 'files': [{'url': 'https://h/plain.csv'}]}},"
+        "'variant_sets': [{'comment': 'a set', 'names': {'y': ['2014', '2018'], 'cat': ['A', 'B']},"
+        "  'variant': '{y}/x_{cat}_5', 'description': 'Cat {cat} of {y}',"
+        "  'known_files': {'x_A_5.csv': {'md5': '0e33842e24a9c977be4e0107933c0723'}},"
+        "  'files': [{'url': 'https://h/{y}/x_{cat}_5.csv', 'mirrors': ['https://m/{y}/x_{cat}_5.csv']}],"
+        "  'interactions': {'path': 'x_{cat}_5.csv', 'format': 'csv', 'columns': ['i', 'u'],"
+        "                   'fields': {'user_id': 'u', 'item_id': 'i'}}}]}";
+    char *json = Q(j);
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    T_EQ_INT(st, L4R_OK);
+    if (st != L4R_OK) {
+        printf("# %s\n", e.msg);
+        return;
+    }
+    T_EQ_INT(r.n_variants, 5);
+    /* hand-written variants first, then sets; first placeholder varies slowest */
+    T_EQ_STR(r.variants[0].name, "plain");
+    T_EQ_STR(r.variants[1].name, "2014/x_A_5");
+    T_EQ_STR(r.variants[2].name, "2014/x_B_5");
+    T_EQ_STR(r.variants[3].name, "2018/x_A_5");
+    T_EQ_STR(r.variants[4].name, "2018/x_B_5");
+    const l4r_variant *v = &r.variants[4];
+    T_EQ_STR(v->description, "Cat B of 2018");
+    T_EQ_STR(v->files[0].url, "https://h/2018/x_B_5.csv");
+    T_EQ_STR(v->files[0].mirrors[0], "https://m/2018/x_B_5.csv");
+    T_EQ_STR(v->files[0].name, "x_B_5.csv");
+    T_EQ_STR(v->interactions->path, "x_B_5.csv");
+    T_EQ_INT(v->interactions->map[0].index, 1); /* user_id <- u, second column */
+    /* known_files: global fills B, set-local fills A */
+    T_EQ_STR(v->files[0].sha256, "17d5232b90444beecfe758ce1446e5300230491f3a88ac802992ca95fc4c150f");
+    T_EQ_INT(v->files[0].size, 7);
+    T_CHECK(v->files[0].md5 == NULL);
+    T_EQ_STR(r.variants[1].files[0].md5, "0e33842e24a9c977be4e0107933c0723");
+    T_CHECK(r.variants[1].files[0].sha256 == NULL);
+    T_EQ_INT(r.variants[1].files[0].size, -1);
+
+    const l4r_recipe *rp;
+    const l4r_variant *vp;
+    l4r_registry reg = {&r, 1};
+    st = l4r_registry_find(&reg, "t", NULL, &rp, &vp, &e);
+    T_EQ_INT(st, L4R_OK);
+    T_CHECK(vp == &r.variants[1]);
+    st = l4r_registry_find(&reg, "t", "2018/x_A_5", &rp, &vp, &e);
+    T_EQ_INT(st, L4R_OK);
+    T_CHECK(vp == &r.variants[3]);
+    l4r_recipe_clear(&r);
+
+    /* set errors */
+    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cta}_5', "
+                               "'description': 'D', 'files': [{'url': 'https://h/x'}]}]}",
+               "$.variant_sets[0](cat=A).variant: unknown placeholder '{cta}'");
+    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cat}_5', "
+                               "'description': 'D', 'files': [{'url': 'https://h/{ca}'}]}]}",
+               "$.variant_sets[0](cat=A).files[0].url: unknown placeholder '{ca}'");
+    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cat}_5', "
+                               "'description': 'D', 'files': [{'url': 'https://h/{cat}', 'md5': 'x'}]}]}",
+               "$.variant_sets[0](cat=A).files[0].md5: expected 32 hexadecimal digits");
+    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A', 'A']}, 'variant': '2014/x_{cat}_5', "
+                               "'description': 'D', 'files': [{'url': 'https://h/{cat}'}]}]}",
+               "$.variant_sets[0](cat=A): duplicate variant '2014/x_A_5'");
+    EXPECT_ERR(SET_RECIPE_HEAD "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a'}]}},"
+                               "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cat}_5', "
+                               "'description': 'D', 'files': [{'url': 'https://h/{cat}'}]}]}",
+               "duplicate variant '2014/x_A_5'");
+    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': []}, 'variant': 'v', "
+                               "'description': 'D', 'files': [{'url': 'https://h/a'}]}]}",
+               "$.variant_sets[0].names.cat: expected a non-empty array of strings");
+    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A']}, 'description': 'D', 'files': []}]}",
+               "$.variant_sets[0]: missing required key 'variant'");
+    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cat}_5', 'extra': 1}]}",
+               "$.variant_sets[0]: unknown key 'extra'");
+    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': {}}", "$.variant_sets: expected an array");
+
+    /* known_files errors */
+    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'ratings_X.csv': {'sha256': '17d5232b90444beecfe758ce1446e5300230491f3a88ac802992ca95fc4c150f'}},"
+                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
+               "$.known_files[\"ratings_X.csv\"]: no file of the recipe is named 'ratings_X.csv'");
+    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'a.csv': {'sha256': '17d5'}},"
+                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
+               "$.known_files[\"a.csv\"].sha256: expected 64 hexadecimal digits");
+    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'a.csv': {'size': 5}},"
+                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv', 'size': 6}]}}}",
+               "$.variants.2014/x_A_5.files[0]: size of 'a.csv' conflicts with known_files");
+    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'a.csv': {}},"
+                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
+               "$.known_files[\"a.csv\"]: gives neither size, md5 nor sha256");
+    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'a.csv': {'crc': 1}},"
+                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
+               "$.known_files[\"a.csv\"]: unknown key 'crc'");
+}
+
+static void test_find_errors(void)
+{
+    /* 14 variants: more than the listing limit, so the message summarises */
+    l4r_buf b = {0};
+    l4r_buf_adds(&b, SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': [");
+    for (int i = 0; i < 14; i++)
+        l4r_buf_addf(&b, "%s'C%d'", i ? ", " : "", i);
+    l4r_buf_adds(&b, "]}, 'variant': '2014/x_{cat}_5', 'description': 'D', 'files': [{'url': 'https://h/{cat}'}]}],"
+                     "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a'}]}}}");
+    char *json = Q(l4r_buf_cstr(&b));
+    l4r_buf_free(&b);
+    l4r_recipe recs[2];
+    l4r_error e = {0};
+    T_EQ_INT(l4r_recipe_parse(&recs[0], json, strlen(json), "t.json", &e), L4R_OK);
+    free(json);
+    char *json2 = recipe_with("", "{'description': 'D', 'files': [" GOOD_FILE "]}");
+    T_EQ_INT(l4r_recipe_parse(&recs[1], json2, strlen(json2), "t2", &e), L4R_OK);
+    free(json2);
+    free(recs[1].dataset);
+    recs[1].dataset = l4r_xstrdup("small");
+    l4r_registry reg = {recs, 2};
+    const l4r_recipe *r;
+    const l4r_variant *v;
+
+    T_EQ_INT(l4r_registry_find(&reg, "nope", NULL, &r, &v, &e), L4R_ERECIPE);
+    T_EQ_STR(e.msg, "unknown dataset 'nope'; available: t, small");
+    T_CHECK(r == NULL && v == NULL);
+
+    T_EQ_INT(l4r_registry_find(&reg, "small", "v2", &r, &v, &e), L4R_ERECIPE);
+    T_EQ_STR(e.msg, "dataset 'small' has no variant 'v2'; available: v1");
+
+    T_EQ_INT(l4r_registry_find(&reg, "t", "c1", &r, &v, &e), L4R_ERECIPE);
+    T_CHECK(strstr(e.msg, "it has 15 variants, see 'llm4rec-data list t'") != NULL);
+    T_CHECK(strstr(e.msg, "did you mean 2014/x_C1_5, 2014/x_C10_5") != NULL);
+    T_EQ_INT(l4r_registry_find(&reg, "t", "zzz", &r, &v, &e), L4R_ERECIPE);
+    T_CHECK(strstr(e.msg, "did you mean") == NULL);
+    T_EQ_STR(e.msg, "dataset 't' has no variant 'zzz'; it has 15 variants, see 'llm4rec-data list t'");
+
+    T_EQ_INT(l4r_registry_find(&reg, "small", NULL, &r, &v, &e), L4R_OK);
+    T_EQ_STR(v->name, "v1");
+    T_CHECK(r == &recs[1]);
+    l4r_recipe_clear(&recs[0]);
+    l4r_recipe_clear(&recs[1]);
+}
+
+static void test_embedded(void)
+{
+    unsetenv("LLM4REC_RECIPES");
+    l4r_registry *reg = NULL;
+    l4r_error e = {0};
+    l4r_status st = l4r_registry_load(&reg, NULL, &e);
+    T_EQ_INT(st, L4R_OK);
+    if (st != L4R_OK) {
+        printf("# %s\n", e.msg);
+        return;
+    }
+    /* every embedded file became a recipe */
+    size_t n = 0;
+    for (const l4r_embedded_file *f = l4r_embedded_recipes; f->name; f++)
+        n++;
+    T_EQ_INT(reg->n_recipes, n);
+    T_CHECK(n >= 2);
+
+    const l4r_recipe *r;
+    const l4r_variant *v;
+    T_EQ_INT(l4r_registry_find(reg, "movielens", NULL, &r, &v, &e), L4R_OK);
+    T_EQ_STR(v->name, "ml-1m");
+    T_EQ_STR(r->source_path, "<builtin>/movielens.json");
+    T_EQ_INT(r->n_variants, 8);
+    T_EQ_INT(v->files[0].size, 5917549);
+    T_EQ_STR(v->files[0].md5, "c4d9eecfca2ab87c1945afe126590906");
+    T_EQ_STR(v->interactions->delim, "::");
+    T_EQ_INT(v->items->encoding, L4R_ENC_LATIN1);
+    T_CHECK(strstr(r->citation, "10.1145/2827872") != NULL);
+    T_EQ_INT(l4r_registry_find(reg, "movielens", "ml-10m", &r, &v, &e), L4R_OK);
+    T_EQ_STR(v->interactions->path, "ml-10M100K/ratings.dat");
+    T_EQ_INT(v->files[0].size, -1);
+    T_EQ_INT(l4r_registry_find(reg, "movielens", "ml-100k", &r, &v, &e), L4R_OK);
+    T_EQ_STR(v->interactions->delim, "\t");
+    T_EQ_INT(v->items->flags_from, 5);
+    T_EQ_INT(v->items->n_flag_names, 19);
+    T_EQ_STR(v->items->flag_names[4], "Children's");
+    T_EQ_INT(l4r_registry_find(reg, "movielens", "ml-32m", &r, &v, &e), L4R_OK);
+    T_CHECK(v->files[0].sha256 == NULL);
+    T_CHECK(v->interactions->header);
+
+    T_EQ_INT(l4r_registry_find(reg, "amazon", NULL, &r, &v, &e), L4R_OK);
+    T_EQ_STR(v->name, "2014/reviews_Beauty_5");
+    T_EQ_INT(r->n_variants, 3 * 24 + 3 * 29 + 3 * 34);
+    T_EQ_INT(v->n_files, 2);
+    T_EQ_INT(v->items->format, L4R_FMT_PYLIT);
+    T_EQ_INT(l4r_registry_find(reg, "amazon", "2014/ratings_Beauty", &r, &v, &e), L4R_OK);
+    T_EQ_STR(v->files[0].sha256, "17d5232b90444beecfe758ce1446e5300230491f3a88ac802992ca95fc4c150f");
+    T_EQ_INT(l4r_registry_find(reg, "amazon", "2018/ratings/Video_Games", &r, &v, &e), L4R_OK);
+    T_EQ_STR(v->files[0].sha256, "c3fec1cce4ee67f0d51f8b53a7e294d8bbe6f75ca1d8732256e900b3c46606d8");
+    T_EQ_STR(v->interactions->columns[0], "item");
+    T_EQ_INT(v->interactions->map[1].index, 0); /* item_id comes first in the file */
+    T_EQ_INT(l4r_registry_find(reg, "amazon", "2023/0core/All_Beauty", &r, &v, &e), L4R_OK);
+    T_EQ_STR(v->files[0].sha256, "54b894e68ad965aa73cdb80d8695c1ed37679c46f38b6f97b21ab0fb585aab24");
+    T_EQ_INT(v->interactions->time, L4R_TIME_UNIX_MS);
+    T_EQ_INT(l4r_registry_find(reg, "amazon", "2023/5core/All_Beauty", &r, &v, &e), L4R_OK);
+    T_CHECK(v->files[0].sha256 == NULL); /* 0core digests must not leak into 5core */
+    T_EQ_INT(l4r_registry_find(reg, "amazon", "2023/Sports_and_Outdoors", &r, &v, &e), L4R_OK);
+    T_EQ_INT(v->files[0].size, 2634864204LL);
+    T_EQ_INT(v->files[1].size, 1037418105LL);
+    T_EQ_STR(v->items->map[0].src, "parent_asin");
+    T_EQ_INT(l4r_registry_find(reg, "amazon", "2018/Beauty_5", &r, &v, &e), L4R_ERECIPE);
+    l4r_registry_free(reg);
+    l4r_registry_free(NULL);
+}
+
+static void write_file(const char *dir, const char *name, const char *text_q)
+{
+    char *p = l4r_path_join(dir, name);
+    char *t = Q(text_q);
+    l4r_error e = {0};
+    T_EQ_INT(l4r_write_file_atomic(p, t, strlen(t), &e), L4R_OK);
+    free(t);
+    free(p);
+}
+
+static void test_dir(void)
+{
+    char tmpl[] = "/tmp/l4r-recipe-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    T_CHECK(dir != NULL);
+    if (!dir)
+        return;
+    const char *body = "{'description': 'D', 'files': [{'url': 'https://h/a'}]}";
+    char *b = l4r_xasprintf("{'schema': 1, 'dataset': 'bbb', 'title': 'T', 'license': 'L', 'default_variant': 'v', "
+                            "'variants': {'v': %s}}",
+                            body);
+    char *a = l4r_xasprintf("{'schema': 1, 'dataset': 'aaa', 'title': 'T', 'license': 'L', 'default_variant': 'v', "
+                            "'variants': {'v': %s}}",
+                            body);
+    write_file(dir, "bbb.json", b);
+    write_file(dir, "aaa.json", a);
+    write_file(dir, "notes.txt", "not a recipe");
+    l4r_registry *reg = NULL;
+    l4r_error e = {0};
+    T_EQ_INT(l4r_registry_load(&reg, dir, &e), L4R_OK);
+    if (reg) {
+        T_EQ_INT(reg->n_recipes, 2);
+        T_EQ_STR(reg->recipes[0].dataset, "aaa"); /* sorted by file name */
+        T_EQ_STR(reg->recipes[1].dataset, "bbb");
+        char *want = l4r_path_join(dir, "aaa.json");
+        T_EQ_STR(reg->recipes[0].source_path, want);
+        free(want);
+        l4r_registry_free(reg);
+    }
+
+    /* $LLM4REC_RECIPES is used when no dir is given */
+    setenv("LLM4REC_RECIPES", dir, 1);
+    reg = NULL;
+    T_EQ_INT(l4r_registry_load(&reg, NULL, &e), L4R_OK);
+    T_CHECK(reg && reg->n_recipes == 2);
+    l4r_registry_free(reg);
+    unsetenv("LLM4REC_RECIPES");
+
+    /* one bad file fails the load, naming the file */
+    write_file(dir, "ccc.json", "{'schema': 1, 'dataset': 'ccc', 'title': 'T', 'license': 'L', 'default_variant': 'v', 'x': 1}");
+    reg = NULL;
+    T_EQ_INT(l4r_registry_load(&reg, dir, &e), L4R_ERECIPE);
+    T_CHECK(reg == NULL);
+    T_CHECK(strstr(e.msg, "ccc.json: $: unknown key 'x'") != NULL);
+    char *p = l4r_path_join(dir, "ccc.json");
+    unlink(p);
+    free(p);
+
+    /* the dataset name must match the file name */
+    write_file(dir, "ddd.json", a);
+    T_EQ_INT(l4r_registry_load(&reg, dir, &e), L4R_ERECIPE);
+    T_CHECK(strstr(e.msg, "ddd.json: $.dataset: 'aaa' does not match the file name 'ddd.json'") != NULL);
+    p = l4r_path_join(dir, "ddd.json");
+    unlink(p);
+    free(p);
+
+    T_EQ_INT(l4r_registry_load(&reg, "/nonexistent/recipes", &e), L4R_ERECIPE);
+    T_CHECK(strstr(e.msg, "cannot open recipe directory '/nonexistent/recipes'") != NULL);
+    free(a);
+    free(b);
+    l4r_error e2 = {0};
+    T_EQ_INT(l4r_rmtree(dir, &e2), L4R_OK);
+    T_EQ_INT(mkdir(dir, 0700), 0);
+    T_EQ_INT(l4r_registry_load(&reg, dir, &e), L4R_ERECIPE);
+    T_CHECK(strstr(e.msg, "no recipes (*.json) in") != NULL);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    test_valid();
+    test_header_and_json_tables();
+    test_errors();
+    test_sets();
+    test_find_errors();
+    test_embedded();
+    test_dir();
+    return l4r_t_exit();
+}
