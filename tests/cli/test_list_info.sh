@@ -1,0 +1,143 @@
+# tests/cli/test_list_info.sh — `list` and `info`: text and JSON output of the built-in recipes,
+# --recipes DIR and $LLM4REC_RECIPES, and the errors with their exit codes (usage 2, recipe 6).
+. "$(dirname "$0")/../lib.sh"
+PY=${PYTHON:-python3}
+unset LLM4REC_RECIPES
+
+# ---- list ---------------------------------------------------------------------------------------
+check_exit 0 "list runs" "$L4R" list
+cp "$T/.out" "$T/list.txt"
+check_eq "list: ml-1m line (tab-separated, default marked)" \
+  "$(grep -P '^movielens\tml-1m\t' "$T/list.txt" | cut -f1-3)" "$(printf 'movielens\tml-1m\t*')"
+check_eq "list: ml-100k is not the default" \
+  "$(grep -P '^movielens\tml-100k\t' "$T/list.txt" | cut -f3)" ""
+check_eq "list: every line has 4 tab-separated fields" \
+  "$(awk -F'\t' 'NF != 4' "$T/list.txt" | wc -l | tr -d ' ')" "0"
+check_eq "list: 8 MovieLens variants" "$(grep -c '^movielens	' "$T/list.txt")" "8"
+check_eq "list: 261 Amazon variants" "$(grep -c '^amazon	' "$T/list.txt")" "261"
+check_eq "list: exactly one default per dataset" "$(cut -f1,3 "$T/list.txt" | grep -c '	\*$')" "2"
+check_grep "list: amazon default" "$(printf '^amazon\t2014/reviews_Beauty_5\t\\*\t')" "$T/list.txt"
+for v in 2014/reviews_Video_Games_5 2014/reviews_Books 2014/ratings_Amazon_Instant_Video 2018/All_Beauty_5 \
+         2018/AMAZON_FASHION 2018/ratings/Prime_Pantry 2023/Unknown 2023/0core/Amazon_Fashion 2023/5core/Video_Games; do
+  check_grep "list: amazon $v" "$(printf '^amazon\t%s\t' "$v")" "$T/list.txt"
+done
+check_nogrep "list: no 2018 Beauty (only 2014 has it)" "$(printf '^amazon\t2018/Beauty')" "$T/list.txt"
+
+check_exit 0 "list DATASET" "$L4R" list movielens
+check_eq "list movielens: only movielens lines" "$(cut -f1 "$T/.out" | sort -u)" "movielens"
+check_exit 6 "list unknown dataset: exit 6" "$L4R" list nosuch
+check_grep "list unknown dataset: names the available ones" "unknown dataset 'nosuch'; available: amazon, movielens" "$T/.err"
+check_exit 2 "list unknown option: exit 2" "$L4R" list --bogus
+check_exit 2 "list two datasets: exit 2" "$L4R" list movielens amazon
+check_exit 0 "list --help" "$L4R" list --help
+check_grep "list --help on stdout" "usage: llm4rec-data list" "$T/.out"
+
+# ---- list --json --------------------------------------------------------------------------------
+check_exit 0 "list --json runs" "$L4R" list --json
+cp "$T/.out" "$T/list.json"
+check_eq "list --json: valid JSON with every variant" \
+  "$($PY -c 'import json,sys; a=json.load(open(sys.argv[1])); print(len(a))' "$T/list.json")" "269"
+check_eq "list --json: ml-1m entry" \
+  "$($PY -c '
+import json,sys
+a=json.load(open(sys.argv[1]))
+v=[x for x in a if x["dataset"]=="movielens" and x["variant"]=="ml-1m"][0]
+f=v["files"][0]
+print(v["default"], v["gated"], f["name"], f["url"], f["size"], f["md5"], f["sha256"], sorted(v))
+' "$T/list.json")" \
+  "True False ml-1m.zip https://files.grouplens.org/datasets/movielens/ml-1m.zip 5917549 c4d9eecfca2ab87c1945afe126590906 a6898adb50b9ca05aa231689da44c217cb524e7ebd39d264c56e2832f2c54e20 ['dataset', 'default', 'description', 'files', 'gated', 'variant']"
+check_eq "list --json: unknown size and checksums are null" \
+  "$($PY -c '
+import json,sys
+a=json.load(open(sys.argv[1]))
+v=[x for x in a if x["variant"]=="ml-32m"][0]["files"][0]
+print(v["size"], v["sha256"])
+' "$T/list.json")" "238950008 None"
+check_eq "list --json equals list (same variants, same order)" \
+  "$($PY -c 'import json,sys; [print(x["dataset"]+"\t"+x["variant"]) for x in json.load(open(sys.argv[1]))]' "$T/list.json")" \
+  "$(cut -f1,2 "$T/list.txt")"
+check_exit 0 "list --json DATASET" "$L4R" list --json amazon
+check_eq "list --json amazon: 261 entries, one default" \
+  "$($PY -c 'import json,sys; a=json.load(open(sys.argv[1])); print(len(a), sum(x["default"] for x in a))' "$T/.out")" "261 1"
+
+# ---- info ---------------------------------------------------------------------------------------
+check_exit 0 "info movielens (default variant)" "$L4R" info movielens
+cp "$T/.out" "$T/info.txt"
+check_grep "info: default variant shown" "^variant: *ml-1m (default)" "$T/info.txt"
+check_grep "info: url" "url: *https://files.grouplens.org/datasets/movielens/ml-1m.zip" "$T/info.txt"
+check_grep "info: size" "size: *5917549 bytes" "$T/info.txt"
+check_grep "info: md5" "md5: *c4d9eecfca2ab87c1945afe126590906" "$T/info.txt"
+check_grep "info: sha256" "sha256: *a6898adb50b9ca05aa231689da44c217cb524e7ebd39d264c56e2832f2c54e20" "$T/info.txt"
+check_grep "info: archive" "archive, unpacked" "$T/info.txt"
+check_grep "info: table path" "path: *ml-1m/ratings.dat" "$T/info.txt"
+check_grep "info: delimiter" "delimiter '::', no header" "$T/info.txt"
+check_grep "info: movies encoding" "encoding iso-8859-1" "$T/info.txt"
+check_grep "info: time" "time: *unix_s" "$T/info.txt"
+check_grep "info: license" "GroupLens" "$T/info.txt"
+check_grep "info: BibTeX verbatim" "^@article{harper2015movielens,$" "$T/info.txt"
+check_grep "info: doi" "doi       = {10.1145/2827872}" "$T/info.txt"
+check_grep "info: other variants listed" "^  ml-100k	" "$T/info.txt"
+
+check_exit 0 "info --variant ml-100k" "$L4R" info movielens --variant ml-100k
+check_grep "info ml-100k: tab delimiter shown as \\t" "delimiter '\\\\t'" "$T/.out"
+check_grep "info ml-100k: genre flags" "joined with '|' into genres: unknown, Action" "$T/.out"
+check_nogrep "info --variant: no list of other variants" "other variants" "$T/.out"
+check_exit 0 "info ml-32m" "$L4R" info movielens --variant ml-32m
+check_grep "info ml-32m: unknown sha256 said so" "sha256: *unknown" "$T/.out"
+check_exit 0 "info amazon" "$L4R" info amazon
+check_grep "info amazon: many variants summarised" "other variants (260): see 'llm4rec-data list amazon'" "$T/.out"
+check_grep "info amazon: pylit items" "format: *pylit" "$T/.out"
+check_exit 0 "info amazon 2018 ratings" "$L4R" info amazon --variant 2018/ratings/Video_Games
+check_grep "info 2018 ratings: item column first" "columns: *item, user, rating, timestamp" "$T/.out"
+check_grep "info 2018 ratings: mirror" "mirror: *https://datarepo.eng.ucsd.edu/mcauley_group/data/amazon_v2/categoryFilesSmall/Video_Games.csv" "$T/.out"
+check_grep "info 2018 ratings: sha256 from known_files" "c3fec1cce4ee67f0d51f8b53a7e294d8bbe6f75ca1d8732256e900b3c46606d8" "$T/.out"
+
+check_exit 0 "info --json" "$L4R" info movielens --variant ml-10m --json
+check_eq "info --json: fields" \
+  "$($PY -c '
+import json,sys
+o=json.load(open(sys.argv[1]))
+t=o["interactions"]
+print(o["variant"], o["default"], o["gated"], o["files"][0]["size"], o["files"][0]["unpack"], t["path"], t["delimiter"], t["header"], t["columns"], t["fields"]["item_id"], t["time"], o["items"]["encoding"], "ml-1m" in o["variants"], o["citation"].startswith("@article{harper2015movielens,"))
+' "$T/.out")" \
+  "ml-10m False False None True ml-10M100K/ratings.dat :: False ['UserID', 'MovieID', 'Rating', 'Timestamp'] MovieID unix_s iso-8859-1 True True"
+
+check_exit 6 "info unknown dataset: exit 6" "$L4R" info nosuch
+check_grep "info unknown dataset: message" "unknown dataset 'nosuch'; available: amazon, movielens" "$T/.err"
+check_exit 6 "info unknown variant: exit 6" "$L4R" info movielens --variant ml-2m
+check_grep "info unknown variant: lists the variants" "has no variant 'ml-2m'; available: ml-100k, ml-1m, ml-10m" "$T/.err"
+check_exit 6 "info unknown amazon variant: exit 6" "$L4R" info amazon --variant Beauty
+check_grep "info unknown amazon variant: count and hint" "it has 261 variants, see 'llm4rec-data list amazon'" "$T/.err"
+check_grep "info unknown amazon variant: suggestion" "did you mean 2014/reviews_Beauty_5" "$T/.err"
+check_exit 2 "info without dataset: exit 2" "$L4R" info
+check_exit 2 "info --variant without value: exit 2" "$L4R" info movielens --variant
+check_exit 0 "info --help" "$L4R" info --help
+check_grep "info --help on stdout" "usage: llm4rec-data info" "$T/.out"
+check_exit 0 "help info" "$L4R" help info
+
+# ---- --recipes DIR and $LLM4REC_RECIPES ---------------------------------------------------------
+R="$T/recipes"
+mkdir -p "$R"
+cat > "$R/toy.json" <<'EOF'
+{"schema": 1, "dataset": "toy", "title": "Toy", "license": "CC0", "default_variant": "small",
+ "comment": "a user's own recipe",
+ "variants": {"small": {"description": "a toy", "manual": ["1. log in", "2. download toy.csv"],
+   "files": [{"url": "file:///nowhere/toy.csv"}],
+   "interactions": {"path": "toy.csv", "format": "csv", "header": true,
+                    "fields": {"user_id": "u", "item_id": "i"}}}}}
+EOF
+check_exit 0 "list --recipes DIR" "$L4R" list --recipes "$R"
+check_eq "list --recipes: only the directory's recipes" "$(cat "$T/.out")" "$(printf 'toy\tsmall\t*\ta toy')"
+check_exit 0 "global --recipes before the command" "$L4R" --recipes "$R" list --json
+check_eq "list --json: gated variant" "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["gated"])' "$T/.out")" "True"
+check_exit 0 "info of a gated variant" env LLM4REC_RECIPES="$R" "$L4R" info toy
+check_grep "info: manual steps shown" "2. download toy.csv" "$T/.out"
+check_grep "info: recipe path" "recipe: *$R/toy.json" "$T/.out"
+check_exit 6 "LLM4REC_RECIPES replaces the built-ins" env LLM4REC_RECIPES="$R" "$L4R" info movielens
+
+printf '{"schema": 1, "dataset": "bad", "title": "B", "license": "L", "default_variant": "v", "variants": {"v": {"description": "d", "files": [{"url": "https://x/y", "md5": "123"}]}}}\n' > "$R/bad.json"
+check_exit 6 "invalid recipe: exit 6" "$L4R" list --recipes "$R"
+check_grep "invalid recipe: file and JSON path named" "bad.json: \$.variants.v.files\[0\].md5: expected 32 hexadecimal digits" "$T/.err"
+check_eq "invalid recipe: nothing on stdout" "$(wc -c < "$T/.out" | tr -d ' ')" "0"
+check_exit 6 "missing recipe directory: exit 6" "$L4R" list --recipes "$T/none"
+check_grep "missing recipe directory: message" "cannot open recipe directory" "$T/.err"
