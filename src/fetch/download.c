@@ -572,8 +572,15 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
         curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
         curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
         curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-        if (x.offset > 0)
+        char range[32];
+        if (x.offset > 0 && x.is_http) {
+            /* CURLOPT_RANGE rather than RESUME_FROM: libcurl would fail a 200 answer itself, and
+             * judge_response() wants to restart from zero in that case */
+            snprintf(range, sizeof range, "%llu-", (unsigned long long)x.offset);
+            curl_easy_setopt(c, CURLOPT_RANGE, range);
+        } else if (x.offset > 0) {
             curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x.offset);
+        }
 
         CURLcode rc = curl_easy_perform(c);
         if (x.drew) {
@@ -601,6 +608,7 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
             goto out;
         }
         bool resume_refused = x.restart || (x.is_http && code == 416 && x.offset > 0) ||
+                              rc == CURLE_RANGE_ERROR ||
                               (!x.is_http && rc == CURLE_BAD_DOWNLOAD_RESUME);
         if (resume_refused) {
             /* the server cannot continue where the .part ends: start from zero, once */

@@ -1,0 +1,109 @@
+#!/bin/sh
+# tests/fetch/http.sh — `fetch` against a local HTTP server that misbehaves on purpose
+# (tests/fetch/server.py): resume after a dropped connection, 503/429 with Retry-After, 404,
+# checksum mismatch, truncated body, stalled transfer, a server ignoring Range, redirects, and the
+# --mirror / $LLM4REC_DATA_MIRROR mapping onto http://127.0.0.1:PORT.
+. "$(dirname "$0")/../lib.sh"
+. "$HERE/fetch/common.inc"
+start_server
+
+payload "$SRV/payload.bin" 300000 1
+mkdir -p "$SRV/mirror/files.example.org/data"
+cp "$SRV/payload.bin" "$SRV/mirror/files.example.org/data/payload.bin"
+S=$(sha256 "$SRV/payload.bin")
+N=$(size "$SRV/payload.bin")
+R="$T/recipes"
+D="$T/home"
+V=
+add() { V="$V${V:+, }$(variant "$@")"; }
+add plain payload.bin "$BASE/payload.bin" "$N" "$S"
+add drop payload.bin "$BASE/mode/drop/payload.bin?n=100000" "$N" "$S"
+add flaky payload.bin "$BASE/mode/flaky/payload.bin?k=1&ra=2" "$N" "$S"
+add toomany payload.bin "$BASE/mode/flaky/payload.bin?k=1&code=429&ra=100" "$N" "$S"
+add always503 payload.bin "$BASE/mode/flaky/payload.bin?k=1000&ra=0" "$N" "$S"
+add missing payload.bin "$BASE/mode/404/payload.bin" "$N" "$S"
+add badsum payload.bin "$BASE/payload.bin" "$N" "0000000000000000000000000000000000000000000000000000000000000000"
+add truncated payload.bin "$BASE/mode/truncate/payload.bin" "$N" "$S"
+add stalled payload.bin "$BASE/mode/stall/payload.bin?n=1000&s=60" "$N" "$S"
+add norange payload.bin "$BASE/mode/norange/payload.bin" "$N" "$S"
+add redirected payload.bin "$BASE/mode/redirect/payload.bin" "$N" "$S"
+add mirrored payload.bin "https://files.example.org/data/payload.bin" "$N" "$S"
+write_recipe "$R" web "$V"
+f() { "$L4R" --recipes "$R" --data-dir "$D" fetch web "$@"; }
+
+# plain: stdout is the variant directory, the file equals the source, a stamp is written
+check_exit 0 "plain fetch succeeds" f --variant plain
+check_eq "stdout is the variant directory" "$(cat "$T/.out")" "$D/web/plain"
+check_same "plain: file equals the source" "$D/web/plain/payload.bin" "$SRV/payload.bin"
+check_grep "plain: stamp lists the sha256" "$S" "$D/web/plain/.l4r-fetched.json"
+check_grep "plain: stamp records the url" "$BASE/payload.bin" "$D/web/plain/.l4r-fetched.json"
+check_grep "plain: says fetched" "fetched web/plain into" "$T/.err"
+
+# dropped connection: resumed with a Range request
+check_exit 0 "dropped connection: fetch succeeds" f --variant drop
+check_same "dropped connection: file equals the source" "$D/web/drop/payload.bin" "$SRV/payload.bin"
+check_grep "dropped connection: first answer was cut" "drop/payload.bin?n=100000 range=- status=200-dropped" "$SLOG"
+check_grep "dropped connection: resumed with Range from byte 100000" "drop/payload.bin?n=100000 range=bytes=100000- status=206" "$SLOG"
+check_grep "dropped connection: retry notice" "retrying" "$T/.err"
+
+# 503 + Retry-After: 2 s (the computed first backoff would be 1 s), then success
+L4R_MAX_BACKOFF=5 check_exit 0 "503 then success" f --variant flaky
+check_same "503: file equals the source" "$D/web/flaky/payload.bin" "$SRV/payload.bin"
+check_grep "503: Retry-After honoured" "HTTP status 503; retrying in 2.0 s" "$T/.err"
+# 429 with Retry-After: 100 is capped by max_backoff
+L4R_MAX_BACKOFF=0.3 check_exit 0 "429 then success" f --variant toomany
+check_grep "429: Retry-After capped" "HTTP status 429; retrying in 0.3 s" "$T/.err"
+# 503 forever: gives up after max retries, exit 3
+L4R_MAX_RETRIES=2 check_exit 3 "503 forever: network error" f --variant always503
+check_grep "503 forever: gave up" "gave up after 3 attempts" "$T/.err"
+check_eq "503 forever: 3 requests" "$(grep -c 'k=1000&ra=0 ' "$SLOG")" 3
+check_not "503 forever: nothing under the final name" test -e "$D/web/always503/payload.bin"
+
+# 404: exit 3, URL and status in the message, no retry, nothing final
+check_exit 3 "404: exit 3" f --variant missing
+check_grep "404: message names the URL" "$BASE/mode/404/payload.bin" "$T/.err"
+check_grep "404: message names the status" "404" "$T/.err"
+check_eq "404: not retried" "$(grep -c 'mode/404/' "$SLOG")" 1
+check_not "404: nothing under the final name" test -e "$D/web/missing/payload.bin"
+check_not "404: no empty .part left" test -e "$D/web/missing/payload.bin.part"
+
+# checksum mismatch: exit 4, message with file and both digests, nothing final, no .part
+check_exit 4 "checksum mismatch: exit 4" f --variant badsum
+check_grep "checksum mismatch: names the file" "payload.bin" "$T/.err"
+check_grep "checksum mismatch: expected digest" "expected sha256 0000000000" "$T/.err"
+check_grep "checksum mismatch: actual digest" "$S" "$T/.err"
+check_not "checksum mismatch: nothing under the final name" test -e "$D/web/badsum/payload.bin"
+check_not "checksum mismatch: .part removed" test -e "$D/web/badsum/payload.bin.part"
+check_not "checksum mismatch: no stamp" test -e "$D/web/badsum/.l4r-fetched.json"
+
+# truncated body every time: error after the retries, nothing final
+L4R_MAX_RETRIES=2 check_exit 3 "truncated body: exit 3" f --variant truncated
+check_grep "truncated body: message names the URL" "mode/truncate/payload.bin" "$T/.err"
+check_not "truncated body: nothing under the final name" test -e "$D/web/truncated/payload.bin"
+
+# stalled server: the low-speed limit (L4R_LOW_SPEED_TIME=2) ends it
+L4R_MAX_RETRIES=0 check_exit 3 "stalled: exit 3" f --variant stalled
+check_grep "stalled: low-speed time-out" "low-speed limit 2 s" "$T/.err"
+check_not "stalled: nothing under the final name" test -e "$D/web/stalled/payload.bin"
+check_grep "stalled: the .part keeps what arrived" "" "$D/web/stalled/payload.bin.part"
+
+# a server that ignores Range: a stale .part is discarded, the file is right
+mkdir -p "$D/web/norange"
+head -c 5000 /dev/zero > "$D/web/norange/payload.bin.part"
+check_exit 0 "ignored Range: fetch succeeds" f --variant norange
+check_grep "ignored Range: a Range request was sent" "norange/payload.bin range=bytes=5000- status=200" "$SLOG"
+check_same "ignored Range: file equals the source" "$D/web/norange/payload.bin" "$SRV/payload.bin"
+
+# redirects are followed
+check_exit 0 "redirect: fetch succeeds" f --variant redirected
+check_same "redirect: file equals the source" "$D/web/redirected/payload.bin" "$SRV/payload.bin"
+
+# --mirror http://127.0.0.1:PORT/mirror maps https://files.example.org/... onto the server
+check_exit 0 "http mirror: fetch succeeds" f --variant mirrored --mirror "$BASE/mirror/"
+check_grep "http mirror: mapped request" "GET /mirror/files.example.org/data/payload.bin range=- status=200" "$SLOG"
+check_same "http mirror: file equals the source" "$D/web/mirrored/payload.bin" "$SRV/payload.bin"
+check_grep "http mirror: stamp records the mirror URL" "$BASE/mirror/files.example.org/data/payload.bin" "$D/web/mirrored/.l4r-fetched.json"
+# the same through $LLM4REC_DATA_MIRROR (with --force so it is fetched again)
+: > "$SLOG"
+LLM4REC_DATA_MIRROR="$BASE/mirror" check_exit 0 "env mirror: fetch succeeds" f --variant mirrored --force
+check_grep "env mirror: mapped request" "GET /mirror/files.example.org/data/payload.bin" "$SLOG"

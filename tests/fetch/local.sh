@@ -1,0 +1,173 @@
+#!/bin/sh
+# tests/fetch/local.sh — `fetch` end to end without misbehaving servers: file:// mirrors, --from
+# registration (and its verification failure), gated variants, idempotence and --force, unpack
+# safety on hostile tar/zip archives, two concurrent fetches of one variant, interrupt + resume,
+# and the command line itself (--help, usage errors).
+. "$(dirname "$0")/../lib.sh"
+. "$HERE/fetch/common.inc"
+start_server
+
+R="$T/recipes"
+D="$T/home"
+U="$T/upstream"          # stands for https://files.example.org/
+mkdir -p "$U/files.example.org/ds"
+payload "$U/files.example.org/ds/a.bin" 50000 2
+A="$U/files.example.org/ds/a.bin"
+SA=$(sha256 "$A")
+NA=$(size "$A")
+
+# a good archive (zip with a top directory) and hostile ones, made with python's tarfile/zipfile
+python3 - "$U/files.example.org/ds" "$T" <<'PY'
+import io, os, sys, tarfile, zipfile
+d, t = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(os.path.join(d, "good.zip"), "w") as z:
+    z.writestr("good/ratings.dat", "1::2::5::978300760\n")
+    z.writestr("good/README", "hello\n")
+def tar(name, entries):
+    with tarfile.open(os.path.join(d, name), "w") as tf:
+        for e in entries:
+            ti = tarfile.TarInfo(e[0])
+            if e[1] == "file":
+                data = e[2].encode()
+                ti.size = len(data)
+                tf.addfile(ti, io.BytesIO(data))
+            elif e[1] == "sym":
+                ti.type = tarfile.SYMTYPE
+                ti.linkname = e[2]
+                tf.addfile(ti)
+            elif e[1] == "chr":
+                ti.type = tarfile.CHRTYPE
+                ti.devmajor, ti.devminor = 1, 3
+                tf.addfile(ti)
+tar("dotdot.tar", [("ok.txt", "file", "ok"), ("../escape-dotdot.txt", "file", "evil")])
+tar("symout.tar", [("ok.txt", "file", "ok"), ("link", "sym", t), ("link/escape-sym.txt", "file", "evil")])
+tar("device.tar", [("null", "chr", None)])
+with zipfile.ZipFile(os.path.join(d, "abs.zip"), "w") as z:
+    z.writestr("ok.txt", "ok")
+    z.writestr(zipfile.ZipInfo(t + "/escape-abs.txt"), "evil")
+PY
+V=
+add() { V="$V${V:+, }$(variant "$@")"; }
+up() { echo "https://files.example.org/ds/$1"; }
+add plain a.bin "$(up a.bin)" "$NA" "$SA"
+for z in good.zip dotdot.tar symout.tar device.tar abs.zip; do
+  p="$U/files.example.org/ds/$z"
+  add "${z%%.*}" "$z" "$(up "$z")" "$(size "$p")" "$(sha256 "$p")" true
+done
+add slow a.bin "$BASE/mode/slow/a.bin?chunks=20&delay=0.1" "$NA" "$SA"
+add slowint a.bin "$BASE/mode/slow/a.bin?chunks=50&delay=0.2" "$NA" "$SA"
+V="$V, \"gated\": {\"description\": \"test\", \"manual\": \"sign the form at https://example.org/form and download a.bin\", \"files\": [{\"name\": \"a.bin\", \"url\": \"$(up a.bin)\", \"size\": $NA, \"sha256\": \"$SA\"}]}"
+V="$V, \"nosum\": {\"description\": \"test\", \"files\": [{\"name\": \"a.bin\", \"url\": \"$(up a.bin)\"}]}"
+V="$V, \"fallback\": {\"description\": \"test\", \"files\": [{\"name\": \"a.bin\", \"url\": \"$BASE/mode/404/a.bin\", \"mirrors\": [\"file://$A\"], \"size\": $NA, \"sha256\": \"$SA\"}]}"
+write_recipe "$R" loc "$V"
+cp "$A" "$SRV/a.bin"
+M="file://$U"
+f() { "$L4R" --recipes "$R" --data-dir "$D" fetch loc "$@"; }
+
+# --help and usage errors
+check_exit 0 "--help exits 0" f --help
+check_grep "--help prints usage on stdout" "usage: llm4rec-data fetch" "$T/.out"
+check_exit 2 "no dataset: usage error" "$L4R" --recipes "$R" --data-dir "$D" fetch
+check_exit 2 "unknown option: usage error" f --bogus
+check_exit 6 "unknown variant: recipe error" f --variant nope
+
+# file:// mirror, then idempotence, then --force
+check_exit 0 "file mirror: fetch succeeds" f --variant plain --mirror "$M"
+check_eq "file mirror: stdout is the variant directory" "$(cat "$T/.out")" "$D/loc/plain"
+check_same "file mirror: file equals the source" "$D/loc/plain/a.bin" "$A"
+check_grep "file mirror: stamp records the mirror URL" "$M/files.example.org/ds/a.bin" "$D/loc/plain/.l4r-fetched.json"
+cp "$D/loc/plain/.l4r-fetched.json" "$T/stamp1"
+check_exit 0 "second fetch succeeds" f --variant plain --mirror "$M"
+check_grep "second fetch says already" "loc/plain is already fetched and verified in $D/loc/plain; use --force to fetch again" "$T/.err"
+check_eq "second fetch still prints the directory" "$(cat "$T/.out")" "$D/loc/plain"
+check_same "second fetch leaves the stamp alone" "$D/loc/plain/.l4r-fetched.json" "$T/stamp1"
+check_exit 0 "-q: second fetch is silent" f --variant plain --mirror "$M" -q
+check_eq "-q: nothing on stderr" "$(cat "$T/.err")" ""
+LLM4REC_DATA_MIRROR="$M" check_exit 0 "--force fetches again (mirror from the environment)" f --variant plain --force
+check_nogrep "--force does not say already" "already" "$T/.err"
+check_grep "--force says fetched" "fetched loc/plain into" "$T/.err"
+check_same "--force: file equals the source" "$D/loc/plain/a.bin" "$A"
+# DATASET/VARIANT short form
+check_exit 0 "DATASET/VARIANT form" "$L4R" --recipes "$R" --data-dir "$D" fetch loc/plain -q
+check_eq "DATASET/VARIANT form: directory" "$(cat "$T/.out")" "$D/loc/plain"
+# a damaged file is noticed: not "already" any more
+echo garbage >> "$D/loc/plain/a.bin"
+check_exit 0 "damaged file: fetched again" f --variant plain --mirror "$M"
+check_nogrep "damaged file: does not say already" "already" "$T/.err"
+check_same "damaged file: repaired" "$D/loc/plain/a.bin" "$A"
+
+# main URL fails (404): the recipe mirror takes over
+check_exit 0 "recipe mirror fallback succeeds" f --variant fallback
+check_same "recipe mirror fallback: file equals the source" "$D/loc/fallback/a.bin" "$A"
+check_grep "recipe mirror fallback: says so" "trying mirror" "$T/.err"
+
+# no checksum known: warning with the computed sha256, recorded in the stamp
+check_exit 0 "no checksum: fetch succeeds" f --variant nosum --mirror "$M"
+check_grep "no checksum: warning" "warning: no checksum is known for 'a.bin'" "$T/.err"
+check_grep "no checksum: sha256 logged" "$SA" "$T/.err"
+check_grep "no checksum: sha256 in the stamp" "$SA" "$D/loc/nosum/.l4r-fetched.json"
+
+# gated variant: exit 9 with the manual steps; --from registers the file
+check_exit 9 "gated: exit 9 without --from" f --variant gated
+check_grep "gated: message has the manual steps" "sign the form at https://example.org/form" "$T/.err"
+check_grep "gated: message mentions --from" "\-\-from" "$T/.err"
+payload "$T/wrong.bin" 50000 3
+check_exit 4 "--from wrong file: checksum error" f --variant gated --from "$T/wrong.bin"
+check_grep "--from wrong file: message names the file" "wrong.bin" "$T/.err"
+check_not "--from wrong file: nothing under the final name" test -e "$D/loc/gated/a.bin"
+check_not "--from wrong file: no .part" test -e "$D/loc/gated/a.bin.part"
+mkdir -p "$T/dl" && cp "$A" "$T/dl/a.bin"
+check_exit 0 "--from right file: fetch succeeds" f --variant gated --from "$T/dl/a.bin"
+check_same "--from: file registered" "$D/loc/gated/a.bin" "$A"
+check "--from: source left in place" test -f "$T/dl/a.bin"
+check_exit 2 "--from twice for one file: usage error" f --variant gated --force --from "$T/dl/a.bin" --from "$A"
+
+# unpacking: a good zip, and hostile archives that must fail with exit 5 and leave nothing
+check_exit 0 "good zip: fetch + unpack" f --variant good --mirror "$M"
+check_eq "good zip: unpacked file" "$(cat "$D/loc/good/good/ratings.dat")" "1::2::5::978300760"
+check_eq "good zip: no temporary directory left" "$(ls -A "$D/loc/good" | grep -c l4r-unpack)" 0
+for bad in dotdot symout device abs; do
+  check_exit 5 "$bad: archive error" f --variant "$bad" --mirror "$M"
+  check_grep "$bad: message names the archive" "$bad\.\(tar\|zip\)" "$T/.err"
+  check_not "$bad: no stamp" test -e "$D/loc/$bad/.l4r-fetched.json"
+  check_not "$bad: no ok.txt under the final name" test -e "$D/loc/$bad/ok.txt"
+  check_eq "$bad: no temporary directory left" "$(ls -A "$D/loc/$bad" | grep -c l4r-unpack)" 0
+done
+check_grep "abs: entry named" "escape-abs.txt" "$T/.err"
+check_not "nothing escaped (..)" test -e "$D/loc/escape-dotdot.txt"
+check_not "nothing escaped (symlink)" test -e "$T/escape-sym.txt"
+check_not "nothing escaped (absolute)" test -e "$T/escape-abs.txt"
+
+# two fetches of one variant at once: both succeed, one download
+: > "$SLOG"
+f --variant slow > "$T/c1.out" 2> "$T/c1.err" &
+p1=$!
+f --variant slow > "$T/c2.out" 2> "$T/c2.err" &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+check_eq "concurrent: first succeeds" "$r1" 0
+check_eq "concurrent: second succeeds" "$r2" 0
+check_eq "concurrent: both print the directory" "$(cat "$T/c1.out" "$T/c2.out" | sort -u)" "$D/loc/slow"
+check_eq "concurrent: one download" "$(grep -c 'mode/slow/a.bin' "$SLOG")" 1
+check_same "concurrent: file equals the source" "$D/loc/slow/a.bin" "$A"
+cat "$T/c1.err" "$T/c2.err" > "$T/c.err"
+check_grep "concurrent: one of them found it done" "already fetched" "$T/c.err"
+
+# interrupt: SIGINT mid-transfer exits 130 and keeps the .part; the next run resumes it
+: > "$SLOG"
+"$L4R" --recipes "$R" --data-dir "$D" fetch loc --variant slowint > "$T/i.out" 2> "$T/i.err" &
+p=$!
+i=0
+psize() { if [ -f "$1" ]; then size "$1"; else echo 0; fi; }
+while [ "$(psize "$D/loc/slowint/a.bin.part")" -lt 5000 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $p
+wait $p; ri=$?
+check_eq "interrupt: exit 130" "$ri" 130
+check_grep "interrupt: says interrupted" "interrupted" "$T/i.err"
+check "interrupt: .part kept" test -s "$D/loc/slowint/a.bin.part"
+check_not "interrupt: nothing under the final name" test -e "$D/loc/slowint/a.bin"
+sed -i "s|mode/slow/a.bin?chunks=50&delay=0.2|a.bin|" "$R/loc.json"
+check_exit 0 "after interrupt: fetch succeeds" f --variant slowint
+check_grep "after interrupt: resumed with Range" "GET /a.bin range=bytes=[1-9][0-9]*- status=206" "$SLOG"
+check_same "after interrupt: file equals the source" "$D/loc/slowint/a.bin" "$A"
