@@ -1,0 +1,557 @@
+/*
+ * pipeline.c — the ordered parallel pipeline: one reader thread, N worker threads, and the
+ * calling thread as the in-order writer.  The design essay is docs/DESIGN.md; in short:
+ *
+ *  - A fixed pool of 2N+3 blocks circulates: free list -> reader (fill, cut) -> work queue ->
+ *    worker (parse, no lock held) -> done ring -> writer (emit in order) -> free list.  The pool
+ *    size is the back-pressure: when the writer falls behind, the reader finds no free block and
+ *    waits, so memory stays bounded whatever the input size.
+ *  - Blocks end on record boundaries.  The reader scans each new byte once, sixteen at a time
+ *    (SSE2), counting newlines for line numbers, checking record lengths against max_record and,
+ *    for CSV, tracking quote parity; the bytes after the last boundary are carried to the next
+ *    block.  A record with no boundary in sight grows the block instead.
+ *  - Every block has a sequence number; the writer waits for exactly the next one, so output
+ *    order is input order whatever N is.  A worker error marks its sequence number; blocks after
+ *    it are skipped and the reader stops early, and because the writer consumes blocks in order
+ *    the first error in input order is the one it meets.
+ *  - The mutex protects only the queues and states; block contents belong to whichever stage
+ *    holds the block, handed over under the mutex (clean under ThreadSanitizer).
+ */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#define DEFAULT_BLOCK ((size_t)4 << 20)
+#define DEFAULT_MAX_RECORD ((size_t)256 << 20)
+
+typedef enum blk_state { B_FREE, B_QUEUED, B_DONE } blk_state;
+
+typedef struct blk {
+    l4r_chunk chunk;
+    l4r_buf in;
+    l4r_buf out;
+    l4r_status st;
+    l4r_error err;
+    blk_state state;
+    struct blk *next;
+} blk;
+
+typedef struct pipe_s {
+    const l4r_pipe_cfg *cfg;
+    l4r_source *src;
+    size_t block_size;
+    size_t max_record;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_free;
+    pthread_cond_t cv_work;
+    pthread_cond_t cv_done;
+    blk *blocks;
+    size_t nblocks;
+    blk *free_list;
+    blk *work_head;
+    blk *work_tail;
+    blk **ring;           /* ring[seq % nblocks]: the dispatched block with that seq */
+    bool reader_done;
+    uint64_t reader_seqs; /* blocks dispatched; valid once reader_done */
+    l4r_status reader_st; /* ordered after every dispatched block */
+    l4r_error reader_err;
+    bool stop;
+    uint64_t err_seq;     /* lowest seq whose work failed; UINT64_MAX when none */
+} pipe_s;
+
+/* ---- record cutting ---- */
+
+typedef struct cutter {
+    bool csv;
+    bool inq;            /* inside a quoted CSV field */
+    uint64_t lines;      /* newlines before the scan position, whole stream */
+    uint64_t rec_line;   /* 1-based line where the current record starts */
+    size_t rec_start;    /* offset of the current record in the buffer */
+    size_t last_cut;     /* offset just past the last boundary in the buffer; 0 = none */
+    uint64_t cut_lines;  /* `lines` at last_cut */
+    size_t max_record;
+} cutter;
+
+/* A record of more than max_record bytes ends (or is still open) at `at`. */
+static inline bool too_long(const cutter *c, size_t at)
+{
+    return at - c->rec_start > c->max_record;
+}
+
+static inline void boundary(cutter *c, size_t i)
+{
+    c->rec_start = i + 1;
+    c->rec_line = c->lines + 1;
+    c->last_cut = i + 1;
+    c->cut_lines = c->lines;
+}
+
+/* Scan buf[from, to).  Returns false when a record exceeds max_record (c->rec_line names it). */
+static bool cut_scan(cutter *c, const char *buf, size_t from, size_t to)
+{
+    size_t i = from;
+#if defined(__SSE2__)
+    if (c->max_record >= 16) {
+        const __m128i nl = _mm_set1_epi8('\n');
+        const __m128i qu = _mm_set1_epi8('"');
+        while (to - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+            unsigned q = c->csv ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu)) : 0;
+            if (q == 0) {
+                if (m) {
+                    if (c->inq) {
+                        c->lines += (unsigned)__builtin_popcount(m);
+                    } else {
+                        size_t first = i + (unsigned)__builtin_ctz(m);
+                        if (too_long(c, first))
+                            return false;
+                        size_t last = i + 31 - (unsigned)__builtin_clz(m);
+                        c->lines += (unsigned)__builtin_popcount(m);
+                        boundary(c, last);
+                    }
+                }
+                i += 16;
+                continue;
+            }
+            /* Quotes in this chunk: byte by byte (short, and rare outside quoted text). */
+            size_t stop = i + 16;
+            for (; i < stop; i++) {
+                char ch = buf[i];
+                if (ch == '"') {
+                    c->inq = !c->inq;
+                } else if (ch == '\n') {
+                    c->lines++;
+                    if (!c->inq) {
+                        if (too_long(c, i))
+                            return false;
+                        boundary(c, i);
+                    }
+                }
+            }
+        }
+    }
+#endif
+    for (; i < to; i++) {
+        char ch = buf[i];
+        if (ch == '"' && c->csv) {
+            c->inq = !c->inq;
+        } else if (ch == '\n') {
+            c->lines++;
+            if (!c->inq) {
+                if (too_long(c, i))
+                    return false;
+                boundary(c, i);
+            }
+        }
+    }
+    return !too_long(c, to);
+}
+
+/* ---- queues (all called with p->mu held) ---- */
+
+static blk *take_free(pipe_s *p)
+{
+    while (!p->stop && p->err_seq == UINT64_MAX && !p->free_list)
+        pthread_cond_wait(&p->cv_free, &p->mu);
+    if (p->stop || p->err_seq != UINT64_MAX)
+        return NULL;
+    blk *b = p->free_list;
+    p->free_list = b->next;
+    b->next = NULL;
+    return b;
+}
+
+static void dispatch(pipe_s *p, blk *b)
+{
+    b->state = B_QUEUED;
+    b->next = NULL;
+    p->ring[b->chunk.seq % p->nblocks] = b;
+    if (p->work_tail)
+        p->work_tail->next = b;
+    else
+        p->work_head = b;
+    p->work_tail = b;
+    pthread_cond_signal(&p->cv_work);
+}
+
+/* ---- reader thread ---- */
+
+typedef struct rstate {
+    pipe_s *p;
+    cutter c;
+    blk *b;          /* the block being filled (owned by the reader) */
+    size_t fill;     /* bytes in b->in */
+    size_t scanned;  /* bytes of b->in already scanned */
+    bool eof;
+    uint64_t seq;
+    uint64_t line0;  /* line of b's first byte */
+    l4r_buf carry;
+} rstate;
+
+/* Read until b->in is full (its capacity minus the NUL slot) or the source ends. */
+static l4r_status fill_block(rstate *r, l4r_error *e)
+{
+    l4r_buf *in = &r->b->in;
+    while (!r->eof && r->fill + 1 < in->cap) {
+        if (l4r_interrupted)
+            return l4r_err(e, L4R_EINTR, "interrupted");
+        size_t got = 0;
+        l4r_status st = l4r_source_read(r->p->src, in->data + r->fill, in->cap - 1 - r->fill, &got, e);
+        if (st)
+            return st;
+        if (got == 0)
+            r->eof = true;
+        r->fill += got;
+    }
+    return L4R_OK;
+}
+
+static l4r_status record_too_long(rstate *r, l4r_error *e)
+{
+    return l4r_err(e, L4R_EPARSE, "'%s' line %llu: record longer than %zu bytes%s", l4r_source_name(r->p->src),
+                   (unsigned long long)r->c.rec_line, r->p->max_record,
+                   r->c.csv ? " (an unbalanced quote?)" : "");
+}
+
+/* Grow the block so a long record can keep filling it. */
+static void grow_block(rstate *r)
+{
+    l4r_buf *in = &r->b->in;
+    in->len = r->fill;
+    l4r_buf_reserve(in, in->cap); /* about doubles */
+}
+
+/* The first record goes to on_header and is removed from the stream. */
+static l4r_status take_header(rstate *r, l4r_error *e)
+{
+    pipe_s *p = r->p;
+    char *d = r->b->in.data;
+    size_t h = 0;
+    bool inq = false;
+    l4r_status st;
+    for (;;) {
+        for (; h < r->fill; h++) {
+            if (d[h] == '"' && r->c.csv)
+                inq = !inq;
+            else if (d[h] == '\n' && !inq)
+                break;
+        }
+        if (h < r->fill || r->eof)
+            break;
+        if (h > p->max_record) {
+            r->c.rec_line = 1;
+            return record_too_long(r, e);
+        }
+        grow_block(r);
+        d = r->b->in.data;
+        st = fill_block(r, e);
+        if (st)
+            return st;
+    }
+    if (r->fill == 0)
+        return L4R_OK; /* empty input: no header */
+    size_t len = h;
+    if (len > 0 && h < r->fill && d[len - 1] == '\r')
+        len--;
+    if (p->cfg->on_header) {
+        st = p->cfg->on_header(p->cfg->ctx, d, len, e);
+        if (st)
+            return st;
+    }
+    uint64_t nl = 0;
+    for (size_t i = 0; i < h; i++)
+        nl += d[i] == '\n';
+    size_t drop = h < r->fill ? h + 1 : h;
+    nl += h < r->fill;
+    memmove(d, d + drop, r->fill - drop);
+    r->fill -= drop;
+    r->c.lines = nl;
+    r->c.rec_line = nl + 1;
+    r->line0 = nl + 1;
+    return L4R_OK;
+}
+
+static l4r_status reader_run(rstate *r, l4r_error *e)
+{
+    pipe_s *p = r->p;
+    l4r_status st;
+    bool first = true;
+    r->line0 = 1;
+    r->c.rec_line = 1;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        r->b = take_free(p);
+        pthread_mutex_unlock(&p->mu);
+        if (!r->b)
+            return L4R_OK;
+        /* New block: carry first, then at least block_size bytes of room. */
+        l4r_buf *in = &r->b->in;
+        in->len = 0;
+        l4r_buf_reserve(in, r->carry.len + p->block_size);
+        if (r->carry.len)
+            memcpy(in->data, r->carry.data, r->carry.len);
+        r->fill = r->carry.len;
+        r->scanned = r->carry.len;
+        r->carry.len = 0;
+        st = fill_block(r, e);
+        if (st)
+            return st;
+        if (first) {
+            first = false;
+            char *d = in->data;
+            if (r->fill >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
+                memmove(d, d + 3, r->fill - 3);
+                r->fill -= 3;
+            }
+            if (p->cfg->header_lines > 0) {
+                st = take_header(r, e);
+                if (st)
+                    return st;
+            }
+            r->scanned = 0;
+        }
+        /* Scan; grow while no boundary is in sight. */
+        for (;;) {
+            if (!cut_scan(&r->c, r->b->in.data, r->scanned, r->fill))
+                return record_too_long(r, e);
+            r->scanned = r->fill;
+            if (r->c.last_cut > 0 || r->eof)
+                break;
+            grow_block(r);
+            st = fill_block(r, e);
+            if (st)
+                return st;
+        }
+        size_t cut = r->eof ? r->fill : r->c.last_cut;
+        /* An unterminated quote at EOF is delivered as it is: the CSV scanner reports it. */
+        if (cut == 0) {
+            /* Nothing left (empty input, or input ended on a boundary). */
+            pthread_mutex_lock(&p->mu);
+            r->b->next = p->free_list;
+            p->free_list = r->b;
+            r->b = NULL;
+            pthread_mutex_unlock(&p->mu);
+            return L4R_OK;
+        }
+        l4r_buf_add(&r->carry, r->b->in.data + cut, r->fill - cut);
+        r->b->chunk.seq = r->seq++;
+        r->b->chunk.data = r->b->in.data;
+        r->b->chunk.len = cut;
+        r->b->chunk.line0 = r->line0;
+        r->line0 = r->c.cut_lines + 1;
+        /* Rebase the cutter onto the carry. */
+        r->c.rec_start -= r->c.last_cut <= r->c.rec_start ? r->c.last_cut : r->c.rec_start;
+        r->c.last_cut = 0;
+        pthread_mutex_lock(&p->mu);
+        dispatch(p, r->b);
+        r->b = NULL;
+        pthread_mutex_unlock(&p->mu);
+        if (r->eof)
+            return L4R_OK;
+    }
+}
+
+static void *reader_main(void *arg)
+{
+    pipe_s *p = arg;
+    rstate r;
+    memset(&r, 0, sizeof r);
+    r.p = p;
+    r.c.csv = p->cfg->cut == L4R_CUT_CSV;
+    r.c.max_record = p->max_record;
+    l4r_error err;
+    err.status = L4R_OK;
+    err.msg[0] = 0;
+    l4r_status st = reader_run(&r, &err);
+    pthread_mutex_lock(&p->mu);
+    if (r.b) {
+        r.b->next = p->free_list;
+        p->free_list = r.b;
+    }
+    p->reader_done = true;
+    p->reader_seqs = r.seq;
+    p->reader_st = st;
+    p->reader_err = err;
+    pthread_cond_broadcast(&p->cv_work);
+    pthread_cond_broadcast(&p->cv_done);
+    pthread_mutex_unlock(&p->mu);
+    l4r_buf_free(&r.carry);
+    return NULL;
+}
+
+/* ---- workers ---- */
+
+static void *worker_main(void *arg)
+{
+    pipe_s *p = arg;
+    const l4r_pipe_cfg *cfg = p->cfg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (!p->stop && !p->work_head && !p->reader_done)
+            pthread_cond_wait(&p->cv_work, &p->mu);
+        if (p->stop || !p->work_head)
+            break;
+        blk *b = p->work_head;
+        p->work_head = b->next;
+        if (!p->work_head)
+            p->work_tail = NULL;
+        bool skip = b->chunk.seq > p->err_seq;
+        pthread_mutex_unlock(&p->mu);
+        l4r_status st = L4R_OK;
+        if (!skip) {
+            l4r_buf_reset(&b->out);
+            b->err.status = L4R_OK;
+            b->err.msg[0] = 0;
+            st = cfg->work(cfg->ctx, &b->chunk, &b->out, &b->err);
+        }
+        pthread_mutex_lock(&p->mu);
+        b->st = st;
+        b->state = B_DONE;
+        if (st && b->chunk.seq < p->err_seq) {
+            p->err_seq = b->chunk.seq;
+            pthread_cond_broadcast(&p->cv_free); /* the reader may stop now */
+        }
+        pthread_cond_signal(&p->cv_done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* ---- the writer (calling thread) ---- */
+
+static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *mu)
+{
+    /* Bounded so that a signal (l4r_interrupted) is noticed within 100 ms. */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 100 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(cv, mu, &ts);
+}
+
+l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error *e)
+{
+    if (!cfg->work || !cfg->emit || cfg->threads < 1)
+        return l4r_err(e, L4R_EINTERNAL, "pipeline: bad configuration");
+    pipe_s p;
+    memset(&p, 0, sizeof p);
+    p.cfg = cfg;
+    p.src = src;
+    p.block_size = cfg->block_size ? cfg->block_size : DEFAULT_BLOCK;
+    p.max_record = cfg->max_record ? cfg->max_record : DEFAULT_MAX_RECORD;
+    p.err_seq = UINT64_MAX;
+    p.nblocks = 2 * (size_t)cfg->threads + 3;
+    p.blocks = l4r_xcalloc(p.nblocks, sizeof *p.blocks);
+    p.ring = l4r_xcalloc(p.nblocks, sizeof *p.ring);
+    for (size_t i = 0; i < p.nblocks; i++) {
+        p.blocks[i].next = p.free_list;
+        p.free_list = &p.blocks[i];
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv_free, NULL);
+    pthread_cond_init(&p.cv_work, NULL);
+    pthread_cond_init(&p.cv_done, NULL);
+
+    pthread_t reader;
+    pthread_t *workers = l4r_xcalloc((size_t)cfg->threads, sizeof *workers);
+    int nworkers = 0;
+    bool reader_started = false;
+    l4r_status st = L4R_OK;
+    if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
+        st = l4r_err(e, L4R_EINTERNAL, "cannot start the reader thread: %s", strerror(errno));
+        goto out;
+    }
+    reader_started = true;
+    for (; nworkers < cfg->threads; nworkers++) {
+        if (pthread_create(&workers[nworkers], NULL, worker_main, &p) != 0) {
+            st = l4r_err(e, L4R_EINTERNAL, "cannot start a worker thread: %s", strerror(errno));
+            goto out;
+        }
+    }
+
+    for (uint64_t next = 0;; next++) {
+        pthread_mutex_lock(&p.mu);
+        blk *b;
+        for (;;) {
+            b = p.ring[next % p.nblocks];
+            if (b && b->chunk.seq == next && b->state == B_DONE)
+                break;
+            b = NULL;
+            if (p.reader_done && next == p.reader_seqs) {
+                st = p.reader_st;
+                if (st && e)
+                    *e = p.reader_err;
+                break;
+            }
+            if (l4r_interrupted) {
+                st = l4r_err(e, L4R_EINTR, "interrupted");
+                break;
+            }
+            timed_wait(&p.cv_done, &p.mu);
+        }
+        pthread_mutex_unlock(&p.mu);
+        if (!b)
+            goto out;
+        if (b->st) {
+            st = b->st;
+            if (e) {
+                *e = b->err;
+                e->status = st;
+            }
+            goto out;
+        }
+        st = cfg->emit(cfg->ctx, &b->chunk, &b->out, e);
+        if (st)
+            goto out;
+        if (l4r_interrupted) {
+            st = l4r_err(e, L4R_EINTR, "interrupted");
+            goto out;
+        }
+        /* Recycle; a block grown for a huge record gives its memory back. */
+        if (b->in.cap > 4 * p.block_size + (1u << 16))
+            l4r_buf_free(&b->in);
+        if (b->out.cap > 4 * p.block_size + (1u << 16))
+            l4r_buf_free(&b->out);
+        pthread_mutex_lock(&p.mu);
+        p.ring[next % p.nblocks] = NULL;
+        b->state = B_FREE;
+        b->next = p.free_list;
+        p.free_list = b;
+        pthread_cond_signal(&p.cv_free);
+        pthread_mutex_unlock(&p.mu);
+    }
+out:
+    pthread_mutex_lock(&p.mu);
+    p.stop = true;
+    pthread_cond_broadcast(&p.cv_free);
+    pthread_cond_broadcast(&p.cv_work);
+    pthread_mutex_unlock(&p.mu);
+    if (reader_started)
+        pthread_join(reader, NULL);
+    for (int i = 0; i < nworkers; i++)
+        pthread_join(workers[i], NULL);
+    for (size_t i = 0; i < p.nblocks; i++) {
+        l4r_buf_free(&p.blocks[i].in);
+        l4r_buf_free(&p.blocks[i].out);
+    }
+    free(workers);
+    free(p.blocks);
+    free(p.ring);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv_free);
+    pthread_cond_destroy(&p.cv_work);
+    pthread_cond_destroy(&p.cv_done);
+    return st;
+}

@@ -1,0 +1,364 @@
+/*
+ * test_pipeline.c — the ordered pipeline: output identical for every thread count, blocks of
+ * whole records (quote-aware for CSV), line numbers, long records, errors in input order.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pipeline.h"
+#include "tap.h"
+
+static char tmpdir[] = "/tmp/l4r-test-pipeline.XXXXXX";
+
+static char *write_tmp(const char *name, const void *data, size_t n)
+{
+    char *path = l4r_path_join(tmpdir, name);
+    l4r_error e;
+    if (l4r_write_file_atomic(path, data, n, &e) != L4R_OK) {
+        printf("FAIL cannot write %s: %s\n", path, e.msg);
+        exit(1);
+    }
+    return path;
+}
+
+typedef struct tctx {
+    l4r_buf out;
+    l4r_buf header;
+    uint64_t next_seq;
+    uint64_t lines_seen; /* newlines emitted so far, to check line0 */
+    bool bad_order;
+    bool bad_line0;
+    bool bad_cut;        /* a non-final chunk not ending in '\n', or with odd quote parity */
+    bool csv;
+    size_t chunks;
+    const char *fail_on; /* worker fails on records containing this */
+} tctx;
+
+static l4r_status upper_work(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
+{
+    tctx *t = vctx;
+    if (t->fail_on) {
+        /* Report the line of the first record holding fail_on. */
+        uint64_t line = in->line0;
+        size_t fl = strlen(t->fail_on);
+        for (size_t i = 0; i + fl <= in->len; i++) {
+            if (in->data[i] == '\n')
+                line++;
+            if (memcmp(in->data + i, t->fail_on, fl) == 0)
+                return l4r_err(e, L4R_EPARSE, "line %llu: bad record", (unsigned long long)line);
+        }
+    }
+    l4r_buf_reserve(out, in->len);
+    for (size_t i = 0; i < in->len; i++)
+        out->data[i] = (char)toupper((unsigned char)in->data[i]);
+    out->len = in->len;
+    return L4R_OK;
+}
+
+static l4r_status cat_emit(void *vctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e)
+{
+    tctx *t = vctx;
+    if (in->seq != t->next_seq)
+        t->bad_order = true;
+    t->next_seq++;
+    if (in->line0 != t->lines_seen + 1 + (t->header.len || t->header.data ? 1 : 0))
+        t->bad_line0 = true;
+    size_t q = 0;
+    for (size_t i = 0; i < in->len; i++) {
+        t->lines_seen += in->data[i] == '\n';
+        q += in->data[i] == '"';
+    }
+    if (t->csv && q % 2)
+        t->bad_cut = true;
+    if (in->len == 0)
+        t->bad_cut = true;
+    t->chunks++;
+    l4r_buf_add(&t->out, out->data, out->len);
+    return L4R_OK;
+}
+
+static l4r_status hdr(void *vctx, const char *line, size_t len, l4r_error *e)
+{
+    tctx *t = vctx;
+    l4r_buf_add(&t->header, line, len);
+    l4r_buf_cstr(&t->header);
+    return L4R_OK;
+}
+
+/* Run the pipeline over a file; returns the status, fills t. */
+static l4r_status run(const char *path, int threads, size_t block, size_t maxrec, l4r_cut_mode cut, int header,
+                      tctx *t, l4r_error *e)
+{
+    memset(t, 0, sizeof *t);
+    t->csv = cut == L4R_CUT_CSV;
+    l4r_source *src;
+    l4r_status st = l4r_source_open(&src, path, NULL, e);
+    if (st)
+        return st;
+    l4r_pipe_cfg cfg = { 0 };
+    cfg.threads = threads;
+    cfg.block_size = block;
+    cfg.max_record = maxrec;
+    cfg.cut = cut;
+    cfg.header_lines = header;
+    cfg.on_header = hdr;
+    cfg.work = upper_work;
+    cfg.emit = cat_emit;
+    cfg.ctx = t;
+    st = l4r_pipeline_run(src, &cfg, e);
+    l4r_source_close(src);
+    return st;
+}
+
+static void upcase(char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        s[i] = (char)toupper((unsigned char)s[i]);
+}
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t xr(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+/* Random lines (some long, some empty, CRLF sometimes), optionally without the last newline. */
+static void random_lines(l4r_buf *b, size_t nlines, bool last_nl)
+{
+    for (size_t i = 0; i < nlines; i++) {
+        size_t len = xr() % 8 == 0 ? xr() % 3000 : xr() % 40;
+        for (size_t k = 0; k < len; k++)
+            l4r_buf_addc(b, (char)('a' + xr() % 26));
+        if (xr() % 5 == 0)
+            l4r_buf_addc(b, '\r');
+        if (i + 1 < nlines || last_nl)
+            l4r_buf_addc(b, '\n');
+    }
+}
+
+static void test_equal_across_threads(void)
+{
+    static const size_t blocks[] = { 1, 7, 64, 4096, 0 };
+    for (int round = 0; round < 4; round++) {
+        l4r_buf in = { 0 };
+        random_lines(&in, 200 + xr() % 2000, round % 2 == 0);
+        char *path = write_tmp("rand.txt", in.data, in.len);
+        char *want = l4r_xstrndup(in.data, in.len);
+        upcase(want, in.len);
+        for (size_t bi = 0; bi < sizeof blocks / sizeof *blocks; bi++) {
+            static const int threads[] = { 1, 2, 3, 8 };
+            for (size_t ti = 0; ti < 4; ti++) {
+                tctx t;
+                l4r_error e;
+                l4r_status st = run(path, threads[ti], blocks[bi], 0, L4R_CUT_LINES, 0, &t, &e);
+                char what[128];
+                snprintf(what, sizeof what, "round %d block %zu -j%d", round, blocks[bi], threads[ti]);
+                bool ok = st == L4R_OK && t.out.len == in.len && memcmp(t.out.data, want, in.len) == 0 &&
+                          !t.bad_order && !t.bad_line0 && !t.bad_cut;
+                l4r_t_report(ok, __FILE__, __LINE__, what, ok ? NULL : (st ? e.msg : "output differs"));
+                l4r_buf_free(&t.out);
+            }
+        }
+        free(want);
+        free(path);
+        l4r_buf_free(&in);
+    }
+}
+
+static void test_small_cases(void)
+{
+    tctx t;
+    l4r_error e;
+    /* empty input */
+    char *p = write_tmp("empty.txt", "", 0);
+    T_EQ_INT(run(p, 2, 0, 0, L4R_CUT_LINES, 1, &t, &e), L4R_OK);
+    T_EQ_INT(t.chunks, 0);
+    T_CHECK(t.header.data == NULL);
+    free(p);
+    /* last line without newline, CRLF, BOM, header */
+    static const char s1[] = "\xEF\xBB\xBFuser,item\r\na,b\r\nc,d";
+    p = write_tmp("s1.txt", s1, sizeof s1 - 1);
+    T_EQ_INT(run(p, 3, 4, 0, L4R_CUT_LINES, 1, &t, &e), L4R_OK);
+    T_EQ_STR(l4r_buf_cstr(&t.header), "user,item");
+    T_EQ_MEM(t.out.data, t.out.len, "A,B\r\nC,D", 8);
+    T_CHECK(!t.bad_line0);
+    l4r_buf_free(&t.out);
+    l4r_buf_free(&t.header);
+    /* without header: the BOM goes, the first line stays */
+    T_EQ_INT(run(p, 1, 0, 0, L4R_CUT_LINES, 0, &t, &e), L4R_OK);
+    T_EQ_MEM(t.out.data, t.out.len, "USER,ITEM\r\nA,B\r\nC,D", 19);
+    l4r_buf_free(&t.out);
+    free(p);
+    /* only a header without newline */
+    p = write_tmp("s2.txt", "h1,h2", 5);
+    T_EQ_INT(run(p, 2, 0, 0, L4R_CUT_LINES, 1, &t, &e), L4R_OK);
+    T_EQ_STR(l4r_buf_cstr(&t.header), "h1,h2");
+    T_EQ_INT(t.chunks, 0);
+    l4r_buf_free(&t.header);
+    free(p);
+    /* interrupted */
+    p = write_tmp("s3.txt", "a\nb\n", 4);
+    l4r_interrupted = 1;
+    T_EQ_INT(run(p, 2, 0, 0, L4R_CUT_LINES, 0, &t, &e), L4R_EINTR);
+    l4r_interrupted = 0;
+    l4r_buf_free(&t.out);
+    free(p);
+}
+
+static void test_long_records(void)
+{
+    tctx t;
+    l4r_error e;
+    l4r_buf in = { 0 };
+    l4r_buf_adds(&in, "short\n");
+    for (int i = 0; i < 100000; i++)
+        l4r_buf_addc(&in, 'x');
+    l4r_buf_adds(&in, "\nshort again\n");
+    char *p = write_tmp("long.txt", in.data, in.len);
+    /* a record much longer than the block */
+    for (int j = 1; j <= 3; j++) {
+        T_EQ_INT(run(p, j, 1000, 0, L4R_CUT_LINES, 0, &t, &e), L4R_OK);
+        T_EQ_INT(t.out.len, in.len);
+        T_CHECK(t.out.len == in.len && t.out.data[6] == 'X' && !t.bad_line0);
+        l4r_buf_free(&t.out);
+    }
+    /* max_record exceeded: an error naming line 2 */
+    l4r_status st = run(p, 2, 1000, 5000, L4R_CUT_LINES, 0, &t, &e);
+    T_EQ_INT(st, L4R_EPARSE);
+    T_CHECK(strstr(e.msg, "line 2:") != NULL && strstr(e.msg, "longer than 5000") != NULL);
+    printf("# %s\n", e.msg);
+    l4r_buf_free(&t.out);
+    /* the same with a block larger than the record (the check is per record, not per block) */
+    st = run(p, 2, 1 << 20, 5000, L4R_CUT_LINES, 0, &t, &e);
+    T_EQ_INT(st, L4R_EPARSE);
+    T_CHECK(strstr(e.msg, "line 2:") != NULL);
+    l4r_buf_free(&t.out);
+    free(p);
+    l4r_buf_free(&in);
+}
+
+static void test_csv_cut(void)
+{
+    /* Quoted fields with newlines, doubled quotes, at block sizes smaller than a record. */
+    l4r_buf in = { 0 };
+    l4r_buf_adds(&in, "id,text\n");
+    size_t nrec = 3000;
+    for (size_t i = 0; i < nrec; i++) {
+        l4r_buf_addf(&in, "%zu,", i);
+        if (xr() % 3 == 0) {
+            l4r_buf_adds(&in, "\"multi\nline \"\"quoted\"\"\n,text\"");
+        } else {
+            l4r_buf_adds(&in, "plain");
+        }
+        l4r_buf_adds(&in, i % 7 == 0 ? "\r\n" : "\n");
+    }
+    char *p = write_tmp("q.csv", in.data, in.len);
+    char *want = l4r_xstrndup(in.data + 8, in.len - 8);
+    upcase(want, in.len - 8);
+    static const size_t blocks[] = { 3, 16, 50, 1000 };
+    for (size_t bi = 0; bi < 4; bi++) {
+        for (int j = 1; j <= 8; j *= 2) {
+            tctx t;
+            l4r_error e;
+            l4r_status st = run(p, j, blocks[bi], 0, L4R_CUT_CSV, 1, &t, &e);
+            char what[128];
+            snprintf(what, sizeof what, "csv block %zu -j%d", blocks[bi], j);
+            bool ok = st == L4R_OK && t.out.len == in.len - 8 && memcmp(t.out.data, want, in.len - 8) == 0 &&
+                      !t.bad_cut && !t.bad_order && !t.bad_line0 && t.header.len == 7;
+            l4r_t_report(ok, __FILE__, __LINE__, what, ok ? NULL : st ? e.msg : "cut or output wrong");
+            l4r_buf_free(&t.out);
+            l4r_buf_free(&t.header);
+        }
+    }
+    /* An unbalanced quote runs into max_record, naming the line where the record began. */
+    l4r_buf_reset(&in);
+    l4r_buf_adds(&in, "a,b\nc,\"open\n");
+    for (int i = 0; i < 200; i++)
+        l4r_buf_adds(&in, "more,lines\n");
+    char *p2 = write_tmp("unbal.csv", in.data, in.len);
+    tctx t;
+    l4r_error e;
+    T_EQ_INT(run(p2, 2, 64, 1000, L4R_CUT_CSV, 0, &t, &e), L4R_EPARSE);
+    T_CHECK(strstr(e.msg, "line 2:") != NULL);
+    printf("# %s\n", e.msg);
+    l4r_buf_free(&t.out);
+    free(p2);
+    free(want);
+    free(p);
+    l4r_buf_free(&in);
+}
+
+static void test_first_error_wins(void)
+{
+    l4r_buf in = { 0 };
+    for (int i = 1; i <= 20000; i++)
+        l4r_buf_addf(&in, "%s %d\n", i == 150 || i == 9000 || i == 19999 ? "boom" : "fine", i);
+    char *p = write_tmp("err.txt", in.data, in.len);
+    for (int rep = 0; rep < 5; rep++) {
+        for (int j = 1; j <= 8; j *= 2) {
+            tctx t;
+            l4r_error e;
+            memset(&t, 0, sizeof t);
+            l4r_source *src;
+            l4r_source_open(&src, p, NULL, &e);
+            t.fail_on = "boom";
+            l4r_pipe_cfg cfg = { .threads = j, .block_size = 256, .work = upper_work, .emit = cat_emit, .ctx = &t };
+            l4r_status st = l4r_pipeline_run(src, &cfg, &e);
+            l4r_source_close(src);
+            bool ok = st == L4R_EPARSE && strcmp(e.msg, "line 150: bad record") == 0 && t.out.len < in.len;
+            char what[64];
+            snprintf(what, sizeof what, "first error wins -j%d rep %d", j, rep);
+            l4r_t_report(ok, __FILE__, __LINE__, what, ok ? NULL : e.msg);
+            l4r_buf_free(&t.out);
+        }
+    }
+    free(p);
+    l4r_buf_free(&in);
+}
+
+static l4r_status failing_emit(void *vctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e)
+{
+    tctx *t = vctx;
+    if (++t->chunks == 3)
+        return l4r_err(e, L4R_EIO, "disk full");
+    return L4R_OK;
+}
+
+static void test_emit_error(void)
+{
+    l4r_buf in = { 0 };
+    random_lines(&in, 5000, true);
+    char *p = write_tmp("emit.txt", in.data, in.len);
+    tctx t;
+    memset(&t, 0, sizeof t);
+    l4r_error e;
+    l4r_source *src;
+    l4r_source_open(&src, p, NULL, &e);
+    l4r_pipe_cfg cfg = { .threads = 4, .block_size = 100, .work = upper_work, .emit = failing_emit, .ctx = &t };
+    T_EQ_INT(l4r_pipeline_run(src, &cfg, &e), L4R_EIO);
+    T_EQ_STR(e.msg, "disk full");
+    T_EQ_INT(t.chunks, 3);
+    l4r_source_close(src);
+    free(p);
+    l4r_buf_free(&in);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir))
+        return 1;
+    test_equal_across_threads();
+    test_small_cases();
+    test_long_records();
+    test_csv_cut();
+    test_first_error_wins();
+    test_emit_error();
+    l4r_error e;
+    l4r_rmtree(tmpdir, &e);
+    return l4r_t_exit();
+}

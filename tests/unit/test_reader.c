@@ -1,0 +1,350 @@
+/*
+ * test_reader.c — byte sources: plain, gzip (both inflaters, multi-member, truncated, corrupt),
+ * archive members (zip, tar, tar.gz), bzip2/xz/zstd single files, sniffing by magic, digests.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "reader.h"
+#include "util.h"
+#include "tap.h"
+
+static char tmpdir[] = "/tmp/l4r-test-reader.XXXXXX";
+
+static char *write_tmp(const char *name, const void *data, size_t n)
+{
+    char *path = l4r_path_join(tmpdir, name);
+    l4r_error e;
+    if (l4r_write_file_atomic(path, data, n, &e) != L4R_OK) {
+        printf("FAIL cannot write %s: %s\n", path, e.msg);
+        exit(1);
+    }
+    return path;
+}
+
+/* Read a whole source through small, odd-sized reads. */
+static l4r_status slurp(const char *path, const char *member, l4r_buf *out, l4r_error *e, size_t chunk)
+{
+    l4r_source *s;
+    l4r_status st = l4r_source_open(&s, path, member, e);
+    if (st)
+        return st;
+    for (;;) {
+        l4r_buf_reserve(out, chunk);
+        size_t got;
+        st = l4r_source_read(s, out->data + out->len, chunk, &got, e);
+        if (st || got == 0)
+            break;
+        out->len += got;
+    }
+    l4r_source_close(s);
+    return st;
+}
+
+static void gzip_mem(const void *data, size_t n, l4r_buf *out)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    size_t bound = deflateBound(&z, n) + 64;
+    l4r_buf_reserve(out, bound);
+    z.next_in = (Bytef *)(uintptr_t)data;
+    z.avail_in = (uInt)n;
+    z.next_out = (Bytef *)out->data + out->len;
+    z.avail_out = (uInt)bound;
+    deflate(&z, Z_FINISH);
+    out->len += bound - z.avail_out;
+    deflateEnd(&z);
+}
+
+static void make_text(l4r_buf *b, size_t lines)
+{
+    uint32_t x = 12345;
+    for (size_t i = 0; i < lines; i++) {
+        x = x * 1103515245 + 12345;
+        l4r_buf_addf(b, "%zu\t%u\t%u\t%u\n", i, x >> 8, (x >> 3) % 5 + 1, 900000000 + (x >> 12));
+    }
+}
+
+static void test_plain(void)
+{
+    l4r_buf text = { 0 };
+    make_text(&text, 20000);
+    char *p = write_tmp("ratings.gz", text.data, text.len); /* the extension lies: this is plain */
+    l4r_buf got = { 0 };
+    l4r_error e;
+    T_EQ_INT(slurp(p, NULL, &got, &e, 4093), L4R_OK);
+    T_EQ_MEM(got.data, got.len, text.data, text.len);
+    l4r_source *s;
+    T_EQ_INT(l4r_source_open(&s, p, NULL, &e), L4R_OK);
+    char hex[65], want[65];
+    uint64_t size, wsize;
+    /* digest before reading anything: the source hashes the rest itself */
+    T_EQ_INT(l4r_source_file_digest(s, hex, &size, &e), L4R_OK);
+    l4r_hash_file(p, L4R_HASH_SHA256, want, &wsize, &e);
+    T_EQ_STR(hex, want);
+    T_EQ_INT(size, wsize);
+    T_EQ_STR(l4r_source_name(s), p);
+    l4r_source_close(s);
+    T_EQ_INT(l4r_source_open(&s, "/nonexistent/x", NULL, &e), L4R_EIO);
+    T_CHECK(strstr(e.msg, "cannot open '/nonexistent/x'") != NULL);
+    free(p);
+    l4r_buf_free(&got);
+    l4r_buf_free(&text);
+}
+
+static void test_gzip_backend(const char *backend)
+{
+    char what[96];
+    l4r_buf text = { 0 };
+    make_text(&text, 60000);
+    l4r_buf gz = { 0 };
+    gzip_mem(text.data, text.len / 3, &gz);
+    size_t one = gz.len;
+    gzip_mem(text.data + text.len / 3, text.len - text.len / 3, &gz); /* second member */
+    char *p = write_tmp("data.txt", gz.data, gz.len);                  /* gzip under a .txt name */
+    l4r_buf got = { 0 };
+    l4r_error e;
+    snprintf(what, sizeof what, "%s: multi-member gzip inflates", backend);
+    l4r_status st = slurp(p, NULL, &got, &e, 65536);
+    l4r_t_report(st == L4R_OK && got.len == text.len && memcmp(got.data, text.data, text.len) == 0, __FILE__,
+                 __LINE__, what, st ? e.msg : NULL);
+    /* digest of the compressed file */
+    l4r_source *s;
+    char hex[65], want[65];
+    uint64_t size;
+    l4r_source_open(&s, p, NULL, &e);
+    l4r_buf_reserve(&got, 1 << 20);
+    size_t n;
+    while (l4r_source_read(s, got.data, 1 << 20, &n, &e) == L4R_OK && n > 0) {
+    }
+    T_EQ_INT(l4r_source_file_digest(s, hex, &size, &e), L4R_OK);
+    l4r_hash_file(p, L4R_HASH_SHA256, want, NULL, &e);
+    T_EQ_STR(hex, want);
+    T_EQ_INT(size, gz.len);
+    l4r_source_close(s);
+    free(p);
+    /* trailing zero padding is fine */
+    l4r_buf padded = { 0 };
+    l4r_buf_add(&padded, gz.data, gz.len);
+    l4r_buf_add(&padded, "\0\0\0\0", 4);
+    p = write_tmp("padded.gz", padded.data, padded.len);
+    l4r_buf_reset(&got);
+    T_EQ_INT(slurp(p, NULL, &got, &e, 65536), L4R_OK);
+    T_EQ_INT(got.len, text.len);
+    free(p);
+    /* truncated at several points, in both members */
+    size_t cuts[] = { 1, 2, 10, 11, one / 2, one - 8, one - 1, one + 5, one + (gz.len - one) / 2, gz.len - 4,
+                      gz.len - 1 };
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        p = write_tmp("trunc.gz", gz.data, cuts[i]);
+        l4r_buf_reset(&got);
+        st = slurp(p, NULL, &got, &e, 65536);
+        snprintf(what, sizeof what, "%s: gzip truncated at %zu of %zu is an error", backend, cuts[i], gz.len);
+        bool ok = st == L4R_EARCHIVE && strstr(e.msg, p) != NULL;
+        /* A cut of 1 byte is not gzip at all (plain); the rest must fail. */
+        if (cuts[i] == 1)
+            ok = st == L4R_OK && got.len == 1;
+        l4r_t_report(ok, __FILE__, __LINE__, what, st ? e.msg : "no error");
+        free(p);
+    }
+    /* a flipped byte in the CRC trailer, and one in the data */
+    l4r_buf bad = { 0 };
+    l4r_buf_add(&bad, gz.data, one);
+    bad.data[one - 6] ^= 0x55;
+    p = write_tmp("crc.gz", bad.data, bad.len);
+    l4r_buf_reset(&got);
+    st = slurp(p, NULL, &got, &e, 65536);
+    snprintf(what, sizeof what, "%s: CRC mismatch is an error", backend);
+    l4r_t_report(st == L4R_EARCHIVE && strstr(e.msg, "crc.gz"), __FILE__, __LINE__, what, st ? e.msg : "no error");
+    printf("# %s\n", e.msg);
+    free(p);
+    bad.data[one - 6] ^= 0x55;
+    bad.data[one / 2] ^= 0x10;
+    p = write_tmp("flip.gz", bad.data, bad.len);
+    l4r_buf_reset(&got);
+    st = slurp(p, NULL, &got, &e, 65536);
+    snprintf(what, sizeof what, "%s: flipped data byte is an error", backend);
+    l4r_t_report(st == L4R_EARCHIVE, __FILE__, __LINE__, what, st ? e.msg : "no error");
+    free(p);
+    /* garbage after a member */
+    l4r_buf_reset(&bad);
+    l4r_buf_add(&bad, gz.data, one);
+    l4r_buf_adds(&bad, "garbage");
+    p = write_tmp("garbage.gz", bad.data, bad.len);
+    l4r_buf_reset(&got);
+    T_EQ_INT(slurp(p, NULL, &got, &e, 65536), L4R_EARCHIVE);
+    free(p);
+    l4r_buf_free(&bad);
+    l4r_buf_free(&padded);
+    l4r_buf_free(&got);
+    l4r_buf_free(&gz);
+    l4r_buf_free(&text);
+}
+
+/* Write an archive with libarchive: format "zip", "tar" or "raw"; filter NULL, "gzip", "bzip2", ...
+ * Returns false when this libarchive cannot write that combination. */
+static bool make_archive(const char *path, const char *format, const char *filter, const char *const *names,
+                         const l4r_buf *data, size_t n)
+{
+    struct archive *a = archive_write_new();
+    bool ok = archive_write_set_format_by_name(a, format) == ARCHIVE_OK;
+    if (ok && filter)
+        ok = archive_write_add_filter_by_name(a, filter) == ARCHIVE_OK;
+    ok = ok && archive_write_open_filename(a, path) == ARCHIVE_OK;
+    for (size_t i = 0; ok && i < n; i++) {
+        struct archive_entry *ent = archive_entry_new();
+        archive_entry_set_pathname(ent, names[i]);
+        archive_entry_set_size(ent, (la_int64_t)data[i].len);
+        archive_entry_set_filetype(ent, AE_IFREG);
+        archive_entry_set_perm(ent, 0644);
+        ok = archive_write_header(a, ent) == ARCHIVE_OK &&
+             archive_write_data(a, data[i].data, data[i].len) == (la_ssize_t)data[i].len;
+        archive_entry_free(ent);
+    }
+    if (archive_write_close(a) != ARCHIVE_OK)
+        ok = false;
+    archive_write_free(a);
+    return ok;
+}
+
+static void test_archives(void)
+{
+    l4r_buf files[3] = { { 0 }, { 0 }, { 0 } };
+    l4r_buf_adds(&files[0], "readme\n");
+    make_text(&files[1], 30000);
+    make_text(&files[2], 500);
+    const char *names[] = { "ml-1m/README", "ml-1m/ratings.dat", "ml-1m/users.dat" };
+    static const struct {
+        const char *format, *filter, *name;
+    } kinds[] = { { "zip", NULL, "a.zip" }, { "ustar", NULL, "a.tar" }, { "ustar", "gzip", "a.tar" },
+                  { "ustar", "bzip2", "a.tbz" }, { "ustar", "xz", "a.txz" }, { "ustar", "zstd", "a.tzst" } };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        char *p = l4r_path_join(tmpdir, kinds[k].name);
+        char what[128];
+        if (!make_archive(p, kinds[k].format, kinds[k].filter, names, files, 3)) {
+            printf("# skip %s+%s: this libarchive cannot write it\n", kinds[k].format, kinds[k].filter ? kinds[k].filter : "");
+            free(p);
+            continue;
+        }
+        l4r_buf got = { 0 };
+        l4r_error e;
+        l4r_status st = slurp(p, "ratings.dat", &got, &e, 100000);
+        snprintf(what, sizeof what, "%s+%s member by suffix", kinds[k].format, kinds[k].filter ? kinds[k].filter : "none");
+        l4r_t_report(st == L4R_OK && got.len == files[1].len && memcmp(got.data, files[1].data, got.len) == 0,
+                     __FILE__, __LINE__, what, st ? e.msg : NULL);
+        /* digest after reading only the middle member covers the whole file */
+        l4r_source *s;
+        if (l4r_source_open(&s, p, "ml-1m/ratings.dat", &e) == L4R_OK) {
+            T_CHECK(strstr(l4r_source_name(s), ":ml-1m/ratings.dat") != NULL);
+            char hex[65], want[65];
+            uint64_t size, wsize;
+            l4r_buf_reserve(&got, 65536);
+            size_t n;
+            l4r_source_read(s, got.data, 65536, &n, &e);
+            T_EQ_INT(l4r_source_file_digest(s, hex, &size, &e), L4R_OK);
+            l4r_hash_file(p, L4R_HASH_SHA256, want, &wsize, &e);
+            T_EQ_STR(hex, want);
+            T_EQ_INT(size, wsize);
+            l4r_source_close(s);
+        }
+        st = slurp(p, "movies.dat", &got, &e, 100000);
+        T_EQ_INT(st, L4R_EARCHIVE);
+        T_CHECK(strstr(e.msg, "no member 'movies.dat'") != NULL);
+        /* "atings.dat" is not a path suffix at a '/' boundary */
+        T_EQ_INT(slurp(p, "atings.dat", &got, &e, 100000), L4R_EARCHIVE);
+        /* an archive without a member name is an error for zip/tar */
+        if (!kinds[k].filter) {
+            T_EQ_INT(slurp(p, NULL, &got, &e, 100000), L4R_EARCHIVE);
+        }
+        /* truncated: the member must not come out short */
+        l4r_buf raw = { 0 };
+        l4r_read_file(p, 1 << 30, &raw, &e);
+        char *q = write_tmp("trunc.archive", raw.data, raw.len * 2 / 3);
+        l4r_buf_reset(&got);
+        st = slurp(q, "ratings.dat", &got, &e, 100000);
+        snprintf(what, sizeof what, "%s+%s truncated is an error", kinds[k].format, kinds[k].filter ? kinds[k].filter : "none");
+        l4r_t_report(st == L4R_EARCHIVE, __FILE__, __LINE__, what, st ? e.msg : "no error");
+        printf("# %s\n", e.msg);
+        free(q);
+        l4r_buf_free(&raw);
+        l4r_buf_free(&got);
+        free(p);
+    }
+    /* zip: a flipped byte inside the member's data is a CRC (or inflate) error */
+    char *p = l4r_path_join(tmpdir, "c.zip");
+    if (make_archive(p, "zip", NULL, names, files, 3)) {
+        l4r_buf raw = { 0 };
+        l4r_error e;
+        l4r_read_file(p, 1 << 30, &raw, &e);
+        raw.data[raw.len / 2] ^= 0x01;
+        char *q = write_tmp("flip.zip", raw.data, raw.len);
+        l4r_buf got = { 0 };
+        l4r_status st = slurp(q, "ratings.dat", &got, &e, 100000);
+        l4r_t_report(st == L4R_EARCHIVE, __FILE__, __LINE__, "zip flipped byte is an error", st ? e.msg : "no error");
+        printf("# %s\n", e.msg);
+        free(q);
+        l4r_buf_free(&got);
+        l4r_buf_free(&raw);
+    }
+    free(p);
+    /* single compressed files through libarchive's raw format */
+    static const char *filters[] = { "bzip2", "xz", "zstd" };
+    for (size_t k = 0; k < 3; k++) {
+        p = l4r_path_join(tmpdir, "single.dat");
+        const char *one[] = { "data" };
+        if (!make_archive(p, "raw", filters[k], one, &files[1], 1)) {
+            printf("# skip raw+%s\n", filters[k]);
+            free(p);
+            continue;
+        }
+        l4r_buf got = { 0 };
+        l4r_error e;
+        char what[96];
+        l4r_status st = slurp(p, NULL, &got, &e, 77777);
+        snprintf(what, sizeof what, "%s single file inflates", filters[k]);
+        l4r_t_report(st == L4R_OK && got.len == files[1].len && memcmp(got.data, files[1].data, got.len) == 0,
+                     __FILE__, __LINE__, what, st ? e.msg : "differs");
+        l4r_buf raw = { 0 };
+        l4r_read_file(p, 1 << 30, &raw, &e);
+        static const double fr[] = { 0.1, 0.5, 0.9, 0.999 };
+        for (int c = 0; c < 4; c++) {
+            char *q = write_tmp("trunc.single", raw.data, (size_t)((double)raw.len * fr[c]));
+            l4r_buf_reset(&got);
+            st = slurp(q, NULL, &got, &e, 77777);
+            snprintf(what, sizeof what, "%s truncated at %.1f%% is an error", filters[k], fr[c] * 100);
+            l4r_t_report(st == L4R_EARCHIVE && strstr(e.msg, q), __FILE__, __LINE__, what, st ? e.msg : "no error");
+            free(q);
+        }
+        l4r_buf_free(&raw);
+        l4r_buf_free(&got);
+        free(p);
+    }
+    for (int i = 0; i < 3; i++)
+        l4r_buf_free(&files[i]);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir))
+        return 1;
+    test_plain();
+    unsetenv("L4R_FORCE_ZLIB");
+    printf("# default backend: %s\n", l4r_gzip_backend());
+#ifdef L4R_HAVE_ISAL
+    T_EQ_STR(l4r_gzip_backend(), "isa-l");
+#endif
+    test_gzip_backend(l4r_gzip_backend());
+    setenv("L4R_FORCE_ZLIB", "1", 1);
+    T_EQ_STR(l4r_gzip_backend(), "zlib");
+    test_gzip_backend("zlib");
+    unsetenv("L4R_FORCE_ZLIB");
+    test_archives();
+    l4r_error e;
+    l4r_rmtree(tmpdir, &e);
+    return l4r_t_exit();
+}
