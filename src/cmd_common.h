@@ -23,6 +23,8 @@ typedef struct l4r_cli {
     bool progress;            /* stderr is a tty and not -q */
     char *data_dir;           /* resolved (l4r_data_home) */
     l4r_registry *reg;        /* loaded on demand by l4r_cli_registry() */
+    char **cmd_argv;          /* copy of the command's arguments before getopt permutes them */
+    int cmd_argc;
 } l4r_cli;
 
 /* Long options every command accepts (append to a command's table with L4R_COMMON_LONGOPTS). */

@@ -155,8 +155,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     memset(&o, 0, sizeof o);
     l4r_process_opts_defaults(&o.proc);
     o.threads = l4r_online_cpus();
-    o.argc = argc;
-    o.argv = argv;
+    o.argc = cli->cmd_argc; /* as typed: getopt_long permutes argv */
+    o.argv = cli->cmd_argv;
     o.proc.memory_limit = l4r_physical_memory() / 2;
     char *out_default = NULL;
     l4r_error e = {0};

@@ -133,8 +133,12 @@ int main(int argc, char **argv)
     const l4r_command *c = find_command(argv[i]);
     if (!c)
         return l4r_cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+    cli.cmd_argc = argc - i;
+    cli.cmd_argv = l4r_xcalloc((size_t)cli.cmd_argc + 1, sizeof *cli.cmd_argv);
+    memcpy(cli.cmd_argv, argv + i, (size_t)cli.cmd_argc * sizeof *cli.cmd_argv);
     optind = 0; /* glibc: full re-initialisation */
     int rc = c->fn(&cli, argc - i, argv + i);
+    free(cli.cmd_argv);
     if (l4r_interrupted && rc == 0)
         rc = l4r_exit_code(L4R_EINTR);
     l4r_registry_free(cli.reg);

@@ -17,7 +17,7 @@ printf 'unknown|0\nAction|1\n' > "$F/ml-100k/u.genre"
 (cd "$F" && python3 -c 'import zipfile,sys; z=zipfile.ZipFile("ml-100k.zip","w"); [z.write(p) for p in sys.argv[1:]]' ml-100k/u.data ml-100k/u.item ml-100k/u.genre)
 
 printf 'user_id\titem_id\trating\ttimestamp\n196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n196\t302\t4\t881250949\n196\t377\t2\t881250000\n186\t242\t5\t891717000\n22\t242\t2\t878887000\n' > "$F/exp/100k-inter.tsv"
-printf 'item_id\ttitle\tgenres\n242\tKolya (1996)\tComedy\n267\tunknown\tunknown\n302\tL.A. Confidential (1997)\tCrime|Film-Noir|Thriller\n377\tMis\303\251rables, Les (1995)\tDrama|Musical\n' > "$F/exp/100k-items.tsv"
+printf 'item_id\ttitle\tgenres\n242\tKolya (1996)\tComedy\n267\tunknown\tunknown\n302\tL.A. Confidential (1997)\tCrime|Mystery|Thriller\n377\tMis\303\251rables, Les (1995)\tDrama|Musical\n' > "$F/exp/100k-items.tsv"
 # seq: users in first-appearance order (196, 186, 22); 196: 377@881250000, 242@881250949, 302@881250949 (tie: source order)
 printf 'user_id\titem_id\trating\ttimestamp\n196\t377\t2\t881250000\n' > "$F/exp/100k-train.tsv"
 printf 'user_id\titem_id\trating\ttimestamp\n196\t242\t3\t881250949\n' > "$F/exp/100k-valid.tsv"
