@@ -34,14 +34,10 @@ static void usage(FILE *f)
 static const char *fmt_name(l4r_format f)
 {
     switch (f) {
-    case L4R_FMT_DELIM:
-        return "delim";
-    case L4R_FMT_CSV:
-        return "csv";
-    case L4R_FMT_JSONL:
-        return "jsonl";
-    case L4R_FMT_PYLIT:
-        return "pylit";
+    case L4R_FMT_DELIM: return "delim";
+    case L4R_FMT_CSV: return "csv";
+    case L4R_FMT_JSONL: return "jsonl";
+    case L4R_FMT_PYLIT: return "pylit";
     }
     return "?";
 }
@@ -49,12 +45,9 @@ static const char *fmt_name(l4r_format f)
 static const char *enc_name(l4r_encoding e)
 {
     switch (e) {
-    case L4R_ENC_UTF8:
-        return "utf-8";
-    case L4R_ENC_LATIN1:
-        return "iso-8859-1";
-    case L4R_ENC_CP1252:
-        return "cp1252";
+    case L4R_ENC_UTF8: return "utf-8";
+    case L4R_ENC_LATIN1: return "iso-8859-1";
+    case L4R_ENC_CP1252: return "cp1252";
     }
     return "?";
 }
@@ -62,20 +55,13 @@ static const char *enc_name(l4r_encoding e)
 static const char *time_name(l4r_timefmt t)
 {
     switch (t) {
-    case L4R_TIME_NONE:
-        return "none";
-    case L4R_TIME_UNIX_S:
-        return "unix_s";
-    case L4R_TIME_UNIX_MS:
-        return "unix_ms";
-    case L4R_TIME_DATE:
-        return "date";
-    case L4R_TIME_DATETIME:
-        return "datetime";
-    case L4R_TIME_ISO8601:
-        return "iso8601";
-    case L4R_TIME_MDY_AMPM:
-        return "mdy_ampm";
+    case L4R_TIME_NONE: return "none";
+    case L4R_TIME_UNIX_S: return "unix_s";
+    case L4R_TIME_UNIX_MS: return "unix_ms";
+    case L4R_TIME_DATE: return "date";
+    case L4R_TIME_DATETIME: return "datetime";
+    case L4R_TIME_ISO8601: return "iso8601";
+    case L4R_TIME_MDY_AMPM: return "mdy_ampm";
     }
     return "?";
 }
@@ -136,7 +122,8 @@ static void print_table(const char *what, const l4r_table *t)
         printf("  member:    %s (inside the archive, for --raw)\n", t->member);
     printf("  format:    %s", fmt_name(t->format));
     if (t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV)
-        printf(", delimiter '%s', %s", delim_text(t->delim, db, sizeof db), t->header ? "header row" : "no header");
+        printf(", delimiter '%s', %s", delim_text(t->delim, db, sizeof db),
+               t->header ? "header row" : "no header");
     printf(", encoding %s\n", enc_name(t->encoding));
     if (t->n_columns) {
         printf("  columns:   ");

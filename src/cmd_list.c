@@ -57,7 +57,8 @@ static json_t *variant_json(const l4r_recipe *r, const l4r_variant *v)
 
 int cmd_list(l4r_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON}, L4R_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, OPT_JSON}, L4R_COMMON_LONGOPTS, {0, 0, 0, 0}};
     bool json = false;
     int c;
     opterr = 0;
@@ -105,8 +106,8 @@ int cmd_list(l4r_cli *cli, int argc, char **argv)
             if (arr)
                 json_array_append_new(arr, variant_json(r, v));
             else
-                printf("%s\t%s\t%s\t%s\n", r->dataset, v->name, strcmp(v->name, r->default_variant) ? "" : "*",
-                       v->description);
+                printf("%s\t%s\t%s\t%s\n", r->dataset, v->name,
+                       strcmp(v->name, r->default_variant) ? "" : "*", v->description);
         }
     }
     if (arr) {

@@ -135,21 +135,14 @@ static l4r_status fail_at(pctx *c, const char *key, const char *fmt, ...)
 static const char *type_name(const json_t *j)
 {
     switch (json_typeof(j)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-        return "an integer";
-    case JSON_REAL:
-        return "a number";
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
     case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    case JSON_NULL:
-        return "null";
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
     }
     return "a value";
 }
@@ -350,8 +343,8 @@ static bool valid_variant_name(const char *s)
         return false;
     for (const char *p = s; *p; p++) {
         char ch = *p;
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-                  ch == '_' || ch == '-' || ch == '/';
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                  ch == '.' || ch == '_' || ch == '-' || ch == '/';
         if (!ok)
             return false;
     }
@@ -372,18 +365,20 @@ typedef struct name_val {
     int val;
 } name_val;
 
-static const name_val formats[] = {
-    {"delim", L4R_FMT_DELIM}, {"csv", L4R_FMT_CSV}, {"jsonl", L4R_FMT_JSONL}, {"pylit", L4R_FMT_PYLIT}, {NULL, 0}};
-static const name_val encodings[] = {{"utf-8", L4R_ENC_UTF8},
-                                     {"iso-8859-1", L4R_ENC_LATIN1},
-                                     {"cp1252", L4R_ENC_CP1252},
-                                     {NULL, 0}};
+static const name_val formats[] = {{"delim", L4R_FMT_DELIM},
+                                   {"csv", L4R_FMT_CSV},
+                                   {"jsonl", L4R_FMT_JSONL},
+                                   {"pylit", L4R_FMT_PYLIT},
+                                   {NULL, 0}};
+static const name_val encodings[] = {
+    {"utf-8", L4R_ENC_UTF8}, {"iso-8859-1", L4R_ENC_LATIN1}, {"cp1252", L4R_ENC_CP1252}, {NULL, 0}};
 static const name_val timefmts[] = {{"none", L4R_TIME_NONE},         {"unix_s", L4R_TIME_UNIX_S},
                                     {"unix_ms", L4R_TIME_UNIX_MS},   {"date", L4R_TIME_DATE},
                                     {"datetime", L4R_TIME_DATETIME}, {"iso8601", L4R_TIME_ISO8601},
                                     {"mdy_ampm", L4R_TIME_MDY_AMPM}, {NULL, 0}};
 
-static l4r_status get_enum(pctx *c, json_t *obj, const char *key, const name_val *tab, bool required, int *out)
+static l4r_status get_enum(pctx *c, json_t *obj, const char *key, const name_val *tab, bool required,
+                           int *out)
 {
     json_t *v = json_object_get(obj, key);
     if (!v) {
@@ -534,7 +529,8 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
         for (size_t i = 0; inter_fields[i]; i++)
             known = known || !strcmp(inter_fields[i], out);
         if (!known) {
-            st = fail(c, "unknown interaction field '%s' (expected one of: user_id, item_id, rating, timestamp)",
+            st = fail(c,
+                      "unknown interaction field '%s' (expected one of: user_id, item_id, rating, timestamp)",
                       out);
             goto out;
         }
@@ -697,7 +693,8 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
             goto out;
         }
         if (strpbrk(d, "\r\n") || (t->format == L4R_FMT_CSV && d[0] == '"')) {
-            st = fail_at(c, "delimiter", "cannot be a line break%s", t->format == L4R_FMT_CSV ? " or '\"'" : "");
+            st = fail_at(c, "delimiter", "cannot be a line break%s",
+                         t->format == L4R_FMT_CSV ? " or '\"'" : "");
             goto out;
         }
         memcpy(t->delim, d, dl + 1);
@@ -717,11 +714,11 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
             }
         }
     } else {
-        const char *bad = delim                             ? "delimiter"
-                          : json_object_get(j, "header")    ? "header"
-                          : json_object_get(j, "columns")   ? "columns"
-                          : json_object_get(j, "flags")     ? "flags"
-                                                            : NULL;
+        const char *bad = delim                           ? "delimiter"
+                          : json_object_get(j, "header")  ? "header"
+                          : json_object_get(j, "columns") ? "columns"
+                          : json_object_get(j, "flags")   ? "flags"
+                                                          : NULL;
         if (bad) {
             st = fail_at(c, bad, "not allowed for format %s", enum_name(formats, fmt));
             goto out;
@@ -799,7 +796,8 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
             if (t->flags_from >= 0 && t->map[i].index >= t->flags_from) {
                 size_t o2 = path_key(c, "fields");
                 path_key(c, t->map[i].out);
-                st = fail(c, "column '%s' overlaps the flag columns starting at %d", t->map[i].src, t->flags_from);
+                st = fail(c, "column '%s' overlaps the flag columns starting at %d", t->map[i].src,
+                          t->flags_from);
                 path_pop(c, o2);
                 goto out;
             }
@@ -865,12 +863,13 @@ static l4r_status parse_file(pctx *c, json_t *j, l4r_rfile *f)
 
 static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)
 {
-    static const char *const keys[] = {"description", "files", "manual", "notes", "interactions", "items", NULL};
+    static const char *const keys[] = {"description",  "files", "manual", "notes",
+                                       "interactions", "items", NULL};
     if (!json_is_object(j))
         return fail(c, "expected an object, got %s", type_name(j));
     if (!valid_variant_name(name))
-        return fail(c, "variant name '%s' must be segments of letters, digits, '.', '_' and '-' joined by '/'",
-                    name);
+        return fail(
+            c, "variant name '%s' must be segments of letters, digits, '.', '_' and '-' joined by '/'", name);
     v->name = l4r_xstrdup(name);
     l4r_status st = check_keys(c, j, keys);
     if (st == L4R_OK)
@@ -1042,8 +1041,8 @@ static l4r_status subst_string(pctx *c, const subst *s, const char *in, char **o
     while (*p) {
         if (*p == '{') {
             size_t n = 1;
-            while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9') ||
-                   p[n] == '_')
+            while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+                   (p[n] >= '0' && p[n] <= '9') || p[n] == '_')
                 n++;
             if (n > 1 && p[n] == '}') {
                 size_t k = 0;
@@ -1151,8 +1150,8 @@ static l4r_status check_dup_variant(pctx *c, const vlist *l)
 
 static l4r_status parse_set(pctx *c, json_t *set, vlist *l, known_tab *global)
 {
-    static const char *const keys[] = {"names", "variant", "known_files", "description", "files",
-                                       "manual", "notes", "interactions", "items", NULL};
+    static const char *const keys[] = {"names",  "variant", "known_files",  "description", "files",
+                                       "manual", "notes",   "interactions", "items",       NULL};
     if (!json_is_object(set))
         return fail(c, "expected an object, got %s", type_name(set));
     l4r_status st = check_keys(c, set, keys);
@@ -1225,7 +1224,8 @@ static l4r_status parse_set(pctx *c, json_t *set, vlist *l, known_tab *global)
         json_t *x;
         json_object_foreach(set, k, x)
         {
-            if (strcmp(k, "names") && strcmp(k, "variant") && strcmp(k, "known_files") && strcmp(k, "comment"))
+            if (strcmp(k, "names") && strcmp(k, "variant") && strcmp(k, "known_files") &&
+                strcmp(k, "comment"))
                 json_object_set(tmpl, k, x);
         }
     }
@@ -1303,9 +1303,9 @@ static bool valid_dataset_name(const char *s)
 
 static l4r_status parse_root(pctx *c, json_t *root, l4r_recipe *r)
 {
-    static const char *const keys[] = {"schema",          "dataset",  "title",        "homepage",    "license",
-                                       "citation",        "default_variant", "variants", "variant_sets",
-                                       "known_files",     NULL};
+    static const char *const keys[] = {
+        "schema",          "dataset",  "title",        "homepage",    "license", "citation",
+        "default_variant", "variants", "variant_sets", "known_files", NULL};
     vlist l = {0};
     known_tab global = {0};
     l4r_status st;
@@ -1459,7 +1459,8 @@ l4r_status l4r_recipe_parse(l4r_recipe *out, const char *json, size_t len, const
  * the registry
  * ------------------------------------------------------------------------------------------- */
 
-static l4r_status registry_add(l4r_registry *reg, const char *data, size_t len, const char *name, l4r_error *e)
+static l4r_status registry_add(l4r_registry *reg, const char *data, size_t len, const char *name,
+                               l4r_error *e)
 {
     l4r_recipe r;
     l4r_status st = l4r_recipe_parse(&r, data, len, name, e);
@@ -1581,7 +1582,8 @@ l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const
     if (!rec) {
         for (size_t i = 0; reg && i < reg->n_recipes; i++)
             l4r_buf_addf(&b, "%s%s", i ? ", " : "", reg->recipes[i].dataset);
-        st = l4r_err(e, L4R_ERECIPE, "unknown dataset '%s'; available: %s", dataset, b.len ? l4r_buf_cstr(&b) : "none");
+        st = l4r_err(e, L4R_ERECIPE, "unknown dataset '%s'; available: %s", dataset,
+                     b.len ? l4r_buf_cstr(&b) : "none");
         goto out;
     }
     const char *want = variant ? variant : rec->default_variant;
@@ -1608,7 +1610,8 @@ l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const
             ns++;
         }
     }
-    st = l4r_err(e, L4R_ERECIPE, "dataset '%s' has no variant '%s'%s%s%s; it has %zu variants, see 'llm4rec-data list %s'",
+    st = l4r_err(e, L4R_ERECIPE,
+                 "dataset '%s' has no variant '%s'%s%s%s; it has %zu variants, see 'llm4rec-data list %s'",
                  dataset, want, ns ? " (did you mean " : "", ns ? l4r_buf_cstr(&b) : "", ns ? "?)" : "",
                  rec->n_variants, dataset);
 out:

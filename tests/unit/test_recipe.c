@@ -35,10 +35,13 @@ static char *recipe_with(const char *extra_top, const char *variant_body)
     return r;
 }
 
-#define GOOD_FILE "{'url': 'https://example.org/d/t.zip', 'size': 10, 'md5': '0E33842E24A9C977BE4E0107933C0723', 'unpack': true}"
-#define GOOD_INTER                                                                                                 \
-    "{'path': 't/r.dat', 'format': 'delim', 'delimiter': '::', 'columns': ['u', 'i', 'r', 'ts'], "               \
-    "'fields': {'timestamp': 'ts', 'item_id': 'i', 'user_id': 'u', 'rating': {'value': '1'}}, 'time': 'unix_s'}"
+#define GOOD_FILE                                                                                            \
+    "{'url': 'https://example.org/d/t.zip', 'size': 10, 'md5': '0E33842E24A9C977BE4E0107933C0723', "         \
+    "'unpack': true}"
+#define GOOD_INTER                                                                                           \
+    "{'path': 't/r.dat', 'format': 'delim', 'delimiter': '::', 'columns': ['u', 'i', 'r', 'ts'], "           \
+    "'fields': {'timestamp': 'ts', 'item_id': 'i', 'user_id': 'u', 'rating': {'value': '1'}}, 'time': "      \
+    "'unix_s'}"
 
 static int expect_error(int line, const char *json_q, const char *want)
 {
@@ -138,11 +141,12 @@ static void test_valid(void)
 static void test_header_and_json_tables(void)
 {
     /* header CSV: names are resolved later from the header line; jsonl: keys */
-    char *json = recipe_with("",
-                             "{'description': 'D', 'files': [{'url': 'file:///x/r.csv.gz', 'name': 'r.csv.gz'}], "
-                             "'interactions': {'path': 'r.csv.gz', 'format': 'csv', 'header': true, "
-                             "'fields': {'user_id': 'userId', 'item_id': 'movieId'}}, "
-                             "'items': {'path': 'm.jsonl', 'format': 'jsonl', 'fields': {'item_id': 'asin', 'title': 'title'}}}");
+    char *json = recipe_with(
+        "",
+        "{'description': 'D', 'files': [{'url': 'file:///x/r.csv.gz', 'name': 'r.csv.gz'}], "
+        "'interactions': {'path': 'r.csv.gz', 'format': 'csv', 'header': true, "
+        "'fields': {'user_id': 'userId', 'item_id': 'movieId'}}, "
+        "'items': {'path': 'm.jsonl', 'format': 'jsonl', 'fields': {'item_id': 'asin', 'title': 'title'}}}");
     l4r_recipe r;
     l4r_error e = {0};
     l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
@@ -174,8 +178,9 @@ static void test_errors(void)
     EXPECT_ERR("{'dataset': 't'}", "$: missing required key 'schema'");
     EXPECT_ERR("{'schema': 1, 'dataset': 't', 'license': 'L', 'default_variant': 'v1', 'variants': {}}",
                "$: missing required key 'title'");
-    EXPECT_ERR("{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': 'v', 'bogus': 1}",
-               "t.json: $: unknown key 'bogus'");
+    EXPECT_ERR(
+        "{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': 'v', 'bogus': 1}",
+        "t.json: $: unknown key 'bogus'");
     EXPECT_ERR("{'schema': 1, 'dataset': 'other', 'title': 'T', 'license': 'L', 'default_variant': 'v1'}",
                "$.dataset: 'other' does not match the file name 't.json'");
     EXPECT_ERR("{'schema': 1, 'dataset': 't', 'title': 5, 'license': 'L', 'default_variant': 'v1'}",
@@ -204,9 +209,11 @@ static void test_errors(void)
                 "$.variants.v1.files[0].size: expected a non-negative integer");
     EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'md5': 'abc'}]}",
                 "t.json: $.variants.v1.files[0].md5: expected 32 hexadecimal digits");
-    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'md5': 'zz33842e24a9c977be4e0107933c0723'}]}",
-                "$.variants.v1.files[0].md5: expected 32 hexadecimal digits");
-    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'sha256': '0e33842e24a9c977be4e0107933c0723'}]}",
+    EXPECT_VERR(
+        "{'description': 'D', 'files': [{'url': 'https://a/b', 'md5': 'zz33842e24a9c977be4e0107933c0723'}]}",
+        "$.variants.v1.files[0].md5: expected 32 hexadecimal digits");
+    EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'sha256': "
+                "'0e33842e24a9c977be4e0107933c0723'}]}",
                 "$.variants.v1.files[0].sha256: expected 64 hexadecimal digits");
     EXPECT_VERR("{'description': 'D', 'files': [{'url': 'https://a/b', 'unpack': 'yes'}]}",
                 "$.variants.v1.files[0].unpack: expected true or false");
@@ -219,8 +226,9 @@ static void test_errors(void)
 
     /* tables */
 #define V(tbl) "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " tbl "}"
-    EXPECT_VERR(V("{'path': 'r', 'format': 'tsv', 'fields': {}}"),
-                "$.variants.v1.interactions.format: unknown value 'tsv' (expected one of: delim, csv, jsonl, pylit)");
+    EXPECT_VERR(
+        V("{'path': 'r', 'format': 'tsv', 'fields': {}}"),
+        "$.variants.v1.interactions.format: unknown value 'tsv' (expected one of: delim, csv, jsonl, pylit)");
     EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'encoding': 'latin1', 'fields': {}}"),
                 "$.variants.v1.interactions.encoding: unknown value 'latin1'");
     EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'time': 'epoch', 'fields': {}}"),
@@ -235,46 +243,58 @@ static void test_errors(void)
                 "$.variants.v1.interactions: missing required key 'delimiter'");
     EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'fields': {'user_id': 'a', 'item_id': 'b'}}"),
                 "$.variants.v1.interactions: missing required key 'columns'");
-    EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'columns': ['a', 'b'], 'fields': {'user_id': 'a', 'item_id': 'x'}}"),
+    EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'columns': ['a', 'b'], 'fields': {'user_id': 'a', "
+                  "'item_id': 'x'}}"),
                 "$.variants.v1.interactions.fields.item_id: column 'x' is not in 'columns'");
     EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'columns': ['a', 'a'], 'fields': {}}"),
                 "$.variants.v1.interactions.columns[1]: duplicate column name 'a'");
     EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a'}}"),
                 "$.variants.v1.interactions.fields: missing required field 'item_id'");
-    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'userid': 'c'}}"),
-                "$.variants.v1.interactions.fields.userid: unknown interaction field 'userid'");
+    EXPECT_VERR(
+        V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'userid': 'c'}}"),
+        "$.variants.v1.interactions.fields.userid: unknown interaction field 'userid'");
     EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': {'value': 'b'}}}"),
                 "$.variants.v1.interactions.fields.item_id: 'item_id' cannot be a constant");
-    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'rating': 5}}"),
-                "$.variants.v1.interactions.fields.rating: expected a source column name");
-    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'timestamp': 't'}}"),
-                "$.variants.v1.interactions: field 'timestamp' is mapped, so 'time' must name its format");
-    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'time': 'unix_ms', 'fields': {'user_id': 'a', 'item_id': 'b'}}"),
-                "$.variants.v1.interactions.time: is 'unix_ms' but no field 'timestamp' is mapped");
+    EXPECT_VERR(
+        V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'rating': 5}}"),
+        "$.variants.v1.interactions.fields.rating: expected a source column name");
+    EXPECT_VERR(
+        V("{'path': 'r', 'format': 'jsonl', 'fields': {'user_id': 'a', 'item_id': 'b', 'timestamp': 't'}}"),
+        "$.variants.v1.interactions: field 'timestamp' is mapped, so 'time' must name its format");
+    EXPECT_VERR(
+        V("{'path': 'r', 'format': 'jsonl', 'time': 'unix_ms', 'fields': {'user_id': 'a', 'item_id': 'b'}}"),
+        "$.variants.v1.interactions.time: is 'unix_ms' but no field 'timestamp' is mapped");
     EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'delimiter': ',', 'fields': {}}"),
                 "$.variants.v1.interactions.delimiter: not allowed for format jsonl");
     EXPECT_VERR(V("{'path': 'r', 'format': 'pylit', 'header': true, 'fields': {}}"),
                 "$.variants.v1.interactions.header: not allowed for format pylit");
     EXPECT_VERR(V("{'path': '../r', 'format': 'jsonl', 'fields': {}}"),
                 "$.variants.v1.interactions.path: must be a relative path");
-    EXPECT_VERR(V("{'path': '/r', 'format': 'jsonl', 'fields': {}}"), "$.variants.v1.interactions.path: must be");
-    EXPECT_VERR(V("{'format': 'jsonl', 'fields': {}}"), "$.variants.v1.interactions: missing required key 'path'");
-    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl'}"), "$.variants.v1.interactions: missing required key 'fields'");
+    EXPECT_VERR(V("{'path': '/r', 'format': 'jsonl', 'fields': {}}"),
+                "$.variants.v1.interactions.path: must be");
+    EXPECT_VERR(V("{'format': 'jsonl', 'fields': {}}"),
+                "$.variants.v1.interactions: missing required key 'path'");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl'}"),
+                "$.variants.v1.interactions: missing required key 'fields'");
     EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'header': 1, 'fields': {}}"),
                 "$.variants.v1.interactions.header: expected true or false");
     EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER ", 'items': "
-                "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id', 't'], 'fields': {'item_id': 'id'}, "
+                "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id', 't'], 'fields': "
+                "{'item_id': 'id'}, "
                 "'flags': {'from': 1, 'names': [], 'out': 'genres'}}}",
                 "$.variants.v1.items.flags.names: must list at least one name");
     EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER ", 'items': "
-                "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id', 't'], 'fields': {'item_id': 'id', 'title': 't'}, "
+                "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id', 't'], 'fields': "
+                "{'item_id': 'id', 'title': 't'}, "
                 "'flags': {'from': 1, 'names': ['A'], 'out': 'genres'}}}",
                 "$.variants.v1.items.fields.title: column 't' overlaps the flag columns starting at 1");
-    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER ", 'items': "
-                "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], 'fields': {'item_id': 'id'}, "
-                "'flags': {'from': -1, 'names': ['A'], 'out': 'genres'}}}",
-                "$.variants.v1.items.flags.from: expected a column index");
-    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'items': {'path': 'm', 'format': 'jsonl', 'fields': {'item_id': 'a'}}}",
+    EXPECT_VERR(
+        "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER ", 'items': "
+        "{'path': 'm', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], 'fields': {'item_id': 'id'}, "
+        "'flags': {'from': -1, 'names': ['A'], 'out': 'genres'}}}",
+        "$.variants.v1.items.flags.from: expected a column index");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE
+                "], 'items': {'path': 'm', 'format': 'jsonl', 'fields': {'item_id': 'a'}}}",
                 "$.variants.v1: 'items' without 'interactions'");
 #undef V
 
@@ -284,13 +304,14 @@ static void test_errors(void)
                "$.variants[\"a b\"]: variant name 'a b' must be");
 }
 
-#define SET_RECIPE_HEAD "{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': '2014/x_A_5', "
+#define SET_RECIPE_HEAD                                                                                      \
+    "{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': '2014/x_A_5', "
 
 static void test_sets(void)
 {
-    const char *j =
-        SET_RECIPE_HEAD
-        "'known_files': {'x_B_5.csv': {'sha256': '17d5232b90444beecfe758ce1446e5300230491f3a88ac802992ca95fc4c150f', 'size': 7}},"
+    const char *j = SET_RECIPE_HEAD
+        "'known_files': {'x_B_5.csv': {'sha256': "
+        "'17d5232b90444beecfe758ce1446e5300230491f3a88ac802992ca95fc4c150f', 'size': 7}},"
         "'variants': {'plain': {'description': 'P', 'files': [{'url': 'https://h/plain.csv'}]}},"
         "'variant_sets': [{'comment': 'a set', 'names': {'y': ['2014', '2018'], 'cat': ['A', 'B']},"
         "  'variant': '{y}/x_{cat}_5', 'description': 'Cat {cat} of {y}',"
@@ -354,34 +375,44 @@ static void test_sets(void)
     EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A', 'A']}, 'variant': '2014/x_{cat}_5', "
                                "'description': 'D', 'files': [{'url': 'https://h/{cat}'}]}]}",
                "$.variant_sets[0](cat=A): duplicate variant '2014/x_A_5'");
-    EXPECT_ERR(SET_RECIPE_HEAD "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a'}]}},"
-                               "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cat}_5', "
-                               "'description': 'D', 'files': [{'url': 'https://h/{cat}'}]}]}",
+    EXPECT_ERR(SET_RECIPE_HEAD
+               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a'}]}},"
+               "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cat}_5', "
+               "'description': 'D', 'files': [{'url': 'https://h/{cat}'}]}]}",
                "duplicate variant '2014/x_A_5'");
     EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': []}, 'variant': 'v', "
                                "'description': 'D', 'files': [{'url': 'https://h/a'}]}]}",
                "$.variant_sets[0].names.cat: expected a non-empty array of strings");
-    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A']}, 'description': 'D', 'files': []}]}",
+    EXPECT_ERR(SET_RECIPE_HEAD
+               "'variant_sets': [{'names': {'cat': ['A']}, 'description': 'D', 'files': []}]}",
                "$.variant_sets[0]: missing required key 'variant'");
-    EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cat}_5', 'extra': 1}]}",
+    EXPECT_ERR(SET_RECIPE_HEAD
+               "'variant_sets': [{'names': {'cat': ['A']}, 'variant': '2014/x_{cat}_5', 'extra': 1}]}",
                "$.variant_sets[0]: unknown key 'extra'");
     EXPECT_ERR(SET_RECIPE_HEAD "'variant_sets': {}}", "$.variant_sets: expected an array");
 
     /* known_files errors */
-    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'ratings_X.csv': {'sha256': '17d5232b90444beecfe758ce1446e5300230491f3a88ac802992ca95fc4c150f'}},"
-                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
+    EXPECT_ERR(SET_RECIPE_HEAD
+               "'known_files': {'ratings_X.csv': {'sha256': "
+               "'17d5232b90444beecfe758ce1446e5300230491f3a88ac802992ca95fc4c150f'}},"
+               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
                "$.known_files[\"ratings_X.csv\"]: no file of the recipe is named 'ratings_X.csv'");
-    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'a.csv': {'sha256': '17d5'}},"
-                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
+    EXPECT_ERR(SET_RECIPE_HEAD
+               "'known_files': {'a.csv': {'sha256': '17d5'}},"
+               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
                "$.known_files[\"a.csv\"].sha256: expected 64 hexadecimal digits");
-    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'a.csv': {'size': 5}},"
-                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv', 'size': 6}]}}}",
-               "$.variants.2014/x_A_5.files[0]: size of 'a.csv' conflicts with known_files");
-    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'a.csv': {}},"
-                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
+    EXPECT_ERR(
+        SET_RECIPE_HEAD
+        "'known_files': {'a.csv': {'size': 5}},"
+        "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv', 'size': 6}]}}}",
+        "$.variants.2014/x_A_5.files[0]: size of 'a.csv' conflicts with known_files");
+    EXPECT_ERR(SET_RECIPE_HEAD
+               "'known_files': {'a.csv': {}},"
+               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
                "$.known_files[\"a.csv\"]: gives neither size, md5 nor sha256");
-    EXPECT_ERR(SET_RECIPE_HEAD "'known_files': {'a.csv': {'crc': 1}},"
-                               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
+    EXPECT_ERR(SET_RECIPE_HEAD
+               "'known_files': {'a.csv': {'crc': 1}},"
+               "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a.csv'}]}}}",
                "$.known_files[\"a.csv\"]: unknown key 'crc'");
 }
 
@@ -392,8 +423,9 @@ static void test_find_errors(void)
     l4r_buf_adds(&b, SET_RECIPE_HEAD "'variant_sets': [{'names': {'cat': [");
     for (int i = 0; i < 14; i++)
         l4r_buf_addf(&b, "%s'C%d'", i ? ", " : "", i);
-    l4r_buf_adds(&b, "]}, 'variant': '2014/x_{cat}_5', 'description': 'D', 'files': [{'url': 'https://h/{cat}'}]}],"
-                     "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a'}]}}}");
+    l4r_buf_adds(
+        &b, "]}, 'variant': '2014/x_{cat}_5', 'description': 'D', 'files': [{'url': 'https://h/{cat}'}]}],"
+            "'variants': {'2014/x_A_5': {'description': 'D', 'files': [{'url': 'https://h/a'}]}}}");
     char *json = Q(l4r_buf_cstr(&b));
     l4r_buf_free(&b);
     l4r_recipe recs[2];
@@ -514,12 +546,14 @@ static void test_dir(void)
     if (!dir)
         return;
     const char *body = "{'description': 'D', 'files': [{'url': 'https://h/a'}]}";
-    char *b = l4r_xasprintf("{'schema': 1, 'dataset': 'bbb', 'title': 'T', 'license': 'L', 'default_variant': 'v', "
-                            "'variants': {'v': %s}}",
-                            body);
-    char *a = l4r_xasprintf("{'schema': 1, 'dataset': 'aaa', 'title': 'T', 'license': 'L', 'default_variant': 'v', "
-                            "'variants': {'v': %s}}",
-                            body);
+    char *b =
+        l4r_xasprintf("{'schema': 1, 'dataset': 'bbb', 'title': 'T', 'license': 'L', 'default_variant': 'v', "
+                      "'variants': {'v': %s}}",
+                      body);
+    char *a =
+        l4r_xasprintf("{'schema': 1, 'dataset': 'aaa', 'title': 'T', 'license': 'L', 'default_variant': 'v', "
+                      "'variants': {'v': %s}}",
+                      body);
     write_file(dir, "bbb.json", b);
     write_file(dir, "aaa.json", a);
     write_file(dir, "notes.txt", "not a recipe");
@@ -545,7 +579,9 @@ static void test_dir(void)
     unsetenv("LLM4REC_RECIPES");
 
     /* one bad file fails the load, naming the file */
-    write_file(dir, "ccc.json", "{'schema': 1, 'dataset': 'ccc', 'title': 'T', 'license': 'L', 'default_variant': 'v', 'x': 1}");
+    write_file(
+        dir, "ccc.json",
+        "{'schema': 1, 'dataset': 'ccc', 'title': 'T', 'license': 'L', 'default_variant': 'v', 'x': 1}");
     reg = NULL;
     T_EQ_INT(l4r_registry_load(&reg, dir, &e), L4R_ERECIPE);
     T_CHECK(reg == NULL);
