@@ -1,0 +1,271 @@
+#!/bin/sh
+# bench/run.sh — `make bench`: llm4rec-data against its peers on generated, upstream-shaped inputs.
+#
+#   A  ML-25M-shaped ratings.csv (25,000,095 rows) -> interactions.tsv
+#   B  Amazon-2018-shaped reviews .json.gz (2,000,000 lines) -> interactions.tsv
+#   C  leave-one-out (seq) split of the A input -> train/valid/test.tsv (runs when `--split seq` works)
+#
+# Each measurement runs BENCH_RUNS times (default 3): median wall time, peak RSS (max over runs, GNU
+# time's %M), MB/s of (uncompressed) input, and ratio peer time / llm4rec-data time.  Every output
+# is line-counted; a tool whose output has the wrong number of lines is flagged in the table.
+# Inputs are generated once by build/l4r-gen and cached in bench/out/ (gitignored).  Missing peers
+# are installed without prompting (Debian packages, npm into bench/node_modules); a peer that
+# cannot be installed shows up as "not available" instead of failing the run.
+#
+# Environment: BUILD (build dir, default build), BENCH_RUNS (3), BENCH_ROWS (25000095),
+# BENCH_AMZ_LINES (2000000), BENCH_JOBS (nproc), BENCH_TASKS ("A B C"), BENCH_OUT (bench/out),
+# BENCH_NO_INSTALL=1 (do not install peers).  Results: bench/out/results.md (also printed).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$top/$BUILD" ;; esac
+L4R=${L4R:-$BUILD/llm4rec-data}
+GEN=${GEN:-$BUILD/l4r-gen}
+RUNS=${BENCH_RUNS:-3}
+ROWS=${BENCH_ROWS:-25000095}
+LINES=${BENCH_AMZ_LINES:-2000000}
+NPROC=$(nproc 2>/dev/null || echo 1)
+JOBS=${BENCH_JOBS:-$NPROC}
+TASKS=${BENCH_TASKS:-A B C}
+OUT=${BENCH_OUT:-$top/bench/out}
+PY=/usr/bin/python3
+NODE_DIR="$top/bench"
+mkdir -p "$OUT"
+RES="$OUT/results.tsv"
+LOG="$OUT/bench.log"
+: >"$RES"
+: >"$LOG"
+
+note() { echo "bench: $*" >&2; }
+
+for f in "$L4R" "$GEN"; do
+  [ -x "$f" ] || { note "missing $f (run 'make' first)"; exit 1; }
+done
+
+# --- peers ------------------------------------------------------------------------------------
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo -n"
+apt_updated=0
+apt_install() {
+  [ -n "${BENCH_NO_INSTALL:-}" ] && return 1
+  command -v apt-get >/dev/null 2>&1 || return 1
+  note "installing $*"
+  if [ $apt_updated = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$@" >>"$LOG" 2>&1 && return 0
+    apt_updated=1
+    $SUDO apt-get update -q >>"$LOG" 2>&1
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$@" >>"$LOG" 2>&1
+}
+[ -x /usr/bin/time ] || apt_install time
+command -v mawk >/dev/null 2>&1 || apt_install mawk
+command -v igzip >/dev/null 2>&1 || apt_install isal
+"$PY" -c 'import pandas' >/dev/null 2>&1 || apt_install python3-pandas
+command -v node >/dev/null 2>&1 || apt_install nodejs npm
+node_ok() { [ -d "$NODE_DIR/node_modules/$1" ] && command -v node >/dev/null 2>&1; }
+if ! node_ok @duckdb/node-api || ! node_ok nodejs-polars || ! node_ok nodejs-polars-linux-x64-gnu; then
+  if [ -z "${BENCH_NO_INSTALL:-}" ] && command -v npm >/dev/null 2>&1; then
+    note "installing DuckDB and Polars (npm) into bench/node_modules"
+    (cd "$NODE_DIR" && npm install --no-audit --no-fund --no-package-lock) >>"$LOG" 2>&1
+  fi
+fi
+HAVE_TIME=0; [ -x /usr/bin/time ] && HAVE_TIME=1
+HAVE_DUCKDB=0; node_ok @duckdb/node-api && HAVE_DUCKDB=1
+HAVE_POLARS=0; node_ok nodejs-polars && node_ok nodejs-polars-linux-x64-gnu && HAVE_POLARS=1
+HAVE_PANDAS=0; "$PY" -c 'import pandas' >/dev/null 2>&1 && HAVE_PANDAS=1
+HAVE_MAWK=0; command -v mawk >/dev/null 2>&1 && HAVE_MAWK=1
+HAVE_IGZIP=0; command -v igzip >/dev/null 2>&1 && HAVE_IGZIP=1
+
+# --- inputs (cached) ----------------------------------------------------------------------------
+CSV="$OUT/ml25m-ratings-$ROWS.csv"
+JSON="$OUT/amazon2018-reviews-$LINES.json.gz"
+if [ ! -s "$CSV" ]; then
+  note "generating $CSV"
+  "$GEN" ml25m-ratings --rows "$ROWS" -o "$CSV.part" && mv "$CSV.part" "$CSV" || exit 1
+fi
+case " $TASKS " in *" B "*)
+  if [ ! -s "$JSON" ]; then
+    note "generating $JSON"
+    "$GEN" amazon 2018 reviews --lines "$LINES" --gzip -o "$JSON.part" && mv "$JSON.part" "$JSON" || exit 1
+  fi
+  [ -s "$JSON.size" ] || gzip -dc "$JSON" | wc -c | tr -d ' ' >"$JSON.size" ;;
+esac
+
+# --- measuring ----------------------------------------------------------------------------------
+# count_lines PATH: lines of a file, or data lines (without one header each) of a directory's .tsv
+count_lines() {
+  if [ -d "$1" ]; then
+    n=0; h=0
+    for f in "$1"/train.tsv "$1"/valid.tsv "$1"/test.tsv; do
+      [ -f "$f" ] || continue
+      n=$((n + $(wc -l <"$f"))); h=$((h + 1))
+    done
+    echo $((n - h))
+  elif [ -f "$1" ]; then
+    wc -l <"$1" | tr -d ' '
+  else
+    echo 0
+  fi
+}
+
+# measure TASK NAME BYTES EXPECTED_LINES OUTPUT_PATH COMMAND
+#   COMMAND is run with sh -c; $W is a fresh work directory, removed after each run.
+#   EXPECTED_LINES "-" = nothing to check (floors writing to /dev/null).
+measure() {
+  task=$1 name=$2 bytes=$3 want=$4 outp=$5 cmd=$6
+  times="" rss=0 status=ok got=-
+  [ "$want" = - ] && status="(no output to check)"
+  note "$task: $name"
+  i=0
+  while [ $i -lt "$RUNS" ]; do
+    i=$((i + 1))
+    W="$OUT/work"
+    rm -rf "$W"; mkdir -p "$W"
+    export W
+    if [ $HAVE_TIME = 1 ]; then
+      /usr/bin/time -f '%e %M' -o "$OUT/time.txt" sh -c "$cmd" >>"$LOG" 2>&1
+      rc=$?
+      t=$(tail -1 "$OUT/time.txt" | cut -d' ' -f1); m=$(tail -1 "$OUT/time.txt" | cut -d' ' -f2)
+    else
+      s0=$(date +%s.%N)
+      sh -c "$cmd" >>"$LOG" 2>&1
+      rc=$?
+      t=$(echo "$(date +%s.%N) $s0" | awk '{printf "%.2f", $1 - $2}'); m=0
+    fi
+    if [ $rc != 0 ]; then
+      status="failed (exit $rc, see bench/out/bench.log)"
+      echo "[$task $name] exit $rc" >>"$LOG"
+      break
+    fi
+    times="$times $t"
+    [ "$m" -gt "$rss" ] 2>/dev/null && rss=$m
+    if [ "$want" != - ]; then
+      got=$(count_lines "$W/$outp")
+      [ "$got" = "$want" ] || status="WRONG OUTPUT: $got lines, want $want"
+    fi
+  done
+  rm -rf "$OUT/work"
+  med=$(echo $times | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$name" "$med" "$rss" "$bytes" "$status" >>"$RES"
+}
+
+na() { printf '%s\t%s\t-\t0\t0\t%s\n' "$1" "$2" "$3" >>"$RES"; }
+
+CSV_BYTES=$(wc -c <"$CSV" | tr -d ' ')
+B="$NODE_DIR"
+
+case " $TASKS " in *" A "*)
+  want=$((ROWS + 1))
+  measure A "llm4rec-data -j $JOBS" "$CSV_BYTES" $want o/interactions.tsv \
+    "'$L4R' convert movielens --variant ml-25m --raw '$CSV' -o \"\$W/o\" -j $JOBS -q"
+  for j in 1 2; do
+    [ $j = "$JOBS" ] && continue
+    measure A "llm4rec-data -j $j" "$CSV_BYTES" $want o/interactions.tsv \
+      "'$L4R' convert movielens --variant ml-25m --raw '$CSV' -o \"\$W/o\" -j $j -q"
+  done
+  if [ $HAVE_DUCKDB = 1 ]; then
+    measure A "DuckDB COPY (read_csv -> TSV)" "$CSV_BYTES" $want out.tsv \
+      "node '$B/peers.mjs' duckdb csv '$CSV' \"\$W/out.tsv\" $JOBS"
+  else na A "DuckDB" "not available (npm @duckdb/node-api could not be installed)"; fi
+  if [ $HAVE_POLARS = 1 ]; then
+    measure A "Polars read_csv + write_csv" "$CSV_BYTES" $want out.tsv \
+      "node '$B/peers.mjs' polars csv '$CSV' \"\$W/out.tsv\""
+  else na A "Polars" "not available (npm nodejs-polars could not be installed)"; fi
+  if [ $HAVE_PANDAS = 1 ]; then
+    measure A "pandas read_csv + to_csv" "$CSV_BYTES" $want out.tsv \
+      "'$PY' '$B/peers.py' csv '$CSV' \"\$W/out.tsv\""
+  else na A "pandas" "not available (python3-pandas could not be installed)"; fi
+  if [ $HAVE_MAWK = 1 ]; then
+    measure A "mawk -F, OFS=tab" "$CSV_BYTES" $want out.tsv \
+      "mawk -F, -v OFS='\t' 'NR == 1 { print \"user_id\", \"item_id\", \"rating\", \"timestamp\"; next } { \$1 = \$1; print }' '$CSV' >\"\$W/out.tsv\""
+  else na A "mawk" "not available"; fi
+  measure A "floor: tr , '\\t'" "$CSV_BYTES" $want out.tsv "tr , '\t' <'$CSV' >\"\$W/out.tsv\""
+  ;;
+esac
+
+case " $TASKS " in *" B "*)
+  want=$((LINES + 1))
+  JB=$(cat "$JSON.size")
+  measure B "llm4rec-data -j $JOBS" "$JB" $want o/interactions.tsv \
+    "'$L4R' convert amazon --variant 2018/Video_Games_5 --raw '$JSON' -o \"\$W/o\" -j $JOBS -q"
+  [ "$JOBS" != 1 ] && measure B "llm4rec-data -j 1" "$JB" $want o/interactions.tsv \
+    "'$L4R' convert amazon --variant 2018/Video_Games_5 --raw '$JSON' -o \"\$W/o\" -j 1 -q"
+  if [ $HAVE_DUCKDB = 1 ]; then
+    measure B "DuckDB COPY (read_json -> TSV)" "$JB" $want out.tsv \
+      "node '$B/peers.mjs' duckdb json '$JSON' \"\$W/out.tsv\" $JOBS"
+  else na B "DuckDB" "not available"; fi
+  if [ $HAVE_POLARS = 1 ]; then
+    measure B "Polars read_ndjson (node zlib inflate) + write_csv" "$JB" $want out.tsv \
+      "node '$B/peers.mjs' polars json '$JSON' \"\$W/out.tsv\""
+  else na B "Polars" "not available"; fi
+  if [ $HAVE_PANDAS = 1 ]; then
+    measure B "pandas read_json(lines, gzip) + to_csv" "$JB" $want out.tsv \
+      "'$PY' '$B/peers.py' json '$JSON' \"\$W/out.tsv\""
+  else na B "pandas" "not available"; fi
+  if [ $HAVE_IGZIP = 1 ]; then
+    measure B "floor: igzip -dc > /dev/null" "$JB" - - "igzip -dc '$JSON' >/dev/null"
+  else na B "floor: igzip" "not available (Debian isal)"; fi
+  measure B "floor: gzip -dc > /dev/null" "$JB" - - "gzip -dc '$JSON' >/dev/null"
+  ;;
+esac
+
+case " $TASKS " in *" C "*)
+  # Enabled once `--split seq` works: probe it on a small file of the same shape first.
+  probe="$OUT/probe"
+  rm -rf "$probe"; mkdir -p "$probe"
+  "$GEN" ml25m-ratings --rows 60000 -o "$probe/r.csv" 2>>"$LOG"
+  if "$L4R" convert movielens --variant ml-25m --raw "$probe/r.csv" -o "$probe/o" --split seq -q >>"$LOG" 2>&1 &&
+    [ "$(count_lines "$probe/o")" = 60000 ]; then
+    measure C "llm4rec-data --split seq -j $JOBS" "$CSV_BYTES" "$ROWS" o \
+      "'$L4R' convert movielens --variant ml-25m --raw '$CSV' -o \"\$W/o\" --split seq -j $JOBS -q"
+    if [ $HAVE_DUCKDB = 1 ]; then
+      measure C "DuckDB row_number() OVER (PARTITION BY userId ORDER BY timestamp DESC)" "$CSV_BYTES" "$ROWS" o \
+        "node '$B/peers.mjs' duckdb split '$CSV' \"\$W/o\" $JOBS"
+    else na C "DuckDB" "not available"; fi
+    if [ $HAVE_PANDAS = 1 ]; then
+      measure C "pandas sort_values(kind=stable) + groupby().cumcount()" "$CSV_BYTES" "$ROWS" o \
+        "'$PY' '$B/peers.py' split '$CSV' \"\$W/o\""
+    else na C "pandas" "not available"; fi
+  else
+    na C "llm4rec-data --split seq" "skipped: '--split seq' does not work yet"
+  fi
+  rm -rf "$probe"
+  ;;
+esac
+
+# --- report -------------------------------------------------------------------------------------
+cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+ver_duck=$(node -e "console.log(require('$B/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null || echo -)
+ver_pl=$(node -e "console.log(require('$B/node_modules/nodejs-polars/package.json').version)" 2>/dev/null || echo -)
+ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo -)
+{
+  echo "# llm4rec-data benchmark results"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM"
+  echo "- $("$L4R" --version 2>/dev/null | head -1) (git $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo -)); peers: DuckDB node-api $ver_duck, nodejs-polars $ver_pl, pandas $ver_pd, $(mawk -W version 2>&1 | head -1 | cut -d' ' -f1-2)"
+  echo "- runs per measurement: $RUNS (median wall time; peak RSS = max over runs)"
+  echo "- command: \`BENCH_RUNS=$RUNS make bench\` (inputs: \`l4r-gen ml25m-ratings --rows $ROWS\`, \`l4r-gen amazon 2018 reviews --lines $LINES --gzip\`)"
+  echo
+  awk -F'\t' '
+    function title(t) {
+      if (t == "A") return "A: ML-25M ratings.csv (" rows " rows) -> interactions.tsv"
+      if (t == "B") return "B: Amazon 2018 reviews .json.gz (" lines " lines) -> interactions.tsv (MB/s of uncompressed JSON)"
+      return "C: seq (leave-one-out) split of the ML-25M ratings -> train/valid/test.tsv"
+    }
+    { task[NR] = $1; name[NR] = $2; t[NR] = $3; rss[NR] = $4; bytes[NR] = $5; st[NR] = $6
+      if (!($1 in ref) && $2 ~ /^llm4rec-data/ && $3 != "-") ref[$1] = $3 }
+    END {
+      for (i = 1; i <= NR; i++) {
+        if (task[i] != cur) {
+          cur = task[i]
+          printf "\n## %s\n\n| tool | median wall (s) | peak RSS (MB) | MB/s | time / llm4rec-data | output |\n|---|---:|---:|---:|---:|---|\n", title(cur)
+        }
+        mbs = (t[i] != "-" && t[i] > 0) ? sprintf("%.0f", bytes[i] / 1e6 / t[i]) : "-"
+        ratio = (t[i] != "-" && (task[i] in ref) && ref[task[i]] > 0) ? sprintf("%.2fx", t[i] / ref[task[i]]) : "-"
+        mem = rss[i] > 0 ? sprintf("%.0f", rss[i] / 1024) : "-"
+        printf "| %s | %s | %s | %s | %s | %s |\n", name[i], t[i], mem, mbs, ratio, st[i]
+      }
+    }' rows="$ROWS" lines="$LINES" "$RES"
+} >"$OUT/results.md"
+cat "$OUT/results.md"
