@@ -20,34 +20,33 @@ enum { OPT_VARIANT = L4R_OPT_FIRST_CMD, OPT_FORCE, OPT_MIRROR, OPT_FROM };
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: llm4rec-data fetch DATASET[/VARIANT] [--variant V] [--force] [--mirror URL]\n"
-            "                          [--from FILE]... [-q] [--data-dir DIR] [--recipes DIR]\n"
-            "\n"
-            "Download the files of a dataset variant, verify their size and checksums, unpack the\n"
-            "archives, and print the variant directory (DATA/DATASET/VARIANT) on stdout.  A variant\n"
-            "fetched and verified before is not fetched again.\n"
-            "\n"
-            "options:\n"
-            "  --variant V      the variant (default: the recipe's default variant)\n"
-            "  --force          fetch and verify again even when already done\n"
-            "  --mirror URL     fetch https://HOST/PATH from URL/HOST/PATH instead (a `wget -x` copy;\n"
-            "                   file:///dir or http://host:port); default $LLM4REC_DATA_MIRROR\n"
-            "  --from FILE      use FILE, downloaded by hand, instead of downloading it (verified\n"
-            "                   like a download; repeat for several files; matched by file name)\n"
-            "  -q, --quiet      no progress bar and no informational messages\n"
-            "  --data-dir DIR   the data directory (default $LLM4REC_DATA_HOME, else\n"
-            "                   ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data)\n"
-            "  --recipes DIR    load recipes from DIR instead of the built-in ones\n"
-            "  -h, --help       this help\n"
-            "\n"
-            "examples:\n"
-            "  llm4rec-data fetch movielens --variant ml-1m\n"
-            "  dir=$(llm4rec-data fetch movielens/ml-100k -q)\n"
-            "  llm4rec-data fetch movielens --mirror file:///srv/datasets\n"
-            "\n"
-            "exit codes: 0 ok, 2 usage, 3 network, 4 checksum, 5 archive, 6 recipe, 8 i/o,\n"
-            "9 manual download required (use --from), 130 interrupted.  See docs/fetch.md.\n");
+    fprintf(f, "usage: llm4rec-data fetch DATASET[/VARIANT] [--variant V] [--force] [--mirror URL]\n"
+               "                          [--from FILE]... [-q] [--data-dir DIR] [--recipes DIR]\n"
+               "\n"
+               "Download the files of a dataset variant, verify their size and checksums, unpack the\n"
+               "archives, and print the variant directory (DATA/DATASET/VARIANT) on stdout.  A variant\n"
+               "fetched and verified before is not fetched again.\n"
+               "\n"
+               "options:\n"
+               "  --variant V      the variant (default: the recipe's default variant)\n"
+               "  --force          fetch and verify again even when already done\n"
+               "  --mirror URL     fetch https://HOST/PATH from URL/HOST/PATH instead (a `wget -x` copy;\n"
+               "                   file:///dir or http://host:port); default $LLM4REC_DATA_MIRROR\n"
+               "  --from FILE      use FILE, downloaded by hand, instead of downloading it (verified\n"
+               "                   like a download; repeat for several files; matched by file name)\n"
+               "  -q, --quiet      no progress bar and no informational messages\n"
+               "  --data-dir DIR   the data directory (default $LLM4REC_DATA_HOME, else\n"
+               "                   ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data)\n"
+               "  --recipes DIR    load recipes from DIR instead of the built-in ones\n"
+               "  -h, --help       this help\n"
+               "\n"
+               "examples:\n"
+               "  llm4rec-data fetch movielens --variant ml-1m\n"
+               "  dir=$(llm4rec-data fetch movielens/ml-100k -q)\n"
+               "  llm4rec-data fetch movielens --mirror file:///srv/datasets\n"
+               "\n"
+               "exit codes: 0 ok, 2 usage, 3 network, 4 checksum, 5 archive, 6 recipe, 8 i/o,\n"
+               "9 manual download required (use --from), 130 interrupted.  See docs/fetch.md.\n");
 }
 
 /* Positive number from the environment, or 0 when unset or not a number. */
@@ -90,21 +89,11 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         if (l4r_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
-        case OPT_VARIANT:
-            variant = optarg;
-            break;
-        case OPT_FORCE:
-            force = true;
-            break;
-        case OPT_MIRROR:
-            mirror = optarg;
-            break;
-        case OPT_FROM:
-            from[n_from++] = optarg;
-            break;
-        default:
-            rc = l4r_cli_usage_error("fetch", "bad option for 'fetch'");
-            goto out;
+        case OPT_VARIANT: variant = optarg; break;
+        case OPT_FORCE: force = true; break;
+        case OPT_MIRROR: mirror = optarg; break;
+        case OPT_FROM: from[n_from++] = optarg; break;
+        default: rc = l4r_cli_usage_error("fetch", "bad option for 'fetch'"); goto out;
         }
     }
     if (optind + 1 != argc) {
@@ -119,7 +108,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         if (slash) {
             if (variant) {
                 rc = l4r_cli_usage_error("fetch", "give the variant either as DATASET/VARIANT or with "
-                                         "--variant, not both");
+                                                  "--variant, not both");
                 goto out;
             }
             *slash = 0;

@@ -175,8 +175,8 @@ l4r_status l4r_verify_file(const char *path, const char *label, int64_t size, co
         goto out;
     }
     if (sha256 && !l4r_hex_equal(sha256, got_sha)) {
-        st = l4r_err(e, L4R_ECHECKSUM, "checksum mismatch for %s: expected sha256 %s, got %s", label,
-                     sha256, got_sha);
+        st = l4r_err(e, L4R_ECHECKSUM, "checksum mismatch for %s: expected sha256 %s, got %s", label, sha256,
+                     got_sha);
         goto out;
     }
     if (md5 && !l4r_hex_equal(md5, got_md5)) {
@@ -282,21 +282,21 @@ static void curl_init_once(void)
 typedef struct xfer {
     CURL *curl;
     const l4r_fetch_opts *o;
-    const char *name;       /* base name for the progress bar */
-    int fd;                 /* the .part, positioned at its end */
+    const char *name; /* base name for the progress bar */
+    int fd;           /* the .part, positioned at its end */
     bool is_http;
-    int64_t limit;          /* expected size, -1 unknown: a body past it is an error */
-    uint64_t offset;        /* bytes already in the .part when the request was made */
-    uint64_t written;       /* bytes written by this attempt */
+    int64_t limit;    /* expected size, -1 unknown: a body past it is an error */
+    uint64_t offset;  /* bytes already in the .part when the request was made */
+    uint64_t written; /* bytes written by this attempt */
     /* current response, from the header callback */
     long hdr_status;
     bool cr_seen;
     uint64_t cr_start;
-    long retry_after;       /* -1 when absent */
+    long retry_after; /* -1 when absent */
     /* verdicts of the write callback */
     bool checked;
-    bool discard;           /* error page */
-    bool restart;           /* server answered a Range request wrongly: start again from zero */
+    bool discard; /* error page */
+    bool restart; /* server answered a Range request wrongly: start again from zero */
     bool too_big;
     l4r_status io_st;
     l4r_error *e;
@@ -347,8 +347,8 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 static bool truncate_part(xfer *x)
 {
     if (ftruncate(x->fd, 0) != 0 || lseek(x->fd, 0, SEEK_SET) != 0) {
-        x->io_st = l4r_err(x->e, L4R_EIO, "cannot truncate the download of '%s': %s", x->name,
-                           strerror(errno));
+        x->io_st =
+            l4r_err(x->e, L4R_EIO, "cannot truncate the download of '%s': %s", x->name, strerror(errno));
         return false;
     }
     x->offset = 0;
@@ -443,8 +443,7 @@ static void draw_progress(xfer *x, curl_off_t dltotal, curl_off_t dlnow, bool fi
     x->drew = true;
 }
 
-static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-                       curl_off_t ulnow)
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
     xfer *x = ud;
     (void)ultotal;
@@ -465,10 +464,8 @@ static bool transient_curl(CURLcode c)
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-        return true;
-    default:
-        return false;
+    case CURLE_HTTP2_STREAM: return true;
+    default: return false;
     }
 }
 
@@ -493,8 +490,8 @@ static bool nap(double s)
     }
 }
 
-l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5,
-                        const char *sha256, const l4r_fetch_opts *o, char *sha256_out, l4r_error *e)
+l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5, const char *sha256,
+                        const l4r_fetch_opts *o, char *sha256_out, l4r_error *e)
 {
     l4r_fetch_opts od = *o;
     l4r_fetch_opts_defaults(&od);
@@ -596,25 +593,30 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
             goto out;
         }
         if (rc == CURLE_ABORTED_BY_CALLBACK || l4r_interrupted) {
-            st = l4r_err(e, L4R_EINTR, "interrupted while downloading '%s' (the partial file '%s' is "
-                         "kept and resumed next time)", url, part);
+            st = l4r_err(e, L4R_EINTR,
+                         "interrupted while downloading '%s' (the partial file '%s' is "
+                         "kept and resumed next time)",
+                         url, part);
             goto out;
         }
         if (x.too_big) {
             truncate_part(&x);
             unlink(part);
-            st = l4r_err(e, L4R_ECHECKSUM, "size mismatch for %s: the server sent more than the "
-                         "expected %lld bytes", label, (long long)size);
+            st = l4r_err(e, L4R_ECHECKSUM,
+                         "size mismatch for %s: the server sent more than the "
+                         "expected %lld bytes",
+                         label, (long long)size);
             goto out;
         }
         bool resume_refused = x.restart || (x.is_http && code == 416 && x.offset > 0) ||
-                              rc == CURLE_RANGE_ERROR ||
-                              (!x.is_http && rc == CURLE_BAD_DOWNLOAD_RESUME);
+                              rc == CURLE_RANGE_ERROR || (!x.is_http && rc == CURLE_BAD_DOWNLOAD_RESUME);
         if (resume_refused) {
             /* the server cannot continue where the .part ends: start from zero, once */
             if (restarted) {
-                st = l4r_err(e, L4R_ENETWORK, "cannot download '%s': the server answered a range "
-                             "request wrongly (HTTP status %ld)", url, code);
+                st = l4r_err(e, L4R_ENETWORK,
+                             "cannot download '%s': the server answered a range "
+                             "request wrongly (HTTP status %ld)",
+                             url, code);
                 goto out;
             }
             restarted = true;
@@ -643,8 +645,8 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
         }
         if (!transient || attempt >= (o->max_retries > 0 ? o->max_retries : 0)) {
             if (transient)
-                st = l4r_err(e, L4R_ENETWORK, "cannot download '%s': %s (gave up after %d attempts)",
-                             url, why, attempt + 1);
+                st = l4r_err(e, L4R_ENETWORK, "cannot download '%s': %s (gave up after %d attempts)", url,
+                             why, attempt + 1);
             else
                 st = l4r_err(e, L4R_ENETWORK, "cannot download '%s': %s", url, why);
             goto out;

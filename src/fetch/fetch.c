@@ -160,14 +160,14 @@ static void utc_now(char *out, size_t n)
 }
 
 typedef struct got_file {
-    char *url;       /* what it came from */
+    char *url; /* what it came from */
     uint64_t size;
     char sha256[65];
     char when[32];
 } got_file;
 
-static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_variant *v,
-                              const got_file *got, l4r_error *e)
+static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_variant *v, const got_file *got,
+                              l4r_error *e)
 {
     json_t *root = json_object();
     char now[32];
@@ -256,8 +256,8 @@ static bool url_listed(char **v, size_t n, const char *u)
     return false;
 }
 
-static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_fetch_opts *o,
-                               got_file *got, l4r_error *e)
+static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_fetch_opts *o, got_file *got,
+                               l4r_error *e)
 {
     size_t n = 0;
     char **cand = l4r_xcalloc(rf->n_mirrors + 1, sizeof *cand);
@@ -409,9 +409,10 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
             if (!by_file[i])
                 l4r_buf_addf(&missing, "%s'%s'", missing.len ? ", " : "", v->files[i].name);
         if (missing.len) {
-            st = l4r_err(e, L4R_EMANUAL, "%s must be downloaded by hand (missing %s): %s; then run "
-                         "'llm4rec-data fetch %s --variant %s --from FILE'", what, l4r_buf_cstr(&missing),
-                         v->manual, r->dataset, v->name);
+            st = l4r_err(e, L4R_EMANUAL,
+                         "%s must be downloaded by hand (missing %s): %s; then run "
+                         "'llm4rec-data fetch %s --variant %s --from FILE'",
+                         what, l4r_buf_cstr(&missing), v->manual, r->dataset, v->name);
             l4r_buf_free(&missing);
             goto out;
         }
@@ -462,8 +463,10 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
         if (st != L4R_OK)
             goto out;
         if (!has_digest(rf))
-            logf_(o, 1, "no checksum is known for '%s' of %s; fetched it unverified, its sha256 is %s "
-                  "(recorded in the stamp)", rf->name, what, got[i].sha256);
+            logf_(o, 1,
+                  "no checksum is known for '%s' of %s; fetched it unverified, its sha256 is %s "
+                  "(recorded in the stamp)",
+                  rf->name, what, got[i].sha256);
     }
     for (size_t i = 0; i < v->n_files; i++) {
         const l4r_rfile *rf = &v->files[i];

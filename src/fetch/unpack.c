@@ -277,40 +277,52 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
             goto out;
         }
         if (reserved_top(clean.data, base)) {
-            st = l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' would replace a file that "
-                         "llm4rec-data manages", archive, name);
+            st = l4r_err(e, L4R_EARCHIVE,
+                         "unsafe archive '%s': entry '%s' would replace a file that "
+                         "llm4rec-data manages",
+                         archive, name);
             goto out;
         }
         if (through_link(&links, clean.data)) {
-            st = l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' would be written through a "
-                         "symlink of the archive", archive, name);
+            st = l4r_err(e, L4R_EARCHIVE,
+                         "unsafe archive '%s': entry '%s' would be written through a "
+                         "symlink of the archive",
+                         archive, name);
             goto out;
         }
         if (hard) {
             if (!clean_path(hard, &hclean) || !strlist_has(&files, hclean.data) ||
                 through_link(&links, hclean.data)) {
-                st = l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' is a hard link to '%s', "
-                             "which is not a file extracted before it", archive, name, hard);
+                st = l4r_err(e, L4R_EARCHIVE,
+                             "unsafe archive '%s': entry '%s' is a hard link to '%s', "
+                             "which is not a file extracted before it",
+                             archive, name, hard);
                 goto out;
             }
         } else if (type == AE_IFLNK) {
             const char *target = archive_entry_symlink(ent);
             if (!target || !link_target_safe(clean.data, target)) {
-                st = l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' is a symlink to '%s', "
-                             "outside the target directory", archive, name, target ? target : "");
+                st = l4r_err(e, L4R_EARCHIVE,
+                             "unsafe archive '%s': entry '%s' is a symlink to '%s', "
+                             "outside the target directory",
+                             archive, name, target ? target : "");
                 goto out;
             }
             strlist_add(&links, clean.data);
         } else if (type == AE_IFREG) {
             if (archive_entry_size_is_set(ent) && archive_entry_size(ent) > 0 &&
                 (uint64_t)archive_entry_size(ent) > max_bytes - total) {
-                st = l4r_err(e, L4R_EARCHIVE, "archive '%s': entry '%s' would unpack to more than the "
-                             "ceiling of %llu bytes", archive, name, (unsigned long long)max_bytes);
+                st = l4r_err(e, L4R_EARCHIVE,
+                             "archive '%s': entry '%s' would unpack to more than the "
+                             "ceiling of %llu bytes",
+                             archive, name, (unsigned long long)max_bytes);
                 goto out;
             }
         } else if (type != AE_IFDIR) {
-            st = l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' is a %s, not a file or "
-                         "directory", archive, name,
+            st = l4r_err(e, L4R_EARCHIVE,
+                         "unsafe archive '%s': entry '%s' is a %s, not a file or "
+                         "directory",
+                         archive, name,
                          type == AE_IFCHR || type == AE_IFBLK ? "device"
                          : type == AE_IFIFO                   ? "fifo"
                          : type == AE_IFSOCK                  ? "socket"
@@ -350,8 +362,10 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
                     goto out;
                 }
                 if (sz > max_bytes - total) {
-                    st = l4r_err(e, L4R_EARCHIVE, "archive '%s': entry '%s' unpacks to more than the "
-                                 "ceiling of %llu bytes", archive, name, (unsigned long long)max_bytes);
+                    st = l4r_err(e, L4R_EARCHIVE,
+                                 "archive '%s': entry '%s' unpacks to more than the "
+                                 "ceiling of %llu bytes",
+                                 archive, name, (unsigned long long)max_bytes);
                     goto out;
                 }
                 total += sz;

@@ -3,7 +3,8 @@
  * file:// (verification, resume, failures leave nothing under the final name), --from
  * registration, safe unpacking of hostile archives (built here with libarchive), and
  * l4r_fetch_variant on hand-built recipe structs (stamp, idempotence, --force, gated variants).
- * HTTP behaviour (retries, Range, stalls) is covered by the shell tests in tests/fetch/ against a local server.
+ * HTTP behaviour (retries, Range, stalls) is covered by the shell tests in tests/fetch/ against a local
+ * server.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -72,7 +73,8 @@ static int count_prefix(const char *dir, const char *prefix)
         return -1;
     struct dirent *de;
     for (de = readdir(d); de; de = readdir(d))
-        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !strncmp(de->d_name, prefix, strlen(prefix)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+            !strncmp(de->d_name, prefix, strlen(prefix)))
             n++;
     closedir(d);
     return n;
@@ -82,8 +84,8 @@ static int count_prefix(const char *dir, const char *prefix)
 
 typedef struct tentry {
     const char *path;
-    char type;          /* f file, d dir, l symlink, h hardlink, c char device, p fifo */
-    const char *data;   /* file contents, or link target */
+    char type;        /* f file, d dir, l symlink, h hardlink, c char device, p fifo */
+    const char *data; /* file contents, or link target */
 } tentry;
 
 static void make_tar(const char *path, const tentry *ents, size_t n, bool gzip)
@@ -123,9 +125,7 @@ static void make_tar(const char *path, const tentry *ents, size_t n, bool gzip)
             archive_entry_set_filetype(e, AE_IFCHR);
             archive_entry_set_rdev(e, makedev(1, 3));
             break;
-        case 'p':
-            archive_entry_set_filetype(e, AE_IFIFO);
-            break;
+        case 'p': archive_entry_set_filetype(e, AE_IFIFO); break;
         }
         archive_write_header(a, e);
         if (len)
@@ -140,7 +140,8 @@ static void make_tar(const char *path, const tentry *ents, size_t n, bool gzip)
 
 static void test_mirror(void)
 {
-    char *u = l4r_mirror_url("file:///srv/mirror/", "https://files.grouplens.org/datasets/movielens/ml-1m.zip");
+    char *u =
+        l4r_mirror_url("file:///srv/mirror/", "https://files.grouplens.org/datasets/movielens/ml-1m.zip");
     T_EQ_STR(u, "file:///srv/mirror/files.grouplens.org/datasets/movielens/ml-1m.zip");
     free(u);
     u = l4r_mirror_url("http://127.0.0.1:8080", "http://example.org/a/b.gz#frag");
@@ -217,7 +218,8 @@ static void test_download_file_url(void)
     T_CHECK(!exists(dest) && !exists(part));
 
     /* wrong md5 */
-    T_EQ_INT(l4r_download(url, dest, -1, "0e33842e24a9c977be4e0107933c0723", NULL, &o, out, &e), L4R_ECHECKSUM);
+    T_EQ_INT(l4r_download(url, dest, -1, "0e33842e24a9c977be4e0107933c0723", NULL, &o, out, &e),
+             L4R_ECHECKSUM);
     T_CHECK(strstr(e.msg, "md5") != NULL);
     T_CHECK(!exists(dest) && !exists(part));
 
@@ -278,8 +280,8 @@ static void expect_unsafe(const char *label, const tentry *ents, size_t n, const
     T_EQ_INT(st, L4R_EARCHIVE);
     T_CHECK(strstr(e.msg, "evil.tar") != NULL);
     T_CHECK(needle == NULL || strstr(e.msg, needle) != NULL);
-    T_EQ_INT(count_prefix(dir, ""), 0);         /* nothing under final names, no temp dir */
-    T_EQ_INT(count_prefix(box, ""), 2);         /* only v/ and evil.tar: nothing escaped */
+    T_EQ_INT(count_prefix(dir, ""), 0); /* nothing under final names, no temp dir */
+    T_EQ_INT(count_prefix(box, ""), 2); /* only v/ and evil.tar: nothing escaped */
     T_CHECK(!exists("/tmp/l4r-unit-escape"));
     free(arc);
     free(dir);
@@ -292,12 +294,8 @@ static void test_unpack(void)
     mkdir_fresh(dir);
     char *arc = l4r_path_join(root, "good.tar.gz");
     tentry good[] = {
-        {"./top/", 'd', NULL},
-        {"top/a.txt", 'f', "alpha\n"},
-        {"top/sub/b.txt", 'f', "beta\n"},
-        {"top/link", 'l', "sub/b.txt"},
-        {"top/sub/up", 'l', "../a.txt"},
-        {"top/hard", 'h', "top/a.txt"},
+        {"./top/", 'd', NULL},          {"top/a.txt", 'f', "alpha\n"},   {"top/sub/b.txt", 'f', "beta\n"},
+        {"top/link", 'l', "sub/b.txt"}, {"top/sub/up", 'l', "../a.txt"}, {"top/hard", 'h', "top/a.txt"},
     };
     make_tar(arc, good, sizeof good / sizeof *good, true);
     l4r_error e = {0};
