@@ -629,8 +629,10 @@ static int cmp_remap_key(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static const l4r_dict *sort_dict; /* qsort has no context argument; set only on this thread */
-static bool sort_numeric;
+typedef struct sort_ctx {
+    const l4r_dict *d;
+    bool numeric;
+} sort_ctx;
 
 static bool all_digits(const char *s, size_t n)
 {
@@ -643,13 +645,14 @@ static bool all_digits(const char *s, size_t n)
     return true;
 }
 
-static int cmp_by_string(const void *a, const void *b)
+static int cmp_by_string(const void *a, const void *b, void *arg)
 {
     const remap_key *x = a, *y = b;
+    const sort_ctx *c = arg;
     size_t xn, yn;
-    const char *xs = l4r_dict_str(sort_dict, x->id, &xn);
-    const char *ys = l4r_dict_str(sort_dict, y->id, &yn);
-    if (sort_numeric) {
+    const char *xs = l4r_dict_str(c->d, x->id, &xn);
+    const char *ys = l4r_dict_str(c->d, y->id, &yn);
+    if (c->numeric) {
         /* all ids are short digit strings: compare as numbers (strip leading zeros) */
         while (xn > 1 && *xs == '0') {
             xs++;
@@ -663,9 +666,9 @@ static int cmp_by_string(const void *a, const void *b)
             return xn < yn ? -1 : 1;
     }
     size_t mn = xn < yn ? xn : yn;
-    int c = memcmp(xs, ys, mn);
-    if (c)
-        return c;
+    int r = memcmp(xs, ys, mn);
+    if (r)
+        return r;
     if (xn != yn)
         return xn < yn ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
@@ -682,15 +685,13 @@ static uint32_t number_ids(proc *p, remap_key *k, size_t n, const l4r_dict *d, u
     }
     qsort(k, m, sizeof *k, cmp_remap_key);
     if (p->o->remap_order == L4R_REMAP_SORTED) {
-        sort_dict = d;
-        sort_numeric = true;
-        for (size_t i = 0; i < m && sort_numeric; i++) {
+        sort_ctx c = {d, true};
+        for (size_t i = 0; i < m && c.numeric; i++) {
             size_t sn;
             const char *s = l4r_dict_str(d, k[i].id, &sn);
-            sort_numeric = all_digits(s, sn);
+            c.numeric = all_digits(s, sn);
         }
-        qsort(k, m, sizeof *k, cmp_by_string);
-        sort_dict = NULL;
+        qsort_r(k, m, sizeof *k, cmp_by_string, &c);
     } else if (p->o->remap_order == L4R_REMAP_SHUFFLE) {
         rng r = {mix64(p->o->seed ^ salt)};
         for (size_t i = m; i > 1; i--) {
