@@ -461,8 +461,8 @@ static void put_review_time(sink *o, int64_t unix_s)
  */
 
 /* Splits `total` into n counts, each within [minv, maxv], with Pareto(alpha) weights, exactly. */
-static void apportion(rng_t *r, uint32_t n, uint64_t total, uint32_t minv, uint32_t maxv,
-                      double alpha, uint32_t *out)
+static void apportion(rng_t *r, uint32_t n, uint64_t total, uint32_t minv, uint32_t maxv, double alpha,
+                      uint32_t *out)
 {
     double *w = xmalloc(n * sizeof(*w));
     double sum = 0;
@@ -540,52 +540,114 @@ static uint32_t sampler_draw(const sampler *s, rng_t *r)
  */
 
 static const char *const T_ADJ[] = {
-    "Last",    "Dark",     "Little",   "Silent",   "Broken", "Golden", "Lost",     "Wild",
-    "Secret",  "Great",    "Red",      "Blue",     "Hidden", "Frozen", "Electric", "Final",
-    "Crimson", "Midnight", "Eternal",  "Savage",   "Quiet",  "Brave",  "Perfect",  "Sweet",
+    "Last",    "Dark",     "Little",    "Silent",   "Broken", "Golden", "Lost",     "Wild",
+    "Secret",  "Great",    "Red",       "Blue",     "Hidden", "Frozen", "Electric", "Final",
+    "Crimson", "Midnight", "Eternal",   "Savage",   "Quiet",  "Brave",  "Perfect",  "Sweet",
     "Burning", "Strange",  "Forgotten", "Infinite", "Deadly", "Happy",  "Lonely",   "Iron"};
 static const char *const T_NOUN[] = {
-    "City",    "Night",   "River",    "Heart",     "Road",    "Kingdom", "Summer",  "Storm",
-    "Island",  "Dream",   "Hunter",   "Garden",    "Empire",  "Machine", "Shadow",  "Journey",
+    "City",     "Night",    "River",     "Heart",   "Road",    "Kingdom", "Summer",  "Storm",
+    "Island",   "Dream",    "Hunter",    "Garden",  "Empire",  "Machine", "Shadow",  "Journey",
     "Mountain", "Stranger", "Detective", "Wedding", "Ghost",   "Sea",     "Game",    "Promise",
-    "Circus",  "Bridge",  "Winter",   "Letter",    "Sky",     "Mirror",  "Station", "Witness",
-    "Dragon",  "Angel",   "Rain",     "Soldier",   "Highway", "Planet",  "Family",  "Train"};
+    "Circus",   "Bridge",   "Winter",    "Letter",  "Sky",     "Mirror",  "Station", "Witness",
+    "Dragon",   "Angel",    "Rain",      "Soldier", "Highway", "Planet",  "Family",  "Train"};
 /* Accented words representable in ISO-8859-1 (single bytes there). */
 static const char *const T_LATIN1[] = {
-    "Misérables", "Amélie", "Noël",   "Señor", "Mädchen", "Café", "Déjà Vu", "Fräulein",
-    "Niño",       "Ça",     "Sødme",  "Für",   "Été",     "Garçon", "Brûlé", "Größe",
-    "Ångström",   "Però",   "Cidadão", "Jeûne"};
+    "Misérables", "Amélie", "Noël", "Señor",  "Mädchen", "Café",  "Déjà Vu",  "Fräulein", "Niño",    "Ça",
+    "Sødme",      "Für",    "Été",  "Garçon", "Brûlé",   "Größe", "Ångström", "Però",     "Cidadão", "Jeûne"};
 /* Non-Latin-1 words, only for the UTF-8 (CSV) releases. */
-static const char *const T_WIDE[] = {"Брат", "七人の侍", "Ψυχή", "Cœur", "Łódź", "Città", "Hölle", "東京物語", "Ödland"};
+static const char *const T_WIDE[] = {"Брат",  "七人の侍", "Ψυχή",     "Cœur",  "Łódź",
+                                     "Città", "Hölle",    "東京物語", "Ödland"};
 
-static const char *const G_NAMES[19] = {
-    "unknown", "Action",  "Adventure", "Animation", "Children's", "Comedy",   "Crime",
-    "Documentary", "Drama", "Fantasy", "Film-Noir", "Horror",     "Musical",  "Mystery",
-    "Romance", "Sci-Fi",  "Thriller",  "War",       "Western"};
+static const char *const G_NAMES[19] = {"unknown",   "Action",   "Adventure",   "Animation", "Children's",
+                                        "Comedy",    "Crime",    "Documentary", "Drama",     "Fantasy",
+                                        "Film-Noir", "Horror",   "Musical",     "Mystery",   "Romance",
+                                        "Sci-Fi",    "Thriller", "War",         "Western"};
 #define G_IMAX (1u << 19)
 
 static const char *const OCCUPATIONS[] = {
-    "administrator", "artist",    "doctor",     "educator",   "engineer", "entertainment",
-    "executive",     "healthcare", "homemaker", "lawyer",     "librarian", "marketing",
-    "none",          "other",     "programmer", "retired",    "salesman", "scientist",
-    "student",       "technician", "writer"};
+    "administrator", "artist",    "doctor",   "educator",  "engineer",  "entertainment", "executive",
+    "healthcare",    "homemaker", "lawyer",   "librarian", "marketing", "none",          "other",
+    "programmer",    "retired",   "salesman", "scientist", "student",   "technician",    "writer"};
 
-static const char *const TAGS[] = {
-    "funny",          "atmospheric",     "sci-fi",          "twist ending",      "dark comedy",
-    "Oscar (Best Picture)", "based on a book", "visually appealing", "thought-provoking",
-    "Tom Hanks",      "Pixar",           "quirky",          "BD-R",              "classic",
-    "Criterion",      "superhero",       "time travel",     "funny, but dumb",   "dialogue \"quotes\"",
-    "Amélie",         "cinematography",  "bittersweet",     "predictable",       "overrated",
-    "romance",        "anime",           "Studio Ghibli",   "so bad it's good",  "excellent!",
-    "social commentary", "great soundtrack", "Léon",        "intelligent, witty", "In Netflix queue",
-    "Nudity (Topless)", "surreal",       "boring",          "must see",          "1970s"};
-static const char *const GENOME_TAGS[] = {
-    "007", "007 (series)", "18th century", "1920s", "1930s", "1950s", "1960s", "1970s", "1980s",
-    "19th century", "3d", "70mm", "80s", "9/11", "aardman", "absurd", "action", "action packed",
-    "adaptation", "adapted from:book", "adolescence", "adventure", "africa", "afterlife", "aging",
-    "aids", "airplane", "alcatraz", "alcoholism", "alien", "alien invasion", "aliens", "alone in the world",
-    "alter ego", "alternate history", "alternate reality", "amazing cinematography", "amazing photography",
-    "american civil war", "amnesia"};
+static const char *const TAGS[] = {"funny",
+                                   "atmospheric",
+                                   "sci-fi",
+                                   "twist ending",
+                                   "dark comedy",
+                                   "Oscar (Best Picture)",
+                                   "based on a book",
+                                   "visually appealing",
+                                   "thought-provoking",
+                                   "Tom Hanks",
+                                   "Pixar",
+                                   "quirky",
+                                   "BD-R",
+                                   "classic",
+                                   "Criterion",
+                                   "superhero",
+                                   "time travel",
+                                   "funny, but dumb",
+                                   "dialogue \"quotes\"",
+                                   "Amélie",
+                                   "cinematography",
+                                   "bittersweet",
+                                   "predictable",
+                                   "overrated",
+                                   "romance",
+                                   "anime",
+                                   "Studio Ghibli",
+                                   "so bad it's good",
+                                   "excellent!",
+                                   "social commentary",
+                                   "great soundtrack",
+                                   "Léon",
+                                   "intelligent, witty",
+                                   "In Netflix queue",
+                                   "Nudity (Topless)",
+                                   "surreal",
+                                   "boring",
+                                   "must see",
+                                   "1970s"};
+static const char *const GENOME_TAGS[] = {"007",
+                                          "007 (series)",
+                                          "18th century",
+                                          "1920s",
+                                          "1930s",
+                                          "1950s",
+                                          "1960s",
+                                          "1970s",
+                                          "1980s",
+                                          "19th century",
+                                          "3d",
+                                          "70mm",
+                                          "80s",
+                                          "9/11",
+                                          "aardman",
+                                          "absurd",
+                                          "action",
+                                          "action packed",
+                                          "adaptation",
+                                          "adapted from:book",
+                                          "adolescence",
+                                          "adventure",
+                                          "africa",
+                                          "afterlife",
+                                          "aging",
+                                          "aids",
+                                          "airplane",
+                                          "alcatraz",
+                                          "alcoholism",
+                                          "alien",
+                                          "alien invasion",
+                                          "aliens",
+                                          "alone in the world",
+                                          "alter ego",
+                                          "alternate history",
+                                          "alternate reality",
+                                          "amazing cinematography",
+                                          "amazing photography",
+                                          "american civil war",
+                                          "amnesia"};
 
 /* ---------------------------------------------------------------------------------------------
  * MovieLens
@@ -606,18 +668,17 @@ typedef struct {
 
 static const ml_variant ML_VARIANTS[] = {
     {"ml-100k", "ml-100k", FAM_100K, 200, 400, 5000, 0, 1.0, 874724710, 893286638, 0, 0, 0, 893376000},
-    {"ml-1m", "ml-1m", FAM_1M, 120, 3883, 5000, 0, 3952.0 / 3883, 956703932, 1046454590, 0, 0, 0,
-     1046476800},
-    {"ml-10m", "ml-10M100K", FAM_10M, 150, 1000, 6000, 300, 65133.0 / 10681, 789652009, 1231131736, 0,
-     0, 0, 1231718400},
-    {"ml-20m", "ml-20m", FAM_CSV, 150, 1200, 6000, 300, 131262.0 / 27278, 789652009, 1427784002, 1, 0,
-     1, 1427932800},
-    {"ml-25m", "ml-25m", FAM_CSV, 150, 1200, 6000, 300, 209171.0 / 62423, 789652009, 1574327703, 1, 0,
-     0, 1574294400},
-    {"ml-32m", "ml-32m", FAM_CSV, 150, 1200, 6000, 300, 292757.0 / 87585, 789652009, 1697164147, 0, 0,
-     0, 1697155200},
-    {"ml-latest", "ml-latest", FAM_CSV, 150, 1200, 6000, 300, 288983.0 / 86537, 789652009, 1689842142,
-     1, 0, 0, 1689811200},
+    {"ml-1m", "ml-1m", FAM_1M, 120, 3883, 5000, 0, 3952.0 / 3883, 956703932, 1046454590, 0, 0, 0, 1046476800},
+    {"ml-10m", "ml-10M100K", FAM_10M, 150, 1000, 6000, 300, 65133.0 / 10681, 789652009, 1231131736, 0, 0, 0,
+     1231718400},
+    {"ml-20m", "ml-20m", FAM_CSV, 150, 1200, 6000, 300, 131262.0 / 27278, 789652009, 1427784002, 1, 0, 1,
+     1427932800},
+    {"ml-25m", "ml-25m", FAM_CSV, 150, 1200, 6000, 300, 209171.0 / 62423, 789652009, 1574327703, 1, 0, 0,
+     1574294400},
+    {"ml-32m", "ml-32m", FAM_CSV, 150, 1200, 6000, 300, 292757.0 / 87585, 789652009, 1697164147, 0, 0, 0,
+     1697155200},
+    {"ml-latest", "ml-latest", FAM_CSV, 150, 1200, 6000, 300, 288983.0 / 86537, 789652009, 1689842142, 1, 0,
+     0, 1689811200},
     {"ml-latest-small", "ml-latest-small", FAM_CSV, 100, 800, 5000, 200, 193609.0 / 9742, 828124615,
      1537799250, 0, 1, 0, 1537920000},
 };
@@ -695,42 +756,22 @@ static void make_title(rng_t *r, int utf8_ok, int family, char *out, size_t cap,
         y -= 8;
     switch (form) {
     case 0:
-    case 1:
-        snprintf(base, sizeof(base), "%s %s", a, n1);
-        break;
-    case 2:
-        snprintf(base, sizeof(base), "%s of the %s", n1, n2);
-        break;
-    case 3:
-        snprintf(base, sizeof(base), "%s %s, The", a, n1);
-        break;
-    case 4:
-        snprintf(base, sizeof(base), "%s %s: %s of %s", a, n1, n2, PICK(r, T_NOUN));
-        break;
-    case 5:
-        snprintf(base, sizeof(base), "%s %s (%s %s)", a, n1, PICK(r, T_LATIN1), n2);
-        break;
-    case 6:
-        snprintf(base, sizeof(base), "%s, Le (%s %s)", PICK(r, T_LATIN1), a, n1);
-        break;
-    case 7:
-        snprintf(base, sizeof(base), "%s \"%s\" %s", n1, a, n2);
-        break;
-    case 8:
-        snprintf(base, sizeof(base), "%s %s %d", a, n1, 2 + (int)rng_below(r, 3));
-        break;
+    case 1: snprintf(base, sizeof(base), "%s %s", a, n1); break;
+    case 2: snprintf(base, sizeof(base), "%s of the %s", n1, n2); break;
+    case 3: snprintf(base, sizeof(base), "%s %s, The", a, n1); break;
+    case 4: snprintf(base, sizeof(base), "%s %s: %s of %s", a, n1, n2, PICK(r, T_NOUN)); break;
+    case 5: snprintf(base, sizeof(base), "%s %s (%s %s)", a, n1, PICK(r, T_LATIN1), n2); break;
+    case 6: snprintf(base, sizeof(base), "%s, Le (%s %s)", PICK(r, T_LATIN1), a, n1); break;
+    case 7: snprintf(base, sizeof(base), "%s \"%s\" %s", n1, a, n2); break;
+    case 8: snprintf(base, sizeof(base), "%s %s %d", a, n1, 2 + (int)rng_below(r, 3)); break;
     case 9:
         if (utf8_ok)
             snprintf(base, sizeof(base), "%s (%s)", PICK(r, T_WIDE), n1);
         else
             snprintf(base, sizeof(base), "%s %s", PICK(r, T_LATIN1), n1);
         break;
-    case 10:
-        snprintf(base, sizeof(base), "%s, %s and the %s", n1, n2, a);
-        break;
-    default:
-        snprintf(base, sizeof(base), "%s's %s", n1, n2);
-        break;
+    case 10: snprintf(base, sizeof(base), "%s, %s and the %s", n1, n2, a); break;
+    default: snprintf(base, sizeof(base), "%s's %s", n1, n2); break;
     }
     /* The CSV releases hold a few titles without a year: a real trap for year parsers. */
     if (family == FAM_CSV && rng_chance(r, 0.004))
@@ -740,15 +781,14 @@ static void make_title(rng_t *r, int utf8_ok, int family, char *out, size_t cap,
     *year = y;
 }
 
-static movie_t *make_catalog(const ml_variant *v, uint64_t seed, uint32_t n, const uint32_t *ids,
-                             int enc)
+static movie_t *make_catalog(const ml_variant *v, uint64_t seed, uint32_t n, const uint32_t *ids, int enc)
 {
     movie_t *m = xcalloc(n, sizeof(*m));
     for (uint32_t k = 0; k < n; k++) {
         rng_t r = rng_for(seed, "movie", ids[k]);
         m[k].id = ids[k];
-        make_title(&r, enc == ENC_UTF8 && v->family == FAM_CSV, v->family, m[k].title,
-                   sizeof(m[k].title), &m[k].year);
+        make_title(&r, enc == ENC_UTF8 && v->family == FAM_CSV, v->family, m[k].title, sizeof(m[k].title),
+                   &m[k].year);
         unsigned g = 0;
         int ng = 1 + (int)rng_below(&r, 3);
         for (int i = 0; i < ng; i++)
@@ -867,8 +907,8 @@ static int cmp_row_user_item(const void *a, const void *b)
 }
 
 static void mlgen_init(mlgen *g, uint64_t seed, uint32_t nusers, uint32_t nitems, const uint32_t *ids,
-                       uint64_t nratings, uint32_t minper, int half, int sorted, uint32_t tmin,
-                       uint32_t tmax, int family, const char *variant)
+                       uint64_t nratings, uint32_t minper, int half, int sorted, uint32_t tmin, uint32_t tmax,
+                       int family, const char *variant)
 {
     memset(g, 0, sizeof(*g));
     g->seed = seed;
@@ -883,8 +923,8 @@ static void mlgen_init(mlgen *g, uint64_t seed, uint32_t nusers, uint32_t nitems
     if (minper > cap)
         minper = cap;
     if (nratings < (uint64_t)nusers * minper)
-        die("--ratings %" PRIu64 " is less than %" PRIu32 " users x %" PRIu32 " ratings each",
-            nratings, nusers, minper);
+        die("--ratings %" PRIu64 " is less than %" PRIu32 " users x %" PRIu32 " ratings each", nratings,
+            nusers, minper);
     if (nratings > (uint64_t)nusers * cap)
         die("--ratings %" PRIu64 " needs more movies (at most %" PRIu32 " per user)", nratings, cap);
     for (size_t i = 0; i < ARRAY_LEN(FIXED_RATINGS); i++) {
@@ -1394,7 +1434,8 @@ static void gen_movielens(const ml_variant *v, const char *outdir, const ml_opts
                     rng_chance(&r, 0.71) ? 'M' : 'F', PICK(&r, OCCUPATIONS));
             if (rng_chance(&r, 0.02))
                 put_fmt(&o, "%c%u%c%u%c\n", 'A' + (int)rng_below(&r, 26), (unsigned)rng_below(&r, 10),
-                        'A' + (int)rng_below(&r, 26), (unsigned)rng_below(&r, 10), 'A' + (int)rng_below(&r, 26));
+                        'A' + (int)rng_below(&r, 26), (unsigned)rng_below(&r, 10),
+                        'A' + (int)rng_below(&r, 26));
             else
                 put_fmt(&o, "%05u\n", (unsigned)rng_below(&r, 99999));
         }
@@ -1575,8 +1616,8 @@ static void gen_ml25m_ratings(FILE *f, uint64_t rows, uint64_t seed)
     if (rows < (uint64_t)nusers * 20)
         users = (uint32_t)(rows / 20 ? rows / 20 : 1);
     make_ids(ids, nmovies, 209171.0 / nmovies);
-    mlgen_init(&g, seed, users, nmovies, ids, rows, rows >= 20 ? 20 : 1, 1, 1, 789652009, 1574327703,
-               FAM_CSV, "ml-25m");
+    mlgen_init(&g, seed, users, nmovies, ids, rows, rows >= 20 ? 20 : 1, 1, 1, 789652009, 1574327703, FAM_CSV,
+               "ml-25m");
     sink_file(&o, f, 0);
     ml_write_ratings_csv(&o, &rv, 0);
     for (uint32_t u = 0; u < users; u++) {
@@ -1603,28 +1644,30 @@ static void gen_ml25m_ratings(FILE *f, uint64_t rows, uint64_t seed)
  */
 
 static const char *const WORDS[] = {
-    "the",     "a",        "and",      "it",       "is",       "this",     "game",     "product",
-    "I",       "was",      "to",       "for",      "of",       "with",     "my",       "but",
-    "great",   "good",     "quality",  "price",    "works",    "well",     "love",     "bought",
-    "would",   "recommend", "not",     "very",     "easy",     "use",      "after",    "months",
-    "son",     "daughter", "gift",     "arrived",  "quickly",  "broke",    "cheap",    "perfect",
-    "size",    "color",    "fits",     "battery",  "screen",   "sound",    "controller", "graphics",
-    "story",   "play",     "hours",    "fun",      "buy",      "again",    "money",    "worth",
-    "every",   "penny",    "disappointed", "returned", "seller", "shipping", "box",    "package",
-    "looks",   "feels",    "smells",   "nice",     "soft",     "hair",     "skin",     "bottle",
-    "really",  "just",     "so",       "too",      "much",     "little",   "better",   "than",
-    "expected", "first",   "time",     "since",    "have",     "had",      "been",     "using",
-    "daily",   "works",    "fine",     "however",  "instructions", "were", "unclear",  "overall",
-    "happy",   "purchase", "stars",    "because",  "only",     "issue",    "that",     "on",
-    "in",      "at",       "you",      "they",     "we",       "can",      "could",    "will"};
+    "the",      "a",         "and",          "it",       "is",           "this",     "game",       "product",
+    "I",        "was",       "to",           "for",      "of",           "with",     "my",         "but",
+    "great",    "good",      "quality",      "price",    "works",        "well",     "love",       "bought",
+    "would",    "recommend", "not",          "very",     "easy",         "use",      "after",      "months",
+    "son",      "daughter",  "gift",         "arrived",  "quickly",      "broke",    "cheap",      "perfect",
+    "size",     "color",     "fits",         "battery",  "screen",       "sound",    "controller", "graphics",
+    "story",    "play",      "hours",        "fun",      "buy",          "again",    "money",      "worth",
+    "every",    "penny",     "disappointed", "returned", "seller",       "shipping", "box",        "package",
+    "looks",    "feels",     "smells",       "nice",     "soft",         "hair",     "skin",       "bottle",
+    "really",   "just",      "so",           "too",      "much",         "little",   "better",     "than",
+    "expected", "first",     "time",         "since",    "have",         "had",      "been",       "using",
+    "daily",    "works",     "fine",         "however",  "instructions", "were",     "unclear",    "overall",
+    "happy",    "purchase",  "stars",        "because",  "only",         "issue",    "that",       "on",
+    "in",       "at",        "you",          "they",     "we",           "can",      "could",      "will"};
 static const char *const SPECIALS[] = {
-    "café",      "naïve",     "résumé",        "—",       "😀",      "\"awesome\"", "C:\\Games",
-    "and/or",    "10/10",     "½",             "日本語",  "über",    "it's",        "don't",
-    "5\" tall",  "http://www.amazon.com/dp/B00005N5PF/", "A+++",   "$19.99",    "&",  "<3"};
-static const char *const FIRST[] = {"John", "Mary",  "Shelly", "Andrea", "Chris", "José",   "Lisa",
-                                    "Mike", "Karen", "David",  "Zoë",    "Wei",   "Ahmed",  "Olga"};
-static const char *const LAST[] = {"Smith", "Johnson", "F", "Lee", "García", "Brown", "O'Neil",
-                                   "Müller", "Nguyen", "K.", "Bigham", "Carrad", "Wilson"};
+    "café",  "naïve",       "résumé",    "—",
+    "😀",     "\"awesome\"", "C:\\Games", "and/or",
+    "10/10", "½",           "日本語",    "über",
+    "it's",  "don't",       "5\" tall",  "http://www.amazon.com/dp/B00005N5PF/",
+    "A+++",  "$19.99",      "&",         "<3"};
+static const char *const FIRST[] = {"John", "Mary",  "Shelly", "Andrea", "Chris", "José",  "Lisa",
+                                    "Mike", "Karen", "David",  "Zoë",    "Wei",   "Ahmed", "Olga"};
+static const char *const LAST[] = {"Smith",  "Johnson", "F",  "Lee",    "García", "Brown", "O'Neil",
+                                   "Müller", "Nguyen",  "K.", "Bigham", "Carrad", "Wilson"};
 static const char *const STYLE_KEYS[][4] = {
     {"Format:", " Hardcover", " Paperback", " Kindle Edition"},
     {"Platform:", " PlayStation 4", " Xbox One", " Nintendo Switch"},
@@ -1780,7 +1823,7 @@ static unsigned amz_rating(rng_t *r)
 static int64_t amz_day(rng_t *r, int year)
 {
     int64_t d0 = days_from_civil(year == 2014 ? 1997 : 2000, 1, 1);
-    int64_t d1 = year == 2014 ? days_from_civil(2014, 7, 23)
+    int64_t d1 = year == 2014   ? days_from_civil(2014, 7, 23)
                  : year == 2018 ? days_from_civil(2018, 10, 2)
                                 : days_from_civil(2023, 9, 20);
     /* More reviews in later years. */
@@ -1838,9 +1881,8 @@ static const char *const FIRST_META_2014[] = {
     "& Tools', 'Brushes & Applicators']]}"};
 static const char *const FIRST_RATINGS_2014[] = {"A39HTATAQ9V7YF,0205616461,5.0,1369699200",
                                                  "A3JM6GV9MNOF9X,0558925278,3.0,1355443200"};
-static const char *const FIRST_RATINGS_2023[] = {
-    "AGKASBHYZPGTEPO6LWZPVJWB2BVA,B006GBITXC,3.0,1452647382000",
-    "AGKASBHYZPGTEPO6LWZPVJWB2BVA,B00TLEMSVK,4.0,1454675785000"};
+static const char *const FIRST_RATINGS_2023[] = {"AGKASBHYZPGTEPO6LWZPVJWB2BVA,B006GBITXC,3.0,1452647382000",
+                                                 "AGKASBHYZPGTEPO6LWZPVJWB2BVA,B00TLEMSVK,4.0,1454675785000"};
 
 static void put_text_json(sink *o, rng_t *r, sink *tmp, size_t len, int mode, int sentence)
 {
@@ -1979,8 +2021,9 @@ static void amz_review_line(sink *o, sink *tmp, const amz_opts *op, uint64_t lin
                 child[c] = B36[rng_below(&r, 36)];
         }
         uint64_t ms = (uint64_t)day * 86400000ULL + rng_below(&r, 86400000ULL);
-        put_fmt(o, "], \"asin\": \"%s\", \"parent_asin\": \"%s\", \"user_id\": \"%s\", \"timestamp\": %" PRIu64
-                   ", \"helpful_vote\": %u, \"verified_purchase\": %s}\n",
+        put_fmt(o,
+                "], \"asin\": \"%s\", \"parent_asin\": \"%s\", \"user_id\": \"%s\", \"timestamp\": %" PRIu64
+                ", \"helpful_vote\": %u, \"verified_purchase\": %s}\n",
                 child, parent, uid, ms, rng_chance(&r, 0.7) ? 0 : (unsigned)(pow(rng_u01(&r), 4.0) * 500),
                 rng_chance(&r, 0.85) ? "true" : "false");
     }
@@ -2139,8 +2182,9 @@ static void put_asin_list_json(sink *o, rng_t *r, uint64_t seed, uint32_t nitems
 static void make_product_title(rng_t *r, sink *tmp)
 {
     tmp->len = 0;
-    static const char *const KIND[] = {"Brush Set", "Controller", "Hair Dryer", "Tent", "USB-C Cable",
-                                       "Doll House", "Shampoo", "Headphones", "Water Bottle", "Game"};
+    static const char *const KIND[] = {"Brush Set",    "Controller", "Hair Dryer", "Tent",
+                                       "USB-C Cable",  "Doll House", "Shampoo",    "Headphones",
+                                       "Water Bottle", "Game"};
     put_fmt(tmp, "%s %s %s", PICK(r, T_ADJ), PICK(r, T_NOUN), PICK(r, KIND));
     if (rng_chance(r, 0.2))
         put_fmt(tmp, ", %u-Pack", 2 + (unsigned)rng_below(r, 10));
@@ -2185,7 +2229,8 @@ static void gen_amazon_meta(sink *o, const amz_opts *op)
             puts_(o, "'title': ");
             put_py(o, tmp.p);
             if (rng_chance(&r, 0.7))
-                put_fmt(o, ", 'price': %u.%02u", 1 + (unsigned)rng_below(&r, 200), (unsigned)rng_below(&r, 100));
+                put_fmt(o, ", 'price': %u.%02u", 1 + (unsigned)rng_below(&r, 200),
+                        (unsigned)rng_below(&r, 100));
             put_fmt(o, ", 'imUrl': 'http://ecx.images-amazon.com/images/I/%u%%2BzYCQWSL._SX300_.jpg'",
                     (unsigned)rng_below(&r, 100000));
             if (rng_chance(&r, 0.7)) {
@@ -2204,7 +2249,8 @@ static void gen_amazon_meta(sink *o, const amz_opts *op)
             }
             size_t cat = (size_t)rng_below(&r, ARRAY_LEN(CATEGORY_PATHS));
             if (rng_chance(&r, 0.85))
-                put_fmt(o, ", 'salesRank': {'%s': %u}", CATEGORY_PATHS[cat][0], 1 + (unsigned)rng_below(&r, 900000));
+                put_fmt(o, ", 'salesRank': {'%s': %u}", CATEGORY_PATHS[cat][0],
+                        1 + (unsigned)rng_below(&r, 900000));
             if (rng_chance(&r, 0.4)) {
                 puts_(o, ", 'brand': ");
                 put_py(o, rng_chance(&r, 0.2) ? "L'Oreal Paris" : PICK(&r, LAST));
@@ -2247,8 +2293,9 @@ static void gen_amazon_meta(sink *o, const amz_opts *op)
                 put_fmt(o, "\">#%u,%03u in Toys &amp; Games (See Top 100 in Toys &amp; Games)\"", rank / 1000,
                         rank % 1000);
             else
-                put_fmt(o, "[\">#%u in Video Games (See Top 100 in Video Games)\", \">#%u in Video Games &gt; "
-                           "PC\"]",
+                put_fmt(o,
+                        "[\">#%u in Video Games (See Top 100 in Video Games)\", \">#%u in Video Games &gt; "
+                        "PC\"]",
                         rank, rank / 7 + 1);
             puts_(o, ", \"also_view\": ");
             put_asin_list_json(o, &r, op->seed, op->nitems, (int)rng_below(&r, 5));
@@ -2274,7 +2321,8 @@ static void gen_amazon_meta(sink *o, const amz_opts *op)
             puts_(o, "{\"main_category\": \"All Beauty\", \"title\": ");
             put_json(o, tmp.p, rng_chance(&r, 0.2) ? JS_ASCII : 0);
             put_fmt(o, ", \"average_rating\": %u.%u, \"rating_number\": %u, \"features\": [",
-                    1 + (unsigned)rng_below(&r, 4), (unsigned)rng_below(&r, 10), 1 + (unsigned)rng_below(&r, 5000));
+                    1 + (unsigned)rng_below(&r, 4), (unsigned)rng_below(&r, 10),
+                    1 + (unsigned)rng_below(&r, 5000));
             if (rng_chance(&r, 0.6))
                 put_text_json(o, &r, &tmp2, 60, 0, 1);
             puts_(o, "], \"description\": [");
@@ -2285,12 +2333,13 @@ static void gen_amazon_meta(sink *o, const amz_opts *op)
                 put_fmt(o, "%u.%02u", 1 + (unsigned)rng_below(&r, 200), (unsigned)rng_below(&r, 100));
             else
                 puts_(o, "null");
-            put_fmt(o,
-                    ", \"images\": [{\"thumb\": \"https://m.media-amazon.com/images/I/41qfjSfqNyL._SS40_.jpg\", "
-                    "\"large\": \"https://m.media-amazon.com/images/I/41qfjSfqNyL.jpg\", \"variant\": \"MAIN\", "
-                    "\"hi_res\": null}], \"videos\": [], \"store\": \"%s\", \"categories\": [], \"details\": "
-                    "{\"Package Dimensions\": \"7.1 x 5.5 x 3 inches; 2.38 Pounds\"}, \"parent_asin\": \"",
-                    PICK(&r, LAST));
+            put_fmt(
+                o,
+                ", \"images\": [{\"thumb\": \"https://m.media-amazon.com/images/I/41qfjSfqNyL._SS40_.jpg\", "
+                "\"large\": \"https://m.media-amazon.com/images/I/41qfjSfqNyL.jpg\", \"variant\": \"MAIN\", "
+                "\"hi_res\": null}], \"videos\": [], \"store\": \"%s\", \"categories\": [], \"details\": "
+                "{\"Package Dimensions\": \"7.1 x 5.5 x 3 inches; 2.38 Pounds\"}, \"parent_asin\": \"",
+                PICK(&r, LAST));
             char parent[16];
             parent_asin_for(op->seed, k, op->nitems, parent);
             put_fmt(o, "%s\", \"bought_together\": null}\n", parent);
