@@ -483,6 +483,29 @@ static l4r_status bad_text(const tabctx *c, uint64_t line, const char *what, l4r
                    c->name, (unsigned long long)line, what);
 }
 
+/* Copy a field that is printable ASCII (no TAB/CR/LF, nothing to transcode or validate). */
+static inline bool copy_plain(char **o, l4r_span f)
+{
+    const unsigned char *p = (const unsigned char *)f.p;
+    for (size_t i = 0; i < f.n; i++)
+        if (L4R_UNLIKELY((unsigned char)(p[i] - 0x20) >= 0x5F))
+            return false;
+    memcpy(*o, f.p, f.n);
+    *o += f.n;
+    return true;
+}
+
+/* Digits only, no sign, no leading zero: the output form of the same integer. */
+static inline bool canonical_int(l4r_span f)
+{
+    if (!f.p || !f.n || f.n > 18 || (f.p[0] == '0' && f.n > 1))
+        return false;
+    for (size_t i = 0; i < f.n; i++)
+        if ((unsigned)(f.p[i] - '0') > 9)
+            return false;
+    return true;
+}
+
 /* vals[k]: span of map entry k (p NULL = absent). */
 static l4r_status put_record(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, l4r_buf *tmp,
                              l4r_error *e)
@@ -555,6 +578,26 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *
                                                          : "a YYYY-MM-DD HH:MM:SS time");
     }
     if (c->mode == MODE_STREAM) {
+        /* Fast path: plain ASCII fields and a canonical integer time are copied as they are. */
+        size_t start = out->len;
+        l4r_buf_reserve(out, u.n + it.n + r.n + (ts.p ? ts.n : 0) + 32);
+        char *o = out->data + out->len;
+        if (copy_plain(&o, u) && (*o++ = '\t', copy_plain(&o, it)) && (*o++ = '\t', copy_plain(&o, r))) {
+            *o++ = '\t';
+            if (t->time == L4R_TIME_UNIX_S && canonical_int(ts)) {
+                memcpy(o, ts.p, ts.n);
+                o += ts.n;
+                *o++ = '\n';
+                out->len = (size_t)(o - out->data);
+                return L4R_OK;
+            }
+            out->len = (size_t)(o - out->data);
+            if (t->time != L4R_TIME_NONE)
+                l4r_buf_add_i64(out, tv);
+            l4r_buf_addc(out, '\n');
+            return L4R_OK;
+        }
+        out->len = start;
         if (!l4r_append_text(out, u.p, u.n, t->encoding))
             return bad_text(c, line, "the user id", e);
         l4r_buf_addc(out, '\t');
