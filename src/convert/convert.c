@@ -321,6 +321,7 @@ typedef struct tabctx {
     /* writer-side state */
     l4r_out *out;
     l4r_itab *itab;
+    struct idcache *cache; /* [3]: users, items, ratings (table path) */
     l4r_items *items;
     uint64_t rows;
     uint64_t dup_items;
@@ -755,6 +756,104 @@ out:
     return st;
 }
 
+/* ---- id interning for the table path ----
+ *
+ * The writer thread interns every user, item and rating string, which makes it the serial part of
+ * the table path.  Two caches in front of the dictionary take most look-ups off it: the previous
+ * row's string (sources are usually grouped by user), and for strings of at most 7 bytes (MovieLens
+ * ids, ratings) an open-addressing map keyed by the bytes themselves packed into a 64-bit word, so a
+ * hit costs one probe and no string compare.  Ids come from the dictionary either way, so the
+ * numbering is exactly the dictionary's first-appearance order. */
+typedef struct idcache {
+    l4r_dict *dict;
+    uint64_t *key; /* 0 = empty; else packed bytes | length << 56 */
+    uint32_t *val;
+    size_t mask;
+    size_t used;
+    char last[64];
+    size_t last_n;
+    uint32_t last_id;
+} idcache;
+
+static void idcache_init(idcache *c, l4r_dict *d)
+{
+    memset(c, 0, sizeof *c);
+    c->dict = d;
+    c->mask = 1023;
+    c->key = l4r_xcalloc(c->mask + 1, sizeof *c->key);
+    c->val = l4r_xcalloc(c->mask + 1, sizeof *c->val);
+    c->last_id = UINT32_MAX;
+}
+
+static void idcache_free(idcache *c)
+{
+    free(c->key);
+    free(c->val);
+    c->key = NULL;
+    c->val = NULL;
+}
+
+static inline size_t mix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return (size_t)k;
+}
+
+static void idcache_grow(idcache *c)
+{
+    size_t nm = c->mask * 2 + 1;
+    uint64_t *nk = l4r_xcalloc(nm + 1, sizeof *nk);
+    uint32_t *nv = l4r_xcalloc(nm + 1, sizeof *nv);
+    for (size_t i = 0; i <= c->mask; i++) {
+        if (!c->key[i])
+            continue;
+        size_t j = mix64(c->key[i]) & nm;
+        while (nk[j])
+            j = (j + 1) & nm;
+        nk[j] = c->key[i];
+        nv[j] = c->val[i];
+    }
+    free(c->key);
+    free(c->val);
+    c->key = nk;
+    c->val = nv;
+    c->mask = nm;
+}
+
+static inline uint32_t idcache_get(idcache *c, const char *p, size_t n)
+{
+    if (n == c->last_n && c->last_id != UINT32_MAX && !memcmp(p, c->last, n))
+        return c->last_id;
+    uint32_t id;
+    if (n >= 1 && n <= 7) {
+        uint64_t k = (uint64_t)n << 56;
+        memcpy(&k, p, n); /* little-endian: bytes in the low part, length in the top byte */
+        k |= (uint64_t)n << 56;
+        size_t j = mix64(k) & c->mask;
+        while (c->key[j] && c->key[j] != k)
+            j = (j + 1) & c->mask;
+        if (c->key[j]) {
+            id = c->val[j];
+        } else {
+            id = l4r_dict_intern(c->dict, p, n);
+            c->key[j] = k;
+            c->val[j] = id;
+            if (++c->used * 2 > c->mask)
+                idcache_grow(c);
+        }
+    } else {
+        id = l4r_dict_intern(c->dict, p, n);
+    }
+    if (n <= sizeof c->last) {
+        memcpy(c->last, p, n);
+        c->last_n = n;
+        c->last_id = id;
+    }
+    return id;
+}
+
 /* ---- writers (pipeline emit, input order) ---- */
 
 static uint32_t get_u32(const char **p)
@@ -781,13 +880,13 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, const l4r_buf *out, l4r_e
         l4r_itab *t = c->itab;
         while (p < end) {
             uint32_t n = get_u32(&p);
-            uint32_t u = l4r_dict_intern(t->users, p, n);
+            uint32_t u = idcache_get(&c->cache[0], p, n);
             p += n;
             n = get_u32(&p);
-            uint32_t i = l4r_dict_intern(t->items, p, n);
+            uint32_t i = idcache_get(&c->cache[1], p, n);
             p += n;
             n = get_u32(&p);
-            uint32_t r = l4r_dict_intern(t->ratings, p, n);
+            uint32_t r = idcache_get(&c->cache[2], p, n);
             p += n;
             int64_t ts;
             memcpy(&ts, p, sizeof ts);
@@ -1039,6 +1138,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     memset(&ci, 0, sizeof ci);
     memset(&cit, 0, sizeof cit);
     l4r_out *out = NULL;
+    idcache caches[3];
+    memset(caches, 0, sizeof caches);
     l4r_status st;
 
     st = locate(o, v, v->interactions, false, &in_i, e);
@@ -1107,6 +1208,10 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         itab = l4r_itab_new();
         itab->has_time = v->interactions->time != L4R_TIME_NONE;
         ci.itab = itab;
+        idcache_init(&caches[0], itab->users);
+        idcache_init(&caches[1], itab->items);
+        idcache_init(&caches[2], itab->ratings);
+        ci.cache = caches;
         st = run_table(o, &ci, &in_i, "interactions", m, e);
         if (st)
             goto out;
@@ -1151,6 +1256,8 @@ out:
     l4r_outdir_abort(&od);
     tabctx_free(&ci);
     tabctx_free(&cit);
+    for (int k = 0; k < 3; k++)
+        idcache_free(&caches[k]);
     l4r_itab_free(itab);
     l4r_items_free(items);
     input_free(&in_i);
