@@ -7,6 +7,7 @@
  * messages through l4r_msg_*), declare it in cmd_common.h, add a row to l4r_commands below, and
  * document it in docs/MANUAL.md and README.md.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +144,8 @@ int main(int argc, char **argv)
         rc = l4r_exit_code(L4R_EINTR);
     l4r_registry_free(cli.reg);
     free(cli.data_dir);
-    if (fflush(stdout) != 0 && rc == 0) {
+    /* a closed pipe (`llm4rec-data list | head`) is the reader's choice, not an error */
+    if (fflush(stdout) != 0 && rc == 0 && errno != EPIPE) {
         l4r_msg_error("cannot write to standard output");
         rc = l4r_exit_code(L4R_EIO);
     }
