@@ -1240,7 +1240,7 @@ static void ml100k_splits(zipw *z, sink *o, const rowvec *all, uint64_t seed)
         }
         qsort(base, nb, sizeof(*base), cmp_row_user_item);
         qsort(test, nt, sizeof(*test), cmp_row_user_item);
-        char name[16];
+        char name[32];
         put_tsv_rows(o, base, nb);
         snprintf(name, sizeof(name), "u%d.base", fold);
         zip_add(z, name, o);
