@@ -62,6 +62,15 @@ GEN_BIN  := $(BUILD)/l4r-gen
 LIB      := $(BUILD)/libllm4rec_data.a
 BIN      := llm4rec-data
 
+# Quiet rules by default ("CC src/util.c"); V=1 shows the full commands.
+ifeq ($(V),)
+Q := @
+E := @echo
+else
+Q :=
+E := @:
+endif
+
 .PHONY: all build deps test unit run-tests demo bench check-asan check-tsan clean format check-format
 
 # Every user-facing target first installs missing build dependencies (never prompts; skipped when
@@ -78,33 +87,39 @@ $(BIN): $(BUILD)/$(BIN)
 	@cp $< $@
 
 $(BUILD)/$(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(E) "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/embed: scripts/embed.c
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -o $@ $<
+	$(Q)$(CC) -O1 -o $@ $<
 
 $(BUILD)/recipes_embedded.c: $(BUILD)/embed $(RECIPES)
-	$(BUILD)/embed $@ $(RECIPES)
+	$(E) "  EMBED   $(RECIPES)"
+	$(Q)$(BUILD)/embed $@ $(RECIPES)
 
 $(BUILD)/recipes_embedded.o: $(BUILD)/recipes_embedded.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(E) "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(GEN_BIN): tests/gen/l4r-gen.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	$(E) "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 unit: $(UNIT_BIN)
 
@@ -139,3 +154,25 @@ clean:
 	rm -rf build build-* $(BIN)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- throughput core: fuzzers and the scanner micro-benchmark (not part of `make test`) ----
+# make fuzz             libFuzzer harnesses (clang) in $(BUILD)/fuzz/; run e.g.
+#                       $(BUILD)/fuzz/fuzz_json -max_total_time=60 tests/fuzz/corpus/json
+# make bench-scan       $(BUILD)/bench_scan: MB/s of each scanner, the cutter and both gzip inflaters
+FUZZ_CC     ?= clang
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIBSRC := src/util.c src/reader.c src/pipeline.c $(wildcard src/convert/scan_*.c)
+
+.PHONY: fuzz bench-scan
+fuzz: $(FUZZ_BIN)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -pthread -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	  $(PKG_CFLAGS) $(ISAL_DEF) -DL4R_VERSION='"$(VERSION)"' -o $@ $< $(FUZZ_LIBSRC) $(PKG_LIBS) -pthread -lm
+
+bench-scan: $(BUILD)/bench_scan
+
+$(BUILD)/bench_scan: tests/bench_scan.c $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
