@@ -9,7 +9,7 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$top/$BUILD" ;; esac
 L4R="$BUILD/llm4rec-data"
 GEN="$BUILD/l4r-gen"
-D="$top/demo"
+D=${DEMO_DIR:-$top/demo}
 rm -rf "$D"
 mkdir -p "$D/gen" "$D/mirror/files.grouplens.org/datasets/movielens" "$D/recipes"
 

@@ -1162,6 +1162,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     for (int i = 0; i < o->argc; i++)
         l4r_manifest_push_str(m, "command", o->argv[i]);
     l4r_manifest_set_str(m, "table.format", format_name(v->interactions->format));
+    if (!o->raw)
+        l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
 
     bool table = needs_table(&o->proc);
     st = tabctx_init(&ci, v->interactions, table ? MODE_TABLE : MODE_STREAM, in_i.label, e);

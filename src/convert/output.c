@@ -132,6 +132,32 @@ void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, u
     json_array_append_new(array_at(m, "outputs"), o);
 }
 
+int l4r_manifest_add_fetch_stamp(l4r_manifest *m, const char *variant_dir)
+{
+    char *path = l4r_path_join(variant_dir, ".l4r-fetched.json");
+    json_t *stamp = json_load_file(path, 0, NULL);
+    free(path);
+    json_t *files = stamp ? json_object_get(stamp, "files") : NULL;
+    if (!json_is_array(files)) {
+        json_decref(stamp);
+        return 0;
+    }
+    static const char *const keep[] = {"name", "size", "sha256", "md5"};
+    size_t i;
+    json_t *f;
+    json_array_foreach(files, i, f) {
+        json_t *o = json_object();
+        for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
+            json_t *v = json_object_get(f, keep[k]);
+            if (v)
+                json_object_set(o, keep[k], v);
+        }
+        json_array_append_new(array_at(m, "source.files"), o);
+    }
+    json_decref(stamp);
+    return 1;
+}
+
 char *l4r_manifest_dump(const l4r_manifest *m)
 {
     char *s = json_dumps(m->root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));

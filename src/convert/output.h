@@ -34,6 +34,10 @@ void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *con
 /* Record an output file: outputs[] gets {file, rows, bytes, sha256}. */
 void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, uint64_t bytes,
                              const char *sha256);
+/* Copy the verified upstream files (name, size, sha256, md5) of a fetched variant from its stamp
+ * DIR/.l4r-fetched.json into "source.files"; URLs and times are left out so the manifest stays the
+ * same whichever mirror served the file.  A missing or unreadable stamp is not an error (false). */
+int l4r_manifest_add_fetch_stamp(l4r_manifest *m, const char *variant_dir);
 /* Serialise (keys in insertion order, 2-space indent, trailing newline). */
 char *l4r_manifest_dump(const l4r_manifest *m);
 /* Write DIR/manifest.json. */
