@@ -487,9 +487,9 @@ static l4r_status bad_text(const tabctx *c, uint64_t line, const char *what, l4r
 #define ONES8 0x0101010101010101ULL
 #define HIGH8 0x8080808080808080ULL
 
-/* Copy a field that is printable ASCII (no TAB/CR/LF, nothing to transcode or validate).
- * Eight bytes at a time: a byte >= 0x80 sets its high bit; a byte < 0x20 borrows in v - 0x20. */
-static inline bool copy_plain(char **o, l4r_span f)
+/* A field that is printable ASCII: no TAB/CR/LF, nothing to transcode or validate.  Eight bytes
+ * at a time: a byte >= 0x80 sets its high bit; a byte < 0x20 borrows in v - 0x20. */
+static inline bool is_plain(l4r_span f)
 {
     const char *p = f.p;
     size_t i = 0;
@@ -502,9 +502,25 @@ static inline bool copy_plain(char **o, l4r_span f)
     for (; i < f.n; i++)
         if (L4R_UNLIKELY((unsigned char)(p[i] - 0x20) >= 0x5F))
             return false;
+    return true;
+}
+
+static inline bool copy_plain(char **o, l4r_span f)
+{
+    if (!is_plain(f))
+        return false;
     memcpy(*o, f.p, f.n);
     *o += f.n;
     return true;
+}
+
+/* Packed form of a field for the table builder: 32-bit length, then the bytes. */
+static inline char *pack_plain(char *o, l4r_span f)
+{
+    uint32_t n = (uint32_t)f.n;
+    memcpy(o, &n, sizeof n);
+    memcpy(o + sizeof n, f.p, f.n);
+    return o + sizeof n + f.n;
 }
 
 /* Digits only, no sign, no leading zero: the output form of the same integer.  Eight bytes at a
@@ -587,8 +603,11 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *
         return l4r_err(e, L4R_EPARSE, "'%s' line %llu: missing rating", c->name, (unsigned long long)line);
     int64_t tv = 0;
     /* streaming a canonical integer of seconds: it is copied as it is, no need for its value */
-    bool ts_plain = c->mode == MODE_STREAM && t->time == L4R_TIME_UNIX_S && canonical_int(ts);
-    if (t->time != L4R_TIME_NONE && !ts_plain) {
+    bool ts_plain = t->time == L4R_TIME_UNIX_S && canonical_int(ts);
+    if (ts_plain && c->mode != MODE_STREAM) {
+        for (size_t k = 0; k < ts.n; k++) /* at most 18 digits: no overflow */
+            tv = tv * 10 + (ts.p[k] - '0');
+    } else if (t->time != L4R_TIME_NONE && !ts_plain) {
         if (!ts.p || !l4r_parse_time(ts.p, ts.n, t->time, &tv))
             return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
                            (unsigned long long)line, (int)(ts.p ? (ts.n > 40 ? 40 : ts.n) : 0),
@@ -634,7 +653,17 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *
         l4r_buf_addc(out, '\n');
         return L4R_OK;
     }
-    /* MODE_TABLE: u, i, r as UTF-8, then ts */
+    /* MODE_TABLE: u, i, r as UTF-8, then ts; plain ASCII fields are packed as they are */
+    if (L4R_LIKELY(is_plain(u) && is_plain(it) && is_plain(r))) {
+        l4r_buf_reserve(out, 3 * sizeof(uint32_t) + u.n + it.n + r.n + sizeof tv);
+        char *o = out->data + out->len;
+        o = pack_plain(o, u);
+        o = pack_plain(o, it);
+        o = pack_plain(o, r);
+        memcpy(o, &tv, sizeof tv);
+        out->len = (size_t)(o + sizeof tv - out->data);
+        return L4R_OK;
+    }
     l4r_buf_reset(tmp);
     if (!l4r_append_text(tmp, u.p, u.n, t->encoding))
         return bad_text(c, line, "the user id", e);
@@ -1235,6 +1264,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     if (table) {
         itab = l4r_itab_new();
         itab->has_time = v->interactions->time != L4R_TIME_NONE;
+        itab->memory_limit = o->proc.memory_limit; /* beyond it, sorted runs spill to disk */
+        itab->spill_dir = l4r_path_join(od.tmp, ".spill");
         ci.itab = itab;
         idcache_init(&caches[0], itab->users);
         idcache_init(&caches[1], itab->items);
