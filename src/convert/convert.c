@@ -318,6 +318,7 @@ typedef struct tabctx {
     size_t n_extra;       /* including the flags column when present */
     bool has_flags;
     size_t seplen;
+    bool sep_printable;   /* delimited/CSV with a printable separator (not TAB) */
     /* writer-side state */
     l4r_out *out;
     l4r_itab *itab;
@@ -347,6 +348,10 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
     if (c->nmap > MAX_MAP)
         return l4r_err(e, L4R_ERECIPE, "table '%s' maps more than %d columns", t->path, MAX_MAP);
     c->seplen = strlen(t->delim);
+    c->sep_printable = (t->format == L4R_FMT_CSV || t->format == L4R_FMT_DELIM) && c->seplen > 0;
+    for (size_t k = 0; k < c->seplen; k++)
+        if ((unsigned char)t->delim[k] < 0x20 || (unsigned char)t->delim[k] >= 0x7F)
+            c->sep_printable = false;
     for (int s = 0; s < N_ISLOTS; s++)
         c->slot[s] = -1;
     if (mode == MODE_ITEMS) {
@@ -543,7 +548,7 @@ static inline bool canonical_int(l4r_span f)
 }
 
 /* vals[k]: span of map entry k (p NULL = absent). */
-static l4r_status put_record(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, l4r_buf *tmp,
+static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t line, l4r_buf *out, l4r_buf *tmp,
                              l4r_error *e)
 {
     const l4r_table *t = c->t;
@@ -623,7 +628,18 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *
         size_t start = out->len;
         l4r_buf_reserve(out, u.n + it.n + r.n + (ts.p ? ts.n : 0) + 32);
         char *o = out->data + out->len;
-        if (copy_plain(&o, u) && (*o++ = '\t', copy_plain(&o, it)) && (*o++ = '\t', copy_plain(&o, r))) {
+        if (rec_plain) {
+            memcpy(o, u.p, u.n);
+            o += u.n;
+            *o++ = '\t';
+            memcpy(o, it.p, it.n);
+            o += it.n;
+            *o++ = '\t';
+            memcpy(o, r.p, r.n);
+            o += r.n;
+        }
+        if (rec_plain || (copy_plain(&o, u) && (*o++ = '\t', copy_plain(&o, it)) &&
+                          (*o++ = '\t', copy_plain(&o, r)))) {
             *o++ = '\t';
             if (ts_plain) {
                 memcpy(o, ts.p, ts.n);
@@ -654,7 +670,7 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *
         return L4R_OK;
     }
     /* MODE_TABLE: u, i, r as UTF-8, then ts; plain ASCII fields are packed as they are */
-    if (L4R_LIKELY(is_plain(u) && is_plain(it) && is_plain(r))) {
+    if (L4R_LIKELY(rec_plain || (is_plain(u) && is_plain(it) && is_plain(r)))) {
         l4r_buf_reserve(out, 3 * sizeof(uint32_t) + u.n + it.n + r.n + sizeof tv);
         char *o = out->data + out->len;
         o = pack_plain(o, u);
@@ -795,7 +811,16 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                     vals[c->nmap + g] = f[t->flags_from + (int)g];
         }
         (void)rend;
-        st = put_record(c, vals, recline, out, &tmp, e);
+        /* A record of printable ASCII only (the separator included) has only plain fields: one
+         * check for the whole record instead of one per field. */
+        bool rec_plain = false;
+        if (c->sep_printable) {
+            const char *re = rend;
+            while (re > rec && (re[-1] == '\n' || re[-1] == '\r'))
+                re--;
+            rec_plain = is_plain((l4r_span){rec, (size_t)(re - rec)});
+        }
+        st = put_record(c, vals, rec_plain, recline, out, &tmp, e);
         if (st)
             goto out;
         nrows++;
