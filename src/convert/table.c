@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "spill.h"
 #include "util.h"
 
 #define ARENA_CHUNK (1u << 20)
@@ -214,16 +215,27 @@ void l4r_itab_free(l4r_itab *t)
     free(t->item);
     free(t->rating);
     free(t->ts);
+    l4r_spill_free(t->spill);
+    free(t->spill_dir);
     l4r_dict_free(t->users);
     l4r_dict_free(t->items);
     l4r_dict_free(t->ratings);
     free(t);
 }
 
-void l4r_itab_reserve(l4r_itab *t, size_t rows)
+/* Rows the columns may hold under the budget (SIZE_MAX when spilling is off). */
+static size_t row_budget(const l4r_itab *t)
 {
-    if (rows <= t->cap)
-        return;
+    if (!t->memory_limit || !t->spill_dir || t->spill_status)
+        return SIZE_MAX;
+    uint64_t r = t->memory_limit / L4R_ITAB_SPILL_ROW_BYTES;
+    if (r < 64)
+        r = 64; /* tiny budgets (tests) still make runs of a useful size */
+    return r > SIZE_MAX ? SIZE_MAX : (size_t)r;
+}
+
+static void set_cap(l4r_itab *t, size_t rows)
+{
     t->cap = rows;
     t->user = l4r_xrealloc(t->user, rows * sizeof *t->user);
     t->item = l4r_xrealloc(t->item, rows * sizeof *t->item);
@@ -231,15 +243,88 @@ void l4r_itab_reserve(l4r_itab *t, size_t rows)
     t->ts = l4r_xrealloc(t->ts, rows * sizeof *t->ts);
 }
 
+void l4r_itab_reserve(l4r_itab *t, size_t rows)
+{
+    size_t lim = row_budget(t);
+    if (rows > lim)
+        rows = lim;
+    if (rows <= t->cap)
+        return;
+    set_cap(t, rows);
+}
+
+/* Write the in-memory rows as a run; on failure remember the error and stop spilling. */
+static void spill_rows(l4r_itab *t)
+{
+    size_t k = t->n - t->spill_base;
+    if (!t->spill)
+        t->spill = l4r_spill_new(t->spill_dir);
+    l4r_status st = l4r_spill_write(t->spill, t->user, t->item, t->rating, t->ts, k, t->spill_base,
+                                    l4r_dict_size(t->users), &t->spill_err);
+    if (st) {
+        t->spill_status = st;
+        return;
+    }
+    t->spill_base = t->n;
+}
+
+/* The columns are full: double them, or, past the budget, spill them to a run. */
+static void grow_or_spill(l4r_itab *t)
+{
+    size_t want = t->cap ? t->cap * 2 : 4096;
+    size_t lim = row_budget(t);
+    if (want > lim) {
+        if (t->cap < lim) {
+            want = lim;
+        } else {
+            spill_rows(t);
+            if (!t->spill_status)
+                return;
+            want = t->cap * 2; /* spilling failed: keep the rows in memory, l4r_process reports */
+        }
+    }
+    set_cap(t, want);
+}
+
 void l4r_itab_push(l4r_itab *t, uint32_t user, uint32_t item, uint32_t rating, int64_t ts)
 {
-    if (L4R_UNLIKELY(t->n == t->cap))
-        l4r_itab_reserve(t, t->cap ? t->cap * 2 : 4096);
-    t->user[t->n] = user;
-    t->item[t->n] = item;
-    t->rating[t->n] = rating;
-    t->ts[t->n] = ts;
+    size_t k = t->n - t->spill_base;
+    if (L4R_UNLIKELY(k == t->cap)) {
+        grow_or_spill(t);
+        k = t->n - t->spill_base;
+    }
+    t->user[k] = user;
+    t->item[k] = item;
+    t->rating[k] = rating;
+    t->ts[k] = ts;
     t->n++;
+}
+
+l4r_status l4r_itab_spill_flush(l4r_itab *t, l4r_error *e)
+{
+    if (t->spill_status) {
+        if (e)
+            *e = t->spill_err;
+        return t->spill_status;
+    }
+    if (!t->spill)
+        return L4R_OK;
+    if (t->n > t->spill_base) {
+        spill_rows(t);
+        if (t->spill_status) {
+            if (e)
+                *e = t->spill_err;
+            return t->spill_status;
+        }
+    }
+    free(t->user);
+    free(t->item);
+    free(t->rating);
+    free(t->ts);
+    t->user = t->item = t->rating = NULL;
+    t->ts = NULL;
+    t->cap = 0;
+    return L4R_OK;
 }
 
 double l4r_itab_rating_value(const l4r_itab *t, uint32_t rating)

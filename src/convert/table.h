@@ -42,13 +42,34 @@ typedef struct l4r_itab {
     l4r_dict *items;
     l4r_dict *ratings;
     bool has_time;    /* false when the source has no timestamp (ts all 0; order = source order) */
+    /* Spilling (out-of-core).  Set by the caller before the first push; 0 / NULL = never spill.
+     * When the row columns would outgrow memory_limit / L4R_ITAB_SPILL_ROW_BYTES rows, push()
+     * sorts the rows held in memory by (user, ts, source row) into a run file under spill_dir
+     * and starts over (spill.h); l4r_process() then takes its out-of-core path.  The dicts always
+     * stay in memory.  spill_dir is owned by the table (give it an l4r_xstrdup'd / asprintf'd
+     * string; freed, with the run files and the directory if it made it, by l4r_itab_free). */
+    uint64_t memory_limit;
+    char *spill_dir;
+    /* Maintained by the table.  n counts every row pushed; the columns hold rows
+     * [spill_base, n) (spill_base = 0 unless spilled), column index = source row - spill_base. */
+    struct l4r_spill *spill;   /* NULL until the first run is written */
+    size_t spill_base;
+    l4r_status spill_status;   /* first spill failure (then push() stops spilling) */
+    l4r_error spill_err;
 } l4r_itab;
+
+/* Bytes of budget counted per in-memory row: 20 of columns plus what sorting a run and the
+ * in-memory stages (index, split byte, ...) need on top. */
+#define L4R_ITAB_SPILL_ROW_BYTES 32
 
 l4r_itab *l4r_itab_new(void);
 void l4r_itab_free(l4r_itab *t);
 void l4r_itab_push(l4r_itab *t, uint32_t user, uint32_t item, uint32_t rating, int64_t ts);
 /* Make room for at least `rows` rows in total (e.g. from an estimate of the input size). */
 void l4r_itab_reserve(l4r_itab *t, size_t rows);
+/* Write the rows still held in memory as a last run and release the columns (only when the
+ * table has spilled before; a no-op otherwise).  Returns spill_status if an earlier push failed. */
+l4r_status l4r_itab_spill_flush(l4r_itab *t, l4r_error *e);
 /* Numeric value of a rating id (strtod of its text; NaN if not a number). */
 double l4r_itab_rating_value(const l4r_itab *t, uint32_t rating);
 
