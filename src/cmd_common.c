@@ -113,3 +113,29 @@ const char *l4r_cli_data_dir(l4r_cli *cli)
         cli->data_dir = l4r_data_home(cli->data_dir_opt);
     return cli->data_dir;
 }
+
+int l4r_cli_simple_opts(l4r_cli *cli, int argc, char **argv, const char *cmd, void (*usage)(FILE *),
+                        bool *json)
+{
+    enum { OPT_JSON = L4R_OPT_FIRST_CMD };
+    static const struct option with_json[] = {
+        {"json", no_argument, NULL, OPT_JSON}, L4R_COMMON_LONGOPTS, {0, 0, 0, 0}};
+    const struct option *opts = json ? with_json : with_json + 1;
+    opterr = 0;
+    for (;;) {
+        int c = getopt_long(argc, argv, "hq", opts, NULL);
+        if (c == -1)
+            return -1;
+        if (c == 'h') {
+            usage(stdout);
+            return 0;
+        }
+        if (c == OPT_JSON && json) {
+            *json = true;
+            continue;
+        }
+        if (l4r_cli_common_opt(cli, c, optarg))
+            continue;
+        return l4r_cli_usage_error(cmd, "unknown option or missing value: '%s'", argv[optind - 1]);
+    }
+}

@@ -11,6 +11,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "llm4rec_data.h"
 #include "recipe.h"
@@ -36,6 +37,12 @@ enum { L4R_OPT_DATA_DIR = 1000, L4R_OPT_RECIPES, L4R_OPT_HELP, L4R_OPT_FIRST_CMD
 
 /* Handle a common option returned by getopt_long; returns true if it was one. */
 bool l4r_cli_common_opt(l4r_cli *cli, int c, const char *arg);
+
+/* Option parsing of the commands that take only the common options and, when json != NULL,
+ * --json.  Returns -1 to go on (optind indexes the operands), else the exit code to return
+ * (0 after printing usage for -h). */
+int l4r_cli_simple_opts(l4r_cli *cli, int argc, char **argv, const char *cmd, void (*usage)(FILE *),
+                        bool *json);
 
 /* Load the recipe registry once; prints the error and returns NULL on failure (status in *st). */
 const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st);

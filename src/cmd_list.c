@@ -12,7 +12,6 @@
 
 #include "cmd_common.h"
 
-enum { OPT_JSON = L4R_OPT_FIRST_CMD };
 
 static void usage(FILE *f)
 {
@@ -57,27 +56,10 @@ static json_t *variant_json(const l4r_recipe *r, const l4r_variant *v)
 
 int cmd_list(l4r_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, OPT_JSON}, L4R_COMMON_LONGOPTS, {0, 0, 0, 0}};
     bool json = false;
-    int c;
-    opterr = 0;
-    for (;;) {
-        c = getopt_long(argc, argv, "hq", opts, NULL);
-        if (c == -1)
-            break;
-        if (c == 'h') {
-            usage(stdout);
-            return 0;
-        }
-        if (c == OPT_JSON) {
-            json = true;
-            continue;
-        }
-        if (l4r_cli_common_opt(cli, c, optarg))
-            continue;
-        return l4r_cli_usage_error("list", "unknown option or missing value: '%s'", argv[optind - 1]);
-    }
+    int rc = l4r_cli_simple_opts(cli, argc, argv, "list", usage, &json);
+    if (rc >= 0)
+        return rc;
     if (argc - optind > 1)
         return l4r_cli_usage_error("list", "expected at most one DATASET, got %d arguments", argc - optind);
     const char *only = optind < argc ? argv[optind] : NULL;

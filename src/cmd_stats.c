@@ -19,7 +19,6 @@
 #include "cmd_common.h"
 #include "convert/table.h"
 
-enum { OPT_JSON = L4R_OPT_FIRST_CMD };
 
 static void usage(FILE *f)
 {
@@ -271,25 +270,10 @@ static void print_stats(const stats *s, bool json, const char *path)
 
 int cmd_stats(l4r_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON}, L4R_COMMON_LONGOPTS, {0, 0, 0, 0}};
     bool json = false;
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, "hq", opts, NULL);
-        if (c == -1)
-            break;
-        if (c == 'h') {
-            usage(stdout);
-            return 0;
-        }
-        if (c == OPT_JSON) {
-            json = true;
-            continue;
-        }
-        if (l4r_cli_common_opt(cli, c, optarg))
-            continue;
-        return l4r_cli_usage_error("stats", "unknown option or missing value: '%s'", argv[optind - 1]);
-    }
+    int rc = l4r_cli_simple_opts(cli, argc, argv, "stats", usage, &json);
+    if (rc >= 0)
+        return rc;
     if (argc - optind != 1)
         return l4r_cli_usage_error("stats", "expected one PATH (a TSV file or a converted directory)");
     const char *path = argv[optind];
@@ -317,7 +301,7 @@ int cmd_stats(l4r_cli *cli, int argc, char **argv)
     } else {
         st = load_tsv(path, t, NULL, NULL, 0, &e);
     }
-    int rc = 0;
+    rc = 0;
     if (st) {
         rc = l4r_cli_fail(st, &e);
     } else {

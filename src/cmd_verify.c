@@ -76,27 +76,15 @@ static bool scan_file(const char *path, char *hex, uint64_t *bytes, uint64_t *li
 
 int cmd_verify(l4r_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {L4R_COMMON_LONGOPTS, {0, 0, 0, 0}};
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, "hq", opts, NULL);
-        if (c == -1)
-            break;
-        if (c == 'h') {
-            usage(stdout);
-            return 0;
-        }
-        if (l4r_cli_common_opt(cli, c, optarg))
-            continue;
-        return l4r_cli_usage_error("verify", "unknown option or missing value: '%s'", argv[optind - 1]);
-    }
+    int rc = l4r_cli_simple_opts(cli, argc, argv, "verify", usage, NULL);
+    if (rc >= 0)
+        return rc;
     if (argc - optind != 1)
         return l4r_cli_usage_error("verify", "expected one directory");
     const char *dir = argv[optind];
     char *mpath = l4r_path_join(dir, "manifest.json");
     json_error_t jerr;
     json_t *root = json_load_file(mpath, 0, &jerr);
-    int rc;
     if (!root) {
         l4r_error e;
         l4r_err(&e, l4r_is_file(mpath) ? L4R_EPARSE : L4R_EIO, "cannot read '%s': %s", mpath, jerr.text);
