@@ -147,3 +147,26 @@ check_exit 2 "bad --split -> exit 2" "$L4R" convert movielens --split sideways
 check_exit 6 "unknown variant -> exit 6" "$L4R" convert movielens --variant ml-7m --raw "$F/ml-100k.zip"
 check_exit 0 "convert --help" "$L4R" convert --help
 check_grep "--help documents --split seq" "leave-one-out" "$T/.out"
+
+# edge shapes: no final newline, header only, empty file, CRLF in '::' files, 1 = N threads
+printf '196\t242\t3\t881250949\n186\t302\t3\t891717742' > "$F/nonl.data"
+check_exit 0 "last line without newline" "$L4R" convert movielens --variant ml-100k --raw "$F/nonl.data" -o "$T/nonl" -q
+check_eq "last line without newline is kept" "$(tail -1 "$T/nonl/interactions.tsv")" "$(printf '186\t302\t3\t891717742')"
+printf 'userId,movieId,rating,timestamp\r\n' > "$F/hdr/ratings.csv" 2>/dev/null || { mkdir -p "$F/hdr"; printf 'userId,movieId,rating,timestamp\r\n' > "$F/hdr/ratings.csv"; }
+check_exit 0 "header-only CSV converts to an empty table" "$L4R" convert movielens --variant ml-25m --raw "$F/hdr/ratings.csv" -o "$T/hdr" -q
+check_eq "header-only CSV gives just the header" "$(cat "$T/hdr/interactions.tsv")" "$(printf 'user_id\titem_id\trating\ttimestamp')"
+: > "$F/hdr/empty.csv"
+check_exit 7 "an empty CSV that needs a header is a parse error" "$L4R" convert movielens --variant ml-25m --raw "$F/hdr/empty.csv" -o "$T/empty" -q
+check_grep "empty file message" "is empty: expected a header line" "$T/.err"
+printf '1::1193::5::978300760\r\n1::661::3::978302109\r\n' > "$F/crlf.dat"
+check_exit 0 "CRLF '::' file" "$L4R" convert movielens --variant ml-1m --raw "$F/crlf.dat" -o "$T/crlf" -q
+check_eq "CR stripped from the last field" "$(tail -1 "$T/crlf/interactions.tsv")" "$(printf '1\t661\t3\t978302109')"
+printf 'userId,movieId,rating,timestamp\n1,2,3.0,notatime\n' > "$F/hdr/badts.csv"
+check_exit 7 "a non-numeric timestamp is a parse error" "$L4R" convert movielens --variant ml-25m --raw "$F/hdr/badts.csv" -o "$T/badts" -q
+check_grep "bad timestamp message names line 2" "line 2: timestamp 'notatime' is not Unix seconds" "$T/.err"
+printf 'userId,movieId,rating,timestamp\n1,2,3.0,978300760\n,5,3.0,978300760\n' > "$F/hdr/nouser.csv"
+check_exit 7 "an empty user id is a parse error" "$L4R" convert movielens --variant ml-25m --raw "$F/hdr/nouser.csv" -o "$T/nouser" -q
+check_grep "empty user id message" "line 3: empty or missing user id" "$T/.err"
+printf 'userId,movieId,rating,timestamp\n1,2,3.0,978300760\n2,\351,3.0,978300760\n' > "$F/hdr/latin.csv"
+check_exit 7 "invalid UTF-8 in a UTF-8 table is a parse error" "$L4R" convert movielens --variant ml-25m --raw "$F/hdr/latin.csv" -o "$T/latin" -q
+check_grep "invalid UTF-8 message" "line 3: invalid UTF-8 in the item id" "$T/.err"
