@@ -20,6 +20,10 @@
  */
 #include "convert/scan_internal.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <stdlib.h>
 
 #define JSON_MAX_DEPTH 512
@@ -113,12 +117,35 @@ static l4r_status jstring(jscan *j, const char **pp, bool want, l4r_span *out)
     const char *end = j->end;
     char *w = NULL; /* set once an escape forces a copy */
     for (;;) {
+#if defined(__SSE2__)
+        /* Sixteen bytes at a time: the signed compare catches both control characters and the
+         * bytes >= 0x80 (negative as signed), which need UTF-8 validation. */
+        {
+            const __m128i dq = _mm_set1_epi8('"');
+            const __m128i bs = _mm_set1_epi8('\\');
+            const __m128i sp = _mm_set1_epi8(0x20);
+            while (end - p >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+                __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, bs)),
+                                           _mm_cmplt_epi8(v, sp));
+                unsigned m = (unsigned)_mm_movemask_epi8(hit);
+                if (m) {
+                    p += __builtin_ctz(m);
+                    goto scalar;
+                }
+                p += 16;
+            }
+        }
+#endif
         while (end - p >= 8) {
             uint64_t v = l4r_swar_load(p);
             if (l4r_swar_eq(v, '"') | l4r_swar_eq(v, '\\') | l4r_swar_lt_or_high(v, 0x20))
                 break;
             p += 8;
         }
+#if defined(__SSE2__)
+    scalar:
+#endif
         if (p >= end)
             return jfail(j, p, "unterminated string");
         unsigned char c = (unsigned char)*p;
