@@ -340,9 +340,33 @@ static void test_table_spills(void)
     l4r_itab_free(t);
 }
 
+/* A spill that cannot be written is reported by l4r_process, not lost. */
+static void test_spill_error(void)
+{
+    tcase c = base(6);
+    c.spill_dir = "/proc/l4r-no-such/spill";
+    l4r_itab *t = table(&c);
+    T_CHECK(t->spill_status != L4R_OK);
+    T_EQ_INT(t->n, 4000);
+    char dir[64];
+    snprintf(dir, sizeof dir, "/tmp/l4r-tspill-e.XXXXXX");
+    if (!mkdtemp(dir))
+        abort();
+    l4r_process_opts o;
+    l4r_process_opts_defaults(&o);
+    l4r_manifest *m = l4r_manifest_new();
+    l4r_error e = {0};
+    T_EQ_INT(l4r_process(t, NULL, &o, dir, m, &e), L4R_EIO);
+    T_CHECK(strstr(e.msg, "/proc/l4r-no-such") != NULL);
+    l4r_itab_free(t);
+    l4r_manifest_free(m);
+    l4r_rmtree(dir, &e);
+}
+
 int main(void)
 {
     test_table_spills();
+    test_spill_error();
     test_equal();
     test_edge();
     return l4r_t_exit();
