@@ -31,12 +31,13 @@ OUT=${BENCH_OUT:-$top/bench/out}
 PY=/usr/bin/python3
 NODE_DIR="$top/bench"
 mkdir -p "$OUT"
+REV=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo -)
 RES="$OUT/results.tsv"
 LOG="$OUT/bench.log"
 : >"$RES"
 : >"$LOG"
 
-note() { echo "bench: $*" >&2; }
+note() { printf 'bench: %s\n' "$*" >&2; }
 
 for f in "$L4R" "$GEN"; do
   [ -x "$f" ] || { note "missing $f (run 'make' first)"; exit 1; }
@@ -243,7 +244,7 @@ ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM"
-  echo "- $("$L4R" --version 2>/dev/null | head -1) (git $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo -)); peers: DuckDB node-api $ver_duck, nodejs-polars $ver_pl, pandas $ver_pd, $(mawk -W version 2>&1 | head -1 | cut -d' ' -f1-2)"
+  echo "- $("$L4R" --version 2>/dev/null | head -1) (git $REV at start); peers: DuckDB node-api $ver_duck, nodejs-polars $ver_pl, pandas $ver_pd, $(mawk -W version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- runs per measurement: $RUNS (median wall time; peak RSS = max over runs)"
   echo "- command: \`BENCH_RUNS=$RUNS make bench\` (inputs: \`l4r-gen ml25m-ratings --rows $ROWS\`, \`l4r-gen amazon 2018 reviews --lines $LINES --gzip\`)"
   echo
