@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +50,19 @@ void *l4r_xrealloc(void *p, size_t n)
     void *q = realloc(p, n ? n : 1);
     if (!q)
         l4r_oom();
+    return q;
+}
+
+void *l4r_xrealloc_big(void *p, size_t n)
+{
+    void *q = l4r_xrealloc(p, n);
+    size_t huge = (size_t)2 << 20;
+    if (n >= 2 * huge) {
+        uintptr_t a = ((uintptr_t)q + huge - 1) & ~(uintptr_t)(huge - 1);
+        uintptr_t b = ((uintptr_t)q + n) & ~(uintptr_t)(huge - 1);
+        if (b > a)
+            madvise((void *)a, b - a, MADV_HUGEPAGE); /* advice only: failure is harmless */
+    }
     return q;
 }
 

@@ -850,7 +850,8 @@ typedef struct idcache {
     uint32_t *val;
     size_t mask;
     size_t used;
-    char last[64];
+    uint64_t last_key; /* packed previous string (short strings), 0 = none */
+    char last[64];     /* previous string (long strings) */
     size_t last_n;
     uint32_t last_id;
 } idcache;
@@ -902,18 +903,20 @@ static void idcache_grow(idcache *c)
     c->mask = nm;
 }
 
+/* Id of the string p[0..n).  Callers guarantee 8 readable bytes at p (packed rows always have
+ * the 8-byte timestamp after their last field), so a short string is read as one word. */
 static inline uint32_t idcache_get(idcache *c, const char *p, size_t n)
 {
-    if (n == c->last_n && c->last_id != UINT32_MAX && !memcmp(p, c->last, n))
-        return c->last_id;
-    uint32_t id;
     if (n >= 1 && n <= 7) {
-        uint64_t k = (uint64_t)n << 56;
-        memcpy(&k, p, n); /* little-endian: bytes in the low part, length in the top byte */
-        k |= (uint64_t)n << 56;
+        uint64_t v;
+        memcpy(&v, p, 8);
+        uint64_t k = (v & ((UINT64_C(1) << (8 * n)) - 1)) | (uint64_t)n << 56; /* little-endian */
+        if (k == c->last_key)
+            return c->last_id;
         size_t j = mix64(k) & c->mask;
         while (c->key[j] && c->key[j] != k)
             j = (j + 1) & c->mask;
+        uint32_t id;
         if (c->key[j]) {
             id = c->val[j];
         } else {
@@ -923,9 +926,15 @@ static inline uint32_t idcache_get(idcache *c, const char *p, size_t n)
             if (++c->used * 2 > c->mask)
                 idcache_grow(c);
         }
-    } else {
-        id = l4r_dict_intern(c->dict, p, n);
+        c->last_key = k;
+        c->last_id = id;
+        return id;
     }
+    if (n == c->last_n && c->last_id != UINT32_MAX && !c->last_key && !memcmp(p, c->last, n))
+        return c->last_id;
+    uint32_t id = l4r_dict_intern(c->dict, p, n);
+    c->last_key = 0;
+    c->last_id = UINT32_MAX;
     if (n <= sizeof c->last) {
         memcpy(c->last, p, n);
         c->last_n = n;

@@ -56,6 +56,9 @@ typedef struct proc {
     uint32_t *alive_items; /* item ids alive after the stages (jsonl candidates) */
     size_t n_alive_items;
     size_t maxrow; /* longest possible interaction line */
+    /* dictionary views for the formatting loops (see put_row) */
+    const char *const *us_str, *const *it_str, *const *ra_str;
+    const uint32_t *us_len, *it_len, *ra_len;
     const uint64_t *srcrow; /* out-of-core batches: source row of each local row (else NULL) */
 } proc;
 
@@ -1066,17 +1069,51 @@ struct pass {
     l4r_out *out[3][2]; /* each buffer is written to up to two files */
 };
 
+static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                      "8081828384858687888990919293949596979899";
+
+/* Decimal digits, two at a time from the right (Unix times have ten). */
 static inline char *put_u64(char *d, uint64_t v)
 {
-    char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        *d++ = tmp[--n];
-    return d;
+    int n = 1;
+    for (uint64_t x = v; x >= 10; x /= 10)
+        n++;
+    char *e = d + n;
+    char *w = e;
+    while (v >= 100) {
+        unsigned k = (unsigned)(v % 100) * 2;
+        v /= 100;
+        w -= 2;
+        w[0] = digit_pairs[k];
+        w[1] = digit_pairs[k + 1];
+    }
+    if (v >= 10) {
+        w -= 2;
+        w[0] = digit_pairs[v * 2];
+        w[1] = digit_pairs[v * 2 + 1];
+    } else {
+        *--w = (char)('0' + v);
+    }
+    return e;
+}
+
+/* Copy a dictionary string: 16 bytes at once when it is that short (the arena pads, and put_row
+ * reserves 64 bytes of slack per row). */
+static inline char *put_str(char *d, const char *s, size_t n)
+{
+    if (L4R_LIKELY(n <= 16))
+        memcpy(d, s, 16);
+    else
+        memcpy(d, s, n);
+    return d + n;
+}
+
+static void proc_views(proc *p)
+{
+    l4r_dict_view(p->t->users, &p->us_str, &p->us_len);
+    l4r_dict_view(p->t->items, &p->it_str, &p->it_len);
+    l4r_dict_view(p->t->ratings, &p->ra_str, &p->ra_len);
 }
 
 static inline char *put_i64(char *d, int64_t v)
@@ -1092,61 +1129,42 @@ static inline char *put_user(const proc *p, char *d, uint32_t u)
 {
     if (p->umap)
         return put_u64(d, p->umap[u]);
-    size_t n;
-    const char *s = l4r_dict_str(p->t->users, u, &n);
-    memcpy(d, s, n);
-    return d + n;
+    return put_str(d, p->us_str[u], p->us_len[u]);
 }
 
 static inline char *put_item(const proc *p, char *d, uint32_t i)
 {
     if (p->imap)
         return put_u64(d, p->imap[i]);
-    size_t n;
-    const char *s = l4r_dict_str(p->t->items, i, &n);
-    memcpy(d, s, n);
-    return d + n;
+    return put_str(d, p->it_str[i], p->it_len[i]);
 }
 
+/* Room to reserve before put_user/put_item: the text plus put_str's fixed-width slack. */
 static inline size_t user_len(const proc *p, uint32_t u)
 {
-    size_t n;
-    if (p->umap)
-        return 10;
-    l4r_dict_str(p->t->users, u, &n);
-    return n;
+    return (p->umap ? 20 : p->us_len[u]) + 16;
 }
 
 static inline size_t item_len(const proc *p, uint32_t i)
 {
-    size_t n;
-    if (p->imap)
-        return 10;
-    l4r_dict_str(p->t->items, i, &n);
-    return n;
+    return (p->imap ? 20 : p->it_len[i]) + 16;
 }
 
 /* One interaction line: user \t item \t rating \t timestamp \n */
 static inline void put_row(const proc *p, l4r_buf *b, uint32_t r)
 {
     const l4r_itab *t = p->t;
-    size_t rn;
-    const char *rs;
-    if (p->o->implicit) {
-        rs = "1";
-        rn = 1;
-    } else {
-        rs = l4r_dict_str(t->ratings, t->rating[r], &rn);
-    }
-    if (L4R_UNLIKELY(b->cap - b->len <= p->maxrow))
+    if (L4R_UNLIKELY(b->cap - b->len <= p->maxrow + 64))
         l4r_buf_reserve(b, p->maxrow + 65536);
     char *d = b->data + b->len;
     d = put_user(p, d, t->user[r]);
     *d++ = '\t';
     d = put_item(p, d, t->item[r]);
     *d++ = '\t';
-    memcpy(d, rs, rn);
-    d += rn;
+    if (p->o->implicit)
+        *d++ = '1';
+    else
+        d = put_str(d, p->ra_str[t->rating[r]], p->ra_len[t->rating[r]]);
     *d++ = '\t';
     d = put_i64(d, t->ts[r]);
     *d++ = '\n';
@@ -2767,6 +2785,7 @@ static l4r_status process_ext(proc *p, unsigned formats, l4r_error *e)
             goto out;
     }
     p->maxrow = dict_maxlen(t->users) + dict_maxlen(t->items) + dict_maxlen(t->ratings) + 48;
+    proc_views(p);
     st = x_split_begin(x, e);
     if (st)
         goto out;
@@ -2991,6 +3010,7 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     if (st)
         goto out;
     p->maxrow = dict_maxlen(t->users) + dict_maxlen(t->items) + dict_maxlen(t->ratings) + 48;
+    proc_views(p);
     st = assign_split(p, e);
     if (st)
         goto out;

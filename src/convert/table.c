@@ -98,7 +98,8 @@ static const char *arena_copy(l4r_dict *d, const char *p, size_t n)
     if (!c || c->cap - c->used < n) {
         /* An oversized string gets a chunk of its own, so one long key cannot waste a chunk. */
         size_t cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
-        arena_chunk *nc = l4r_xmalloc(sizeof *nc + cap);
+        /* L4R_DICT_PAD readable bytes after the last string: readers may copy fixed widths */
+        arena_chunk *nc = l4r_xcalloc(1, sizeof *nc + cap + L4R_DICT_PAD);
         nc->used = 0;
         nc->cap = cap;
         if (cap == ARENA_CHUNK || !c) {
@@ -183,6 +184,12 @@ uint32_t l4r_dict_find(const l4r_dict *d, const char *p, size_t n)
     return d->slot[j] ? (uint32_t)d->slot[j] - 1 : UINT32_MAX;
 }
 
+void l4r_dict_view(const l4r_dict *d, const char *const **str, const uint32_t **len)
+{
+    *str = d->str;
+    *len = d->len;
+}
+
 size_t l4r_dict_size(const l4r_dict *d)
 {
     return d->n;
@@ -237,10 +244,10 @@ static size_t row_budget(const l4r_itab *t)
 static void set_cap(l4r_itab *t, size_t rows)
 {
     t->cap = rows;
-    t->user = l4r_xrealloc(t->user, rows * sizeof *t->user);
-    t->item = l4r_xrealloc(t->item, rows * sizeof *t->item);
-    t->rating = l4r_xrealloc(t->rating, rows * sizeof *t->rating);
-    t->ts = l4r_xrealloc(t->ts, rows * sizeof *t->ts);
+    t->user = l4r_xrealloc_big(t->user, rows * sizeof *t->user);
+    t->item = l4r_xrealloc_big(t->item, rows * sizeof *t->item);
+    t->rating = l4r_xrealloc_big(t->rating, rows * sizeof *t->rating);
+    t->ts = l4r_xrealloc_big(t->ts, rows * sizeof *t->ts);
 }
 
 void l4r_itab_reserve(l4r_itab *t, size_t rows)

@@ -28,6 +28,12 @@ uint32_t l4r_dict_intern(l4r_dict *d, const char *p, size_t n); /* existing or n
 /* Look up without inserting; returns UINT32_MAX when absent. */
 uint32_t l4r_dict_find(const l4r_dict *d, const char *p, size_t n);
 size_t l4r_dict_size(const l4r_dict *d);
+/* Every string is followed by at least this many readable bytes (so hot loops may copy a fixed
+ * width and advance by the real length). */
+#define L4R_DICT_PAD 16
+/* Direct access for hot loops: str[id] (not NUL-terminated) and len[id] for id < size.  Valid until
+ * the next l4r_dict_intern() of a new string. */
+void l4r_dict_view(const l4r_dict *d, const char *const **str, const uint32_t **len);
 /* The string of id (not NUL-terminated; *n gets its length).  Valid while the dict lives. */
 const char *l4r_dict_str(const l4r_dict *d, uint32_t id, size_t *n);
 
