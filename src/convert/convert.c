@@ -1305,15 +1305,24 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         idcache_init(&caches[1], itab->items);
         idcache_init(&caches[2], itab->ratings);
         ci.cache = caches;
+        double t0 = l4r_now();
         st = run_table(o, &ci, &in_i, "interactions", m, e);
         if (st)
             goto out;
+        double t1 = l4r_now();
         l4r_process_opts po = o->proc;
-        po.threads = o->threads;
+        po.threads = o->process_threads ? o->process_threads : o->threads;
         po.dataset = r->dataset;
         st = l4r_process(itab, items, &po, od.tmp, m, e);
         if (st)
             goto out;
+        if (o->log && getenv("L4R_TIMING")) {
+            /* a diagnostic for profiling (docs/PERFORMANCE.md); never in the manifest */
+            char msg[160];
+            snprintf(msg, sizeof msg, "timing: parse and intern %.2f s, stages/split/sinks %.2f s",
+                     t1 - t0, l4r_now() - t1);
+            o->log(o->log_ud, 0, msg);
+        }
         res->interactions = itab->n;
     } else {
         st = l4r_out_open(&out, od.tmp, "interactions.tsv", e);
