@@ -25,17 +25,17 @@ extern "C" {
 /* Status codes.  The command line maps each to a documented exit code (l4r_exit_code()). */
 typedef enum l4r_status {
     L4R_OK = 0,
-    L4R_EUSAGE,     /* bad command line or option value */
-    L4R_ENETWORK,   /* download failed (DNS, connect, HTTP error, timeout, retries exhausted) */
-    L4R_ECHECKSUM,  /* size or digest of a file differs from the recipe */
-    L4R_EARCHIVE,   /* archive or compressed stream is corrupt, truncated or unsafe */
-    L4R_ERECIPE,    /* recipe missing, invalid, or no such dataset/variant */
-    L4R_EPARSE,     /* malformed input record */
-    L4R_EIO,        /* local file system error */
-    L4R_EMANUAL,    /* gated dataset: the user must download it by hand (--from) */
-    L4R_ELOCKED,    /* another process holds the dataset lock */
-    L4R_EINTR,      /* interrupted by a signal */
-    L4R_EINTERNAL,  /* a bug */
+    L4R_EUSAGE,    /* bad command line or option value */
+    L4R_ENETWORK,  /* download failed (DNS, connect, HTTP error, timeout, retries exhausted) */
+    L4R_ECHECKSUM, /* size or digest of a file differs from the recipe */
+    L4R_EARCHIVE,  /* archive or compressed stream is corrupt, truncated or unsafe */
+    L4R_ERECIPE,   /* recipe missing, invalid, or no such dataset/variant */
+    L4R_EPARSE,    /* malformed input record */
+    L4R_EIO,       /* local file system error */
+    L4R_EMANUAL,   /* gated dataset: the user must download it by hand (--from) */
+    L4R_ELOCKED,   /* another process holds the dataset lock */
+    L4R_EINTR,     /* interrupted by a signal */
+    L4R_EINTERNAL, /* a bug */
     L4R_STATUS_MAX
 } l4r_status;
 

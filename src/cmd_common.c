@@ -80,15 +80,12 @@ bool l4r_cli_common_opt(l4r_cli *cli, int c, const char *arg)
         free(cli->data_dir);
         cli->data_dir = NULL;
         return true;
-    case L4R_OPT_RECIPES:
-        cli->recipes_dir = arg;
-        return true;
+    case L4R_OPT_RECIPES: cli->recipes_dir = arg; return true;
     case 'q':
         cli->quiet = true;
         cli->progress = false;
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 

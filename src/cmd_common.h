@@ -30,10 +30,12 @@ typedef struct l4r_cli {
 
 /* Long options every command accepts (append to a command's table with L4R_COMMON_LONGOPTS). */
 enum { L4R_OPT_DATA_DIR = 1000, L4R_OPT_RECIPES, L4R_OPT_HELP, L4R_OPT_FIRST_CMD = 1100 };
-#define L4R_COMMON_LONGOPTS                                                                          \
-    {"data-dir", required_argument, NULL, L4R_OPT_DATA_DIR},                                         \
-        {"recipes", required_argument, NULL, L4R_OPT_RECIPES},                                       \
-        {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'}
+#define L4R_COMMON_LONGOPTS                                                                                  \
+    {"data-dir", required_argument, NULL, L4R_OPT_DATA_DIR},                                                 \
+        {"recipes", required_argument, NULL, L4R_OPT_RECIPES}, {"help", no_argument, NULL, 'h'},             \
+    {                                                                                                        \
+        "quiet", no_argument, NULL, 'q'                                                                      \
+    }
 
 /* Handle a common option returned by getopt_long; returns true if it was one. */
 bool l4r_cli_common_opt(l4r_cli *cli, int c, const char *arg);

@@ -13,53 +13,53 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: llm4rec-data convert DATASET [--variant V] [--raw PATH] [-o DIR] [options]\n"
-            "\n"
-            "Convert a dataset to the common format (docs/FORMAT.md): interactions.tsv (or\n"
-            "train/valid/test.tsv), items.tsv and manifest.json in DIR.  Without --raw the\n"
-            "dataset is fetched first if needed (see 'llm4rec-data fetch --help').\n"
-            "\n"
-            "input and output:\n"
-            "  --variant V        variant (default: the recipe's default; 'llm4rec-data list')\n"
-            "  --raw PATH         convert PATH without fetching: the upstream archive, a directory\n"
-            "                     holding its unpacked contents, or the interaction file itself\n"
-            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
-            "  --force            replace DIR even if it was not written by llm4rec-data\n"
-            "  -j, --jobs N       worker threads; output is identical for any N (default: online\n"
-            "                     CPUs minus one for parsing, as a reader and a writer thread run\n"
-            "                     beside them, and all online CPUs for the stages and sinks)\n"
-            "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
-            "\n"
-            "stages (in this order; each optional and counted in manifest.json):\n"
-            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
-            "  --min-rating R             keep ratings >= R\n"
-            "  --implicit                 write rating 1\n"
-            "  --kcore K                  iterative K-core on users and items\n"
-            "  --user-core U, --item-core I   separate thresholds\n"
-            "  --kcore-mode iterative|one-pass  one-pass reproduces SASRec's single filter\n"
-            "  --ties source|hash         order of equal timestamps within a user (default source)\n"
-            "  --max-history N            keep each user's last N interactions\n"
-            "  --remap                    dense integer ids from 1; writes user_map.tsv, item_map.tsv\n"
-            "  --remap-order first|sorted|shuffle   numbering order (default first appearance)\n"
-            "  --seed S                   seed for hash ties, shuffle, random split, candidates (default 42)\n"
-            "\n"
-            "split and exports:\n"
-            "  --split none|seq|ratio:8,1,1|time:T1,T2|time-quantile:0.8,0.9|random:8,1,1\n"
-            "                     none (default) streams in source order; seq is leave-one-out:\n"
-            "                     each user's last interaction -> test.tsv, second last -> valid.tsv,\n"
-            "                     the rest -> train.tsv; users with < 3 interactions -> train only\n"
-            "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl\n"
-            "  --candidates K     jsonl: K seeded negative candidates per example\n"
-            "  --history N        jsonl: history length in items (default 10)\n"
-            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
-            "\n"
-            "common options: --data-dir DIR, --recipes DIR, -q, -h\n"
-            "\n"
-            "examples:\n"
-            "  llm4rec-data convert movielens --split seq\n"
-            "  llm4rec-data convert movielens --variant ml-25m --raw ml-25m.zip -o ml25m\n"
-            "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n");
+    fprintf(
+        f, "usage: llm4rec-data convert DATASET [--variant V] [--raw PATH] [-o DIR] [options]\n"
+           "\n"
+           "Convert a dataset to the common format (docs/FORMAT.md): interactions.tsv (or\n"
+           "train/valid/test.tsv), items.tsv and manifest.json in DIR.  Without --raw the\n"
+           "dataset is fetched first if needed (see 'llm4rec-data fetch --help').\n"
+           "\n"
+           "input and output:\n"
+           "  --variant V        variant (default: the recipe's default; 'llm4rec-data list')\n"
+           "  --raw PATH         convert PATH without fetching: the upstream archive, a directory\n"
+           "                     holding its unpacked contents, or the interaction file itself\n"
+           "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
+           "  --force            replace DIR even if it was not written by llm4rec-data\n"
+           "  -j, --jobs N       worker threads; output is identical for any N (default: online\n"
+           "                     CPUs minus one for parsing, as a reader and a writer thread run\n"
+           "                     beside them, and all online CPUs for the stages and sinks)\n"
+           "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
+           "\n"
+           "stages (in this order; each optional and counted in manifest.json):\n"
+           "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
+           "  --min-rating R             keep ratings >= R\n"
+           "  --implicit                 write rating 1\n"
+           "  --kcore K                  iterative K-core on users and items\n"
+           "  --user-core U, --item-core I   separate thresholds\n"
+           "  --kcore-mode iterative|one-pass  one-pass reproduces SASRec's single filter\n"
+           "  --ties source|hash         order of equal timestamps within a user (default source)\n"
+           "  --max-history N            keep each user's last N interactions\n"
+           "  --remap                    dense integer ids from 1; writes user_map.tsv, item_map.tsv\n"
+           "  --remap-order first|sorted|shuffle   numbering order (default first appearance)\n"
+           "  --seed S                   seed for hash ties, shuffle, random split, candidates (default 42)\n"
+           "\n"
+           "split and exports:\n"
+           "  --split none|seq|ratio:8,1,1|time:T1,T2|time-quantile:0.8,0.9|random:8,1,1\n"
+           "                     none (default) streams in source order; seq is leave-one-out:\n"
+           "                     each user's last interaction -> test.tsv, second last -> valid.tsv,\n"
+           "                     the rest -> train.tsv; users with < 3 interactions -> train only\n"
+           "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl\n"
+           "  --candidates K     jsonl: K seeded negative candidates per example\n"
+           "  --history N        jsonl: history length in items (default 10)\n"
+           "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
+           "\n"
+           "common options: --data-dir DIR, --recipes DIR, -q, -h\n"
+           "\n"
+           "examples:\n"
+           "  llm4rec-data convert movielens --split seq\n"
+           "  llm4rec-data convert movielens --variant ml-25m --raw ml-25m.zip -o ml25m\n"
+           "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n");
 }
 
 enum {
@@ -222,7 +222,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             else if (!strcmp(optarg, "one-pass"))
                 o.proc.kcore_mode = L4R_KCORE_ONE_PASS;
             else
-                return l4r_cli_usage_error("convert", "--kcore-mode takes iterative or one-pass, not '%s'", optarg);
+                return l4r_cli_usage_error("convert", "--kcore-mode takes iterative or one-pass, not '%s'",
+                                           optarg);
             break;
         case OPT_TIES:
             if (!strcmp(optarg, "source"))
@@ -246,7 +247,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             else if (!strcmp(optarg, "shuffle"))
                 o.proc.remap_order = L4R_REMAP_SHUFFLE;
             else
-                return l4r_cli_usage_error("convert", "--remap-order takes first, sorted or shuffle, not '%s'", optarg);
+                return l4r_cli_usage_error("convert",
+                                           "--remap-order takes first, sorted or shuffle, not '%s'", optarg);
             o.proc.remap = true;
             break;
         case OPT_SEED: {
@@ -254,14 +256,17 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             errno = 0;
             unsigned long long s = strtoull(optarg, &end, 10);
             if (errno || end == optarg || *end)
-                return l4r_cli_usage_error("convert", "--seed takes a non-negative integer, not '%s'", optarg);
+                return l4r_cli_usage_error("convert", "--seed takes a non-negative integer, not '%s'",
+                                           optarg);
             o.proc.seed = s;
             break;
         }
         case OPT_FORMAT:
             if (!parse_formats(optarg, &o.proc.formats))
-                return l4r_cli_usage_error("convert", "--format takes a comma-separated list of tsv, "
-                                                      "recbole, sasrec, sequences, jsonl, not '%s'", optarg);
+                return l4r_cli_usage_error("convert",
+                                           "--format takes a comma-separated list of tsv, "
+                                           "recbole, sasrec, sequences, jsonl, not '%s'",
+                                           optarg);
             break;
         case OPT_CANDIDATES:
             if (!parse_int(optarg, 0, 100000, &v))
@@ -276,7 +281,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         case OPT_MEMORY: {
             uint64_t b;
             if (!l4r_parse_size(optarg, &b) || b < (1u << 20))
-                return l4r_cli_usage_error("convert", "--memory takes a size such as 2G or 512M, not '%s'", optarg);
+                return l4r_cli_usage_error("convert", "--memory takes a size such as 2G or 512M, not '%s'",
+                                           optarg);
             o.proc.memory_limit = b;
             break;
         }
@@ -345,8 +351,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         rc = l4r_cli_fail(st, &e);
     } else {
         l4r_msg_info(cli, "converted %s/%s: %llu interactions%s in %.1f s into '%s'", r->dataset, var->name,
-                     (unsigned long long)res.interactions, res.items ? " and items" : "",
-                     l4r_now() - t0, o.out_dir);
+                     (unsigned long long)res.interactions, res.items ? " and items" : "", l4r_now() - t0,
+                     o.out_dir);
         printf("%s\n", o.out_dir);
     }
     free(fr.dir);

@@ -12,7 +12,6 @@
 
 #include "cmd_common.h"
 
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: llm4rec-data list [--json] [DATASET]\n"

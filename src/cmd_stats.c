@@ -19,7 +19,6 @@
 #include "cmd_common.h"
 #include "convert/table.h"
 
-
 static void usage(FILE *f)
 {
     fprintf(f, "usage: llm4rec-data stats PATH [--json]\n"
@@ -51,8 +50,10 @@ static l4r_status load_tsv(const char *path, l4r_itab *t, uint8_t **part, size_t
         if (n > 0 && line[n - 1] == '\n')
             line[--n] = '\0';
         if (lineno == 1) {
-            if (strncmp(line, "user_id\titem_id", 15) != 0 && strncmp(line, "user_id:token\titem_id:token", 27) != 0) {
-                st = l4r_err(e, L4R_EPARSE, "'%s' line 1: expected the header 'user_id<TAB>item_id<TAB>...'", path);
+            if (strncmp(line, "user_id\titem_id", 15) != 0 &&
+                strncmp(line, "user_id:token\titem_id:token", 27) != 0) {
+                st = l4r_err(e, L4R_EPARSE, "'%s' line 1: expected the header 'user_id<TAB>item_id<TAB>...'",
+                             path);
                 goto out;
             }
             continue;
@@ -63,7 +64,8 @@ static l4r_status load_tsv(const char *path, l4r_itab *t, uint8_t **part, size_t
         char *f2 = f1 ? memchr(f1 + 1, '\t', (size_t)(line + n - f1 - 1)) : NULL;
         char *f3 = f2 ? memchr(f2 + 1, '\t', (size_t)(line + n - f2 - 1)) : NULL;
         if (!f3) {
-            st = l4r_err(e, L4R_EPARSE, "'%s' line %" PRIu64 ": expected 4 tab-separated fields", path, lineno);
+            st = l4r_err(e, L4R_EPARSE, "'%s' line %" PRIu64 ": expected 4 tab-separated fields", path,
+                         lineno);
             goto out;
         }
         char *end;
@@ -237,10 +239,11 @@ static void print_stats(const stats *s, bool json, const char *path)
         }
         printf("\",\"users\":%zu,\"items\":%zu,\"interactions\":%zu,\"density\":%.9g,", s->users, s->items,
                s->n, s->density);
-        printf("\"history\":{\"min\":%" PRIu64 ",\"median\":%.9g,\"mean\":%.9g,\"max\":%" PRIu64 "},", s->hmin,
-               s->hmedian, s->hmean, s->hmax);
+        printf("\"history\":{\"min\":%" PRIu64 ",\"median\":%.9g,\"mean\":%.9g,\"max\":%" PRIu64 "},",
+               s->hmin, s->hmedian, s->hmean, s->hmax);
         if (s->n)
-            printf("\"time\":{\"first\":\"%s\",\"last\":\"%s\",\"first_ts\":%" PRId64 ",\"last_ts\":%" PRId64 "},",
+            printf("\"time\":{\"first\":\"%s\",\"last\":\"%s\",\"first_ts\":%" PRId64 ",\"last_ts\":%" PRId64
+                   "},",
                    first, last, s->tmin, s->tmax);
         else
             printf("\"time\":null,");
@@ -255,12 +258,14 @@ static void print_stats(const stats *s, bool json, const char *path)
         return;
     }
     printf("path\t%s\n", path);
-    printf("users\t%zu\nitems\t%zu\ninteractions\t%zu\ndensity\t%.6g\n", s->users, s->items, s->n, s->density);
+    printf("users\t%zu\nitems\t%zu\ninteractions\t%zu\ndensity\t%.6g\n", s->users, s->items, s->n,
+           s->density);
     printf("history_min\t%" PRIu64 "\nhistory_median\t%.6g\nhistory_mean\t%.6g\nhistory_max\t%" PRIu64 "\n",
            s->hmin, s->hmedian, s->hmean, s->hmax);
     if (s->n)
         printf("first\t%s\nlast\t%s\n", first, last);
-    printf("tied_timestamp_share\t%.6g\nduplicate_pair_share\t%.6g\n", share(s->tied, s->n), share(s->dup, s->n));
+    printf("tied_timestamp_share\t%.6g\nduplicate_pair_share\t%.6g\n", share(s->tied, s->n),
+           share(s->dup, s->n));
     if (s->split) {
         printf("train\t%zu\nvalid\t%zu\ntest\t%zu\n", s->part_rows[0], s->part_rows[1], s->part_rows[2]);
         printf("cold_test_items\t%zu\ncold_test_item_share\t%.6g\ncold_test_interaction_share\t%.6g\n",

@@ -29,31 +29,29 @@ const l4r_command l4r_commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: llm4rec-data [--data-dir DIR] [--recipes DIR] [-q] <command> [options]\n"
-            "\n"
-            "Fetch and convert the public datasets of LLM-for-recommendation research into\n"
-            "clean, reproducible, model-ready files.\n"
-            "\n"
-            "commands:\n");
+    fprintf(f, "usage: llm4rec-data [--data-dir DIR] [--recipes DIR] [-q] <command> [options]\n"
+               "\n"
+               "Fetch and convert the public datasets of LLM-for-recommendation research into\n"
+               "clean, reproducible, model-ready files.\n"
+               "\n"
+               "commands:\n");
     for (const l4r_command *c = l4r_commands; c->name; c++)
         fprintf(f, "  %-9s %s\n", c->name, c->summary);
-    fprintf(f,
-            "\n"
-            "global options (also accepted after the command):\n"
-            "  --data-dir DIR   where datasets are stored (default $LLM4REC_DATA_HOME, else\n"
-            "                   ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data)\n"
-            "  --recipes DIR    load recipes from DIR instead of the built-in ones\n"
-            "  -q, --quiet      no progress and no informational messages\n"
-            "  -h, --help       this help; 'llm4rec-data COMMAND --help' for a command\n"
-            "  --version        print the version\n"
-            "\n"
-            "examples:\n"
-            "  llm4rec-data fetch movielens\n"
-            "  llm4rec-data convert movielens --split seq\n"
-            "\n"
-            "exit codes: 0 ok, 1 internal, 2 usage, 3 network, 4 checksum, 5 archive, 6 recipe,\n"
-            "7 parse, 8 i/o, 9 manual download required, 10 locked, 130 interrupted\n");
+    fprintf(f, "\n"
+               "global options (also accepted after the command):\n"
+               "  --data-dir DIR   where datasets are stored (default $LLM4REC_DATA_HOME, else\n"
+               "                   ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data)\n"
+               "  --recipes DIR    load recipes from DIR instead of the built-in ones\n"
+               "  -q, --quiet      no progress and no informational messages\n"
+               "  -h, --help       this help; 'llm4rec-data COMMAND --help' for a command\n"
+               "  --version        print the version\n"
+               "\n"
+               "examples:\n"
+               "  llm4rec-data fetch movielens\n"
+               "  llm4rec-data convert movielens --split seq\n"
+               "\n"
+               "exit codes: 0 ok, 1 internal, 2 usage, 3 network, 4 checksum, 5 archive, 6 recipe,\n"
+               "7 parse, 8 i/o, 9 manual download required, 10 locked, 130 interrupted\n");
 }
 
 static const l4r_command *find_command(const char *name)

@@ -58,25 +58,25 @@ typedef struct pipe_s {
     blk *free_list;
     blk *work_head;
     blk *work_tail;
-    blk **ring;           /* ring[seq % nblocks]: the dispatched block with that seq */
+    blk **ring; /* ring[seq % nblocks]: the dispatched block with that seq */
     bool reader_done;
     uint64_t reader_seqs; /* blocks dispatched; valid once reader_done */
     l4r_status reader_st; /* ordered after every dispatched block */
     l4r_error reader_err;
     bool stop;
-    uint64_t err_seq;     /* lowest seq whose work failed; UINT64_MAX when none */
+    uint64_t err_seq; /* lowest seq whose work failed; UINT64_MAX when none */
 } pipe_s;
 
 /* ---- record cutting ---- */
 
 typedef struct cutter {
     bool csv;
-    bool inq;            /* inside a quoted CSV field */
-    uint64_t lines;      /* newlines before the scan position, whole stream */
-    uint64_t rec_line;   /* 1-based line where the current record starts */
-    size_t rec_start;    /* offset of the current record in the buffer */
-    size_t last_cut;     /* offset just past the last boundary in the buffer; 0 = none */
-    uint64_t cut_lines;  /* `lines` at last_cut */
+    bool inq;           /* inside a quoted CSV field */
+    uint64_t lines;     /* newlines before the scan position, whole stream */
+    uint64_t rec_line;  /* 1-based line where the current record starts */
+    size_t rec_start;   /* offset of the current record in the buffer */
+    size_t last_cut;    /* offset just past the last boundary in the buffer; 0 = none */
+    uint64_t cut_lines; /* `lines` at last_cut */
     size_t max_record;
 } cutter;
 
@@ -188,12 +188,12 @@ static void dispatch(pipe_s *p, blk *b)
 typedef struct rstate {
     pipe_s *p;
     cutter c;
-    blk *b;          /* the block being filled (owned by the reader) */
-    size_t fill;     /* bytes in b->in */
-    size_t scanned;  /* bytes of b->in already scanned */
+    blk *b;         /* the block being filled (owned by the reader) */
+    size_t fill;    /* bytes in b->in */
+    size_t scanned; /* bytes of b->in already scanned */
     bool eof;
     uint64_t seq;
-    uint64_t line0;  /* line of b's first byte */
+    uint64_t line0; /* line of b's first byte */
     l4r_buf carry;
 } rstate;
 
@@ -217,8 +217,8 @@ static l4r_status fill_block(rstate *r, l4r_error *e)
 
 static l4r_status record_too_long(rstate *r, l4r_error *e)
 {
-    return l4r_err(e, L4R_EPARSE, "'%s' line %llu: record longer than %zu bytes%s", l4r_source_name(r->p->src),
-                   (unsigned long long)r->c.rec_line, r->p->max_record,
+    return l4r_err(e, L4R_EPARSE, "'%s' line %llu: record longer than %zu bytes%s",
+                   l4r_source_name(r->p->src), (unsigned long long)r->c.rec_line, r->p->max_record,
                    r->c.csv ? " (an unbalanced quote?)" : "");
 }
 

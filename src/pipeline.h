@@ -28,7 +28,7 @@ typedef struct l4r_chunk {
     uint64_t seq;     /* 0, 1, 2, ... in input order */
     const char *data; /* whole records; the last may lack its '\n' only in the final block */
     size_t len;
-    uint64_t line0;   /* 1-based physical line number of data[0] in the source */
+    uint64_t line0; /* 1-based physical line number of data[0] in the source */
 } l4r_chunk;
 
 typedef struct l4r_pipe_cfg {
@@ -36,7 +36,7 @@ typedef struct l4r_pipe_cfg {
     size_t block_size; /* target bytes per block; default 4 MiB when 0 */
     size_t max_record; /* default 256 MiB when 0 */
     l4r_cut_mode cut;
-    int header_lines;  /* 0 or 1: the first line goes to on_header, not to any block */
+    int header_lines; /* 0 or 1: the first line goes to on_header, not to any block */
     /* Reader thread, before any block is handed out.  May be NULL. */
     l4r_status (*on_header)(void *ctx, const char *line, size_t len, l4r_error *e);
     /* Worker threads, concurrently on different blocks: parse `in`, append results to `out`

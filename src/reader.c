@@ -49,8 +49,8 @@ struct l4r_source {
     bool have_digest;
     /* gzip */
     unsigned char *in;
-    size_t in_len;  /* valid bytes in `in` */
-    size_t in_pos;  /* consumed */
+    size_t in_len; /* valid bytes in `in` */
+    size_t in_pos; /* consumed */
     bool use_isal;
     bool member_done; /* between members: the next byte must start a member or the file ends */
     bool z_ready;
@@ -316,7 +316,10 @@ static magic sniff(const unsigned char *b, size_t n)
         return M_TAR;
     if (n >= 4 && memcmp(b, "BZh", 3) == 0 && b[3] >= '1' && b[3] <= '9')
         return M_BZ2;
-    if (n >= 6 && memcmp(b, "\xfd" "7zXZ\x00", 6) == 0)
+    if (n >= 6 && memcmp(b,
+                         "\xfd"
+                         "7zXZ\x00",
+                         6) == 0)
         return M_XZ;
     if (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0)
         return M_ZSTD;
@@ -357,9 +360,7 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
         goto out;
     }
     switch (m) {
-    case M_NONE:
-        s->kind = SRC_PLAIN;
-        break;
+    case M_NONE: s->kind = SRC_PLAIN; break;
     case M_GZIP:
         s->kind = SRC_GZIP;
         s->in = l4r_xmalloc(IN_CAP);
@@ -404,8 +405,7 @@ l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4
             s->eof = true;
         return st;
     }
-    case SRC_GZIP:
-        return gz_read(s, buf, cap, got, e);
+    case SRC_GZIP: return gz_read(s, buf, cap, got, e);
     case SRC_ARCHIVE: {
         la_ssize_t r = archive_read_data(s->ar, buf, cap);
         if (r < 0)

@@ -49,53 +49,53 @@ typedef struct l4r_colmap {
 } l4r_colmap;
 
 typedef struct l4r_table {
-    char *path;          /* file path relative to the variant directory (after unpacking) */
-    char *member;        /* for --raw ARCHIVE: the member path inside the upstream archive */
+    char *path;   /* file path relative to the variant directory (after unpacking) */
+    char *member; /* for --raw ARCHIVE: the member path inside the upstream archive */
     l4r_format format;
-    char delim[3];       /* 1 or 2 bytes, NUL-terminated; "\t" for TSV, "::" for ml-1m */
-    bool header;         /* the first line is a header row */
+    char delim[3]; /* 1 or 2 bytes, NUL-terminated; "\t" for TSV, "::" for ml-1m */
+    bool header;   /* the first line is a header row */
     l4r_encoding encoding;
-    char **columns;      /* source column names in file order (required when header is false) */
+    char **columns; /* source column names in file order (required when header is false) */
     size_t n_columns;
-    l4r_colmap *map;     /* output columns, in output order */
+    l4r_colmap *map; /* output columns, in output order */
     size_t n_map;
-    l4r_timefmt time;    /* format of the column mapped to "timestamp" */
+    l4r_timefmt time; /* format of the column mapped to "timestamp" */
     /* Genre-style flag columns (ml-100k u.item): columns flags_from.. hold 0/1 for flag_names[i];
      * the set ones are joined with '|' into the output column named flags_out. */
-    int flags_from;      /* -1 when unused */
+    int flags_from; /* -1 when unused */
     char **flag_names;
     size_t n_flag_names;
     char *flags_out;
 } l4r_table;
 
 typedef struct l4r_rfile {
-    char *name;        /* local file name inside the variant directory, e.g. "ml-1m.zip" */
-    char *url;         /* upstream URL (https://, http:// or file://) */
-    char **mirrors;    /* further URLs, tried in order after url */
+    char *name;     /* local file name inside the variant directory, e.g. "ml-1m.zip" */
+    char *url;      /* upstream URL (https://, http:// or file://) */
+    char **mirrors; /* further URLs, tried in order after url */
     size_t n_mirrors;
-    int64_t size;      /* expected bytes, -1 when unknown */
-    char *md5;         /* lower-case hex or NULL */
-    char *sha256;      /* lower-case hex or NULL */
-    bool unpack;       /* an archive to unpack into the variant directory */
+    int64_t size; /* expected bytes, -1 when unknown */
+    char *md5;    /* lower-case hex or NULL */
+    char *sha256; /* lower-case hex or NULL */
+    bool unpack;  /* an archive to unpack into the variant directory */
 } l4r_rfile;
 
 typedef struct l4r_variant {
-    char *name;        /* "ml-1m", "2014/reviews_Beauty_5" */
+    char *name; /* "ml-1m", "2014/reviews_Beauty_5" */
     char *description;
     l4r_rfile *files;
     size_t n_files;
-    char *manual;      /* gated datasets: the manual download steps (fetch says them), else NULL */
+    char *manual;            /* gated datasets: the manual download steps (fetch says them), else NULL */
     l4r_table *interactions; /* NULL when the variant cannot be converted yet */
     l4r_table *items;        /* optional */
-    char *notes;       /* free text shown by `info` */
+    char *notes;             /* free text shown by `info` */
 } l4r_variant;
 
 typedef struct l4r_recipe {
-    char *dataset;     /* "movielens" (also the file stem) */
+    char *dataset; /* "movielens" (also the file stem) */
     char *title;
     char *homepage;
     char *license;
-    char *citation;    /* BibTeX */
+    char *citation; /* BibTeX */
     char *default_variant;
     l4r_variant *variants;
     size_t n_variants;

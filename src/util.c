@@ -294,7 +294,7 @@ l4r_status l4r_mkdirs(const char *dir, l4r_error *e)
 {
     char *p = l4r_xstrdup(dir);
     l4r_status st = L4R_OK;
-    for (char *s = p + 1; ; s++) {
+    for (char *s = p + 1;; s++) {
         if (*s == '/' || *s == 0) {
             char c = *s;
             *s = 0;
@@ -555,10 +555,26 @@ bool l4r_parse_size(const char *s, uint64_t *out)
     double mul = 1;
     switch (*end) {
     case 0: break;
-    case 'k': case 'K': mul = 1024.0; end++; break;
-    case 'm': case 'M': mul = 1024.0 * 1024; end++; break;
-    case 'g': case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
-    case 't': case 'T': mul = 1024.0 * 1024 * 1024 * 1024; end++; break;
+    case 'k':
+    case 'K':
+        mul = 1024.0;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mul = 1024.0 * 1024;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mul = 1024.0 * 1024 * 1024;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        mul = 1024.0 * 1024 * 1024 * 1024;
+        end++;
+        break;
     default: return false;
     }
     if (*end == 'i' || *end == 'I')

@@ -38,7 +38,8 @@ char *l4r_xasprintf(const char *fmt, ...) L4R_PRINTF(1, 2);
 L4R_NORETURN void l4r_oom(void);
 
 /* ---- errors ---- */
-/* Fill `e` (may be NULL) and return `st`.  Usage: return l4r_err(e, L4R_EIO, "cannot open '%s': %s", p, strerror(errno)); */
+/* Fill `e` (may be NULL) and return `st`.  Usage: return l4r_err(e, L4R_EIO, "cannot open '%s': %s", p,
+ * strerror(errno)); */
 l4r_status l4r_err(l4r_error *e, l4r_status st, const char *fmt, ...) L4R_PRINTF(3, 4);
 l4r_status l4r_verr(l4r_error *e, l4r_status st, const char *fmt, va_list ap);
 /* Prefix an existing message: "CONTEXT: old message". */
@@ -60,19 +61,24 @@ void l4r_buf_adds(l4r_buf *b, const char *s);
 void l4r_buf_addf(l4r_buf *b, const char *fmt, ...) L4R_PRINTF(2, 3);
 void l4r_buf_add_u64(l4r_buf *b, uint64_t v);
 void l4r_buf_add_i64(l4r_buf *b, int64_t v);
-static inline void l4r_buf_reset(l4r_buf *b) { b->len = 0; }
+static inline void l4r_buf_reset(l4r_buf *b)
+{
+    b->len = 0;
+}
 /* NUL-terminate (not counted in len) and return data. */
 const char *l4r_buf_cstr(l4r_buf *b);
 
 /* ---- paths and files ---- */
-char *l4r_path_join(const char *a, const char *b); /* "a/b", malloc'd */
-const char *l4r_path_base(const char *p);          /* pointer into p after the last '/' */
+char *l4r_path_join(const char *a, const char *b);    /* "a/b", malloc'd */
+const char *l4r_path_base(const char *p);             /* pointer into p after the last '/' */
 l4r_status l4r_mkdirs(const char *dir, l4r_error *e); /* mkdir -p */
 bool l4r_is_dir(const char *p);
 bool l4r_is_file(const char *p);
 l4r_status l4r_file_size(const char *p, uint64_t *size, l4r_error *e);
-l4r_status l4r_read_file(const char *p, size_t cap, l4r_buf *out, l4r_error *e); /* whole file, at most cap bytes */
-l4r_status l4r_write_file_atomic(const char *p, const void *data, size_t n, l4r_error *e); /* p.tmp + rename */
+l4r_status l4r_read_file(const char *p, size_t cap, l4r_buf *out,
+                         l4r_error *e); /* whole file, at most cap bytes */
+l4r_status l4r_write_file_atomic(const char *p, const void *data, size_t n,
+                                 l4r_error *e); /* p.tmp + rename */
 l4r_status l4r_rmtree(const char *p, l4r_error *e);
 /* Open path.tmp.PID for writing; l4r_commit_file() fsyncs? no: flushes, closes, renames onto path. */
 l4r_status l4r_write_all(int fd, const void *p, size_t n, const char *name, l4r_error *e);

@@ -83,8 +83,8 @@ static bool expect(const char **p, const char *end, char c)
 static bool valid_ymdhms(int y, int mo, int d, int h, int mi, int s)
 {
     (void)y;
-    return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 &&
-           s >= 0 && s <= 60;
+    return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 &&
+           s <= 60;
 }
 
 /* Integer with an optional fraction ("964982703", "1.5e9" is not accepted); floor division by
@@ -132,18 +132,14 @@ bool l4r_parse_time(const char *p, size_t n, l4r_timefmt fmt, int64_t *out)
     const char *e = p + n;
     int y, mo, d, h = 0, mi = 0, s = 0;
     switch (fmt) {
-    case L4R_TIME_NONE:
-        *out = 0;
-        return true;
-    case L4R_TIME_UNIX_S:
-        return parse_unix(p, n, 1, out);
-    case L4R_TIME_UNIX_MS:
-        return parse_unix(p, n, 1000, out);
+    case L4R_TIME_NONE: *out = 0; return true;
+    case L4R_TIME_UNIX_S: return parse_unix(p, n, 1, out);
+    case L4R_TIME_UNIX_MS: return parse_unix(p, n, 1000, out);
     case L4R_TIME_DATE:
     case L4R_TIME_DATETIME:
     case L4R_TIME_ISO8601: {
-        if (!digits(&p, e, 4, &y) || !expect(&p, e, '-') || !digits(&p, e, 2, &mo) ||
-            !expect(&p, e, '-') || !digits(&p, e, 2, &d))
+        if (!digits(&p, e, 4, &y) || !expect(&p, e, '-') || !digits(&p, e, 2, &mo) || !expect(&p, e, '-') ||
+            !digits(&p, e, 2, &d))
             return false;
         int64_t off = 0;
         if (p < e && (*p == ' ' || *p == 'T')) {
@@ -179,10 +175,9 @@ bool l4r_parse_time(const char *p, size_t n, l4r_timefmt fmt, int64_t *out)
     }
     case L4R_TIME_MDY_AMPM: {
         /* 11/15/2019 10:22:32 AM */
-        if (!digits12(&p, e, &mo) || !expect(&p, e, '/') || !digits12(&p, e, &d) ||
-            !expect(&p, e, '/') || !digits(&p, e, 4, &y) || !expect(&p, e, ' ') ||
-            !digits12(&p, e, &h) || !expect(&p, e, ':') || !digits(&p, e, 2, &mi) ||
-            !expect(&p, e, ':') || !digits(&p, e, 2, &s) || !expect(&p, e, ' '))
+        if (!digits12(&p, e, &mo) || !expect(&p, e, '/') || !digits12(&p, e, &d) || !expect(&p, e, '/') ||
+            !digits(&p, e, 4, &y) || !expect(&p, e, ' ') || !digits12(&p, e, &h) || !expect(&p, e, ':') ||
+            !digits(&p, e, 2, &mi) || !expect(&p, e, ':') || !digits(&p, e, 2, &s) || !expect(&p, e, ' '))
             return false;
         if (e - p != 2 || (p[1] != 'M' && p[1] != 'm'))
             return false;
@@ -205,10 +200,10 @@ bool l4r_parse_time(const char *p, size_t n, l4r_timefmt fmt, int64_t *out)
 /* text                                                                                        */
 
 /* Windows-1252 0x80..0x9F as Unicode code points (0 = undefined, kept as U+FFFD). */
-static const uint16_t cp1252_hi[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+static const uint16_t cp1252_hi[32] = {0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+                                       0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,
+                                       0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+                                       0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 static void put_cp(l4r_buf *b, unsigned cp)
 {
@@ -302,23 +297,23 @@ typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS } mode_t_;
 
 typedef struct tabctx {
     const l4r_table *t;
-    const char *name;     /* source name for messages */
+    const char *name; /* source name for messages */
     mode_t_ mode;
     size_t nmap;
-    int col[MAX_MAP];     /* delimited/CSV: source column of map entry k (-1: constant) */
-    int ncols_needed;     /* fields a record must have */
-    int header_ncols;     /* columns found in the header (0 when no header) */
-    l4r_keyset *ks;       /* JSON / Python literal: keys of the map entries with a source */
-    int key_of[MAX_MAP];  /* index into ks of map entry k, -1 for constants */
+    int col[MAX_MAP];    /* delimited/CSV: source column of map entry k (-1: constant) */
+    int ncols_needed;    /* fields a record must have */
+    int header_ncols;    /* columns found in the header (0 when no header) */
+    l4r_keyset *ks;      /* JSON / Python literal: keys of the map entries with a source */
+    int key_of[MAX_MAP]; /* index into ks of map entry k, -1 for constants */
     /* interactions: map entry of each slot (-1 absent) */
     int slot[N_ISLOTS];
     /* items: map entry of item_id and title, then extras in output order */
     int item_slot, title_slot;
     int extra[MAX_MAP];
-    size_t n_extra;       /* including the flags column when present */
+    size_t n_extra; /* including the flags column when present */
     bool has_flags;
     size_t seplen;
-    bool sep_printable;   /* delimited/CSV with a printable separator (not TAB) */
+    bool sep_printable; /* delimited/CSV with a printable separator (not TAB) */
     /* writer-side state */
     l4r_out *out;
     l4r_itab *itab;
@@ -337,8 +332,7 @@ static int find_map(const l4r_table *t, const char *out)
     return -1;
 }
 
-static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const char *name,
-                              l4r_error *e)
+static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const char *name, l4r_error *e)
 {
     memset(c, 0, sizeof *c);
     c->t = t;
@@ -396,8 +390,8 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
         if (t->map[k].src && !t->header) {
             int i = t->map[k].index >= 0 ? t->map[k].index : l4r_table_column(t, t->map[k].src);
             if (i < 0)
-                return l4r_err(e, L4R_ERECIPE, "table '%s': field '%s' names unknown column '%s'",
-                               t->path, t->map[k].out, t->map[k].src);
+                return l4r_err(e, L4R_ERECIPE, "table '%s': field '%s' names unknown column '%s'", t->path,
+                               t->map[k].out, t->map[k].src);
             c->col[k] = i;
         }
     }
@@ -548,8 +542,8 @@ static inline bool canonical_int(l4r_span f)
 }
 
 /* vals[k]: span of map entry k (p NULL = absent). */
-static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t line, l4r_buf *out, l4r_buf *tmp,
-                             l4r_error *e)
+static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t line, l4r_buf *out,
+                             l4r_buf *tmp, l4r_error *e)
 {
     const l4r_table *t = c->t;
     if (c->mode == MODE_ITEMS) {
@@ -600,10 +594,12 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
     l4r_span ts = c->slot[SLOT_TIME] >= 0 ? vals[c->slot[SLOT_TIME]] : (l4r_span){NULL, 0};
     if (!u.p || !u.n)
         return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty or missing user id (%s)", c->name,
-                       (unsigned long long)line, t->map[c->slot[SLOT_USER]].src ? t->map[c->slot[SLOT_USER]].src : "");
+                       (unsigned long long)line,
+                       t->map[c->slot[SLOT_USER]].src ? t->map[c->slot[SLOT_USER]].src : "");
     if (!it.p || !it.n)
         return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty or missing item id (%s)", c->name,
-                       (unsigned long long)line, t->map[c->slot[SLOT_ITEM]].src ? t->map[c->slot[SLOT_ITEM]].src : "");
+                       (unsigned long long)line,
+                       t->map[c->slot[SLOT_ITEM]].src ? t->map[c->slot[SLOT_ITEM]].src : "");
     if (!r.p)
         return l4r_err(e, L4R_EPARSE, "'%s' line %llu: missing rating", c->name, (unsigned long long)line);
     int64_t tv = 0;
@@ -617,11 +613,11 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
             return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
                            (unsigned long long)line, (int)(ts.p ? (ts.n > 40 ? 40 : ts.n) : 0),
                            ts.p ? ts.p : "",
-                           t->time == L4R_TIME_UNIX_S    ? "Unix seconds"
-                           : t->time == L4R_TIME_UNIX_MS ? "Unix milliseconds"
-                           : t->time == L4R_TIME_DATE    ? "a YYYY-MM-DD date"
+                           t->time == L4R_TIME_UNIX_S     ? "Unix seconds"
+                           : t->time == L4R_TIME_UNIX_MS  ? "Unix milliseconds"
+                           : t->time == L4R_TIME_DATE     ? "a YYYY-MM-DD date"
                            : t->time == L4R_TIME_MDY_AMPM ? "a MM/DD/YYYY hh:mm:ss AM/PM time"
-                                                         : "a YYYY-MM-DD HH:MM:SS time");
+                                                          : "a YYYY-MM-DD HH:MM:SS time");
     }
     if (c->mode == MODE_STREAM) {
         /* Fast path: plain ASCII fields and a canonical integer time are copied as they are. */
@@ -638,8 +634,8 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
             memcpy(o, r.p, r.n);
             o += r.n;
         }
-        if (rec_plain || (copy_plain(&o, u) && (*o++ = '\t', copy_plain(&o, it)) &&
-                          (*o++ = '\t', copy_plain(&o, r)))) {
+        if (rec_plain ||
+            (copy_plain(&o, u) && (*o++ = '\t', copy_plain(&o, it)) && (*o++ = '\t', copy_plain(&o, r)))) {
             *o++ = '\t';
             if (ts_plain) {
                 memcpy(o, ts.p, ts.n);
@@ -782,8 +778,9 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                     vals[k].p = NULL;
                     vals[k].n = 0;
                 } else if (kinds[ki] != L4R_V_STRING && kinds[ki] != L4R_V_NUMBER) {
-                    st = l4r_err(e, L4R_EPARSE, "'%s' line %llu: key '%s' holds %s, expected a string or number",
-                                 c->name, (unsigned long long)recline, t->map[k].src, value_kind_name(kinds[ki]));
+                    st = l4r_err(e, L4R_EPARSE,
+                                 "'%s' line %llu: key '%s' holds %s, expected a string or number", c->name,
+                                 (unsigned long long)recline, t->map[k].src, value_kind_name(kinds[ki]));
                     goto out;
                 }
             }
@@ -792,7 +789,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                 sep_name(t, sepn, sizeof sepn);
                 st = l4r_err(e, L4R_EPARSE, "'%s' line %llu: expected %d fields separated by %s, found %zu",
                              c->name, (unsigned long long)recline,
-                             c->header_ncols > c->ncols_needed ? c->header_ncols
+                             c->header_ncols > c->ncols_needed     ? c->header_ncols
                              : (int)t->n_columns > c->ncols_needed ? (int)t->n_columns
                                                                    : c->ncols_needed,
                              sepn, nf);
@@ -1034,8 +1031,8 @@ static bool is_archive(const char *path)
 }
 
 /* Find the file of table t.  `required` false: a missing items table is not an error. */
-static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const l4r_table *t,
-                         bool is_items, input *in, l4r_error *e)
+static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const l4r_table *t, bool is_items,
+                         input *in, l4r_error *e)
 {
     memset(in, 0, sizeof *in);
     const char *base = l4r_path_base(t->path);
@@ -1045,7 +1042,8 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
         if (!l4r_is_file(in->path)) {
             l4r_status st = l4r_err(e, is_items ? L4R_OK : L4R_EIO,
                                     "'%s' is missing from the fetched data (run 'llm4rec-data fetch "
-                                    "--force' to fetch again)", in->path);
+                                    "--force' to fetch again)",
+                                    in->path);
             input_free(in);
             return is_items ? L4R_OK : st;
         }
@@ -1151,8 +1149,8 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
 
 static bool needs_table(const l4r_process_opts *p)
 {
-    return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating ||
-           p->implicit || p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
+    return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating || p->implicit ||
+           p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
            (p->formats & ~(unsigned)L4R_SINK_TSV) != 0 || p->ties != L4R_TIES_SOURCE;
 }
 
@@ -1216,8 +1214,9 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
 {
     memset(res, 0, sizeof *res);
     if (!v->interactions)
-        return l4r_err(e, L4R_ERECIPE, "%s/%s has no interaction table in its recipe; it cannot be converted yet",
-                       r->dataset, v->name);
+        return l4r_err(e, L4R_ERECIPE,
+                       "%s/%s has no interaction table in its recipe; it cannot be converted yet", r->dataset,
+                       v->name);
     l4r_outdir od = {0};
     l4r_manifest *m = l4r_manifest_new();
     l4r_items *items = NULL;
@@ -1283,7 +1282,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             l4r_manifest_set_int(m, "items.duplicate_ids_skipped", (int64_t)cit.dup_items);
             if (o->log) {
                 char msg[256];
-                snprintf(msg, sizeof msg, "%llu duplicate item ids in '%s'; the first record of each was kept",
+                snprintf(msg, sizeof msg,
+                         "%llu duplicate item ids in '%s'; the first record of each was kept",
                          (unsigned long long)cit.dup_items, in_it.label);
                 o->log(o->log_ud, 1, msg);
             }
@@ -1319,8 +1319,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         if (o->log && getenv("L4R_TIMING")) {
             /* a diagnostic for profiling (docs/PERFORMANCE.md); never in the manifest */
             char msg[160];
-            snprintf(msg, sizeof msg, "timing: parse and intern %.2f s, stages/split/sinks %.2f s",
-                     t1 - t0, l4r_now() - t1);
+            snprintf(msg, sizeof msg, "timing: parse and intern %.2f s, stages/split/sinks %.2f s", t1 - t0,
+                     l4r_now() - t1);
             o->log(o->log_ud, 0, msg);
         }
         res->interactions = itab->n;

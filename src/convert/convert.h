@@ -19,14 +19,14 @@
 #include "util.h"
 
 typedef struct l4r_convert_opts {
-    const char *raw;       /* --raw PATH: archive, directory or the interaction file itself */
+    const char *raw;         /* --raw PATH: archive, directory or the interaction file itself */
     const char *fetched_dir; /* the variant directory after fetch (used when raw is NULL) */
-    const char *out_dir;   /* final output directory */
-    int threads;           /* parser threads of the pipeline, >= 1 */
-    int process_threads;   /* threads of the stages and sinks; 0 = threads */
-    bool force;            /* overwrite an output directory that is not ours */
-    size_t block_size;     /* 0 = default */
-    char **argv;           /* the command line, recorded in manifest.json */
+    const char *out_dir;     /* final output directory */
+    int threads;             /* parser threads of the pipeline, >= 1 */
+    int process_threads;     /* threads of the stages and sinks; 0 = threads */
+    bool force;              /* overwrite an output directory that is not ours */
+    size_t block_size;       /* 0 = default */
+    char **argv;             /* the command line, recorded in manifest.json */
     int argc;
     l4r_process_opts proc;
     void (*log)(void *ud, int level, const char *msg); /* warnings (level 1) and notes (0) */

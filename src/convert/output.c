@@ -112,8 +112,8 @@ void l4r_manifest_push_str(l4r_manifest *m, const char *path, const char *v)
     json_array_append_new(array_at(m, path), json_string(v));
 }
 
-void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *const *keys,
-                              const int64_t *vals, size_t n)
+void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *const *keys, const int64_t *vals,
+                              size_t n)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < n; i++)
@@ -145,7 +145,8 @@ int l4r_manifest_add_fetch_stamp(l4r_manifest *m, const char *variant_dir)
     static const char *const keep[] = {"name", "size", "sha256", "md5"};
     size_t i;
     json_t *f;
-    json_array_foreach(files, i, f) {
+    json_array_foreach(files, i, f)
+    {
         json_t *o = json_object();
         for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
             json_t *v = json_object_get(f, keep[k]);

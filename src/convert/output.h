@@ -29,8 +29,8 @@ void l4r_manifest_set_bool(l4r_manifest *m, const char *path, int v);
 void l4r_manifest_push_int(l4r_manifest *m, const char *path, int64_t v);
 void l4r_manifest_push_str(l4r_manifest *m, const char *path, const char *v);
 /* Append an object {k0: v0, ...} of integer values to the array at path. */
-void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *const *keys,
-                              const int64_t *vals, size_t n);
+void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *const *keys, const int64_t *vals,
+                              size_t n);
 /* Record an output file: outputs[] gets {file, rows, bytes, sha256}. */
 void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, uint64_t bytes,
                              const char *sha256);
@@ -58,8 +58,8 @@ void l4r_out_abort(l4r_out *o);
 
 /* Output directory transaction. */
 typedef struct l4r_outdir {
-    char *final;  /* requested output directory */
-    char *tmp;    /* temporary directory being filled */
+    char *final; /* requested output directory */
+    char *tmp;   /* temporary directory being filled */
 } l4r_outdir;
 /* Create the temporary directory.  Refuses (L4R_EIO) when final exists, is not empty and has no
  * manifest.json (not ours), unless force. */

@@ -45,14 +45,14 @@ typedef struct proc {
     l4r_manifest *m;
     int threads;
     size_t n_users, n_items;
-    uint32_t *idx;   /* row numbers grouped by user, chronological within a user */
-    uint32_t *ubeg;  /* n_users + 1: start of each user's group in idx */
-    uint32_t *ulen;  /* live rows of each user (prefix of its group) */
-    uint32_t *icnt;  /* live rows of each item (valid after count_items()) */
-    uint8_t *part;   /* per row: 0 train, 1 valid, 2 test, PART_DROP */
-    uint32_t *umap;  /* remap: new id (from 1) per user id, 0 = gone; NULL without --remap */
+    uint32_t *idx;  /* row numbers grouped by user, chronological within a user */
+    uint32_t *ubeg; /* n_users + 1: start of each user's group in idx */
+    uint32_t *ulen; /* live rows of each user (prefix of its group) */
+    uint32_t *icnt; /* live rows of each item (valid after count_items()) */
+    uint8_t *part;  /* per row: 0 train, 1 valid, 2 test, PART_DROP */
+    uint32_t *umap; /* remap: new id (from 1) per user id, 0 = gone; NULL without --remap */
     uint32_t *imap;
-    const char **ititle; /* title per item id (or NULL) */
+    const char **ititle;   /* title per item id (or NULL) */
     uint32_t *alive_items; /* item ids alive after the stages (jsonl candidates) */
     size_t n_alive_items;
     size_t maxrow; /* longest possible interaction line */
@@ -534,8 +534,7 @@ typedef struct tie_ctx {
     size_t *tied_per_user; /* tied rows of each user (summed afterwards) */
 } tie_ctx;
 
-static inline uint64_t tie_hash(const l4r_itab *t, uint64_t seed, uint32_t user, uint32_t item,
-                                int64_t ts)
+static inline uint64_t tie_hash(const l4r_itab *t, uint64_t seed, uint32_t user, uint32_t item, int64_t ts)
 {
     size_t un, in;
     const char *us = l4r_dict_str(t->users, user, &un);
@@ -690,8 +689,7 @@ static int cmp_by_string(const void *a, const void *b, void *arg)
 }
 
 /* Number the ids whose key has ts != INT64_MAX (alive) from 1 and fill map; returns count. */
-static uint32_t number_ids(proc *p, remap_key *k, size_t n, const l4r_dict *d, uint32_t *map,
-                           uint64_t salt)
+static uint32_t number_ids(proc *p, remap_key *k, size_t n, const l4r_dict *d, uint32_t *map, uint64_t salt)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -722,8 +720,8 @@ static uint32_t number_ids(proc *p, remap_key *k, size_t n, const l4r_dict *d, u
     return (uint32_t)m;
 }
 
-static l4r_status write_map(proc *p, const char *name, const l4r_dict *d, const uint32_t *map,
-                            size_t n, uint32_t count, l4r_error *e)
+static l4r_status write_map(proc *p, const char *name, const l4r_dict *d, const uint32_t *map, size_t n,
+                            uint32_t count, l4r_error *e)
 {
     l4r_out *out = NULL;
     l4r_status st = l4r_out_open(&out, p->dir, name, e);
@@ -904,8 +902,7 @@ static l4r_status assign_split(proc *p, l4r_error *e)
     static const char *const kind[6] = {"none", "seq", "ratio", "time", "time-quantile", "random"};
     l4r_manifest_set_str(p->m, "split.kind", kind[o->split]);
     switch (o->split) {
-    case L4R_SPLIT_NONE:
-        return L4R_OK;
+    case L4R_SPLIT_NONE: return L4R_OK;
     case L4R_SPLIT_SEQ: {
         int64_t shorts = 0;
         for (size_t u = 0; u < p->n_users; u++) {
@@ -1050,28 +1047,28 @@ enum { ORD_SOURCE, ORD_USERS };
 typedef struct scratch {
     uint32_t *uitems; /* jsonl: the current user's items, sorted */
     size_t uitems_cap;
-    uint32_t *hist;   /* jsonl: history rows */
+    uint32_t *hist; /* jsonl: history rows */
     size_t hist_cap;
 } scratch;
 
 typedef struct pass pass;
-typedef void (*fmt_fn)(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows,
-                       scratch *sc);
+typedef void (*fmt_fn)(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc);
 
 struct pass {
     proc *p;
     int order;              /* ORD_SOURCE: units are rows; ORD_USERS: positions in uorder */
     const uint32_t *uorder; /* users in output order (NULL = id order) */
     size_t n_units;
-    size_t chunk;           /* rows per chunk (approximate for ORD_USERS) */
+    size_t chunk; /* rows per chunk (approximate for ORD_USERS) */
     fmt_fn fmt;
     int nbuf;
     l4r_out *out[3][2]; /* each buffer is written to up to two files */
 };
 
-static const char digit_pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                      "8081828384858687888990919293949596979899";
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 
 /* Decimal digits, two at a time from the right (Unix times have ten). */
 static inline char *put_u64(char *d, uint64_t v)
@@ -1189,8 +1186,7 @@ static void fmt_rows_source(const pass *ps, size_t beg, size_t end, l4r_buf *buf
     }
 }
 
-static void fmt_rows_users(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows,
-                           scratch *sc)
+static void fmt_rows_users(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
 {
     (void)sc;
     const proc *p = ps->p;
@@ -1205,8 +1201,7 @@ static void fmt_rows_users(const pass *ps, size_t beg, size_t end, l4r_buf *bufs
     }
 }
 
-static void fmt_sasrec(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows,
-                       scratch *sc)
+static void fmt_sasrec(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
 {
     (void)sc;
     const proc *p = ps->p;
@@ -1226,8 +1221,7 @@ static void fmt_sasrec(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, ui
     }
 }
 
-static void fmt_sequences(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows,
-                          scratch *sc)
+static void fmt_sequences(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
 {
     (void)sc;
     const proc *p = ps->p;
@@ -1344,8 +1338,8 @@ static bool in_sorted(const uint32_t *a, size_t n, uint32_t x)
 
 /* Negatives for one example: K items the user never interacted with, distinct, from a stream
  * keyed by (seed, source row of the target) so the result does not depend on threads. */
-static size_t sample_negatives(const proc *p, uint64_t target_row, const uint32_t *uitems,
-                               size_t nui, uint32_t *out, size_t K)
+static size_t sample_negatives(const proc *p, uint64_t target_row, const uint32_t *uitems, size_t nui,
+                               uint32_t *out, size_t K)
 {
     rng r = {mix64(p->o->seed ^ mix64(target_row + 0x63616e64ull))};
     size_t eligible = p->n_alive_items > nui ? p->n_alive_items - nui : 0;
@@ -1377,8 +1371,7 @@ static size_t sample_negatives(const proc *p, uint64_t target_row, const uint32_
     return got;
 }
 
-static void fmt_jsonl(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows,
-                      scratch *sc)
+static void fmt_jsonl(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
 {
     const proc *p = ps->p;
     const l4r_itab *t = p->t;
@@ -1522,8 +1515,8 @@ typedef struct fmt_round {
     size_t m;
 } fmt_round;
 
-static void round_start(const pass *ps, fmt_round *r, const size_t *bound, size_t c, size_t nch,
-                        size_t nt, bool async)
+static void round_start(const pass *ps, fmt_round *r, const size_t *bound, size_t c, size_t nch, size_t nt,
+                        bool async)
 {
     r->m = nch - c < nt ? nch - c : nt;
     for (size_t k = 0; k < r->m; k++) {
@@ -1765,11 +1758,16 @@ out:
     return st;
 }
 
-static l4r_status sink_one(proc *p, const char *name, const char *header, fmt_fn fn,
-                           const uint32_t *uorder, size_t n_units, l4r_error *e)
+static l4r_status sink_one(proc *p, const char *name, const char *header, fmt_fn fn, const uint32_t *uorder,
+                           size_t n_units, l4r_error *e)
 {
-    pass ps = {.p = p, .order = ORD_USERS, .uorder = uorder, .n_units = n_units,
-               .chunk = CHUNK_ROWS, .fmt = fn, .nbuf = 1};
+    pass ps = {.p = p,
+               .order = ORD_USERS,
+               .uorder = uorder,
+               .n_units = n_units,
+               .chunk = CHUNK_ROWS,
+               .fmt = fn,
+               .nbuf = 1};
     const char *names[3][2] = {{name, NULL}}, *headers[3][2] = {{header, NULL}};
     l4r_status st = open_outs(p, &ps, names, headers, e);
     if (!st)
@@ -1787,8 +1785,7 @@ static l4r_status sink_jsonl(proc *p, l4r_error *e)
             p->ititle[i] = l4r_items_title(p->items, s, sn);
         }
     }
-    pass ps = {.p = p, .order = ORD_USERS, .n_units = p->n_users, .chunk = CHUNK_EXAMPLES,
-               .fmt = fmt_jsonl};
+    pass ps = {.p = p, .order = ORD_USERS, .n_units = p->n_users, .chunk = CHUNK_EXAMPLES, .fmt = fmt_jsonl};
     const char *names[3][2] = {{NULL}}, *headers[3][2] = {{NULL}};
     if (p->o->split == L4R_SPLIT_NONE) {
         ps.nbuf = 1;
@@ -1877,8 +1874,8 @@ typedef struct ext {
     bool has_pend;
     l4r_srec *g; /* the current user's live rows */
     size_t gn, gcap;
-    uint32_t *stamp;    /* dedup */
-    uint8_t *keep;      /* rating filter */
+    uint32_t *stamp; /* dedup */
+    uint8_t *keep;   /* rating filter */
     uint32_t *icnt_new;
     uint32_t *icnt_in;  /* input counts (pass 1) */
     remap_key *uk, *ik; /* first appearances (remap) */
@@ -2227,8 +2224,7 @@ static l4r_status x_split_begin(ext *x, l4r_error *e)
     static const char *const kind[6] = {"none", "seq", "ratio", "time", "time-quantile", "random"};
     l4r_manifest_set_str(p->m, "split.kind", kind[o->split]);
     switch (o->split) {
-    case L4R_SPLIT_NONE:
-        break;
+    case L4R_SPLIT_NONE: break;
     case L4R_SPLIT_SEQ: {
         int64_t shorts = 0;
         for (size_t u = 0; u < p->n_users; u++)
@@ -2298,8 +2294,7 @@ static void x_split_group(ext *x, uint8_t *part, size_t n)
     const l4r_process_opts *o = x->p->o;
     memset(part, 0, n);
     switch (o->split) {
-    case L4R_SPLIT_NONE:
-        break;
+    case L4R_SPLIT_NONE: break;
     case L4R_SPLIT_SEQ:
         if (n >= 3) {
             part[n - 1] = 2;
@@ -2800,8 +2795,7 @@ static l4r_status process_ext(proc *p, unsigned formats, l4r_error *e)
     const char *ds = o->dataset ? o->dataset : "dataset";
     if (o->split != L4R_SPLIT_NONE && (tsv || rb)) {
         S.has_inter = true;
-        S.inter = (pass){.p = p, .order = ORD_USERS, .chunk = CHUNK_ROWS, .fmt = fmt_rows_users,
-                         .nbuf = 3};
+        S.inter = (pass){.p = p, .order = ORD_USERS, .chunk = CHUNK_ROWS, .fmt = fmt_rows_users, .nbuf = 3};
         const char *names[3][2] = {{NULL}}, *headers[3][2] = {{NULL}};
         static const char *const tn[3] = {"train.tsv", "valid.tsv", "test.tsv"};
         for (int k = 0; k < 3; k++) {
@@ -2821,8 +2815,7 @@ static l4r_status process_ext(proc *p, unsigned formats, l4r_error *e)
     }
     if (formats & L4R_SINK_SEQUENCES) {
         S.has_seq = true;
-        S.seq = (pass){.p = p, .order = ORD_USERS, .chunk = CHUNK_ROWS, .fmt = fmt_sequences,
-                       .nbuf = 1};
+        S.seq = (pass){.p = p, .order = ORD_USERS, .chunk = CHUNK_ROWS, .fmt = fmt_sequences, .nbuf = 1};
         const char *names[3][2] = {{"sequences.tsv", NULL}};
         const char *headers[3][2] = {{"user_id\titem_ids\n", NULL}};
         st = open_outs(p, &S.seq, names, headers, e);
@@ -2961,16 +2954,15 @@ out:
     return st;
 }
 
-l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_opts *o,
-                       const char *dir, l4r_manifest *m, l4r_error *e)
+l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_opts *o, const char *dir,
+                       l4r_manifest *m, l4r_error *e)
 {
     l4r_status st = L4R_OK;
     proc P = {0};
     proc *p = &P;
     bool spilled = t->spill || t->spill_status;
     if (!spilled && t->n >= UINT32_MAX)
-        return l4r_err(e, L4R_EUSAGE, "%zu interactions: more than this build supports (2^32 - 1)",
-                       t->n);
+        return l4r_err(e, L4R_EUSAGE, "%zu interactions: more than this build supports (2^32 - 1)", t->n);
     p->t = t;
     p->items = items;
     p->o = o;
@@ -3054,8 +3046,7 @@ out:
 
 /* ---- --split parsing ---- */
 
-static bool parse_nums(const char *full, const char *s, double *v, int want, l4r_error *e,
-                       const char *what)
+static bool parse_nums(const char *full, const char *s, double *v, int want, l4r_error *e, const char *what)
 {
     const char *p = s;
     for (int i = 0; i < want; i++) {

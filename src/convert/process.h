@@ -24,11 +24,11 @@ typedef enum l4r_kcore_mode { L4R_KCORE_ITERATIVE, L4R_KCORE_ONE_PASS } l4r_kcor
 typedef enum l4r_remap_order { L4R_REMAP_FIRST, L4R_REMAP_SORTED, L4R_REMAP_SHUFFLE } l4r_remap_order;
 typedef enum l4r_split_kind {
     L4R_SPLIT_NONE,
-    L4R_SPLIT_SEQ,          /* leave-one-out: last -> test, second last -> valid */
-    L4R_SPLIT_RATIO,        /* per-user chronological ratio a:b:c */
-    L4R_SPLIT_TIME,         /* global cut points t1, t2 (Unix seconds) */
-    L4R_SPLIT_TIME_QUANTILE,/* global cut at quantiles q1, q2 of all timestamps */
-    L4R_SPLIT_RANDOM        /* random a:b:c with seed */
+    L4R_SPLIT_SEQ,           /* leave-one-out: last -> test, second last -> valid */
+    L4R_SPLIT_RATIO,         /* per-user chronological ratio a:b:c */
+    L4R_SPLIT_TIME,          /* global cut points t1, t2 (Unix seconds) */
+    L4R_SPLIT_TIME_QUANTILE, /* global cut at quantiles q1, q2 of all timestamps */
+    L4R_SPLIT_RANDOM         /* random a:b:c with seed */
 } l4r_split_kind;
 
 enum {
@@ -47,26 +47,26 @@ typedef struct l4r_process_opts {
     int user_core, item_core; /* 0 = off */
     l4r_kcore_mode kcore_mode;
     l4r_ties ties;
-    uint64_t seed;            /* for --ties hash, --remap-order shuffle, random split, candidates */
+    uint64_t seed; /* for --ties hash, --remap-order shuffle, random split, candidates */
     bool remap;
     l4r_remap_order remap_order;
-    int max_history;          /* 0 = unlimited */
+    int max_history; /* 0 = unlimited */
     l4r_split_kind split;
     double split_a, split_b, split_c; /* ratio/random weights, or time cut points / quantiles */
-    unsigned formats;         /* L4R_SINK_* bits; 0 means TSV */
-    int candidates;           /* jsonl: negatives per example, 0 = none */
-    int history_len;          /* jsonl: last N history items (default 10) */
-    const char *dataset;      /* for sink file names (RecBole: DATASET.inter) */
+    unsigned formats;                 /* L4R_SINK_* bits; 0 means TSV */
+    int candidates;                   /* jsonl: negatives per example, 0 = none */
+    int history_len;                  /* jsonl: last N history items (default 10) */
+    const char *dataset;              /* for sink file names (RecBole: DATASET.inter) */
     int threads;
-    uint64_t memory_limit;    /* bytes; beyond it, spill (if implemented) */
+    uint64_t memory_limit; /* bytes; beyond it, spill (if implemented) */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);
 
 /* Run the stages, the split and the sinks.  `items` may be NULL (no titles).  Writes into dir
  * (the temporary output directory).  Records counts in m.  The table is modified in place. */
-l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_opts *o,
-                       const char *dir, l4r_manifest *m, l4r_error *e);
+l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_opts *o, const char *dir,
+                       l4r_manifest *m, l4r_error *e);
 
 /* Parse "--split" values: none, seq, ratio:8,1,1, time:T1,T2, time-quantile:0.8,0.9,
  * random:8,1,1.  Returns false with a message in e on syntax errors. */

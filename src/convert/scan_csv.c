@@ -38,8 +38,8 @@ static inline const char *find_sep_or_nl(const char *p, const char *end, unsigne
     return p;
 }
 
-l4r_status l4r_csv_record(const char **pp, const char *end, char sep, l4r_span *f, size_t max,
-                          size_t *nf, l4r_buf *scratch, l4r_error *e)
+l4r_status l4r_csv_record(const char **pp, const char *end, char sep, l4r_span *f, size_t max, size_t *nf,
+                          l4r_buf *scratch, l4r_error *e)
 {
     const char *base = *pp;
     const char *p = base;

@@ -76,7 +76,7 @@ size_t l4r_keyset_count(const l4r_keyset *ks)
 typedef struct jscan {
     const char *base; /* record start, for byte offsets in messages */
     const char *end;
-    char *w;          /* scratch write position (room reserved for the whole record) */
+    char *w; /* scratch write position (room reserved for the whole record) */
     l4r_error *e;
 } jscan;
 
@@ -203,8 +203,7 @@ static l4r_status jstring(jscan *j, const char **pp, bool want, l4r_span *out)
             p = q;
             goto copied;
         }
-        default:
-            return jfail(j, p, "invalid escape in string");
+        default: return jfail(j, p, "invalid escape in string");
         }
         if (w)
             *w++ = lit;
@@ -219,7 +218,8 @@ static l4r_status jstring(jscan *j, const char **pp, bool want, l4r_span *out)
                     break;
                 r += 8;
             }
-            while (r < end && *r != '"' && *r != '\\' && (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x80)
+            while (r < end && *r != '"' && *r != '\\' && (unsigned char)*r >= 0x20 &&
+                   (unsigned char)*r < 0x80)
                 r++;
             memcpy(w, p, (size_t)(r - p));
             w += r - p;
@@ -388,7 +388,7 @@ l4r_status l4r_json_fields(const char *p, const char *end, const l4r_keyset *ks,
     }
     /* An unescaped string is never longer than its source: one reservation covers the record. */
     l4r_buf_reserve(scratch, (size_t)(end - p));
-    jscan j = { p, end, scratch->data + scratch->len, e };
+    jscan j = {p, end, scratch->data + scratch->len, e};
     const char *q = skip_ws(p, end);
     l4r_status st = L4R_OK;
     if (q >= end || *q != '{') {

@@ -158,7 +158,16 @@ static l4r_status pstring(pscan *s, const char **pp, bool want, l4r_span *out, b
         uint32_t cp;
         int n;
         switch (x) {
-        case '\\': case '\'': case '"': case 'a': case 'b': case 'f': case 'n': case 'r': case 't': case 'v': {
+        case '\\':
+        case '\'':
+        case '"':
+        case 'a':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+        case 'v': {
             static const char from[] = "\\'\"abfnrtv";
             static const char to[] = "\\'\"\a\b\f\n\r\t\v";
             if (w)
@@ -166,9 +175,7 @@ static l4r_status pstring(pscan *s, const char **pp, bool want, l4r_span *out, b
             p += 2;
             continue;
         }
-        case '\n':
-            p += 2;
-            continue;
+        case '\n': p += 2; continue;
         case 'x':
             if (hexn(p + 2, end, 2, &cp) < 0)
                 return pfail(s, p, "invalid \\x escape");
@@ -284,7 +291,8 @@ static bool pword(const char *p, const char *end, const char *w, size_t n)
     if ((size_t)(end - p) < n || memcmp(p, w, n) != 0)
         return false;
     p += n;
-    return p == end || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_');
+    return p == end ||
+           !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_');
 }
 
 static l4r_status pvalue(pscan *s, const char **pp, int depth, bool want, l4r_span *out, l4r_vkind *kind)
@@ -336,7 +344,10 @@ static l4r_status pvalue(pscan *s, const char **pp, int depth, bool want, l4r_sp
                 q++;
                 break;
             }
-            return pfail(s, q, close == '}' ? "expected ',' or '}'" : close == ']' ? "expected ',' or ']'" : "expected ',' or ')'");
+            return pfail(s, q,
+                         close == '}'   ? "expected ',' or '}'"
+                         : close == ']' ? "expected ',' or ']'"
+                                        : "expected ',' or ')'");
         }
         if (want) {
             *kind = c == '{' ? L4R_V_OBJECT : L4R_V_ARRAY;
@@ -390,7 +401,7 @@ l4r_status l4r_pylit_fields(const char *p, const char *end, const l4r_keyset *ks
         kind[k] = L4R_V_ABSENT;
     }
     l4r_buf_reserve(scratch, (size_t)(end - p));
-    pscan s = { p, end, scratch->data + scratch->len, e };
+    pscan s = {p, end, scratch->data + scratch->len, e};
     const char *q = skip_ws(p, end);
     l4r_status st = L4R_OK;
     if (q >= end || *q != '{') {

@@ -29,11 +29,11 @@ typedef struct arena_chunk {
 } arena_chunk;
 
 struct l4r_dict {
-    uint64_t *slot;    /* hash-high << 32 | (id + 1); 0 = empty */
-    size_t mask;       /* slots - 1 */
-    const char **str;  /* str[id] */
-    uint32_t *len;     /* len[id] */
-    size_t n, cap;     /* ids in use, capacity of str/len */
+    uint64_t *slot;   /* hash-high << 32 | (id + 1); 0 = empty */
+    size_t mask;      /* slots - 1 */
+    const char **str; /* str[id] */
+    uint32_t *len;    /* len[id] */
+    size_t n, cap;    /* ids in use, capacity of str/len */
     arena_chunk *chunks;
 };
 

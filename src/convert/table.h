@@ -38,7 +38,7 @@ void l4r_dict_view(const l4r_dict *d, const char *const **str, const uint32_t **
 const char *l4r_dict_str(const l4r_dict *d, uint32_t id, size_t *n);
 
 typedef struct l4r_itab {
-    size_t n;         /* rows */
+    size_t n; /* rows */
     size_t cap;
     uint32_t *user;   /* id in users */
     uint32_t *item;   /* id in items */
@@ -47,7 +47,7 @@ typedef struct l4r_itab {
     l4r_dict *users;
     l4r_dict *items;
     l4r_dict *ratings;
-    bool has_time;    /* false when the source has no timestamp (ts all 0; order = source order) */
+    bool has_time; /* false when the source has no timestamp (ts all 0; order = source order) */
     /* Spilling (out-of-core).  Set by the caller before the first push; 0 / NULL = never spill.
      * When the row columns would outgrow memory_limit / L4R_ITAB_SPILL_ROW_BYTES rows, push()
      * sorts the rows held in memory by (user, ts, source row) into a run file under spill_dir
@@ -58,9 +58,9 @@ typedef struct l4r_itab {
     char *spill_dir;
     /* Maintained by the table.  n counts every row pushed; the columns hold rows
      * [spill_base, n) (spill_base = 0 unless spilled), column index = source row - spill_base. */
-    struct l4r_spill *spill;   /* NULL until the first run is written */
+    struct l4r_spill *spill; /* NULL until the first run is written */
     size_t spill_base;
-    l4r_status spill_status;   /* first spill failure (then push() stops spilling) */
+    l4r_status spill_status; /* first spill failure (then push() stops spilling) */
     l4r_error spill_err;
 } l4r_itab;
 
@@ -81,10 +81,10 @@ double l4r_itab_rating_value(const l4r_itab *t, uint32_t rating);
 
 /* Item side information (items.tsv): item id string -> title and extra columns. */
 typedef struct l4r_items {
-    l4r_dict *ids;       /* item id strings, same spelling as in interactions */
-    char **title;        /* title[i] for ids id i (UTF-8, tabs/newlines already replaced), NULL if none */
-    char ***extra;       /* extra[i][k], k < n_extra */
-    char **extra_names;  /* output column names after "title" (e.g. "genres") */
+    l4r_dict *ids;      /* item id strings, same spelling as in interactions */
+    char **title;       /* title[i] for ids id i (UTF-8, tabs/newlines already replaced), NULL if none */
+    char ***extra;      /* extra[i][k], k < n_extra */
+    char **extra_names; /* output column names after "title" (e.g. "genres") */
     size_t n_extra;
     size_t n;
     size_t cap;

@@ -27,9 +27,9 @@
 typedef void (*l4r_log_fn)(void *ud, int level, const char *msg);
 
 typedef struct l4r_fetch_opts {
-    const char *data_dir;   /* resolved data home (required) */
-    const char *mirror;     /* --mirror URL or $LLM4REC_DATA_MIRROR, NULL for none */
-    const char *from;       /* --from FILE: register a hand-downloaded file instead of downloading */
+    const char *data_dir;          /* resolved data home (required) */
+    const char *mirror;            /* --mirror URL or $LLM4REC_DATA_MIRROR, NULL for none */
+    const char *from;              /* --from FILE: register a hand-downloaded file instead of downloading */
     const char *const *from_files; /* further --from FILEs (--from may be given several times); each
                                     * is matched to a recipe file by base name, or to the only file */
     size_t n_from_files;
@@ -48,8 +48,8 @@ typedef struct l4r_fetch_opts {
 void l4r_fetch_opts_defaults(l4r_fetch_opts *o);
 
 typedef struct l4r_fetch_result {
-    bool already;      /* verified earlier; nothing was done */
-    char *dir;         /* DATA/DATASET/VARIANT (malloc'd; caller frees) */
+    bool already; /* verified earlier; nothing was done */
+    char *dir;    /* DATA/DATASET/VARIANT (malloc'd; caller frees) */
 } l4r_fetch_result;
 
 /* Fetch every file of `v`, verify, unpack, write the stamp.  Takes the variant lock (waits for
@@ -73,8 +73,8 @@ char *l4r_mirror_url(const char *mirror, const char *url);
 /* Download url to dest (via dest.part, resuming).  Verifies expected size (-1 = unknown) and the
  * given digests (NULL = unknown) before renaming onto dest.  On success fills sha256_out (65
  * bytes) with the digest of the file. */
-l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5,
-                        const char *sha256, const l4r_fetch_opts *o, char *sha256_out, l4r_error *e);
+l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5, const char *sha256,
+                        const l4r_fetch_opts *o, char *sha256_out, l4r_error *e);
 
 /* Unpack archive (any format/filter libarchive reads) into dir safely: no absolute paths, no
  * "..", no links leaving dir, no devices/fifos, at most max_bytes in total. */

@@ -30,7 +30,7 @@ typedef struct tctx {
     uint64_t lines_seen; /* newlines emitted so far, to check line0 */
     bool bad_order;
     bool bad_line0;
-    bool bad_cut;        /* a non-final chunk not ending in '\n', or with odd quote parity */
+    bool bad_cut; /* a non-final chunk not ending in '\n', or with odd quote parity */
     bool csv;
     size_t chunks;
     const char *fail_on; /* worker fails on records containing this */
@@ -88,8 +88,8 @@ static l4r_status hdr(void *vctx, const char *line, size_t len, l4r_error *e)
 }
 
 /* Run the pipeline over a file; returns the status, fills t. */
-static l4r_status run(const char *path, int threads, size_t block, size_t maxrec, l4r_cut_mode cut, int header,
-                      tctx *t, l4r_error *e)
+static l4r_status run(const char *path, int threads, size_t block, size_t maxrec, l4r_cut_mode cut,
+                      int header, tctx *t, l4r_error *e)
 {
     memset(t, 0, sizeof *t);
     t->csv = cut == L4R_CUT_CSV;
@@ -97,7 +97,7 @@ static l4r_status run(const char *path, int threads, size_t block, size_t maxrec
     l4r_status st = l4r_source_open(&src, path, NULL, e);
     if (st)
         return st;
-    l4r_pipe_cfg cfg = { 0 };
+    l4r_pipe_cfg cfg = {0};
     cfg.threads = threads;
     cfg.block_size = block;
     cfg.max_record = maxrec;
@@ -143,15 +143,15 @@ static void random_lines(l4r_buf *b, size_t nlines, bool last_nl)
 
 static void test_equal_across_threads(void)
 {
-    static const size_t blocks[] = { 1, 7, 64, 4096, 0 };
+    static const size_t blocks[] = {1, 7, 64, 4096, 0};
     for (int round = 0; round < 4; round++) {
-        l4r_buf in = { 0 };
+        l4r_buf in = {0};
         random_lines(&in, 200 + xr() % 2000, round % 2 == 0);
         char *path = write_tmp("rand.txt", in.data, in.len);
         char *want = l4r_xstrndup(in.data, in.len);
         upcase(want, in.len);
         for (size_t bi = 0; bi < sizeof blocks / sizeof *blocks; bi++) {
-            static const int threads[] = { 1, 2, 3, 8 };
+            static const int threads[] = {1, 2, 3, 8};
             for (size_t ti = 0; ti < 4; ti++) {
                 tctx t;
                 l4r_error e;
@@ -214,7 +214,7 @@ static void test_long_records(void)
 {
     tctx t;
     l4r_error e;
-    l4r_buf in = { 0 };
+    l4r_buf in = {0};
     l4r_buf_adds(&in, "short\n");
     for (int i = 0; i < 100000; i++)
         l4r_buf_addc(&in, 'x');
@@ -245,7 +245,7 @@ static void test_long_records(void)
 static void test_csv_cut(void)
 {
     /* Quoted fields with newlines, doubled quotes, at block sizes smaller than a record. */
-    l4r_buf in = { 0 };
+    l4r_buf in = {0};
     l4r_buf_adds(&in, "id,text\n");
     size_t nrec = 3000;
     for (size_t i = 0; i < nrec; i++) {
@@ -260,7 +260,7 @@ static void test_csv_cut(void)
     char *p = write_tmp("q.csv", in.data, in.len);
     char *want = l4r_xstrndup(in.data + 8, in.len - 8);
     upcase(want, in.len - 8);
-    static const size_t blocks[] = { 3, 16, 50, 1000 };
+    static const size_t blocks[] = {3, 16, 50, 1000};
     for (size_t bi = 0; bi < 4; bi++) {
         for (int j = 1; j <= 8; j *= 2) {
             tctx t;
@@ -295,7 +295,7 @@ static void test_csv_cut(void)
 
 static void test_first_error_wins(void)
 {
-    l4r_buf in = { 0 };
+    l4r_buf in = {0};
     for (int i = 1; i <= 20000; i++)
         l4r_buf_addf(&in, "%s %d\n", i == 150 || i == 9000 || i == 19999 ? "boom" : "fine", i);
     char *p = write_tmp("err.txt", in.data, in.len);
@@ -307,7 +307,8 @@ static void test_first_error_wins(void)
             l4r_source *src;
             l4r_source_open(&src, p, NULL, &e);
             t.fail_on = "boom";
-            l4r_pipe_cfg cfg = { .threads = j, .block_size = 256, .work = upper_work, .emit = cat_emit, .ctx = &t };
+            l4r_pipe_cfg cfg = {
+                .threads = j, .block_size = 256, .work = upper_work, .emit = cat_emit, .ctx = &t};
             l4r_status st = l4r_pipeline_run(src, &cfg, &e);
             l4r_source_close(src);
             bool ok = st == L4R_EPARSE && strcmp(e.msg, "line 150: bad record") == 0 && t.out.len < in.len;
@@ -331,7 +332,7 @@ static l4r_status failing_emit(void *vctx, const l4r_chunk *in, const l4r_buf *o
 
 static void test_emit_error(void)
 {
-    l4r_buf in = { 0 };
+    l4r_buf in = {0};
     random_lines(&in, 5000, true);
     char *p = write_tmp("emit.txt", in.data, in.len);
     tctx t;
@@ -339,7 +340,7 @@ static void test_emit_error(void)
     l4r_error e;
     l4r_source *src;
     l4r_source_open(&src, p, NULL, &e);
-    l4r_pipe_cfg cfg = { .threads = 4, .block_size = 100, .work = upper_work, .emit = failing_emit, .ctx = &t };
+    l4r_pipe_cfg cfg = {.threads = 4, .block_size = 100, .work = upper_work, .emit = failing_emit, .ctx = &t};
     T_EQ_INT(l4r_pipeline_run(src, &cfg, &e), L4R_EIO);
     T_EQ_STR(e.msg, "disk full");
     T_EQ_INT(t.chunks, 3);

@@ -72,34 +72,34 @@ static void done(run *R)
     l4r_manifest_free(R->m);
 }
 
-#define CHECK_FILE(R, name, want)                                                                   \
-    do {                                                                                            \
-        char *got_ = slurp(R, name);                                                                \
-        T_EQ_STR(got_, want);                                                                       \
-        free(got_);                                                                                 \
+#define CHECK_FILE(R, name, want)                                                                            \
+    do {                                                                                                     \
+        char *got_ = slurp(R, name);                                                                         \
+        T_EQ_STR(got_, want);                                                                                \
+        free(got_);                                                                                          \
     } while (0)
 
 /* manifest JSON contains a substring */
-#define CHECK_MANIFEST(R, needle)                                                                   \
-    do {                                                                                            \
-        char *j_ = l4r_manifest_dump((R)->m);                                                       \
-        char *c_ = j_;                                                                              \
-        /* compact: drop spaces and newlines for matching */                                        \
-        size_t k_ = 0;                                                                              \
-        for (size_t i_ = 0; j_[i_]; i_++)                                                           \
-            if (j_[i_] != ' ' && j_[i_] != '\n')                                                    \
-                c_[k_++] = j_[i_];                                                                  \
-        c_[k_] = 0;                                                                                 \
-        int ok_ = strstr(c_, needle) != NULL;                                                       \
-        l4r_t_report(ok_, __FILE__, __LINE__, "manifest has " needle, ok_ ? NULL : c_);             \
-        free(j_);                                                                                   \
+#define CHECK_MANIFEST(R, needle)                                                                            \
+    do {                                                                                                     \
+        char *j_ = l4r_manifest_dump((R)->m);                                                                \
+        char *c_ = j_;                                                                                       \
+        /* compact: drop spaces and newlines for matching */                                                 \
+        size_t k_ = 0;                                                                                       \
+        for (size_t i_ = 0; j_[i_]; i_++)                                                                    \
+            if (j_[i_] != ' ' && j_[i_] != '\n')                                                             \
+                c_[k_++] = j_[i_];                                                                           \
+        c_[k_] = 0;                                                                                          \
+        int ok_ = strstr(c_, needle) != NULL;                                                                \
+        l4r_t_report(ok_, __FILE__, __LINE__, "manifest has " needle, ok_ ? NULL : c_);                      \
+        free(j_);                                                                                            \
     } while (0)
 
 #define H "user_id\titem_id\trating\ttimestamp\n"
 
 /* Users out of time order in the source, interleaved, one tie. */
-#define F1                                                                                          \
-    "u1 a 5 30; u2 b 3 10; u1 b 4 10; u1 c 2 20; u2 a 1 5; u3 c 4 7;"                                \
+#define F1                                                                                                   \
+    "u1 a 5 30; u2 b 3 10; u1 b 4 10; u1 c 2 20; u2 a 1 5; u3 c 4 7;"                                        \
     "u1 d 5 20; u2 c 2 40; u2 d 5 50; u3 a 3 8"
 
 static void test_none(void)
@@ -127,7 +127,8 @@ static void test_seq(void)
     /* u1: b10 c20 d20 a30 (c before d: tie kept in source order); u2: a5 b10 c40 d50; u3: c7 a8 */
     run_proc(&R, F1, &o, NULL);
     T_EQ_INT(R.st, L4R_OK);
-    CHECK_FILE(&R, "train.tsv", H "u1\tb\t4\t10\nu1\tc\t2\t20\nu2\ta\t1\t5\nu2\tb\t3\t10\nu3\tc\t4\t7\nu3\ta\t3\t8\n");
+    CHECK_FILE(&R, "train.tsv",
+               H "u1\tb\t4\t10\nu1\tc\t2\t20\nu2\ta\t1\t5\nu2\tb\t3\t10\nu3\tc\t4\t7\nu3\ta\t3\t8\n");
     CHECK_FILE(&R, "valid.tsv", H "u1\td\t5\t20\nu2\tc\t2\t40\n");
     CHECK_FILE(&R, "test.tsv", H "u1\ta\t5\t30\nu2\td\t5\t50\n");
     CHECK_MANIFEST(&R, "\"users_short_to_train\":1");
@@ -136,7 +137,6 @@ static void test_seq(void)
     CHECK_MANIFEST(&R, "\"test\":{\"users\":2,\"items\":2,\"interactions\":2}");
     done(&R);
 }
-
 
 static void test_dedup(void)
 {
@@ -164,8 +164,9 @@ static void test_rating(void)
     o.implicit = true;
     run R;
     run_proc(&R, F1 ";u4 e like 99", &o, NULL); /* a non-numeric rating never passes */
-    CHECK_FILE(&R, "interactions.tsv",
-               H "u1\ta\t1\t30\nu2\tb\t1\t10\nu1\tb\t1\t10\nu3\tc\t1\t7\nu1\td\t1\t20\nu2\td\t1\t50\nu3\ta\t1\t8\n");
+    CHECK_FILE(
+        &R, "interactions.tsv",
+        H "u1\ta\t1\t30\nu2\tb\t1\t10\nu1\tb\t1\t10\nu3\tc\t1\t7\nu1\td\t1\t20\nu2\td\t1\t50\nu3\ta\t1\t8\n");
     CHECK_MANIFEST(&R, "\"removed\":4");
     done(&R);
     o.implicit = false;
@@ -186,7 +187,8 @@ static void test_kcore(void)
     run R;
     run_proc(&R, F3, &o, NULL);
     CHECK_FILE(&R, "interactions.tsv",
-               H "u1\ta\t1\t1\nu1\tb\t1\t2\nu1\tc\t1\t3\nu2\ta\t1\t4\nu2\tb\t1\t5\nu3\ta\t1\t6\nu3\tc\t1\t7\n");
+               H
+               "u1\ta\t1\t1\nu1\tb\t1\t2\nu1\tc\t1\t3\nu2\ta\t1\t4\nu2\tb\t1\t5\nu3\ta\t1\t6\nu3\tc\t1\t7\n");
     CHECK_MANIFEST(&R, "\"rounds\":2");
     CHECK_MANIFEST(&R, "\"survivors\":[{\"round\":1,\"users\":3,\"items\":4,\"interactions\":8},"
                        "{\"round\":2,\"users\":3,\"items\":3,\"interactions\":7}]");
@@ -270,7 +272,8 @@ static void test_max_history(void)
     o.max_history = 2;
     run R;
     run_proc(&R, F1, &o, NULL);
-    CHECK_FILE(&R, "interactions.tsv", H "u1\ta\t5\t30\nu3\tc\t4\t7\nu1\td\t5\t20\nu2\tc\t2\t40\nu2\td\t5\t50\nu3\ta\t3\t8\n");
+    CHECK_FILE(&R, "interactions.tsv",
+               H "u1\ta\t5\t30\nu3\tc\t4\t7\nu1\td\t5\t20\nu2\tc\t2\t40\nu2\td\t5\t50\nu3\ta\t3\t8\n");
     CHECK_MANIFEST(&R, "\"max_history\":{\"n\":2,\"removed\":4}");
     done(&R);
 }
@@ -355,8 +358,9 @@ static void test_sinks(void)
     T_EQ_STR(rtrain + strlen(rh), train + strlen(H));
     free(train);
     free(rtrain);
-    CHECK_FILE(&R, "ds.item", "item_id:token\ttitle:token_seq\tgenres:token_seq\na\tSay \"hi\"\\\tx\n"
-                              "b\tB\xc3\xa9\t\nc\tC\x01\t\nd\t\t\n");
+    CHECK_FILE(&R, "ds.item",
+               "item_id:token\ttitle:token_seq\tgenres:token_seq\na\tSay \"hi\"\\\tx\n"
+               "b\tB\xc3\xa9\t\nc\tC\x01\t\nd\t\t\n");
     CHECK_FILE(&R, "sequences.tsv", "user_id\titem_ids\nu1\tb c d a\nu2\ta b c d\nu3\tc a\n");
     CHECK_FILE(&R, "train.jsonl",
                "{\"user_id\":\"u1\",\"history_item_ids\":[\"b\"],\"history_titles\":[\"B\xc3\xa9\"],"
@@ -365,11 +369,13 @@ static void test_sinks(void)
                "\"target_item_id\":\"b\",\"target_title\":\"B\xc3\xa9\",\"timestamp\":10}\n"
                "{\"user_id\":\"u3\",\"history_item_ids\":[\"c\"],\"history_titles\":[\"C\\u0001\"],"
                "\"target_item_id\":\"a\",\"target_title\":\"Say \\\"hi\\\"\\\\\",\"timestamp\":8}\n");
-    CHECK_FILE(&R, "test.jsonl",
-               "{\"user_id\":\"u1\",\"history_item_ids\":[\"c\",\"d\"],\"history_titles\":[\"C\\u0001\",null],"
-               "\"target_item_id\":\"a\",\"target_title\":\"Say \\\"hi\\\"\\\\\",\"timestamp\":30}\n"
-               "{\"user_id\":\"u2\",\"history_item_ids\":[\"b\",\"c\"],\"history_titles\":[\"B\xc3\xa9\",\"C\\u0001\"],"
-               "\"target_item_id\":\"d\",\"target_title\":null,\"timestamp\":50}\n");
+    CHECK_FILE(
+        &R, "test.jsonl",
+        "{\"user_id\":\"u1\",\"history_item_ids\":[\"c\",\"d\"],\"history_titles\":[\"C\\u0001\",null],"
+        "\"target_item_id\":\"a\",\"target_title\":\"Say \\\"hi\\\"\\\\\",\"timestamp\":30}\n"
+        "{\"user_id\":\"u2\",\"history_item_ids\":[\"b\",\"c\"],\"history_titles\":[\"B\xc3\xa9\","
+        "\"C\\u0001\"],"
+        "\"target_item_id\":\"d\",\"target_title\":null,\"timestamp\":50}\n");
     CHECK_MANIFEST(&R, "\"file\":\"valid.jsonl\",\"rows\":2");
     done(&R);
     l4r_items_free(it);
@@ -493,8 +499,9 @@ static int64_t field_ts(const char *line)
 
 static void test_prop_splits(void)
 {
-    static const char *const splits[] = {"seq", "ratio:8,1,1", "ratio:3,2,5", "time-quantile:0.6,0.8",
-                                         "time:1200,1400", "random:8,1,1", "random:1,1,1"};
+    static const char *const splits[] = {
+        "seq",          "ratio:8,1,1", "ratio:3,2,5", "time-quantile:0.6,0.8", "time:1200,1400",
+        "random:8,1,1", "random:1,1,1"};
     for (size_t s = 0; s < sizeof splits / sizeof *splits; s++) {
         l4r_process_opts o;
         l4r_process_opts_defaults(&o);
@@ -584,7 +591,7 @@ static void test_prop_reproducible(void)
     char *b = manifest_of("random:8,1,1", 4, 5, all, 5);
     char *c = manifest_of("random:8,1,1", 1, 6, all, 5);
     T_CHECK(strstr(a, "\"sha256\"") != NULL);
-    T_EQ_STR(a, b); /* threads 1 vs 4, byte for byte */
+    T_EQ_STR(a, b);             /* threads 1 vs 4, byte for byte */
     T_CHECK(strcmp(a, c) != 0); /* another seed, other output */
     free(a);
     free(b);

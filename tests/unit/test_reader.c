@@ -72,10 +72,10 @@ static void make_text(l4r_buf *b, size_t lines)
 
 static void test_plain(void)
 {
-    l4r_buf text = { 0 };
+    l4r_buf text = {0};
     make_text(&text, 20000);
     char *p = write_tmp("ratings.gz", text.data, text.len); /* the extension lies: this is plain */
-    l4r_buf got = { 0 };
+    l4r_buf got = {0};
     l4r_error e;
     T_EQ_INT(slurp(p, NULL, &got, &e, 4093), L4R_OK);
     T_EQ_MEM(got.data, got.len, text.data, text.len);
@@ -100,14 +100,14 @@ static void test_plain(void)
 static void test_gzip_backend(const char *backend)
 {
     char what[96];
-    l4r_buf text = { 0 };
+    l4r_buf text = {0};
     make_text(&text, 60000);
-    l4r_buf gz = { 0 };
+    l4r_buf gz = {0};
     gzip_mem(text.data, text.len / 3, &gz);
     size_t one = gz.len;
     gzip_mem(text.data + text.len / 3, text.len - text.len / 3, &gz); /* second member */
-    char *p = write_tmp("data.txt", gz.data, gz.len);                  /* gzip under a .txt name */
-    l4r_buf got = { 0 };
+    char *p = write_tmp("data.txt", gz.data, gz.len);                 /* gzip under a .txt name */
+    l4r_buf got = {0};
     l4r_error e;
     snprintf(what, sizeof what, "%s: multi-member gzip inflates", backend);
     l4r_status st = slurp(p, NULL, &got, &e, 65536);
@@ -129,7 +129,7 @@ static void test_gzip_backend(const char *backend)
     l4r_source_close(s);
     free(p);
     /* trailing zero padding is fine */
-    l4r_buf padded = { 0 };
+    l4r_buf padded = {0};
     l4r_buf_add(&padded, gz.data, gz.len);
     l4r_buf_add(&padded, "\0\0\0\0", 4);
     p = write_tmp("padded.gz", padded.data, padded.len);
@@ -138,8 +138,8 @@ static void test_gzip_backend(const char *backend)
     T_EQ_INT(got.len, text.len);
     free(p);
     /* truncated at several points, in both members */
-    size_t cuts[] = { 1, 2, 10, 11, one / 2, one - 8, one - 1, one + 5, one + (gz.len - one) / 2, gz.len - 4,
-                      gz.len - 1 };
+    size_t cuts[] = {
+        1, 2, 10, 11, one / 2, one - 8, one - 1, one + 5, one + (gz.len - one) / 2, gz.len - 4, gz.len - 1};
     for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
         p = write_tmp("trunc.gz", gz.data, cuts[i]);
         l4r_buf_reset(&got);
@@ -153,14 +153,15 @@ static void test_gzip_backend(const char *backend)
         free(p);
     }
     /* a flipped byte in the CRC trailer, and one in the data */
-    l4r_buf bad = { 0 };
+    l4r_buf bad = {0};
     l4r_buf_add(&bad, gz.data, one);
     bad.data[one - 6] ^= 0x55;
     p = write_tmp("crc.gz", bad.data, bad.len);
     l4r_buf_reset(&got);
     st = slurp(p, NULL, &got, &e, 65536);
     snprintf(what, sizeof what, "%s: CRC mismatch is an error", backend);
-    l4r_t_report(st == L4R_EARCHIVE && strstr(e.msg, "crc.gz"), __FILE__, __LINE__, what, st ? e.msg : "no error");
+    l4r_t_report(st == L4R_EARCHIVE && strstr(e.msg, "crc.gz"), __FILE__, __LINE__, what,
+                 st ? e.msg : "no error");
     printf("# %s\n", e.msg);
     free(p);
     bad.data[one - 6] ^= 0x55;
@@ -214,27 +215,29 @@ static bool make_archive(const char *path, const char *format, const char *filte
 
 static void test_archives(void)
 {
-    l4r_buf files[3] = { { 0 }, { 0 }, { 0 } };
+    l4r_buf files[3] = {{0}, {0}, {0}};
     l4r_buf_adds(&files[0], "readme\n");
     make_text(&files[1], 30000);
     make_text(&files[2], 500);
-    const char *names[] = { "ml-1m/README", "ml-1m/ratings.dat", "ml-1m/users.dat" };
+    const char *names[] = {"ml-1m/README", "ml-1m/ratings.dat", "ml-1m/users.dat"};
     static const struct {
         const char *format, *filter, *name;
-    } kinds[] = { { "zip", NULL, "a.zip" }, { "ustar", NULL, "a.tar" }, { "ustar", "gzip", "a.tar" },
-                  { "ustar", "bzip2", "a.tbz" }, { "ustar", "xz", "a.txz" }, { "ustar", "zstd", "a.tzst" } };
+    } kinds[] = {{"zip", NULL, "a.zip"},      {"ustar", NULL, "a.tar"}, {"ustar", "gzip", "a.tar"},
+                 {"ustar", "bzip2", "a.tbz"}, {"ustar", "xz", "a.txz"}, {"ustar", "zstd", "a.tzst"}};
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         char *p = l4r_path_join(tmpdir, kinds[k].name);
         char what[128];
         if (!make_archive(p, kinds[k].format, kinds[k].filter, names, files, 3)) {
-            printf("# skip %s+%s: this libarchive cannot write it\n", kinds[k].format, kinds[k].filter ? kinds[k].filter : "");
+            printf("# skip %s+%s: this libarchive cannot write it\n", kinds[k].format,
+                   kinds[k].filter ? kinds[k].filter : "");
             free(p);
             continue;
         }
-        l4r_buf got = { 0 };
+        l4r_buf got = {0};
         l4r_error e;
         l4r_status st = slurp(p, "ratings.dat", &got, &e, 100000);
-        snprintf(what, sizeof what, "%s+%s member by suffix", kinds[k].format, kinds[k].filter ? kinds[k].filter : "none");
+        snprintf(what, sizeof what, "%s+%s member by suffix", kinds[k].format,
+                 kinds[k].filter ? kinds[k].filter : "none");
         l4r_t_report(st == L4R_OK && got.len == files[1].len && memcmp(got.data, files[1].data, got.len) == 0,
                      __FILE__, __LINE__, what, st ? e.msg : NULL);
         /* digest after reading only the middle member covers the whole file */
@@ -262,12 +265,13 @@ static void test_archives(void)
             T_EQ_INT(slurp(p, NULL, &got, &e, 100000), L4R_EARCHIVE);
         }
         /* truncated: the member must not come out short */
-        l4r_buf raw = { 0 };
+        l4r_buf raw = {0};
         l4r_read_file(p, 1 << 30, &raw, &e);
         char *q = write_tmp("trunc.archive", raw.data, raw.len * 2 / 3);
         l4r_buf_reset(&got);
         st = slurp(q, "ratings.dat", &got, &e, 100000);
-        snprintf(what, sizeof what, "%s+%s truncated is an error", kinds[k].format, kinds[k].filter ? kinds[k].filter : "none");
+        snprintf(what, sizeof what, "%s+%s truncated is an error", kinds[k].format,
+                 kinds[k].filter ? kinds[k].filter : "none");
         l4r_t_report(st == L4R_EARCHIVE, __FILE__, __LINE__, what, st ? e.msg : "no error");
         printf("# %s\n", e.msg);
         free(q);
@@ -278,14 +282,15 @@ static void test_archives(void)
     /* zip: a flipped byte inside the member's data is a CRC (or inflate) error */
     char *p = l4r_path_join(tmpdir, "c.zip");
     if (make_archive(p, "zip", NULL, names, files, 3)) {
-        l4r_buf raw = { 0 };
+        l4r_buf raw = {0};
         l4r_error e;
         l4r_read_file(p, 1 << 30, &raw, &e);
         raw.data[raw.len / 2] ^= 0x01;
         char *q = write_tmp("flip.zip", raw.data, raw.len);
-        l4r_buf got = { 0 };
+        l4r_buf got = {0};
         l4r_status st = slurp(q, "ratings.dat", &got, &e, 100000);
-        l4r_t_report(st == L4R_EARCHIVE, __FILE__, __LINE__, "zip flipped byte is an error", st ? e.msg : "no error");
+        l4r_t_report(st == L4R_EARCHIVE, __FILE__, __LINE__, "zip flipped byte is an error",
+                     st ? e.msg : "no error");
         printf("# %s\n", e.msg);
         free(q);
         l4r_buf_free(&got);
@@ -293,31 +298,32 @@ static void test_archives(void)
     }
     free(p);
     /* single compressed files through libarchive's raw format */
-    static const char *filters[] = { "bzip2", "xz", "zstd" };
+    static const char *filters[] = {"bzip2", "xz", "zstd"};
     for (size_t k = 0; k < 3; k++) {
         p = l4r_path_join(tmpdir, "single.dat");
-        const char *one[] = { "data" };
+        const char *one[] = {"data"};
         if (!make_archive(p, "raw", filters[k], one, &files[1], 1)) {
             printf("# skip raw+%s\n", filters[k]);
             free(p);
             continue;
         }
-        l4r_buf got = { 0 };
+        l4r_buf got = {0};
         l4r_error e;
         char what[96];
         l4r_status st = slurp(p, NULL, &got, &e, 77777);
         snprintf(what, sizeof what, "%s single file inflates", filters[k]);
         l4r_t_report(st == L4R_OK && got.len == files[1].len && memcmp(got.data, files[1].data, got.len) == 0,
                      __FILE__, __LINE__, what, st ? e.msg : "differs");
-        l4r_buf raw = { 0 };
+        l4r_buf raw = {0};
         l4r_read_file(p, 1 << 30, &raw, &e);
-        static const double fr[] = { 0.1, 0.5, 0.9, 0.999 };
+        static const double fr[] = {0.1, 0.5, 0.9, 0.999};
         for (int c = 0; c < 4; c++) {
             char *q = write_tmp("trunc.single", raw.data, (size_t)((double)raw.len * fr[c]));
             l4r_buf_reset(&got);
             st = slurp(q, NULL, &got, &e, 77777);
             snprintf(what, sizeof what, "%s truncated at %.1f%% is an error", filters[k], fr[c] * 100);
-            l4r_t_report(st == L4R_EARCHIVE && strstr(e.msg, q), __FILE__, __LINE__, what, st ? e.msg : "no error");
+            l4r_t_report(st == L4R_EARCHIVE && strstr(e.msg, q), __FILE__, __LINE__, what,
+                         st ? e.msg : "no error");
             free(q);
         }
         l4r_buf_free(&raw);

@@ -46,7 +46,7 @@ static void test_csv(void)
     l4r_span f[8];
     size_t nf;
     l4r_error e;
-    l4r_buf s = { 0 };
+    l4r_buf s = {0};
     const char *in = "11,\"American President, The (1995)\",Comedy|Drama|Romance\n"
                      "a,\"b \"\"q\"\" c\",d\r\n"
                      "\"multi\nline\",\"\",x\n"
@@ -77,7 +77,7 @@ static void test_csv(void)
     SPAN_EQ(f[1], "034545104X");
     /* spans into scratch stay valid while scratch grows (many quoted fields, tiny scratch) */
     l4r_buf_free(&s);
-    l4r_buf big = { 0 };
+    l4r_buf big = {0};
     for (int i = 0; i < 8; i++) {
         l4r_buf_addc(&big, '"');
         for (int k = 0; k < 300 * (i + 1); k++)
@@ -125,11 +125,11 @@ static void rand_utf8(l4r_buf *b, size_t maxlen)
         switch (rnd() % 12) {
         case 0: l4r_buf_addc(b, "\"\\/\b\f\n\r\t"[rnd() % 8]); break;
         case 1: l4r_buf_addc(b, (char)(1 + rnd() % 31)); break;
-        case 2: l4r_buf_adds(b, "\xc3\xa9"); break;             /* é */
-        case 3: l4r_buf_adds(b, "\xe2\x99\xa5"); break;         /* ♥ */
-        case 4: l4r_buf_adds(b, "\xf0\x9f\x98\x80"); break;     /* U+1F600: a surrogate pair when escaped */
-        case 5: l4r_buf_adds(b, "\xef\xbf\xbf"); break;         /* U+FFFF */
-        case 6: l4r_buf_adds(b, "\xf4\x8f\xbf\xbf"); break;     /* U+10FFFF */
+        case 2: l4r_buf_adds(b, "\xc3\xa9"); break;         /* é */
+        case 3: l4r_buf_adds(b, "\xe2\x99\xa5"); break;     /* ♥ */
+        case 4: l4r_buf_adds(b, "\xf0\x9f\x98\x80"); break; /* U+1F600: a surrogate pair when escaped */
+        case 5: l4r_buf_adds(b, "\xef\xbf\xbf"); break;     /* U+FFFF */
+        case 6: l4r_buf_adds(b, "\xf4\x8f\xbf\xbf"); break; /* U+10FFFF */
         default: l4r_buf_addc(b, (char)(' ' + rnd() % 95)); break;
         }
     }
@@ -139,7 +139,7 @@ static json_t *rand_value(int depth);
 
 static json_t *rand_string(void)
 {
-    l4r_buf b = { 0 };
+    l4r_buf b = {0};
     rand_utf8(&b, rnd() % 4 == 0 ? 200 : 12);
     json_t *s = json_stringn(b.data ? b.data : "", b.len);
     l4r_buf_free(&b);
@@ -164,8 +164,10 @@ static json_t *rand_value(int depth)
 {
     int k = (int)(rnd() % (depth > 4 ? 6 : 8));
     switch (k) {
-    case 0: case 1: return rand_string();
-    case 2: case 3: return rand_number();
+    case 0:
+    case 1: return rand_string();
+    case 2:
+    case 3: return rand_number();
     case 4: return json_boolean(rnd() % 2);
     case 5: return json_null();
     case 6: {
@@ -192,7 +194,8 @@ static bool same_value(const l4r_span *sp, l4r_vkind kind, json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_STRING:
-        return kind == L4R_V_STRING && sp->n == json_string_length(v) && memcmp(sp->p, json_string_value(v), sp->n) == 0;
+        return kind == L4R_V_STRING && sp->n == json_string_length(v) &&
+               memcmp(sp->p, json_string_value(v), sp->n) == 0;
     case JSON_TRUE: return kind == L4R_V_BOOL && sp->n == 4 && memcmp(sp->p, "true", 4) == 0;
     case JSON_FALSE: return kind == L4R_V_BOOL && sp->n == 5 && memcmp(sp->p, "false", 5) == 0;
     case JSON_NULL: return kind == L4R_V_NULL && sp->n == 4 && memcmp(sp->p, "null", 4) == 0;
@@ -210,11 +213,11 @@ static bool same_value(const l4r_span *sp, l4r_vkind kind, json_t *v)
 
 static void test_json_differential(void)
 {
-    static const size_t flags[] = { JSON_COMPACT, JSON_INDENT(2), JSON_COMPACT | JSON_ENSURE_ASCII,
-                                    JSON_INDENT(1) | JSON_ENSURE_ASCII };
+    static const size_t flags[] = {JSON_COMPACT, JSON_INDENT(2), JSON_COMPACT | JSON_ENSURE_ASCII,
+                                   JSON_INDENT(1) | JSON_ENSURE_ASCII};
     size_t checked = 0, bad = 0;
     char first_bad[512] = "";
-    l4r_buf scratch = { 0 };
+    l4r_buf scratch = {0};
     for (int iter = 0; iter < 3000; iter++) {
         json_t *o = json_object();
         size_t n = 1 + rnd() % 8;
@@ -260,7 +263,8 @@ static void test_json_differential(void)
         l4r_keyset_free(ks);
         json_decref(o);
     }
-    l4r_t_report(bad == 0, __FILE__, __LINE__, "3000 random objects agree with jansson", bad ? first_bad : NULL);
+    l4r_t_report(bad == 0, __FILE__, __LINE__, "3000 random objects agree with jansson",
+                 bad ? first_bad : NULL);
     printf("# %zu objects checked, %zu disagreements\n", checked, bad);
     l4r_buf_free(&scratch);
 }
@@ -268,21 +272,62 @@ static void test_json_differential(void)
 static void test_json_invalid(void)
 {
     static const char *const bad[] = {
-        "{\"a\":1,}", "{'a':1}", "{\"a\":tru}", "{\"a\":hello}", "{\"a\":\"abc}", "{\"a\":\"x\x01y\"}",
-        "{\"a\":\"x\ty\"}", "{\"a\":\"\\q\"}", "{\"a\":\"\\x41\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\\udc00\"}",
-        "{\"a\":\"\\ud800\\u0041\"}", "{\"a\":\"\\u12\"}", "{\"a\":01}", "{\"a\":-01}", "{\"a\":NaN}",
-        "{\"a\":Infinity}", "{\"a\":-Infinity}", "{\"a\":1", "{\"a\":", "{\"a\"", "{", "", "   ",
-        "{\"a\":1} x", "{\"a\":1}{}", "{\"a\":\"\xff\"}", "{\"a\":\"\xc3\"}", "{\"a\":\"\xc0\xaf\"}",
-        "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xf4\x90\x80\x80\"}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}",
-        "{\"a\":+1}", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\":{\"b\"}}", "{\"a\" 1}", "{\"a\":\"b\",,\"c\":1}",
-        "{,}", "{\"a\":1,\"b\"}", "{\"a\":[}", "{\"a\":True}", "{\"a\":None}", "{a:1}", "{\"a\":0x10}",
-        "{\"a\":[1]]}", "{\"a\":\"\xe2\x99\"}", "{\"\xff\":1}",
+        "{\"a\":1,}",
+        "{'a':1}",
+        "{\"a\":tru}",
+        "{\"a\":hello}",
+        "{\"a\":\"abc}",
+        "{\"a\":\"x\x01y\"}",
+        "{\"a\":\"x\ty\"}",
+        "{\"a\":\"\\q\"}",
+        "{\"a\":\"\\x41\"}",
+        "{\"a\":\"\\ud800\"}",
+        "{\"a\":\"\\udc00\"}",
+        "{\"a\":\"\\ud800\\u0041\"}",
+        "{\"a\":\"\\u12\"}",
+        "{\"a\":01}",
+        "{\"a\":-01}",
+        "{\"a\":NaN}",
+        "{\"a\":Infinity}",
+        "{\"a\":-Infinity}",
+        "{\"a\":1",
+        "{\"a\":",
+        "{\"a\"",
+        "{",
+        "",
+        "   ",
+        "{\"a\":1} x",
+        "{\"a\":1}{}",
+        "{\"a\":\"\xff\"}",
+        "{\"a\":\"\xc3\"}",
+        "{\"a\":\"\xc0\xaf\"}",
+        "{\"a\":\"\xed\xa0\x80\"}",
+        "{\"a\":\"\xf4\x90\x80\x80\"}",
+        "{\"a\":1.}",
+        "{\"a\":.5}",
+        "{\"a\":1e}",
+        "{\"a\":+1}",
+        "{\"a\":[1,]}",
+        "{\"a\":[1 2]}",
+        "{\"a\":{\"b\"}}",
+        "{\"a\" 1}",
+        "{\"a\":\"b\",,\"c\":1}",
+        "{,}",
+        "{\"a\":1,\"b\"}",
+        "{\"a\":[}",
+        "{\"a\":True}",
+        "{\"a\":None}",
+        "{a:1}",
+        "{\"a\":0x10}",
+        "{\"a\":[1]]}",
+        "{\"a\":\"\xe2\x99\"}",
+        "{\"\xff\":1}",
     };
-    const char *want_a[] = { "a" };
-    const char *want_z[] = { "zz" };
+    const char *want_a[] = {"a"};
+    const char *want_z[] = {"zz"};
     l4r_keyset *ka = l4r_keyset_new(want_a, 1);
     l4r_keyset *kz = l4r_keyset_new(want_z, 1);
-    l4r_buf scratch = { 0 };
+    l4r_buf scratch = {0};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         const char *t = bad[i];
         l4r_span out[1];
@@ -323,7 +368,7 @@ static void test_json_invalid(void)
     T_EQ_INT(l4r_json_fields(t, t + strlen(t), ka, out, kind, &scratch, &e), L4R_OK);
     T_EQ_INT(kind[0], L4R_V_ABSENT);
     /* deep nesting is an error, not a stack overflow */
-    l4r_buf deep = { 0 };
+    l4r_buf deep = {0};
     l4r_buf_adds(&deep, "{\"a\":");
     for (int i = 0; i < 100000; i++)
         l4r_buf_addc(&deep, '[');
@@ -339,17 +384,19 @@ static void test_json_invalid(void)
 
 static void test_pylit(void)
 {
-    l4r_buf scratch = { 0 };
+    l4r_buf scratch = {0};
     l4r_error e;
     /* datasets.md 3.3, Amazon 2014 meta_Beauty (one line on disk) */
     const char *amazon =
-        "{'asin': '0558925278', 'description': 'Mineral Powder Brush--Apply powder \\xe2\\x80\\xa6 45% cotton', "
-        "'title': 'Eco Friendly Ecotools Quality Natural Bamboo Cosmetic Mineral Brush Set Kit of 4 Soft Brushes "
+        "{'asin': '0558925278', 'description': 'Mineral Powder Brush--Apply powder \\xe2\\x80\\xa6 45% "
+        "cotton', "
+        "'title': 'Eco Friendly Ecotools Quality Natural Bamboo Cosmetic Mineral Brush Set Kit of 4 Soft "
+        "Brushes "
         "and 1 Pouch Baby Kabuki Eye Shading Brush Mineral Powder Brush Concealer Brush(travle Size)', "
         "'imUrl': 'http://ecx.images-amazon.com/images/I/51L%2BzYCQWSL._SX300_.jpg', 'salesRank': {'Beauty': "
         "402875}, 'categories': [['Beauty', 'Tools & Accessories', 'Makeup Brushes & Tools', 'Brushes & "
         "Applicators']], 'price': 12.5, 'brand': \"L'Oreal\"}";
-    const char *k1[] = { "asin", "salesRank", "categories", "description", "price", "brand", "related" };
+    const char *k1[] = {"asin", "salesRank", "categories", "description", "price", "brand", "related"};
     l4r_keyset *ks = l4r_keyset_new(k1, 7);
     l4r_span out[7];
     l4r_vkind kind[7];
@@ -367,13 +414,15 @@ static void test_pylit(void)
 
     /* datasets.md 7.2, steam_games (Python 2 unicode reprs) */
     const char *steam =
-        "{u'publisher': u'Kotoshiro', u'genres': [u'Action', u'Casual', u'Indie', u'Simulation', u'Strategy'], "
+        "{u'publisher': u'Kotoshiro', u'genres': [u'Action', u'Casual', u'Indie', u'Simulation', "
+        "u'Strategy'], "
         "u'app_name': u'Lost Summoner Kitty', u'title': u'Lost Summoner Kitty', u'url': "
         "u'http://store.steampowered.com/app/761140/Lost_Summoner_Kitty/', u'release_date': u'2018-01-04', "
         "u'discount_price': 4.49, u'price': 4.99, u'early_access': False, u'id': u'761140', u'developer': "
-        "u'Kotoshiro', u'text': u'caf\\xe9 \\u2665 \\U0001f600 \\ud83d\\ude00 it\\'s \"q\" \\\\ \\n', u'metascore': None, "
+        "u'Kotoshiro', u'text': u'caf\\xe9 \\u2665 \\U0001f600 \\ud83d\\ude00 it\\'s \"q\" \\\\ \\n', "
+        "u'metascore': None, "
         "u'hours': 123L, u'sentiment': (1, 2,), u'set': {1, 2}}";
-    const char *k2[] = { "id", "early_access", "text", "metascore", "hours", "sentiment", "price", "set" };
+    const char *k2[] = {"id", "early_access", "text", "metascore", "hours", "sentiment", "price", "set"};
     ks = l4r_keyset_new(k2, 8);
     l4r_span o2[8];
     l4r_vkind kd2[8];
@@ -393,9 +442,10 @@ static void test_pylit(void)
     l4r_keyset_free(ks);
 
     /* Python 3 reprs (Steam v1): '\xa0' is a code point; octal; raw; bytes */
-    const char *k3[] = { "a", "b", "c", "d", "e" };
+    const char *k3[] = {"a", "b", "c", "d", "e"};
     ks = l4r_keyset_new(k3, 5);
-    const char *py3 = "{'a': 'x\\xa0y', 'b': '\\101\\x41\\7', 'c': r'\\d+', 'd': b'\\xff\\u1234', 'e': True,}";
+    const char *py3 =
+        "{'a': 'x\\xa0y', 'b': '\\101\\x41\\7', 'c': r'\\d+', 'd': b'\\xff\\u1234', 'e': True,}";
     l4r_span o3[5];
     l4r_vkind kd3[5];
     T_EQ_INT(l4r_pylit_fields(py3, py3 + strlen(py3), ks, o3, kd3, &scratch, &e), L4R_OK);
@@ -405,8 +455,8 @@ static void test_pylit(void)
     SPAN_EQ(o3[3], "\xff\\u1234");
     SPAN_EQ(o3[4], "true");
     /* errors with offsets */
-    const char *bad[] = { "{'a' 1}", "{'a': 1", "{'a': 'open}", "{'a': [1 2]}", "{'a': 1} x", "['a']",
-                          "{'a': nope}", "{'a': 1e}", "{'a': '\\x4'}", "{'a': u'\\u12'}" };
+    const char *bad[] = {"{'a' 1}", "{'a': 1",     "{'a': 'open}", "{'a': [1 2]}",  "{'a': 1} x",
+                         "['a']",   "{'a': nope}", "{'a': 1e}",    "{'a': '\\x4'}", "{'a': u'\\u12'}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         l4r_status st = l4r_pylit_fields(bad[i], bad[i] + strlen(bad[i]), ks, o3, kd3, &scratch, &e);
         char what[128];
