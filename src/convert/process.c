@@ -1122,18 +1122,23 @@ static inline char *put_i64(char *d, int64_t v)
     return put_u64(d, (uint64_t)v);
 }
 
+/* A user or item id: the remapped number, or the dictionary string. */
+static inline char *put_id(char *d, const uint32_t *map, const char *const *str, const uint32_t *len,
+                           uint32_t id)
+{
+    if (map)
+        return put_u64(d, map[id]);
+    return put_str(d, str[id], len[id]);
+}
+
 static inline char *put_user(const proc *p, char *d, uint32_t u)
 {
-    if (p->umap)
-        return put_u64(d, p->umap[u]);
-    return put_str(d, p->us_str[u], p->us_len[u]);
+    return put_id(d, p->umap, p->us_str, p->us_len, u);
 }
 
 static inline char *put_item(const proc *p, char *d, uint32_t i)
 {
-    if (p->imap)
-        return put_u64(d, p->imap[i]);
-    return put_str(d, p->it_str[i], p->it_len[i]);
+    return put_id(d, p->imap, p->it_str, p->it_len, i);
 }
 
 /* Room to reserve before put_user/put_item: the text plus put_str's fixed-width slack. */
@@ -1282,30 +1287,26 @@ static void json_str(l4r_buf *b, const char *s, size_t n)
     l4r_buf_addc(b, '"');
 }
 
-static void json_user(const proc *p, l4r_buf *b, uint32_t u)
+/* A user or item id as a JSON string: the remapped number, or the dictionary string. */
+static void json_id(l4r_buf *b, const uint32_t *map, const char *const *str, const uint32_t *len, uint32_t id)
 {
     char tmp[24];
-    if (p->umap) {
-        char *d = put_u64(tmp, p->umap[u]);
+    if (map) {
+        char *d = put_u64(tmp, map[id]);
         json_str(b, tmp, (size_t)(d - tmp));
         return;
     }
-    size_t n;
-    const char *s = l4r_dict_str(p->t->users, u, &n);
-    json_str(b, s, n);
+    json_str(b, str[id], len[id]);
+}
+
+static void json_user(const proc *p, l4r_buf *b, uint32_t u)
+{
+    json_id(b, p->umap, p->us_str, p->us_len, u);
 }
 
 static void json_item(const proc *p, l4r_buf *b, uint32_t i)
 {
-    char tmp[24];
-    if (p->imap) {
-        char *d = put_u64(tmp, p->imap[i]);
-        json_str(b, tmp, (size_t)(d - tmp));
-        return;
-    }
-    size_t n;
-    const char *s = l4r_dict_str(p->t->items, i, &n);
-    json_str(b, s, n);
+    json_id(b, p->imap, p->it_str, p->it_len, i);
 }
 
 static void json_title(const proc *p, l4r_buf *b, uint32_t i)
