@@ -139,10 +139,10 @@ bench: deps
 	@BUILD=$(BUILD) bench/run.sh
 
 check-asan:
-	$(MAKE) BUILD=build-asan SANITIZER=address OPT='-O1 -g' test
+	$(MAKE) --no-print-directory BUILD=build-asan SANITIZER=address OPT='-O1 -g' test
 
 check-tsan:
-	$(MAKE) BUILD=build-tsan SANITIZER=thread OPT='-O1 -g' L4R_TSAN=1 test
+	$(MAKE) --no-print-directory BUILD=build-tsan SANITIZER=thread OPT='-O1 -g' L4R_TSAN=1 test
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c)
