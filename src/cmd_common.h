@@ -46,6 +46,11 @@ bool l4r_cli_common_opt(l4r_cli *cli, int c, const char *arg);
 int l4r_cli_simple_opts(l4r_cli *cli, int argc, char **argv, const char *cmd, void (*usage)(FILE *),
                         bool *json);
 
+/* A variant as JSON (list --json; info --json adds to it): dataset, variant, default,
+ * description, files [{name, url, mirrors, size, md5, sha256, unpack}], gated.  Caller owns it. */
+typedef struct json_t json_t;
+json_t *l4r_cli_variant_json(const l4r_recipe *r, const l4r_variant *v);
+
 /* Load the recipe registry once; prints the error and returns NULL on failure (status in *st). */
 const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st);
 /* Resolve the data directory (once). */

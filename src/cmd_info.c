@@ -257,31 +257,9 @@ static json_t *table_json(const l4r_table *t)
 
 static json_t *info_json(const l4r_recipe *r, const l4r_variant *v)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "dataset", json_string(r->dataset));
+    json_t *o = l4r_cli_variant_json(r, v); /* dataset, variant, default, description, files, gated */
     json_object_set_new(o, "title", json_string(r->title));
     json_object_set_new(o, "homepage", str_or_null(r->homepage));
-    json_object_set_new(o, "variant", json_string(v->name));
-    json_object_set_new(o, "default", json_boolean(!strcmp(v->name, r->default_variant)));
-    json_object_set_new(o, "description", json_string(v->description));
-    json_t *files = json_array();
-    for (size_t i = 0; i < v->n_files; i++) {
-        const l4r_rfile *f = &v->files[i];
-        json_t *fo = json_object();
-        json_object_set_new(fo, "name", json_string(f->name));
-        json_object_set_new(fo, "url", json_string(f->url));
-        json_t *mirrors = json_array();
-        for (size_t k = 0; k < f->n_mirrors; k++)
-            json_array_append_new(mirrors, json_string(f->mirrors[k]));
-        json_object_set_new(fo, "mirrors", mirrors);
-        json_object_set_new(fo, "size", f->size >= 0 ? json_integer(f->size) : json_null());
-        json_object_set_new(fo, "md5", str_or_null(f->md5));
-        json_object_set_new(fo, "sha256", str_or_null(f->sha256));
-        json_object_set_new(fo, "unpack", json_boolean(f->unpack));
-        json_array_append_new(files, fo);
-    }
-    json_object_set_new(o, "files", files);
-    json_object_set_new(o, "gated", json_boolean(v->manual != NULL));
     json_object_set_new(o, "manual", str_or_null(v->manual));
     json_object_set_new(o, "interactions", table_json(v->interactions));
     json_object_set_new(o, "items", table_json(v->items));

@@ -30,7 +30,7 @@ static json_t *str_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static json_t *variant_json(const l4r_recipe *r, const l4r_variant *v)
+json_t *l4r_cli_variant_json(const l4r_recipe *r, const l4r_variant *v)
 {
     json_t *o = json_object();
     json_object_set_new(o, "dataset", json_string(r->dataset));
@@ -43,9 +43,14 @@ static json_t *variant_json(const l4r_recipe *r, const l4r_variant *v)
         json_t *fo = json_object();
         json_object_set_new(fo, "name", json_string(f->name));
         json_object_set_new(fo, "url", json_string(f->url));
+        json_t *mirrors = json_array();
+        for (size_t k = 0; k < f->n_mirrors; k++)
+            json_array_append_new(mirrors, json_string(f->mirrors[k]));
+        json_object_set_new(fo, "mirrors", mirrors);
         json_object_set_new(fo, "size", f->size >= 0 ? json_integer(f->size) : json_null());
         json_object_set_new(fo, "md5", str_or_null(f->md5));
         json_object_set_new(fo, "sha256", str_or_null(f->sha256));
+        json_object_set_new(fo, "unpack", json_boolean(f->unpack));
         json_array_append_new(files, fo);
     }
     json_object_set_new(o, "files", files);
@@ -85,7 +90,7 @@ int cmd_list(l4r_cli *cli, int argc, char **argv)
         for (size_t k = 0; k < r->n_variants; k++) {
             const l4r_variant *v = &r->variants[k];
             if (arr)
-                json_array_append_new(arr, variant_json(r, v));
+                json_array_append_new(arr, l4r_cli_variant_json(r, v));
             else
                 printf("%s\t%s\t%s\t%s\n", r->dataset, v->name,
                        strcmp(v->name, r->default_variant) ? "" : "*", v->description);

@@ -807,7 +807,6 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                 for (size_t g = 0; g < t->n_flag_names; g++)
                     vals[c->nmap + g] = f[t->flags_from + (int)g];
         }
-        (void)rend;
         /* A record of printable ASCII only (the separator included) has only plain fields: one
          * check for the whole record instead of one per field. */
         bool rec_plain = false;
@@ -1154,8 +1153,7 @@ static bool needs_table(const l4r_process_opts *p)
            (p->formats & ~(unsigned)L4R_SINK_TSV) != 0 || p->ties != L4R_TIES_SOURCE;
 }
 
-static l4r_status write_items(const l4r_items *it, const tabctx *c, const char *dir, l4r_manifest *m,
-                              l4r_error *e)
+static l4r_status write_items(const l4r_items *it, const char *dir, l4r_manifest *m, l4r_error *e)
 {
     l4r_out *o = NULL;
     l4r_status st = l4r_out_open(&o, dir, "items.tsv", e);
@@ -1194,7 +1192,6 @@ static l4r_status write_items(const l4r_items *it, const tabctx *c, const char *
         return st;
     }
     l4r_out_add_rows(o, it->n);
-    (void)c;
     return l4r_out_close(o, m, e);
 }
 
@@ -1343,7 +1340,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         l4r_manifest_set_int(m, "counts.interactions", (int64_t)ci.rows);
     }
     if (items) {
-        st = write_items(items, &cit, od.tmp, m, e);
+        st = write_items(items, od.tmp, m, e);
         if (st)
             goto out;
         res->items = items->n;

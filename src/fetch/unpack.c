@@ -142,6 +142,33 @@ static bool reserved_top(const char *clean, const char *archive_base)
     return strlen(archive_base) == n && !strncmp(clean, archive_base, n);
 }
 
+static l4r_status merge_into(const char *src, const char *dst, l4r_error *e);
+
+/* merge_into() every entry of directory src onto the same name in dst. */
+static l4r_status merge_entries(const char *src, const char *dst, l4r_error *e)
+{
+    DIR *d = opendir(src);
+    if (!d)
+        return l4r_err(e, L4R_EIO, "cannot open directory '%s': %s", src, strerror(errno));
+    l4r_status st = L4R_OK;
+    for (;;) {
+        struct dirent *de = readdir(d);
+        if (!de)
+            break;
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *s = l4r_path_join(src, de->d_name);
+        char *t = l4r_path_join(dst, de->d_name);
+        st = merge_into(s, t, e);
+        free(s);
+        free(t);
+        if (st != L4R_OK)
+            break;
+    }
+    closedir(d);
+    return st;
+}
+
 /* Move src (a tree we just extracted) onto dst: rename when dst is free, merge when both are real
  * directories, otherwise replace dst.  Never follows a symlink. */
 static l4r_status merge_into(const char *src, const char *dst, l4r_error *e)
@@ -153,25 +180,7 @@ static l4r_status merge_into(const char *src, const char *dst, l4r_error *e)
         if (errno != ENOENT)
             return l4r_err(e, L4R_EIO, "cannot stat '%s': %s", dst, strerror(errno));
     } else if (S_ISDIR(ss.st_mode) && S_ISDIR(ds.st_mode)) {
-        DIR *d = opendir(src);
-        if (!d)
-            return l4r_err(e, L4R_EIO, "cannot open directory '%s': %s", src, strerror(errno));
-        l4r_status st = L4R_OK;
-        for (;;) {
-            struct dirent *de = readdir(d);
-            if (!de)
-                break;
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                continue;
-            char *s = l4r_path_join(src, de->d_name);
-            char *t = l4r_path_join(dst, de->d_name);
-            st = merge_into(s, t, e);
-            free(s);
-            free(t);
-            if (st != L4R_OK)
-                break;
-        }
-        closedir(d);
+        l4r_status st = merge_entries(src, dst, e);
         if (st == L4R_OK && rmdir(src) != 0)
             st = l4r_err(e, L4R_EIO, "cannot remove '%s': %s", src, strerror(errno));
         return st;
@@ -392,30 +401,7 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
     }
 
     /* everything is on disk: move the top-level entries into place */
-    {
-        DIR *d = opendir(tmp);
-        if (!d) {
-            st = l4r_err(e, L4R_EIO, "cannot open directory '%s': %s", tmp, strerror(errno));
-            goto out;
-        }
-        for (;;) {
-            struct dirent *de = readdir(d);
-            if (!de)
-                break;
-            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                continue;
-            char *s = l4r_path_join(tmp, de->d_name);
-            char *t = l4r_path_join(real, de->d_name);
-            st = merge_into(s, t, e);
-            free(s);
-            free(t);
-            if (st != L4R_OK)
-                break;
-        }
-        closedir(d);
-        if (st != L4R_OK)
-            goto out;
-    }
+    st = merge_entries(tmp, real, e);
 out:
     if (w)
         archive_write_free(w);
