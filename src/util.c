@@ -53,17 +53,38 @@ void *l4r_xrealloc(void *p, size_t n)
     return q;
 }
 
-void *l4r_xrealloc_big(void *p, size_t n)
+static size_t page_round(size_t n)
 {
-    void *q = l4r_xrealloc(p, n);
-    size_t huge = (size_t)2 << 20;
-    if (n >= 2 * huge) {
-        uintptr_t a = ((uintptr_t)q + huge - 1) & ~(uintptr_t)(huge - 1);
-        uintptr_t b = ((uintptr_t)q + n) & ~(uintptr_t)(huge - 1);
-        if (b > a)
-            madvise((void *)a, b - a, MADV_HUGEPAGE); /* advice only: failure is harmless */
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    return n ? (n + pg - 1) / pg * pg : pg;
+}
+
+/* Advice covers the whole mapping, so it never splits it into areas mremap cannot move as one
+ * (advising only the 2 MiB-aligned middle of a malloc block did, and glibc's realloc then fell
+ * back to copying every column at every doubling). */
+void *l4r_big_resize(void *p, size_t old_n, size_t n)
+{
+    size_t nb = page_round(n);
+    void *q;
+    if (!p) {
+        q = mmap(NULL, nb, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    } else {
+        size_t ob = page_round(old_n);
+        if (ob == nb)
+            return p;
+        q = mremap(p, ob, nb, MREMAP_MAYMOVE);
     }
+    if (q == MAP_FAILED)
+        l4r_oom();
+    if (nb >= ((size_t)4 << 20))
+        madvise(q, nb, MADV_HUGEPAGE); /* advice only: failure is harmless */
     return q;
+}
+
+void l4r_big_free(void *p, size_t n)
+{
+    if (p)
+        munmap(p, page_round(n));
 }
 
 char *l4r_xstrdup(const char *s)

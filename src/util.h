@@ -30,9 +30,13 @@ void *l4r_xmalloc(size_t n);
 void *l4r_xcalloc(size_t n, size_t size);
 void *l4r_xrealloc(void *p, size_t n);
 char *l4r_xstrdup(const char *s);
-/* realloc for big column arrays: also asks the kernel for transparent huge pages on the block
- * (MADV_HUGEPAGE), which cuts first-touch page faults on tables of millions of rows ~500-fold. */
-void *l4r_xrealloc_big(void *p, size_t n);
+/* Big column arrays live in their own anonymous mappings, not in malloc's heap: growing one is an
+ * mremap (page tables move, bytes are not copied), and the whole mapping asks for transparent
+ * huge pages (MADV_HUGEPAGE), which cuts first-touch page faults ~500-fold on tables of millions
+ * of rows.  old_n is the size the array was last given (0 for p == NULL); free with
+ * l4r_big_free(p, n).  New bytes are zero. */
+void *l4r_big_resize(void *p, size_t old_n, size_t n);
+void l4r_big_free(void *p, size_t n);
 char *l4r_xstrndup(const char *s, size_t n);
 char *l4r_xasprintf(const char *fmt, ...) L4R_PRINTF(1, 2);
 L4R_NORETURN void l4r_oom(void);

@@ -22,6 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "output.h"
 #include "pipeline.h"
 #include "reader.h"
@@ -314,6 +318,7 @@ typedef struct tabctx {
     bool has_flags;
     size_t seplen;
     bool sep_printable; /* delimited/CSV with a printable separator (not TAB) */
+    bool quad;          /* the four-column fast path applies (see quad_line) */
     /* writer-side state */
     l4r_out *out;
     l4r_itab *itab;
@@ -330,6 +335,29 @@ static int find_map(const l4r_table *t, const char *out)
         if (!strcmp(t->map[k].out, out))
             return (int)k;
     return -1;
+}
+
+/* The four-column fast path: a one-byte separator and exactly user, item, rating, Unix-seconds
+ * timestamp as the source's columns 0..3, in that order (MovieLens ratings.csv, u.data).  Decided
+ * once the columns are known: at init, or after the header.  L4R_NO_FASTPATH=1 turns it off so the
+ * tests can compare it with the general path. */
+static void quad_setup(tabctx *c)
+{
+    const l4r_table *t = c->t;
+    c->quad = false;
+#if defined(__SSE2__)
+    if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->nmap != 4 || c->seplen != 1 ||
+        (t->format != L4R_FMT_CSV && t->format != L4R_FMT_DELIM) || t->time != L4R_TIME_UNIX_S)
+        return;
+    char s = t->delim[0];
+    if (s == '\n' || s == '\r' || s == '"' || (s >= '0' && s <= '9'))
+        return;
+    for (int k = 0; k < N_ISLOTS; k++)
+        if (c->slot[k] < 0 || c->col[c->slot[k]] != k)
+            return;
+    const char *off = getenv("L4R_NO_FASTPATH"); /* tests compare both paths */
+    c->quad = !(off && *off && strcmp(off, "0"));
+#endif
 }
 
 static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const char *name, l4r_error *e)
@@ -402,6 +430,7 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
     if (c->has_flags && t->flags_from + (int)t->n_flag_names > need)
         need = t->flags_from + (int)t->n_flag_names;
     c->ncols_needed = need;
+    quad_setup(c);
     return L4R_OK;
 }
 
@@ -461,6 +490,7 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
         if (c->col[k] + 1 > c->ncols_needed)
             c->ncols_needed = c->col[k] + 1;
     }
+    quad_setup(c);
 out:
     l4r_buf_free(&scratch);
     return st;
@@ -660,7 +690,9 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
         if (!l4r_append_text(out, r.p, r.n, t->encoding))
             return bad_text(c, line, "the rating", e);
         l4r_buf_addc(out, '\t');
-        if (t->time != L4R_TIME_NONE)
+        if (ts_plain) /* tv was not computed: copied as it is */
+            l4r_buf_add(out, ts.p, ts.n);
+        else if (t->time != L4R_TIME_NONE)
             l4r_buf_add_i64(out, tv);
         l4r_buf_addc(out, '\n');
         return L4R_OK;
@@ -704,6 +736,103 @@ static const char *value_kind_name(l4r_vkind k)
     }
 }
 
+#if defined(__SSE2__)
+/* Bit masks of 16 bytes: the newline, the separator, the bytes that rule the fast path out
+ * (anything but printable ASCII, separator and newline; a quote in CSV), and the digits. */
+typedef struct qmask {
+    uint64_t nl, sep, bad, dig;
+} qmask;
+
+static inline void quad_masks(const char *p, __m128i vsep, bool csv, int at, qmask *m)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i nl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+    __m128i sp = _mm_cmpeq_epi8(v, vsep);
+    /* signed: bytes >= 0x80 are negative, so one compare catches them and the controls */
+    __m128i bad =
+        _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+    if (csv)
+        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    bad = _mm_andnot_si128(_mm_or_si128(nl, sp), bad);
+    __m128i dig =
+        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    m->nl |= (uint64_t)(unsigned)_mm_movemask_epi8(nl) << at;
+    m->sep |= (uint64_t)(unsigned)_mm_movemask_epi8(sp) << at;
+    m->bad |= (uint64_t)(unsigned)_mm_movemask_epi8(bad) << at;
+    m->dig |= (uint64_t)(unsigned)_mm_movemask_epi8(dig) << at;
+}
+
+/* One record of a four-column table (quad_setup), when it is the common case: at most 63 bytes
+ * before its '\n', printable ASCII, exactly three separators, non-empty user, item and rating,
+ * and a canonical integer timestamp (digits, no leading zero, at most 18).  The general path
+ * would produce the same bytes from such a record: in MODE_STREAM the record with separators
+ * turned into TABs, in MODE_TABLE the packed fields.  Needs 64 readable bytes at p.  Returns the
+ * bytes consumed, or 0 when the record is not such a record (the general path takes it). */
+static inline size_t quad_line(const tabctx *c, const char *p, l4r_buf *out)
+{
+    char s = c->t->delim[0];
+    __m128i vsep = _mm_set1_epi8(s);
+    bool csv = c->t->format == L4R_FMT_CSV;
+    qmask m = {0, 0, 0, 0};
+    quad_masks(p, vsep, csv, 0, &m);
+    quad_masks(p + 16, vsep, csv, 16, &m);
+    if (!m.nl) {
+        quad_masks(p + 32, vsep, csv, 32, &m);
+        quad_masks(p + 48, vsep, csv, 48, &m);
+        if (!m.nl)
+            return 0;
+    }
+    unsigned len = (unsigned)__builtin_ctzll(m.nl); /* <= 63 */
+    uint64_t in_line = (1ULL << len) - 1;
+    uint64_t sp = m.sep & in_line;
+    if (m.bad & in_line)
+        return 0;
+    /* exactly three separators, no field empty */
+    if (!sp)
+        return 0;
+    unsigned a = (unsigned)__builtin_ctzll(sp);
+    sp &= sp - 1;
+    if (!sp)
+        return 0;
+    unsigned b = (unsigned)__builtin_ctzll(sp);
+    sp &= sp - 1;
+    if (!sp)
+        return 0;
+    unsigned d = (unsigned)__builtin_ctzll(sp);
+    sp &= sp - 1;
+    if (sp || a == 0 || b == a + 1 || d == b + 1 || len == d + 1 || len - d - 1 > 18)
+        return 0;
+    uint64_t ts_bits = in_line & ~((2ULL << d) - 1);
+    if ((m.dig & ts_bits) != ts_bits || (p[d + 1] == '0' && len > d + 2))
+        return 0;
+    if (c->mode == MODE_STREAM) {
+        if (L4R_UNLIKELY(out->cap - out->len < 65))
+            l4r_buf_reserve(out, 64);
+        char *o = out->data + out->len;
+        __m128i tab = _mm_set1_epi8('\t');
+        for (unsigned i = 0; i <= len; i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+            __m128i sm = _mm_cmpeq_epi8(v, vsep);
+            v = _mm_or_si128(_mm_andnot_si128(sm, v), _mm_and_si128(sm, tab));
+            _mm_storeu_si128((__m128i *)(void *)(o + i), v);
+        }
+        out->len += len + 1;
+        return len + 1;
+    }
+    int64_t tv = 0;
+    for (unsigned k = d + 1; k < len; k++)
+        tv = tv * 10 + (p[k] - '0');
+    l4r_buf_reserve(out, 3 * sizeof(uint32_t) + d + sizeof tv);
+    char *o = out->data + out->len;
+    o = pack_plain(o, (l4r_span){p, a});
+    o = pack_plain(o, (l4r_span){p + a + 1, b - a - 1});
+    o = pack_plain(o, (l4r_span){p + b + 1, d - b - 1});
+    memcpy(o, &tv, sizeof tv);
+    out->len = (size_t)(o + sizeof tv - out->data);
+    return len + 1;
+}
+#endif
+
 static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tabctx *c = ctx;
@@ -720,6 +849,21 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     char sepn[16];
 
     while (p < end) {
+#if defined(__SSE2__)
+        if (c->quad && end - p >= 64) {
+            size_t n = quad_line(c, p, out);
+            if (n) {
+                p += n;
+                line++;
+                nrows++;
+                if (L4R_UNLIKELY(l4r_interrupted)) {
+                    st = l4r_err(e, L4R_EINTR, "interrupted");
+                    goto out;
+                }
+                continue;
+            }
+        }
+#endif
         const char *rec = p, *rend;
         uint64_t recline = line;
         size_t nf = 0;

@@ -8,8 +8,9 @@
  * in a chunked arena (never moved, so l4r_dict_str() pointers stay valid); per id we keep a
  * pointer and a length.  Ids are handed out 0, 1, 2, ... in order of first appearance.
  *
- * The table itself is one array per column, grown by doubling; large blocks are realloc'd with
- * mremap by glibc, so growth does not copy and untouched capacity costs no resident memory.
+ * The table itself is one array per column, grown by doubling.  Each column is its own anonymous
+ * mapping (l4r_big_resize), grown with mremap, so growth does not copy and untouched capacity
+ * costs no resident memory.
  */
 #include "table.h"
 
@@ -214,14 +215,22 @@ l4r_itab *l4r_itab_new(void)
     return t;
 }
 
+static void free_columns(l4r_itab *t)
+{
+    l4r_big_free(t->user, t->cap * sizeof *t->user);
+    l4r_big_free(t->item, t->cap * sizeof *t->item);
+    l4r_big_free(t->rating, t->cap * sizeof *t->rating);
+    l4r_big_free(t->ts, t->cap * sizeof *t->ts);
+    t->user = t->item = t->rating = NULL;
+    t->ts = NULL;
+    t->cap = 0;
+}
+
 void l4r_itab_free(l4r_itab *t)
 {
     if (!t)
         return;
-    free(t->user);
-    free(t->item);
-    free(t->rating);
-    free(t->ts);
+    free_columns(t);
     l4r_spill_free(t->spill);
     free(t->spill_dir);
     l4r_dict_free(t->users);
@@ -243,11 +252,11 @@ static size_t row_budget(const l4r_itab *t)
 
 static void set_cap(l4r_itab *t, size_t rows)
 {
+    t->user = l4r_big_resize(t->user, t->cap * sizeof *t->user, rows * sizeof *t->user);
+    t->item = l4r_big_resize(t->item, t->cap * sizeof *t->item, rows * sizeof *t->item);
+    t->rating = l4r_big_resize(t->rating, t->cap * sizeof *t->rating, rows * sizeof *t->rating);
+    t->ts = l4r_big_resize(t->ts, t->cap * sizeof *t->ts, rows * sizeof *t->ts);
     t->cap = rows;
-    t->user = l4r_xrealloc_big(t->user, rows * sizeof *t->user);
-    t->item = l4r_xrealloc_big(t->item, rows * sizeof *t->item);
-    t->rating = l4r_xrealloc_big(t->rating, rows * sizeof *t->rating);
-    t->ts = l4r_xrealloc_big(t->ts, rows * sizeof *t->ts);
 }
 
 void l4r_itab_reserve(l4r_itab *t, size_t rows)
@@ -324,13 +333,7 @@ l4r_status l4r_itab_spill_flush(l4r_itab *t, l4r_error *e)
             return t->spill_status;
         }
     }
-    free(t->user);
-    free(t->item);
-    free(t->rating);
-    free(t->ts);
-    t->user = t->item = t->rating = NULL;
-    t->ts = NULL;
-    t->cap = 0;
+    free_columns(t);
     return L4R_OK;
 }
 
