@@ -26,9 +26,10 @@ static void usage(FILE *f)
            "                     holding its unpacked contents, or the interaction file itself\n"
            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
            "  --force            replace DIR even if it was not written by llm4rec-data\n"
-           "  -j, --jobs N       worker threads; output is identical for any N (default: online\n"
-           "                     CPUs minus one for parsing, as a reader and a writer thread run\n"
-           "                     beside them, and all online CPUs for the stages and sinks)\n"
+           "  -j, --jobs N       CPUs to use; output is identical for any N (default: the CPUs\n"
+           "                     this process may use).  -j 1 runs in one thread; N > 1 runs N-1\n"
+           "                     parsers beside a reader and a writer thread, and N threads for\n"
+           "                     the stages and sinks\n"
            "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
@@ -156,10 +157,10 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     l4r_convert_opts o;
     memset(&o, 0, sizeof o);
     l4r_process_opts_defaults(&o.proc);
-    /* The pipeline runs a reader and a writer thread beside its parsers: on 2 cores, 1 parser is
-     * faster than 2 (docs/PERFORMANCE.md).  The stages have no such companions. */
+    /* -j N: N CPUs.  The pipeline runs a reader and a writer thread beside N-1 parsers; with
+     * -j 1 one thread does it all (docs/PERFORMANCE.md).  The stages use N threads. */
     o.process_threads = l4r_online_cpus();
-    o.threads = o.process_threads > 1 ? o.process_threads - 1 : 1;
+    o.threads = o.process_threads - 1;
     o.argc = cli->cmd_argc; /* as typed: getopt_long permutes argv */
     o.argv = cli->cmd_argv;
     o.proc.memory_limit = l4r_physical_memory() / 2;
@@ -178,7 +179,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         case 'j':
             if (!parse_int(optarg, 1, 1024, &v))
                 return l4r_cli_usage_error("convert", "-j takes a number from 1 to 1024, not '%s'", optarg);
-            o.threads = (int)v;
+            o.threads = (int)v - 1;
             o.process_threads = (int)v;
             break;
         case OPT_FORCE: o.force = true; break;

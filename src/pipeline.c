@@ -183,6 +183,23 @@ static void dispatch(pipe_s *p, blk *b)
     pthread_cond_signal(&p->cv_work);
 }
 
+/* Back to the free list, once the writer is done with it; a block grown for a huge record gives
+ * its memory back. */
+static void recycle(pipe_s *p, blk *b)
+{
+    if (b->in.cap > 4 * p->block_size + (1u << 16))
+        l4r_buf_free(&b->in);
+    if (b->out.cap > 4 * p->block_size + (1u << 16))
+        l4r_buf_free(&b->out);
+    pthread_mutex_lock(&p->mu);
+    p->ring[b->chunk.seq % p->nblocks] = NULL;
+    b->state = B_FREE;
+    b->next = p->free_list;
+    p->free_list = b;
+    pthread_cond_signal(&p->cv_free);
+    pthread_mutex_unlock(&p->mu);
+}
+
 /* ---- reader thread ---- */
 
 typedef struct rstate {
@@ -351,10 +368,25 @@ static l4r_status reader_run(rstate *r, l4r_error *e)
         /* Rebase the cutter onto the carry. */
         r->c.rec_start -= r->c.last_cut <= r->c.rec_start ? r->c.last_cut : r->c.rec_start;
         r->c.last_cut = 0;
-        pthread_mutex_lock(&p->mu);
-        dispatch(p, r->b);
-        r->b = NULL;
-        pthread_mutex_unlock(&p->mu);
+        if (p->cfg->threads == 0) {
+            /* No threads: the block is parsed and written right here, before the next read. */
+            blk *b = r->b;
+            r->b = NULL;
+            l4r_buf_reset(&b->out);
+            st = p->cfg->work(p->cfg->ctx, &b->chunk, &b->out, e);
+            if (!st)
+                st = p->cfg->emit(p->cfg->ctx, &b->chunk, &b->out, e);
+            if (!st && l4r_interrupted)
+                st = l4r_err(e, L4R_EINTR, "interrupted");
+            recycle(p, b);
+            if (st)
+                return st;
+        } else {
+            pthread_mutex_lock(&p->mu);
+            dispatch(p, r->b);
+            r->b = NULL;
+            pthread_mutex_unlock(&p->mu);
+        }
         if (r->eof)
             return L4R_OK;
     }
@@ -441,9 +473,23 @@ static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *mu)
     pthread_cond_timedwait(cv, mu, &ts);
 }
 
+static void pipe_free(pipe_s *p)
+{
+    for (size_t i = 0; i < p->nblocks; i++) {
+        l4r_buf_free(&p->blocks[i].in);
+        l4r_buf_free(&p->blocks[i].out);
+    }
+    free(p->blocks);
+    free(p->ring);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv_free);
+    pthread_cond_destroy(&p->cv_work);
+    pthread_cond_destroy(&p->cv_done);
+}
+
 l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error *e)
 {
-    if (!cfg->work || !cfg->emit || cfg->threads < 1)
+    if (!cfg->work || !cfg->emit || cfg->threads < 0)
         return l4r_err(e, L4R_EINTERNAL, "pipeline: bad configuration");
     pipe_s p;
     memset(&p, 0, sizeof p);
@@ -464,6 +510,15 @@ l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error 
     pthread_cond_init(&p.cv_work, NULL);
     pthread_cond_init(&p.cv_done, NULL);
 
+    if (cfg->threads == 0) {
+        /* The same reader loop, which then parses and writes each block itself. */
+        reader_main(&p);
+        l4r_status st = p.reader_st;
+        if (st && e)
+            *e = p.reader_err;
+        pipe_free(&p);
+        return st;
+    }
     pthread_t reader;
     pthread_t *workers = l4r_xcalloc((size_t)cfg->threads, sizeof *workers);
     int nworkers = 0;
@@ -519,18 +574,7 @@ l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error 
             st = l4r_err(e, L4R_EINTR, "interrupted");
             goto out;
         }
-        /* Recycle; a block grown for a huge record gives its memory back. */
-        if (b->in.cap > 4 * p.block_size + (1u << 16))
-            l4r_buf_free(&b->in);
-        if (b->out.cap > 4 * p.block_size + (1u << 16))
-            l4r_buf_free(&b->out);
-        pthread_mutex_lock(&p.mu);
-        p.ring[next % p.nblocks] = NULL;
-        b->state = B_FREE;
-        b->next = p.free_list;
-        p.free_list = b;
-        pthread_cond_signal(&p.cv_free);
-        pthread_mutex_unlock(&p.mu);
+        recycle(&p, b);
     }
 out:
     pthread_mutex_lock(&p.mu);
@@ -542,16 +586,7 @@ out:
         pthread_join(reader, NULL);
     for (int i = 0; i < nworkers; i++)
         pthread_join(workers[i], NULL);
-    for (size_t i = 0; i < p.nblocks; i++) {
-        l4r_buf_free(&p.blocks[i].in);
-        l4r_buf_free(&p.blocks[i].out);
-    }
     free(workers);
-    free(p.blocks);
-    free(p.ring);
-    pthread_mutex_destroy(&p.mu);
-    pthread_cond_destroy(&p.cv_free);
-    pthread_cond_destroy(&p.cv_work);
-    pthread_cond_destroy(&p.cv_done);
+    pipe_free(&p);
     return st;
 }

@@ -5,7 +5,8 @@
  * threads run cfg->work on blocks with no lock held; the calling thread runs cfg->emit on the
  * results strictly in block order.  At most 2N+3 blocks are in flight, so reading cannot outrun
  * writing and memory stays bounded whatever the input size.  The first error in input order is
- * the one reported; later blocks are discarded.  threads == 1 runs the very same code.
+ * the one reported; later blocks are discarded.  threads == 0 runs the very same code with no
+ * threads at all: the calling thread reads, parses and writes each block in turn.
  *
  * Block cutting: L4R_CUT_LINES cuts after a '\n'; L4R_CUT_CSV cuts only at a '\n' outside double
  * quotes (RFC 4180 fields may hold newlines), tracking quote state across the whole stream.
@@ -32,7 +33,7 @@ typedef struct l4r_chunk {
 } l4r_chunk;
 
 typedef struct l4r_pipe_cfg {
-    int threads;       /* worker threads, >= 1 */
+    int threads;       /* worker threads; 0 = none, everything in the calling thread */
     size_t block_size; /* target bytes per block; default 4 MiB when 0 */
     size_t max_record; /* default 256 MiB when 0 */
     l4r_cut_mode cut;

@@ -1452,7 +1452,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             goto out;
         double t1 = l4r_now();
         l4r_process_opts po = o->proc;
-        po.threads = o->process_threads ? o->process_threads : o->threads;
+        po.threads = o->process_threads ? o->process_threads : 1;
         po.dataset = r->dataset;
         st = l4r_process(itab, items, &po, od.tmp, m, e);
         if (st)

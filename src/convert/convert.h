@@ -22,8 +22,8 @@ typedef struct l4r_convert_opts {
     const char *raw;         /* --raw PATH: archive, directory or the interaction file itself */
     const char *fetched_dir; /* the variant directory after fetch (used when raw is NULL) */
     const char *out_dir;     /* final output directory */
-    int threads;             /* parser threads of the pipeline, >= 1 */
-    int process_threads;     /* threads of the stages and sinks; 0 = threads */
+    int threads;             /* parser threads of the pipeline; 0 = one thread does everything */
+    int process_threads;     /* threads of the stages and sinks; 0 = 1 */
     bool force;              /* overwrite an output directory that is not ours */
     size_t block_size;       /* 0 = default */
     char **argv;             /* the command line, recorded in manifest.json */

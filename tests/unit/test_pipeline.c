@@ -3,6 +3,8 @@
  * whole records (quote-aware for CSV), line numbers, long records, errors in input order.
  */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,11 +36,15 @@ typedef struct tctx {
     bool csv;
     size_t chunks;
     const char *fail_on; /* worker fails on records containing this */
+    pthread_t caller;
+    atomic_bool off_caller; /* work ran on a thread other than the caller's */
 } tctx;
 
 static l4r_status upper_work(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tctx *t = vctx;
+    if (!pthread_equal(pthread_self(), t->caller))
+        atomic_store(&t->off_caller, true);
     if (t->fail_on) {
         /* Report the line of the first record holding fail_on. */
         uint64_t line = in->line0;
@@ -92,6 +98,7 @@ static l4r_status run(const char *path, int threads, size_t block, size_t maxrec
                       int header, tctx *t, l4r_error *e)
 {
     memset(t, 0, sizeof *t);
+    t->caller = pthread_self();
     t->csv = cut == L4R_CUT_CSV;
     l4r_source *src;
     l4r_status st = l4r_source_open(&src, path, NULL, e);
@@ -151,15 +158,16 @@ static void test_equal_across_threads(void)
         char *want = l4r_xstrndup(in.data, in.len);
         upcase(want, in.len);
         for (size_t bi = 0; bi < sizeof blocks / sizeof *blocks; bi++) {
-            static const int threads[] = {1, 2, 3, 8};
-            for (size_t ti = 0; ti < 4; ti++) {
+            static const int threads[] = {0, 1, 2, 3, 8}; /* 0: no threads at all */
+            for (size_t ti = 0; ti < 5; ti++) {
                 tctx t;
                 l4r_error e;
                 l4r_status st = run(path, threads[ti], blocks[bi], 0, L4R_CUT_LINES, 0, &t, &e);
                 char what[128];
                 snprintf(what, sizeof what, "round %d block %zu -j%d", round, blocks[bi], threads[ti]);
                 bool ok = st == L4R_OK && t.out.len == in.len && memcmp(t.out.data, want, in.len) == 0 &&
-                          !t.bad_order && !t.bad_line0 && !t.bad_cut;
+                          !t.bad_order && !t.bad_line0 && !t.bad_cut &&
+                          atomic_load(&t.off_caller) == (threads[ti] > 0); /* 0: no thread at all */
                 l4r_t_report(ok, __FILE__, __LINE__, what, ok ? NULL : (st ? e.msg : "output differs"));
                 l4r_buf_free(&t.out);
             }
@@ -300,7 +308,7 @@ static void test_first_error_wins(void)
         l4r_buf_addf(&in, "%s %d\n", i == 150 || i == 9000 || i == 19999 ? "boom" : "fine", i);
     char *p = write_tmp("err.txt", in.data, in.len);
     for (int rep = 0; rep < 5; rep++) {
-        for (int j = 1; j <= 8; j *= 2) {
+        for (int j = 0; j <= 8; j = j ? j * 2 : 1) {
             tctx t;
             l4r_error e;
             memset(&t, 0, sizeof t);
@@ -335,16 +343,18 @@ static void test_emit_error(void)
     l4r_buf in = {0};
     random_lines(&in, 5000, true);
     char *p = write_tmp("emit.txt", in.data, in.len);
-    tctx t;
-    memset(&t, 0, sizeof t);
-    l4r_error e;
-    l4r_source *src;
-    l4r_source_open(&src, p, NULL, &e);
-    l4r_pipe_cfg cfg = {.threads = 4, .block_size = 100, .work = upper_work, .emit = failing_emit, .ctx = &t};
-    T_EQ_INT(l4r_pipeline_run(src, &cfg, &e), L4R_EIO);
-    T_EQ_STR(e.msg, "disk full");
-    T_EQ_INT(t.chunks, 3);
-    l4r_source_close(src);
+    for (int j = 0; j <= 4; j += 4) {
+        tctx t;
+        memset(&t, 0, sizeof t);
+        l4r_error e;
+        l4r_source *src;
+        l4r_source_open(&src, p, NULL, &e);
+        l4r_pipe_cfg cfg = {.threads = j, .block_size = 100, .work = upper_work, .emit = failing_emit, .ctx = &t};
+        T_EQ_INT(l4r_pipeline_run(src, &cfg, &e), L4R_EIO);
+        T_EQ_STR(e.msg, "disk full");
+        T_EQ_INT(t.chunks, 3);
+        l4r_source_close(src);
+    }
     free(p);
     l4r_buf_free(&in);
 }
