@@ -12,6 +12,10 @@
  * libarchive is driven through a read callback over the same descriptor, so archive members are
  * streamed without unpacking to disk and still hashed on the way.
  *
+ * With l4r_source_hash_aside() the digest moves to a thread of its own that hashes the file
+ * behind the reader: it preads only bytes the reader has already read (so they are in the page
+ * cache and the disk is read once), and the reader's thread is left to reading and inflating.
+ *
  * Truncation is always an error: the inflater must have reached the end of a member (trailer and
  * CRC checked) when the file ends, and libarchive's own checks (CRC, truncated entry) are passed
  * on as L4R_EARCHIVE naming the source.
@@ -22,6 +26,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,12 +42,29 @@
 
 typedef enum src_kind { SRC_PLAIN, SRC_GZIP, SRC_ARCHIVE } src_kind;
 
+/* The hasher thread of l4r_source_hash_aside.  mu guards avail, done, stop, st and err. */
+typedef struct side_hash {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int fd;
+    const char *path;
+    l4r_hasher *hash; /* owned by the thread until it is joined */
+    uint64_t hashed;  /* thread only */
+    uint64_t avail;   /* bytes the reader has read: the thread may hash up to here */
+    bool done;        /* the reader reads no more */
+    bool stop;        /* closing without a digest */
+    l4r_status st;
+    l4r_error err;
+} side_hash;
+
 struct l4r_source {
     char *path;
     char *name;
     int fd;
     src_kind kind;
     l4r_hasher *hash;
+    side_hash *side; /* NULL: the reader hashes inline */
     uint64_t raw_size;
     bool raw_eof;
     char digest[65];
@@ -95,8 +117,15 @@ static l4r_status raw_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4
             s->raw_eof = true;
             return L4R_OK;
         }
-        l4r_hasher_update(s->hash, buf, (size_t)r);
         s->raw_size += (uint64_t)r;
+        if (s->side) {
+            pthread_mutex_lock(&s->side->mu);
+            s->side->avail = s->raw_size;
+            pthread_cond_signal(&s->side->cv);
+            pthread_mutex_unlock(&s->side->mu);
+        } else {
+            l4r_hasher_update(s->hash, buf, (size_t)r);
+        }
         *got = (size_t)r;
         return L4R_OK;
     }
@@ -393,6 +422,87 @@ out:
     return L4R_OK;
 }
 
+static void *side_main(void *arg)
+{
+    side_hash *h = arg;
+    char *buf = l4r_xmalloc(IN_CAP);
+    pthread_mutex_lock(&h->mu);
+    for (;;) {
+        while (!h->stop && !h->done && h->hashed == h->avail)
+            pthread_cond_wait(&h->cv, &h->mu);
+        if (h->stop || (h->done && h->hashed == h->avail))
+            break;
+        uint64_t upto = h->avail;
+        pthread_mutex_unlock(&h->mu);
+        l4r_status st = L4R_OK;
+        l4r_error err = {0};
+        while (h->hashed < upto) {
+            size_t want = upto - h->hashed < IN_CAP ? (size_t)(upto - h->hashed) : IN_CAP;
+            ssize_t r = pread(h->fd, buf, want, (off_t)h->hashed);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                st = r < 0 ? l4r_err(&err, L4R_EIO, "cannot read '%s': %s", h->path, strerror(errno))
+                           : l4r_err(&err, L4R_EIO, "'%s' shrank while it was being read", h->path);
+                break;
+            }
+            l4r_hasher_update(h->hash, buf, (size_t)r);
+            h->hashed += (uint64_t)r;
+        }
+        pthread_mutex_lock(&h->mu);
+        if (st) {
+            h->st = st;
+            h->err = err;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&h->mu);
+    free(buf);
+    return NULL;
+}
+
+void l4r_source_hash_aside(l4r_source *s)
+{
+    if (s->side || s->have_digest || !s->hash)
+        return;
+    side_hash *h = l4r_xcalloc(1, sizeof *h);
+    h->fd = s->fd;
+    h->path = s->path;
+    h->hash = s->hash;
+    h->hashed = h->avail = s->raw_size; /* what was read so far is hashed already */
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    if (pthread_create(&h->th, NULL, side_main, h) != 0) {
+        pthread_mutex_destroy(&h->mu);
+        pthread_cond_destroy(&h->cv);
+        free(h); /* no thread: keep hashing inline */
+        return;
+    }
+    s->side = h;
+}
+
+/* Stop the hasher thread (after it has caught up unless `stop`) and take the hasher back. */
+static l4r_status side_join(l4r_source *s, bool stop, l4r_error *e)
+{
+    side_hash *h = s->side;
+    if (!h)
+        return L4R_OK;
+    pthread_mutex_lock(&h->mu);
+    h->done = true;
+    h->stop = stop;
+    pthread_cond_signal(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    pthread_join(h->th, NULL);
+    s->side = NULL;
+    l4r_status st = h->st;
+    if (st && e)
+        *e = h->err;
+    pthread_mutex_destroy(&h->mu);
+    pthread_cond_destroy(&h->cv);
+    free(h);
+    return st;
+}
+
 l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e)
 {
     *got = 0;
@@ -437,6 +547,9 @@ l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *siz
         free(tmp);
         if (st)
             return st;
+        st = side_join(s, false, e);
+        if (st)
+            return st;
         l4r_hasher_final(s->hash, s->digest);
         s->hash = NULL;
         s->have_digest = true;
@@ -451,6 +564,7 @@ void l4r_source_close(l4r_source *s)
 {
     if (!s)
         return;
+    side_join(s, true, NULL);
     if (s->ar)
         archive_read_free(s->ar);
     if (s->z_ready)

@@ -10,7 +10,8 @@
  * While reading, the source also computes the SHA-256 and size of the file as stored on disk
  * (for manifest.json), at no extra pass.
  *
- * Thread: a source is used by one thread at a time (the pipeline's reader).
+ * Thread: a source is used by one thread at a time (the pipeline's reader); it may run a hashing
+ * thread of its own (l4r_source_hash_aside).
  */
 #ifndef L4R_READER_H
 #define L4R_READER_H
@@ -27,6 +28,11 @@ typedef struct l4r_source l4r_source;
  * member or ends with "/" member.  Missing member -> L4R_EARCHIVE listing nothing more than the
  * name.  *out is NULL on error. */
 l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e);
+
+/* Hash the file on a thread of its own from now on, behind the reader (it hashes only bytes the
+ * reader has already read, so the disk is read once).  For callers whose reading thread is the
+ * bottleneck; l4r_source_file_digest waits for it.  Without threads it keeps hashing inline. */
+void l4r_source_hash_aside(l4r_source *s);
 
 /* Read up to cap bytes; *got = 0 means end of input.  Errors name the source. */
 l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e);

@@ -1256,6 +1256,8 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
     l4r_status st = l4r_source_open(&src, in->path, in->member, e);
     if (st)
         return st;
+    if (o->threads > 0 && !getenv("L4R_HASH_INLINE"))
+        l4r_source_hash_aside(src); /* the reader thread is the busiest: take the digest off it */
     const l4r_table *t = c->t;
     l4r_pipe_cfg cfg = {
         .threads = o->threads,

@@ -349,7 +349,8 @@ static void test_emit_error(void)
         l4r_error e;
         l4r_source *src;
         l4r_source_open(&src, p, NULL, &e);
-        l4r_pipe_cfg cfg = {.threads = j, .block_size = 100, .work = upper_work, .emit = failing_emit, .ctx = &t};
+        l4r_pipe_cfg cfg = {
+            .threads = j, .block_size = 100, .work = upper_work, .emit = failing_emit, .ctx = &t};
         T_EQ_INT(l4r_pipeline_run(src, &cfg, &e), L4R_EIO);
         T_EQ_STR(e.msg, "disk full");
         T_EQ_INT(t.chunks, 3);

@@ -334,6 +334,59 @@ static void test_archives(void)
         l4r_buf_free(&files[i]);
 }
 
+/* The digest computed on the side thread equals the file's, whenever it is switched on, whatever
+ * was read; closing without asking for it stops the thread. */
+static void test_hash_aside(void)
+{
+    l4r_buf text = {0}, gz = {0};
+    make_text(&text, 200000); /* a few MB: several reads */
+    gzip_mem(text.data, text.len, &gz);
+    char *plain = write_tmp("aside.txt", text.data, text.len);
+    char *gzp = write_tmp("aside.txt.gz", gz.data, gz.len);
+    const char *paths[] = {plain, gzp};
+    l4r_buf got = {0};
+    for (int k = 0; k < 2; k++) {
+        for (int when = 0; when < 3; when++) { /* 0: before the first read, 1: after it, 2: close early */
+            l4r_error e;
+            l4r_source *s;
+            T_EQ_INT(l4r_source_open(&s, paths[k], NULL, &e), L4R_OK);
+            if (when == 0)
+                l4r_source_hash_aside(s);
+            got.len = 0;
+            l4r_status rst = L4R_OK;
+            for (int reads = 0;; reads++) {
+                l4r_buf_reserve(&got, 1 << 16);
+                size_t n;
+                rst = l4r_source_read(s, got.data + got.len, 1 << 16, &n, &e);
+                if (rst || n == 0 || (when == 2 && reads == 5))
+                    break;
+                got.len += n;
+                if (when > 0 && reads == 0)
+                    l4r_source_hash_aside(s);
+            }
+            T_EQ_INT(rst, L4R_OK);
+            if (when < 2) {
+                T_EQ_MEM(got.data, got.len, text.data, text.len);
+                char hex[65], want[65];
+                uint64_t size, wsize;
+                T_EQ_INT(l4r_source_file_digest(s, hex, &size, &e), L4R_OK);
+                l4r_hash_file(paths[k], L4R_HASH_SHA256, want, &wsize, &e);
+                T_EQ_STR(hex, want);
+                T_EQ_INT(size, wsize);
+                /* asking twice gives the same answer */
+                T_EQ_INT(l4r_source_file_digest(s, hex, &size, &e), L4R_OK);
+                T_EQ_STR(hex, want);
+            }
+            l4r_source_close(s);
+        }
+    }
+    free(plain);
+    free(gzp);
+    l4r_buf_free(&got);
+    l4r_buf_free(&gz);
+    l4r_buf_free(&text);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -350,6 +403,7 @@ int main(void)
     test_gzip_backend("zlib");
     unsetenv("L4R_FORCE_ZLIB");
     test_archives();
+    test_hash_aside();
     l4r_error e;
     l4r_rmtree(tmpdir, &e);
     return l4r_t_exit();
