@@ -982,8 +982,10 @@ out:
  * the table path.  Two caches in front of the dictionary take most look-ups off it: the previous
  * row's string (sources are usually grouped by user), and for strings of at most 7 bytes (MovieLens
  * ids, ratings) an open-addressing map keyed by the bytes themselves packed into a 64-bit word, so a
- * hit costs one probe and no string compare.  Ids come from the dictionary either way, so the
- * numbering is exactly the dictionary's first-appearance order. */
+ * hit costs one probe and no string compare.  A short string that is a canonical decimal integer
+ * below 2^24 (MovieLens, Tenrec, MicroLens ids) skips hashing altogether: its value indexes a
+ * plain array of ids, which for a few hundred thousand ids stays in the L2 cache.  Ids come from
+ * the dictionary either way, so the numbering is exactly the dictionary's first-appearance order. */
 typedef struct idcache {
     l4r_dict *dict;
     uint64_t *key; /* 0 = empty; else packed bytes | length << 56 */
@@ -994,7 +996,11 @@ typedef struct idcache {
     char last[64];     /* previous string (long strings) */
     size_t last_n;
     uint32_t last_id;
+    uint32_t *dense; /* dense[v]: id + 1 of the integer string v; 0 = not seen */
+    size_t dense_cap;
 } idcache;
+
+#define DENSE_MAX ((size_t)1 << 24)
 
 static void idcache_init(idcache *c, l4r_dict *d)
 {
@@ -1010,6 +1016,8 @@ static void idcache_free(idcache *c)
 {
     free(c->key);
     free(c->val);
+    free(c->dense);
+    c->dense = NULL;
     c->key = NULL;
     c->val = NULL;
 }
@@ -1045,8 +1053,33 @@ static void idcache_grow(idcache *c)
 
 /* Id of the string p[0..n).  Callers guarantee 8 readable bytes at p (packed rows always have
  * the 8-byte timestamp after their last field), so a short string is read as one word. */
+static uint32_t idcache_dense_miss(idcache *c, const char *p, size_t n, size_t v)
+{
+    if (v >= c->dense_cap) {
+        size_t cap = c->dense_cap ? c->dense_cap : 4096;
+        while (cap <= v)
+            cap *= 2;
+        c->dense = l4r_xrealloc(c->dense, cap * sizeof *c->dense);
+        memset(c->dense + c->dense_cap, 0, (cap - c->dense_cap) * sizeof *c->dense);
+        c->dense_cap = cap;
+    }
+    uint32_t id = l4r_dict_intern(c->dict, p, n);
+    c->dense[v] = id + 1;
+    return id;
+}
+
 static inline uint32_t idcache_get(idcache *c, const char *p, size_t n)
 {
+    if (n >= 1 && n <= 7 && (p[0] != '0' || n == 1)) {
+        size_t v = 0, k = 0;
+        for (; k < n && (unsigned)(p[k] - '0') <= 9; k++)
+            v = v * 10 + (size_t)(p[k] - '0');
+        if (k == n && v < DENSE_MAX) {
+            if (v < c->dense_cap && c->dense[v])
+                return c->dense[v] - 1;
+            return idcache_dense_miss(c, p, n, v);
+        }
+    }
     if (n >= 1 && n <= 7) {
         uint64_t v;
         memcpy(&v, p, 8);
