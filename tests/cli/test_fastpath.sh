@@ -106,3 +106,12 @@ err_same "three fields" '5,6,4.0\n'
 err_same "bad timestamp" '5,6,4.0,12x4\n'
 err_same "19-digit timestamp" '5,6,4.0,9999999999999999999\n'
 err_same "empty timestamp" '5,6,4.0,\n'
+
+# Interning: integer ids below 2^24 go through a dense array, others through the hash; "7", "07"
+# and "007" stay three users, 2^24 - 1 and 2^24 two items, numbered by first appearance.
+printf 'userId,movieId,rating,timestamp\n7,1,1,100\n07,1,1,101\n007,1,1,102\n7,0,1,103\n7,16777216,1,104\n7,16777215,1,105\n7,0,1,106\n07,16777215,1,107\n' > "$F/ids.csv"
+check_exit 0 "ids: converts" "$L4R" convert movielens --variant ml-25m --raw "$F/ids.csv" -o "$T/ids" --split seq --remap -q
+printf 'original_id\tnew_id\n7\t1\n07\t2\n007\t3\n' > "$F/umap.exp"
+printf 'original_id\tnew_id\n1\t1\n0\t2\n16777216\t3\n16777215\t4\n' > "$F/imap.exp"
+check_same "ids: leading zeros are other users" "$T/ids/user_map.tsv" "$F/umap.exp"
+check_same "ids: 0, 2^24 - 1 and 2^24 are distinct items" "$T/ids/item_map.tsv" "$F/imap.exp"
