@@ -463,7 +463,9 @@ static void *side_main(void *arg)
 
 void l4r_source_hash_aside(l4r_source *s)
 {
-    if (s->side || s->have_digest || !s->hash)
+    /* A plain file's reader only copies: hashing inline costs less than a second pass, and there
+     * the writer, not the reader, is the busiest thread (docs/PERFORMANCE.md). */
+    if (s->side || s->have_digest || !s->hash || s->kind == SRC_PLAIN)
         return;
     side_hash *h = l4r_xcalloc(1, sizeof *h);
     h->fd = s->fd;

@@ -29,9 +29,10 @@ typedef struct l4r_source l4r_source;
  * name.  *out is NULL on error. */
 l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e);
 
-/* Hash the file on a thread of its own from now on, behind the reader (it hashes only bytes the
- * reader has already read, so the disk is read once).  For callers whose reading thread is the
- * bottleneck; l4r_source_file_digest waits for it.  Without threads it keeps hashing inline. */
+/* Hash a compressed file or archive on a thread of its own from now on, behind the reader (it
+ * hashes only bytes the reader has already read, so the disk is read once), leaving the reading
+ * thread to inflate.  l4r_source_file_digest waits for it.  Plain files, and a thread that cannot
+ * be started, keep hashing inline. */
 void l4r_source_hash_aside(l4r_source *s);
 
 /* Read up to cap bytes; *got = 0 means end of input.  Errors name the source. */

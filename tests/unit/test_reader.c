@@ -334,8 +334,9 @@ static void test_archives(void)
         l4r_buf_free(&files[i]);
 }
 
-/* The digest computed on the side thread equals the file's, whenever it is switched on, whatever
- * was read; closing without asking for it stops the thread. */
+/* The digest computed on the side thread (gzip) equals the file's, whenever it is switched on,
+ * whatever was read; closing without asking for it stops the thread.  A plain file stays inline
+ * and gives the same digest. */
 static void test_hash_aside(void)
 {
     l4r_buf text = {0}, gz = {0};
