@@ -14,7 +14,7 @@
 #
 # Environment: BUILD (build dir, default build), BENCH_RUNS (3), BENCH_ROWS (25000095),
 # BENCH_AMZ_LINES (2000000), BENCH_JOBS (nproc), BENCH_TASKS ("A B C"), BENCH_OUT (bench/out),
-# BENCH_NO_INSTALL=1 (do not install peers).  Results: bench/out/results.md (also printed).
+# BENCH_NO_INSTALL=1 (do not install peers), BENCH_SKIP ("duckdb polars pandas mawk": peers to leave out).  Results: bench/out/results.md (also printed).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -76,6 +76,12 @@ HAVE_POLARS=0; node_ok nodejs-polars && node_ok nodejs-polars-linux-x64-gnu && H
 HAVE_PANDAS=0; "$PY" -c 'import pandas' >/dev/null 2>&1 && HAVE_PANDAS=1
 HAVE_MAWK=0; command -v mawk >/dev/null 2>&1 && HAVE_MAWK=1
 HAVE_IGZIP=0; command -v igzip >/dev/null 2>&1 && HAVE_IGZIP=1
+# BENCH_SKIP="pandas polars": leave peers out (listed as skipped), e.g. to repeat a row quickly.
+skipped() { case " ${BENCH_SKIP:-} " in *" $1 "*) return 0 ;; esac; return 1; }
+skipped duckdb && HAVE_DUCKDB=0
+skipped polars && HAVE_POLARS=0
+skipped pandas && HAVE_PANDAS=0
+skipped mawk && HAVE_MAWK=0
 
 # --- inputs (cached) ----------------------------------------------------------------------------
 CSV="$OUT/ml25m-ratings-$ROWS.csv"
@@ -150,7 +156,11 @@ measure() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$name" "$med" "$rss" "$bytes" "$status" >>"$RES"
 }
 
-na() { printf '%s\t%s\t-\t0\t0\t%s\n' "$1" "$2" "$3" >>"$RES"; }
+na() {
+  why=$3
+  skipped "$(echo "$2" | cut -d' ' -f1 | tr 'A-Z' 'a-z')" && why="skipped (BENCH_SKIP)"
+  printf '%s\t%s\t-\t0\t0\t%s\n' "$1" "$2" "$why" >>"$RES"
+}
 
 CSV_BYTES=$(wc -c <"$CSV" | tr -d ' ')
 B="$NODE_DIR"
