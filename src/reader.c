@@ -26,7 +26,6 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,29 +41,13 @@
 
 typedef enum src_kind { SRC_PLAIN, SRC_GZIP, SRC_ARCHIVE } src_kind;
 
-/* The hasher thread of l4r_source_hash_aside.  mu guards avail, done, stop, st and err. */
-typedef struct side_hash {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int fd;
-    const char *path;
-    l4r_hasher *hash; /* owned by the thread until it is joined */
-    uint64_t hashed;  /* thread only */
-    uint64_t avail;   /* bytes the reader has read: the thread may hash up to here */
-    bool done;        /* the reader reads no more */
-    bool stop;        /* closing without a digest */
-    l4r_status st;
-    l4r_error err;
-} side_hash;
-
 struct l4r_source {
     char *path;
     char *name;
     int fd;
     src_kind kind;
     l4r_hasher *hash;
-    side_hash *side; /* NULL: the reader hashes inline */
+    l4r_trail *side; /* NULL: the reader hashes inline */
     uint64_t raw_size;
     bool raw_eof;
     char digest[65];
@@ -119,10 +102,7 @@ static l4r_status raw_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4
         }
         s->raw_size += (uint64_t)r;
         if (s->side) {
-            pthread_mutex_lock(&s->side->mu);
-            s->side->avail = s->raw_size;
-            pthread_cond_signal(&s->side->cv);
-            pthread_mutex_unlock(&s->side->mu);
+            l4r_trail_advance(s->side, s->raw_size);
         } else {
             l4r_hasher_update(s->hash, buf, (size_t)r);
         }
@@ -422,87 +402,24 @@ out:
     return L4R_OK;
 }
 
-static void *side_main(void *arg)
-{
-    side_hash *h = arg;
-    char *buf = l4r_xmalloc(IN_CAP);
-    pthread_mutex_lock(&h->mu);
-    for (;;) {
-        while (!h->stop && !h->done && h->hashed == h->avail)
-            pthread_cond_wait(&h->cv, &h->mu);
-        if (h->stop || (h->done && h->hashed == h->avail))
-            break;
-        uint64_t upto = h->avail;
-        pthread_mutex_unlock(&h->mu);
-        l4r_status st = L4R_OK;
-        l4r_error err = {0};
-        while (h->hashed < upto) {
-            size_t want = upto - h->hashed < IN_CAP ? (size_t)(upto - h->hashed) : IN_CAP;
-            ssize_t r = pread(h->fd, buf, want, (off_t)h->hashed);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0) {
-                st = r < 0 ? l4r_err(&err, L4R_EIO, "cannot read '%s': %s", h->path, strerror(errno))
-                           : l4r_err(&err, L4R_EIO, "'%s' shrank while it was being read", h->path);
-                break;
-            }
-            l4r_hasher_update(h->hash, buf, (size_t)r);
-            h->hashed += (uint64_t)r;
-        }
-        pthread_mutex_lock(&h->mu);
-        if (st) {
-            h->st = st;
-            h->err = err;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&h->mu);
-    free(buf);
-    return NULL;
-}
-
 void l4r_source_hash_aside(l4r_source *s)
 {
     /* A plain file's reader only copies: hashing inline costs less than a second pass, and there
      * the writer, not the reader, is the busiest thread (docs/PERFORMANCE.md). */
     if (s->side || s->have_digest || !s->hash || s->kind == SRC_PLAIN)
         return;
-    side_hash *h = l4r_xcalloc(1, sizeof *h);
-    h->fd = s->fd;
-    h->path = s->path;
-    h->hash = s->hash;
-    h->hashed = h->avail = s->raw_size; /* what was read so far is hashed already */
-    pthread_mutex_init(&h->mu, NULL);
-    pthread_cond_init(&h->cv, NULL);
-    if (pthread_create(&h->th, NULL, side_main, h) != 0) {
-        pthread_mutex_destroy(&h->mu);
-        pthread_cond_destroy(&h->cv);
-        free(h); /* no thread: keep hashing inline */
-        return;
-    }
-    s->side = h;
+    /* what was read so far is hashed already */
+    s->side = l4r_trail_start(s->fd, s->path, s->hash, s->raw_size);
 }
 
-/* Stop the hasher thread (after it has caught up unless `stop`) and take the hasher back. */
-static l4r_status side_join(l4r_source *s, bool stop, l4r_error *e)
+/* Take the hasher back from the trailing thread once it has caught up (or abandon it). */
+static l4r_status side_join(l4r_source *s, bool abandon, l4r_error *e)
 {
-    side_hash *h = s->side;
-    if (!h)
+    if (!s->side)
         return L4R_OK;
-    pthread_mutex_lock(&h->mu);
-    h->done = true;
-    h->stop = stop;
-    pthread_cond_signal(&h->cv);
-    pthread_mutex_unlock(&h->mu);
-    pthread_join(h->th, NULL);
+    s->hash = l4r_trail_finish(s->side, abandon, e);
     s->side = NULL;
-    l4r_status st = h->st;
-    if (st && e)
-        *e = h->err;
-    pthread_mutex_destroy(&h->mu);
-    pthread_cond_destroy(&h->cv);
-    free(h);
-    return st;
+    return s->hash || abandon ? L4R_OK : L4R_EIO;
 }
 
 l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e)
@@ -539,6 +456,8 @@ const char *l4r_source_name(const l4r_source *s)
 l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *size, l4r_error *e)
 {
     if (!s->have_digest) {
+        if (!s->hash && !s->side)
+            return l4r_err(e, L4R_EIO, "'%s': no digest after an earlier read error", s->path);
         /* Hash whatever the decoder left unread (an archive's later members, padding). */
         char *tmp = l4r_xmalloc(IN_CAP);
         l4r_status st = L4R_OK;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,6 +495,112 @@ void l4r_hasher_free(l4r_hasher *h)
         return;
     EVP_MD_CTX_free(h->ctx);
     free(h);
+}
+
+/* ---- trailing hasher ---- */
+
+#define TRAIL_BUF (1u << 20)
+
+struct l4r_trail {
+    pthread_t th;
+    pthread_mutex_t mu; /* guards avail, done, stop, st, err */
+    pthread_cond_t cv;
+    int fd;
+    char *name;
+    l4r_hasher *h;   /* the thread's until joined */
+    uint64_t hashed; /* thread only */
+    uint64_t avail;
+    bool done, stop;
+    l4r_status st;
+    l4r_error err;
+};
+
+static void *trail_main(void *arg)
+{
+    l4r_trail *t = arg;
+    char *buf = l4r_xmalloc(TRAIL_BUF);
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        while (!t->stop && !t->done && t->hashed == t->avail)
+            pthread_cond_wait(&t->cv, &t->mu);
+        if (t->stop || (t->done && t->hashed == t->avail))
+            break;
+        uint64_t upto = t->avail;
+        pthread_mutex_unlock(&t->mu);
+        l4r_status st = L4R_OK;
+        l4r_error err = {0};
+        while (t->hashed < upto) {
+            size_t want = upto - t->hashed < TRAIL_BUF ? (size_t)(upto - t->hashed) : TRAIL_BUF;
+            ssize_t r = pread(t->fd, buf, want, (off_t)t->hashed);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                st = r < 0 ? l4r_err(&err, L4R_EIO, "cannot read '%s': %s", t->name, strerror(errno))
+                           : l4r_err(&err, L4R_EIO, "'%s' shrank while it was in use", t->name);
+                break;
+            }
+            l4r_hasher_update(t->h, buf, (size_t)r);
+            t->hashed += (uint64_t)r;
+        }
+        pthread_mutex_lock(&t->mu);
+        if (st) {
+            t->st = st;
+            t->err = err;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&t->mu);
+    free(buf);
+    return NULL;
+}
+
+l4r_trail *l4r_trail_start(int fd, const char *name, l4r_hasher *h, uint64_t start)
+{
+    l4r_trail *t = l4r_xcalloc(1, sizeof *t);
+    t->fd = fd;
+    t->name = l4r_xstrdup(name);
+    t->h = h;
+    t->hashed = t->avail = start;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    if (pthread_create(&t->th, NULL, trail_main, t) != 0) {
+        pthread_mutex_destroy(&t->mu);
+        pthread_cond_destroy(&t->cv);
+        free(t->name);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void l4r_trail_advance(l4r_trail *t, uint64_t n)
+{
+    pthread_mutex_lock(&t->mu);
+    t->avail = n;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+l4r_hasher *l4r_trail_finish(l4r_trail *t, bool abandon, l4r_error *e)
+{
+    pthread_mutex_lock(&t->mu);
+    t->done = true;
+    t->stop = abandon;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->th, NULL);
+    l4r_hasher *h = t->h;
+    if (t->st || abandon) {
+        if (t->st && e)
+            *e = t->err;
+        l4r_hasher_free(h);
+        h = NULL;
+    }
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
+    free(t->name);
+    free(t);
+    return h;
 }
 
 l4r_status l4r_hash_file(const char *path, l4r_hash_kind k, char *hex, uint64_t *size, l4r_error *e)

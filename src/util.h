@@ -95,6 +95,16 @@ void l4r_hasher_update(l4r_hasher *h, const void *p, size_t n);
 /* Writes lower-case hex and a NUL into hex (>= 65 bytes) and frees h. */
 void l4r_hasher_final(l4r_hasher *h, char *hex);
 void l4r_hasher_free(l4r_hasher *h);
+/* A trailing hasher: a thread that hashes a file's bytes [start, avail) with pread, behind the
+ * thread that reads or writes them (so they come from the page cache), while that thread goes on.
+ * l4r_trail_start takes over h (NULL when no thread could be started: keep hashing inline);
+ * l4r_trail_advance(t, n) says the file now holds n valid bytes; l4r_trail_finish waits until
+ * everything advanced is hashed and gives h back (NULL after an error, which it reports), or, with
+ * abandon, stops at once and frees h. */
+typedef struct l4r_trail l4r_trail;
+l4r_trail *l4r_trail_start(int fd, const char *name, l4r_hasher *h, uint64_t start);
+void l4r_trail_advance(l4r_trail *t, uint64_t n);
+l4r_hasher *l4r_trail_finish(l4r_trail *t, bool abandon, l4r_error *e);
 /* Digest of a whole file as lower-case hex. */
 l4r_status l4r_hash_file(const char *path, l4r_hash_kind k, char *hex, uint64_t *size, l4r_error *e);
 /* Case-insensitive hex compare. */

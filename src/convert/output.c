@@ -192,6 +192,8 @@ struct l4r_out {
     uint64_t bytes;
     uint64_t rows;
     l4r_hasher *h;
+    l4r_trail *trail; /* hashes what was written, on a thread of its own (l4r_out_hash_aside) */
+    int rfd;          /* the trailing hasher's descriptor */
 };
 
 l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_error *e)
@@ -210,17 +212,44 @@ l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_er
     o->name = l4r_xstrdup(name);
     o->buf = l4r_xmalloc(OUT_BUF);
     o->h = l4r_hasher_new(L4R_HASH_SHA256);
+    o->rfd = -1;
     *out = o;
     return L4R_OK;
+}
+
+void l4r_out_hash_aside(l4r_out *o)
+{
+    if (o->trail)
+        return;
+    o->rfd = open(o->path, O_RDONLY | O_CLOEXEC);
+    if (o->rfd < 0)
+        return; /* keep hashing inline */
+    o->trail = l4r_trail_start(o->rfd, o->path, o->h, o->bytes);
+    if (o->trail) {
+        o->h = NULL;
+    } else {
+        close(o->rfd);
+        o->rfd = -1;
+    }
+}
+
+/* Hash n bytes just written (inline, or by telling the trailing hasher they are there). */
+static void hash_written(l4r_out *o, const void *p, size_t n)
+{
+    o->bytes += n;
+    if (o->trail)
+        l4r_trail_advance(o->trail, o->bytes);
+    else
+        l4r_hasher_update(o->h, p, n);
 }
 
 static l4r_status flush(l4r_out *o, l4r_error *e)
 {
     if (!o->len)
         return L4R_OK;
-    l4r_hasher_update(o->h, o->buf, o->len);
     l4r_status st = l4r_write_all(o->fd, o->buf, o->len, o->path, e);
-    o->bytes += o->len;
+    if (st == L4R_OK)
+        hash_written(o, o->buf, o->len);
     o->len = 0;
     return st;
 }
@@ -232,9 +261,10 @@ l4r_status l4r_out_write(l4r_out *o, const void *p, size_t n, l4r_error *e)
         if (st)
             return st;
         if (n >= OUT_BUF) {
-            l4r_hasher_update(o->h, p, n);
-            o->bytes += n;
-            return l4r_write_all(o->fd, p, n, o->path, e);
+            st = l4r_write_all(o->fd, p, n, o->path, e);
+            if (st == L4R_OK)
+                hash_written(o, p, n);
+            return st;
         }
     }
     memcpy(o->buf + o->len, p, n);
@@ -254,6 +284,10 @@ void l4r_out_add_rows(l4r_out *o, uint64_t n)
 
 static void out_free(l4r_out *o)
 {
+    if (o->trail)
+        l4r_trail_finish(o->trail, true, NULL);
+    if (o->rfd >= 0)
+        close(o->rfd);
     l4r_hasher_free(o->h);
     free(o->buf);
     free(o->path);
@@ -266,6 +300,12 @@ l4r_status l4r_out_close(l4r_out *o, l4r_manifest *m, l4r_error *e)
     l4r_status st = flush(o, e);
     if (close(o->fd) != 0 && st == L4R_OK)
         st = l4r_err(e, L4R_EIO, "cannot write '%s': %s", o->path, strerror(errno));
+    if (st == L4R_OK && o->trail) {
+        o->h = l4r_trail_finish(o->trail, false, e);
+        o->trail = NULL;
+        if (!o->h)
+            st = L4R_EIO;
+    }
     if (st == L4R_OK) {
         char hex[65];
         l4r_hasher_final(o->h, hex);

@@ -1,6 +1,14 @@
-/* Unit tests for the converter's pieces: time parsing and text normalisation. */
+/* Unit tests for the converter's pieces: time parsing, text normalisation, output files hashed
+ * inline or by the trailing hasher. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "convert/convert.h"
+#include "convert/output.h"
 #include "tap.h"
+#include "util.h"
 
 static int64_t t(const char *s, l4r_timefmt f, int *ok)
 {
@@ -74,9 +82,70 @@ static void test_text(void)
     l4r_buf_free(&b);
 }
 
+/* An output's digest in the manifest is the file's, whether hashed inline or aside, switched on
+ * at the start or midway, with small (buffered) and large (direct) writes; abort stops the
+ * thread. */
+static void test_out_hash_aside(void)
+{
+    char dir[] = "/tmp/l4r-test-out.XXXXXX";
+    if (!mkdtemp(dir))
+        abort();
+    char *big = l4r_xmalloc(3u << 20);
+    for (size_t i = 0; i < (3u << 20); i++)
+        big[i] = (char)('a' + i % 26);
+    for (int mode = 0; mode < 3; mode++) { /* 0 inline, 1 aside from the start, 2 aside midway */
+        l4r_error e = {0};
+        l4r_out *o;
+        T_EQ_INT(l4r_out_open(&o, dir, "x.tsv", &e), L4R_OK);
+        if (mode == 1)
+            l4r_out_hash_aside(o);
+        l4r_status st = L4R_OK;
+        for (int k = 0; k < 40 && !st; k++) {
+            st = l4r_out_write(o, big, (size_t)(k * 7919) % 5000, &e);
+            if (!st && k % 9 == 0)
+                st = l4r_out_write(o, big, (3u << 20) - (size_t)k, &e);
+            if (mode == 2 && k == 20)
+                l4r_out_hash_aside(o);
+        }
+        T_EQ_INT(st, L4R_OK);
+        l4r_manifest *m = l4r_manifest_new();
+        T_EQ_INT(l4r_out_close(o, m, &e), L4R_OK);
+        char *path = l4r_path_join(dir, "x.tsv");
+        char want[65];
+        uint64_t size;
+        T_EQ_INT(l4r_hash_file(path, L4R_HASH_SHA256, want, &size, &e), L4R_OK);
+        char *dump = l4r_manifest_dump(m);
+        T_CHECK(strstr(dump, want) != NULL);
+        free(dump);
+        free(path);
+        l4r_manifest_free(m);
+    }
+    l4r_error e = {0};
+    l4r_out *o;
+    T_EQ_INT(l4r_out_open(&o, dir, "y.tsv", &e), L4R_OK);
+    l4r_out_hash_aside(o);
+    T_EQ_INT(l4r_out_write(o, big, 3u << 20, &e), L4R_OK);
+    l4r_out_abort(o);
+    free(big);
+
+    /* the trailing hasher reports a file shorter than it was told */
+    char *p = l4r_path_join(dir, "short");
+    T_EQ_INT(l4r_write_file_atomic(p, "0123456789", 10, &e), L4R_OK);
+    int fd = open(p, O_RDONLY);
+    l4r_trail *t = l4r_trail_start(fd, p, l4r_hasher_new(L4R_HASH_SHA256), 0);
+    T_CHECK(t != NULL);
+    l4r_trail_advance(t, 20);
+    T_CHECK(l4r_trail_finish(t, false, &e) == NULL);
+    T_CHECK(strstr(e.msg, "shrank") != NULL);
+    close(fd);
+    free(p);
+    l4r_rmtree(dir, &e);
+}
+
 int main(void)
 {
     test_time();
     test_text();
+    test_out_hash_aside();
     return l4r_t_exit();
 }
