@@ -43,8 +43,9 @@ typedef struct l4r_pipe_cfg {
     /* Worker threads, concurrently on different blocks: parse `in`, append results to `out`
      * (reset to empty before each call).  Must not touch shared state without its own lock. */
     l4r_status (*work)(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e);
-    /* Calling thread, strictly in block order. */
-    l4r_status (*emit)(void *ctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e);
+    /* Calling thread, strictly in block order.  May take out's memory by swapping it for another
+     * buffer (l4r_out_write_buf): the block keeps whatever buffer it is left with. */
+    l4r_status (*emit)(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e);
     void *ctx;
 } l4r_pipe_cfg;
 

@@ -1126,7 +1126,7 @@ static uint32_t get_u32(const char **p)
     return v;
 }
 
-static l4r_status emit(void *ctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e)
+static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     (void)in;
     tabctx *c = ctx;
@@ -1136,7 +1136,7 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, const l4r_buf *out, l4r_e
     c->rows += nrows;
     if (c->mode == MODE_STREAM) {
         l4r_out_add_rows(c->out, nrows);
-        return l4r_out_write(c->out, p, (size_t)(end - p), e);
+        return l4r_out_write_buf(c->out, out, sizeof nrows, e);
     }
     if (c->mode == MODE_TABLE) {
         l4r_itab *t = c->itab;

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -192,9 +193,89 @@ struct l4r_out {
     uint64_t bytes;
     uint64_t rows;
     l4r_hasher *h;
-    l4r_trail *trail; /* hashes what was written, on a thread of its own (l4r_out_hash_aside) */
-    int rfd;          /* the trailing hasher's descriptor */
+    struct qhash *q; /* hashes what was written, on a thread of its own (l4r_out_hash_aside) */
 };
+
+/* ---- hashing aside: a ring of buffers between the writer and a hashing thread ----
+ *
+ * The writer writes a buffer, then queues it for hashing: a caller's buffer is swapped with the
+ * ring slot's spare (no copy; the caller gets the spare's memory back, warm after the first
+ * rounds), small writes are copied into the slot.  The thread hashes the slots in order.  mu
+ * guards the states; a FULL slot's buffer belongs to the thread, an EMPTY one to the writer. */
+#define QSLOTS 4
+
+typedef struct qhash {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    l4r_hasher *h;
+    l4r_buf buf[QSLOTS];
+    size_t off[QSLOTS]; /* hash buf[i].data[off, len) */
+    bool full[QSLOTS];
+    uint64_t put, got; /* slots queued, slots hashed */
+    bool stop;
+} qhash;
+
+static void *qhash_main(void *arg)
+{
+    qhash *q = arg;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        size_t i = (size_t)(q->got % QSLOTS);
+        while (!q->stop && !q->full[i])
+            pthread_cond_wait(&q->cv, &q->mu);
+        if (!q->full[i])
+            break; /* stopped with nothing queued */
+        pthread_mutex_unlock(&q->mu);
+        l4r_hasher_update(q->h, q->buf[i].data + q->off[i], q->buf[i].len - q->off[i]);
+        pthread_mutex_lock(&q->mu);
+        q->full[i] = false;
+        q->got++;
+        pthread_cond_broadcast(&q->cv);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+/* The next slot, once the thread has hashed what it held. */
+static size_t qhash_slot(qhash *q)
+{
+    size_t i = (size_t)(q->put % QSLOTS);
+    pthread_mutex_lock(&q->mu);
+    while (q->full[i])
+        pthread_cond_wait(&q->cv, &q->mu);
+    pthread_mutex_unlock(&q->mu);
+    return i;
+}
+
+static void qhash_push(qhash *q, size_t i, size_t off)
+{
+    pthread_mutex_lock(&q->mu);
+    q->off[i] = off;
+    q->full[i] = true;
+    q->put++;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Wait until everything queued is hashed, stop the thread, return the hasher. */
+static l4r_hasher *qhash_end(qhash *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->got != q->put)
+        pthread_cond_wait(&q->cv, &q->mu);
+    q->stop = true;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+    pthread_join(q->th, NULL);
+    l4r_hasher *h = q->h;
+    for (size_t i = 0; i < QSLOTS; i++)
+        l4r_buf_free(&q->buf[i]);
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+    free(q);
+    return h;
+}
 
 l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_error *e)
 {
@@ -212,35 +293,41 @@ l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_er
     o->name = l4r_xstrdup(name);
     o->buf = l4r_xmalloc(OUT_BUF);
     o->h = l4r_hasher_new(L4R_HASH_SHA256);
-    o->rfd = -1;
     *out = o;
     return L4R_OK;
 }
 
 void l4r_out_hash_aside(l4r_out *o)
 {
-    if (o->trail)
+    if (o->q)
         return;
-    o->rfd = open(o->path, O_RDONLY | O_CLOEXEC);
-    if (o->rfd < 0)
+    qhash *q = l4r_xcalloc(1, sizeof *q);
+    q->h = o->h;
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    if (pthread_create(&q->th, NULL, qhash_main, q) != 0) {
+        pthread_mutex_destroy(&q->mu);
+        pthread_cond_destroy(&q->cv);
+        free(q);
         return; /* keep hashing inline */
-    o->trail = l4r_trail_start(o->rfd, o->path, o->h, o->bytes);
-    if (o->trail) {
-        o->h = NULL;
-    } else {
-        close(o->rfd);
-        o->rfd = -1;
     }
+    o->q = q;
+    o->h = NULL;
 }
 
-/* Hash n bytes just written (inline, or by telling the trailing hasher they are there). */
+/* Hash n bytes just written: inline, or a copy queued for the thread. */
 static void hash_written(l4r_out *o, const void *p, size_t n)
 {
     o->bytes += n;
-    if (o->trail)
-        l4r_trail_advance(o->trail, o->bytes);
-    else
+    if (!o->q) {
         l4r_hasher_update(o->h, p, n);
+        return;
+    }
+    size_t i = qhash_slot(o->q);
+    l4r_buf *b = &o->q->buf[i];
+    b->len = 0;
+    l4r_buf_add(b, p, n);
+    qhash_push(o->q, i, 0);
 }
 
 static l4r_status flush(l4r_out *o, l4r_error *e)
@@ -272,6 +359,26 @@ l4r_status l4r_out_write(l4r_out *o, const void *p, size_t n, l4r_error *e)
     return L4R_OK;
 }
 
+l4r_status l4r_out_write_buf(l4r_out *o, l4r_buf *b, size_t off, l4r_error *e)
+{
+    if (!o->q || b->len - off < OUT_BUF)
+        return l4r_out_write(o, b->data + off, b->len - off, e);
+    l4r_status st = flush(o, e);
+    if (st)
+        return st;
+    st = l4r_write_all(o->fd, b->data + off, b->len - off, o->path, e);
+    if (st)
+        return st;
+    o->bytes += b->len - off;
+    size_t i = qhash_slot(o->q);
+    l4r_buf spare = o->q->buf[i];
+    o->q->buf[i] = *b;
+    spare.len = 0;
+    *b = spare;
+    qhash_push(o->q, i, off);
+    return L4R_OK;
+}
+
 l4r_status l4r_out_puts(l4r_out *o, const char *s, l4r_error *e)
 {
     return l4r_out_write(o, s, strlen(s), e);
@@ -284,10 +391,8 @@ void l4r_out_add_rows(l4r_out *o, uint64_t n)
 
 static void out_free(l4r_out *o)
 {
-    if (o->trail)
-        l4r_trail_finish(o->trail, true, NULL);
-    if (o->rfd >= 0)
-        close(o->rfd);
+    if (o->q)
+        o->h = qhash_end(o->q);
     l4r_hasher_free(o->h);
     free(o->buf);
     free(o->path);
@@ -300,11 +405,9 @@ l4r_status l4r_out_close(l4r_out *o, l4r_manifest *m, l4r_error *e)
     l4r_status st = flush(o, e);
     if (close(o->fd) != 0 && st == L4R_OK)
         st = l4r_err(e, L4R_EIO, "cannot write '%s': %s", o->path, strerror(errno));
-    if (st == L4R_OK && o->trail) {
-        o->h = l4r_trail_finish(o->trail, false, e);
-        o->trail = NULL;
-        if (!o->h)
-            st = L4R_EIO;
+    if (o->q) {
+        o->h = qhash_end(o->q);
+        o->q = NULL;
     }
     if (st == L4R_OK) {
         char hex[65];

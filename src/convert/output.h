@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "llm4rec_data.h"
+#include "util.h"
 
 typedef struct l4r_manifest l4r_manifest;
 l4r_manifest *l4r_manifest_new(void);
@@ -47,11 +48,13 @@ l4r_status l4r_manifest_write(const l4r_manifest *m, const char *dir, l4r_error 
 typedef struct l4r_out l4r_out;
 /* Create DIR/NAME for writing. */
 l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_error *e);
-/* From now on hash what is written on a thread of its own that reads it back behind the writer
- * (from the page cache), so the writing thread only writes.  Keeps hashing inline when no thread
- * or descriptor can be had. */
+/* From now on hash what is written on a thread of its own, so the writing thread only writes.
+ * Keeps hashing inline when no thread can be had. */
 void l4r_out_hash_aside(l4r_out *o);
 l4r_status l4r_out_write(l4r_out *o, const void *p, size_t n, l4r_error *e);
+/* Write b->data[off, len).  With hashing aside and a large buffer, b's memory goes to the hashing
+ * thread and b gets a spare buffer in exchange (empty, with whatever capacity it has): no copy. */
+l4r_status l4r_out_write_buf(l4r_out *o, l4r_buf *b, size_t off, l4r_error *e);
 l4r_status l4r_out_puts(l4r_out *o, const char *s, l4r_error *e);
 /* Count data rows (the header line is not a row). */
 void l4r_out_add_rows(l4r_out *o, uint64_t n);

@@ -63,7 +63,7 @@ static l4r_status upper_work(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_
     return L4R_OK;
 }
 
-static l4r_status cat_emit(void *vctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e)
+static l4r_status cat_emit(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tctx *t = vctx;
     if (in->seq != t->next_seq)
@@ -330,7 +330,7 @@ static void test_first_error_wins(void)
     l4r_buf_free(&in);
 }
 
-static l4r_status failing_emit(void *vctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e)
+static l4r_status failing_emit(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tctx *t = vctx;
     if (++t->chunks == 3)
