@@ -492,6 +492,14 @@ static size_t kcore_round(proc *p, uint32_t U, uint32_t I)
     return removed;
 }
 
+/* One k-core round in the manifest: its number and the users, items and interactions left. */
+static void kcore_push_round(proc *p, int64_t round, const int64_t c[3])
+{
+    static const char *const keys[4] = {"round", "users", "items", "interactions"};
+    int64_t v[4] = {round, c[0], c[1], c[2]};
+    l4r_manifest_push_counts(p->m, "stages.kcore.survivors", keys, v, 4);
+}
+
 static void stage_kcore(proc *p)
 {
     const l4r_process_opts *o = p->o;
@@ -503,7 +511,6 @@ static void stage_kcore(proc *p)
     l4r_manifest_set_str(p->m, "stages.kcore.mode", one ? "one-pass" : "iterative");
     l4r_manifest_set_int(p->m, "stages.kcore.user_core", U);
     l4r_manifest_set_int(p->m, "stages.kcore.item_core", I);
-    static const char *const keys[4] = {"round", "users", "items", "interactions"};
     int64_t rounds = 0;
     size_t removed_total = 0;
     for (;;) {
@@ -512,13 +519,9 @@ static void stage_kcore(proc *p)
             break;
         rounds++;
         removed_total += removed;
-        int64_t c[3], v[4];
+        int64_t c[3];
         survivors(p, c);
-        v[0] = rounds;
-        v[1] = c[0];
-        v[2] = c[1];
-        v[3] = c[2];
-        l4r_manifest_push_counts(p->m, "stages.kcore.survivors", keys, v, 4);
+        kcore_push_round(p, rounds, c);
         if (one || !removed)
             break;
     }
@@ -2726,7 +2729,6 @@ static l4r_status process_ext(proc *p, unsigned formats, l4r_error *e)
         l4r_manifest_set_str(p->m, "stages.kcore.mode", one ? "one-pass" : "iterative");
         l4r_manifest_set_int(p->m, "stages.kcore.user_core", U);
         l4r_manifest_set_int(p->m, "stages.kcore.item_core", I);
-        static const char *const keys[4] = {"round", "users", "items", "interactions"};
         int64_t rounds = 0;
         size_t removed_total = 0;
         for (;;) {
@@ -2739,13 +2741,8 @@ static l4r_status process_ext(proc *p, unsigned formats, l4r_error *e)
                 break;
             rounds++;
             removed_total += removed;
-            int64_t v[4];
             x_survivors(p, c);
-            v[0] = rounds;
-            v[1] = c[0];
-            v[2] = c[1];
-            v[3] = c[2];
-            l4r_manifest_push_counts(p->m, "stages.kcore.survivors", keys, v, 4);
+            kcore_push_round(p, rounds, c);
             if (one || !removed)
                 break;
         }
