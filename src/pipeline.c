@@ -1,6 +1,7 @@
 /*
  * pipeline.c — the ordered parallel pipeline: one reader thread, N worker threads, and the
- * calling thread as the in-order writer.  The design essay is docs/DESIGN.md; in short:
+ * calling thread as the in-order writer (with N == 1, the calling thread is the worker and the
+ * writer).  The design essay is docs/DESIGN.md; in short:
  *
  *  - A fixed pool of 2N+3 blocks circulates: free list -> reader (fill, cut) -> work queue ->
  *    worker (parse, no lock held) -> done ring -> writer (emit in order) -> free list.  The pool
@@ -14,6 +15,8 @@
  *    order is input order whatever N is.  A worker error marks its sequence number; blocks after
  *    it are skipped and the reader stops early, and because the writer consumes blocks in order
  *    the first error in input order is the one it meets.
+ *  - A plain file's SHA-256 is taken by the tap thread from the blocks themselves, in order: a
+ *    block is free again once it is both written and hashed.
  *  - The mutex protects only the queues and states; block contents belong to whichever stage
  *    holds the block, handed over under the mutex (clean under ThreadSanitizer).
  */
@@ -29,7 +32,7 @@
 #include <emmintrin.h>
 #endif
 
-#define DEFAULT_BLOCK ((size_t)4 << 20)
+#define DEFAULT_BLOCK ((size_t)1 << 20)
 #define DEFAULT_MAX_RECORD ((size_t)256 << 20)
 
 typedef enum blk_state { B_FREE, B_QUEUED, B_DONE } blk_state;
@@ -41,6 +44,8 @@ typedef struct blk {
     l4r_status st;
     l4r_error err;
     blk_state state;
+    size_t raw_off, raw_len; /* in.data[raw_off, +raw_len): bytes first read into this block */
+    bool emitted, hashed;    /* a block is free again once both are true */
     struct blk *next;
 } blk;
 
@@ -53,6 +58,8 @@ typedef struct pipe_s {
     pthread_cond_t cv_free;
     pthread_cond_t cv_work;
     pthread_cond_t cv_done;
+    pthread_cond_t cv_tap;
+    l4r_hasher *tap; /* the source's SHA-256, lent to the tap thread (NULL: the source hashes) */
     blk *blocks;
     size_t nblocks;
     blk *free_list;
@@ -219,6 +226,7 @@ static blk *take_free(pipe_s *p)
 static void dispatch(pipe_s *p, blk *b)
 {
     b->state = B_QUEUED;
+    b->emitted = b->hashed = false;
     b->next = NULL;
     p->ring[b->chunk.seq % p->nblocks] = b;
     if (p->work_tail)
@@ -227,22 +235,31 @@ static void dispatch(pipe_s *p, blk *b)
         p->work_head = b;
     p->work_tail = b;
     pthread_cond_signal(&p->cv_work);
+    if (p->tap)
+        pthread_cond_signal(&p->cv_tap);
 }
 
-/* Back to the free list, once the writer is done with it; a block grown for a huge record gives
- * its memory back. */
-static void recycle(pipe_s *p, blk *b)
+/* Back to the free list (p->mu held); a block grown for a huge record gives its memory back. */
+static void make_free(pipe_s *p, blk *b)
 {
     if (b->in.cap > 4 * p->block_size + (1u << 16))
         l4r_buf_free(&b->in);
     if (b->out.cap > 4 * p->block_size + (1u << 16))
         l4r_buf_free(&b->out);
-    pthread_mutex_lock(&p->mu);
     p->ring[b->chunk.seq % p->nblocks] = NULL;
     b->state = B_FREE;
     b->next = p->free_list;
     p->free_list = b;
     pthread_cond_signal(&p->cv_free);
+}
+
+/* The writer is done with b: it is free once the tap has hashed it too. */
+static void recycle(pipe_s *p, blk *b)
+{
+    pthread_mutex_lock(&p->mu);
+    b->emitted = true;
+    if (!p->tap || b->hashed)
+        make_free(p, b);
     pthread_mutex_unlock(&p->mu);
 }
 
@@ -256,7 +273,9 @@ typedef struct rstate {
     size_t scanned; /* bytes of b->in already scanned */
     bool eof;
     uint64_t seq;
-    uint64_t line0; /* line of b's first byte */
+    uint64_t line0;   /* line of b's first byte */
+    size_t raw_start; /* b->in[raw_start, fill) was read into b (before it: carried over) */
+    bool tap_here;    /* the reader hashes what it reads (the first block, which it edits) */
     l4r_buf carry;
 } rstate;
 
@@ -273,6 +292,8 @@ static l4r_status fill_block(rstate *r, l4r_error *e)
             return st;
         if (got == 0)
             r->eof = true;
+        if (r->tap_here)
+            l4r_hasher_update(r->p->tap, in->data + r->fill, got);
         r->fill += got;
     }
     return L4R_OK;
@@ -364,6 +385,7 @@ static l4r_status reader_run(rstate *r, l4r_error *e)
             memcpy(in->data, r->carry.data, r->carry.len);
         r->fill = r->carry.len;
         r->scanned = r->carry.len;
+        r->raw_start = r->carry.len;
         r->carry.len = 0;
         st = fill_block(r, e);
         if (st)
@@ -410,6 +432,9 @@ static l4r_status reader_run(rstate *r, l4r_error *e)
         r->b->chunk.data = r->b->in.data;
         r->b->chunk.len = cut;
         r->b->chunk.line0 = r->line0;
+        r->b->raw_off = r->raw_start;
+        r->b->raw_len = r->tap_here ? 0 : r->fill - r->raw_start;
+        r->tap_here = false;
         r->line0 = r->c.cut_lines + 1;
         /* Rebase the cutter onto the carry. */
         r->c.rec_start -= r->c.last_cut <= r->c.rec_start ? r->c.last_cut : r->c.rec_start;
@@ -446,6 +471,7 @@ static void *reader_main(void *arg)
     r.p = p;
     r.c.csv = p->cfg->cut == L4R_CUT_CSV;
     r.c.max_record = p->max_record;
+    r.tap_here = p->tap != NULL;
     l4r_error err;
     err.status = L4R_OK;
     err.msg[0] = 0;
@@ -461,6 +487,7 @@ static void *reader_main(void *arg)
     p->reader_err = err;
     pthread_cond_broadcast(&p->cv_work);
     pthread_cond_broadcast(&p->cv_done);
+    pthread_cond_broadcast(&p->cv_tap);
     pthread_mutex_unlock(&p->mu);
     l4r_buf_free(&r.carry);
     return NULL;
@@ -504,6 +531,39 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* ---- the tap: the input's SHA-256, from the blocks ---- */
+
+/* Hashes each block's newly read bytes in block order, with no lock held and no copy: the workers
+ * only read a block, so its bytes stay as read until both the writer and the tap are done. */
+static void *tap_main(void *arg)
+{
+    pipe_s *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (uint64_t next = 0;; next++) {
+        blk *b;
+        for (;;) {
+            b = p->ring[next % p->nblocks];
+            if (b && b->chunk.seq == next && b->state != B_FREE)
+                break;
+            b = NULL;
+            if (p->stop || (p->reader_done && next >= p->reader_seqs))
+                break;
+            pthread_cond_wait(&p->cv_tap, &p->mu);
+        }
+        if (!b)
+            break;
+        pthread_mutex_unlock(&p->mu);
+        if (b->raw_len)
+            l4r_hasher_update(p->tap, b->in.data + b->raw_off, b->raw_len);
+        pthread_mutex_lock(&p->mu);
+        b->hashed = true;
+        if (b->emitted)
+            make_free(p, b);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
 /* ---- the writer (calling thread) ---- */
 
 static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *mu)
@@ -519,6 +579,64 @@ static void timed_wait(pthread_cond_t *cv, pthread_mutex_t *mu)
     pthread_cond_timedwait(cv, mu, &ts);
 }
 
+/* The calling thread's loop: the next block in order, and its emit.  With N >= 2 parsers the
+ * blocks come parsed from the done ring; with one (`parse`) they come from the work queue, whose
+ * only consumer this thread is, so in order too, and are parsed here first. */
+static l4r_status write_in_order(pipe_s *p, bool parse, l4r_error *e)
+{
+    const l4r_pipe_cfg *cfg = p->cfg;
+    for (uint64_t next = 0;; next++) {
+        pthread_mutex_lock(&p->mu);
+        blk *b;
+        l4r_status st = L4R_OK;
+        for (;;) {
+            b = parse ? p->work_head : p->ring[next % p->nblocks];
+            if (b && parse) {
+                p->work_head = b->next;
+                if (!p->work_head)
+                    p->work_tail = NULL;
+                break;
+            }
+            if (b && b->chunk.seq == next && b->state == B_DONE)
+                break;
+            b = NULL;
+            if (p->reader_done && (parse || next == p->reader_seqs)) {
+                st = p->reader_st;
+                if (st && e)
+                    *e = p->reader_err;
+                break;
+            }
+            if (l4r_interrupted) {
+                st = l4r_err(e, L4R_EINTR, "interrupted");
+                break;
+            }
+            timed_wait(parse ? &p->cv_work : &p->cv_done, &p->mu);
+        }
+        pthread_mutex_unlock(&p->mu);
+        if (!b)
+            return st;
+        if (parse) {
+            l4r_buf_reset(&b->out);
+            b->err.status = L4R_OK;
+            b->err.msg[0] = 0;
+            b->st = cfg->work(cfg->ctx, &b->chunk, &b->out, &b->err);
+        }
+        if (b->st) {
+            if (e) {
+                *e = b->err;
+                e->status = b->st;
+            }
+            return b->st;
+        }
+        st = cfg->emit(cfg->ctx, &b->chunk, &b->out, e);
+        if (!st && l4r_interrupted)
+            st = l4r_err(e, L4R_EINTR, "interrupted");
+        if (st)
+            return st;
+        recycle(p, b);
+    }
+}
+
 static void pipe_free(pipe_s *p)
 {
     for (size_t i = 0; i < p->nblocks; i++) {
@@ -531,6 +649,7 @@ static void pipe_free(pipe_s *p)
     pthread_cond_destroy(&p->cv_free);
     pthread_cond_destroy(&p->cv_work);
     pthread_cond_destroy(&p->cv_done);
+    pthread_cond_destroy(&p->cv_tap);
 }
 
 l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error *e)
@@ -555,6 +674,7 @@ l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error 
     pthread_cond_init(&p.cv_free, NULL);
     pthread_cond_init(&p.cv_work, NULL);
     pthread_cond_init(&p.cv_done, NULL);
+    pthread_cond_init(&p.cv_tap, NULL);
 
     if (cfg->threads == 0) {
         /* The same reader loop, which then parses and writes each block itself. */
@@ -565,73 +685,58 @@ l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error 
         pipe_free(&p);
         return st;
     }
+    /* A plain file's SHA-256 moves off the reader to the tap thread (the source hashes it
+     * otherwise). */
+    pthread_t tap;
+    bool tap_started = false;
+    p.tap = cfg->hash_inline ? NULL : l4r_source_lend_hash(src);
+    l4r_status st = L4R_OK;
+    if (p.tap) {
+        if (pthread_create(&tap, NULL, tap_main, &p) == 0) {
+            tap_started = true;
+        } else {
+            l4r_source_return_hash(src, p.tap, true);
+            p.tap = NULL;
+        }
+    }
     pthread_t reader;
+    /* One parser is the calling thread itself, which then writes each block as soon as it has
+     * parsed it, while the output is still in its cache; more parsers get threads of their own. */
+    int nthreads = cfg->threads > 1 ? cfg->threads : 0;
     pthread_t *workers = l4r_xcalloc((size_t)cfg->threads, sizeof *workers);
     int nworkers = 0;
     bool reader_started = false;
-    l4r_status st = L4R_OK;
     if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
         st = l4r_err(e, L4R_EINTERNAL, "cannot start the reader thread: %s", strerror(errno));
         goto out;
     }
     reader_started = true;
-    for (; nworkers < cfg->threads; nworkers++) {
+    for (; nworkers < nthreads; nworkers++) {
         if (pthread_create(&workers[nworkers], NULL, worker_main, &p) != 0) {
             st = l4r_err(e, L4R_EINTERNAL, "cannot start a worker thread: %s", strerror(errno));
             goto out;
         }
     }
-
-    for (uint64_t next = 0;; next++) {
-        pthread_mutex_lock(&p.mu);
-        blk *b;
-        for (;;) {
-            b = p.ring[next % p.nblocks];
-            if (b && b->chunk.seq == next && b->state == B_DONE)
-                break;
-            b = NULL;
-            if (p.reader_done && next == p.reader_seqs) {
-                st = p.reader_st;
-                if (st && e)
-                    *e = p.reader_err;
-                break;
-            }
-            if (l4r_interrupted) {
-                st = l4r_err(e, L4R_EINTR, "interrupted");
-                break;
-            }
-            timed_wait(&p.cv_done, &p.mu);
-        }
-        pthread_mutex_unlock(&p.mu);
-        if (!b)
-            goto out;
-        if (b->st) {
-            st = b->st;
-            if (e) {
-                *e = b->err;
-                e->status = st;
-            }
-            goto out;
-        }
-        st = cfg->emit(cfg->ctx, &b->chunk, &b->out, e);
-        if (st)
-            goto out;
-        if (l4r_interrupted) {
-            st = l4r_err(e, L4R_EINTR, "interrupted");
-            goto out;
-        }
-        recycle(&p, b);
-    }
+    st = write_in_order(&p, nthreads == 0, e);
 out:
+    if (st == L4R_OK && tap_started) {
+        pthread_join(tap, NULL); /* it ends once it has hashed the last block */
+        tap_started = false;
+    }
     pthread_mutex_lock(&p.mu);
     p.stop = true;
     pthread_cond_broadcast(&p.cv_free);
     pthread_cond_broadcast(&p.cv_work);
+    pthread_cond_broadcast(&p.cv_tap);
     pthread_mutex_unlock(&p.mu);
     if (reader_started)
         pthread_join(reader, NULL);
     for (int i = 0; i < nworkers; i++)
         pthread_join(workers[i], NULL);
+    if (tap_started)
+        pthread_join(tap, NULL);
+    if (p.tap)
+        l4r_source_return_hash(src, p.tap, st == L4R_OK);
     free(workers);
     pipe_free(&p);
     return st;

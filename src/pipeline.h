@@ -6,7 +6,12 @@
  * results strictly in block order.  At most 2N+3 blocks are in flight, so reading cannot outrun
  * writing and memory stays bounded whatever the input size.  The first error in input order is
  * the one reported; later blocks are discarded.  threads == 0 runs the very same code with no
- * threads at all: the calling thread reads, parses and writes each block in turn.
+ * threads at all: the calling thread reads, parses and writes each block in turn; threads == 1
+ * makes the calling thread the one parser, writing each block right after parsing it.
+ *
+ * With threads, a plain file's SHA-256 (l4r_source_lend_hash) is taken by a tap thread straight
+ * from the blocks, in order, while they are parsed and written; l4r_source_file_digest is the
+ * file's as usual once the run is over.
  *
  * Block cutting: L4R_CUT_LINES cuts after a '\n'; L4R_CUT_CSV cuts only at a '\n' outside double
  * quotes (RFC 4180 fields may hold newlines), tracking quote state across the whole stream.
@@ -34,14 +39,16 @@ typedef struct l4r_chunk {
 
 typedef struct l4r_pipe_cfg {
     int threads;       /* worker threads; 0 = none, everything in the calling thread */
-    size_t block_size; /* target bytes per block; default 4 MiB when 0 */
+    size_t block_size; /* target bytes per block; default 1 MiB when 0 */
     size_t max_record; /* default 256 MiB when 0 */
     l4r_cut_mode cut;
     int header_lines; /* 0 or 1: the first line goes to on_header, not to any block */
+    bool hash_inline; /* keep a plain source's SHA-256 on the reader thread (for measuring) */
     /* Reader thread, before any block is handed out.  May be NULL. */
     l4r_status (*on_header)(void *ctx, const char *line, size_t len, l4r_error *e);
     /* Worker threads, concurrently on different blocks: parse `in`, append results to `out`
-     * (reset to empty before each call).  Must not touch shared state without its own lock. */
+     * (reset to empty before each call).  Must not touch shared state without its own lock, nor
+     * write to `in` (the tap may be hashing it meanwhile). */
     l4r_status (*work)(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e);
     /* Calling thread, strictly in block order.  May take out's memory by swapping it for another
      * buffer (l4r_out_write_buf): the block keeps whatever buffer it is left with. */

@@ -48,6 +48,7 @@ struct l4r_source {
     src_kind kind;
     l4r_hasher *hash;
     l4r_trail *side; /* NULL: the reader hashes inline */
+    bool lent;       /* the hasher is with the caller (l4r_source_lend_hash) */
     uint64_t raw_size;
     bool raw_eof;
     char digest[65];
@@ -101,11 +102,10 @@ static l4r_status raw_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4
             return L4R_OK;
         }
         s->raw_size += (uint64_t)r;
-        if (s->side) {
+        if (s->side)
             l4r_trail_advance(s->side, s->raw_size);
-        } else {
+        else if (!s->lent)
             l4r_hasher_update(s->hash, buf, (size_t)r);
-        }
         *got = (size_t)r;
         return L4R_OK;
     }
@@ -412,6 +412,26 @@ void l4r_source_hash_aside(l4r_source *s)
     s->side = l4r_trail_start(s->fd, s->path, s->hash, s->raw_size);
 }
 
+l4r_hasher *l4r_source_lend_hash(l4r_source *s)
+{
+    if (s->kind != SRC_PLAIN || s->lent || s->side || s->have_digest || !s->hash)
+        return NULL;
+    l4r_hasher *h = s->hash;
+    s->hash = NULL;
+    s->lent = true;
+    return h;
+}
+
+void l4r_source_return_hash(l4r_source *s, l4r_hasher *h, bool ok)
+{
+    s->lent = false;
+    if (ok) {
+        s->hash = h;
+    } else {
+        l4r_hasher_free(h);
+    }
+}
+
 /* Take the hasher back from the trailing thread once it has caught up (or abandon it). */
 static l4r_status side_join(l4r_source *s, bool abandon, l4r_error *e)
 {
@@ -456,6 +476,8 @@ const char *l4r_source_name(const l4r_source *s)
 l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *size, l4r_error *e)
 {
     if (!s->have_digest) {
+        if (s->lent)
+            return l4r_err(e, L4R_EINTERNAL, "'%s': digest asked while its hasher is lent", s->path);
         if (!s->hash && !s->side)
             return l4r_err(e, L4R_EIO, "'%s': no digest after an earlier read error", s->path);
         /* Hash whatever the decoder left unread (an archive's later members, padding). */

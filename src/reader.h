@@ -16,10 +16,12 @@
 #ifndef L4R_READER_H
 #define L4R_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "llm4rec_data.h"
+#include "util.h"
 
 typedef struct l4r_source l4r_source;
 
@@ -34,6 +36,16 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
  * thread to inflate.  l4r_source_file_digest waits for it.  Plain files, and a thread that cannot
  * be started, keep hashing inline. */
 void l4r_source_hash_aside(l4r_source *s);
+
+/* Plain files only: hand the running SHA-256 over to the caller, who then hashes, in order, exactly
+ * the bytes l4r_source_read returns from now on (the pipeline does so on a thread of its own,
+ * straight from its blocks, with no copy), and gives the hasher back with l4r_source_return_hash
+ * before asking for the digest.  NULL (nothing lent) for other kinds, or once the digest is
+ * taken. */
+l4r_hasher *l4r_source_lend_hash(l4r_source *s);
+/* ok == false: the caller could not hash every byte (an error ended the run); the digest is then
+ * an error. */
+void l4r_source_return_hash(l4r_source *s, l4r_hasher *h, bool ok);
 
 /* Read up to cap bytes; *got = 0 means end of input.  Errors name the source. */
 l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e);

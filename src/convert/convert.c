@@ -1297,6 +1297,7 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
         .block_size = o->block_size,
         .cut = t->format == L4R_FMT_CSV ? L4R_CUT_CSV : L4R_CUT_LINES,
         .header_lines = t->header ? 1 : 0,
+        .hash_inline = getenv("L4R_HASH_INLINE") != NULL,
         .on_header = t->header ? on_header : NULL,
         .work = work,
         .emit = emit,

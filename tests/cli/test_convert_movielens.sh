@@ -133,6 +133,21 @@ check_exit 0 "-j1 stream" "$L4R" convert movielens --variant ml-25m --raw "$F/bi
 check_exit 0 "-j3 stream" "$L4R" convert movielens --variant ml-25m --raw "$F/big.csv" -o "$T/s3" -j 3 --block-size 4096 -q
 check_same "-j 1 = -j 3 streaming" "$T/s1/interactions.tsv" "$T/s3/interactions.tsv"
 check_eq "streaming keeps every row" "$(($(wc -l < "$F/big.csv") ))" "$(wc -l < "$T/s1/interactions.tsv")"
+# The input's SHA-256 is taken inline (-j 1), from the blocks on a thread of its own (-j 2, -j 3),
+# with a BOM and a header the reader strips from the first block: always the file's digest.
+printf '\357\273\277' >"$F/bom.csv"
+cat "$F/big.csv" >>"$F/bom.csv"
+for j in 1 2 3; do
+  check_exit 0 "-j$j BOM stream" "$L4R" convert movielens --variant ml-25m --raw "$F/bom.csv" -o "$T/bom$j" -j $j --block-size 4096 -q
+  check "-j$j manifest: input and output SHA-256 are the files'" python3 -c '
+import json,sys,hashlib
+m=json.load(open(sys.argv[1]))
+h=lambda p: hashlib.sha256(open(p,"rb").read()).hexdigest()
+assert m["inputs"]["interactions"]["sha256"]==h(sys.argv[2]), m["inputs"]
+assert {o["file"]:o for o in m["outputs"]}["interactions.tsv"]["sha256"]==h(sys.argv[3])
+' "$T/bom$j/manifest.json" "$F/bom.csv" "$T/bom$j/interactions.tsv"
+done
+check_same "BOM: -j 1 = -j 2" "$T/bom1/interactions.tsv" "$T/bom2/interactions.tsv"
 
 # output directory safety
 mkdir -p "$T/notours" && echo precious > "$T/notours/file"

@@ -388,6 +388,57 @@ static void test_hash_aside(void)
     l4r_buf_free(&text);
 }
 
+/* Lending a plain file's hasher: the borrower hashes what it reads; the digest is the file's. */
+static void test_lend_hash(void)
+{
+    l4r_buf text = {0}, gz = {0};
+    make_text(&text, 50000);
+    gzip_mem(text.data, text.len, &gz);
+    char *plain = write_tmp("lend.txt", text.data, text.len);
+    char *gzp = write_tmp("lend.txt.gz", gz.data, gz.len);
+    char hex[65], want[65];
+    uint64_t size, wsize;
+    l4r_error e;
+    l4r_hash_file(plain, L4R_HASH_SHA256, want, &wsize, &e);
+    for (int ok = 0; ok < 2; ok++) {
+        l4r_source *s;
+        T_EQ_INT(l4r_source_open(&s, plain, NULL, &e), L4R_OK);
+        char buf[4096];
+        size_t n;
+        T_EQ_INT(l4r_source_read(s, buf, sizeof buf, &n, &e), L4R_OK); /* hashed by the source */
+        l4r_hasher *h = l4r_source_lend_hash(s);
+        T_CHECK(h != NULL);
+        T_CHECK(l4r_source_lend_hash(s) == NULL); /* lent already */
+        T_EQ_INT(l4r_source_file_digest(s, hex, &size, &e), L4R_EINTERNAL);
+        l4r_status rs;
+        do {
+            rs = l4r_source_read(s, buf, sizeof buf, &n, &e);
+            if (rs == L4R_OK)
+                l4r_hasher_update(h, buf, n);
+        } while (rs == L4R_OK && n > 0);
+        T_EQ_INT(rs, L4R_OK);
+        l4r_source_return_hash(s, h, ok);
+        l4r_status st = l4r_source_file_digest(s, hex, &size, &e);
+        if (ok) {
+            T_EQ_INT(st, L4R_OK);
+            T_EQ_STR(hex, want);
+            T_EQ_INT(size, wsize);
+        } else {
+            T_CHECK(st != L4R_OK); /* the borrower gave up: no digest rather than a wrong one */
+        }
+        l4r_source_close(s);
+    }
+    /* only plain files lend */
+    l4r_source *s;
+    T_EQ_INT(l4r_source_open(&s, gzp, NULL, &e), L4R_OK);
+    T_CHECK(l4r_source_lend_hash(s) == NULL);
+    l4r_source_close(s);
+    free(plain);
+    free(gzp);
+    l4r_buf_free(&gz);
+    l4r_buf_free(&text);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -405,6 +456,7 @@ int main(void)
     unsetenv("L4R_FORCE_ZLIB");
     test_archives();
     test_hash_aside();
+    test_lend_hash();
     l4r_error e;
     l4r_rmtree(tmpdir, &e);
     return l4r_t_exit();
