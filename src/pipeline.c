@@ -276,6 +276,7 @@ typedef struct rstate {
     uint64_t line0;   /* line of b's first byte */
     size_t raw_start; /* b->in[raw_start, fill) was read into b (before it: carried over) */
     bool tap_here;    /* the reader hashes what it reads (the first block, which it edits) */
+    bool started;     /* the first block (BOM, header) is behind */
     l4r_buf carry;
 } rstate;
 
@@ -364,85 +365,99 @@ static l4r_status take_header(rstate *r, l4r_error *e)
     return L4R_OK;
 }
 
-static l4r_status reader_run(rstate *r, l4r_error *e)
+/* The next block of whole records, cut and numbered: *out, or NULL at the end of the input (or
+ * when the run is stopping).  The block is the caller's. */
+static l4r_status read_block(rstate *r, blk **out, l4r_error *e)
 {
     pipe_s *p = r->p;
     l4r_status st;
-    bool first = true;
-    r->line0 = 1;
-    r->c.rec_line = 1;
-    for (;;) {
-        pthread_mutex_lock(&p->mu);
-        r->b = take_free(p);
-        pthread_mutex_unlock(&p->mu);
-        if (!r->b)
-            return L4R_OK;
-        /* New block: carry first, then at least block_size bytes of room. */
-        l4r_buf *in = &r->b->in;
-        in->len = 0;
-        l4r_buf_reserve(in, r->carry.len + p->block_size);
-        if (r->carry.len)
-            memcpy(in->data, r->carry.data, r->carry.len);
-        r->fill = r->carry.len;
-        r->scanned = r->carry.len;
-        r->raw_start = r->carry.len;
-        r->carry.len = 0;
-        st = fill_block(r, e);
-        if (st)
-            return st;
-        if (first) {
-            first = false;
-            char *d = in->data;
-            if (r->fill >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
-                memmove(d, d + 3, r->fill - 3);
-                r->fill -= 3;
-            }
-            if (p->cfg->header_lines > 0) {
-                st = take_header(r, e);
-                if (st)
-                    return st;
-            }
-            r->scanned = 0;
+    *out = NULL;
+    if (r->eof)
+        return L4R_OK; /* the previous block was the last */
+    pthread_mutex_lock(&p->mu);
+    r->b = take_free(p);
+    pthread_mutex_unlock(&p->mu);
+    if (!r->b)
+        return L4R_OK;
+    /* New block: carry first, then at least block_size bytes of room. */
+    l4r_buf *in = &r->b->in;
+    in->len = 0;
+    l4r_buf_reserve(in, r->carry.len + p->block_size);
+    if (r->carry.len)
+        memcpy(in->data, r->carry.data, r->carry.len);
+    r->fill = r->carry.len;
+    r->scanned = r->carry.len;
+    r->raw_start = r->carry.len;
+    r->carry.len = 0;
+    st = fill_block(r, e);
+    if (st)
+        return st;
+    if (!r->started) {
+        r->started = true;
+        char *d = in->data;
+        if (r->fill >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(d, d + 3, r->fill - 3);
+            r->fill -= 3;
         }
-        /* Scan; grow while no boundary is in sight. */
-        for (;;) {
-            if (!cut_scan(&r->c, r->b->in.data, r->scanned, r->fill))
-                return record_too_long(r, e);
-            r->scanned = r->fill;
-            if (r->c.last_cut > 0 || r->eof)
-                break;
-            grow_block(r);
-            st = fill_block(r, e);
+        if (p->cfg->header_lines > 0) {
+            st = take_header(r, e);
             if (st)
                 return st;
         }
-        size_t cut = r->eof ? r->fill : r->c.last_cut;
-        /* An unterminated quote at EOF is delivered as it is: the CSV scanner reports it. */
-        if (cut == 0) {
-            /* Nothing left (empty input, or input ended on a boundary). */
-            pthread_mutex_lock(&p->mu);
-            r->b->next = p->free_list;
-            p->free_list = r->b;
-            r->b = NULL;
-            pthread_mutex_unlock(&p->mu);
-            return L4R_OK;
-        }
-        l4r_buf_add(&r->carry, r->b->in.data + cut, r->fill - cut);
-        r->b->chunk.seq = r->seq++;
-        r->b->chunk.data = r->b->in.data;
-        r->b->chunk.len = cut;
-        r->b->chunk.line0 = r->line0;
-        r->b->raw_off = r->raw_start;
-        r->b->raw_len = r->tap_here ? 0 : r->fill - r->raw_start;
-        r->tap_here = false;
-        r->line0 = r->c.cut_lines + 1;
-        /* Rebase the cutter onto the carry. */
-        r->c.rec_start -= r->c.last_cut <= r->c.rec_start ? r->c.last_cut : r->c.rec_start;
-        r->c.last_cut = 0;
+        r->scanned = 0;
+    }
+    /* Scan; grow while no boundary is in sight. */
+    for (;;) {
+        if (!cut_scan(&r->c, r->b->in.data, r->scanned, r->fill))
+            return record_too_long(r, e);
+        r->scanned = r->fill;
+        if (r->c.last_cut > 0 || r->eof)
+            break;
+        grow_block(r);
+        st = fill_block(r, e);
+        if (st)
+            return st;
+    }
+    size_t cut = r->eof ? r->fill : r->c.last_cut;
+    /* An unterminated quote at EOF is delivered as it is: the CSV scanner reports it. */
+    if (cut == 0) {
+        /* Nothing left (empty input, or input ended on a boundary). */
+        pthread_mutex_lock(&p->mu);
+        r->b->next = p->free_list;
+        p->free_list = r->b;
+        r->b = NULL;
+        pthread_mutex_unlock(&p->mu);
+        return L4R_OK;
+    }
+    l4r_buf_add(&r->carry, r->b->in.data + cut, r->fill - cut);
+    r->b->chunk.seq = r->seq++;
+    r->b->chunk.data = r->b->in.data;
+    r->b->chunk.len = cut;
+    r->b->chunk.line0 = r->line0;
+    r->b->raw_off = r->raw_start;
+    r->b->raw_len = r->tap_here ? 0 : r->fill - r->raw_start;
+    r->tap_here = false;
+    r->line0 = r->c.cut_lines + 1;
+    /* Rebase the cutter onto the carry. */
+    r->c.rec_start -= r->c.last_cut <= r->c.rec_start ? r->c.last_cut : r->c.rec_start;
+    r->c.last_cut = 0;
+    *out = r->b;
+    r->b = NULL;
+    return L4R_OK;
+}
+
+static l4r_status reader_run(rstate *r, l4r_error *e)
+{
+    pipe_s *p = r->p;
+    r->line0 = 1;
+    r->c.rec_line = 1;
+    for (;;) {
+        blk *b;
+        l4r_status st = read_block(r, &b, e);
+        if (st || !b)
+            return st;
         if (p->cfg->threads == 0) {
             /* No threads: the block is parsed and written right here, before the next read. */
-            blk *b = r->b;
-            r->b = NULL;
             l4r_buf_reset(&b->out);
             st = p->cfg->work(p->cfg->ctx, &b->chunk, &b->out, e);
             if (!st)
@@ -454,12 +469,9 @@ static l4r_status reader_run(rstate *r, l4r_error *e)
                 return st;
         } else {
             pthread_mutex_lock(&p->mu);
-            dispatch(p, r->b);
-            r->b = NULL;
+            dispatch(p, b);
             pthread_mutex_unlock(&p->mu);
         }
-        if (r->eof)
-            return L4R_OK;
     }
 }
 
