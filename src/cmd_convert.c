@@ -24,6 +24,7 @@ static void usage(FILE *f)
            "  --variant V        variant (default: the recipe's default; 'llm4rec-data list')\n"
            "  --raw PATH         convert PATH without fetching: the upstream archive, a directory\n"
            "                     holding its unpacked contents, or the interaction file itself\n"
+           "                     (a file: not a pipe)\n"
            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
            "  --force            replace DIR even if it was not written by llm4rec-data\n"
            "  -j, --jobs N       CPUs to use; output is identical for any N (default: the CPUs\n"

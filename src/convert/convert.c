@@ -21,6 +21,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -1246,8 +1247,17 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
         in->label = l4r_xstrdup(in->path);
         return L4R_OK;
     }
-    if (!l4r_is_file(raw))
-        return l4r_err(e, L4R_EIO, "cannot open '%s': No such file or directory", raw);
+    if (!l4r_is_file(raw)) {
+        struct stat st;
+        if (stat(raw, &st) != 0)
+            return l4r_err(e, L4R_EIO, "cannot open '%s': %s", raw, strerror(errno));
+        /* a pipe (<(zcat ...)) or a device: the kind is sniffed before reading, which a stream
+         * cannot give back */
+        return l4r_err(e, L4R_EIO,
+                       "'%s' is not a regular file or a directory; --raw needs a file (write the stream "
+                       "to one first)",
+                       raw);
+    }
     const char *rawbase = l4r_path_base(raw);
     /* the table itself (ratings.csv, u.data, reviews_X.json.gz) */
     bool same_name = !strcmp(rawbase, base);

@@ -151,6 +151,11 @@ check_same "BOM: -j 1 = -j 2" "$T/bom1/interactions.tsv" "$T/bom2/interactions.t
 
 # output directory safety
 mkdir -p "$T/notours" && echo precious > "$T/notours/file"
+mkfifo "$T/fifo.csv"
+check_exit 8 "--raw on a pipe is refused" "$L4R" convert movielens --variant ml-25m --raw "$T/fifo.csv" -o "$T/fifo" -q
+check_grep "the pipe message says what to do" "is not a regular file or a directory; --raw needs a file" "$T/.err"
+check_exit 8 "--raw on a missing file" "$L4R" convert movielens --variant ml-25m --raw "$T/nope.csv" -o "$T/nope" -q
+check_grep "the missing-file message" "cannot open '.*nope.csv': No such file or directory" "$T/.err"
 check_exit 8 "refuses to replace a directory it did not write" "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" -o "$T/notours" -q
 check_grep "refusal says --force" "force" "$T/.err"
 check_exit 0 "replaces its own previous output" "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" -o "$T/o100k" --split seq -q
