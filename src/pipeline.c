@@ -121,6 +121,19 @@ static inline uint64_t eq_mask64(const char *p, __m128i c)
     }
     return m;
 }
+
+/* The newlines at offsets i + (the set bits of m), none inside quotes unless the whole chunk is:
+ * count them and cut after the last.  False when the record ending at the first was too long. */
+static inline bool newlines(cutter *c, size_t i, uint64_t m)
+{
+    c->lines += popcount64(m);
+    if (c->inq)
+        return true;
+    if (too_long(c, i + (unsigned)__builtin_ctzll(m)))
+        return false;
+    boundary(c, i + 63 - (unsigned)__builtin_clzll(m));
+    return true;
+}
 #endif
 
 /* Scan buf[from, to).  Returns false when a record exceeds max_record (c->rec_line names it). */
@@ -137,18 +150,8 @@ static bool cut_scan(cutter *c, const char *buf, size_t from, size_t to)
             uint64_t m = eq_mask64(buf + i, nl);
             if (c->csv && eq_mask64(buf + i, qu))
                 break; /* quotes: the 16-byte loop below takes it from here */
-            if (m) {
-                if (c->inq) {
-                    c->lines += popcount64(m);
-                } else {
-                    size_t first = i + (unsigned)__builtin_ctzll(m);
-                    if (too_long(c, first))
-                        return false;
-                    size_t last = i + 63 - (unsigned)__builtin_clzll(m);
-                    c->lines += popcount64(m);
-                    boundary(c, last);
-                }
-            }
+            if (m && !newlines(c, i, m))
+                return false;
             i += 64;
         }
     }
@@ -160,18 +163,8 @@ static bool cut_scan(cutter *c, const char *buf, size_t from, size_t to)
             unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
             unsigned q = c->csv ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu)) : 0;
             if (q == 0) {
-                if (m) {
-                    if (c->inq) {
-                        c->lines += popcount64(m);
-                    } else {
-                        size_t first = i + (unsigned)__builtin_ctz(m);
-                        if (too_long(c, first))
-                            return false;
-                        size_t last = i + 31 - (unsigned)__builtin_clz(m);
-                        c->lines += popcount64(m);
-                        boundary(c, last);
-                    }
-                }
+                if (m && !newlines(c, i, m))
+                    return false;
                 i += 16;
                 continue;
             }

@@ -15,6 +15,8 @@
  * With l4r_source_hash_aside() the digest moves to a thread of its own that hashes the file
  * behind the reader: it preads only bytes the reader has already read (so they are in the page
  * cache and the disk is read once), and the reader's thread is left to reading and inflating.
+ * A plain file can instead lend its hasher to the caller (l4r_source_lend_hash), which hashes the
+ * very bytes it was given, where they already are.
  *
  * Truncation is always an error: the inflater must have reached the end of a member (trailer and
  * CRC checked) when the file ends, and libarchive's own checks (CRC, truncated entry) are passed
@@ -404,8 +406,8 @@ out:
 
 void l4r_source_hash_aside(l4r_source *s)
 {
-    /* A plain file's reader only copies: hashing inline costs less than a second pass, and there
-     * the writer, not the reader, is the busiest thread (docs/PERFORMANCE.md). */
+    /* A plain file's bytes are in the caller's blocks: the pipeline hashes them there with no
+     * copy (l4r_source_lend_hash); a pread here would add one. */
     if (s->side || s->have_digest || !s->hash || s->kind == SRC_PLAIN)
         return;
     /* what was read so far is hashed already */

@@ -33,8 +33,8 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
 
 /* Hash a compressed file or archive on a thread of its own from now on, behind the reader (it
  * hashes only bytes the reader has already read, so the disk is read once), leaving the reading
- * thread to inflate.  l4r_source_file_digest waits for it.  Plain files, and a thread that cannot
- * be started, keep hashing inline. */
+ * thread to inflate.  l4r_source_file_digest waits for it.  Plain files (see
+ * l4r_source_lend_hash), and a thread that cannot be started, keep hashing inline. */
 void l4r_source_hash_aside(l4r_source *s);
 
 /* Plain files only: hand the running SHA-256 over to the caller, who then hashes, in order, exactly
