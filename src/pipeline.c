@@ -32,7 +32,9 @@
 #include <emmintrin.h>
 #endif
 
-#define DEFAULT_BLOCK ((size_t)1 << 20)
+/* A block's input buffer (64 KiB of it for the record carried over, and the NUL) is one 2 MiB huge
+ * page (l4r_buf, docs/DESIGN.md "Block size"). */
+#define DEFAULT_BLOCK (((size_t)2 << 20) - ((size_t)64 << 10))
 #define DEFAULT_MAX_RECORD ((size_t)256 << 20)
 
 typedef enum blk_state { B_FREE, B_QUEUED, B_DONE } blk_state;
@@ -264,6 +266,7 @@ typedef struct rstate {
     blk *b;         /* the block being filled (owned by the reader) */
     size_t fill;    /* bytes in b->in */
     size_t scanned; /* bytes of b->in already scanned */
+    size_t room;    /* fill b->in up to this many bytes */
     bool eof;
     uint64_t seq;
     uint64_t line0;   /* line of b's first byte */
@@ -277,11 +280,11 @@ typedef struct rstate {
 static l4r_status fill_block(rstate *r, l4r_error *e)
 {
     l4r_buf *in = &r->b->in;
-    while (!r->eof && r->fill + 1 < in->cap) {
+    while (!r->eof && r->fill < r->room) {
         if (l4r_interrupted)
             return l4r_err(e, L4R_EINTR, "interrupted");
         size_t got = 0;
-        l4r_status st = l4r_source_read(r->p->src, in->data + r->fill, in->cap - 1 - r->fill, &got, e);
+        l4r_status st = l4r_source_read(r->p->src, in->data + r->fill, r->room - r->fill, &got, e);
         if (st)
             return st;
         if (got == 0)
@@ -306,6 +309,7 @@ static void grow_block(rstate *r)
     l4r_buf *in = &r->b->in;
     in->len = r->fill;
     l4r_buf_reserve(in, in->cap); /* about doubles */
+    r->room = in->cap - 1;
 }
 
 /* The first record goes to on_header and is removed from the stream. */
@@ -379,6 +383,7 @@ static l4r_status read_block(rstate *r, blk **out, l4r_error *e)
     if (r->carry.len)
         memcpy(in->data, r->carry.data, r->carry.len);
     r->fill = r->carry.len;
+    r->room = r->carry.len + p->block_size;
     r->scanned = r->carry.len;
     r->raw_start = r->carry.len;
     r->carry.len = 0;

@@ -39,7 +39,7 @@ typedef struct l4r_chunk {
 
 typedef struct l4r_pipe_cfg {
     int threads;       /* worker threads; 0 = none, everything in the calling thread */
-    size_t block_size; /* target bytes per block; default 1 MiB when 0 */
+    size_t block_size; /* target bytes per block; default 2 MiB less 64 KiB when 0 */
     size_t max_record; /* default 256 MiB when 0 */
     l4r_cut_mode cut;
     int header_lines; /* 0 or 1: the first line goes to on_header, not to any block */

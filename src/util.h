@@ -30,11 +30,11 @@ void *l4r_xmalloc(size_t n);
 void *l4r_xcalloc(size_t n, size_t size);
 void *l4r_xrealloc(void *p, size_t n);
 char *l4r_xstrdup(const char *s);
-/* Big column arrays live in their own anonymous mappings, not in malloc's heap: growing one is an
- * mremap (page tables move, bytes are not copied), and the whole mapping asks for transparent
- * huge pages (MADV_HUGEPAGE), which cuts first-touch page faults ~500-fold on tables of millions
- * of rows.  old_n is the size the array was last given (0 for p == NULL); free with
- * l4r_big_free(p, n).  New bytes are zero. */
+/* Big arrays (table columns, l4r_buf of 1 MiB and more) live in their own anonymous mappings, not
+ * in malloc's heap: growing one is an mremap (page tables move, bytes are not copied), and from
+ * 2 MiB on the mapping starts on a 2 MiB boundary and asks for transparent huge pages
+ * (MADV_HUGEPAGE), which cuts first-touch page faults ~500-fold.  old_n is the size the array was
+ * last given (0 for p == NULL); free with l4r_big_free(p, n).  New bytes are zero. */
 void *l4r_big_resize(void *p, size_t old_n, size_t n);
 void l4r_big_free(void *p, size_t n);
 char *l4r_xstrndup(const char *s, size_t n);
@@ -49,7 +49,9 @@ l4r_status l4r_verr(l4r_error *e, l4r_status st, const char *fmt, va_list ap);
 /* Prefix an existing message: "CONTEXT: old message". */
 void l4r_err_prefix(l4r_error *e, const char *fmt, ...) L4R_PRINTF(2, 3);
 
-/* ---- growable byte buffer (caller owns; zero-initialise or l4r_buf_init) ---- */
+/* ---- growable byte buffer (caller owns; zero-initialise or l4r_buf_init) ----
+ * data is the buffer's own: free it with l4r_buf_free (1 MiB and more are huge-page mappings, not
+ * malloc memory), or take it as a malloc'd string with l4r_buf_take. */
 typedef struct l4r_buf {
     char *data;
     size_t len;
@@ -71,6 +73,8 @@ static inline void l4r_buf_reset(l4r_buf *b)
 }
 /* NUL-terminate (not counted in len) and return data. */
 const char *l4r_buf_cstr(l4r_buf *b);
+/* The contents as a NUL-terminated malloc'd string (free() it); b is left empty. */
+char *l4r_buf_take(l4r_buf *b);
 
 /* ---- paths and files ---- */
 char *l4r_path_join(const char *a, const char *b);    /* "a/b", malloc'd */

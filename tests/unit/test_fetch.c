@@ -45,8 +45,7 @@ static char *slurp(const char *path)
         l4r_buf_free(&b);
         return NULL;
     }
-    l4r_buf_cstr(&b);
-    return b.data ? b.data : l4r_xstrdup("");
+    return l4r_buf_take(&b);
 }
 
 static bool exists(const char *path)

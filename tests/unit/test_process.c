@@ -61,8 +61,7 @@ static char *slurp(run *R, const char *name)
         return l4r_xstrdup("(missing)");
     }
     free(p);
-    l4r_buf_cstr(&b);
-    return b.data;
+    return l4r_buf_take(&b);
 }
 
 static void done(run *R)

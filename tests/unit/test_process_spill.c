@@ -78,8 +78,7 @@ static char *slurp(const char *dir, const char *name)
         return NULL;
     }
     free(p);
-    l4r_buf_cstr(&b);
-    return b.data;
+    return l4r_buf_take(&b);
 }
 
 /* Every file of a is in b with the same bytes, and b has no other file. */
