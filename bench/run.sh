@@ -5,7 +5,8 @@
 #   B  Amazon-2018-shaped reviews .json.gz (2,000,000 lines) -> interactions.tsv
 #   C  leave-one-out (seq) split of the A input -> train/valid/test.tsv (runs when `--split seq` works)
 #
-# Each measurement runs BENCH_RUNS times (default 3): median wall time, peak RSS (max over runs, GNU
+# Each row runs BENCH_RUNS times (default 3), the rows of a task in turn (round-robin, so the
+# machine's drift falls on all of them alike): median wall time, peak RSS (max over runs, GNU
 # time's %M), MB/s of (uncompressed) input, and ratio peer time / llm4rec-data time.  Every output
 # is line-counted; a tool whose output has the wrong number of lines is flagged in the table.
 # Inputs are generated once by build/l4r-gen and cached in bench/out/ (gitignored).  Missing peers
@@ -116,51 +117,93 @@ count_lines() {
 }
 
 # measure TASK NAME BYTES EXPECTED_LINES OUTPUT_PATH COMMAND
+#   queues a row; run_rows then runs the queued rows of a task in rounds, one run of each row per
+#   round (A B C A B C ...), so that the machine's drift over the minutes of a task (this is a
+#   shared VM) falls on every row alike instead of on whichever row ran while it was busy.
 #   COMMAND is run with sh -c; $W is a fresh work directory, removed after each run.
 #   EXPECTED_LINES "-" = nothing to check (floors writing to /dev/null).
+Q="$OUT/queue"
 measure() {
-  task=$1 name=$2 bytes=$3 want=$4 outp=$5 cmd=$6
-  times="" rss=0 status=ok got=-
-  [ "$want" = - ] && status="(no output to check)"
-  note "$task: $name"
-  i=0
-  while [ $i -lt "$RUNS" ]; do
-    i=$((i + 1))
-    W="$OUT/work"
-    rm -rf "$W"; mkdir -p "$W"
-    export W
-    if [ $HAVE_TIME = 1 ]; then
-      /usr/bin/time -f '%e %M' -o "$OUT/time.txt" sh -c "$cmd" >>"$LOG" 2>&1
-      rc=$?
-      t=$(tail -1 "$OUT/time.txt" | cut -d' ' -f1); m=$(tail -1 "$OUT/time.txt" | cut -d' ' -f2)
-    else
-      s0=$(date +%s.%N)
-      sh -c "$cmd" >>"$LOG" 2>&1
-      rc=$?
-      t=$(echo "$(date +%s.%N) $s0" | awk '{printf "%.2f", $1 - $2}'); m=0
-    fi
-    if [ $rc != 0 ]; then
-      status="failed (exit $rc, see bench/out/bench.log)"
-      echo "[$task $name] exit $rc" >>"$LOG"
-      break
-    fi
-    times="$times $t"
-    [ "$m" -gt "$rss" ] 2>/dev/null && rss=$m
-    if [ "$want" != - ]; then
-      got=$(count_lines "$W/$outp")
-      [ "$got" = "$want" ] || status="WRONG OUTPUT: $got lines, want $want"
-    fi
-  done
-  rm -rf "$OUT/work"
-  med=$(echo $times | tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$name" "$med" "$rss" "$bytes" "$status" >>"$RES"
+  printf 'run\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" >>"$Q"
 }
 
+# na TASK NAME WHY: a row that is not measured, in its place in the table.
 na() {
   why=$3
   skipped "$(echo "$2" | cut -d' ' -f1 | tr 'A-Z' 'a-z')" && why="skipped (BENCH_SKIP)"
-  printf '%s\t%s\t-\t0\t0\t%s\n' "$1" "$2" "$why" >>"$RES"
+  printf 'na\t%s\t%s\t%s\n' "$1" "$2" "$why" >>"$Q"
 }
+
+# one_run K TASK NAME WANT OUTP CMD: run row K once; its times, peak RSS and status go to $Q.K.*
+one_run() {
+  qk=$1 task=$2 name=$3 want=$4 outp=$5 cmd=$6
+  W="$OUT/work"
+  rm -rf "$W"; mkdir -p "$W"
+  export W
+  if [ $HAVE_TIME = 1 ]; then
+    /usr/bin/time -f '%e %M' -o "$OUT/time.txt" sh -c "$cmd" >>"$LOG" 2>&1
+    rc=$?
+    t=$(tail -1 "$OUT/time.txt" | cut -d' ' -f1); m=$(tail -1 "$OUT/time.txt" | cut -d' ' -f2)
+  else
+    s0=$(date +%s.%N)
+    sh -c "$cmd" >>"$LOG" 2>&1
+    rc=$?
+    t=$(echo "$(date +%s.%N) $s0" | awk '{printf "%.2f", $1 - $2}'); m=0
+  fi
+  if [ $rc != 0 ]; then
+    echo "failed (exit $rc, see bench/out/bench.log)" >"$Q.$qk.st"
+    echo "[$task $name] exit $rc" >>"$LOG"
+    return
+  fi
+  echo "$t" >>"$Q.$qk.t"
+  rss=$(cat "$Q.$qk.m" 2>/dev/null || echo 0)
+  [ "$m" -gt "$rss" ] 2>/dev/null && echo "$m" >"$Q.$qk.m"
+  if [ "$want" != - ]; then
+    got=$(count_lines "$W/$outp")
+    [ "$got" = "$want" ] || echo "WRONG OUTPUT: $got lines, want $want" >"$Q.$qk.st"
+  fi
+}
+
+# run_rows: the queued rows, BENCH_RUNS rounds, then their lines in results.tsv; empties the queue.
+run_rows() {
+  qn=$(wc -l <"$Q" | tr -d ' ')
+  round=0
+  while [ $round -lt "$RUNS" ]; do
+    round=$((round + 1))
+    qk=0
+    while [ $qk -lt "$qn" ]; do
+      qk=$((qk + 1))
+      IFS=$(printf '\t') read -r kind task name bytes want outp cmd <<EOF_ROW
+$(sed -n "${qk}p" "$Q")
+EOF_ROW
+      [ "$kind" = run ] || continue
+      [ -s "$Q.$qk.st" ] && grep -q '^failed' "$Q.$qk.st" && continue
+      note "$task: $name (round $round of $RUNS)"
+      one_run "$qk" "$task" "$name" "$want" "$outp" "$cmd"
+    done
+  done
+  rm -rf "$OUT/work"
+  qk=0
+  while [ $qk -lt "$qn" ]; do
+    qk=$((qk + 1))
+    IFS=$(printf '\t') read -r kind task name bytes want outp cmd <<EOF_ROW
+$(sed -n "${qk}p" "$Q")
+EOF_ROW
+    if [ "$kind" = na ]; then
+      printf '%s\t%s\t-\t0\t0\t%s\n' "$task" "$name" "$bytes" >>"$RES"
+      continue
+    fi
+    status=ok
+    [ "$want" = - ] && status="(no output to check)"
+    [ -s "$Q.$qk.st" ] && status=$(cat "$Q.$qk.st")
+    med=$(cat "$Q.$qk.t" 2>/dev/null | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$name" "$med" "$(cat "$Q.$qk.m" 2>/dev/null || echo 0)" "$bytes" "$status" >>"$RES"
+    rm -f "$Q.$qk.t" "$Q.$qk.m" "$Q.$qk.st"
+  done
+  : >"$Q"
+}
+rm -f "$Q".*
+: >"$Q"
 
 CSV_BYTES=$(wc -c <"$CSV" | tr -d ' ')
 B="$NODE_DIR"
@@ -191,6 +234,7 @@ case " $TASKS " in *" A "*)
       "mawk -F, -v OFS='\t' 'NR == 1 { print \"user_id\", \"item_id\", \"rating\", \"timestamp\"; next } { \$1 = \$1; print }' '$CSV' >\"\$W/out.tsv\""
   else na A "mawk" "not available"; fi
   measure A "floor: tr , '\\t'" "$CSV_BYTES" $want out.tsv "tr , '\t' <'$CSV' >\"\$W/out.tsv\""
+  run_rows
   ;;
 esac
 
@@ -217,6 +261,7 @@ case " $TASKS " in *" B "*)
     measure B "floor: igzip -dc > /dev/null" "$JB" - - "igzip -dc '$JSON' >/dev/null"
   else na B "floor: igzip" "not available (Debian isal)"; fi
   measure B "floor: gzip -dc > /dev/null" "$JB" - - "gzip -dc '$JSON' >/dev/null"
+  run_rows
   ;;
 esac
 
@@ -241,6 +286,7 @@ case " $TASKS " in *" C "*)
     na C "llm4rec-data --split seq" "skipped: '--split seq' does not work yet"
   fi
   rm -rf "$probe"
+  run_rows
   ;;
 esac
 
