@@ -156,6 +156,7 @@ one_run() {
     return
   fi
   echo "$t" >>"$Q.$qk.t"
+  echo "[$task $name] $t s, $m KB" >>"$LOG"
   rss=$(cat "$Q.$qk.m" 2>/dev/null || echo 0)
   [ "$m" -gt "$rss" ] 2>/dev/null && echo "$m" >"$Q.$qk.m"
   if [ "$want" != - ]; then
