@@ -165,6 +165,14 @@ one_run() {
   fi
 }
 
+# row K: the fields of the queue's K-th line, in kind task name bytes want outp cmd (for an na
+# row, bytes holds the reason).
+row() {
+  IFS=$(printf '\t') read -r kind task name bytes want outp cmd <<EOF_ROW
+$(sed -n "${1}p" "$Q")
+EOF_ROW
+}
+
 # run_rows: the queued rows, BENCH_RUNS rounds, then their lines in results.tsv; empties the queue.
 run_rows() {
   qn=$(wc -l <"$Q" | tr -d ' ')
@@ -174,9 +182,7 @@ run_rows() {
     qk=0
     while [ $qk -lt "$qn" ]; do
       qk=$((qk + 1))
-      IFS=$(printf '\t') read -r kind task name bytes want outp cmd <<EOF_ROW
-$(sed -n "${qk}p" "$Q")
-EOF_ROW
+      row "$qk"
       [ "$kind" = run ] || continue
       [ -s "$Q.$qk.st" ] && grep -q '^failed' "$Q.$qk.st" && continue
       note "$task: $name (round $round of $RUNS)"
@@ -187,9 +193,7 @@ EOF_ROW
   qk=0
   while [ $qk -lt "$qn" ]; do
     qk=$((qk + 1))
-    IFS=$(printf '\t') read -r kind task name bytes want outp cmd <<EOF_ROW
-$(sed -n "${qk}p" "$Q")
-EOF_ROW
+    row "$qk"
     if [ "$kind" = na ]; then
       printf '%s\t%s\t-\t0\t0\t%s\n' "$task" "$name" "$bytes" >>"$RES"
       continue

@@ -338,17 +338,14 @@ const char *l4r_buf_cstr(l4r_buf *b)
 
 char *l4r_buf_take(l4r_buf *b)
 {
-    char *s;
-    if (b->cap && b->cap < BIG_BUF) {
-        l4r_buf_cstr(b);
-        s = b->data;
-        l4r_buf_init(b);
+    l4r_buf_cstr(b);
+    char *s = b->data;
+    if (b->cap < BIG_BUF) {
+        l4r_buf_init(b); /* malloc memory: the caller's now */
         return s;
     }
     s = l4r_xmalloc(b->len + 1);
-    if (b->len)
-        memcpy(s, b->data, b->len);
-    s[b->len] = 0;
+    memcpy(s, b->data, b->len + 1);
     l4r_buf_free(b);
     return s;
 }
