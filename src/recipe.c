@@ -1065,13 +1065,18 @@ static l4r_status subst_string(pctx *c, const subst *s, const char *in, char **o
     return L4R_OK;
 }
 
-/* Deep copy of j with placeholders substituted in every string value (keys stay as they are). */
+/* j with placeholders substituted in every string value (keys stay as they are).  Subtrees with
+ * nothing to substitute are shared with j, not copied: the parse only reads the tree, and a
+ * set's tables and columns, the bulk of it, have no placeholders (docs/recipes.md, `variant_sets`). */
 static l4r_status subst_json(pctx *c, const subst *s, json_t *j, json_t **out)
 {
-    l4r_status st = L4R_OK;
     if (json_is_string(j)) {
+        if (!memchr(json_string_value(j), '{', json_string_length(j))) {
+            *out = json_incref(j);
+            return L4R_OK;
+        }
         char *r = NULL;
-        st = subst_string(c, s, json_string_value(j), &r);
+        l4r_status st = subst_string(c, s, json_string_value(j), &r);
         if (st != L4R_OK)
             return st;
         *out = json_string(r);
@@ -1080,46 +1085,60 @@ static l4r_status subst_json(pctx *c, const subst *s, json_t *j, json_t **out)
             return fail(c, "substituted text is not valid UTF-8");
         return L4R_OK;
     }
-    if (json_is_array(j)) {
-        json_t *a = json_array();
-        size_t i;
-        json_t *x;
-        json_array_foreach(j, i, x)
-        {
-            json_t *y = NULL;
-            size_t old = path_index(c, i);
-            st = subst_json(c, s, x, &y);
-            path_pop(c, old);
-            if (st != L4R_OK) {
-                json_decref(a);
-                return st;
-            }
-            json_array_append_new(a, y);
-        }
-        *out = a;
+    bool arr = json_is_array(j);
+    if (!arr && !json_is_object(j)) {
+        *out = json_incref(j);
         return L4R_OK;
     }
-    if (json_is_object(j)) {
-        json_t *o = json_object();
+    /* The children first; a new container only when one of them changed. */
+    size_t n = arr ? json_array_size(j) : json_object_size(j);
+    json_t **ys = l4r_xcalloc(n ? n : 1, sizeof *ys);
+    const char **ks = l4r_xcalloc(n ? n : 1, sizeof *ks);
+    l4r_status st = L4R_OK;
+    bool changed = false;
+    size_t m = 0;
+    if (arr) {
+        json_t *x;
+        json_array_foreach(j, m, x)
+        {
+            size_t old = path_index(c, m);
+            st = subst_json(c, s, x, &ys[m]);
+            path_pop(c, old);
+            if (st != L4R_OK)
+                break;
+            changed = changed || ys[m] != x;
+        }
+    } else {
         const char *k;
         json_t *x;
         json_object_foreach(j, k, x)
         {
-            json_t *y = NULL;
             size_t old = path_key(c, k);
-            st = subst_json(c, s, x, &y);
+            st = subst_json(c, s, x, &ys[m]);
             path_pop(c, old);
-            if (st != L4R_OK) {
-                json_decref(o);
-                return st;
-            }
-            json_object_set_new(o, k, y);
+            if (st != L4R_OK)
+                break;
+            changed = changed || ys[m] != x;
+            ks[m++] = k;
         }
-        *out = o;
-        return L4R_OK;
     }
-    *out = json_incref(j);
-    return L4R_OK;
+    if (st != L4R_OK || !changed) {
+        for (size_t i = 0; i < n; i++)
+            json_decref(ys[i]);
+        if (st == L4R_OK)
+            *out = json_incref(j);
+    } else {
+        *out = arr ? json_array() : json_object();
+        for (size_t i = 0; i < n; i++) {
+            if (arr)
+                json_array_append_new(*out, ys[i]);
+            else
+                json_object_set_new(*out, ks[i], ys[i]);
+        }
+    }
+    free(ys);
+    free(ks);
+    return st;
 }
 
 typedef struct vlist {
