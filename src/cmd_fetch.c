@@ -45,6 +45,9 @@ static void usage(FILE *f)
                "  dir=$(llm4rec-data fetch movielens/ml-100k -q)\n"
                "  llm4rec-data fetch movielens --mirror file:///srv/datasets\n"
                "\n"
+               "Downloads load libcurl (libcurl.so.4, or the file $LLM4REC_LIBCURL names) when the\n"
+               "first one starts; when it cannot be loaded, fetch exits 8 and says how to install it.\n"
+               "\n"
                "exit codes: 0 ok, 2 usage, 3 network, 4 checksum, 5 archive, 6 recipe, 8 i/o,\n"
                "9 manual download required (use --from), 130 interrupted.  See docs/fetch.md.\n");
 }

@@ -25,7 +25,6 @@
  */
 #include "fetch/fetch.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetch/curl_api.h"
 #include "util.h"
 
 /* ---- options ---- */
@@ -273,13 +273,8 @@ out:
 
 /* ---- the transfer ---- */
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static void curl_init_once(void)
-{
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 typedef struct xfer {
+    const l4r_curl_api *cu;
     CURL *curl;
     const l4r_fetch_opts *o;
     const char *name; /* base name for the progress bar */
@@ -362,7 +357,7 @@ static bool judge_response(xfer *x)
     if (!x->is_http)
         return true;
     long code = 0;
-    curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
+    x->cu->easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
     if (code >= 400) {
         x->discard = true;
         return true;
@@ -496,13 +491,16 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
     l4r_fetch_opts od = *o;
     l4r_fetch_opts_defaults(&od);
     o = &od;
-    pthread_once(&curl_once, curl_init_once);
+    const l4r_curl_api *cu = l4r_curl_api_get(e);
+    if (!cu)
+        return L4R_EIO;
 
     char *part = l4r_xasprintf("%s.part", dest);
     char *label = l4r_xasprintf("'%s' downloaded from '%s'", dest, url);
     char errbuf[CURL_ERROR_SIZE];
     l4r_status st = L4R_OK;
     xfer x = {0};
+    x.cu = cu;
     x.o = o;
     x.name = l4r_path_base(dest);
     x.limit = size;
@@ -513,7 +511,7 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
         st = l4r_err(e, L4R_EIO, "cannot create '%s': %s", part, strerror(errno));
         goto out;
     }
-    x.curl = curl_easy_init();
+    x.curl = cu->easy_init();
     if (!x.curl) {
         st = l4r_err(e, L4R_EINTERNAL, "cannot initialise libcurl");
         goto out;
@@ -550,42 +548,42 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
         errbuf[0] = 0;
 
         CURL *c = x.curl;
-        curl_easy_reset(c);
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-        curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
-        curl_easy_setopt(c, CURLOPT_USERAGENT, "llm4rec-data/" L4R_VERSION);
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
-        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-        curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
-        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
-        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        cu->easy_reset(c);
+        cu->easy_setopt(c, CURLOPT_URL, url);
+        cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+        cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+        cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+        cu->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+        cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
+        cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
+        cu->easy_setopt(c, CURLOPT_USERAGENT, "llm4rec-data/" L4R_VERSION);
+        cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+        cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        cu->easy_setopt(c, CURLOPT_WRITEDATA, &x);
+        cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        cu->easy_setopt(c, CURLOPT_HEADERDATA, &x);
+        cu->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        cu->easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+        cu->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
         char range[32];
         if (x.offset > 0 && x.is_http) {
             /* CURLOPT_RANGE rather than RESUME_FROM: libcurl would fail a 200 answer itself, and
              * judge_response() wants to restart from zero in that case */
             snprintf(range, sizeof range, "%llu-", (unsigned long long)x.offset);
-            curl_easy_setopt(c, CURLOPT_RANGE, range);
+            cu->easy_setopt(c, CURLOPT_RANGE, range);
         } else if (x.offset > 0) {
-            curl_easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x.offset);
+            cu->easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x.offset);
         }
 
-        CURLcode rc = curl_easy_perform(c);
+        CURLcode rc = cu->easy_perform(c);
         if (x.drew) {
             fprintf(stderr, "\r%-78s\r", "");
             x.drew = false;
         }
         long code = 0;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+        cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
         if (rc == CURLE_OK && !x.checked)
             judge_response(&x); /* an empty body: still decide about the .part */
         if (x.io_st != L4R_OK) {
@@ -639,9 +637,9 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
             transient = transient_curl(rc);
             if (rc == CURLE_OPERATION_TIMEDOUT)
                 snprintf(why, sizeof why, "timed out (low-speed limit %ld s): %s", o->low_speed_time_s,
-                         errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                         errbuf[0] ? errbuf : cu->easy_strerror(rc));
             else
-                snprintf(why, sizeof why, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                snprintf(why, sizeof why, "%s", errbuf[0] ? errbuf : cu->easy_strerror(rc));
         }
         if (!transient || attempt >= (o->max_retries > 0 ? o->max_retries : 0)) {
             if (transient)
@@ -675,7 +673,7 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
     st = finish_part(part, dest, label, size, md5, sha256, sha256_out, e);
 out:
     if (x.curl)
-        curl_easy_cleanup(x.curl);
+        cu->easy_cleanup(x.curl);
     if (x.fd >= 0) {
         /* keep a .part only when it holds something worth resuming */
         struct stat sb;

@@ -42,6 +42,12 @@ assert outs["interactions.tsv"]["sha256"]==hashlib.sha256(open(sys.argv[3],"rb")
 assert m["command"][:3]==["convert","movielens","--variant"], m["command"]
 ' "$o/manifest.json" "$F/ml-100k.zip" "$o/interactions.tsv"
 
+# convert never downloads when given --raw, so it runs where libcurl cannot be loaded
+o="$T/o100knocurl"
+LLM4REC_LIBCURL="$T/no/libcurl.so.4" check_exit 0 "--raw convert without a loadable libcurl" \
+  "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" -o "$o" -q
+check_same "--raw convert without libcurl: same interactions" "$o/interactions.tsv" "$F/exp/100k-inter.tsv"
+
 o="$T/o100kseq"
 check_exit 0 "ml-100k --split seq" "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" -o "$o" --split seq -q
 check_same "seq train" "$o/train.tsv" "$F/exp/100k-train.tsv"

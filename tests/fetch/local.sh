@@ -71,6 +71,32 @@ check_exit 2 "no dataset: usage error" "$L4R" --recipes "$R" --data-dir "$D" fet
 check_exit 2 "unknown option: usage error" f --bogus
 check_exit 6 "unknown variant: recipe error" f --variant nope
 
+# libcurl is loaded when a download starts, not linked: a missing or wrong one fails that download
+# (exit 8) with the fix, before any .part is created; nothing else needs it
+ND="$T/home-nocurl"
+if command -v readelf >/dev/null 2>&1; then
+  readelf -d "$L4R" > "$T/needed" 2>&1
+  check_nogrep "libcurl is not a link-time dependency" "libcurl" "$T/needed"
+  check_grep "libarchive still is (sanity check of the readelf test)" "libarchive" "$T/needed"
+fi
+LLM4REC_LIBCURL="$T/no/libcurl.so.4" check_exit 8 "no libcurl: fetch exits 8" \
+  "$L4R" --recipes "$R" --data-dir "$ND" fetch loc --variant plain --mirror "$M"
+check_grep "no libcurl: says libcurl could not be loaded" "downloading needs libcurl, which could not be loaded" "$T/.err"
+check_grep "no libcurl: names the file it tried" "$T/no/libcurl.so.4" "$T/.err"
+check_grep "no libcurl: says how to fix it" "apt-get install libcurl4) or set LLM4REC_LIBCURL" "$T/.err"
+check_not "no libcurl: no .part" test -e "$ND/loc/plain/a.bin.part"
+check_not "no libcurl: no file" test -e "$ND/loc/plain/a.bin"
+LLM4REC_LIBCURL=libz.so.1 check_exit 8 "a library that is not libcurl: fetch exits 8" \
+  "$L4R" --recipes "$R" --data-dir "$ND" fetch loc --variant plain --mirror "$M"
+check_grep "not libcurl: names the missing function" "libz.so.1 has no curl_easy_init" "$T/.err"
+mkdir -p "$T/dl0" && cp "$A" "$T/dl0/a.bin"
+LLM4REC_LIBCURL="$T/no/libcurl.so.4" check_exit 0 "no libcurl: --from needs no download" \
+  "$L4R" --recipes "$R" --data-dir "$ND" fetch loc --variant gated --from "$T/dl0/a.bin"
+check_same "no libcurl: --from registered the file" "$ND/loc/gated/a.bin" "$A"
+LLM4REC_LIBCURL="$T/no/libcurl.so.4" check_exit 0 "no libcurl: a variant on disk is verified, not downloaded" \
+  "$L4R" --recipes "$R" --data-dir "$ND" fetch loc --variant gated
+check_grep "no libcurl: says already fetched" "already fetched and verified" "$T/.err"
+
 # file:// mirror, then idempotence, then --force
 check_exit 0 "file mirror: fetch succeeds" f --variant plain --mirror "$M"
 check_eq "file mirror: stdout is the variant directory" "$(cat "$T/.out")" "$D/loc/plain"
