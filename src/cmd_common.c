@@ -89,19 +89,31 @@ bool l4r_cli_common_opt(l4r_cli *cli, int c, const char *arg)
     }
 }
 
-const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st)
+const l4r_registry *l4r_cli_registry_for(l4r_cli *cli, const char *dataset, l4r_status *st)
 {
-    if (cli->reg) {
+    /* A registry loaded for one dataset serves that dataset only. */
+    if (cli->reg && (!cli->reg_for || (dataset && !strcmp(cli->reg_for, dataset)))) {
         *st = L4R_OK;
         return cli->reg;
     }
+    l4r_registry_free(cli->reg);
+    cli->reg = NULL;
+    free(cli->reg_for);
+    cli->reg_for = NULL;
     l4r_error e = {0};
-    *st = l4r_registry_load(&cli->reg, cli->recipes_dir, &e);
+    *st = l4r_registry_load_for(&cli->reg, cli->recipes_dir, dataset, &e);
     if (*st != L4R_OK) {
         l4r_cli_fail(*st, &e);
         return NULL;
     }
+    if (dataset)
+        cli->reg_for = l4r_xstrdup(dataset);
     return cli->reg;
+}
+
+const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st)
+{
+    return l4r_cli_registry_for(cli, NULL, st);
 }
 
 const char *l4r_cli_data_dir(l4r_cli *cli)

@@ -24,6 +24,7 @@ typedef struct l4r_cli {
     bool progress;            /* stderr is a tty and not -q */
     char *data_dir;           /* resolved (l4r_data_home) */
     l4r_registry *reg;        /* loaded on demand by l4r_cli_registry() */
+    char *reg_for;            /* reg holds only what l4r_cli_registry_for() needed for this */
     char **cmd_argv;          /* copy of the command's arguments before getopt permutes them */
     int cmd_argc;
 } l4r_cli;
@@ -53,6 +54,9 @@ json_t *l4r_cli_variant_json(const l4r_recipe *r, const l4r_variant *v);
 
 /* Load the recipe registry once; prints the error and returns NULL on failure (status in *st). */
 const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st);
+/* The registry for a command about one dataset (l4r_registry_load_for): with the built-in
+ * recipes, only that dataset's is parsed. */
+const l4r_registry *l4r_cli_registry_for(l4r_cli *cli, const char *dataset, l4r_status *st);
 /* Resolve the data directory (once). */
 const char *l4r_cli_data_dir(l4r_cli *cli);
 

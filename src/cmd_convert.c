@@ -305,7 +305,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     const char *dataset = argv[optind];
 
     l4r_status st;
-    const l4r_registry *reg = l4r_cli_registry(cli, &st);
+    const l4r_registry *reg = l4r_cli_registry_for(cli, dataset, &st);
     if (!reg)
         return l4r_exit_code(st);
     const l4r_recipe *r;

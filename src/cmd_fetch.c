@@ -125,7 +125,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
     }
 
     l4r_status st;
-    const l4r_registry *reg = l4r_cli_registry(cli, &st);
+    const l4r_registry *reg = l4r_cli_registry_for(cli, dataset, &st);
     if (!reg) {
         rc = l4r_exit_code(st);
         goto out;

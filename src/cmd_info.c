@@ -309,7 +309,7 @@ int cmd_info(l4r_cli *cli, int argc, char **argv)
         return l4r_cli_usage_error("info", "expected one DATASET, got %d arguments", argc - optind);
 
     l4r_status st;
-    const l4r_registry *reg = l4r_cli_registry(cli, &st);
+    const l4r_registry *reg = l4r_cli_registry_for(cli, argv[optind], &st);
     if (!reg)
         return l4r_exit_code(st);
     const l4r_recipe *r;

@@ -1550,7 +1550,17 @@ out:
     return st;
 }
 
-l4r_status l4r_registry_load(l4r_registry **out, const char *dir, l4r_error *e)
+/* The built-in recipe file DATASET.json, or NULL. */
+static const l4r_embedded_file *embedded_for(const char *dataset)
+{
+    size_t n = strlen(dataset);
+    for (const l4r_embedded_file *f = l4r_embedded_recipes; f->name; f++)
+        if (!strncmp(f->name, dataset, n) && !strcmp(f->name + n, ".json"))
+            return f;
+    return NULL;
+}
+
+l4r_status l4r_registry_load_for(l4r_registry **out, const char *dir, const char *dataset, l4r_error *e)
 {
     *out = NULL;
     l4r_registry *reg = l4r_xcalloc(1, sizeof *reg);
@@ -1563,7 +1573,10 @@ l4r_status l4r_registry_load(l4r_registry **out, const char *dir, l4r_error *e)
     if (dir) {
         st = load_dir(reg, dir, e);
     } else {
+        const l4r_embedded_file *only = dataset ? embedded_for(dataset) : NULL;
         for (const l4r_embedded_file *f = l4r_embedded_recipes; f->name && st == L4R_OK; f++) {
+            if (only && f != only)
+                continue;
             char *name = l4r_xasprintf("<builtin>/%s", f->name);
             st = registry_add(reg, f->data, f->len, name, e);
             free(name);
@@ -1577,6 +1590,11 @@ l4r_status l4r_registry_load(l4r_registry **out, const char *dir, l4r_error *e)
     }
     *out = reg;
     return L4R_OK;
+}
+
+l4r_status l4r_registry_load(l4r_registry **out, const char *dir, l4r_error *e)
+{
+    return l4r_registry_load_for(out, dir, NULL, e);
 }
 
 /* ---------------------------------------------------------------------------------------------

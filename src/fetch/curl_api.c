@@ -48,6 +48,7 @@ static void api_load(void)
         void *f = dlsym(h, api_syms[i].name);
         if (!f) {
             snprintf(api_why, sizeof api_why, "%s has no %s", so, api_syms[i].name);
+            dlclose(h);
             return;
         }
         /* POSIX guarantees that dlsym's object pointer holds a function pointer. */
@@ -57,12 +58,13 @@ static void api_load(void)
     void *g = dlsym(h, "curl_global_init");
     if (!g) {
         snprintf(api_why, sizeof api_why, "%s has no curl_global_init", so);
+        dlclose(h);
         return;
     }
     memcpy(&global_init, &g, sizeof g);
     if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(api_why, sizeof api_why, "curl_global_init failed in %s", so);
-        return;
+        return; /* not closed: libcurl may have started threads or registered handlers */
     }
     api_ok = true;
 }

@@ -570,11 +570,21 @@ static void test_dir(void)
         l4r_registry_free(reg);
     }
 
+    /* a recipe directory is loaded whole, even for one dataset (a broken file is reported) */
+    reg = NULL;
+    T_EQ_INT(l4r_registry_load_for(&reg, dir, "aaa", &e), L4R_OK);
+    T_CHECK(reg && reg->n_recipes == 2);
+    l4r_registry_free(reg);
+
     /* $LLM4REC_RECIPES is used when no dir is given */
     setenv("LLM4REC_RECIPES", dir, 1);
     reg = NULL;
     T_EQ_INT(l4r_registry_load(&reg, NULL, &e), L4R_OK);
     T_CHECK(reg && reg->n_recipes == 2);
+    l4r_registry_free(reg);
+    reg = NULL;
+    T_EQ_INT(l4r_registry_load_for(&reg, NULL, "movielens", &e), L4R_OK); /* the directory's */
+    T_CHECK(reg && reg->n_recipes == 2 && !strcmp(reg->recipes[0].dataset, "aaa"));
     l4r_registry_free(reg);
     unsetenv("LLM4REC_RECIPES");
 
@@ -610,6 +620,56 @@ static void test_dir(void)
     rmdir(dir);
 }
 
+/* A command about one dataset parses only that built-in recipe; anything else loads them all. */
+static void test_embedded_for(void)
+{
+    unsetenv("LLM4REC_RECIPES");
+    size_t all = 0;
+    for (const l4r_embedded_file *f = l4r_embedded_recipes; f->name; f++)
+        all++;
+    l4r_registry *reg = NULL;
+    l4r_error e = {0};
+    const l4r_recipe *r;
+    const l4r_variant *v;
+    T_EQ_INT(l4r_registry_load_for(&reg, NULL, "movielens", &e), L4R_OK);
+    if (reg) {
+        T_EQ_INT(reg->n_recipes, 1);
+        T_EQ_STR(reg->recipes[0].dataset, "movielens");
+        T_EQ_INT(l4r_registry_find(reg, "movielens", "ml-25m", &r, &v, &e), L4R_OK);
+        T_EQ_STR(v->name, "ml-25m");
+        T_EQ_INT(l4r_registry_find(reg, "amazon", NULL, &r, &v, &e), L4R_ERECIPE); /* not loaded */
+        l4r_registry_free(reg);
+    }
+    reg = NULL;
+    T_EQ_INT(l4r_registry_load_for(&reg, NULL, "amazon", &e), L4R_OK);
+    if (reg) {
+        T_EQ_INT(reg->n_recipes, 1);
+        T_EQ_STR(reg->recipes[0].dataset, "amazon");
+        T_EQ_INT(l4r_registry_find(reg, "amazon", "2023/All_Beauty", &r, &v, &e), L4R_OK);
+        l4r_registry_free(reg);
+    }
+    /* unknown (or only a prefix of a file name): all of them, so the error lists the datasets */
+    const char *unknown[] = {"nope", "movie", "movielens.json", ""};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        reg = NULL;
+        T_EQ_INT(l4r_registry_load_for(&reg, NULL, unknown[i], &e), L4R_OK);
+        T_CHECK(reg && reg->n_recipes == all);
+        l4r_registry_free(reg);
+    }
+    reg = NULL;
+    T_EQ_INT(l4r_registry_load_for(&reg, NULL, "nope", &e), L4R_OK);
+    if (reg) {
+        T_EQ_INT(l4r_registry_find(reg, "nope", NULL, &r, &v, &e), L4R_ERECIPE);
+        T_CHECK(strstr(e.msg, "available: amazon, movielens") != NULL);
+        l4r_registry_free(reg);
+    }
+    /* NULL: all */
+    reg = NULL;
+    T_EQ_INT(l4r_registry_load_for(&reg, NULL, NULL, &e), L4R_OK);
+    T_CHECK(reg && reg->n_recipes == all);
+    l4r_registry_free(reg);
+}
+
 int main(void)
 {
     test_valid();
@@ -618,6 +678,7 @@ int main(void)
     test_sets();
     test_find_errors();
     test_embedded();
+    test_embedded_for();
     test_dir();
     return l4r_t_exit();
 }
