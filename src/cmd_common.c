@@ -96,10 +96,15 @@ const l4r_registry *l4r_cli_registry_for(l4r_cli *cli, const char *dataset, l4r_
         *st = L4R_OK;
         return cli->reg;
     }
-    l4r_registry_free(cli->reg);
-    cli->reg = NULL;
-    free(cli->reg_for);
-    cli->reg_for = NULL;
+    if (cli->reg) {
+        /* Asked for more: load everything, which serves every later call, and keep the partial
+         * registry until exit, since its recipes may still be in use. */
+        cli->reg_partial = cli->reg;
+        cli->reg = NULL;
+        free(cli->reg_for);
+        cli->reg_for = NULL;
+        dataset = NULL;
+    }
     l4r_error e = {0};
     *st = l4r_registry_load_for(&cli->reg, cli->recipes_dir, dataset, &e);
     if (*st != L4R_OK) {

@@ -18,14 +18,15 @@
 #include "util.h"
 
 typedef struct l4r_cli {
-    const char *data_dir_opt; /* --data-dir */
-    const char *recipes_dir;  /* --recipes */
-    bool quiet;               /* -q */
-    bool progress;            /* stderr is a tty and not -q */
-    char *data_dir;           /* resolved (l4r_data_home) */
-    l4r_registry *reg;        /* loaded on demand by l4r_cli_registry() */
-    char *reg_for;            /* reg holds only what l4r_cli_registry_for() needed for this */
-    char **cmd_argv;          /* copy of the command's arguments before getopt permutes them */
+    const char *data_dir_opt;  /* --data-dir */
+    const char *recipes_dir;   /* --recipes */
+    bool quiet;                /* -q */
+    bool progress;             /* stderr is a tty and not -q */
+    char *data_dir;            /* resolved (l4r_data_home) */
+    l4r_registry *reg;         /* loaded on demand by l4r_cli_registry() */
+    char *reg_for;             /* reg holds only what l4r_cli_registry_for() needed for this */
+    l4r_registry *reg_partial; /* a registry for one dataset that a later call outgrew */
+    char **cmd_argv;           /* copy of the command's arguments before getopt permutes them */
     int cmd_argc;
 } l4r_cli;
 

@@ -141,6 +141,7 @@ int main(int argc, char **argv)
     if (l4r_interrupted && rc == 0)
         rc = l4r_exit_code(L4R_EINTR);
     l4r_registry_free(cli.reg);
+    l4r_registry_free(cli.reg_partial);
     free(cli.reg_for);
     free(cli.data_dir);
     /* a closed pipe (`llm4rec-data list | head`) is the reader's choice, not an error */
