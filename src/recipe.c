@@ -1093,7 +1093,7 @@ static l4r_status subst_json(pctx *c, const subst *s, json_t *j, json_t **out)
     /* The children first; a new container only when one of them changed. */
     size_t n = arr ? json_array_size(j) : json_object_size(j);
     json_t **ys = l4r_xcalloc(n ? n : 1, sizeof *ys);
-    const char **ks = l4r_xcalloc(n ? n : 1, sizeof *ks);
+    const char **ks = arr ? NULL : l4r_xcalloc(n ? n : 1, sizeof *ks); /* the objects' keys */
     l4r_status st = L4R_OK;
     bool changed = false;
     size_t m = 0;

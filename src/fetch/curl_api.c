@@ -15,7 +15,12 @@
 
 #include "util.h"
 
-static l4r_curl_api api;
+/* The table plus curl_global_init, which is called here once and nowhere else. */
+typedef struct loaded_api {
+    l4r_curl_api pub;
+    CURLcode (*global_init)(long flags);
+} loaded_api;
+static loaded_api api;
 static bool api_ok;
 static char api_why[512];
 static pthread_once_t api_once = PTHREAD_ONCE_INIT;
@@ -24,13 +29,14 @@ static const struct {
     const char *name;
     size_t off;
 } api_syms[] = {
-    {"curl_easy_init", offsetof(l4r_curl_api, easy_init)},
-    {"curl_easy_reset", offsetof(l4r_curl_api, easy_reset)},
-    {"curl_easy_setopt", offsetof(l4r_curl_api, easy_setopt)},
-    {"curl_easy_perform", offsetof(l4r_curl_api, easy_perform)},
-    {"curl_easy_getinfo", offsetof(l4r_curl_api, easy_getinfo)},
-    {"curl_easy_strerror", offsetof(l4r_curl_api, easy_strerror)},
-    {"curl_easy_cleanup", offsetof(l4r_curl_api, easy_cleanup)},
+    {"curl_easy_init", offsetof(loaded_api, pub.easy_init)},
+    {"curl_easy_reset", offsetof(loaded_api, pub.easy_reset)},
+    {"curl_easy_setopt", offsetof(loaded_api, pub.easy_setopt)},
+    {"curl_easy_perform", offsetof(loaded_api, pub.easy_perform)},
+    {"curl_easy_getinfo", offsetof(loaded_api, pub.easy_getinfo)},
+    {"curl_easy_strerror", offsetof(loaded_api, pub.easy_strerror)},
+    {"curl_easy_cleanup", offsetof(loaded_api, pub.easy_cleanup)},
+    {"curl_global_init", offsetof(loaded_api, global_init)},
 };
 
 static void api_load(void)
@@ -54,15 +60,7 @@ static void api_load(void)
         /* POSIX guarantees that dlsym's object pointer holds a function pointer. */
         memcpy((char *)&api + api_syms[i].off, &f, sizeof f);
     }
-    CURLcode (*global_init)(long) = NULL;
-    void *g = dlsym(h, "curl_global_init");
-    if (!g) {
-        snprintf(api_why, sizeof api_why, "%s has no curl_global_init", so);
-        dlclose(h);
-        return;
-    }
-    memcpy(&global_init, &g, sizeof g);
-    if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(api_why, sizeof api_why, "curl_global_init failed in %s", so);
         return; /* not closed: libcurl may have started threads or registered handlers */
     }
@@ -79,5 +77,5 @@ const l4r_curl_api *l4r_curl_api_get(l4r_error *e)
                 api_why);
         return NULL;
     }
-    return &api;
+    return &api.pub;
 }
