@@ -179,9 +179,21 @@ run_rows() {
   round=0
   while [ $round -lt "$RUNS" ]; do
     round=$((round + 1))
-    qk=0
-    while [ $qk -lt "$qn" ]; do
-      qk=$((qk + 1))
+    # The llm4rec-data rows (queued first, nown of them) take turns going first: round r starts with
+    # the r-th of them (j2 j1 peers..., j1 j2 peers..., ...), so that each follows the last peer
+    # as often as the other llm4rec-data row.  In a fixed order one of them would always run
+    # right after the peers, and on this VM what ran just before matters (memory a big peer has
+    # just freed is slow to touch again, docs/PERFORMANCE.md).
+    nown=0
+    while [ $nown -lt "$qn" ]; do
+      row $((nown + 1))
+      case "$name" in llm4rec-data*) nown=$((nown + 1)) ;; *) break ;; esac
+    done
+    k=0
+    while [ $k -lt "$qn" ]; do
+      k=$((k + 1))
+      qk=$k
+      [ $k -le $nown ] && qk=$(((k - 1 + round - 1) % nown + 1))
       row "$qk"
       [ "$kind" = run ] || continue
       [ -s "$Q.$qk.st" ] && grep -q '^failed' "$Q.$qk.st" && continue
@@ -195,14 +207,15 @@ run_rows() {
     qk=$((qk + 1))
     row "$qk"
     if [ "$kind" = na ]; then
-      printf '%s\t%s\t-\t0\t0\t%s\n' "$task" "$name" "$bytes" >>"$RES"
+      printf '%s\t%s\t-\t0\t0\t%s\t-\n' "$task" "$name" "$bytes" >>"$RES"
       continue
     fi
     status=ok
     [ "$want" = - ] && status="(no output to check)"
     [ -s "$Q.$qk.st" ] && status=$(cat "$Q.$qk.st")
     med=$(cat "$Q.$qk.t" 2>/dev/null | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$name" "$med" "$(cat "$Q.$qk.m" 2>/dev/null || echo 0)" "$bytes" "$status" >>"$RES"
+    runs=$(tr '\n' ' ' <"$Q.$qk.t" 2>/dev/null | sed 's/ $//')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$name" "$med" "$(cat "$Q.$qk.m" 2>/dev/null || echo 0)" "$bytes" "$status" "${runs:--}" >>"$RES"
     rm -f "$Q.$qk.t" "$Q.$qk.m" "$Q.$qk.st"
   done
   : >"$Q"
@@ -315,19 +328,33 @@ ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo
       if (t == "B") return "B: Amazon 2018 reviews .json.gz (" lines " lines) -> interactions.tsv (MB/s of uncompressed JSON)"
       return "C: seq (leave-one-out) split of the ML-25M ratings -> train/valid/test.tsv"
     }
-    { task[NR] = $1; name[NR] = $2; t[NR] = $3; rss[NR] = $4; bytes[NR] = $5; st[NR] = $6
-      if (!($1 in ref) && $2 ~ /^llm4rec-data/ && $3 != "-") ref[$1] = $3 }
+    { task[NR] = $1; name[NR] = $2; t[NR] = $3; rss[NR] = $4; bytes[NR] = $5; st[NR] = $6; runs[NR] = $7
+      if (!($1 in ref) && $2 ~ /^llm4rec-data/ && $3 != "-") { ref[$1] = $3; refrow[$1] = NR }
+      if ($2 == "llm4rec-data -j 1") j1row[$1] = NR }
+    # -j 1 against the first llm4rec-data row (-j N) of the task, round by round: both ran in the
+    # same round, so the drift of the machine between rounds cancels out.
+    function paired(tk,    a, b, n, m, i, r, s, k, tmp) {
+      if (!(tk in j1row) || !(tk in refrow) || j1row[tk] == refrow[tk]) return
+      n = split(runs[j1row[tk]], a, " "); m = split(runs[refrow[tk]], b, " ")
+      if (n != m || n == 0) return
+      s = ""
+      for (i = 1; i <= n; i++) { r[i] = a[i] / b[i]; s = s sprintf("%s%.2f", i > 1 ? ", " : "", r[i]) }
+      for (i = 1; i <= n; i++) for (k = i + 1; k <= n; k++) if (r[k] < r[i]) { tmp = r[i]; r[i] = r[k]; r[k] = tmp }
+      printf "\n%s / %s, round by round: %s (median %.2fx)\n", name[j1row[tk]], name[refrow[tk]], s, r[int((n + 1) / 2)]
+    }
     END {
       for (i = 1; i <= NR; i++) {
         if (task[i] != cur) {
+          if (cur != "") paired(cur)
           cur = task[i]
-          printf "\n## %s\n\n| tool | median wall (s) | peak RSS (MB) | MB/s | time / llm4rec-data | output |\n|---|---:|---:|---:|---:|---|\n", title(cur)
+          printf "\n## %s\n\n| tool | median wall (s) | peak RSS (MB) | MB/s | time / llm4rec-data | output | runs (s), round by round |\n|---|---:|---:|---:|---:|---|---|\n", title(cur)
         }
         mbs = (t[i] != "-" && t[i] > 0) ? sprintf("%.0f", bytes[i] / 1e6 / t[i]) : "-"
         ratio = (t[i] != "-" && (task[i] in ref) && ref[task[i]] > 0) ? sprintf("%.2fx", t[i] / ref[task[i]]) : "-"
         mem = rss[i] > 0 ? sprintf("%.0f", rss[i] / 1024) : "-"
-        printf "| %s | %s | %s | %s | %s | %s |\n", name[i], t[i], mem, mbs, ratio, st[i]
+        printf "| %s | %s | %s | %s | %s | %s | %s |\n", name[i], t[i], mem, mbs, ratio, st[i], runs[i]
       }
+      if (cur != "") paired(cur)
     }' rows="$ROWS" lines="$LINES" "$RES"
 } >"$OUT/results.md"
 cat "$OUT/results.md"

@@ -1,0 +1,46 @@
+#!/bin/sh
+# tests/cli/test_bench.sh — `make bench`'s script on tiny inputs, with every peer left out and
+# nothing installed: the order rows run in (the llm4rec-data rows take turns going first), the
+# results table (medians, the runs of each row round by round, the output line check) and the
+# paired -j 1 / -j N line.  It measures nothing: only the bookkeeping is checked.
+. "$(dirname "$0")/../lib.sh"
+O="$T/bench"
+run_bench() {
+  BUILD="$BUILD" BENCH_OUT="$O" BENCH_ROWS=3000 BENCH_AMZ_LINES=200 BENCH_JOBS=2 \
+    BENCH_NO_INSTALL=1 BENCH_SKIP="duckdb polars pandas mawk" "$TOP/bench/run.sh" >"$T/bench.out" 2>"$T/bench.err"
+}
+BENCH_RUNS=3 BENCH_TASKS=A run_bench
+check_eq "bench exits 0" "$?" 0
+check "bench writes results.md" test -s "$O/results.md"
+
+# The rows' runs, in the order they ran (bench.log keeps one line per run).
+sed -n 's/^\[A \(.*\)\] [0-9.]* s, [0-9]* KB$/\1/p' "$O/bench.log" |
+  sed 's/^llm4rec-data -j \([12]\)$/j\1/; s/^floor: tr.*/tr/' | tr '\n' ' ' >"$T/order"
+check_eq "the llm4rec-data rows take turns going first" "$(cat "$T/order")" "j2 j1 tr j1 j2 tr j2 j1 tr "
+
+R="$O/results.md"
+check_grep "table has the runs column" "| runs (s), round by round |" "$R"
+# Every measured row lists three runs, and its median is the middle one.
+awk -F'|' '/^\| (llm4rec-data|floor)/ {
+    n = split($8, r, " "); if (n != 3) { print "runs: " $0; bad = 1; next }
+    for (i = 1; i <= 3; i++) for (k = i + 1; k <= 3; k++) if (r[k] + 0 < r[i] + 0) { t = r[i]; r[i] = r[k]; r[k] = t }
+    m = $3; gsub(/ /, "", m); if (m + 0 != r[2] + 0) { print "median: " $0; bad = 1 }
+    rows++ }
+  END { if (rows != 3) { print "rows: " rows; bad = 1 }; exit bad }' "$R" >"$T/awk.out"
+check_eq "three rows, three runs each, median is the middle run ($(head -c 200 "$T/awk.out"))" "$?" 0
+check_grep "llm4rec-data output line-checked ok" "| llm4rec-data -j 1 | .* | ok |" "$R"
+check_grep "paired -j 1 / -j 2 line" "^llm4rec-data -j 1 / llm4rec-data -j 2, round by round: [0-9.]*, [0-9.]*, [0-9.]* (median [0-9.]*x)$" "$R"
+check_grep "skipped peers are listed as skipped" "| DuckDB | - | - | - | - | skipped (BENCH_SKIP) |" "$R"
+
+# A row whose output has the wrong number of lines is flagged: a `tr` that drops the first line
+# when it is the floor's (`tr , TAB`), and is the real one for the script's own uses.
+mkdir -p "$T/bin"
+realtr=$(command -v tr)
+cat >"$T/bin/tr" <<EOF
+#!/bin/sh
+if [ "\$1" = , ]; then "$realtr" "\$@" | sed 1d; else exec "$realtr" "\$@"; fi
+EOF
+chmod +x "$T/bin/tr"
+PATH="$T/bin:$PATH" BENCH_RUNS=1 BENCH_TASKS=A run_bench
+check_grep "a short output is flagged" "floor: tr .* WRONG OUTPUT: 3000 lines, want 3001" "$R"
+check_grep "one round: the paired line has one ratio" "round by round: [0-9.]* (median [0-9.]*x)$" "$R"
