@@ -6,9 +6,10 @@
 #   C  leave-one-out (seq) split of the A input -> train/valid/test.tsv (runs when `--split seq` works)
 #
 # Each row runs BENCH_RUNS times (default 3), the rows of a task in turn (round-robin, so the
-# machine's drift falls on all of them alike): median wall time, peak RSS (max over runs, GNU
-# time's %M), MB/s of (uncompressed) input, and ratio peer time / llm4rec-data time.  Every output
-# is line-counted; a tool whose output has the wrong number of lines is flagged in the table.
+# machine's drift falls on all of them alike; the llm4rec-data rows take turns going first):
+# median wall time, peak RSS (max over runs, GNU time's %M), MB/s of (uncompressed) input, ratio
+# peer time / llm4rec-data time, every run's time in round order, and -j 1 / -j N round by round.
+# Every output is line-counted; a tool whose output has the wrong number of lines is flagged.
 # Inputs are generated once by build/l4r-gen and cached in bench/out/ (gitignored).  Missing peers
 # are installed without prompting (Debian packages, npm into bench/node_modules); a peer that
 # cannot be installed shows up as "not available" instead of failing the run.
@@ -176,19 +177,19 @@ EOF_ROW
 # run_rows: the queued rows, BENCH_RUNS rounds, then their lines in results.tsv; empties the queue.
 run_rows() {
   qn=$(wc -l <"$Q" | tr -d ' ')
+  # The llm4rec-data rows (queued first, nown of them) take turns going first: round r starts with
+  # the r-th of them (j2 j1 peers..., j1 j2 peers..., ...), so that each follows the last peer as
+  # often as the other llm4rec-data row.  In a fixed order one of them would always run right
+  # after the peers, and on this VM what ran just before can matter (memory a big peer has just
+  # freed is slow to touch again, docs/PERFORMANCE.md).
+  nown=0
+  while [ $nown -lt "$qn" ]; do
+    row $((nown + 1))
+    case "$name" in llm4rec-data*) nown=$((nown + 1)) ;; *) break ;; esac
+  done
   round=0
   while [ $round -lt "$RUNS" ]; do
     round=$((round + 1))
-    # The llm4rec-data rows (queued first, nown of them) take turns going first: round r starts with
-    # the r-th of them (j2 j1 peers..., j1 j2 peers..., ...), so that each follows the last peer
-    # as often as the other llm4rec-data row.  In a fixed order one of them would always run
-    # right after the peers, and on this VM what ran just before matters (memory a big peer has
-    # just freed is slow to touch again, docs/PERFORMANCE.md).
-    nown=0
-    while [ $nown -lt "$qn" ]; do
-      row $((nown + 1))
-      case "$name" in llm4rec-data*) nown=$((nown + 1)) ;; *) break ;; esac
-    done
     k=0
     while [ $k -lt "$qn" ]; do
       k=$((k + 1))
