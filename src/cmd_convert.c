@@ -28,9 +28,11 @@ static void usage(FILE *f)
            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
            "  --force            replace DIR even if it was not written by llm4rec-data\n"
            "  -j, --jobs N       CPUs to use; output is identical for any N (default: the CPUs\n"
-           "                     this process may use).  -j 1 runs in one thread; N > 1 runs a\n"
-           "                     reader, N-1 parsers (which also write when N = 2), hashing\n"
-           "                     threads, and N threads for the stages and sinks\n"
+           "                     this process may use).  -j 1 runs in one thread; -j 2 on an\n"
+           "                     uncompressed file runs two (a reader that also parses when\n"
+           "                     the writer is behind, and a parser-writer); otherwise N > 1\n"
+           "                     runs a reader, N-1 parsers (which also write when N = 2),\n"
+           "                     hashing threads, and N threads for the stages and sinks\n"
            "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
@@ -158,8 +160,9 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     l4r_convert_opts o;
     memset(&o, 0, sizeof o);
     l4r_process_opts_defaults(&o.proc);
-    /* -j N: N CPUs.  The pipeline runs a reader and a writer thread beside N-1 parsers; with
-     * -j 1 one thread does it all (docs/PERFORMANCE.md).  The stages use N threads. */
+    /* -j N: N CPUs.  The pipeline runs a reader and a writer thread beside N-1 parsers (with
+     * -j 2 on a plain file, just the two, sharing the parsing); with -j 1 one thread does it all
+     * (docs/DESIGN.md).  The stages use N threads. */
     o.process_threads = l4r_online_cpus();
     o.threads = o.process_threads - 1;
     o.argc = cli->cmd_argc; /* as typed: getopt_long permutes argv */

@@ -17,6 +17,12 @@
  *    the first error in input order is the one it meets.
  *  - A plain file's SHA-256 is taken by the tap thread from the blocks themselves, in order: a
  *    block is free again once it is both written and hashed.
+ *  - Except with one parser on a plain file (`duo`, for -j 2): then there are two threads in all.
+ *    The reader hashes as it reads (the bytes are in its cache) and, when the writer already has
+ *    a block waiting, parses the block it has just read before queueing it (`parsed`), so the
+ *    two threads share the parsing as the load between them requires.  Four threads on two
+ *    CPUs left the balancing to the scheduler at the price of more cache misses, wake-ups and
+ *    page faults (docs/DESIGN.md "Two threads for -j 2").
  *  - The mutex protects only the queues and states; block contents belong to whichever stage
  *    holds the block, handed over under the mutex (clean under ThreadSanitizer).
  */
@@ -48,6 +54,7 @@ typedef struct blk {
     blk_state state;
     size_t raw_off, raw_len; /* in.data[raw_off, +raw_len): bytes first read into this block */
     bool emitted, hashed;    /* a block is free again once both are true */
+    bool parsed;             /* the reader parsed it already (two threads, below) */
     struct blk *next;
 } blk;
 
@@ -67,7 +74,9 @@ typedef struct pipe_s {
     blk *free_list;
     blk *work_head;
     blk *work_tail;
-    blk **ring; /* ring[seq % nblocks]: the dispatched block with that seq */
+    size_t queued; /* blocks in the work queue */
+    bool duo;      /* two threads: the reader hashes, and parses when the writer is behind */
+    blk **ring;    /* ring[seq % nblocks]: the dispatched block with that seq */
     bool reader_done;
     uint64_t reader_seqs; /* blocks dispatched; valid once reader_done */
     l4r_status reader_st; /* ordered after every dispatched block */
@@ -229,6 +238,7 @@ static void dispatch(pipe_s *p, blk *b)
     else
         p->work_head = b;
     p->work_tail = b;
+    p->queued++;
     pthread_cond_signal(&p->cv_work);
     if (p->tap)
         pthread_cond_signal(&p->cv_tap);
@@ -467,6 +477,18 @@ static l4r_status reader_run(rstate *r, l4r_error *e)
                 return st;
         } else {
             pthread_mutex_lock(&p->mu);
+            b->parsed = false;
+            if (p->duo && p->queued > 0 && p->err_seq == UINT64_MAX) {
+                /* The writer has a block waiting already: parse this one here, while it is still
+                 * in this CPU's cache, rather than wait for a free block. */
+                pthread_mutex_unlock(&p->mu);
+                l4r_buf_reset(&b->out);
+                b->err.status = L4R_OK;
+                b->err.msg[0] = 0;
+                b->st = p->cfg->work(p->cfg->ctx, &b->chunk, &b->out, &b->err);
+                b->parsed = true;
+                pthread_mutex_lock(&p->mu);
+            }
             dispatch(p, b);
             pthread_mutex_unlock(&p->mu);
         }
@@ -481,7 +503,7 @@ static void *reader_main(void *arg)
     r.p = p;
     r.c.csv = p->cfg->cut == L4R_CUT_CSV;
     r.c.max_record = p->max_record;
-    r.tap_here = p->tap != NULL;
+    r.tap_here = p->tap != NULL; /* the first block: see read_block */
     l4r_error err;
     err.status = L4R_OK;
     err.msg[0] = 0;
@@ -517,6 +539,7 @@ static void *worker_main(void *arg)
             break;
         blk *b = p->work_head;
         p->work_head = b->next;
+        p->queued--;
         if (!p->work_head)
             p->work_tail = NULL;
         bool skip = b->chunk.seq > p->err_seq;
@@ -603,6 +626,7 @@ static l4r_status write_in_order(pipe_s *p, bool parse, l4r_error *e)
             b = parse ? p->work_head : p->ring[next % p->nblocks];
             if (b && parse) {
                 p->work_head = b->next;
+                p->queued--;
                 if (!p->work_head)
                     p->work_tail = NULL;
                 break;
@@ -625,7 +649,7 @@ static l4r_status write_in_order(pipe_s *p, bool parse, l4r_error *e)
         pthread_mutex_unlock(&p->mu);
         if (!b)
             return st;
-        if (parse) {
+        if (parse && !b->parsed) {
             l4r_buf_reset(&b->out);
             b->err.status = L4R_OK;
             b->err.msg[0] = 0;
@@ -645,6 +669,11 @@ static l4r_status write_in_order(pipe_s *p, bool parse, l4r_error *e)
             return st;
         recycle(p, b);
     }
+}
+
+bool l4r_pipeline_duo(const l4r_source *src, int threads)
+{
+    return threads == 1 && l4r_source_plain(src);
 }
 
 static void pipe_free(pipe_s *p)
@@ -695,11 +724,12 @@ l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error 
         pipe_free(&p);
         return st;
     }
-    /* A plain file's SHA-256 moves off the reader to the tap thread (the source hashes it
-     * otherwise). */
+    /* With more parsers, a plain file's SHA-256 moves off the reader to the tap thread (the
+     * source hashes it otherwise). */
     pthread_t tap;
     bool tap_started = false;
-    p.tap = cfg->hash_inline ? NULL : l4r_source_lend_hash(src);
+    p.duo = l4r_pipeline_duo(src, cfg->threads);
+    p.tap = p.duo ? NULL : l4r_source_lend_hash(src);
     l4r_status st = L4R_OK;
     if (p.tap) {
         if (pthread_create(&tap, NULL, tap_main, &p) == 0) {

@@ -9,9 +9,13 @@
  * threads at all: the calling thread reads, parses and writes each block in turn; threads == 1
  * makes the calling thread the one parser, writing each block right after parsing it.
  *
- * With threads, a plain file's SHA-256 (l4r_source_lend_hash) is taken by a tap thread straight
- * from the blocks, in order, while they are parsed and written; l4r_source_file_digest is the
- * file's as usual once the run is over.
+ * threads == 1 on a plain file (l4r_pipeline_duo) runs on two threads in all, one per CPU of
+ * `-j 2`: the reader also hashes what it reads (the source's own SHA-256) and, whenever the
+ * writer already has a block waiting, parses the block it has just read itself before handing it
+ * on; the calling thread parses the rest and writes everything.  The caller should then hash its
+ * output inline too.  Otherwise, with threads, a plain file's SHA-256 (l4r_source_lend_hash) is
+ * taken by a tap thread straight from the blocks, in order, while they are parsed and written.
+ * Either way l4r_source_file_digest is the file's once the run is over.
  *
  * Block cutting: L4R_CUT_LINES cuts after a '\n'; L4R_CUT_CSV cuts only at a '\n' outside double
  * quotes (RFC 4180 fields may hold newlines), tracking quote state across the whole stream.
@@ -43,12 +47,11 @@ typedef struct l4r_pipe_cfg {
     size_t max_record; /* default 256 MiB when 0 */
     l4r_cut_mode cut;
     int header_lines; /* 0 or 1: the first line goes to on_header, not to any block */
-    bool hash_inline; /* keep a plain source's SHA-256 on the reader thread (for measuring) */
     /* Reader thread, before any block is handed out.  May be NULL. */
     l4r_status (*on_header)(void *ctx, const char *line, size_t len, l4r_error *e);
-    /* Worker threads, concurrently on different blocks: parse `in`, append results to `out`
-     * (reset to empty before each call).  Must not touch shared state without its own lock, nor
-     * write to `in` (the tap may be hashing it meanwhile). */
+    /* Worker threads (and with l4r_pipeline_duo the reader and the calling thread), concurrently
+     * on different blocks: parse `in`, append results to `out` (reset to empty before each call).  Must not
+     * touch shared state without its own lock, nor write to `in` (the tap may be hashing it meanwhile). */
     l4r_status (*work)(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e);
     /* Calling thread, strictly in block order.  May take out's memory by swapping it for another
      * buffer (l4r_out_write_buf): the block keeps whatever buffer it is left with. */
@@ -59,5 +62,9 @@ typedef struct l4r_pipe_cfg {
 /* Run to the end of src.  Returns the first error in input order, or L4R_EINTR when
  * l4r_interrupted is set. */
 l4r_status l4r_pipeline_run(l4r_source *src, const l4r_pipe_cfg *cfg, l4r_error *e);
+
+/* Whether a run with this many worker threads takes the two-thread shape above (threads == 1 and
+ * a plain file): the caller keeps the hash of what it writes on its own thread then. */
+bool l4r_pipeline_duo(const l4r_source *src, int threads);
 
 #endif

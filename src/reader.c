@@ -404,6 +404,11 @@ out:
     return L4R_OK;
 }
 
+bool l4r_source_plain(const l4r_source *s)
+{
+    return s->kind == SRC_PLAIN;
+}
+
 void l4r_source_hash_aside(l4r_source *s)
 {
     /* A plain file's bytes are in the caller's blocks: the pipeline hashes them there with no

@@ -31,6 +31,9 @@ typedef struct l4r_source l4r_source;
  * name.  *out is NULL on error. */
 l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e);
 
+/* A plain file: read() straight into the caller's buffer, no inflating. */
+bool l4r_source_plain(const l4r_source *s);
+
 /* Hash a compressed file or archive on a thread of its own from now on, behind the reader (it
  * hashes only bytes the reader has already read, so the disk is read once), leaving the reading
  * thread to inflate.  l4r_source_file_digest waits for it.  Plain files (see

@@ -1304,15 +1304,19 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
     l4r_status st = l4r_source_open(&src, in->path, in->member, e);
     if (st)
         return st;
-    if (o->threads > 0 && !getenv("L4R_HASH_INLINE"))
-        l4r_source_hash_aside(src); /* the reader thread is the busiest: take the digest off it */
+    if (o->threads > 0 && !l4r_pipeline_duo(src, o->threads)) {
+        /* The reader thread is the busiest: take the input's digest off it, and the output's off
+         * the writer.  Two threads on a plain file (-j 2) keep both where the bytes are. */
+        l4r_source_hash_aside(src);
+        if (c->out)
+            l4r_out_hash_aside(c->out);
+    }
     const l4r_table *t = c->t;
     l4r_pipe_cfg cfg = {
         .threads = o->threads,
         .block_size = o->block_size,
         .cut = t->format == L4R_FMT_CSV ? L4R_CUT_CSV : L4R_CUT_LINES,
         .header_lines = t->header ? 1 : 0,
-        .hash_inline = getenv("L4R_HASH_INLINE") != NULL,
         .on_header = t->header ? on_header : NULL,
         .work = work,
         .emit = emit,
@@ -1520,9 +1524,6 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         st = l4r_out_open(&out, od.tmp, "interactions.tsv", e);
         if (st)
             goto out;
-        /* the writer is the busiest thread on plain inputs: its output hash goes aside */
-        if (o->threads > 0 && !getenv("L4R_HASH_INLINE"))
-            l4r_out_hash_aside(out);
         st = l4r_out_puts(out, "user_id\titem_id\trating\ttimestamp\n", e);
         if (st)
             goto out;

@@ -139,8 +139,9 @@ check_exit 0 "-j1 stream" "$L4R" convert movielens --variant ml-25m --raw "$F/bi
 check_exit 0 "-j3 stream" "$L4R" convert movielens --variant ml-25m --raw "$F/big.csv" -o "$T/s3" -j 3 --block-size 4096 -q
 check_same "-j 1 = -j 3 streaming" "$T/s1/interactions.tsv" "$T/s3/interactions.tsv"
 check_eq "streaming keeps every row" "$(($(wc -l < "$F/big.csv") ))" "$(wc -l < "$T/s1/interactions.tsv")"
-# The input's SHA-256 is taken inline (-j 1), from the blocks on a thread of its own (-j 2, -j 3),
-# with a BOM and a header the reader strips from the first block: always the file's digest.
+# The input's SHA-256 is taken inline (-j 1, and -j 2's two threads, where the reader also parses
+# and the writer hashes its own output), from the blocks on a thread of its own (-j 3), with a BOM
+# and a header the reader strips from the first block: always the file's digest.
 printf '\357\273\277' >"$F/bom.csv"
 cat "$F/big.csv" >>"$F/bom.csv"
 for j in 1 2 3; do

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "pipeline.h"
 #include "tap.h"
@@ -39,13 +40,16 @@ typedef struct tctx {
     const char *fail_on; /* worker fails on records containing this */
     pthread_t caller;
     atomic_bool off_caller; /* work ran on a thread other than the caller's */
+    atomic_bool on_caller;  /* work ran on the caller's thread */
+    atomic_bool failed_off; /* the failing record was parsed off the caller's thread */
+    unsigned slow_emits;    /* the first this many emits sleep 2 ms each (a writer behind) */
 } tctx;
 
 static l4r_status upper_work(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tctx *t = vctx;
-    if (!pthread_equal(pthread_self(), t->caller))
-        atomic_store(&t->off_caller, true);
+    bool off = !pthread_equal(pthread_self(), t->caller);
+    atomic_store(off ? &t->off_caller : &t->on_caller, true);
     if (t->fail_on) {
         /* Report the line of the first record holding fail_on. */
         uint64_t line = in->line0;
@@ -53,8 +57,11 @@ static l4r_status upper_work(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_
         for (size_t i = 0; i + fl <= in->len; i++) {
             if (in->data[i] == '\n')
                 line++;
-            if (memcmp(in->data + i, t->fail_on, fl) == 0)
+            if (memcmp(in->data + i, t->fail_on, fl) == 0) {
+                if (off)
+                    atomic_store(&t->failed_off, true);
                 return l4r_err(e, L4R_EPARSE, "line %llu: bad record", (unsigned long long)line);
+            }
         }
     }
     l4r_buf_reserve(out, in->len);
@@ -67,6 +74,8 @@ static l4r_status upper_work(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_
 static l4r_status cat_emit(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tctx *t = vctx;
+    if (t->chunks < t->slow_emits)
+        usleep(2000);
     if (in->seq != t->next_seq)
         t->bad_order = true;
     t->next_seq++;
@@ -94,6 +103,17 @@ static l4r_status hdr(void *vctx, const char *line, size_t len, l4r_error *e)
     return L4R_OK;
 }
 
+/* After a clean run: is the source's SHA-256 not the file's? */
+static bool digest_wrong(l4r_source *src, const char *path)
+{
+    char got[65], want[65];
+    uint64_t gn = 0, wn = 0;
+    l4r_error e;
+    return l4r_source_file_digest(src, got, &gn, &e) != L4R_OK ||
+           l4r_hash_file(path, L4R_HASH_SHA256, want, &wn, &e) != L4R_OK || strcmp(got, want) != 0 ||
+           gn != wn;
+}
+
 /* Run the pipeline over a file; returns the status, fills t. */
 static l4r_status run(const char *path, int threads, size_t block, size_t maxrec, l4r_cut_mode cut,
                       int header, tctx *t, l4r_error *e)
@@ -116,16 +136,8 @@ static l4r_status run(const char *path, int threads, size_t block, size_t maxrec
     cfg.emit = cat_emit;
     cfg.ctx = t;
     st = l4r_pipeline_run(src, &cfg, e);
-    if (st == L4R_OK) {
-        /* With threads the digest is taken from the blocks on a thread of their own (the tap);
-         * it must still be the file's. */
-        char got[65], want[65];
-        uint64_t gn = 0, wn = 0;
-        l4r_error e2;
-        t->bad_digest = l4r_source_file_digest(src, got, &gn, &e2) != L4R_OK ||
-                        l4r_hash_file(path, L4R_HASH_SHA256, want, &wn, &e2) != L4R_OK ||
-                        strcmp(got, want) != 0 || gn != wn;
-    }
+    if (st == L4R_OK) /* whoever hashed it (the reader, the tap thread), it is the file's */
+        t->bad_digest = digest_wrong(src, path);
     l4r_source_close(src);
     return st;
 }
@@ -176,10 +188,11 @@ static void test_equal_across_threads(void)
                 l4r_status st = run(path, threads[ti], blocks[bi], 0, L4R_CUT_LINES, 0, &t, &e);
                 char what[128];
                 snprintf(what, sizeof what, "round %d block %zu -j%d", round, blocks[bi], threads[ti]);
-                /* 0: no thread at all; 1: the one parser is the calling thread */
+                /* 0: no thread at all; 1: the calling thread parses, and the reader too when
+                 * the writer falls behind (a plain file: l4r_pipeline_duo); more: workers */
                 bool ok = st == L4R_OK && t.out.len == in.len && memcmp(t.out.data, want, in.len) == 0 &&
                           !t.bad_order && !t.bad_line0 && !t.bad_cut && !t.bad_digest &&
-                          atomic_load(&t.off_caller) == (threads[ti] > 1);
+                          (threads[ti] == 1 || atomic_load(&t.off_caller) == (threads[ti] > 1));
                 l4r_t_report(ok, __FILE__, __LINE__, what, ok ? NULL : (st ? e.msg : "output differs"));
                 l4r_buf_free(&t.out);
             }
@@ -374,6 +387,89 @@ static void test_emit_error(void)
     l4r_buf_free(&in);
 }
 
+/* Run threads == 1 over path with a writer that sleeps on every block, so the reader is ahead. */
+static l4r_status run_slow(const char *path, const char *fail_on, tctx *t, l4r_error *e)
+{
+    memset(t, 0, sizeof *t);
+    t->caller = pthread_self();
+    t->fail_on = fail_on;
+    t->slow_emits = UINT32_MAX;
+    l4r_source *src;
+    l4r_status st = l4r_source_open(&src, path, NULL, e);
+    if (st)
+        return st;
+    l4r_pipe_cfg cfg = {.threads = 1, .block_size = 256, .work = upper_work, .emit = cat_emit, .ctx = t};
+    st = l4r_pipeline_run(src, &cfg, e);
+    if (st == L4R_OK)
+        t->bad_digest = digest_wrong(src, path);
+    l4r_source_close(src);
+    return st;
+}
+
+/* -j 2 on a plain file: two threads, and the reader parses the blocks the writer has not reached
+ * when the writer is behind; the output, its order, the line numbers, the digest and the first
+ * error are the same as ever.  A compressed source keeps its reader to reading. */
+static void test_two_threads(void)
+{
+    l4r_buf in = {0};
+    for (int i = 1; i <= 1000; i++)
+        l4r_buf_addf(&in, "%s %d\n", i == 900 ? "boom" : "fine", i);
+    char *p = write_tmp("duo.txt", in.data, in.len);
+    l4r_error e;
+    l4r_source *src;
+    T_EQ_INT(l4r_source_open(&src, p, NULL, &e), L4R_OK);
+    T_CHECK(l4r_pipeline_duo(src, 1));
+    T_CHECK(!l4r_pipeline_duo(src, 0));
+    T_CHECK(!l4r_pipeline_duo(src, 2));
+    l4r_source_close(src);
+
+    char *gz = l4r_path_join(tmpdir, "duo.txt.gz");
+    gzFile g = gzopen(gz, "wb");
+    T_CHECK(g != NULL && gzwrite(g, in.data, (unsigned)in.len) == (int)in.len && gzclose(g) == Z_OK);
+    T_EQ_INT(l4r_source_open(&src, gz, NULL, &e), L4R_OK);
+    T_CHECK(!l4r_pipeline_duo(src, 1));
+    l4r_source_close(src);
+
+    /* Without the failing record: every block is parsed once, by one thread or the other. */
+    l4r_buf ok_in = {0};
+    for (int i = 1; i <= 1000; i++)
+        l4r_buf_addf(&ok_in, "fine %d\n", i);
+    char *p2 = write_tmp("duo-ok.txt", ok_in.data, ok_in.len);
+    char *want = l4r_xstrndup(ok_in.data, ok_in.len);
+    upcase(want, ok_in.len);
+    tctx t;
+    T_EQ_INT(run_slow(p2, NULL, &t, &e), L4R_OK);
+    T_EQ_MEM(t.out.data, t.out.len, want, ok_in.len);
+    T_CHECK(!t.bad_order && !t.bad_line0 && !t.bad_cut && !t.bad_digest);
+    T_CHECK(atomic_load(&t.off_caller)); /* the reader parsed some */
+    T_CHECK(atomic_load(&t.on_caller));  /* and the writer the others */
+    l4r_buf_free(&t.out);
+
+    /* The same through gzip: only the calling thread parses. */
+    char *gz2 = l4r_path_join(tmpdir, "duo-ok.txt.gz");
+    g = gzopen(gz2, "wb");
+    T_CHECK(g != NULL && gzwrite(g, ok_in.data, (unsigned)ok_in.len) == (int)ok_in.len && gzclose(g) == Z_OK);
+    T_EQ_INT(run_slow(gz2, NULL, &t, &e), L4R_OK);
+    T_EQ_MEM(t.out.data, t.out.len, want, ok_in.len);
+    T_CHECK(!atomic_load(&t.off_caller) && !t.bad_digest);
+    l4r_buf_free(&t.out);
+
+    /* A record the reader parsed fails: the error is still the first in input order. */
+    T_EQ_INT(run_slow(p, "boom", &t, &e), L4R_EPARSE);
+    T_EQ_STR(e.msg, "line 900: bad record");
+    T_CHECK(atomic_load(&t.failed_off));
+    T_CHECK(t.out.len < in.len && t.lines_seen < 900);
+    l4r_buf_free(&t.out);
+
+    free(want);
+    free(gz2);
+    free(p2);
+    free(gz);
+    free(p);
+    l4r_buf_free(&ok_in);
+    l4r_buf_free(&in);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -384,6 +480,7 @@ int main(void)
     test_csv_cut();
     test_first_error_wins();
     test_emit_error();
+    test_two_threads();
     l4r_error e;
     l4r_rmtree(tmpdir, &e);
     return l4r_t_exit();
