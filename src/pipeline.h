@@ -49,9 +49,10 @@ typedef struct l4r_pipe_cfg {
     int header_lines; /* 0 or 1: the first line goes to on_header, not to any block */
     /* Reader thread, before any block is handed out.  May be NULL. */
     l4r_status (*on_header)(void *ctx, const char *line, size_t len, l4r_error *e);
-    /* Worker threads (and with l4r_pipeline_duo the reader and the calling thread), concurrently
-     * on different blocks: parse `in`, append results to `out` (reset to empty before each call).  Must not
-     * touch shared state without its own lock, nor write to `in` (the tap may be hashing it meanwhile). */
+    /* Worker threads (with l4r_pipeline_duo: the reader and the calling thread), concurrently on
+     * different blocks: parse `in`, append results to `out` (reset to empty before each call).
+     * Must not touch shared state without its own lock, nor write to `in` (the tap may be hashing
+     * it meanwhile). */
     l4r_status (*work)(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e);
     /* Calling thread, strictly in block order.  May take out's memory by swapping it for another
      * buffer (l4r_out_write_buf): the block keeps whatever buffer it is left with. */
