@@ -74,9 +74,8 @@ typedef struct pipe_s {
     blk *free_list;
     blk *work_head;
     blk *work_tail;
-    size_t queued; /* blocks in the work queue */
-    bool duo;      /* two threads: the reader hashes, and parses when the writer is behind */
-    blk **ring;    /* ring[seq % nblocks]: the dispatched block with that seq */
+    bool duo;   /* two threads: the reader hashes, and parses when the writer is behind */
+    blk **ring; /* ring[seq % nblocks]: the dispatched block with that seq */
     bool reader_done;
     uint64_t reader_seqs; /* blocks dispatched; valid once reader_done */
     l4r_status reader_st; /* ordered after every dispatched block */
@@ -238,7 +237,6 @@ static void dispatch(pipe_s *p, blk *b)
     else
         p->work_head = b;
     p->work_tail = b;
-    p->queued++;
     pthread_cond_signal(&p->cv_work);
     if (p->tap)
         pthread_cond_signal(&p->cv_tap);
@@ -266,6 +264,15 @@ static void recycle(pipe_s *p, blk *b)
     if (!p->tap || b->hashed)
         make_free(p, b);
     pthread_mutex_unlock(&p->mu);
+}
+
+/* Run the converter's work on b into b's own output and error. */
+static l4r_status parse_block(const l4r_pipe_cfg *cfg, blk *b)
+{
+    l4r_buf_reset(&b->out);
+    b->err.status = L4R_OK;
+    b->err.msg[0] = 0;
+    return cfg->work(cfg->ctx, &b->chunk, &b->out, &b->err);
 }
 
 /* ---- reader thread ---- */
@@ -478,14 +485,11 @@ static l4r_status reader_run(rstate *r, l4r_error *e)
         } else {
             pthread_mutex_lock(&p->mu);
             b->parsed = false;
-            if (p->duo && p->queued > 0 && p->err_seq == UINT64_MAX) {
+            if (p->duo && p->work_head) {
                 /* The writer has a block waiting already: parse this one here, while it is still
                  * in this CPU's cache, rather than wait for a free block. */
                 pthread_mutex_unlock(&p->mu);
-                l4r_buf_reset(&b->out);
-                b->err.status = L4R_OK;
-                b->err.msg[0] = 0;
-                b->st = p->cfg->work(p->cfg->ctx, &b->chunk, &b->out, &b->err);
+                b->st = parse_block(p->cfg, b);
                 b->parsed = true;
                 pthread_mutex_lock(&p->mu);
             }
@@ -539,18 +543,11 @@ static void *worker_main(void *arg)
             break;
         blk *b = p->work_head;
         p->work_head = b->next;
-        p->queued--;
         if (!p->work_head)
             p->work_tail = NULL;
         bool skip = b->chunk.seq > p->err_seq;
         pthread_mutex_unlock(&p->mu);
-        l4r_status st = L4R_OK;
-        if (!skip) {
-            l4r_buf_reset(&b->out);
-            b->err.status = L4R_OK;
-            b->err.msg[0] = 0;
-            st = cfg->work(cfg->ctx, &b->chunk, &b->out, &b->err);
-        }
+        l4r_status st = skip ? L4R_OK : parse_block(cfg, b);
         pthread_mutex_lock(&p->mu);
         b->st = st;
         b->state = B_DONE;
@@ -626,7 +623,6 @@ static l4r_status write_in_order(pipe_s *p, bool parse, l4r_error *e)
             b = parse ? p->work_head : p->ring[next % p->nblocks];
             if (b && parse) {
                 p->work_head = b->next;
-                p->queued--;
                 if (!p->work_head)
                     p->work_tail = NULL;
                 break;
@@ -649,12 +645,8 @@ static l4r_status write_in_order(pipe_s *p, bool parse, l4r_error *e)
         pthread_mutex_unlock(&p->mu);
         if (!b)
             return st;
-        if (parse && !b->parsed) {
-            l4r_buf_reset(&b->out);
-            b->err.status = L4R_OK;
-            b->err.msg[0] = 0;
-            b->st = cfg->work(cfg->ctx, &b->chunk, &b->out, &b->err);
-        }
+        if (parse && !b->parsed)
+            b->st = parse_block(cfg, b);
         if (b->st) {
             if (e) {
                 *e = b->err;
