@@ -369,6 +369,55 @@ const char *l4r_path_base(const char *p)
     return s ? s + 1 : p;
 }
 
+/* See util.h. */
+bool l4r_archive_path_clean(const char *p, l4r_buf *out)
+{
+    l4r_buf_reset(out);
+    if (p[0] == '/')
+        return false;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return false;
+        if (n > 0 && !(n == 1 && p[0] == '.')) {
+            if (out->len)
+                l4r_buf_addc(out, '/');
+            l4r_buf_add(out, p, n);
+        }
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    l4r_buf_cstr(out);
+    return true;
+}
+
+/* See util.h. */
+bool l4r_archive_link_safe(const char *path, const char *target)
+{
+    if (!*target || target[0] == '/')
+        return false;
+    int depth = 0; /* directories between the root and the link */
+    for (const char *s = path; *s; s++)
+        if (*s == '/')
+            depth++;
+    bool descending = false;
+    const char *p = target;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (descending || --depth < 0)
+                return false;
+        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+            descending = true;
+        }
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    return true;
+}
+
 l4r_status l4r_mkdirs(const char *dir, l4r_error *e)
 {
     char *p = l4r_xstrdup(dir);

@@ -80,6 +80,13 @@ char *l4r_buf_take(l4r_buf *b);
 char *l4r_path_join(const char *a, const char *b);    /* "a/b", malloc'd */
 const char *l4r_path_base(const char *p);             /* pointer into p after the last '/' */
 l4r_status l4r_mkdirs(const char *dir, l4r_error *e); /* mkdir -p */
+/* Normalise an archive entry path into `out`: drop empty and "." components ("./a//b/" -> "a/b").
+ * Returns false for an absolute path or a ".." component; out may end up empty (the archive root).
+ * fetch (unpacking) and convert --raw (reading a member) both name entries this way. */
+bool l4r_archive_path_clean(const char *p, l4r_buf *out);
+/* Is a symlink at `path` (clean) with `target` confined to the tree?  The target must be relative
+ * and may use ".." only as a leading run that does not climb above the top of the tree. */
+bool l4r_archive_link_safe(const char *path, const char *target);
 bool l4r_is_dir(const char *p);
 bool l4r_is_file(const char *p);
 l4r_status l4r_file_size(const char *p, uint64_t *size, l4r_error *e);

@@ -69,56 +69,6 @@ static void strlist_free(strlist *l)
     free(l->v);
 }
 
-/* Normalise an archive path into `out`: drop empty and "." components.  Returns false for an
- * absolute path or a ".." component; out may end up empty (the archive root). */
-static bool clean_path(const char *p, l4r_buf *out)
-{
-    l4r_buf_reset(out);
-    if (p[0] == '/')
-        return false;
-    while (*p) {
-        size_t n = strcspn(p, "/");
-        if (n == 2 && p[0] == '.' && p[1] == '.')
-            return false;
-        if (n > 0 && !(n == 1 && p[0] == '.')) {
-            if (out->len)
-                l4r_buf_addc(out, '/');
-            l4r_buf_add(out, p, n);
-        }
-        p += n;
-        if (*p == '/')
-            p++;
-    }
-    l4r_buf_cstr(out);
-    return true;
-}
-
-/* Is a symlink at `path` (clean) with `target` confined to the tree?  See the file comment. */
-static bool link_target_safe(const char *path, const char *target)
-{
-    if (!*target || target[0] == '/')
-        return false;
-    int depth = 0; /* directories between the root and the link */
-    for (const char *s = path; *s; s++)
-        if (*s == '/')
-            depth++;
-    bool descending = false;
-    const char *p = target;
-    while (*p) {
-        size_t n = strcspn(p, "/");
-        if (n == 2 && p[0] == '.' && p[1] == '.') {
-            if (descending || --depth < 0)
-                return false;
-        } else if (n > 0 && !(n == 1 && p[0] == '.')) {
-            descending = true;
-        }
-        p += n;
-        if (*p == '/')
-            p++;
-    }
-    return true;
-}
-
 /* Is `path` an earlier symlink or below one? */
 static bool through_link(const strlist *links, const char *path)
 {
@@ -266,7 +216,7 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
             st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': an entry has no name", archive);
             goto out;
         }
-        bool ok = clean_path(name, &clean);
+        bool ok = l4r_archive_path_clean(name, &clean);
         free(stem);
         stem = NULL;
         name = archive_entry_pathname(ent);
@@ -300,7 +250,7 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
             goto out;
         }
         if (hard) {
-            if (!clean_path(hard, &hclean) || !strlist_has(&files, hclean.data) ||
+            if (!l4r_archive_path_clean(hard, &hclean) || !strlist_has(&files, hclean.data) ||
                 through_link(&links, hclean.data)) {
                 st = l4r_err(e, L4R_EARCHIVE,
                              "unsafe archive '%s': entry '%s' is a hard link to '%s', "
@@ -310,7 +260,7 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
             }
         } else if (type == AE_IFLNK) {
             const char *target = archive_entry_symlink(ent);
-            if (!target || !link_target_safe(clean.data, target)) {
+            if (!target || !l4r_archive_link_safe(clean.data, target)) {
                 st = l4r_err(e, L4R_EARCHIVE,
                              "unsafe archive '%s': entry '%s' is a symlink to '%s', "
                              "outside the target directory",
