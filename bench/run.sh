@@ -7,8 +7,9 @@
 #
 # Each row runs BENCH_RUNS times (default 3), the rows of a task in turn (round-robin, so the
 # machine's drift falls on all of them alike; the llm4rec-data rows take turns going first):
-# median wall time, peak RSS (max over runs, GNU time's %M), MB/s of (uncompressed) input, ratio
-# peer time / llm4rec-data time, every run's time in round order, and -j 1 / -j N round by round.
+# median wall time (ms resolution), peak RSS (max over runs, GNU time's %M), MB/s of (uncompressed)
+# input, ratio peer time / llm4rec-data time, every run's time in round order, and -j 1 / -j N round
+# by round ("n/a" for a round with a run too short to time).
 # Every output is line-counted; a tool whose output has the wrong number of lines is flagged.
 # Inputs are generated once by build/l4r-gen and cached in bench/out/ (gitignored).  Missing peers
 # are installed without prompting (Debian packages, npm into bench/node_modules); a peer that
@@ -135,6 +136,17 @@ na() {
   printf 'na\t%s\t%s\t%s\n' "$1" "$2" "$why" >>"$Q"
 }
 
+# Wall time in ms from `date +%s%N` around the run (GNU time's %e has 10 ms steps, and a tiny
+# test input runs in less); without %N support, GNU time's %e, else whole seconds.
+NS=0
+case $(date +%s%N 2>/dev/null) in '' | *[!0-9]*) ;; *) NS=1 ;; esac
+stamp() { if [ $NS = 1 ]; then date +%s%N; else date +%s; fi; }
+# secs T0 T1: the time between two stamps as seconds with three decimals
+secs() {
+  if [ $NS = 1 ]; then d=$((($2 - $1) / 1000000)); else d=$((($2 - $1) * 1000)); fi
+  printf '%d.%03d' $((d / 1000)) $((d % 1000))
+}
+
 # one_run K TASK NAME WANT OUTP CMD: run row K once; its times, peak RSS and status go to $Q.K.*
 one_run() {
   qk=$1 task=$2 name=$3 want=$4 outp=$5 cmd=$6
@@ -142,14 +154,17 @@ one_run() {
   rm -rf "$W"; mkdir -p "$W"
   export W
   if [ $HAVE_TIME = 1 ]; then
+    s0=$(stamp)
     /usr/bin/time -f '%e %M' -o "$OUT/time.txt" sh -c "$cmd" >>"$LOG" 2>&1
     rc=$?
+    s1=$(stamp)
     t=$(tail -1 "$OUT/time.txt" | cut -d' ' -f1); m=$(tail -1 "$OUT/time.txt" | cut -d' ' -f2)
+    [ $NS = 1 ] && t=$(secs "$s0" "$s1")
   else
-    s0=$(date +%s.%N)
+    s0=$(stamp)
     sh -c "$cmd" >>"$LOG" 2>&1
     rc=$?
-    t=$(echo "$(date +%s.%N) $s0" | awk '{printf "%.2f", $1 - $2}'); m=0
+    t=$(secs "$s0" "$(stamp)"); m=0
   fi
   if [ $rc != 0 ]; then
     echo "failed (exit $rc, see bench/out/bench.log)" >"$Q.$qk.st"
@@ -337,15 +352,21 @@ ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo
       if ($2 == "llm4rec-data -j 1") j1row[$1] = NR }
     # -j 1 against the first llm4rec-data row (-j N) of the task, round by round: both ran in the
     # same round, so the drift of the machine between rounds cancels out.
-    function paired(tk,    a, b, n, m, i, r, s, k, tmp) {
+    function paired(tk,    a, b, n, m, i, j, r, s, k, z, tmp, med) {
       if (!(tk in j1row) || !(tk in refrow) || j1row[tk] == refrow[tk]) return
       n = split(runs[j1row[tk]], a, " "); m = split(runs[refrow[tk]], b, " ")
       if (n != m || n == 0) return
-      s = ""
-      for (i = 1; i <= n; i++) if (b[i] <= 0) return # a run under 0.01 s (tiny test inputs)
-      for (i = 1; i <= n; i++) { r[i] = a[i] / b[i]; s = s sprintf("%s%.2f", i > 1 ? ", " : "", r[i]) }
-      for (i = 1; i <= n; i++) for (k = i + 1; k <= n; k++) if (r[k] < r[i]) { tmp = r[i]; r[i] = r[k]; r[k] = tmp }
-      printf "\n%s / %s, round by round: %s (median %.2fx)\n", name[j1row[tk]], name[refrow[tk]], s, r[int((n + 1) / 2)]
+      # A run that measured 0.000 s (a tiny test input) has no ratio: its round shows "n/a", the
+      # median is over the other rounds, and the line says why.
+      s = ""; k = 0; z = 0
+      for (i = 1; i <= n; i++) {
+        if (a[i] <= 0 || b[i] <= 0) { s = s (i > 1 ? ", " : "") "n/a"; z = 1; continue }
+        r[++k] = a[i] / b[i]; s = s sprintf("%s%.2f", i > 1 ? ", " : "", r[k])
+      }
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { tmp = r[i]; r[i] = r[j]; r[j] = tmp }
+      med = k ? sprintf("%.2fx", r[int((k + 1) / 2)]) : "n/a"
+      printf "\n%s / %s, round by round: %s (median %s)%s\n", name[j1row[tk]], name[refrow[tk]], s, med,
+        z ? "; n/a: a run took under 1 ms, too short to time" : ""
     }
     END {
       for (i = 1; i <= NR; i++) {

@@ -2,7 +2,8 @@
 # tests/cli/test_bench.sh — `make bench`'s script on tiny inputs, with every peer left out and
 # nothing installed: the order rows run in (the llm4rec-data rows take turns going first), the
 # results table (medians, the runs of each row round by round, the output line check) and the
-# paired -j 1 / -j N line.  It measures nothing: only the bookkeeping is checked.
+# paired -j 1 / -j N line, always there (with "n/a" for a run too short to time; a `date` shim
+# fixes the clock to check both forms).  It measures nothing: only the bookkeeping is checked.
 . "$(dirname "$0")/../lib.sh"
 O="$T/bench"
 run_bench() {
@@ -29,7 +30,11 @@ awk -F'|' '/^\| (llm4rec-data|floor)/ {
   END { if (rows != 3) { print "rows: " rows; bad = 1 }; exit bad }' "$R" >"$T/awk.out"
 check_eq "three rows, three runs each, median is the middle run ($(head -c 200 "$T/awk.out"))" "$?" 0
 check_grep "llm4rec-data output line-checked ok" "| llm4rec-data -j 1 | .* | ok |" "$R"
-check_grep "paired -j 1 / -j 2 line" "^llm4rec-data -j 1 / llm4rec-data -j 2, round by round: [0-9.]*, [0-9.]*, [0-9.]* (median [0-9.]*x)$" "$R"
+# The paired line is always there: a ratio per round, or "n/a" for a round whose run was too short
+# to time (this input takes a few ms, so either can happen; both are pinned down below).
+RT='([0-9]+\.[0-9]{2}|n/a)'
+PAIRED="^llm4rec-data -j 1 / llm4rec-data -j 2, round by round: $RT, $RT, $RT \(median ([0-9]+\.[0-9]{2}x|n/a)\)(; n/a: a run took under 1 ms, too short to time)?\$"
+if grep -Eq "$PAIRED" "$R"; then pass "paired -j 1 / -j 2 line"; else fail "paired -j 1 / -j 2 line ($(grep 'round by round:' "$R"))"; fi
 check_grep "skipped peers are listed as skipped" "| DuckDB | - | - | - | - | skipped (BENCH_SKIP) |" "$R"
 
 # A row whose output has the wrong number of lines is flagged: a `tr` that drops the first line
@@ -43,7 +48,7 @@ EOF
 chmod +x "$T/bin/tr"
 PATH="$T/bin:$PATH" BENCH_RUNS=1 BENCH_TASKS=A run_bench
 check_grep "a short output is flagged" "floor: tr .* WRONG OUTPUT: 3000 lines, want 3001" "$R"
-check_grep "one round: the paired line has one ratio" "round by round: [0-9.]* (median [0-9.]*x)$" "$R"
+if grep -Eq "round by round: $RT \(median ([0-9]+\.[0-9]{2}x|n/a)\)" "$R"; then pass "one round: the paired line has one ratio"; else fail "one round: the paired line has one ratio ($(grep 'round by round:' "$R"))"; fi
 
 # Each task reads its input once before the first round (into the page cache, so that the first
 # run does not pay for the disk): a `cat` that notes in bench.log when it reads the CSV.
@@ -58,3 +63,24 @@ rm -f "$T/bin/tr"
 PATH="$T/bin:$PATH" BENCH_RUNS=2 BENCH_TASKS=A run_bench
 grep -E '^\[(cat .*\.csv|A .*)\]' "$O/bench.log" | sed 's/^\[cat .*/cat/; s/^\[A .*/run/' | tr '\n' ' ' >"$T/order"
 check_eq "the input is read once, before the first run" "$(cat "$T/order")" "cat run run run run run run "
+
+# The clock, made deterministic with a `date` whose +%s%N (what the script times runs with) is a
+# counter: every run first takes 7 ms (each ratio 1.00), then 0 ms (no ratio: "n/a" and the
+# reason, where the script used to leave the line out).
+rm -f "$T/bin/cat"
+cat >"$T/bin/date" <<EOF3
+#!/bin/sh
+[ "\$1" = +%s%N ] || exec "$(command -v date)" "\$@"
+n=\$(cat "$T/clock" 2>/dev/null || echo 1700000000000000000)
+echo \$((n + \$(cat "$T/step"))) >"$T/clock"
+echo "\$n"
+EOF3
+chmod +x "$T/bin/date"
+echo 7000000 >"$T/step"
+PATH="$T/bin:$PATH" BENCH_RUNS=3 BENCH_TASKS=A run_bench
+check_grep "7 ms runs are timed in ms" "| llm4rec-data -j 1 | 0.007 |" "$R"
+check_grep "7 ms runs: a ratio every round" "^llm4rec-data -j 1 / llm4rec-data -j 2, round by round: 1.00, 1.00, 1.00 (median 1.00x)$" "$R"
+echo 0 >"$T/step"
+PATH="$T/bin:$PATH" BENCH_RUNS=3 BENCH_TASKS=A run_bench
+check_eq "0 ms runs: bench exits 0" "$?" 0
+check_grep "0 ms runs: the paired line says n/a and why" "^llm4rec-data -j 1 / llm4rec-data -j 2, round by round: n/a, n/a, n/a (median n/a); n/a: a run took under 1 ms, too short to time$" "$R"
