@@ -128,6 +128,14 @@ const char *l4r_cli_data_dir(l4r_cli *cli)
     return cli->data_dir;
 }
 
+const char *l4r_cli_lock_path(const char *opt)
+{
+    if (opt && *opt)
+        return opt;
+    const char *env = getenv("LLM4REC_DATA_LOCK");
+    return env && *env ? env : NULL;
+}
+
 int l4r_cli_simple_opts(l4r_cli *cli, int argc, char **argv, const char *cmd, void (*usage)(FILE *),
                         bool *json)
 {

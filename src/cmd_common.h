@@ -60,6 +60,9 @@ const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st);
 const l4r_registry *l4r_cli_registry_for(l4r_cli *cli, const char *dataset, l4r_status *st);
 /* Resolve the data directory (once). */
 const char *l4r_cli_data_dir(l4r_cli *cli);
+/* The lock file fetch pins to: --lock FILE (opt), else $LLM4REC_DATA_LOCK, else NULL (the
+ * library's default, DATA/llm4rec-data.lock).  Borrowed. */
+const char *l4r_cli_lock_path(const char *opt);
 
 void l4r_msg_error(const char *fmt, ...) L4R_PRINTF(1, 2);
 void l4r_msg_warn(const char *fmt, ...) L4R_PRINTF(1, 2);

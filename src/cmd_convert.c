@@ -35,6 +35,7 @@ static void usage(FILE *f)
            "                     (which also write when N = 2), hashing threads, and N\n"
            "                     threads for the stages and sinks\n"
            "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
+           "  --lock FILE        the lock file the fetch checks and pins to (as in 'fetch')\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
@@ -89,7 +90,8 @@ enum {
     OPT_CANDIDATES,
     OPT_HISTORY,
     OPT_MEMORY,
-    OPT_BLOCK_SIZE
+    OPT_BLOCK_SIZE,
+    OPT_LOCK
 };
 
 static bool parse_int(const char *s, long lo, long hi, long *out)
@@ -154,10 +156,11 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"history", required_argument, NULL, OPT_HISTORY},
         {"memory", required_argument, NULL, OPT_MEMORY},
         {"block-size", required_argument, NULL, OPT_BLOCK_SIZE}, /* for tests */
+        {"lock", required_argument, NULL, OPT_LOCK},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    const char *variant = NULL, *mirror = NULL;
+    const char *variant = NULL, *mirror = NULL, *lock = NULL;
     l4r_convert_opts o;
     memset(&o, 0, sizeof o);
     l4r_process_opts_defaults(&o.proc);
@@ -189,6 +192,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             break;
         case OPT_FORCE: o.force = true; break;
         case OPT_MIRROR: mirror = optarg; break;
+        case OPT_LOCK: lock = optarg; break;
         case OPT_SPLIT:
             if (!l4r_parse_split(optarg, &o.proc, &e))
                 return l4r_cli_usage_error("convert", "--split: %s", e.msg);
@@ -334,6 +338,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         if (fo.mirror && !*fo.mirror)
             fo.mirror = NULL;
         fo.progress = cli->progress;
+        fo.lock_path = l4r_cli_lock_path(lock);
         fo.log = l4r_cli_log;
         fo.log_ud = cli;
         l4r_fetch_opts_defaults(&fo);

@@ -16,12 +16,13 @@
 #include "cmd_common.h"
 #include "fetch/fetch.h"
 
-enum { OPT_VARIANT = L4R_OPT_FIRST_CMD, OPT_FORCE, OPT_MIRROR, OPT_FROM };
+enum { OPT_VARIANT = L4R_OPT_FIRST_CMD, OPT_FORCE, OPT_MIRROR, OPT_FROM, OPT_LOCK, OPT_UPDATE_LOCK };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: llm4rec-data fetch DATASET[/VARIANT] [--variant V] [--force] [--mirror URL]\n"
-               "                          [--from FILE]... [-q] [--data-dir DIR] [--recipes DIR]\n"
+               "                          [--from FILE]... [--lock FILE] [--update-lock] [-q]\n"
+               "                          [--data-dir DIR] [--recipes DIR]\n"
                "\n"
                "Download the files of a dataset variant, verify their size and checksums, unpack the\n"
                "archives, and print the variant directory (DATA/DATASET/VARIANT) on stdout.  A variant\n"
@@ -34,6 +35,11 @@ static void usage(FILE *f)
                "                   file:///dir or http://host:port); default $LLM4REC_DATA_MIRROR\n"
                "  --from FILE      use FILE, downloaded by hand, instead of downloading it (verified\n"
                "                   like a download; repeat for several files; matched by file name)\n"
+               "  --lock FILE      the lock file: every file's size and sha256, pinned the first time\n"
+               "                   it is fetched; later fetches must match (default\n"
+               "                   $LLM4REC_DATA_LOCK, else DATA/llm4rec-data.lock)\n"
+               "  --update-lock    fetch again (implies --force) and re-pin what arrives, after an\n"
+               "                   upstream file changed on purpose\n"
                "  -q, --quiet      no progress bar and no informational messages\n"
                "  --data-dir DIR   the data directory (default $LLM4REC_DATA_HOME, else\n"
                "                   ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data)\n"
@@ -44,6 +50,12 @@ static void usage(FILE *f)
                "  llm4rec-data fetch movielens --variant ml-1m\n"
                "  dir=$(llm4rec-data fetch movielens/ml-100k -q)\n"
                "  llm4rec-data fetch movielens --mirror file:///srv/datasets\n"
+               "  llm4rec-data fetch amazon --lock experiment/llm4rec-data.lock\n"
+               "\n"
+               "A file the recipe gives no checksum for is trusted the first time: its size and sha256\n"
+               "go into the lock file, and a later fetch with that lock file (another machine, a rerun)\n"
+               "that gets other bytes fails with exit 4.  A transfer that receives no byte for 20 s\n"
+               "(L4R_LOW_SPEED_TIME) is given up on after 3 such attempts.\n"
                "\n"
                "Downloads load libcurl (libcurl.so.4, or the file $LLM4REC_LIBCURL names) when the\n"
                "first one starts; when it cannot be loaded, fetch exits 8 and says how to install it.\n"
@@ -70,12 +82,15 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         {"force", no_argument, NULL, OPT_FORCE},
         {"mirror", required_argument, NULL, OPT_MIRROR},
         {"from", required_argument, NULL, OPT_FROM},
+        {"lock", required_argument, NULL, OPT_LOCK},
+        {"update-lock", no_argument, NULL, OPT_UPDATE_LOCK},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *variant = NULL;
     const char *mirror = NULL;
-    bool force = false;
+    const char *lock = NULL;
+    bool force = false, update_lock = false;
     const char **from = l4r_xcalloc((size_t)argc + 1, sizeof *from);
     size_t n_from = 0;
     char *dataset = NULL;
@@ -96,6 +111,8 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         case OPT_FORCE: force = true; break;
         case OPT_MIRROR: mirror = optarg; break;
         case OPT_FROM: from[n_from++] = optarg; break;
+        case OPT_LOCK: lock = optarg; break;
+        case OPT_UPDATE_LOCK: update_lock = true; break;
         default: rc = l4r_cli_usage_error("fetch", "bad option for 'fetch'"); goto out;
         }
     }
@@ -145,6 +162,8 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
     o.from_files = from;
     o.n_from_files = n_from;
     o.force = force;
+    o.lock_path = l4r_cli_lock_path(lock);
+    o.update_lock = update_lock;
     o.progress = cli->progress && !cli->quiet;
     o.low_speed_time_s = (long)env_num("L4R_LOW_SPEED_TIME");
     o.connect_timeout_s = (long)env_num("L4R_CONNECT_TIMEOUT");

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetch/lockfile.h"
 #include "util.h"
 
 #define STAMP_NAME ".l4r-fetched.json"
@@ -272,6 +273,7 @@ static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_
     l4r_status st = L4R_ENETWORK;
     l4r_status first_st = L4R_OK;
     l4r_error first = {0};
+    bool wrong_bytes = false; /* some URL served bytes that failed the check: exit 4, not 3 */
     for (size_t i = 0; i < n; i++) {
         l4r_error ei = {0};
         if (i > 0)
@@ -285,6 +287,7 @@ static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_
             *e = ei;
             goto out;
         }
+        wrong_bytes = wrong_bytes || st == L4R_ECHECKSUM;
         if (i == 0) {
             first = ei;
             first_st = st;
@@ -306,7 +309,8 @@ static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_
     }
     if (st != L4R_OK) {
         *e = first;
-        st = first_st;
+        st = wrong_bytes ? L4R_ECHECKSUM : first_st;
+        e->status = st;
     }
 out:
     for (size_t i = 0; i < n; i++)
@@ -362,8 +366,12 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
 {
     l4r_fetch_opts od = *o_in;
     l4r_fetch_opts_defaults(&od);
+    od.force = od.force || od.update_lock;
     const l4r_fetch_opts *o = &od;
     l4r_status st = L4R_OK;
+    char *lock_path = l4r_lockfile_path(o->data_dir, o->lock_path);
+    l4r_lockfile *lk = NULL;
+    l4r_lock_entry *pins = l4r_xcalloc(v->n_files + 1, sizeof *pins);
     int lock_fd = -1;
     char *dir = NULL;
     char *what = l4r_xasprintf("%s/%s", r->dataset, v->name);
@@ -398,6 +406,9 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     if (st != L4R_OK)
         goto out;
 
+    st = l4r_lockfile_load(lock_path, &lk, e);
+    if (st != L4R_OK)
+        goto out;
     dir = l4r_variant_dir(o->data_dir, r, v);
     if (!o->force && fetched_in(dir, v)) {
         res->already = true;
@@ -440,7 +451,15 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     }
 
     for (size_t i = 0; i < v->n_files; i++) {
-        const l4r_rfile *rf = &v->files[i];
+        /* rf: what the download must match, the recipe's digests or else the lock file's pin */
+        l4r_rfile rfl;
+        char pin[65];
+        pins[i].key = l4r_lockfile_key(r, v, &v->files[i]);
+        st = l4r_lockfile_expect(o->update_lock ? NULL : lk, lock_path, pins[i].key, &v->files[i], &rfl, pin,
+                                 e);
+        if (st != L4R_OK)
+            goto out;
+        const l4r_rfile *rf = &rfl;
         char *dest = l4r_path_join(dir, rf->name);
         if (by_file[i]) {
             st = l4r_register_file(by_file[i], dest, rf->size, rf->md5, rf->sha256, got[i].sha256, e);
@@ -460,13 +479,18 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
             utc_now(got[i].when, sizeof got[i].when);
         }
         free(dest);
+        if (st == L4R_ECHECKSUM && pin[0])
+            l4r_lockfile_explain(e, lock_path, pins[i].key, what);
         if (st != L4R_OK)
             goto out;
         if (!has_digest(rf))
             logf_(o, 1,
                   "no checksum is known for '%s' of %s; fetched it unverified, its sha256 is %s "
-                  "(recorded in the stamp)",
-                  rf->name, what, got[i].sha256);
+                  "(pinned in the lock file '%s')",
+                  rf->name, what, got[i].sha256, lock_path);
+        pins[i].url = got[i].url;
+        pins[i].size = got[i].size;
+        memcpy(pins[i].sha256, got[i].sha256, 65);
     }
     for (size_t i = 0; i < v->n_files; i++) {
         const l4r_rfile *rf = &v->files[i];
@@ -481,19 +505,30 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     st = write_stamp(dir, r, v, got, e);
     if (st != L4R_OK)
         goto out;
+    st = l4r_lockfile_pin(lock_path, pins, v->n_files, o->update_lock, NULL, e);
+    if (st != L4R_OK)
+        goto out;
     res->dir = dir;
     dir = NULL;
     goto out;
 
 already:
+    st = l4r_lockfile_check_fetched(lk, lock_path, r, v, dir, what, e);
+    if (st != L4R_OK)
+        goto out;
     logf_(o, 0, "%s is already fetched and verified in %s; use --force to fetch again", what, dir);
     res->dir = dir;
     dir = NULL;
 out:
     if (lock_fd >= 0)
         close(lock_fd); /* releases the flock */
-    for (size_t i = 0; i < v->n_files; i++)
+    for (size_t i = 0; i < v->n_files; i++) {
         free(got[i].url);
+        free(pins[i].key);
+    }
+    free(pins);
+    l4r_lockfile_free(lk);
+    free(lock_path);
     free(got);
     free(by_file);
     free(from);

@@ -40,6 +40,8 @@ typedef struct l4r_fetch_opts {
     int max_retries;        /* transient failures; default 5 (0 = default, negative = none) */
     double max_backoff_s;   /* cap on one wait, including Retry-After; default 60 */
     uint64_t max_unpacked;  /* ceiling on the bytes an archive may unpack to; default 64 GiB */
+    const char *lock_path;  /* the lock file (lockfile.h); NULL: DATA/llm4rec-data.lock */
+    bool update_lock;       /* re-pin: fetch again (implies force), ignore the lock's pins, replace them */
     l4r_log_fn log;
     void *log_ud;
 } l4r_fetch_opts;

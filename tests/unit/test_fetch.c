@@ -453,10 +453,16 @@ static void test_variant(void)
     T_CHECK(strstr(logbuf.data, "use --force to fetch again") != NULL);
     free(res.dir);
 
-    /* --force redoes it (the upstream copy changed: the new content arrives) */
+    /* --force redoes it; the upstream copy changed, so it fails against the lock file's pin of the
+     * first fetch, and --update-lock re-pins (the new content arrives) */
     put(plain, "extra2\n");
     o.force = true;
     st = l4r_fetch_variant(&r, &v, &o, &res, &e);
+    T_EQ_INT(st, L4R_ECHECKSUM);
+    T_CHECK(strstr(e.msg, "llm4rec-data.lock") != NULL);
+    o.update_lock = true;
+    st = l4r_fetch_variant(&r, &v, &o, &res, &e);
+    o.update_lock = false;
     T_EQ_INT(st, L4R_OK);
     T_CHECK(!res.already);
     free(res.dir);
