@@ -5,7 +5,8 @@
  * variant, fill l4r_fetch_opts, print the variant directory on stdout (so that
  * `dir=$(llm4rec-data fetch movielens)` works) and the messages on stderr.
  *
- * Hidden knobs for tests and unusual networks (documented in docs/fetch.md, not in --help):
+ * Knobs for tests and unusual networks (documented in docs/fetch.md; only the stall window is in
+ * --help):
  * L4R_LOW_SPEED_TIME, L4R_CONNECT_TIMEOUT (seconds), L4R_MAX_RETRIES, L4R_MAX_BACKOFF (seconds,
  * decimals allowed), L4R_MAX_UNPACKED (a size such as 64G).
  */
@@ -55,13 +56,15 @@ static void usage(FILE *f)
                "A file the recipe gives no checksum for is trusted the first time: its size and sha256\n"
                "go into the lock file, and a later fetch with that lock file (another machine, a rerun)\n"
                "that gets other bytes fails with exit 4.  A transfer that receives no byte for 20 s\n"
-               "(L4R_LOW_SPEED_TIME) is given up on after 3 such attempts.\n"
+               "(L4R_LOW_SPEED_TIME=SECONDS changes it) is stalled: it is retried, and after 3 stalls\n"
+               "in a row that got no further the download fails with exit 3.\n"
                "\n"
                "Downloads load libcurl (libcurl.so.4, or the file $LLM4REC_LIBCURL names) when the\n"
                "first one starts; when it cannot be loaded, fetch exits 8 and says how to install it.\n"
                "\n"
-               "exit codes: 0 ok, 2 usage, 3 network, 4 checksum, 5 archive, 6 recipe, 8 i/o,\n"
-               "9 manual download required (use --from), 130 interrupted.  See docs/fetch.md.\n");
+               "exit codes: 0 ok, 2 usage, 3 network, 4 checksum (also against the lock file),\n"
+               "5 archive, 6 recipe, 7 a lock file that is not one, 8 i/o, 9 manual download\n"
+               "required (use --from), 130 interrupted.  See docs/fetch.md.\n");
 }
 
 /* Positive number from the environment, or 0 when unset or not a number. */

@@ -14,11 +14,17 @@
  * file:// URLs have no status; libcurl seeks itself when resuming.
  *
  * Retry policy (docs/fetch.md): only failures that a later attempt can cure are retried — time-outs
- * (including the low-speed limit that stops a stalled server), connections reset or closed
+ * (including the low-speed limit that stops a stalled server: no byte for 20 s by default; after
+ * MAX_STALLS time-outs in a row that left the .part no longer, the URL is given up on, about a
+ * minute by default rather than the seven of 6 attempts of 60 s), connections reset or closed
  * mid-transfer, empty replies, and HTTP 408, 429 and 5xx.  A 404, a TLS failure, an unknown host or
  * a refused connection fail at once (the caller then tries the next mirror).  Waits double from
  * 1 s, are capped by max_backoff_s, and a Retry-After in seconds replaces the computed wait (capped
  * by the same ceiling).  Each new attempt resumes from what the .part already holds.
+ *
+ * A download that fails its size or digest check after continuing a .part (an earlier run's, or
+ * one an earlier attempt left) is downloaded once more from zero before the failure counts: the
+ * old bytes may be what is wrong.
  *
  * The transfer polls l4r_interrupted from the progress callback, so Ctrl-C aborts within a fraction
  * of a second with L4R_EINTR and leaves the .part for the next run to resume.
@@ -46,7 +52,7 @@ void l4r_fetch_opts_defaults(l4r_fetch_opts *o)
     if (o->connect_timeout_s <= 0)
         o->connect_timeout_s = 30;
     if (o->low_speed_time_s <= 0)
-        o->low_speed_time_s = 60;
+        o->low_speed_time_s = 20;
     if (o->max_retries == 0)
         o->max_retries = 5; /* negative means "never retry" */
     if (o->max_backoff_s <= 0)
@@ -293,6 +299,7 @@ typedef struct xfer {
     bool discard; /* error page */
     bool restart; /* server answered a Range request wrongly: start again from zero */
     bool too_big;
+    bool appended; /* this attempt continued the .part where it ended */
     l4r_status io_st;
     l4r_error *e;
     /* progress bar */
@@ -354,8 +361,10 @@ static bool truncate_part(xfer *x)
 static bool judge_response(xfer *x)
 {
     x->checked = true;
-    if (!x->is_http)
+    if (!x->is_http) {
+        x->appended = x->offset > 0;
         return true;
+    }
     long code = 0;
     x->cu->easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &code);
     if (code >= 400) {
@@ -368,6 +377,7 @@ static bool judge_response(xfer *x)
                 x->restart = true;
                 return false;
             }
+            x->appended = true;
             return true;
         }
         if (code == 200)
@@ -485,12 +495,17 @@ static bool nap(double s)
     }
 }
 
-l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5, const char *sha256,
-                        const l4r_fetch_opts *o, char *sha256_out, l4r_error *e)
+/* A stalled attempt (no byte for low_speed_time_s) is retried while it gets further; this many
+ * stalls in a row that leave the .part no longer than before end the download. */
+#define MAX_STALLS 3
+
+/* One download of url into dest.part, continuing what the .part holds, then the verification.
+ * *resumed: some bytes of the result came from before this call or from an earlier attempt
+ * (a .part continued where it ended). */
+static l4r_status download_pass(const char *url, const char *dest, int64_t size, const char *md5,
+                                const char *sha256, const l4r_fetch_opts *o, char *sha256_out, bool *resumed,
+                                l4r_error *e)
 {
-    l4r_fetch_opts od = *o;
-    l4r_fetch_opts_defaults(&od);
-    o = &od;
     const l4r_curl_api *cu = l4r_curl_api_get(e);
     if (!cu)
         return L4R_EIO;
@@ -518,6 +533,9 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
     }
     bool restarted = false;
     int attempt = 0;
+    int stalls = 0;
+    uint64_t furthest = 0; /* the longest the .part has been */
+    *resumed = false;
     for (;;) {
         if (l4r_interrupted) {
             st = l4r_err(e, L4R_EINTR, "interrupted while downloading '%s'", url);
@@ -536,11 +554,15 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
                 st = x.io_st;
                 goto out;
             }
-            if (x.offset == (uint64_t)size)
+            if (x.offset == (uint64_t)size) {
+                *resumed = true;
                 break;
+            }
         }
+        if (x.offset > furthest)
+            furthest = x.offset;
         x.written = 0;
-        x.checked = x.discard = x.restart = x.too_big = false;
+        x.checked = x.discard = x.restart = x.too_big = x.appended = false;
         x.io_st = L4R_OK;
         x.hdr_status = 0;
         x.cr_seen = false;
@@ -586,6 +608,8 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
         cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
         if (rc == CURLE_OK && !x.checked)
             judge_response(&x); /* an empty body: still decide about the .part */
+        if (x.appended)
+            *resumed = true;
         if (x.io_st != L4R_OK) {
             st = x.io_st;
             goto out;
@@ -635,11 +659,32 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
             snprintf(why, sizeof why, "HTTP status %ld", code);
         } else {
             transient = transient_curl(rc);
-            if (rc == CURLE_OPERATION_TIMEDOUT)
-                snprintf(why, sizeof why, "timed out (low-speed limit %ld s): %s", o->low_speed_time_s,
+            if (rc == CURLE_OPERATION_TIMEDOUT && (x.hdr_status > 0 || x.checked))
+                snprintf(why, sizeof why,
+                         "stalled (no data for %ld s, the low-speed limit %ld s; L4R_LOW_SPEED_TIME "
+                         "changes it): %s",
+                         o->low_speed_time_s, o->low_speed_time_s,
+                         errbuf[0] ? errbuf : cu->easy_strerror(rc));
+            else if (rc == CURLE_OPERATION_TIMEDOUT)
+                snprintf(why, sizeof why, "timed out (connect time-out %ld s, low-speed limit %ld s): %s",
+                         o->connect_timeout_s, o->low_speed_time_s,
                          errbuf[0] ? errbuf : cu->easy_strerror(rc));
             else
                 snprintf(why, sizeof why, "%s", errbuf[0] ? errbuf : cu->easy_strerror(rc));
+        }
+        if (rc == CURLE_OPERATION_TIMEDOUT) {
+            /* a stall that got further is worth another try; MAX_STALLS that did not are not */
+            uint64_t now = x.offset + x.written;
+            if (now > furthest) {
+                furthest = now;
+                stalls = 0;
+            } else if (++stalls >= MAX_STALLS) {
+                st = l4r_err(e, L4R_ENETWORK,
+                             "cannot download '%s': %s; it timed out %d times in a row without getting "
+                             "further (gave up after %d attempts)",
+                             url, why, stalls, attempt + 1);
+                goto out;
+            }
         }
         if (!transient || attempt >= (o->max_retries > 0 ? o->max_retries : 0)) {
             if (transient)
@@ -684,4 +729,21 @@ out:
     free(label);
     free(part);
     return st;
+}
+
+l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5, const char *sha256,
+                        const l4r_fetch_opts *o, char *sha256_out, l4r_error *e)
+{
+    l4r_fetch_opts od = *o;
+    l4r_fetch_opts_defaults(&od);
+    bool resumed;
+    l4r_status st = download_pass(url, dest, size, md5, sha256, &od, sha256_out, &resumed, e);
+    if (st != L4R_ECHECKSUM || !resumed)
+        return st;
+    /* The bytes that failed may be the .part's (an earlier run's, say, from a server whose file
+     * has changed since, or damaged on disk): the .part is gone (finish_part), so a second pass
+     * starts from zero.  Only a clean download that fails is the verdict. */
+    logf_(&od, 1, "%s; it was resumed from a partial download, so downloading it again from the start",
+          e->msg);
+    return download_pass(url, dest, size, md5, sha256, &od, sha256_out, &resumed, e);
 }

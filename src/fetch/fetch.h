@@ -36,7 +36,7 @@ typedef struct l4r_fetch_opts {
     bool force;             /* re-download and re-verify even when the stamp says done */
     bool progress;          /* draw a progress bar on stderr (the caller checks isatty) */
     long connect_timeout_s; /* default 30 */
-    long low_speed_time_s;  /* abort a transfer slower than 1 byte/s for this long; default 60 */
+    long low_speed_time_s;  /* abort a transfer slower than 1 byte/s for this long; default 20 */
     int max_retries;        /* transient failures; default 5 (0 = default, negative = none) */
     double max_backoff_s;   /* cap on one wait, including Retry-After; default 60 */
     uint64_t max_unpacked;  /* ceiling on the bytes an archive may unpack to; default 64 GiB */

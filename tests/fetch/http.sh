@@ -107,3 +107,22 @@ check_grep "http mirror: stamp records the mirror URL" "$BASE/mirror/files.examp
 : > "$SLOG"
 LLM4REC_DATA_MIRROR="$BASE/mirror" check_exit 0 "env mirror: fetch succeeds" f --variant mirrored --force
 check_grep "env mirror: mapped request" "GET /mirror/files.example.org/data/payload.bin" "$SLOG"
+
+# a corrupt .part (the right length of wrong bytes, resumed with Range): the digest fails, the
+# download restarts from zero by itself and succeeds in the same run
+write_recipe "$R" web2 "$(variant plain payload.bin "$BASE/payload.bin" "$N" "$S"), $(variant corruptpart payload.bin "$BASE/payload.bin?corrupt=1" "$N" "$S"), $(variant stallmany payload.bin "$BASE/mode/stall/payload.bin?n=1000&s=30&many=1" "$N" "$S")"
+mkdir -p "$D/web2/corruptpart"
+head -c 5000 /dev/zero > "$D/web2/corruptpart/payload.bin.part"
+: > "$SLOG"
+check_exit 0 "corrupt .part: fetch succeeds in one run" "$L4R" --recipes "$R" --data-dir "$D" fetch web2/corruptpart
+check_same "corrupt .part: file equals the source" "$D/web2/corruptpart/payload.bin" "$SRV/payload.bin"
+check_grep "corrupt .part: says it restarted" "resumed from a partial download, so downloading it again from the start" "$T/.err"
+check_grep "corrupt .part: the .part was resumed first" "corrupt=1 range=bytes=5000- status=206" "$SLOG"
+check_grep "corrupt .part: then downloaded from zero" "corrupt=1 range=- status=200" "$SLOG"
+
+# a server that stalls on every attempt: given up after 3 stalls that got no further, even with
+# retries left; exit 3, and the message says it stalled
+: > "$SLOG"
+L4R_LOW_SPEED_TIME=1 L4R_MAX_RETRIES=10 check_exit 3 "stalls every time: exit 3" "$L4R" --recipes "$R" --data-dir "$D" fetch web2/stallmany
+check_grep "stalls every time: says it stalled, and how often" "stalled (no data for 1 s.*it timed out 3 times in a row without getting further" "$T/.err"
+check_eq "stalls every time: 4 attempts (the first got 1000 bytes)" "$(grep -c 'many=1 ' "$SLOG")" 4
