@@ -514,6 +514,11 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
 
 already:
     st = l4r_lockfile_check_fetched(lk, lock_path, r, v, dir, what, e);
+    if (st == L4R_EIO) {
+        /* a read-only data directory still serves what it holds; the pins are checked above */
+        logf_(o, 1, "%s; %s stays unpinned", e->msg, what);
+        st = L4R_OK;
+    }
     if (st != L4R_OK)
         goto out;
     logf_(o, 0, "%s is already fetched and verified in %s; use --force to fetch again", what, dir);

@@ -117,3 +117,8 @@ wait $p2; r2=$?
 check_eq "concurrent: both succeed ($(cat "$T/c1.err" "$T/c2.err" | head -c 300))" "$r1 $r2" "0 0"
 check_eq "concurrent: the first variant is pinned" "$(entry "$CL" web/slow1/a.bin | cut -d' ' -f1)" "$NA"
 check_eq "concurrent: the second variant is pinned" "$(entry "$CL" web/slow2/b.bin | cut -d' ' -f1)" "$(size "$SRV/up/b.bin")"
+
+# a lock file that cannot be written (a read-only place; here a directory that does not exist, which
+# also holds as root) does not stop an already fetched variant from being served: a warning
+check_exit 0 "unwritable lock: an already fetched variant is served" f node4 plain --lock "$T/nowhere/x.lock"
+check_grep "unwritable lock: warns that it stays unpinned" "warning: cannot .*web/plain stays unpinned" "$T/.err"
