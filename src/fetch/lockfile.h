@@ -10,7 +10,7 @@
  * The file is JSON, one entry per line, keys sorted, so that it diffs well under git:
  *
  *   {
- *     "llm4rec-data lock": 1,
+ *     "lock_version": 1,
  *     "files": {
  *       "DATASET/VARIANT/FILE": {"url": "https://...", "size": 123, "sha256": "..."},
  *       ...
