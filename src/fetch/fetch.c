@@ -486,7 +486,7 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
         if (!has_digest(rf))
             logf_(o, 1,
                   "no checksum is known for '%s' of %s; fetched it unverified, its sha256 is %s "
-                  "(pinned in the lock file '%s')",
+                  "(pinned in the lock file '%s' once the variant is complete)",
                   rf->name, what, got[i].sha256, lock_path);
         pins[i].url = got[i].url;
         pins[i].size = got[i].size;

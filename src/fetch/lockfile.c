@@ -140,7 +140,11 @@ static l4r_status parse(const char *path, const char *text, size_t len, l4r_lock
                 goto out;
             }
             have_version = true;
-        } else if (!strcmp(k, "files") && json_is_object(val)) {
+        } else if (!strcmp(k, "files")) {
+            if (!json_is_object(val)) {
+                st = bad(e, path, "'files' is not an object");
+                goto out;
+            }
             files = val;
         } else {
             st = bad(e, path, "unexpected key '%s' (want 'lock_version' and a 'files' object)", k);
