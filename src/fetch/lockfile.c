@@ -245,11 +245,24 @@ void l4r_lockfile_explain(l4r_error *e, const char *path, const char *key, const
 
 /* ---- writing ---- */
 
+/* s as a JSON string literal, malloc'd.  Recipe names are UTF-8 (the recipe loader checks), but a
+ * --from file's file:// URL need not be: its bytes >= 0x80 are then percent-encoded. */
 static char *jstr(const char *s)
 {
     json_t *j = json_string(s);
-    if (!j)
-        l4r_oom(); /* not UTF-8: the recipe loader has already refused such names */
+    if (!j) {
+        l4r_buf esc = {0};
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+            if (*p >= 0x80)
+                l4r_buf_addf(&esc, "%%%02X", *p);
+            else
+                l4r_buf_addc(&esc, (char)*p);
+        }
+        j = json_string(l4r_buf_cstr(&esc));
+        l4r_buf_free(&esc);
+        if (!j)
+            l4r_oom();
+    }
     char *t = json_dumps(j, JSON_ENCODE_ANY);
     json_decref(j);
     if (!t)

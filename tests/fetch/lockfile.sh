@@ -122,3 +122,11 @@ check_eq "concurrent: the second variant is pinned" "$(entry "$CL" web/slow2/b.b
 # also holds as root) does not stop an already fetched variant from being served: a warning
 check_exit 0 "unwritable lock: an already fetched variant is served" f node4 plain --lock "$T/nowhere/x.lock"
 check_grep "unwritable lock: warns that it stays unpinned" "warning: cannot .*web/plain stays unpinned" "$T/.err"
+
+# --from a file whose path is not UTF-8: its file:// URL is pinned percent-encoded (valid JSON)
+NU="$T/dl/$(printf 'x\377')"
+mkdir -p "$NU"
+cp "$SRV/up/a.bin" "$NU/a.bin"
+check_exit 0 "--from a non-UTF-8 path: pinned" f node8 plain --from "$NU/a.bin" --lock "$T/exp/from.lock"
+check_grep "--from a non-UTF-8 path: percent-encoded in the lock" "file://$T/dl/x%FF/a.bin" "$T/exp/from.lock"
+check_exit 0 "--from a non-UTF-8 path: the lock reads back" f node9 plain --lock "$T/exp/from.lock"
