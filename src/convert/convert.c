@@ -1434,13 +1434,13 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         if (st)
             goto out;
     }
-    st = l4r_outdir_begin(&od, o->out_dir, o->force, e);
+    st = l4r_outdir_begin(&od, o->out_dir, o->force, o->log, o->log_ud, e);
     if (st)
         goto out;
 
     l4r_manifest_set_str(m, "tool", "llm4rec-data");
     l4r_manifest_set_str(m, "version", l4r_version());
-    l4r_manifest_set_int(m, "format_version", 1);
+    l4r_manifest_set_int(m, "format_version", L4R_MANIFEST_FORMAT_VERSION);
     l4r_manifest_set_str(m, "dataset", r->dataset);
     l4r_manifest_set_str(m, "variant", v->name);
     for (int i = 0; i < o->argc; i++)

@@ -1,0 +1,114 @@
+#!/bin/sh
+# test_convert_safety.sh — convert never deletes what it did not write, serialises runs into one
+# -o, clears what a killed run left, and reads exactly the archive member the recipe names (issue
+# 13, items 1, 3, 4, 6, 8, 12).
+. "$(dirname "$0")/../lib.sh"
+
+raw="$T/ratings.csv"
+printf 'userId,movieId,rating,timestamp\n1,10,4.0,100\n1,11,3.5,200\n2,10,5.0,150\n2,12,1.0,300\n3,11,2.0,50\n' >"$raw"
+cv() { "$L4R" convert movielens --variant ml-25m --raw "$raw" -q "$@"; }
+
+# ---- item 1: an existing -o is replaced only when it is provably our own output ----
+mkdir -p "$T/victim/src"
+echo 'console.log(1)' >"$T/victim/src/code.js"
+echo '{"name": "web", "version": "1.0.0"}' >"$T/victim/manifest.json"
+check_exit 8 "a web project's manifest.json is not ours: exit 8" cv -o "$T/victim"
+check "victim/src/code.js is still there" test -f "$T/victim/src/code.js"
+check_grep "the refusal says why and how to go on" "output directory '.*victim' holds a manifest.json of another tool.*choose another -o, or pass --force" "$T/.err"
+
+cv -o "$T/ours" 2>/dev/null
+check "a first convert writes its output" test -f "$T/ours/manifest.json"
+check_exit 0 "the normal re-convert over our own output works" cv -o "$T/ours" --split seq
+check "the re-convert replaced the files" test -f "$T/ours/train.tsv"
+check_not "the old interactions.tsv is gone" test -e "$T/ours/interactions.tsv"
+check_exit 0 "and another, with RecBole and JSONL files" cv -o "$T/ours" --split seq --format tsv,recbole,jsonl
+check_exit 0 "a re-convert over the RecBole/JSONL output works" cv -o "$T/ours"
+check "which now holds interactions.tsv" test -f "$T/ours/interactions.tsv"
+
+# our manifest, but the user put a file of their own next to it (the issue's case)
+cp -r "$T/ours" "$T/v2" && mkdir -p "$T/v2/src" && echo 'x' >"$T/v2/src/code.js"
+check_exit 8 "our manifest plus src/code.js: exit 8" cv -o "$T/v2"
+check "src/code.js is still there" test -f "$T/v2/src/code.js"
+check_grep "the message names the unlisted file" "output directory '.*v2' holds 'src/code.js', which its manifest.json does not list; it was not written by llm4rec-data: choose another -o, or pass --force" "$T/.err"
+
+cp -r "$T/ours" "$T/v3" && echo notes >"$T/v3/NOTES.txt"
+check_exit 8 "our manifest plus an extra file: exit 8" cv -o "$T/v3"
+check "the extra file is still there" test -f "$T/v3/NOTES.txt"
+cp -r "$T/ours" "$T/v4" && mkdir "$T/v4/empty"
+check_exit 8 "our manifest plus an extra empty directory: exit 8" cv -o "$T/v4"
+cp -r "$T/ours" "$T/v5" && ln -s /etc "$T/v5/link"
+check_exit 8 "our manifest plus a symlink: exit 8" cv -o "$T/v5"
+check "the symlink is still there" test -L "$T/v5/link"
+
+mkdir -p "$T/v6" && echo data >"$T/v6/interactions.tsv"
+printf '{"tool": "other-tool", "format_version": 1, "outputs": [{"file": "interactions.tsv"}]}\n' >"$T/v6/manifest.json"
+check_exit 8 "a manifest from another tool: exit 8" cv -o "$T/v6"
+check_grep "which says it is another tool's" "another tool" "$T/.err"
+mkdir -p "$T/v7" && echo data >"$T/v7/interactions.tsv"
+printf '{"tool": "llm4rec-data", "format_version": 99, "outputs": [{"file": "interactions.tsv"}]}\n' >"$T/v7/manifest.json"
+check_exit 8 "a manifest of an unknown format_version: exit 8" cv -o "$T/v7"
+check_grep "which names the version" "format_version 99" "$T/.err"
+mkdir -p "$T/v8" && echo data >"$T/v8/interactions.tsv"
+printf '{"tool": "llm4rec-data", "format_version": 1, "outputs": [{"file": "../interactions.tsv"}]}\n' >"$T/v8/manifest.json"
+check_exit 8 "a manifest listing a path outside: exit 8" cv -o "$T/v8"
+mkdir -p "$T/v9" && echo '{"tool": "llm4rec-data", "format_' >"$T/v9/manifest.json"
+check_exit 8 "a manifest that is not JSON: exit 8" cv -o "$T/v9"
+check_grep "which says so" "not valid JSON" "$T/.err"
+
+check_exit 0 "--force replaces a directory that is not ours" cv -o "$T/v2" --force
+check_not "and deletes what it held" test -e "$T/v2/src/code.js"
+check "leaving our output" test -f "$T/v2/interactions.tsv"
+mkdir "$T/empty"
+check_exit 0 "an empty directory is filled" cv -o "$T/empty"
+
+# ---- item 8: temporaries of a killed run are removed by the next run into the same -o ----
+mkdir -p "$T/p/.out.l4r-tmp.999999/x" "$T/p/.out.l4r-tmp.999998.l4r-old.999998" "$T/p/.out.l4r-tmp.mine" "$T/p/.other.l4r-tmp.5"
+echo left >"$T/p/.out.l4r-tmp.999999/x/interactions.tsv"
+check_exit 0 "a convert next to a killed run's leftovers" cv -o "$T/p/out"
+check_not "the leftover .out.l4r-tmp.PID is removed" test -e "$T/p/.out.l4r-tmp.999999"
+check_not "the leftover .out.l4r-tmp.PID.l4r-old.PID is removed" test -e "$T/p/.out.l4r-tmp.999998.l4r-old.999998"
+check "a name that only looks similar is kept" test -d "$T/p/.out.l4r-tmp.mine"
+check "another output's temporary is kept" test -d "$T/p/.other.l4r-tmp.5"
+
+# ---- item 12: converts into one -o wait for each other ----
+"$GEN" ml25m-ratings --rows 20000 -o "$T/big.csv" >/dev/null
+bad=0
+i=0
+while [ $i -lt 20 ]; do
+  "$L4R" convert movielens --variant ml-25m --raw "$T/big.csv" -o "$T/race" -q 2>"$T/r1.err" &
+  p1=$!
+  "$L4R" convert movielens --variant ml-25m --raw "$T/big.csv" -o "$T/race" -q --split seq 2>"$T/r2.err" &
+  p2=$!
+  wait $p1; r1=$?
+  wait $p2; r2=$?
+  if [ $r1 != 0 ] || [ $r2 != 0 ] || ! "$L4R" verify "$T/race" >/dev/null 2>&1; then
+    bad=$((bad + 1))
+    echo "round $i: exit $r1 and $r2: $(cat "$T/r1.err" "$T/r2.err" | head -c 300)"
+  fi
+  i=$((i + 1))
+done
+check_eq "20 rounds of two concurrent converts into one -o: all exit 0 and verify" "$bad" 0
+check_eq "no temporaries are left next to the output" "$(ls -A "$T" | grep -c 'race.l4r-tmp')" 0
+
+# A convert that finds the output locked waits for it, says so once, and then proceeds.  The lock
+# is held here with flock(1); the test waits for the message, not for a time.
+if command -v flock >/dev/null 2>&1; then
+  mkfifo "$T/hold"
+  flock "$T/.held.l4r-lock" sh -c 'read x <"$1"' - "$T/hold" &
+  holder=$!
+  # flock -n fails once the holder has the lock; then start the convert
+  n=0
+  while flock -n "$T/.held.l4r-lock" true 2>/dev/null && [ $n -lt 1000 ]; do n=$((n + 1)); sleep 0.01; done
+  "$L4R" convert movielens --variant ml-25m --raw "$raw" -o "$T/held" 2>"$T/held.err" >/dev/null &
+  conv=$!
+  n=0
+  while ! grep -q "waiting for another convert" "$T/held.err" && [ $n -lt 3000 ]; do n=$((n + 1)); sleep 0.01; done
+  check_grep "a locked output: the convert says it waits" "waiting for another convert into '.*held' to finish" "$T/held.err"
+  check_not "and has not written the output yet" test -e "$T/held/manifest.json"
+  echo go >"$T/hold"
+  wait $holder
+  wait $conv
+  check_eq "once the lock is free it proceeds (exit 0)" "$?" 0
+  check "and writes the output" "$L4R" verify "$T/held"
+  check_eq "the wait is said once" "$(grep -c 'waiting for another convert' "$T/held.err")" 1
+fi
