@@ -1197,19 +1197,13 @@ static void input_free(input *in)
     memset(in, 0, sizeof *in);
 }
 
+/* A container of members (zip, tar, a compressed tar, ...), judged by content after
+ * decompression, never by name: a .tar.gz is an archive, a .gz of one file is not.  An unreadable
+ * file is "not an archive" here; opening it reports the error. */
 static bool is_archive(const char *path)
 {
-    unsigned char m[512];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    size_t n = fread(m, 1, sizeof m, f);
-    fclose(f);
-    if (n >= 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4)
-        return true;
-    if (n >= 262 && !memcmp(m + 257, "ustar", 5))
-        return true;
-    return false;
+    l4r_archive_kind k;
+    return l4r_archive_sniff(path, &k, NULL) == L4R_OK && k.is_archive;
 }
 
 /* Find the file of table t.  `required` false: a missing items table is not an error. */
@@ -1264,18 +1258,18 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
                        raw);
     }
     const char *rawbase = l4r_path_base(raw);
-    /* the table itself (ratings.csv, u.data, reviews_X.json.gz) */
-    bool same_name = !strcmp(rawbase, base);
-    for (size_t k = 0; !same_name && k < v->n_files; k++)
-        same_name = !v->files[k].unpack && !strcmp(v->files[k].name, base) && !strcmp(rawbase, base);
-    if (same_name || (!is_items && !is_archive(raw))) {
+    /* the table itself (ratings.csv, u.data, reviews_X.json.gz), unless its content is an archive
+     * (the name proves nothing) */
+    bool archive = is_archive(raw);
+    bool same_name = !archive && !strcmp(rawbase, base);
+    if (same_name || (!is_items && !archive)) {
         if (is_items && !same_name)
             return L4R_OK;
         in->path = l4r_xstrdup(raw);
         in->label = l4r_xstrdup(raw);
         return L4R_OK;
     }
-    if (!is_archive(raw)) {
+    if (!archive) {
         /* items next to a single interaction file */
         char *dir = l4r_xstrndup(raw, (size_t)(rawbase - raw));
         char *p = l4r_path_join(*dir ? dir : ".", base);

@@ -112,3 +112,59 @@ if command -v flock >/dev/null 2>&1; then
   check "and writes the output" "$L4R" verify "$T/held"
   check_eq "the wait is said once" "$(grep -c 'waiting for another convert' "$T/held.err")" 1
 fi
+
+# ---- item 6: a compressed tar is an archive by its content, whatever its name ----
+mkdir -p "$T/t6/ml-25m"
+cp "$raw" "$T/t6/ml-25m/ratings.csv"
+printf 'movieId,title,genres\n10,A (1995),Comedy\n' >"$T/t6/ml-25m/movies.csv"
+cv -o "$T/t6/plain" 2>/dev/null
+cp "$T/t6/plain/interactions.tsv" "$T/t6/plain.tsv"
+gzip -c "$raw" >"$T/t6/ratings.csv.gz"
+check_exit 0 "a plain .gz of the table converts as one file" "$L4R" convert movielens --variant ml-25m --raw "$T/t6/ratings.csv.gz" -o "$T/t6/gz" -q
+check_same "and gives the plain file's interactions" "$T/t6/gz/interactions.tsv" "$T/t6/plain/interactions.tsv"
+(cd "$T/t6" && python3 -c '
+import tarfile, sys
+for mode, name in (("w", "x.tar"), ("w:gz", "x.tar.gz"), ("w:bz2", "x.tar.bz2"), ("w:xz", "x.tar.xz")):
+    with tarfile.open(name, mode) as t:
+        t.add("ml-25m/ratings.csv"); t.add("ml-25m/movies.csv")
+')
+kinds="x.tar x.tar.gz x.tar.bz2 x.tar.xz"
+if command -v zstd >/dev/null 2>&1; then zstd -q -c "$T/t6/x.tar" >"$T/t6/x.tar.zst" && kinds="$kinds x.tar.zst"; fi
+for k in $kinds; do
+  check_exit 0 "--raw $k converts the recipe's member" "$L4R" convert movielens --variant ml-25m --raw "$T/t6/$k" -o "$T/t6/o-$k" -q
+  check_same "--raw $k: the same interactions as the plain file" "$T/t6/o-$k/interactions.tsv" "$T/t6/plain/interactions.tsv"
+  check_grep "--raw $k: the manifest names the member" "$k:ml-25m/ratings.csv" "$T/t6/o-$k/manifest.json"
+done
+# named like a single compressed file, still a tar inside
+cp "$T/t6/x.tar.gz" "$T/t6/disguised.csv.gz"
+check_exit 0 "a tar.gz named .csv.gz is read as an archive" "$L4R" convert movielens --variant ml-25m --raw "$T/t6/disguised.csv.gz" -o "$T/t6/o-disguised" -q
+check_same "and gives the same interactions" "$T/t6/o-disguised/interactions.tsv" "$T/t6/plain/interactions.tsv"
+# even when named exactly like the table
+cp "$T/t6/x.tar.xz" "$T/t6/ratings.csv"
+check_exit 0 "a tar.xz named ratings.csv is read as an archive" "$L4R" convert movielens --variant ml-25m --raw "$T/t6/ratings.csv" -o "$T/t6/o-named" -q
+check_same "and gives the same interactions" "$T/t6/o-named/interactions.tsv" "$T/t6/plain/interactions.tsv"
+
+# ---- item 3: --raw reads exactly the member the recipe names, and refuses an ambiguous archive ----
+mkdir -p "$T/t3/evil/ml-25m"
+printf 'userId,movieId,rating,timestamp\n666,666,1.0,1\n' >"$T/t3/evil/ml-25m/ratings.csv"
+cp -r "$T/t6/ml-25m" "$T/t3/"
+(cd "$T/t3" && python3 -c '
+import zipfile, tarfile
+with zipfile.ZipFile("evil.zip", "w") as z:
+    z.write("evil/ml-25m/ratings.csv"); z.write("ml-25m/ratings.csv"); z.write("ml-25m/movies.csv")
+with tarfile.open("evil.tar.gz", "w:gz") as t:
+    t.add("evil/ml-25m/ratings.csv"); t.add("ml-25m/ratings.csv"); t.add("ml-25m/movies.csv")
+with zipfile.ZipFile("dup.zip", "w") as z:
+    z.write("ml-25m/movies.csv"); z.write("ml-25m/ratings.csv"); z.write("evil/ml-25m/ratings.csv", "ml-25m/ratings.csv")
+with tarfile.open("dup.tar", "w") as t:
+    t.add("ml-25m/movies.csv"); t.add("ml-25m/ratings.csv"); t.add("evil/ml-25m/ratings.csv", "./ml-25m/ratings.csv")
+' 2>/dev/null)
+for k in evil.zip evil.tar.gz; do
+  check_exit 0 "$k: evil/ml-25m/ratings.csv before ml-25m/ratings.csv converts" "$L4R" convert movielens --variant ml-25m --raw "$T/t3/$k" -o "$T/t3/o-$k" -q
+  check_same "$k: the member read is ml-25m/ratings.csv, not the evil one" "$T/t3/o-$k/interactions.tsv" "$T/t6/plain/interactions.tsv"
+done
+for k in dup.zip dup.tar; do
+  check_exit 5 "$k: the member twice is an ambiguous archive (exit 5)" "$L4R" convert movielens --variant ml-25m --raw "$T/t3/$k" -o "$T/t3/o-$k" -q
+  check_grep "$k: the message names the entry" "ambiguous archive '.*$k': it holds 'ml-25m/ratings.csv' twice" "$T/.err"
+  check_not "$k: nothing is published" test -e "$T/t3/o-$k"
+done
