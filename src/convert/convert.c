@@ -1339,6 +1339,48 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
     return st;
 }
 
+/* Item 4 of issue 13: a fetched file edited in place (same size, so fetch's own size check passes)
+ * must not be converted as if it were the verified download.  The digest run_table computed of the
+ * input (it is in the manifest already) is compared with the one the fetch stamp records for it.
+ * A stamp without an entry for the file (an older version wrote it) is a warning: it cannot be
+ * checked. */
+static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                              const l4r_table *t, const input *in, const char *role, const l4r_manifest *m,
+                              l4r_error *e)
+{
+    if (o->raw || !o->fetched_dir)
+        return L4R_OK;
+    char key[64];
+    snprintf(key, sizeof key, "inputs.%s.sha256", role);
+    const char *got = l4r_manifest_get_str(m, key);
+    int64_t got_size = -1;
+    snprintf(key, sizeof key, "inputs.%s.bytes", role);
+    l4r_manifest_get_int(m, key, &got_size);
+    char want[65];
+    int64_t want_size;
+    if (!got)
+        return l4r_err(e, L4R_EINTERNAL, "no digest of '%s' to check against the fetch stamp", in->path);
+    if (!l4r_fetch_stamp_lookup(o->fetched_dir, t->path, want, &want_size)) {
+        if (o->log) {
+            char *msg =
+                l4r_xasprintf("'%s' could not be checked against the fetch stamp, which has no digest "
+                              "for it (written by an older llm4rec-data); 'llm4rec-data fetch %s "
+                              "--variant %s --force' records one",
+                              in->path, r->dataset, v->name);
+            o->log(o->log_ud, 1, msg);
+            free(msg);
+        }
+        return L4R_OK;
+    }
+    if (strcmp(got, want) != 0 || (want_size >= 0 && want_size != got_size))
+        return l4r_err(e, L4R_ECHECKSUM,
+                       "'%s' changed after it was fetched and verified: its SHA-256 is %s (%lld bytes), the "
+                       "fetch stamp records %s (%lld bytes); fetch it again with 'llm4rec-data fetch %s "
+                       "--variant %s --force'",
+                       in->path, got, (long long)got_size, want, (long long)want_size, r->dataset, v->name);
+    return L4R_OK;
+}
+
 static bool needs_table(const l4r_process_opts *p)
 {
     return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating || p->implicit ||
@@ -1466,6 +1508,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         free(names);
         cit.items = items;
         st = run_table(o, &cit, &in_it, "items", m, e);
+        if (st == L4R_OK)
+            st = check_stamp(r, v, o, v->items, &in_it, "items", m, e);
         if (st)
             goto out;
         if (cit.dup_items) {
@@ -1497,6 +1541,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         ci.cache = caches;
         double t0 = l4r_now();
         st = run_table(o, &ci, &in_i, "interactions", m, e);
+        if (st == L4R_OK)
+            st = check_stamp(r, v, o, v->interactions, &in_i, "interactions", m, e);
         if (st)
             goto out;
         double t1 = l4r_now();
@@ -1523,6 +1569,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             goto out;
         ci.out = out;
         st = run_table(o, &ci, &in_i, "interactions", m, e);
+        if (st == L4R_OK)
+            st = check_stamp(r, v, o, v->interactions, &in_i, "interactions", m, e);
         if (st)
             goto out;
         st = l4r_out_close(out, m, e);

@@ -162,6 +162,74 @@ int l4r_manifest_add_fetch_stamp(l4r_manifest *m, const char *variant_dir)
     return 1;
 }
 
+/* Follow a dotted path without creating anything. */
+static json_t *lookup(const l4r_manifest *m, const char *path)
+{
+    json_t *cur = m->root;
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)n, p);
+        cur = json_object_get(cur, key);
+        if (!dot || !cur)
+            return cur;
+        p = dot + 1;
+    }
+}
+
+const char *l4r_manifest_get_str(const l4r_manifest *m, const char *path)
+{
+    return json_string_value(lookup(m, path));
+}
+
+bool l4r_manifest_get_int(const l4r_manifest *m, const char *path, int64_t *v)
+{
+    json_t *j = lookup(m, path);
+    if (!json_is_integer(j))
+        return false;
+    *v = (int64_t)json_integer_value(j);
+    return true;
+}
+
+int l4r_fetch_stamp_lookup(const char *variant_dir, const char *name, char sha256[65], int64_t *size)
+{
+    char *path = l4r_path_join(variant_dir, ".l4r-fetched.json");
+    json_t *stamp = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+    free(path);
+    int found = 0;
+    l4r_buf want = {0}, have = {0};
+    if (!json_is_object(stamp) || !l4r_archive_path_clean(name, &want))
+        goto out;
+    static const char *const lists[] = {"files", "unpacked"};
+    for (size_t k = 0; k < 2 && !found; k++) {
+        size_t i;
+        json_t *f;
+        json_array_foreach(json_object_get(stamp, lists[k]), i, f)
+        {
+            const char *n = json_string_value(json_object_get(f, "name"));
+            const char *sha = json_string_value(json_object_get(f, "sha256"));
+            if (!n || !l4r_archive_path_clean(n, &have) || strcmp(have.data, want.data) != 0)
+                continue;
+            if (!sha || strlen(sha) != 64)
+                continue; /* an entry without a digest checks nothing */
+            for (int c = 0; c < 64; c++)
+                sha256[c] = (char)(sha[c] >= 'A' && sha[c] <= 'F' ? sha[c] - 'A' + 'a' : sha[c]);
+            sha256[64] = 0;
+            json_t *js = json_object_get(f, "size");
+            *size = json_is_integer(js) ? (int64_t)json_integer_value(js) : -1;
+            found = 1;
+            break;
+        }
+    }
+out:
+    l4r_buf_free(&want);
+    l4r_buf_free(&have);
+    json_decref(stamp);
+    return found;
+}
+
 char *l4r_manifest_dump(const l4r_manifest *m)
 {
     char *s = json_dumps(m->root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));

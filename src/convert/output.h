@@ -42,6 +42,15 @@ void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, u
  * DIR/.l4r-fetched.json into "source.files"; URLs and times are left out so the manifest stays the
  * same whichever mirror served the file.  A missing or unreadable stamp is not an error (false). */
 int l4r_manifest_add_fetch_stamp(l4r_manifest *m, const char *variant_dir);
+/* Read back a value set earlier: NULL / false when absent or of another type. */
+const char *l4r_manifest_get_str(const l4r_manifest *m, const char *path);
+bool l4r_manifest_get_int(const l4r_manifest *m, const char *path, int64_t *v);
+/* The SHA-256 (lower-case hex into sha256) and size (-1 when not recorded) that the fetch stamp
+ * VARIANT_DIR/.l4r-fetched.json records for the file `name` (a path relative to the variant
+ * directory, compared clean): a download in "files", or a file unpacked from an archive in
+ * "unpacked" (both by "name").  1 found; 0 when there is no stamp or it has no entry with a digest
+ * for the file (a stamp written by an older version). */
+int l4r_fetch_stamp_lookup(const char *variant_dir, const char *name, char sha256[65], int64_t *size);
 /* Serialise (keys in insertion order, 2-space indent, trailing newline). */
 char *l4r_manifest_dump(const l4r_manifest *m);
 /* Write DIR/manifest.json. */

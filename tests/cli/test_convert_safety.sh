@@ -168,3 +168,71 @@ for k in dup.zip dup.tar; do
   check_grep "$k: the message names the entry" "ambiguous archive '.*$k': it holds 'ml-25m/ratings.csv' twice" "$T/.err"
   check_not "$k: nothing is published" test -e "$T/t3/o-$k"
 done
+
+# ---- item 4: a fetched file edited in place is not converted as the verified download ----
+# A recipe with the table inside a zip (unpacked: the stamp's "unpacked" list) and one with the
+# table as the download itself (the stamp's "files" list), fetched through a file:// mirror.
+M="$T/t4/mirror/example.org/ml"
+mkdir -p "$M" "$T/t4/recipes" "$T/t4/src/ml-1m"
+printf '1::10::5::978300760\n1::11::3::978302109\n2::10::4::978298413\n' >"$T/t4/src/ml-1m/ratings.dat"
+(cd "$T/t4/src" && python3 -c 'import zipfile; zipfile.ZipFile("../mirror/example.org/ml/ml.zip", "w").write("ml-1m/ratings.dat")')
+cp "$T/t4/src/ml-1m/ratings.dat" "$M/ratings.dat"
+zsha=$(sha256sum "$M/ml.zip" | cut -d' ' -f1); zsize=$(wc -c <"$M/ml.zip" | tr -d ' ')
+psha=$(sha256sum "$M/ratings.dat" | cut -d' ' -f1); psize=$(wc -c <"$M/ratings.dat" | tr -d ' ')
+table='"format": "delim", "delimiter": "::", "header": false, "columns": ["u", "i", "r", "t"],
+        "fields": {"user_id": "u", "item_id": "i", "rating": "r", "timestamp": "t"}, "time": "unix_s"'
+cat >"$T/t4/recipes/st.json" <<JSON
+{
+  "schema": 1, "dataset": "st", "title": "stamp test", "homepage": "https://example.org/",
+  "license": "test data", "citation": "none", "default_variant": "zip",
+  "variants": {
+    "zip": {
+      "description": "the table inside a zip",
+      "files": [{"name": "ml.zip", "url": "https://example.org/ml/ml.zip", "size": $zsize, "sha256": "$zsha", "unpack": true}],
+      "interactions": {"path": "ml-1m/ratings.dat", $table}
+    },
+    "plain": {
+      "description": "the table is the download",
+      "files": [{"name": "ratings.dat", "url": "https://example.org/ml/ratings.dat", "size": $psize, "sha256": "$psha"}],
+      "interactions": {"path": "ratings.dat", $table}
+    }
+  }
+}
+JSON
+st() { "$L4R" --recipes "$T/t4/recipes" --data-dir "$T/t4/data" "$@"; }
+check_exit 0 "stamp test: fetch the zip variant" st fetch st --mirror "file://$T/t4/mirror" -q
+check_exit 0 "stamp test: fetch the plain variant" st fetch st --variant plain --mirror "file://$T/t4/mirror" -q
+V="$T/t4/data/st/zip"
+P="$T/t4/data/st/plain"
+check "the unpacked table is where the recipe says" test -f "$V/ml-1m/ratings.dat"
+# the stamp as the fetch of this issue writes it: unpacked entries with name, size, sha256, mtime_ns
+python3 - "$V/.l4r-fetched.json" "$V/ml-1m/ratings.dat" <<'PY'
+import json, sys, hashlib, os
+p, f = sys.argv[1], sys.argv[2]
+s = json.load(open(p))
+b = open(f, "rb").read()
+s["unpacked"] = [{"name": "ml-1m/ratings.dat", "size": len(b), "sha256": hashlib.sha256(b).hexdigest(),
+                  "mtime_ns": os.stat(f).st_mtime_ns}]
+json.dump(s, open(p, "w"))
+PY
+check_exit 0 "an unchanged unpacked file converts" st convert st -o "$T/t4/o1"
+check_nogrep "without a warning" "could not be checked" "$T/.err"
+check_exit 0 "an unchanged download converts" st convert st --variant plain -o "$T/t4/o2"
+check_nogrep "without a warning" "could not be checked" "$T/.err"
+# same size, one rating changed 3 -> 9
+sed -i 's/1::11::3::/1::11::9::/' "$V/ml-1m/ratings.dat" "$P/ratings.dat"
+check_eq "the edit kept the size" "$(wc -c <"$V/ml-1m/ratings.dat" | tr -d ' ')" "$psize"
+new=$(sha256sum "$V/ml-1m/ratings.dat" | cut -d' ' -f1)
+check_exit 4 "an unpacked file edited in place: exit 4" st convert st -o "$T/t4/o3"
+check_grep "the message names the file, both digests and the fix" "'$V/ml-1m/ratings.dat' changed after it was fetched and verified: its SHA-256 is $new ($psize bytes), the fetch stamp records $psha ($psize bytes); fetch it again with 'llm4rec-data fetch st --variant zip --force'" "$T/.err"
+check_not "nothing is published" test -e "$T/t4/o3"
+check_exit 4 "a download edited in place: exit 4" st convert st --variant plain -o "$T/t4/o4" --split seq
+check_grep "the message names it" "'$P/ratings.dat' changed after it was fetched and verified" "$T/.err"
+check_not "nothing is published (table path)" test -e "$T/t4/o4"
+check_exit 4 "and over an existing output" st convert st -o "$T/t4/o1"
+check "the existing output is kept" "$L4R" verify "$T/t4/o1"
+check_exit 0 "--raw of the edited file is the user's choice: converts" st convert st --raw "$V/ml-1m/ratings.dat" -o "$T/t4/o5"
+# a stamp of an older version (no unpacked list): a warning, not an error
+python3 -c 'import json,sys; p=sys.argv[1]; s=json.load(open(p)); del s["unpacked"]; json.dump(s, open(p, "w"))' "$V/.l4r-fetched.json"
+check_exit 0 "a stamp without an entry for the file: converts" st convert st -o "$T/t4/o6"
+check_grep "with a warning that it could not be checked" "warning: '$V/ml-1m/ratings.dat' could not be checked against the fetch stamp" "$T/.err"
