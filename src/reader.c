@@ -72,10 +72,11 @@ struct l4r_source {
 #endif
     /* libarchive */
     struct archive *ar;
-    char *member;     /* the wanted member, clean (l4r_archive_path_clean); NULL: not an archive */
-    uint64_t entry;   /* 1-based index of the entry being read */
-    bool ar_checked;  /* the entries after the member were looked at (no duplicate) */
-    l4r_error ar_err; /* an I/O error seen inside the read callback */
+    char *member;       /* the wanted member, clean (l4r_archive_path_clean); NULL: not an archive */
+    uint64_t entry;     /* 1-based index of the entry being read */
+    bool ar_checked;    /* the entries after the member were looked at (no duplicate) */
+    uint64_t out_bytes; /* bytes of the member returned so far */
+    l4r_error ar_err;   /* an I/O error seen inside the read callback */
     bool ar_failed;
     bool eof;
 };
@@ -405,6 +406,18 @@ static l4r_status zip_check_directory(l4r_source *s, bool *listed, l4r_error *e)
                 break;
             }
             first = n;
+            /* The member was read through the local headers; the directory's entry must be the
+             * same one (a zip can hide an entry from its directory), as far as its size tells. */
+            if (s->eof && archive_entry_size_is_set(ent) &&
+                (uint64_t)archive_entry_size(ent) != s->out_bytes) {
+                st = l4r_err(e, L4R_EARCHIVE,
+                             "ambiguous archive '%s': its central directory gives '%s' %lld bytes, its local "
+                             "header %llu; which one is meant cannot be told: repack the archive",
+                             s->path, s->member, (long long)archive_entry_size(ent),
+                             (unsigned long long)s->out_bytes);
+                *listed = true;
+                break;
+            }
         }
     }
     if (st == L4R_OK && *listed && !first)
@@ -628,6 +641,7 @@ l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4
             return ar_fail(s, "corrupt archive member", e);
         if (r == 0)
             s->eof = true;
+        s->out_bytes += (uint64_t)r;
         *got = (size_t)r;
         return L4R_OK;
     }

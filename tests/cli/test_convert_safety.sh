@@ -16,13 +16,13 @@ check_exit 8 "a web project's manifest.json is not ours: exit 8" cv -o "$T/victi
 check "victim/src/code.js is still there" test -f "$T/victim/src/code.js"
 check_grep "the refusal says why and how to go on" "output directory '.*victim' holds a manifest.json of another tool.*choose another -o, or pass --force" "$T/.err"
 
-cv -o "$T/ours" 2>/dev/null
+cv -o "$T/ours" >/dev/null 2>&1
 check "a first convert writes its output" test -f "$T/ours/manifest.json"
 check_exit 0 "the normal re-convert over our own output works" cv -o "$T/ours" --split seq
 check "the re-convert replaced the files" test -f "$T/ours/train.tsv"
 check_not "the old interactions.tsv is gone" test -e "$T/ours/interactions.tsv"
-check_exit 0 "and another, with RecBole and JSONL files" cv -o "$T/ours" --split seq --format tsv,recbole,jsonl
-check_exit 0 "a re-convert over the RecBole/JSONL output works" cv -o "$T/ours"
+check_exit 0 "and another, with every sink's files" cv -o "$T/ours" --split seq --format tsv,recbole,sasrec,sequences,jsonl --remap
+check_exit 0 "a re-convert over that output works" cv -o "$T/ours"
 check "which now holds interactions.tsv" test -f "$T/ours/interactions.tsv"
 
 # our manifest, but the user put a file of their own next to it (the issue's case)
@@ -75,9 +75,9 @@ check "another output's temporary is kept" test -d "$T/p/.other.l4r-tmp.5"
 bad=0
 i=0
 while [ $i -lt 20 ]; do
-  "$L4R" convert movielens --variant ml-25m --raw "$T/big.csv" -o "$T/race" -q 2>"$T/r1.err" &
+  "$L4R" convert movielens --variant ml-25m --raw "$T/big.csv" -o "$T/race" -q >/dev/null 2>"$T/r1.err" &
   p1=$!
-  "$L4R" convert movielens --variant ml-25m --raw "$T/big.csv" -o "$T/race" -q --split seq 2>"$T/r2.err" &
+  "$L4R" convert movielens --variant ml-25m --raw "$T/big.csv" -o "$T/race" -q --split seq >/dev/null 2>"$T/r2.err" &
   p2=$!
   wait $p1; r1=$?
   wait $p2; r2=$?
@@ -117,7 +117,7 @@ fi
 mkdir -p "$T/t6/ml-25m"
 cp "$raw" "$T/t6/ml-25m/ratings.csv"
 printf 'movieId,title,genres\n10,A (1995),Comedy\n' >"$T/t6/ml-25m/movies.csv"
-cv -o "$T/t6/plain" 2>/dev/null
+cv -o "$T/t6/plain" >/dev/null 2>&1
 cp "$T/t6/plain/interactions.tsv" "$T/t6/plain.tsv"
 gzip -c "$raw" >"$T/t6/ratings.csv.gz"
 check_exit 0 "a plain .gz of the table converts as one file" "$L4R" convert movielens --variant ml-25m --raw "$T/t6/ratings.csv.gz" -o "$T/t6/gz" -q
@@ -163,6 +163,23 @@ for k in evil.zip evil.tar.gz; do
   check_exit 0 "$k: evil/ml-25m/ratings.csv before ml-25m/ratings.csv converts" "$L4R" convert movielens --variant ml-25m --raw "$T/t3/$k" -o "$T/t3/o-$k" -q
   check_same "$k: the member read is ml-25m/ratings.csv, not the evil one" "$T/t3/o-$k/interactions.tsv" "$T/t6/plain/interactions.tsv"
 done
+# a zip that hides its first 'ml-25m/ratings.csv' from the central directory (which fetch lists)
+(cd "$T/t3" && python3 -c '
+import struct, zipfile, warnings
+warnings.simplefilter("ignore")
+with zipfile.ZipFile("hid.zip", "w") as z:
+    z.write("evil/ml-25m/ratings.csv", "ml-25m/ratings.csv"); z.write("ml-25m/ratings.csv"); z.write("ml-25m/movies.csv")
+b = bytearray(open("hid.zip", "rb").read())
+e = b.rindex(b"PK\x05\x06")
+n, size, off = struct.unpack("<HII", b[e + 10:e + 20])
+c = off  # drop the first central directory record
+ln = 46 + sum(struct.unpack("<HHH", b[c + 28:c + 34]))
+cd = b[off + ln:off + size]
+eocd = b[e:e + 8] + struct.pack("<HHII", n - 1, n - 1, size - ln, off) + b[e + 20:]
+open("hid.zip", "wb").write(bytes(b[:off] + cd + eocd))
+')
+check_exit 5 "hid.zip: a member hidden from the central directory is refused (exit 5)" "$L4R" convert movielens --variant ml-25m --raw "$T/t3/hid.zip" -o "$T/t3/o-hid" -q
+check_grep "hid.zip: the message says the directory and the local header disagree" "ambiguous archive '.*hid.zip': its central directory gives 'ml-25m/ratings.csv'" "$T/.err"
 for k in dup.zip dup.tar; do
   check_exit 5 "$k: the member twice is an ambiguous archive (exit 5)" "$L4R" convert movielens --variant ml-25m --raw "$T/t3/$k" -o "$T/t3/o-$k" -q
   check_grep "$k: the message names the entry" "ambiguous archive '.*$k': it holds 'ml-25m/ratings.csv' twice" "$T/.err"
