@@ -163,7 +163,7 @@ clean:
 FUZZ_CC     ?= clang
 FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_LIBSRC := src/util.c src/reader.c src/pipeline.c $(wildcard src/convert/scan_*.c)
+FUZZ_LIBSRC := src/util.c src/reader.c src/pipeline.c src/convert/output.c $(wildcard src/convert/scan_*.c)
 
 .PHONY: fuzz bench-scan
 fuzz: $(FUZZ_BIN)

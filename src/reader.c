@@ -21,6 +21,10 @@
  * Truncation is always an error: the inflater must have reached the end of a member (trailer and
  * CRC checked) when the file ends, and libarchive's own checks (CRC, truncated entry) are passed
  * on as L4R_EARCHIVE naming the source.
+ *
+ * Archives are told by content, never by name (l4r_archive_sniff), and a member by its exact clean
+ * path, the name fetch unpacks it under; a second entry of that name is found when the source is
+ * finished (l4r_source_file_digest), where the rest of the file is read anyway.
  */
 #include "reader.h"
 
@@ -68,7 +72,11 @@ struct l4r_source {
 #endif
     /* libarchive */
     struct archive *ar;
-    l4r_error ar_err; /* an I/O error seen inside the read callback */
+    char *member;       /* the wanted member, clean (l4r_archive_path_clean); NULL: not an archive */
+    uint64_t entry;     /* 1-based index of the entry being read */
+    bool ar_checked;    /* the entries after the member were looked at (no duplicate) */
+    uint64_t out_bytes; /* bytes of the member returned so far */
+    l4r_error ar_err;   /* an I/O error seen inside the read callback */
     bool ar_failed;
     bool eof;
 };
@@ -269,17 +277,42 @@ static l4r_status ar_fail(l4r_source *s, const char *what, l4r_error *e)
     return l4r_err(e, L4R_EARCHIVE, "%s '%s': %s", what, s->name, m ? m : "unknown libarchive error");
 }
 
-static bool member_matches(const char *path, const char *member)
+/* Is the entry's path, cleaned, exactly the wanted (clean) member?  fetch unpacks an entry under
+ * its clean path, so this is the entry a fetched variant's file holds. */
+static bool member_matches(struct archive_entry *ent, const char *member, l4r_buf *clean)
 {
+    const char *path = archive_entry_pathname(ent);
     if (!path)
-        return false;
-    while (path[0] == '.' && path[1] == '/')
-        path += 2;
-    size_t lp = strlen(path);
-    size_t lm = strlen(member);
-    if (lp == lm)
-        return memcmp(path, member, lm) == 0;
-    return lp > lm && path[lp - lm - 1] == '/' && memcmp(path + lp - lm, member, lm) == 0;
+        path = archive_entry_pathname_utf8(ent);
+    return path && l4r_archive_path_clean(path, clean) && !strcmp(clean->data, member);
+}
+
+static const char *entry_kind(struct archive_entry *ent)
+{
+    switch (archive_entry_filetype(ent)) {
+    case AE_IFREG: return "file";
+    case AE_IFDIR: return "directory";
+    case AE_IFLNK: return "symbolic link";
+    default: return archive_entry_hardlink(ent) ? "hard link" : "special file";
+    }
+}
+
+/* The container formats: every format libarchive reads but raw (any bytes), empty and mtree (a
+ * text listing of files elsewhere, whose bidder takes any text file for one). */
+static void support_containers(struct archive *a)
+{
+    archive_read_support_format_7zip(a);
+    archive_read_support_format_ar(a);
+    archive_read_support_format_cab(a);
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_iso9660(a);
+    archive_read_support_format_lha(a);
+    archive_read_support_format_rar(a);
+    archive_read_support_format_rar5(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_warc(a);
+    archive_read_support_format_xar(a);
+    archive_read_support_format_zip(a);
 }
 
 static l4r_status ar_open(l4r_source *s, const char *member, l4r_error *e)
@@ -288,29 +321,154 @@ static l4r_status ar_open(l4r_source *s, const char *member, l4r_error *e)
     if (!s->ar)
         l4r_oom();
     if (member) {
-        archive_read_support_format_all(s->ar);
+        support_containers(s->ar);
     } else {
         archive_read_support_format_raw(s->ar);
     }
     archive_read_support_filter_all(s->ar);
     if (archive_read_open(s->ar, s, NULL, ar_read_cb, NULL) != ARCHIVE_OK)
         return ar_fail(s, "cannot open archive", e);
+    l4r_buf clean = {0};
+    l4r_status st = L4R_OK;
     for (;;) {
         struct archive_entry *ent;
         int r = archive_read_next_header(s->ar, &ent);
         if (r == ARCHIVE_EOF) {
             if (member)
-                return l4r_err(e, L4R_EARCHIVE, "no member '%s' in archive '%s'", member, s->path);
-            return l4r_err(e, L4R_EARCHIVE, "empty compressed file '%s'", s->path);
+                st = l4r_err(e, L4R_EARCHIVE, "no member '%s' in archive '%s'", member, s->path);
+            else
+                st = l4r_err(e, L4R_EARCHIVE, "empty compressed file '%s'", s->path);
+            break;
         }
-        if (r < ARCHIVE_WARN)
-            return ar_fail(s, "corrupt archive", e);
+        if (r < ARCHIVE_WARN) {
+            st = ar_fail(s, "corrupt archive", e);
+            break;
+        }
+        s->entry++;
         if (!member)
-            return L4R_OK;
-        if (archive_entry_filetype(ent) == AE_IFREG && member_matches(archive_entry_pathname(ent), member))
-            return L4R_OK;
+            break;
+        if (member_matches(ent, s->member, &clean)) {
+            if (archive_entry_filetype(ent) != AE_IFREG || archive_entry_hardlink(ent))
+                st = l4r_err(e, L4R_EARCHIVE, "archive '%s' holds '%s' as a %s (entry %llu), not as a file",
+                             s->path, s->member, entry_kind(ent), (unsigned long long)s->entry);
+            break;
+        }
         archive_read_data_skip(s->ar);
     }
+    l4r_buf_free(&clean);
+    return st;
+}
+
+static l4r_status ambiguous(const l4r_source *s, uint64_t first, uint64_t second, struct archive_entry *ent,
+                            l4r_error *e)
+{
+    bool file = archive_entry_filetype(ent) == AE_IFREG;
+    return l4r_err(e, L4R_EARCHIVE,
+                   "ambiguous archive '%s': it holds '%s' twice (entries %llu and %llu%s%s); which one is "
+                   "meant cannot be told: repack it with one entry of that name",
+                   s->path, s->member, (unsigned long long)first, (unsigned long long)second,
+                   file ? "" : ", the second a ", file ? "" : entry_kind(ent));
+}
+
+/* A zip's entries, from its central directory (what fetch's unpacking lists): a seek to the end
+ * and a few small reads, where walking the local headers after the member would inflate every
+ * later entry written with a data descriptor (sizes unknown up front, as in the MovieLens zips).
+ * *listed false: no central directory could be read (then the caller walks the local headers). */
+static l4r_status zip_check_directory(l4r_source *s, bool *listed, l4r_error *e)
+{
+    *listed = false;
+    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return l4r_err(e, L4R_EIO, "cannot open '%s': %s", s->path, strerror(errno));
+    struct archive *a = archive_read_new();
+    if (!a)
+        l4r_oom();
+    archive_read_support_format_zip_seekable(a);
+    l4r_status st = L4R_OK;
+    l4r_buf clean = {0};
+    uint64_t n = 0, first = 0;
+    if (archive_read_open_fd(a, fd, 65536) == ARCHIVE_OK) {
+        for (;;) {
+            struct archive_entry *ent;
+            int r = archive_read_next_header(a, &ent);
+            if (r == ARCHIVE_EOF) {
+                *listed = n > 0;
+                break;
+            }
+            if (r < ARCHIVE_WARN)
+                break; /* the local headers will be walked instead */
+            n++;
+            if (!member_matches(ent, s->member, &clean))
+                continue;
+            if (first) {
+                st = ambiguous(s, first, n, ent, e);
+                *listed = true;
+                break;
+            }
+            first = n;
+            /* The member was read through the local headers; the directory's entry must be the
+             * same one (a zip can hide an entry from its directory), as far as its size tells. */
+            if (s->eof && archive_entry_size_is_set(ent) &&
+                (uint64_t)archive_entry_size(ent) != s->out_bytes) {
+                st = l4r_err(e, L4R_EARCHIVE,
+                             "ambiguous archive '%s': its central directory gives '%s' %lld bytes, its local "
+                             "header %llu; which one is meant cannot be told: repack the archive",
+                             s->path, s->member, (long long)archive_entry_size(ent),
+                             (unsigned long long)s->out_bytes);
+                *listed = true;
+                break;
+            }
+        }
+    }
+    if (st == L4R_OK && *listed && !first)
+        st = l4r_err(
+            e, L4R_EARCHIVE,
+            "ambiguous archive '%s': '%s' has a local header but no entry in the central directory, so "
+            "tools that list the directory do not see it: repack the archive",
+            s->path, s->member);
+    l4r_buf_free(&clean);
+    archive_read_free(a);
+    close(fd);
+    return st;
+}
+
+/* After the member: is there a second entry of the same clean path?  Then fetch, which unpacks
+ * every entry, and --raw, which reads the first, could see different data: an error.  A zip is
+ * checked on its central directory; other archives by reading the headers that follow the member
+ * (their data is skipped: an uncompressed tar's is only read, which the digest does anyway; a
+ * compressed tar's must be inflated to find the next header). */
+static l4r_status ar_check_rest(l4r_source *s, l4r_error *e)
+{
+    if (s->ar_checked || !s->ar || !s->member)
+        return L4R_OK;
+    s->ar_checked = true;
+    if ((archive_format(s->ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP &&
+        archive_filter_count(s->ar) <= 1) {
+        bool listed;
+        l4r_status st = zip_check_directory(s, &listed, e);
+        if (st || listed)
+            return st;
+    }
+    uint64_t first = s->entry;
+    l4r_buf clean = {0};
+    l4r_status st = L4R_OK;
+    for (;;) {
+        struct archive_entry *ent;
+        int r = archive_read_next_header(s->ar, &ent);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            st = ar_fail(s, "corrupt archive", e);
+            break;
+        }
+        s->entry++;
+        if (member_matches(ent, s->member, &clean)) {
+            st = ambiguous(s, first, s->entry, ent, e);
+            break;
+        }
+    }
+    l4r_buf_free(&clean);
+    return st;
 }
 
 typedef enum magic { M_NONE, M_GZIP, M_ZIP, M_TAR, M_BZ2, M_XZ, M_ZSTD } magic;
@@ -365,9 +523,29 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
     }
     magic m = sniff(head, (size_t)n);
     if (member) {
+        l4r_buf clean = {0};
+        if (!l4r_archive_path_clean(member, &clean) || !clean.len) {
+            l4r_buf_free(&clean);
+            st = l4r_err(e, L4R_EARCHIVE, "'%s' cannot name an archive member (absolute, '..' or empty)",
+                         member);
+            goto out;
+        }
+        s->member = l4r_buf_take(&clean);
         s->kind = SRC_ARCHIVE;
         s->in = l4r_xmalloc(IN_CAP);
-        st = ar_open(s, member, e);
+        st = ar_open(s, s->member, e);
+        goto out;
+    }
+    /* A container (tar, zip, 7z, ...; compressed or not) is not one file, whatever its name: a
+     * .tar.gz read as text would turn tar headers into records. */
+    l4r_archive_kind ak;
+    st = l4r_archive_sniff(path, &ak, e);
+    if (st)
+        goto out;
+    if (ak.is_archive) {
+        st = l4r_err(e, L4R_EARCHIVE, "'%s' is a %s archive%s%s, not one file: name the member to read%s%s%s",
+                     path, ak.format, ak.filter[0] ? ", " : "", ak.filter[0] ? ak.filter : "",
+                     ak.first[0] ? " (its first is '" : "", ak.first, ak.first[0] ? "')" : "");
         goto out;
     }
     switch (m) {
@@ -383,11 +561,6 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
         }
 #endif
         st = gz_start_member(s, e);
-        break;
-    case M_ZIP:
-    case M_TAR:
-        st = l4r_err(e, L4R_EARCHIVE, "'%s' is a %s archive: name the member to read", path,
-                     m == M_ZIP ? "zip" : "tar");
         break;
     default:
         s->kind = SRC_ARCHIVE;
@@ -468,6 +641,7 @@ l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4
             return ar_fail(s, "corrupt archive member", e);
         if (r == 0)
             s->eof = true;
+        s->out_bytes += (uint64_t)r;
         *got = (size_t)r;
         return L4R_OK;
     }
@@ -487,9 +661,11 @@ l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *siz
             return l4r_err(e, L4R_EINTERNAL, "'%s': digest asked while its hasher is lent", s->path);
         if (!s->hash && !s->side)
             return l4r_err(e, L4R_EIO, "'%s': no digest after an earlier read error", s->path);
+        l4r_status st = ar_check_rest(s, e);
+        if (st)
+            return st;
         /* Hash whatever the decoder left unread (an archive's later members, padding). */
         char *tmp = l4r_xmalloc(IN_CAP);
-        l4r_status st = L4R_OK;
         size_t got;
         do {
             st = raw_read(s, tmp, IN_CAP, &got, e);
@@ -526,7 +702,71 @@ void l4r_source_close(l4r_source *s)
         close(s->fd);
     l4r_hasher_free(s->hash);
     free(s->in);
+    free(s->member);
     free(s->path);
     free(s->name);
     free(s);
+}
+
+static const char *format_short(int fmt)
+{
+    switch (fmt & ARCHIVE_FORMAT_BASE_MASK) {
+    case ARCHIVE_FORMAT_TAR: return "tar";
+    case ARCHIVE_FORMAT_ZIP: return "zip";
+    case ARCHIVE_FORMAT_7ZIP: return "7z";
+    case ARCHIVE_FORMAT_CPIO: return "cpio";
+    case ARCHIVE_FORMAT_AR: return "ar";
+    case ARCHIVE_FORMAT_ISO9660: return "ISO 9660";
+    case ARCHIVE_FORMAT_RAR: return "rar";
+#ifdef ARCHIVE_FORMAT_RAR_V5
+    case ARCHIVE_FORMAT_RAR_V5: return "rar";
+#endif
+    case ARCHIVE_FORMAT_LHA: return "lha";
+    case ARCHIVE_FORMAT_CAB: return "cab";
+    case ARCHIVE_FORMAT_XAR: return "xar";
+    case ARCHIVE_FORMAT_WARC: return "warc";
+    default: return "libarchive-readable";
+    }
+}
+
+l4r_status l4r_archive_sniff(const char *path, l4r_archive_kind *k, l4r_error *e)
+{
+    memset(k, 0, sizeof *k);
+    struct archive *a = archive_read_new();
+    if (!a)
+        l4r_oom();
+    archive_read_support_filter_all(a);
+    support_containers(a); /* no raw format: only a real container header reads */
+    l4r_status st = L4R_OK;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        st = l4r_err(e, L4R_EIO, "cannot open '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    /* Any failure from here on means no filter or container format recognised the bytes: one
+     * file, for the plain reader to judge (and to report a read error, if that was one). */
+    if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK)
+        goto out;
+    struct archive_entry *ent;
+    int r = archive_read_next_header(a, &ent);
+    int fmt = archive_format(a);
+    if (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        k->is_archive = true;
+        const char *p = archive_entry_pathname(ent);
+        snprintf(k->first, sizeof k->first, "%s", p ? p : "");
+    } else if (r == ARCHIVE_EOF) {
+        /* a container with no entry (an empty tar) is still a container; an empty file is not */
+        k->is_archive = fmt != 0;
+    }
+    if (k->is_archive) {
+        snprintf(k->format, sizeof k->format, "%s", format_short(fmt));
+        const char *f = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : NULL;
+        if (f && strcmp(f, "none") != 0)
+            snprintf(k->filter, sizeof k->filter, "%s-compressed", f);
+    }
+out:
+    archive_read_free(a);
+    if (fd >= 0)
+        close(fd);
+    return st;
 }

@@ -25,10 +25,13 @@
 
 typedef struct l4r_source l4r_source;
 
-/* Open `path`.  member == NULL: the file itself (decompressed if compressed).  member != NULL:
- * `path` is an archive and `member` the entry to read; an entry matches when its path equals
- * member or ends with "/" member.  Missing member -> L4R_EARCHIVE listing nothing more than the
- * name.  *out is NULL on error. */
+/* Open `path`.  member == NULL: the file itself (decompressed if compressed); a container of
+ * members (l4r_archive_sniff: tar, zip, ..., compressed or not) is then L4R_EARCHIVE saying what it
+ * is and that a member must be named.  member != NULL: `path` is an archive and `member` the entry
+ * to read; an entry matches exactly when its path, cleaned (l4r_archive_path_clean: "./" and "//"
+ * dropped), equals the cleaned member: the name fetch unpacks it under.  Missing member ->
+ * L4R_EARCHIVE listing nothing more than the name.  A second entry of that name is found by
+ * l4r_source_file_digest (L4R_EARCHIVE, "ambiguous archive").  *out is NULL on error. */
 l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e);
 
 /* A plain file: read() straight into the caller's buffer, no inflating. */
@@ -58,7 +61,9 @@ const char *l4r_source_name(const l4r_source *s);
 
 /* After EOF: SHA-256 (lower-case hex, 65 bytes) and size of the on-disk file.  For an archive
  * member the digest covers the whole archive only if it was read to the end; otherwise the
- * function hashes the rest of the file itself. */
+ * function hashes the rest of the file itself.  For an archive member it first reads the headers
+ * of the entries after the member: one of the same name is L4R_EARCHIVE ("ambiguous archive
+ * 'A': it holds 'M' twice (entries I and J ...)"), as is a corrupt entry header. */
 l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *size, l4r_error *e);
 
 /* Which inflater gz sources use: "isa-l" or "zlib".  L4R_FORCE_ZLIB=1 in the environment selects
@@ -66,5 +71,18 @@ l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *siz
 const char *l4r_gzip_backend(void);
 
 void l4r_source_close(l4r_source *s);
+
+/* What a file is, by content after any decompression (libarchive: every filter, every container
+ * format, i.e. all but raw, empty and mtree): is_archive when a container header reads (or a container with
+ * no entries), with its format ("tar", "zip", ...), the compression ("gzip-compressed", or "") and the first
+ * entry's path.  Never decided by the name.  An unreadable file is L4R_EIO; a file no container format
+ * recognises is simply not an archive. */
+typedef struct l4r_archive_kind {
+    bool is_archive;
+    char format[32];
+    char filter[32];
+    char first[256];
+} l4r_archive_kind;
+l4r_status l4r_archive_sniff(const char *path, l4r_archive_kind *k, l4r_error *e);
 
 #endif

@@ -1197,19 +1197,13 @@ static void input_free(input *in)
     memset(in, 0, sizeof *in);
 }
 
+/* A container of members (zip, tar, a compressed tar, ...), judged by content after
+ * decompression, never by name: a .tar.gz is an archive, a .gz of one file is not.  An unreadable
+ * file is "not an archive" here; opening it reports the error. */
 static bool is_archive(const char *path)
 {
-    unsigned char m[512];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    size_t n = fread(m, 1, sizeof m, f);
-    fclose(f);
-    if (n >= 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4)
-        return true;
-    if (n >= 262 && !memcmp(m + 257, "ustar", 5))
-        return true;
-    return false;
+    l4r_archive_kind k;
+    return l4r_archive_sniff(path, &k, NULL) == L4R_OK && k.is_archive;
 }
 
 /* Find the file of table t.  `required` false: a missing items table is not an error. */
@@ -1264,18 +1258,18 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
                        raw);
     }
     const char *rawbase = l4r_path_base(raw);
-    /* the table itself (ratings.csv, u.data, reviews_X.json.gz) */
-    bool same_name = !strcmp(rawbase, base);
-    for (size_t k = 0; !same_name && k < v->n_files; k++)
-        same_name = !v->files[k].unpack && !strcmp(v->files[k].name, base) && !strcmp(rawbase, base);
-    if (same_name || (!is_items && !is_archive(raw))) {
+    /* the table itself (ratings.csv, u.data, reviews_X.json.gz), unless its content is an archive
+     * (the name proves nothing) */
+    bool archive = is_archive(raw);
+    bool same_name = !archive && !strcmp(rawbase, base);
+    if (same_name || (!is_items && !archive)) {
         if (is_items && !same_name)
             return L4R_OK;
         in->path = l4r_xstrdup(raw);
         in->label = l4r_xstrdup(raw);
         return L4R_OK;
     }
-    if (!is_archive(raw)) {
+    if (!archive) {
         /* items next to a single interaction file */
         char *dir = l4r_xstrndup(raw, (size_t)(rawbase - raw));
         char *p = l4r_path_join(*dir ? dir : ".", base);
@@ -1343,6 +1337,48 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
     }
     l4r_source_close(src);
     return st;
+}
+
+/* Item 4 of issue 13: a fetched file edited in place (same size, so fetch's own size check passes)
+ * must not be converted as if it were the verified download.  The digest run_table computed of the
+ * input (it is in the manifest already) is compared with the one the fetch stamp records for it.
+ * A stamp without an entry for the file (an older version wrote it) is a warning: it cannot be
+ * checked. */
+static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                              const l4r_table *t, const input *in, const char *role, const l4r_manifest *m,
+                              l4r_error *e)
+{
+    if (o->raw || !o->fetched_dir)
+        return L4R_OK;
+    char key[64];
+    snprintf(key, sizeof key, "inputs.%s.sha256", role);
+    const char *got = l4r_manifest_get_str(m, key);
+    int64_t got_size = -1;
+    snprintf(key, sizeof key, "inputs.%s.bytes", role);
+    l4r_manifest_get_int(m, key, &got_size);
+    char want[65];
+    int64_t want_size;
+    if (!got)
+        return l4r_err(e, L4R_EINTERNAL, "no digest of '%s' to check against the fetch stamp", in->path);
+    if (!l4r_fetch_stamp_lookup(o->fetched_dir, t->path, want, &want_size)) {
+        if (o->log) {
+            char *msg =
+                l4r_xasprintf("'%s' could not be checked against the fetch stamp, which has no digest "
+                              "for it (written by an older llm4rec-data); 'llm4rec-data fetch %s "
+                              "--variant %s --force' records one",
+                              in->path, r->dataset, v->name);
+            o->log(o->log_ud, 1, msg);
+            free(msg);
+        }
+        return L4R_OK;
+    }
+    if (strcmp(got, want) != 0 || (want_size >= 0 && want_size != got_size))
+        return l4r_err(e, L4R_ECHECKSUM,
+                       "'%s' changed after it was fetched and verified: its SHA-256 is %s (%lld bytes), the "
+                       "fetch stamp records %s (%lld bytes); fetch it again with 'llm4rec-data fetch %s "
+                       "--variant %s --force'",
+                       in->path, got, (long long)got_size, want, (long long)want_size, r->dataset, v->name);
+    return L4R_OK;
 }
 
 static bool needs_table(const l4r_process_opts *p)
@@ -1434,13 +1470,13 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         if (st)
             goto out;
     }
-    st = l4r_outdir_begin(&od, o->out_dir, o->force, e);
+    st = l4r_outdir_begin(&od, o->out_dir, o->force, o->log, o->log_ud, e);
     if (st)
         goto out;
 
     l4r_manifest_set_str(m, "tool", "llm4rec-data");
     l4r_manifest_set_str(m, "version", l4r_version());
-    l4r_manifest_set_int(m, "format_version", 1);
+    l4r_manifest_set_int(m, "format_version", L4R_MANIFEST_FORMAT_VERSION);
     l4r_manifest_set_str(m, "dataset", r->dataset);
     l4r_manifest_set_str(m, "variant", v->name);
     for (int i = 0; i < o->argc; i++)
@@ -1472,6 +1508,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         free(names);
         cit.items = items;
         st = run_table(o, &cit, &in_it, "items", m, e);
+        if (st == L4R_OK)
+            st = check_stamp(r, v, o, v->items, &in_it, "items", m, e);
         if (st)
             goto out;
         if (cit.dup_items) {
@@ -1503,6 +1541,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         ci.cache = caches;
         double t0 = l4r_now();
         st = run_table(o, &ci, &in_i, "interactions", m, e);
+        if (st == L4R_OK)
+            st = check_stamp(r, v, o, v->interactions, &in_i, "interactions", m, e);
         if (st)
             goto out;
         double t1 = l4r_now();
@@ -1529,6 +1569,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             goto out;
         ci.out = out;
         st = run_table(o, &ci, &in_i, "interactions", m, e);
+        if (st == L4R_OK)
+            st = check_stamp(r, v, o, v->interactions, &in_i, "interactions", m, e);
         if (st)
             goto out;
         st = l4r_out_close(out, m, e);

@@ -4,13 +4,15 @@
  */
 #include "output.h"
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,6 +160,74 @@ int l4r_manifest_add_fetch_stamp(l4r_manifest *m, const char *variant_dir)
     }
     json_decref(stamp);
     return 1;
+}
+
+/* Follow a dotted path without creating anything. */
+static json_t *lookup(const l4r_manifest *m, const char *path)
+{
+    json_t *cur = m->root;
+    const char *p = path;
+    for (;;) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)n, p);
+        cur = json_object_get(cur, key);
+        if (!dot || !cur)
+            return cur;
+        p = dot + 1;
+    }
+}
+
+const char *l4r_manifest_get_str(const l4r_manifest *m, const char *path)
+{
+    return json_string_value(lookup(m, path));
+}
+
+bool l4r_manifest_get_int(const l4r_manifest *m, const char *path, int64_t *v)
+{
+    json_t *j = lookup(m, path);
+    if (!json_is_integer(j))
+        return false;
+    *v = (int64_t)json_integer_value(j);
+    return true;
+}
+
+int l4r_fetch_stamp_lookup(const char *variant_dir, const char *name, char sha256[65], int64_t *size)
+{
+    char *path = l4r_path_join(variant_dir, ".l4r-fetched.json");
+    json_t *stamp = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
+    free(path);
+    int found = 0;
+    l4r_buf want = {0}, have = {0};
+    if (!json_is_object(stamp) || !l4r_archive_path_clean(name, &want))
+        goto out;
+    static const char *const lists[] = {"files", "unpacked"};
+    for (size_t k = 0; k < 2 && !found; k++) {
+        size_t i;
+        json_t *f;
+        json_array_foreach(json_object_get(stamp, lists[k]), i, f)
+        {
+            const char *n = json_string_value(json_object_get(f, "name"));
+            const char *sha = json_string_value(json_object_get(f, "sha256"));
+            if (!n || !l4r_archive_path_clean(n, &have) || strcmp(have.data, want.data) != 0)
+                continue;
+            if (!sha || strlen(sha) != 64)
+                continue; /* an entry without a digest checks nothing */
+            for (int c = 0; c < 64; c++)
+                sha256[c] = (char)(sha[c] >= 'A' && sha[c] <= 'F' ? sha[c] - 'A' + 'a' : sha[c]);
+            sha256[64] = 0;
+            json_t *js = json_object_get(f, "size");
+            *size = json_is_integer(js) ? (int64_t)json_integer_value(js) : -1;
+            found = 1;
+            break;
+        }
+    }
+out:
+    l4r_buf_free(&want);
+    l4r_buf_free(&have);
+    json_decref(stamp);
+    return found;
 }
 
 char *l4r_manifest_dump(const l4r_manifest *m)
@@ -431,7 +501,158 @@ void l4r_out_abort(l4r_out *o)
     out_free(o);
 }
 
+/* ---- reading a manifest back ---- */
+
+/* A reason, completing "output directory 'DIR' holds ...". */
+static l4r_status not_ours(l4r_error *e, const char *fmt, ...) L4R_PRINTF(2, 3);
+static l4r_status not_ours(l4r_error *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    l4r_status st = l4r_verr(e, L4R_EIO, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void l4r_manifest_outputs_free(char **files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+}
+
+l4r_status l4r_manifest_read_outputs(const char *json, size_t n, char ***files, size_t *n_files, l4r_error *e)
+{
+    *files = NULL;
+    *n_files = 0;
+    json_error_t je;
+    json_t *root = json_loadb(json, n, JSON_REJECT_DUPLICATES, &je);
+    l4r_status st = L4R_OK;
+    char **v = NULL;
+    size_t nv = 0;
+    l4r_buf clean = {0};
+    if (!root) {
+        st = not_ours(e, "a manifest.json that is not valid JSON (line %d: %s)", je.line, je.text);
+        goto out;
+    }
+    if (!json_is_object(root)) {
+        st = not_ours(e, "a manifest.json that is not a JSON object");
+        goto out;
+    }
+    json_t *tool = json_object_get(root, "tool");
+    if (!json_is_string(tool) || strcmp(json_string_value(tool), "llm4rec-data") != 0) {
+        st = not_ours(e, "a manifest.json of another tool (no \"tool\": \"llm4rec-data\")");
+        goto out;
+    }
+    json_t *fv = json_object_get(root, "format_version");
+    if (!json_is_integer(fv)) {
+        st = not_ours(e, "a manifest.json without a \"format_version\"");
+        goto out;
+    }
+    json_int_t ver = json_integer_value(fv);
+    if (ver < 1 || ver > L4R_MANIFEST_FORMAT_VERSION) {
+        st = not_ours(e, "a manifest.json of format_version %lld, which this llm4rec-data (%s) does not know",
+                      (long long)ver, l4r_version());
+        goto out;
+    }
+    json_t *outs = json_object_get(root, "outputs");
+    if (!json_is_array(outs)) {
+        st = not_ours(e, "a manifest.json without an \"outputs\" list");
+        goto out;
+    }
+    size_t na = json_array_size(outs);
+    v = l4r_xcalloc(na ? na : 1, sizeof *v);
+    for (size_t i = 0; i < na; i++) {
+        json_t *f = json_object_get(json_array_get(outs, i), "file");
+        if (!json_is_string(f)) {
+            st = not_ours(e, "a manifest.json whose outputs[%zu] has no \"file\"", i);
+            goto out;
+        }
+        const char *name = json_string_value(f);
+        /* llm4rec-data writes plain relative names; anything else is not its manifest */
+        if (strlen(name) != json_string_length(f) || !l4r_archive_path_clean(name, &clean) || !clean.len ||
+            strcmp(clean.data, name) != 0) {
+            st = not_ours(e, "a manifest.json whose outputs[%zu] names '%s', not a plain relative path", i,
+                          name);
+            goto out;
+        }
+        v[nv++] = l4r_xstrdup(name);
+    }
+    qsort(v, nv, sizeof *v, cmp_str);
+out:
+    l4r_buf_free(&clean);
+    json_decref(root);
+    if (st) {
+        l4r_manifest_outputs_free(v, nv);
+        return st;
+    }
+    *files = v;
+    *n_files = nv;
+    return L4R_OK;
+}
+
 /* ---- output directory transaction ---- */
+
+typedef struct listed {
+    char **files; /* sorted */
+    size_t n;
+} listed;
+
+static bool is_listed(const listed *l, const char *rel)
+{
+    return bsearch(&rel, l->files, l->n, sizeof *l->files, cmp_str) != NULL;
+}
+
+/* Does a listed file lie under directory rel? */
+static bool holds_listed(const listed *l, const char *rel)
+{
+    size_t n = strlen(rel);
+    for (size_t i = 0; i < l->n; i++)
+        if (!strncmp(l->files[i], rel, n) && l->files[i][n] == '/')
+            return true;
+    return false;
+}
+
+/* Walk dir (rel = its path below the output directory, "" at the top): every entry must be a
+ * regular file the manifest lists, or a directory on the way to one. */
+static l4r_status walk_ours(const char *dir, const char *rel, const listed *l, l4r_error *e)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return not_ours(e, "'%s', which cannot be read (%s)", *rel ? rel : ".", strerror(errno));
+    l4r_status st = L4R_OK;
+    struct dirent *de;
+    while (st == L4R_OK && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *path = l4r_path_join(dir, de->d_name);
+        char *r = *rel ? l4r_path_join(rel, de->d_name) : l4r_xstrdup(de->d_name);
+        struct stat sb;
+        if (lstat(path, &sb) != 0) {
+            st = not_ours(e, "'%s', which cannot be examined (%s)", r, strerror(errno));
+        } else if (S_ISREG(sb.st_mode)) {
+            if (!(!*rel && !strcmp(r, "manifest.json")) && !is_listed(l, r))
+                st = not_ours(e, "'%s', which its manifest.json does not list", r);
+        } else if (S_ISDIR(sb.st_mode)) {
+            /* an unlisted directory: name the first file in it, or the directory when empty */
+            st = walk_ours(path, r, l, e);
+            if (st == L4R_OK && !holds_listed(l, r))
+                st = not_ours(e, "the directory '%s', which its manifest.json does not list", r);
+        } else {
+            st = not_ours(e, "'%s', %s, which llm4rec-data never writes", r,
+                          S_ISLNK(sb.st_mode) ? "a symbolic link" : "a special file");
+        }
+        free(r);
+        free(path);
+    }
+    closedir(d);
+    return st;
+}
 
 static bool dir_is_empty(const char *p)
 {
@@ -446,33 +667,174 @@ static bool dir_is_empty(const char *p)
     return empty;
 }
 
-l4r_status l4r_outdir_begin(l4r_outdir *d, const char *final, int force, l4r_error *e)
+#define MANIFEST_CAP (64u << 20)
+
+/* May final be replaced?  It may when it does not exist, is an empty directory, or is provably an
+ * earlier output of ours: a manifest.json of this tool in a format we know, and nothing but that
+ * manifest and the files it lists; or, with force, whenever it is a directory.  Otherwise L4R_EIO
+ * saying why. */
+static l4r_status check_replaceable(const char *final, bool force, l4r_error *e)
+{
+    struct stat sb;
+    if (lstat(final, &sb) != 0) {
+        if (errno == ENOENT)
+            return L4R_OK;
+        return l4r_err(e, L4R_EIO, "cannot examine output '%s': %s", final, strerror(errno));
+    }
+    if (!S_ISDIR(sb.st_mode))
+        return l4r_err(e, L4R_EIO, "output '%s' exists and is not a directory: choose another -o", final);
+    if (force || dir_is_empty(final))
+        return L4R_OK;
+    l4r_error why = {0};
+    l4r_status st = L4R_OK;
+    listed l = {0};
+    l4r_buf text = {0};
+    char *man = l4r_path_join(final, "manifest.json");
+    if (lstat(man, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        st = not_ours(&why, "files but no manifest.json");
+    } else {
+        l4r_error rd = {0};
+        st = l4r_read_file(man, MANIFEST_CAP, &text, &rd);
+        if (st)
+            st = not_ours(&why, "a manifest.json that cannot be read (%s)", rd.msg);
+        if (st == L4R_OK)
+            st = l4r_manifest_read_outputs(text.data, text.len, &l.files, &l.n, &why);
+        if (st == L4R_OK)
+            st = walk_ours(final, "", &l, &why);
+    }
+    if (st)
+        st = l4r_err(e, L4R_EIO,
+                     "output directory '%s' holds %s; it was not written by llm4rec-data: choose another -o, "
+                     "or pass --force to replace it (--force deletes everything in it)",
+                     final, why.msg);
+    l4r_manifest_outputs_free(l.files, l.n);
+    l4r_buf_free(&text);
+    free(man);
+    return st;
+}
+
+/* Split final into its parent directory and base name (trailing slashes dropped). */
+static void split_final(const char *final, char **dir, char **base)
+{
+    char *p = l4r_xstrdup(final);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = 0;
+    char *slash = strrchr(p, '/');
+    *base = l4r_xstrdup(slash ? slash + 1 : p);
+    *dir = slash ? l4r_xstrndup(p, (size_t)(slash - p) + (slash == p)) : l4r_xstrdup(".");
+    free(p);
+}
+
+/* Take the output's lock PARENT/.NAME.l4r-lock (created if absent, never removed: removing it
+ * would let a third run lock a new file while a second still holds the old one).  Waits for
+ * another convert into the same directory, saying so once. */
+static l4r_status take_lock(l4r_outdir *d, const char *dir, const char *base, l4r_outdir_log log, void *ud,
+                            l4r_error *e)
+{
+    char *name = l4r_xasprintf(".%s.l4r-lock", base);
+    char *p = l4r_path_join(dir, name);
+    free(name);
+    l4r_status st = L4R_OK;
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        st = l4r_err(e, L4R_EIO, "cannot open lock file '%s': %s", p, strerror(errno));
+        goto out;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        goto out;
+    if (errno != EWOULDBLOCK) {
+        st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
+        goto out;
+    }
+    if (log) {
+        char *msg = l4r_xasprintf("waiting for another convert into '%s' to finish (lock '%s')", d->final, p);
+        log(ud, 0, msg);
+        free(msg);
+    }
+    for (;;) {
+        if (l4r_interrupted) {
+            st = l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p);
+            goto out;
+        }
+        if (flock(fd, LOCK_EX) == 0)
+            break;
+        if (errno != EINTR) {
+            st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
+            goto out;
+        }
+    }
+out:
+    if (st != L4R_OK && fd >= 0) {
+        close(fd);
+        fd = -1;
+    }
+    d->lock_fd = fd;
+    free(p);
+    return st;
+}
+
+/* Is name ".BASE.l4r-tmp.PID" or ".BASE.l4r-tmp.PID.l4r-old.PID"? */
+static bool is_leftover(const char *name, const char *base)
+{
+    size_t nb = strlen(base);
+    if (name[0] != '.' || strncmp(name + 1, base, nb) != 0 || strncmp(name + 1 + nb, ".l4r-tmp.", 9) != 0)
+        return false;
+    const char *p = name + 1 + nb + 9;
+    for (int part = 0; part < 2; part++) {
+        if (!(*p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (!*p)
+            return true;
+        if (part == 0 && !strncmp(p, ".l4r-old.", 9))
+            p += 9;
+        else
+            return false;
+    }
+    return false;
+}
+
+/* With the lock held, no live convert into this output owns a temporary sibling: whatever is
+ * there was left by a killed run. */
+static void remove_leftovers(const char *dir, const char *base, l4r_outdir_log log, void *ud)
+{
+    DIR *dd = opendir(dir);
+    if (!dd)
+        return;
+    struct dirent *de;
+    while ((de = readdir(dd)) != NULL) {
+        if (!is_leftover(de->d_name, base))
+            continue;
+        char *p = l4r_path_join(dir, de->d_name);
+        if (l4r_rmtree(p, NULL) == L4R_OK && log) {
+            char *msg = l4r_xasprintf("removed '%s', left behind by an interrupted convert", p);
+            log(ud, 0, msg);
+            free(msg);
+        }
+        free(p);
+    }
+    closedir(dd);
+}
+
+l4r_status l4r_outdir_begin(l4r_outdir *d, const char *final, int force, l4r_outdir_log log, void *log_ud,
+                            l4r_error *e)
 {
     d->final = l4r_xstrdup(final);
     d->tmp = NULL;
-    struct stat st;
-    if (lstat(final, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            return l4r_err(e, L4R_EIO, "output '%s' exists and is not a directory", final);
-        char *man = l4r_path_join(final, "manifest.json");
-        bool ours = l4r_is_file(man);
-        free(man);
-        if (!ours && !dir_is_empty(final) && !force)
-            return l4r_err(e, L4R_EIO,
-                           "output directory '%s' exists, is not empty and was not written by "
-                           "llm4rec-data (no manifest.json); choose another -o or pass --force",
-                           final);
-    }
+    d->lock_fd = -1;
+    d->force = force != 0;
     /* the temporary directory is a sibling, so the final rename stays on one file system */
-    char *parent = l4r_xstrdup(final);
-    size_t n = strlen(parent);
-    while (n > 1 && parent[n - 1] == '/')
-        parent[--n] = 0;
-    char *slash = strrchr(parent, '/');
-    const char *base = slash ? slash + 1 : parent;
-    char *dir = slash ? l4r_xstrndup(parent, (size_t)(slash - parent) + (slash == parent)) : l4r_xstrdup(".");
+    char *dir, *base;
+    split_final(final, &dir, &base);
     l4r_status rs = l4r_mkdirs(dir, e);
+    if (rs == L4R_OK)
+        rs = take_lock(d, dir, base, log, log_ud, e);
+    if (rs == L4R_OK)
+        rs = check_replaceable(final, d->force, e);
     if (rs == L4R_OK) {
+        remove_leftovers(dir, base, log, log_ud);
         char *name = l4r_xasprintf(".%s.l4r-tmp.%ld", base, (long)getpid());
         d->tmp = l4r_path_join(dir, name);
         free(name);
@@ -481,7 +843,7 @@ l4r_status l4r_outdir_begin(l4r_outdir *d, const char *final, int force, l4r_err
             rs = l4r_err(e, L4R_EIO, "cannot create directory '%s': %s", d->tmp, strerror(errno));
     }
     free(dir);
-    free(parent);
+    free(base);
     return rs;
 }
 
@@ -490,6 +852,10 @@ l4r_status l4r_outdir_commit(l4r_outdir *d, l4r_error *e)
     l4r_status st = L4R_OK;
     char *old = NULL;
     struct stat sb;
+    /* checked again where the deletion happens: the directory may have changed during the run */
+    st = check_replaceable(d->final, d->force, e);
+    if (st)
+        return st;
     if (lstat(d->final, &sb) == 0) {
         old = l4r_xasprintf("%s.l4r-old.%ld", d->tmp, (long)getpid());
         if (rename(d->final, old) != 0) {
@@ -514,11 +880,16 @@ out:
 
 void l4r_outdir_abort(l4r_outdir *d)
 {
+    if (!d->final)
+        return; /* never begun, or already ended */
     if (d->tmp) {
         l4r_rmtree(d->tmp, NULL);
         free(d->tmp);
         d->tmp = NULL;
     }
+    if (d->lock_fd >= 0)
+        close(d->lock_fd); /* releases the lock */
+    d->lock_fd = -1;
     free(d->final);
     d->final = NULL;
 }

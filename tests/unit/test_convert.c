@@ -169,10 +169,57 @@ static void test_out_hash_aside(void)
     l4r_rmtree(dir, &e);
 }
 
+/* Reading a manifest back (issue 13 item 1): ours only with the tool, a known format version and an
+ * outputs list of plain relative names. */
+static void test_manifest_read(void)
+{
+    l4r_manifest *m = l4r_manifest_new();
+    l4r_manifest_set_str(m, "tool", "llm4rec-data");
+    l4r_manifest_set_int(m, "format_version", L4R_MANIFEST_FORMAT_VERSION);
+    l4r_manifest_add_output(m, "train.tsv", 1, 2, "00");
+    l4r_manifest_add_output(m, "movielens.inter", 1, 2, "00");
+    char *text = l4r_manifest_dump(m);
+    char **files;
+    size_t n;
+    l4r_error e;
+    T_EQ_INT(l4r_manifest_read_outputs(text, strlen(text), &files, &n, &e), L4R_OK);
+    T_EQ_INT(n, 2);
+    if (n == 2) {
+        T_EQ_STR(files[0], "movielens.inter"); /* sorted */
+        T_EQ_STR(files[1], "train.tsv");
+    }
+    l4r_manifest_outputs_free(files, n);
+    T_EQ_STR(l4r_manifest_get_str(m, "tool"), "llm4rec-data");
+    T_CHECK(l4r_manifest_get_str(m, "outputs.x") == NULL);
+    free(text);
+    l4r_manifest_free(m);
+    static const struct {
+        const char *json, *why;
+    } bad[] = {
+        {"{\"name\": \"web\"}", "another tool"},
+        {"{\"tool\": \"llm4rec-data\", \"format_version\": 2, \"outputs\": []}", "format_version 2"},
+        {"{\"tool\": \"llm4rec-data\", \"format_version\": 1}", "\"outputs\""},
+        {"{\"tool\": \"llm4rec-data\", \"format_version\": 1, \"outputs\": [{\"file\": \"../x\"}]}",
+         "'../x'"},
+        {"{\"tool\": \"llm4rec-data\", \"format_version\": 1, \"outputs\": [{\"file\": \"./x\"}]}", "'./x'"},
+        {"{\"tool\": \"llm4rec-data\", \"format_version\": 1, \"outputs\": [{\"file\": \"/etc\"}]}",
+         "'/etc'"},
+        {"{\"tool\": \"llm4rec-data\", \"tool\": \"llm4rec-data\"}", "not valid JSON"},
+        {"[1]", "not a JSON object"},
+        {"", "not valid JSON"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        l4r_status st = l4r_manifest_read_outputs(bad[i].json, strlen(bad[i].json), &files, &n, &e);
+        l4r_t_report(st == L4R_EIO && files == NULL && strstr(e.msg, bad[i].why) != NULL, __FILE__, __LINE__,
+                     bad[i].json, st ? e.msg : "accepted");
+    }
+}
+
 int main(void)
 {
     test_time();
     test_text();
     test_out_hash_aside();
+    test_manifest_read();
     return l4r_t_exit();
 }
