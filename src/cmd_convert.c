@@ -35,6 +35,8 @@ static void usage(FILE *f)
            "                     (which also write when N = 2), hashing threads, and N\n"
            "                     threads for the stages and sinks\n"
            "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
+           "  --max-unpacked SIZE  when fetching: the ceiling on what one archive may unpack to\n"
+           "                     (as in 'fetch')\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
@@ -89,7 +91,8 @@ enum {
     OPT_CANDIDATES,
     OPT_HISTORY,
     OPT_MEMORY,
-    OPT_BLOCK_SIZE
+    OPT_BLOCK_SIZE,
+    OPT_MAX_UNPACKED
 };
 
 static bool parse_int(const char *s, long lo, long hi, long *out)
@@ -154,10 +157,12 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"history", required_argument, NULL, OPT_HISTORY},
         {"memory", required_argument, NULL, OPT_MEMORY},
         {"block-size", required_argument, NULL, OPT_BLOCK_SIZE}, /* for tests */
+        {"max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *variant = NULL, *mirror = NULL;
+    uint64_t max_unpacked = 0;
     l4r_convert_opts o;
     memset(&o, 0, sizeof o);
     l4r_process_opts_defaults(&o.proc);
@@ -299,6 +304,11 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             o.block_size = (size_t)b;
             break;
         }
+        case OPT_MAX_UNPACKED:
+            if (!l4r_parse_size(optarg, &max_unpacked) || max_unpacked == 0)
+                return l4r_cli_usage_error("convert", "--max-unpacked takes a size such as 200G, not '%s'",
+                                           optarg);
+            break;
         default: return l4r_cli_usage_error("convert", "invalid option");
         }
     }
@@ -334,6 +344,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         if (fo.mirror && !*fo.mirror)
             fo.mirror = NULL;
         fo.progress = cli->progress;
+        fo.max_unpacked = max_unpacked;
         fo.log = l4r_cli_log;
         fo.log_ud = cli;
         l4r_fetch_opts_defaults(&fo);
