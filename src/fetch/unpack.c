@@ -37,6 +37,12 @@
  * members may follow one another, zero padding after the last one is tolerated, anything else
  * after a member and a file that ends inside one are errors.
  *
+ * Names: zip (with its UTF-8 flag) and pax tar store names in UTF-8, and libarchive converts them
+ * to the locale's character set, with a warning when it cannot (always, for a non-ASCII name in
+ * the C locale the program runs in).  Since a warning is an error here, the unpacking thread uses
+ * a UTF-8 LC_CTYPE (uselocale, thread-local, restored at the end): UTF-8 names are then written as
+ * they are, and only a name that is not valid UTF-8 fails.
+ *
  * Every regular file is hashed (SHA-256) while it is written, so the stamp can list the unpacked
  * files with their digests without reading them again (l4r_unpacked).
  *
@@ -62,6 +68,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -443,6 +450,8 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
     uint64_t total = 0;
     size_t no = 0; /* entry number, from 1 */
     const char *base = l4r_path_base(archive);
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t old_locale = utf8 ? uselocale(utf8) : (locale_t)0;
 
     real = realpath(dir, NULL);
     if (!real) {
@@ -749,6 +758,10 @@ out:
     }
     if (h)
         l4r_hasher_free(h);
+    if (utf8) {
+        uselocale(old_locale);
+        freelocale(utf8);
+    }
     free(real);
     free(name);
     l4r_buf_free(&clean);

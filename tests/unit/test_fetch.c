@@ -149,7 +149,8 @@ typedef struct zent {
     const char *data;
     size_t len;
     bool deflate;
-    long declare; /* >= 0: the uncompressed size the headers claim instead of len */
+    long declare;   /* >= 0: the uncompressed size the headers claim instead of len */
+    unsigned flags; /* general purpose bits (0x800: the name is UTF-8) */
 } zent;
 
 static void le16(l4r_buf *b, unsigned v)
@@ -195,7 +196,7 @@ static void make_zip(const char *path, const zent *z, size_t n)
         size_t off = b.len;
         le32(&b, 0x04034b50);
         le16(&b, 20);
-        le16(&b, 0);
+        le16(&b, z[i].flags);
         le16(&b, z[i].deflate ? 8 : 0);
         le16(&b, 0);
         le16(&b, 0x21);
@@ -209,7 +210,7 @@ static void make_zip(const char *path, const zent *z, size_t n)
         le32(&cd, 0x02014b50);
         le16(&cd, 20);
         le16(&cd, 20);
-        le16(&cd, 0);
+        le16(&cd, z[i].flags);
         le16(&cd, z[i].deflate ? 8 : 0);
         le16(&cd, 0);
         le16(&cd, 0x21);
@@ -729,7 +730,7 @@ static void test_damaged(void)
     size_t tl = strlen(text);
     /* zip: a rating changed 5 -> 9 in a stored entry: the CRC no longer matches */
     char *zip = at_root("crc.zip");
-    zent z1[] = {{"ok.dat", "fine\n", 5, false, -1}, {"r.dat", text, tl, false, -1}};
+    zent z1[] = {{"ok.dat", "fine\n", 5, false, -1, 0}, {"r.dat", text, tl, false, -1, 0}};
     make_zip(zip, z1, 2);
     expect_unpack("good zip", zip, 1 << 20, NULL, 0, L4R_OK, NULL, NULL);
     {
@@ -744,7 +745,7 @@ static void test_damaged(void)
     }
     expect_unpack("zip with a bad CRC", zip, 1 << 20, NULL, 0, L4R_EARCHIVE, "'r.dat'", "CRC");
     /* the same in a deflated entry */
-    zent z2[] = {{"r.dat", text, tl, true, -1}};
+    zent z2[] = {{"r.dat", text, tl, true, -1, 0}};
     make_zip(zip, z2, 1);
     expect_unpack("good deflated zip", zip, 1 << 20, NULL, 0, L4R_OK, NULL, NULL);
     flip(zip, 30 + 5 + 2); /* inside the deflate data */
@@ -754,11 +755,11 @@ static void test_damaged(void)
      * 1000 (stored) */
     size_t zn = (size_t)1 << 20;
     char *zeros = l4r_xcalloc(zn, 1);
-    zent z3[] = {{"big.dat", zeros, zn, true, 24}};
+    zent z3[] = {{"big.dat", zeros, zn, true, 24, 0}};
     make_zip(zip, z3, 1);
     expect_unpack("zip declaring fewer bytes", zip, (uint64_t)1 << 30, NULL, 0, L4R_EARCHIVE, "'big.dat'",
                   "more than the 24 bytes its header declares");
-    zent z4[] = {{"short.dat", "0123456789012345678901234567890123456789012345678\n", 50, false, 1000}};
+    zent z4[] = {{"short.dat", "0123456789012345678901234567890123456789012345678\n", 50, false, 1000, 0}};
     make_zip(zip, z4, 1);
     expect_unpack("zip declaring more bytes", zip, 1 << 20, NULL, 0, L4R_EARCHIVE, "'short.dat'", NULL);
 
@@ -932,7 +933,7 @@ static void test_ambiguous(void)
     expect_unsafe("a file and a symlink", link_twice, 2, "appears twice (entries 1 and 2)");
     /* zip */
     char *zip = at_root("dup.zip");
-    zent z[] = {{"d/r.tsv", "1\t2\n", 4, false, -1}, {"d/r.tsv", "9\t9\n", 4, true, -1}};
+    zent z[] = {{"d/r.tsv", "1\t2\n", 4, false, -1, 0}, {"d/r.tsv", "9\t9\n", 4, true, -1, 0}};
     make_zip(zip, z, 2);
     expect_unpack("zip with a path twice", zip, 1 << 20, NULL, 0, L4R_EARCHIVE, "ambiguous archive",
                   "entry 'd/r.tsv' appears twice (entries 1 and 2)");
@@ -949,6 +950,20 @@ static void test_ambiguous(void)
     free(got);
     free(p);
     free(tar);
+    /* a UTF-8 name (zip flag 0x800) is no warning of character conversion; a name that is not
+     * UTF-8 under that flag is */
+    char *u8 = at_root("utf8.zip");
+    zent names[] = {{"d\xc3\xa9/r\xc3\xa9.tsv", "1\t2\n", 4, false, -1, 0x800}};
+    make_zip(u8, names, 1);
+    expect_unpack("a UTF-8 name in a zip", u8, 1 << 20, NULL, 0, L4R_OK, NULL, NULL);
+    p = at_root("dmg/d\xc3\xa9/r\xc3\xa9.tsv");
+    T_CHECK(exists(p));
+    free(p);
+    zent bad[] = {{"d\xe9/r.tsv", "1\t2\n", 4, false, -1, 0x800}};
+    make_zip(u8, bad, 1);
+    expect_unpack("a zip name flagged UTF-8 that is not", u8, 1 << 20, NULL, 0, L4R_EARCHIVE, "utf8.zip",
+                  NULL);
+    free(u8);
 }
 
 static void test_siblings_and_list(void)
