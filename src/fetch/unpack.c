@@ -26,6 +26,7 @@
  *     .part, the archive itself) or of another download of the variant (uo->siblings);
  *   - every result of libarchive other than ARCHIVE_OK is an error, ARCHIVE_WARN included: that is
  *     how libarchive reports a zip CRC mismatch, a short entry, or a write that failed (ENOSPC);
+ *   - an archive without a single entry is an error (NUL bytes pass for an empty tar);
  *   - the bytes of a regular file, counted as they are written (holes included), must equal the
  *     size its header declares when it declares one (zip headers may lie: a file declared 24
  *     bytes long stops at byte 25), and all the archive's files together stay <= uo->max_bytes.
@@ -716,6 +717,13 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
             st = write_error(w, archive, name, e);
             goto out;
         }
+    }
+    if (no == 0) {
+        /* nothing at all: libarchive takes NUL bytes for an empty tar and an empty file for an empty
+         * archive, and a recipe never unpacks an archive it expects to be empty */
+        st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': it holds no entries (an empty or damaged archive)",
+                     archive);
+        goto out;
     }
     if (archive_write_close(w) != ARCHIVE_OK) {
         st = write_error(w, archive, name ? name : "(last)", e);

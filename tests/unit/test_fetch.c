@@ -808,6 +808,16 @@ static void test_damaged(void)
         expect_unpack("garbage after a gz member", gz, 1 << 20, NULL, 0, L4R_EARCHIVE, "garbage", NULL);
         l4r_buf_free(&b);
     }
+    /* NUL bytes pass libarchive for an empty tar; an empty file for an empty archive: both errors */
+    {
+        char *nul = l4r_xcalloc(1 << 16, 1);
+        make_gz(gz, nul, 1 << 16);
+        free(nul);
+        expect_unpack("a lone .gz of NUL bytes", gz, 1 << 20, NULL, 0, L4R_EARCHIVE, "holds no entries",
+                      NULL);
+        put_bytes(gz, "", 0);
+        expect_unpack("an empty file", gz, 1 << 20, NULL, 0, L4R_EARCHIVE, "holds no entries", NULL);
+    }
     /* a .tar.gz whose gzip CRC is wrong: the tar itself has no checksum of the data */
     char *tgz = at_root("crc.tar.gz");
     tentry t1[] = {{"d/r.dat", 'f', "1::2::5::978300760\n"}};
