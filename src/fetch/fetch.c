@@ -573,13 +573,15 @@ static uint64_t unpack_ceiling(const l4r_rfile *rf, uint64_t arc_size, const l4r
         uint64_t slack = rf->unpacked_size / 100;
         if (slack < ((uint64_t)64 << 10))
             slack = (uint64_t)64 << 10;
-        snprintf(why, cap, "1%% above the recipe's unpacked_size of %llu bytes",
+        snprintf(why, cap, "1%% (at least 64 KiB) above the recipe's unpacked_size of %llu bytes",
                  (unsigned long long)rf->unpacked_size);
         return rf->unpacked_size > UINT64_MAX - slack ? UINT64_MAX : rf->unpacked_size + slack;
     }
     uint64_t c = arc_size > UINT64_MAX / L4R_UNPACK_RATIO ? UINT64_MAX : arc_size * L4R_UNPACK_RATIO;
     if (c < L4R_UNPACK_FLOOR) {
-        snprintf(why, cap, "the least ceiling, for an archive of %s", human(arc_size, h1, sizeof h1));
+        snprintf(why, cap,
+                 "the least ceiling, as %d times the archive's %s is less; the recipe gives no unpacked_size",
+                 L4R_UNPACK_RATIO, human(arc_size, h1, sizeof h1));
         return L4R_UNPACK_FLOOR;
     }
     snprintf(why, cap, "%d times the archive's %s; the recipe gives no unpacked_size", L4R_UNPACK_RATIO,

@@ -413,8 +413,8 @@ static l4r_status ceiling_error(const char *archive, const char *name, const l4r
                                 l4r_error *e)
 {
     return l4r_err(e, L4R_EARCHIVE,
-                   "archive '%s': entry '%s' would unpack to more than the ceiling of %llu bytes%s%s%s "
-                   "(a damaged archive or a decompression bomb); if the archive is right, allow more with "
+                   "archive '%s': entry '%s' would unpack to more than the ceiling of %llu bytes%s%s%s, so "
+                   "the archive is damaged or a decompression bomb; if it is right, allow more with "
                    "--max-unpacked SIZE",
                    archive, name, (unsigned long long)uo->max_bytes, uo->limit_why ? " (" : "",
                    uo->limit_why ? uo->limit_why : "", uo->limit_why ? ")" : "");
