@@ -39,6 +39,8 @@ static void usage(FILE *f)
            "                     threads for the stages and sinks\n"
            "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
            "  --lock FILE        the lock file the fetch checks and pins to (as in 'fetch')\n"
+           "  --max-unpacked SIZE  when fetching: the ceiling on what one archive may unpack to\n"
+           "                     (as in 'fetch')\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
@@ -94,7 +96,8 @@ enum {
     OPT_HISTORY,
     OPT_MEMORY,
     OPT_BLOCK_SIZE,
-    OPT_LOCK
+    OPT_LOCK,
+    OPT_MAX_UNPACKED
 };
 
 static bool parse_int(const char *s, long lo, long hi, long *out)
@@ -160,10 +163,12 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"memory", required_argument, NULL, OPT_MEMORY},
         {"block-size", required_argument, NULL, OPT_BLOCK_SIZE}, /* for tests */
         {"lock", required_argument, NULL, OPT_LOCK},
+        {"max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *variant = NULL, *mirror = NULL, *lock = NULL;
+    uint64_t max_unpacked = 0;
     l4r_convert_opts o;
     memset(&o, 0, sizeof o);
     l4r_process_opts_defaults(&o.proc);
@@ -306,6 +311,11 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             o.block_size = (size_t)b;
             break;
         }
+        case OPT_MAX_UNPACKED:
+            if (!l4r_parse_size(optarg, &max_unpacked) || max_unpacked == 0)
+                return l4r_cli_usage_error("convert", "--max-unpacked takes a size such as 200G, not '%s'",
+                                           optarg);
+            break;
         default: return l4r_cli_usage_error("convert", "invalid option");
         }
     }
@@ -342,12 +352,24 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             fo.mirror = NULL;
         fo.progress = cli->progress;
         fo.lock_path = l4r_cli_lock_path(lock);
+        fo.max_unpacked = max_unpacked;
         fo.log = l4r_cli_log;
         fo.log_ud = cli;
         l4r_fetch_opts_defaults(&fo);
-        if (!l4r_variant_fetched(fo.data_dir, r, var))
+        l4r_fetch_state fs = l4r_variant_state(fo.data_dir, r, var);
+        if (fs == L4R_NOT_FETCHED)
             l4r_msg_info(cli, "%s/%s is not fetched yet; fetching it first", r->dataset, var->name);
-        st = l4r_fetch_variant(r, var, &fo, &fr, &e);
+        if (fs == L4R_FETCHED_CHANGED) {
+            /* Files changed on disk since the fetch: convert them as they are, and let the digest
+             * check against the stamp decide (exit 4 when the bytes differ).  Fetching here would
+             * quietly undo a user's edit, or re-download over it. */
+            l4r_msg_warn("files of %s/%s changed on disk since they were fetched; checking them against the "
+                         "fetch stamp as they are converted",
+                         r->dataset, var->name);
+            fr.dir = l4r_variant_dir(fo.data_dir, r, var);
+        } else {
+            st = l4r_fetch_variant(r, var, &fo, &fr, &e);
+        }
         if (st) {
             free(fr.dir);
             free(out_default);

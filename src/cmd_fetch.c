@@ -8,7 +8,7 @@
  * Knobs for tests and unusual networks (documented in docs/fetch.md; only the stall window is in
  * --help):
  * L4R_LOW_SPEED_TIME, L4R_CONNECT_TIMEOUT (seconds), L4R_MAX_RETRIES, L4R_MAX_BACKOFF (seconds,
- * decimals allowed), L4R_MAX_UNPACKED (a size such as 64G).
+ * decimals allowed), L4R_MAX_UNPACKED (a size such as 64G; --max-unpacked wins).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,13 +17,21 @@
 #include "cmd_common.h"
 #include "fetch/fetch.h"
 
-enum { OPT_VARIANT = L4R_OPT_FIRST_CMD, OPT_FORCE, OPT_MIRROR, OPT_FROM, OPT_LOCK, OPT_UPDATE_LOCK };
+enum {
+    OPT_VARIANT = L4R_OPT_FIRST_CMD,
+    OPT_FORCE,
+    OPT_MIRROR,
+    OPT_FROM,
+    OPT_LOCK,
+    OPT_UPDATE_LOCK,
+    OPT_MAX_UNPACKED
+};
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: llm4rec-data fetch DATASET[/VARIANT] [--variant V] [--force] [--mirror URL]\n"
-               "                          [--from FILE]... [--lock FILE] [--update-lock] [-q]\n"
-               "                          [--data-dir DIR] [--recipes DIR]\n"
+               "                          [--from FILE]... [--lock FILE] [--update-lock]\n"
+               "                          [--max-unpacked SIZE] [-q] [--data-dir DIR] [--recipes DIR]\n"
                "\n"
                "Download the files of a dataset variant, verify their size and checksums, unpack the\n"
                "archives, and print the variant directory (DATA/DATASET/VARIANT) on stdout.  A variant\n"
@@ -41,6 +49,10 @@ static void usage(FILE *f)
                "                   $LLM4REC_DATA_LOCK, else DATA/llm4rec-data.lock)\n"
                "  --update-lock    fetch again (implies --force) and re-pin what arrives, after an\n"
                "                   upstream file changed on purpose\n"
+               "  --max-unpacked SIZE  let one archive unpack to at most SIZE (e.g. 200G) instead of the\n"
+               "                   automatic ceiling: the recipe's unpacked_size + 1%%, else 100 times\n"
+               "                   the archive's size (at least 1M); a damaged archive or a\n"
+               "                   decompression bomb stops at the ceiling with exit code 5\n"
                "  -q, --quiet      no progress bar and no informational messages\n"
                "  --data-dir DIR   the data directory (default $LLM4REC_DATA_HOME, else\n"
                "                   ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data)\n"
@@ -87,6 +99,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         {"from", required_argument, NULL, OPT_FROM},
         {"lock", required_argument, NULL, OPT_LOCK},
         {"update-lock", no_argument, NULL, OPT_UPDATE_LOCK},
+        {"max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -97,6 +110,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
     const char **from = l4r_xcalloc((size_t)argc + 1, sizeof *from);
     size_t n_from = 0;
     char *dataset = NULL;
+    const char *max_unpacked = NULL;
     int rc = 0;
 
     for (;;) {
@@ -116,6 +130,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         case OPT_FROM: from[n_from++] = optarg; break;
         case OPT_LOCK: lock = optarg; break;
         case OPT_UPDATE_LOCK: update_lock = true; break;
+        case OPT_MAX_UNPACKED: max_unpacked = optarg; break;
         default: rc = l4r_cli_usage_error("fetch", "bad option for 'fetch'"); goto out;
         }
     }
@@ -174,9 +189,10 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
     if (getenv("L4R_MAX_RETRIES") && !strcmp(getenv("L4R_MAX_RETRIES"), "0"))
         o.max_retries = -1; /* "never retry": the library default applies only to 0 */
     o.max_backoff_s = env_num("L4R_MAX_BACKOFF");
-    const char *mu = getenv("L4R_MAX_UNPACKED");
-    if (mu && *mu && !l4r_parse_size(mu, &o.max_unpacked)) {
-        rc = l4r_cli_usage_error("fetch", "L4R_MAX_UNPACKED: '%s' is not a size", mu);
+    const char *mu = max_unpacked ? max_unpacked : getenv("L4R_MAX_UNPACKED");
+    if (mu && *mu && (!l4r_parse_size(mu, &o.max_unpacked) || o.max_unpacked == 0)) {
+        rc = l4r_cli_usage_error("fetch", "%s: '%s' is not a size of at least one byte (such as 200G)",
+                                 max_unpacked ? "--max-unpacked" : "L4R_MAX_UNPACKED", mu);
         goto out;
     }
     o.log = l4r_cli_log;

@@ -819,7 +819,8 @@ out:
 
 static l4r_status parse_file(pctx *c, json_t *j, l4r_rfile *f)
 {
-    static const char *const keys[] = {"name", "url", "mirrors", "size", "md5", "sha256", "unpack", NULL};
+    static const char *const keys[] = {"name",   "url",    "mirrors",       "size", "md5",
+                                       "sha256", "unpack", "unpacked_size", NULL};
     f->size = -1;
     if (!json_is_object(j))
         return fail(c, "expected an object, got %s", type_name(j));
@@ -858,6 +859,16 @@ static l4r_status parse_file(pctx *c, json_t *j, l4r_rfile *f)
         st = get_hex(c, j, "sha256", 64, &f->sha256);
     if (st == L4R_OK)
         st = get_bool(c, j, "unpack", &f->unpack);
+    if (st == L4R_OK) {
+        int64_t us = -1;
+        st = get_size(c, j, "unpacked_size", &us);
+        if (st == L4R_OK && us == 0)
+            st = fail_at(c, "unpacked_size", "expected a positive integer (bytes)");
+        if (st == L4R_OK && us > 0 && !f->unpack)
+            st = fail_at(c, "unpacked_size", "only an archive (\"unpack\": true) has an unpacked size");
+        if (us > 0)
+            f->unpacked_size = (uint64_t)us;
+    }
     return st;
 }
 

@@ -73,10 +73,11 @@ typedef struct l4r_rfile {
     char *url;      /* upstream URL (https://, http:// or file://) */
     char **mirrors; /* further URLs, tried in order after url */
     size_t n_mirrors;
-    int64_t size; /* expected bytes, -1 when unknown */
-    char *md5;    /* lower-case hex or NULL */
-    char *sha256; /* lower-case hex or NULL */
-    bool unpack;  /* an archive to unpack into the variant directory */
+    int64_t size;           /* expected bytes, -1 when unknown */
+    char *md5;              /* lower-case hex or NULL */
+    char *sha256;           /* lower-case hex or NULL */
+    bool unpack;            /* an archive to unpack into the variant directory */
+    uint64_t unpacked_size; /* unpack: total bytes of its files once unpacked; 0 when unknown */
 } l4r_rfile;
 
 typedef struct l4r_variant {

@@ -57,8 +57,6 @@ void l4r_fetch_opts_defaults(l4r_fetch_opts *o)
         o->max_retries = 5; /* negative means "never retry" */
     if (o->max_backoff_s <= 0)
         o->max_backoff_s = 60;
-    if (o->max_unpacked == 0)
-        o->max_unpacked = (uint64_t)64 << 30;
 }
 
 static void logf_(const l4r_fetch_opts *o, int level, const char *fmt, ...) L4R_PRINTF(3, 4);

@@ -2,10 +2,24 @@
  * fetch.c — fetch a whole recipe variant: take the variant lock, download (or register with
  * --from) every file, verify it, unpack the archives, and write the stamp last.
  *
- * Idempotence comes from the stamp DATA/DATASET/VARIANT/.l4r-fetched.json.  It is written
- * atomically after every file is verified and unpacked, so its presence means "done"; a fetch that
- * finds a stamp listing every file of the variant (with sizes and digests that still agree with the
- * recipe and the files on disk) does nothing.  --force removes the stamp first and redoes all.
+ * Idempotence comes from the stamp DATA/DATASET/VARIANT/.l4r-fetched.json.  It is removed before
+ * anything changes and written atomically after every file is verified and unpacked, so its
+ * presence means "done".  It lists every download and every file the archives unpacked, each with
+ * size, sha256 and mtime_ns (docs/fetch.md has the format; convert reads it to compare digests).  A
+ * fetch that finds a stamp agreeing with the recipe, and every listed file with its recorded size
+ * and mtime, does nothing: an unchanged size and mtime are trusted without reading the file.
+ * Otherwise, under the lock, each file that differs is hashed: one that still matches is kept (its
+ * new mtime recorded), a download that does not is fetched again, an unpacked file that does not
+ * makes the archives unpack again from their (re-verified) downloads.  --force removes the stamp
+ * first and redoes all.
+ *
+ * Unpacking: each archive gets a ceiling (the recipe's unpacked_size + 1%, else L4R_UNPACK_RATIO x
+ * its size, or --max-unpacked) and a free-space check (statvfs) before it starts; the names of the
+ * other downloads are reserved, so no archive entry can replace one.
+ *
+ * Leftovers: only the holder of the variant lock creates DIR/.l4r-unpack.* (and the stamp's
+ * temporary file), so whatever of those the next holder finds was left by a killed process and is
+ * removed; a *.part never is (it is a download to resume).
  *
  * Concurrency: two processes fetching the same variant (make -j) serialise on flock() of
  * DATA/DATASET/VARIANT/.lock.  The second one waits, then re-reads the stamp under the lock and
@@ -18,6 +32,7 @@
  */
 #include "fetch/fetch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -26,6 +41,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,37 +124,143 @@ static json_t *stamp_entry(json_t *stamp, const char *name)
     return NULL;
 }
 
-/* Does the stamp entry still describe rf and the file on disk? */
-static bool entry_ok(json_t *f, const l4r_rfile *rf, const char *dir)
+static int64_t mtime_ns_of(const struct stat *sb)
 {
-    json_t *js = json_object_get(f, "size");
-    const char *sha = json_string_value(json_object_get(f, "sha256"));
+    return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+/* A stamp record ("files" or "unpacked" entry) as far as the disk check needs it. */
+typedef struct srec {
+    const char *name;
+    json_int_t size;
+    const char *sha256;
+    json_int_t mtime_ns; /* -1 when the stamp has none (written by an older version) */
+} srec;
+
+static bool srec_get(json_t *f, srec *s)
+{
+    json_t *jn = json_object_get(f, "name"), *js = json_object_get(f, "size");
+    json_t *jh = json_object_get(f, "sha256"), *jm = json_object_get(f, "mtime_ns");
+    if (!json_is_string(jn) || !json_is_integer(js) || json_integer_value(js) < 0 || !json_is_string(jh) ||
+        strlen(json_string_value(jh)) != 64)
+        return false;
+    s->name = json_string_value(jn);
+    s->size = json_integer_value(js);
+    s->sha256 = json_string_value(jh);
+    s->mtime_ns = json_is_integer(jm) ? json_integer_value(jm) : -1;
+    return true;
+}
+
+/* Does the stamp's "files" entry still describe rf (the recipe may have changed since)? */
+static bool entry_ok(json_t *f, const l4r_rfile *rf)
+{
+    srec s;
+    if (!srec_get(f, &s))
+        return false;
     const char *md5 = json_string_value(json_object_get(f, "md5"));
-    if (!json_is_integer(js) || !sha)
+    if (rf->size >= 0 && s.size != rf->size)
         return false;
-    json_int_t size = json_integer_value(js);
-    if (rf->size >= 0 && size != rf->size)
-        return false;
-    if (rf->sha256 && !l4r_hex_equal(rf->sha256, sha))
+    if (rf->sha256 && !l4r_hex_equal(rf->sha256, s.sha256))
         return false;
     if (rf->md5 && !(md5 && l4r_hex_equal(rf->md5, md5)))
         return false;
-    char *p = l4r_path_join(dir, rf->name);
+    return true;
+}
+
+typedef enum disk_state {
+    DISK_SAME,    /* size and mtime as recorded: trusted without reading the file */
+    DISK_HASHED,  /* size or mtime differ, but the content still has the recorded sha256 */
+    DISK_CHANGED, /* the content differs (or, without hashing, size or mtime differ) */
+    DISK_MISSING  /* gone, or not a regular file */
+} disk_state;
+
+/* Compare DIR/NAME with its stamp record.  hash == false only looks at size and mtime. */
+static disk_state on_disk(const char *dir, const srec *s, bool hash, char *sha_now)
+{
+    char *p = l4r_path_join(dir, s->name);
     struct stat sb;
-    bool ok = stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (json_int_t)sb.st_size == size;
+    disk_state d;
+    if (lstat(p, &sb) != 0 || !S_ISREG(sb.st_mode))
+        d = DISK_MISSING;
+    else if ((json_int_t)sb.st_size == s->size && s->mtime_ns >= 0 && mtime_ns_of(&sb) == s->mtime_ns)
+        d = DISK_SAME;
+    else if (!hash || (json_int_t)sb.st_size != s->size)
+        d = DISK_CHANGED;
+    else {
+        l4r_error e;
+        char hex[65];
+        if (l4r_hash_file(p, L4R_HASH_SHA256, hex, NULL, &e) != L4R_OK)
+            d = DISK_MISSING;
+        else
+            d = l4r_hex_equal(hex, s->sha256) ? DISK_HASHED : DISK_CHANGED;
+        if (sha_now)
+            snprintf(sha_now, 65, "%s", d == DISK_MISSING ? "?" : hex);
+    }
     free(p);
+    return d;
+}
+
+/* A name of the "unpacked" list that can be looked at: relative, clean, no "..". */
+static bool unpacked_name_ok(const char *name)
+{
+    l4r_buf b = {0};
+    bool ok = l4r_archive_path_clean(name, &b) && b.len > 0 && !strcmp(l4r_buf_cstr(&b), name);
+    l4r_buf_free(&b);
     return ok;
 }
 
-static bool fetched_in(const char *dir, const l4r_variant *v)
+static bool any_archive(const l4r_variant *v)
+{
+    for (size_t i = 0; i < v->n_files; i++)
+        if (v->files[i].unpack)
+            return true;
+    return false;
+}
+
+/* The quick check: the stamp lists every file with the recipe's size and digests, and every listed
+ * file (downloads and unpacked files) has the recorded size and mtime.  Nothing is hashed. */
+/* on_disk() without hashing: DISK_SAME is fine; DISK_CHANGED is fine when the caller collects it in
+ * *changed (non-NULL). */
+static bool disk_ok(const char *dir, const srec *s, bool *changed)
+{
+    disk_state d = on_disk(dir, s, false, NULL);
+    if (d == DISK_CHANGED && changed) {
+        *changed = true;
+        return true;
+    }
+    return d == DISK_SAME;
+}
+
+/* Does the stamp in dir list every file of v, each (and every unpacked file) on disk with its
+ * recorded size and mtime?  With `changed` non-NULL, a file that is there but whose size or mtime
+ * differs still counts, and sets *changed; only a missing file or a stamp that does not describe
+ * the recipe makes the answer false. */
+static bool fetched_in(const char *dir, const l4r_variant *v, bool *changed)
 {
     json_t *stamp = load_stamp(dir);
     if (!stamp)
         return false;
     bool ok = true;
+    if (changed)
+        *changed = false;
     for (size_t i = 0; ok && i < v->n_files; i++) {
         json_t *f = stamp_entry(stamp, v->files[i].name);
-        ok = f && entry_ok(f, &v->files[i], dir);
+        srec s;
+        ok = f && entry_ok(f, &v->files[i]) && srec_get(f, &s);
+        if (ok)
+            ok = disk_ok(dir, &s, changed);
+    }
+    json_t *un = json_object_get(stamp, "unpacked");
+    if (ok && any_archive(v) && !json_is_array(un))
+        ok = false;
+    size_t k;
+    json_t *u;
+    json_array_foreach(un, k, u)
+    {
+        srec s;
+        if (!ok)
+            break;
+        ok = srec_get(u, &s) && unpacked_name_ok(s.name) && disk_ok(dir, &s, changed);
     }
     json_decref(stamp);
     return ok;
@@ -146,10 +268,16 @@ static bool fetched_in(const char *dir, const l4r_variant *v)
 
 bool l4r_variant_fetched(const char *data_dir, const l4r_recipe *r, const l4r_variant *v)
 {
+    return l4r_variant_state(data_dir, r, v) == L4R_FETCHED;
+}
+
+l4r_fetch_state l4r_variant_state(const char *data_dir, const l4r_recipe *r, const l4r_variant *v)
+{
     char *dir = l4r_variant_dir(data_dir, r, v);
-    bool ok = fetched_in(dir, v);
+    bool changed = false;
+    bool ok = fetched_in(dir, v, &changed);
     free(dir);
-    return ok;
+    return !ok ? L4R_NOT_FETCHED : changed ? L4R_FETCHED_CHANGED : L4R_FETCHED;
 }
 
 static void utc_now(char *out, size_t n)
@@ -167,9 +295,14 @@ typedef struct got_file {
     char when[32];
 } got_file;
 
+/* Write the stamp: the downloads, then every unpacked regular file, each with the mtime it has now
+ * (so a later fetch can trust an unchanged size and mtime).  When two archives unpacked the same
+ * name the later one's file is on disk and listed; a record whose path is no longer a regular file
+ * of that size (a later archive replaced it by a directory) is left out. */
 static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_variant *v, const got_file *got,
-                              l4r_error *e)
+                              const l4r_unpacked *un, l4r_error *e)
 {
+    l4r_status st = L4R_OK;
     json_t *root = json_object();
     char now[32];
     utc_now(now, sizeof now);
@@ -180,6 +313,15 @@ static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_va
     json_t *files = json_array();
     for (size_t i = 0; i < v->n_files; i++) {
         const l4r_rfile *rf = &v->files[i];
+        char *p = l4r_path_join(dir, rf->name);
+        struct stat sb;
+        if (stat(p, &sb) != 0 || (uint64_t)sb.st_size != got[i].size) {
+            st = l4r_err(e, L4R_EIO, "'%s' changed while it was being fetched; fetch again", p);
+            free(p);
+            json_decref(files);
+            goto out;
+        }
+        free(p);
         json_t *f = json_object();
         json_object_set_new(f, "name", json_string(rf->name));
         json_object_set_new(f, "url", json_string(got[i].url));
@@ -188,11 +330,38 @@ static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_va
         if (rf->md5)
             json_object_set_new(f, "md5", json_string(rf->md5));
         json_object_set_new(f, "time", json_string(got[i].when));
+        json_object_set_new(f, "mtime_ns", json_integer((json_int_t)mtime_ns_of(&sb)));
         json_array_append_new(files, f);
     }
     json_object_set_new(root, "files", files);
+    json_t *seen = json_object(); /* names listed by a later record */
+    bool *drop = l4r_xcalloc(un->n + 1, sizeof *drop);
+    for (size_t i = un->n; i-- > 0;) {
+        if (json_object_get(seen, un->v[i].name))
+            drop[i] = true;
+        else
+            json_object_set_new(seen, un->v[i].name, json_true());
+    }
+    json_decref(seen);
+    json_t *ua = json_array();
+    for (size_t i = 0; i < un->n; i++) {
+        char *p = l4r_path_join(dir, un->v[i].name);
+        struct stat sb;
+        bool ok =
+            !drop[i] && lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == un->v[i].size;
+        free(p);
+        if (!ok)
+            continue;
+        json_t *f = json_object();
+        json_object_set_new(f, "name", json_string(un->v[i].name));
+        json_object_set_new(f, "size", json_integer((json_int_t)un->v[i].size));
+        json_object_set_new(f, "sha256", json_string(un->v[i].sha256));
+        json_object_set_new(f, "mtime_ns", json_integer((json_int_t)mtime_ns_of(&sb)));
+        json_array_append_new(ua, f);
+    }
+    free(drop);
+    json_object_set_new(root, "unpacked", ua);
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
     if (!text)
         l4r_oom();
     l4r_buf b = {0};
@@ -200,9 +369,11 @@ static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_va
     l4r_buf_addc(&b, '\n');
     free(text);
     char *p = l4r_path_join(dir, STAMP_NAME);
-    l4r_status st = l4r_write_file_atomic(p, b.data, b.len, e);
+    st = l4r_write_file_atomic(p, b.data, b.len, e);
     free(p);
     l4r_buf_free(&b);
+out:
+    json_decref(root);
     return st;
 }
 
@@ -356,9 +527,137 @@ static l4r_status match_from(const char *what, const l4r_variant *v, const char 
     return L4R_OK;
 }
 
+/* ---- leftovers of a killed fetch ---- */
+
+/* Temporaries only a fetch holding the variant lock creates: unpack directories and the stamp's
+ * temporary file.  Never a .part: that is a download to resume. */
+static bool is_leftover(const char *n)
+{
+    return !strncmp(n, ".l4r-unpack.", 12) || !strncmp(n, STAMP_NAME ".tmp.", strlen(STAMP_NAME ".tmp."));
+}
+
+static bool has_leftovers(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool found = false;
+    for (struct dirent *de = readdir(d); de && !found; de = readdir(d))
+        found = is_leftover(de->d_name);
+    closedir(d);
+    return found;
+}
+
+/* Called with the variant lock held: whatever is_leftover() here was left by a process that held
+ * the lock before us and is gone (a SIGKILL, a power cut), so it is removed. */
+static l4r_status remove_leftovers(const char *dir, const l4r_fetch_opts *o, l4r_error *e)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return l4r_err(e, L4R_EIO, "cannot open directory '%s': %s", dir, strerror(errno));
+    l4r_status st = L4R_OK;
+    for (struct dirent *de = readdir(d); de && st == L4R_OK; de = readdir(d)) {
+        if (!is_leftover(de->d_name))
+            continue;
+        char *p = l4r_path_join(dir, de->d_name);
+        st = l4r_rmtree(p, e);
+        if (st == L4R_OK)
+            logf_(o, 0, "removed '%s', left behind by a fetch that was killed", p);
+        free(p);
+    }
+    closedir(d);
+    return st;
+}
+
 static bool has_digest(const l4r_rfile *rf)
 {
     return rf->md5 || rf->sha256;
+}
+
+static const char *human(uint64_t n, char *buf, size_t cap)
+{
+    static const char *const unit[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double x = (double)n;
+    int u = 0;
+    while (x >= 1024 && u < 6) {
+        x /= 1024;
+        u++;
+    }
+    if (u == 0)
+        snprintf(buf, cap, "%llu bytes", (unsigned long long)n);
+    else
+        snprintf(buf, cap, "%.1f %s", x, unit[u]);
+    return buf;
+}
+
+/* The ceiling for one archive (fetch.h, max_unpacked) and where it comes from. */
+static uint64_t unpack_ceiling(const l4r_rfile *rf, uint64_t arc_size, const l4r_fetch_opts *o, char *why,
+                               size_t cap)
+{
+    char h1[32];
+    if (o->max_unpacked) {
+        snprintf(why, cap, "set with --max-unpacked");
+        return o->max_unpacked;
+    }
+    if (rf->unpacked_size) {
+        uint64_t slack = rf->unpacked_size / 100;
+        if (slack < ((uint64_t)64 << 10))
+            slack = (uint64_t)64 << 10;
+        snprintf(why, cap, "1%% (at least 64 KiB) above the recipe's unpacked_size of %llu bytes",
+                 (unsigned long long)rf->unpacked_size);
+        return rf->unpacked_size > UINT64_MAX - slack ? UINT64_MAX : rf->unpacked_size + slack;
+    }
+    uint64_t c = arc_size > UINT64_MAX / L4R_UNPACK_RATIO ? UINT64_MAX : arc_size * L4R_UNPACK_RATIO;
+    if (c < L4R_UNPACK_FLOOR) {
+        snprintf(why, cap,
+                 "the least ceiling, as %d times the archive's %s is less; the recipe gives no unpacked_size",
+                 L4R_UNPACK_RATIO, human(arc_size, h1, sizeof h1));
+        return L4R_UNPACK_FLOOR;
+    }
+    snprintf(why, cap, "%d times the archive's %s; the recipe gives no unpacked_size", L4R_UNPACK_RATIO,
+             human(arc_size, h1, sizeof h1));
+    return c;
+}
+
+/* Refuse to start unpacking what cannot fit: the recipe's unpacked_size, else the archive's own size
+ * as a lower bound. */
+static l4r_status check_space(const char *dir, const char *arc, const l4r_rfile *rf, uint64_t arc_size,
+                              l4r_error *e)
+{
+    struct statvfs sv;
+    if (statvfs(dir, &sv) != 0)
+        return l4r_err(e, L4R_EIO, "cannot query the free space of '%s': %s", dir, strerror(errno));
+    uint64_t avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+    uint64_t need = rf->unpacked_size ? rf->unpacked_size : arc_size;
+    if (need <= avail)
+        return L4R_OK;
+    char h1[32], h2[32];
+    return l4r_err(e, L4R_EIO,
+                   "not enough free space to unpack '%s': it needs %s%s (%s) but '%s' has %s free; free some "
+                   "space or use another --data-dir",
+                   arc, rf->unpacked_size ? "" : "at least ", human(need, h1, sizeof h1),
+                   rf->unpacked_size ? "the recipe's unpacked_size" : "the archive's own size", dir,
+                   human(avail, h2, sizeof h2));
+}
+
+/* A gated variant needs a --from for every file it must fetch. */
+static l4r_status manual_check(const char *what, const l4r_recipe *r, const l4r_variant *v,
+                               const char **by_file, const bool *need, l4r_error *e)
+{
+    if (!v->manual)
+        return L4R_OK;
+    l4r_buf missing = {0};
+    for (size_t i = 0; i < v->n_files; i++)
+        if (!by_file[i] && (!need || need[i]))
+            l4r_buf_addf(&missing, "%s'%s'", missing.len ? ", " : "", v->files[i].name);
+    l4r_status st = L4R_OK;
+    if (missing.len)
+        st = l4r_err(e, L4R_EMANUAL,
+                     "%s must be downloaded by hand (missing %s): %s; then run "
+                     "'llm4rec-data fetch %s --variant %s --from FILE'",
+                     what, l4r_buf_cstr(&missing), v->manual, r->dataset, v->name);
+    l4r_buf_free(&missing);
+    return st;
 }
 
 l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4r_fetch_opts *o_in,
@@ -379,6 +678,13 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     const char **from = l4r_xcalloc(n_from + 1, sizeof *from);
     const char **by_file = l4r_xcalloc(v->n_files + 1, sizeof *by_file);
     got_file *got = l4r_xcalloc(v->n_files + 1, sizeof *got);
+    bool *fetch = l4r_xcalloc(v->n_files + 1, sizeof *fetch);   /* must be fetched (or registered) */
+    bool *hashed = l4r_xcalloc(v->n_files + 1, sizeof *hashed); /* kept, and verified by hashing */
+    const char **siblings = l4r_xcalloc(v->n_files + 1, sizeof *siblings);
+    json_t *stamp = NULL;
+    l4r_unpacked un = {0};
+    bool unpack = false; /* the archives must be unpacked (again) */
+    bool dirty = false;  /* the stamp must be rewritten even if nothing else is done */
     res->already = false;
     res->dir = NULL;
 
@@ -410,24 +716,20 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     if (st != L4R_OK)
         goto out;
     dir = l4r_variant_dir(o->data_dir, r, v);
-    if (!o->force && fetched_in(dir, v)) {
+    if (!o->force && !has_leftovers(dir) && fetched_in(dir, v, NULL)) {
         res->already = true;
         goto already;
     }
     if (v->manual) {
-        l4r_buf missing = {0};
-        for (size_t i = 0; i < v->n_files; i++)
-            if (!by_file[i])
-                l4r_buf_addf(&missing, "%s'%s'", missing.len ? ", " : "", v->files[i].name);
-        if (missing.len) {
-            st = l4r_err(e, L4R_EMANUAL,
-                         "%s must be downloaded by hand (missing %s): %s; then run "
-                         "'llm4rec-data fetch %s --variant %s --from FILE'",
-                         what, l4r_buf_cstr(&missing), v->manual, r->dataset, v->name);
-            l4r_buf_free(&missing);
-            goto out;
+        /* without a stamp every file is needed; with one, only those found missing or changed */
+        char *sp = l4r_path_join(dir, STAMP_NAME);
+        bool stamped = !o->force && l4r_is_file(sp);
+        free(sp);
+        if (!stamped) {
+            st = manual_check(what, r, v, by_file, NULL, e);
+            if (st != L4R_OK)
+                goto out;
         }
-        l4r_buf_free(&missing);
     }
     st = l4r_mkdirs(dir, e);
     if (st != L4R_OK)
@@ -435,11 +737,119 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     st = take_lock(dir, what, o, &lock_fd, e);
     if (st != L4R_OK)
         goto out;
-    /* someone may have finished while we waited */
-    if (!o->force && fetched_in(dir, v)) {
+    st = remove_leftovers(dir, o, e);
+    if (st != L4R_OK)
+        goto out;
+
+    /* What is still good?  Under the lock: someone may have finished while we waited, and files whose
+     * size or mtime changed since the stamp are hashed here. */
+    stamp = o->force ? NULL : load_stamp(dir);
+    for (size_t i = 0; i < v->n_files; i++) {
+        const l4r_rfile *rf = &v->files[i];
+        json_t *f = stamp_entry(stamp, rf->name);
+        srec s;
+        if (!f || !entry_ok(f, rf) || !srec_get(f, &s)) {
+            fetch[i] = true;
+            if (f)
+                logf_(o, 0,
+                      "the recipe's size or checksum of '%s' differs from the fetched file's; fetching it "
+                      "again",
+                      rf->name);
+            continue;
+        }
+        char now[65] = "";
+        disk_state d = on_disk(dir, &s, true, now);
+        if (d == DISK_MISSING) {
+            logf_(o, 1, "'%s' of %s is missing; fetching it again", rf->name, what);
+            fetch[i] = true;
+        } else if (d == DISK_CHANGED) {
+            logf_(
+                o, 1,
+                "'%s' of %s changed on disk since it was fetched (sha256 %s, recorded %s); fetching it again",
+                rf->name, what, now[0] ? now : "not computed: the size differs", s.sha256);
+            fetch[i] = true;
+        } else {
+            hashed[i] = d == DISK_HASHED;
+            dirty = dirty || d == DISK_HASHED;
+            json_t *ju = json_object_get(f, "url");
+            json_t *jt = json_object_get(f, "time");
+            got[i].url = l4r_xstrdup(json_is_string(ju) ? json_string_value(ju) : rf->url);
+            got[i].size = (uint64_t)s.size;
+            snprintf(got[i].sha256, sizeof got[i].sha256, "%s", s.sha256);
+            snprintf(got[i].when, sizeof got[i].when, "%s", json_is_string(jt) ? json_string_value(jt) : "");
+        }
+        if (fetch[i] && rf->unpack)
+            unpack = true;
+    }
+    if (any_archive(v) && !unpack) {
+        json_t *ua = json_object_get(stamp, "unpacked");
+        if (!json_is_array(ua)) {
+            unpack = true;
+            if (stamp)
+                logf_(o, 0,
+                      "the stamp of %s lists no unpacked files (an older version wrote it); unpacking again",
+                      what);
+        }
+        size_t k;
+        json_t *u;
+        json_array_foreach(ua, k, u)
+        {
+            srec s;
+            char now[65] = "";
+            disk_state d = DISK_CHANGED;
+            if (srec_get(u, &s) && unpacked_name_ok(s.name))
+                d = on_disk(dir, &s, true, now);
+            else
+                s.name = "(a bad record of the stamp)";
+            if (d == DISK_MISSING || d == DISK_CHANGED) {
+                logf_(o, 1, "'%s', unpacked from an archive of %s, %s since it was unpacked; unpacking again",
+                      s.name, what, d == DISK_MISSING ? "is missing" : "changed on disk");
+                unpack = true;
+                break;
+            }
+            dirty = dirty || d == DISK_HASHED;
+            l4r_unpacked_add(&un, s.name, (uint64_t)s.size, s.sha256, 0);
+        }
+    }
+    bool all_kept = !unpack;
+    for (size_t i = 0; i < v->n_files; i++)
+        all_kept = all_kept && !fetch[i];
+    if (all_kept) {
+        /* nothing to fetch or unpack; files that were touched but still hash right get their new
+         * mtime recorded, so they are trusted again next time */
+        if (dirty) {
+            st = write_stamp(dir, r, v, got, &un, e);
+            if (st != L4R_OK)
+                goto out;
+            logf_(o, 0, "files of %s were touched on disk but still match their recorded sha256", what);
+        }
         res->already = true;
         goto already;
     }
+    if (unpack) {
+        l4r_unpacked_free(&un);
+        /* an archive is unpacked only from a verified copy: one trusted by size and mtime alone is
+         * hashed now (and fetched again if it no longer matches) */
+        for (size_t i = 0; i < v->n_files; i++) {
+            const l4r_rfile *rf = &v->files[i];
+            if (fetch[i] || !rf->unpack || hashed[i])
+                continue;
+            char *p = l4r_path_join(dir, rf->name);
+            char sha[65];
+            if (l4r_verify_file(p, rf->name, (int64_t)got[i].size, rf->md5, got[i].sha256, sha, NULL) !=
+                L4R_OK) {
+                logf_(o, 1, "'%s' of %s changed on disk since it was fetched; fetching it again", rf->name,
+                      what);
+                fetch[i] = true;
+                free(got[i].url);
+                got[i].url = NULL;
+            }
+            free(p);
+        }
+    }
+    st = manual_check(what, r, v, by_file, fetch, e);
+    if (st != L4R_OK)
+        goto out;
     {
         char *sp = l4r_path_join(dir, STAMP_NAME);
         if (unlink(sp) != 0 && errno != ENOENT) {
@@ -455,6 +865,13 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
         l4r_rfile rfl;
         char pin[65];
         pins[i].key = l4r_lockfile_key(r, v, &v->files[i]);
+        if (!fetch[i]) {
+            /* kept: verified against the stamp above; pinned (and so checked) with the rest */
+            pins[i].url = got[i].url;
+            pins[i].size = got[i].size;
+            memcpy(pins[i].sha256, got[i].sha256, 65);
+            continue;
+        }
         st = l4r_lockfile_expect(o->update_lock ? NULL : lk, lock_path, pins[i].key, &v->files[i], &rfl, pin,
                                  e);
         if (st != L4R_OK)
@@ -492,17 +909,29 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
         pins[i].size = got[i].size;
         memcpy(pins[i].sha256, got[i].sha256, 65);
     }
-    for (size_t i = 0; i < v->n_files; i++) {
+    for (size_t i = 0; unpack && i < v->n_files; i++) {
         const l4r_rfile *rf = &v->files[i];
         if (!rf->unpack)
             continue;
+        size_t ns = 0;
+        for (size_t k = 0; k < v->n_files; k++)
+            if (k != i)
+                siblings[ns++] = v->files[k].name;
+        char why[200];
+        l4r_unpack_opts uo = {0};
+        uo.max_bytes = unpack_ceiling(rf, got[i].size, o, why, sizeof why);
+        uo.limit_why = why;
+        uo.siblings = siblings;
+        uo.n_siblings = ns;
         char *arc = l4r_path_join(dir, rf->name);
-        st = l4r_unpack(arc, dir, o->max_unpacked, e);
+        st = check_space(dir, arc, rf, got[i].size, e);
+        if (st == L4R_OK)
+            st = l4r_unpack(arc, dir, &uo, &un, e);
         free(arc);
         if (st != L4R_OK)
             goto out;
     }
-    st = write_stamp(dir, r, v, got, e);
+    st = write_stamp(dir, r, v, got, &un, e);
     if (st != L4R_OK)
         goto out;
     st = l4r_lockfile_pin(lock_path, pins, v->n_files, o->update_lock, NULL, e);
@@ -535,6 +964,11 @@ out:
     l4r_lockfile_free(lk);
     free(lock_path);
     free(got);
+    free(fetch);
+    free(hashed);
+    free(siblings);
+    json_decref(stamp);
+    l4r_unpacked_free(&un);
     free(by_file);
     free(from);
     free(dir);

@@ -6,12 +6,14 @@
  *   DATA/DATASET/VARIANT/FILE            verified download (e.g. movielens/ml-1m/ml-1m.zip)
  *   DATA/DATASET/VARIANT/FILE.part       download in progress (resumed with a Range request)
  *   DATA/DATASET/VARIANT/<unpacked tree> the archive's own entries (e.g. ml-1m/ratings.dat)
- *   DATA/DATASET/VARIANT/.l4r-fetched.json  stamp written last: every file with size + sha256
+ *   DATA/DATASET/VARIANT/.l4r-fetched.json  stamp written last: every download and every unpacked
+ *                                        file with size, sha256 and mtime_ns (docs/fetch.md)
  *   DATA/DATASET/VARIANT/.lock           flock()ed while a fetch runs
  *
  * Nothing half-written ever sits under a final name: downloads go to FILE.part and are renamed
- * only after size and checksum are verified; archives unpack into a temporary directory that is
- * renamed into place; the stamp is written atomically after everything else.
+ * only after size and checksum are verified; archives unpack into a temporary directory whose
+ * entries are moved into place only when the whole archive unpacked cleanly; the stamp is written
+ * atomically after everything else.
  */
 #ifndef L4R_FETCH_H
 #define L4R_FETCH_H
@@ -39,12 +41,20 @@ typedef struct l4r_fetch_opts {
     long low_speed_time_s;  /* abort a transfer slower than 1 byte/s for this long; default 20 */
     int max_retries;        /* transient failures; default 5 (0 = default, negative = none) */
     double max_backoff_s;   /* cap on one wait, including Retry-After; default 60 */
-    uint64_t max_unpacked;  /* ceiling on the bytes an archive may unpack to; default 64 GiB */
+    uint64_t max_unpacked;  /* --max-unpacked: ceiling on the bytes one archive may unpack to, replacing
+                             * the automatic one; 0 = automatic: the recipe's unpacked_size + 1%
+                             * (at least + 64 KiB), else L4R_UNPACK_RATIO x the archive's size (at
+                             * least L4R_UNPACK_FLOOR) */
     const char *lock_path;  /* the lock file (lockfile.h); NULL: DATA/llm4rec-data.lock */
     bool update_lock;       /* re-pin: fetch again (implies force), ignore the lock's pins, replace them */
     l4r_log_fn log;
     void *log_ud;
 } l4r_fetch_opts;
+
+/* The automatic ceiling without a recipe unpacked_size: RATIO x the archive's size, at least FLOOR
+ * bytes (text compresses 4-10:1; a bomb of zeros 1000:1). */
+#define L4R_UNPACK_RATIO 100
+#define L4R_UNPACK_FLOOR ((uint64_t)1 << 20)
 
 /* Fill defaults into everything left zero. */
 void l4r_fetch_opts_defaults(l4r_fetch_opts *o);
@@ -63,7 +73,17 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
 /* DATA/DATASET/VARIANT, malloc'd. */
 char *l4r_variant_dir(const char *data_dir, const l4r_recipe *r, const l4r_variant *v);
 
-/* True when the stamp exists and lists every file of the variant. */
+/* What the data directory holds of a variant, without hashing anything:
+ *   L4R_FETCHED          the stamp lists every file of the variant (with the recipe's size and
+ *                        digests) and every file it lists (downloads and unpacked files) has the
+ *                        recorded size and mtime on disk;
+ *   L4R_FETCHED_CHANGED  the same, except that some files' size or mtime differ (edited or touched
+ *                        since the fetch): convert checks their SHA-256 against the stamp (exit 4
+ *                        on a difference) and fetch re-verifies them;
+ *   L4R_NOT_FETCHED      no usable stamp, or a file it lists is missing. */
+typedef enum l4r_fetch_state { L4R_NOT_FETCHED, L4R_FETCHED, L4R_FETCHED_CHANGED } l4r_fetch_state;
+l4r_fetch_state l4r_variant_state(const char *data_dir, const l4r_recipe *r, const l4r_variant *v);
+/* l4r_variant_state() == L4R_FETCHED. */
 bool l4r_variant_fetched(const char *data_dir, const l4r_recipe *r, const l4r_variant *v);
 
 /* ---- pieces, exposed for the tests ---- */
@@ -78,9 +98,39 @@ char *l4r_mirror_url(const char *mirror, const char *url);
 l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5, const char *sha256,
                         const l4r_fetch_opts *o, char *sha256_out, l4r_error *e);
 
+/* What l4r_unpack may do. */
+typedef struct l4r_unpack_opts {
+    uint64_t max_bytes;          /* ceiling on the bytes the archive's files hold (holes counted) */
+    const char *limit_why;       /* where the ceiling comes from, for the message ("100 times the
+                                  * archive's size"); NULL for none */
+    const char *const *siblings; /* names no top-level entry may take: the variant's other files */
+    size_t n_siblings;
+} l4r_unpack_opts;
+
+/* One regular file an archive unpacked (hard links are listed too, with their target's digest). */
+typedef struct l4r_unpacked_file {
+    char *name; /* clean path relative to the directory unpacked into ("ml-1m/ratings.dat") */
+    uint64_t size;
+    char sha256[65];  /* of the bytes written, hashed while writing them */
+    int64_t mtime_ns; /* st_mtim once in its final place */
+} l4r_unpacked_file;
+
+typedef struct l4r_unpacked {
+    l4r_unpacked_file *v;
+    size_t n, cap;
+} l4r_unpacked;
+
+void l4r_unpacked_add(l4r_unpacked *u, const char *name, uint64_t size, const char *sha256, int64_t mtime_ns);
+void l4r_unpacked_free(l4r_unpacked *u); /* frees the names and the array; u is left empty */
+
 /* Unpack archive (any format/filter libarchive reads) into dir safely: no absolute paths, no
- * "..", no links leaving dir, no devices/fifos, at most max_bytes in total. */
-l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, l4r_error *e);
+ * "..", no links leaving dir, no devices/fifos, no entry twice, no top-level name of a sibling or
+ * of a file llm4rec-data manages, at most uo->max_bytes in total, every libarchive warning and every
+ * size or CRC mismatch an error (L4R_EARCHIVE; local write failures L4R_EIO).  Entries are moved
+ * from a temporary directory into dir only when the whole archive unpacked.  On success the
+ * archive's regular files are appended to *out (may be NULL); on error *out is unchanged. */
+l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opts *uo, l4r_unpacked *out,
+                      l4r_error *e);
 
 /* Check a file against the expected size (-1 = unknown) and digests (NULL = unknown).  `label`
  * names the file in messages.  Fills sha256_out (65 bytes, may be NULL) with the file's SHA-256.

@@ -5,26 +5,61 @@
  * ARCHIVE_EXTRACT_SECURE_NODOTDOT and ARCHIVE_EXTRACT_SECURE_SYMLINKS.  On top of that every entry
  * is checked here before anything touches the disk, because the flags alone do not cover
  * everything we promise (a symlink *target* pointing out of the tree, hard links to symlinks,
- * device nodes, a size ceiling):
+ * device nodes, a size ceiling, two entries of one path):
  *
- *   - the path is normalised ("./a//b/" -> "a/b"); an absolute path or a ".." component is an error;
+ *   - the path is normalised ("./a//b/" -> "a/b", l4r_archive_path_clean, the same function
+ *     convert --raw names members with); an absolute path or a ".." component is an error;
+ *   - every format libarchive reads but mtree (a text listing of local paths whose contents
+ *     libarchive would copy from the local file system);
  *   - only regular files, directories, symlinks and hard links are allowed (no devices, fifos,
  *     sockets);
  *   - a symlink target must be relative and may use ".." only as a leading run that does not
  *     climb above the top of the tree; with that rule every link resolves inside the tree even
  *     when link targets traverse other links (".." never follows a link);
  *   - no entry may be written at or below an earlier symlink entry (writing through a link);
+ *   - no path may come twice, and no path may be both a file and a directory (an explicit "d/"
+ *     entry or the parent of another entry): such an archive is ambiguous, because which entry
+ *     wins depends on the reader (fetch and convert --raw must read the same bytes).  Directory
+ *     entries may repeat: they hold no bytes;
  *   - a hard link must name a regular file extracted earlier from the same archive;
- *   - the bytes written, counted as they are written (zip headers may lie), stay <= max_bytes.
+ *   - no top-level entry may take the name of a file llm4rec-data manages (the stamp, the lock, a
+ *     .part, the archive itself) or of another download of the variant (uo->siblings);
+ *   - every result of libarchive other than ARCHIVE_OK is an error, ARCHIVE_WARN included: that is
+ *     how libarchive reports a zip CRC mismatch, a short entry, or a write that failed (ENOSPC);
+ *   - an archive without a single entry is an error (NUL bytes pass for an empty tar);
+ *   - the bytes of a regular file, counted as they are written (holes included), must equal the
+ *     size its header declares when it declares one (zip headers may lie: a file declared 24
+ *     bytes long stops at byte 25), and all the archive's files together stay <= uo->max_bytes.
+ *
+ * gzip: libarchive's gzip filter does not check the CRC-32 and length trailer (its source says
+ * "XXX TODO: Verify the length and CRC"), so a file that starts with the gzip magic is inflated
+ * here with zlib, which checks both for every member, and libarchive reads the inflated bytes
+ * (a .tar.gz as a tar, a lone .gz as raw data).  As in the converter's reader (src/reader.c),
+ * members may follow one another, zero padding after the last one is tolerated, anything else
+ * after a member and a file that ends inside one are errors.
+ *
+ * Names: zip (with its UTF-8 flag) and pax tar store names in UTF-8, and libarchive converts them
+ * to the locale's character set, with a warning when it cannot (always, for a non-ASCII name in
+ * the C locale the program runs in).  Since a warning is an error here, the unpacking thread uses
+ * a UTF-8 LC_CTYPE (uselocale, thread-local, restored at the end): UTF-8 names are then written as
+ * they are, and only a name that is not valid UTF-8 fails.
+ *
+ * Every regular file is hashed (SHA-256) while it is written, so the stamp can list the unpacked
+ * files with their digests without reading them again (l4r_unpacked).
  *
  * ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS is not set because we hand libarchive absolute paths of
  * our own making (TMP/clean-relative-path); the absolute-path check happens on the archive's name
  * before the prefix is added.  TMP is realpath()ed so SECURE_SYMLINKS does not trip over a
  * symlinked data directory.
  *
- * Entries go into DIR/.l4r-unpack.XXXXXX first; only when the whole archive has been extracted are
- * its top-level entries moved into DIR (merging directories, replacing files), so a failure or an
- * interrupt never leaves a half-unpacked tree under the final names.
+ * Entries go into DIR/.l4r-unpack.XXXXXX first; only when the whole archive has been extracted
+ * (the last entry finished and archive_write_close succeeded) are its top-level entries moved into
+ * DIR (merging directories, replacing files), so a failure or an interrupt never leaves a
+ * half-written file under a final name.  A failure while moving (a rename that fails on a local
+ * i/o error) can leave some complete files of the archive in place and not others; fetch has
+ * removed the stamp before unpacking, so the next fetch unpacks again.  A SIGKILL leaves the
+ * temporary directory behind: fetch removes every .l4r-unpack.* of the variant when it takes the
+ * variant's lock, because only the holder of that lock unpacks there.
  */
 #include "fetch/fetch.h"
 
@@ -32,52 +67,154 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "util.h"
 
-typedef struct strlist {
-    char **v;
-    size_t n, cap;
-} strlist;
+/* ---- the unpacked-file list ---- */
 
-static void strlist_add(strlist *l, const char *s)
+void l4r_unpacked_add(l4r_unpacked *u, const char *name, uint64_t size, const char *sha256, int64_t mtime_ns)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->v = l4r_xrealloc(l->v, l->cap * sizeof *l->v);
+    if (u->n == u->cap) {
+        u->cap = u->cap ? u->cap * 2 : 16;
+        u->v = l4r_xrealloc(u->v, u->cap * sizeof *u->v);
     }
-    l->v[l->n++] = l4r_xstrdup(s);
+    l4r_unpacked_file *f = &u->v[u->n++];
+    f->name = l4r_xstrdup(name);
+    f->size = size;
+    snprintf(f->sha256, sizeof f->sha256, "%s", sha256);
+    f->mtime_ns = mtime_ns;
 }
 
-static bool strlist_has(const strlist *l, const char *s)
+void l4r_unpacked_free(l4r_unpacked *u)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->v[i], s))
-            return true;
-    return false;
+    for (size_t i = 0; i < u->n; i++)
+        free(u->v[i].name);
+    free(u->v);
+    u->v = NULL;
+    u->n = u->cap = 0;
 }
 
-static void strlist_free(strlist *l)
+/* ---- the paths of the archive seen so far (open addressing) ---- */
+
+enum { K_FILE = 'f', K_HARD = 'h', K_LINK = 'l', K_DIR = 'd', K_IMPLIED = 'i' };
+
+typedef struct pent {
+    char *path;   /* NULL: a free slot */
+    char kind;    /* K_*; K_IMPLIED: a directory only because another entry lies below it */
+    size_t entry; /* 1-based number of the entry that made it (K_IMPLIED: the first one below it) */
+    size_t rec;   /* K_FILE: index in the archive's l4r_unpacked list */
+} pent;
+
+typedef struct pathmap {
+    pent *v;
+    size_t n, cap; /* cap is a power of two */
+} pathmap;
+
+static size_t pm_slot(const pathmap *m, const char *p, size_t n)
 {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i]);
-    free(l->v);
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+    size_t i = (size_t)h & (m->cap - 1);
+    while (m->v[i].path && !(strlen(m->v[i].path) == n && !memcmp(m->v[i].path, p, n)))
+        i = (i + 1) & (m->cap - 1);
+    return i;
 }
 
-/* Is `path` an earlier symlink or below one? */
-static bool through_link(const strlist *links, const char *path)
+static pent *pm_get(const pathmap *m, const char *p, size_t n)
 {
-    for (size_t i = 0; i < links->n; i++) {
-        size_t n = strlen(links->v[i]);
-        if (!strncmp(path, links->v[i], n) && (path[n] == 0 || path[n] == '/'))
-            return true;
+    if (!m->cap)
+        return NULL;
+    pent *s = &m->v[pm_slot(m, p, n)];
+    return s->path ? s : NULL;
+}
+
+static pent *pm_put(pathmap *m, const char *p, size_t n, char kind, size_t entry)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        pathmap g = {l4r_xcalloc(m->cap ? m->cap * 2 : 64, sizeof *g.v), m->n, m->cap ? m->cap * 2 : 64};
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->v[i].path)
+                g.v[pm_slot(&g, m->v[i].path, strlen(m->v[i].path))] = m->v[i];
+        free(m->v);
+        *m = g;
     }
-    return false;
+    pent *s = &m->v[pm_slot(m, p, n)];
+    if (!s->path) {
+        s->path = l4r_xstrndup(p, n);
+        m->n++;
+    }
+    s->kind = kind;
+    s->entry = entry;
+    s->rec = SIZE_MAX;
+    return s;
+}
+
+static void pm_free(pathmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->v[i].path);
+    free(m->v);
+}
+
+static const char *kind_name(char k)
+{
+    return k == K_LINK ? "symlink" : k == K_DIR || k == K_IMPLIED ? "directory" : "file";
+}
+
+/* May an entry of kind `kind` take the path `clean` (entry number `no`)?  Checks the path itself and
+ * every parent; fills e naming both entries when not. */
+static l4r_status check_path(const pathmap *m, const char *archive, const char *name, const char *clean,
+                             char kind, size_t no, l4r_error *e)
+{
+    for (const char *s = strchr(clean, '/'); s; s = strchr(s + 1, '/')) {
+        const pent *q = pm_get(m, clean, (size_t)(s - clean));
+        if (!q || q->kind == K_DIR || q->kind == K_IMPLIED)
+            continue;
+        if (q->kind == K_LINK)
+            return l4r_err(e, L4R_EARCHIVE,
+                           "unsafe archive '%s': entry '%s' would be written through a symlink of the "
+                           "archive ('%s', entry %zu)",
+                           archive, name, q->path, q->entry);
+        return l4r_err(e, L4R_EARCHIVE,
+                       "ambiguous archive '%s': '%s' is a file (entry %zu) and a directory (entry %zu)",
+                       archive, q->path, q->entry, no);
+    }
+    const pent *p = pm_get(m, clean, strlen(clean));
+    if (!p)
+        return L4R_OK;
+    bool old_dir = p->kind == K_DIR || p->kind == K_IMPLIED;
+    if (old_dir && kind == K_DIR)
+        return L4R_OK; /* a directory again: it holds no bytes to disagree about */
+    if (old_dir || kind == K_DIR)
+        return l4r_err(e, L4R_EARCHIVE,
+                       "ambiguous archive '%s': '%s' is a %s (entry %zu) and a %s (entry %zu)", archive,
+                       clean, kind_name(p->kind), p->entry, kind_name(kind), no);
+    return l4r_err(e, L4R_EARCHIVE, "ambiguous archive '%s': entry '%s' appears twice (entries %zu and %zu)",
+                   archive, clean, p->entry, no);
+}
+
+/* Record the entry's path and make every parent a directory. */
+static pent *note_path(pathmap *m, const char *clean, char kind, size_t no)
+{
+    for (const char *s = strchr(clean, '/'); s; s = strchr(s + 1, '/'))
+        if (!pm_get(m, clean, (size_t)(s - clean)))
+            pm_put(m, clean, (size_t)(s - clean), K_IMPLIED, no);
+    pent *p = pm_get(m, clean, strlen(clean));
+    if (p && kind == K_DIR) {
+        if (p->kind == K_IMPLIED)
+            p->kind = K_DIR; /* keeps the number of the first entry below it */
+        return p;
+    }
+    return pm_put(m, clean, strlen(clean), kind, no);
 }
 
 static bool reserved_top(const char *clean, const char *archive_base)
@@ -91,6 +228,99 @@ static bool reserved_top(const char *clean, const char *archive_base)
         return true;
     return strlen(archive_base) == n && !strncmp(clean, archive_base, n);
 }
+
+/* ---- gzip, inflated and checked with zlib ---- */
+
+typedef struct gzsrc {
+    int fd;
+    z_stream zs;
+    bool member_done; /* between two members (or after the last) */
+    bool eof;         /* read() returned 0 */
+    bool failed;      /* st and msg say why */
+    l4r_status st;
+    char msg[400];
+    unsigned char in[1 << 16];
+    unsigned char out[1 << 16];
+} gzsrc;
+
+static la_ssize_t gz_fail(struct archive *a, gzsrc *g, l4r_status st, int errnum, const char *what,
+                          const char *detail)
+{
+    g->failed = true;
+    g->st = st;
+    snprintf(g->msg, sizeof g->msg, "%s%s%s", what, detail ? ": " : "", detail ? detail : "");
+    archive_set_error(a, errnum, "%s", g->msg);
+    return -1;
+}
+
+static la_ssize_t gz_read_cb(struct archive *a, void *ud, const void **buf)
+{
+    gzsrc *g = ud;
+    for (;;) {
+        if (g->zs.avail_in == 0 && !g->eof) {
+            ssize_t n = read(g->fd, g->in, sizeof g->in);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                return gz_fail(a, g, L4R_EIO, errno, "cannot read the gzip data", strerror(errno));
+            g->eof = n == 0;
+            g->zs.next_in = g->in;
+            g->zs.avail_in = (uInt)n;
+        }
+        if (g->member_done) {
+            while (g->zs.avail_in && *g->zs.next_in == 0) {
+                g->zs.next_in++;
+                g->zs.avail_in--;
+            }
+            if (g->zs.avail_in == 0) {
+                if (g->eof)
+                    return 0;
+                continue;
+            }
+            if (*g->zs.next_in != 0x1f)
+                return gz_fail(a, g, L4R_EARCHIVE, EILSEQ, "damaged gzip data", "garbage after a member");
+            if (inflateReset(&g->zs) != Z_OK)
+                return gz_fail(a, g, L4R_EINTERNAL, EINVAL, "cannot reset zlib", NULL);
+            g->member_done = false;
+        }
+        if (g->zs.avail_in == 0 && g->eof)
+            return gz_fail(a, g, L4R_EARCHIVE, EILSEQ, "truncated gzip data",
+                           "the file ends inside a member");
+        g->zs.next_out = g->out;
+        g->zs.avail_out = sizeof g->out;
+        int r = inflate(&g->zs, Z_NO_FLUSH);
+        size_t have = sizeof g->out - g->zs.avail_out;
+        if (r == Z_MEM_ERROR)
+            l4r_oom();
+        if (r == Z_STREAM_END) {
+            g->member_done = true;
+        } else if (r != Z_OK && r != Z_BUF_ERROR) {
+            const char *m = g->zs.msg ? g->zs.msg : "inflate error";
+            if (!strcmp(m, "incorrect data check"))
+                m = "the CRC-32 of a member does not match (incorrect data check)";
+            else if (!strcmp(m, "incorrect length check"))
+                m = "the length of a member does not match (incorrect length check)";
+            return gz_fail(a, g, L4R_EARCHIVE, EILSEQ, "damaged gzip data", m);
+        }
+        if (have) {
+            *buf = g->out;
+            return (la_ssize_t)have;
+        }
+    }
+}
+
+static bool is_gzip(const char *path)
+{
+    unsigned char m[2] = {0, 0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool yes = read(fd, m, 2) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+    close(fd);
+    return yes;
+}
+
+/* ---- moving the extracted tree into place ---- */
 
 static l4r_status merge_into(const char *src, const char *dst, l4r_error *e);
 
@@ -119,8 +349,9 @@ static l4r_status merge_entries(const char *src, const char *dst, l4r_error *e)
     return st;
 }
 
-/* Move src (a tree we just extracted) onto dst: rename when dst is free, merge when both are real
- * directories, otherwise replace dst.  Never follows a symlink. */
+/* Move src (a tree we just extracted) onto dst: rename when dst is free or both are not
+ * directories (an atomic replace), merge when both are real directories, otherwise remove dst
+ * first.  Never follows a symlink. */
 static l4r_status merge_into(const char *src, const char *dst, l4r_error *e)
 {
     struct stat ss, ds;
@@ -134,7 +365,7 @@ static l4r_status merge_into(const char *src, const char *dst, l4r_error *e)
         if (st == L4R_OK && rmdir(src) != 0)
             st = l4r_err(e, L4R_EIO, "cannot remove '%s': %s", src, strerror(errno));
         return st;
-    } else {
+    } else if (S_ISDIR(ss.st_mode) || S_ISDIR(ds.st_mode)) {
         l4r_status st = l4r_rmtree(dst, e);
         if (st != L4R_OK)
             return st;
@@ -150,17 +381,78 @@ static bool has_suffix(const char *s, const char *suf)
     return a >= b && !strcmp(s + a - b, suf);
 }
 
-l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, l4r_error *e)
+/* ---- errors ---- */
+
+/* A read-side failure (the archive's data): the gzip layer's own message when it failed. */
+static l4r_status read_error(struct archive *a, const gzsrc *g, const char *archive, const char *name,
+                             l4r_error *e)
+{
+    const char *msg = g && g->failed ? g->msg : archive_error_string(a);
+    l4r_status st = g && g->failed ? g->st : L4R_EARCHIVE;
+    if (!msg)
+        msg = "unknown error";
+    if (name)
+        return l4r_err(e, st, "cannot unpack '%s': entry '%s': %s", archive, name, msg);
+    return l4r_err(e, st, "cannot read archive '%s': %s", archive, msg);
+}
+
+/* A write-side failure: the local file system (ENOSPC, EFBIG, EACCES, ...). */
+static l4r_status write_error(struct archive *w, const char *archive, const char *name, l4r_error *e)
+{
+    int en = archive_errno(w);
+    const char *msg = archive_error_string(w);
+    if (!msg)
+        msg = "write failed";
+    if (en > 0 && !strstr(msg, strerror(en)))
+        return l4r_err(e, L4R_EIO, "cannot unpack '%s': cannot write entry '%s': %s: %s", archive, name, msg,
+                       strerror(en));
+    return l4r_err(e, L4R_EIO, "cannot unpack '%s': cannot write entry '%s': %s", archive, name, msg);
+}
+
+static l4r_status ceiling_error(const char *archive, const char *name, const l4r_unpack_opts *uo,
+                                l4r_error *e)
+{
+    return l4r_err(e, L4R_EARCHIVE,
+                   "archive '%s': entry '%s' would unpack to more than the ceiling of %llu bytes%s%s%s, so "
+                   "the archive is damaged or a decompression bomb; if it is right, allow more with "
+                   "--max-unpacked SIZE",
+                   archive, name, (unsigned long long)uo->max_bytes, uo->limit_why ? " (" : "",
+                   uo->limit_why ? uo->limit_why : "", uo->limit_why ? ")" : "");
+}
+
+static const char zeros[1 << 16];
+
+static void hash_zeros(l4r_hasher *h, uint64_t n)
+{
+    while (n) {
+        size_t k = n < sizeof zeros ? (size_t)n : sizeof zeros;
+        l4r_hasher_update(h, zeros, k);
+        n -= k;
+    }
+}
+
+/* ---- unpack ---- */
+
+l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opts *uo, l4r_unpacked *out,
+                      l4r_error *e)
 {
     l4r_status st = L4R_OK;
     struct archive *a = NULL;
     struct archive *w = NULL;
+    gzsrc *gz = NULL;
     char *tmp = NULL;
     char *real = NULL;
+    char *name = NULL; /* the entry's name as the archive gives it (our copy: libarchive's is freed
+                        * by archive_entry_copy_pathname) */
+    l4r_hasher *h = NULL;
     l4r_buf clean = {0}, hclean = {0}, full = {0};
-    strlist links = {0}, files = {0};
+    pathmap paths = {0};
+    l4r_unpacked got = {0};
     uint64_t total = 0;
+    size_t no = 0; /* entry number, from 1 */
     const char *base = l4r_path_base(archive);
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t old_locale = utf8 ? uselocale(utf8) : (locale_t)0;
 
     real = realpath(dir, NULL);
     if (!real) {
@@ -177,7 +469,22 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
 
     a = archive_read_new();
     archive_read_support_filter_all(a);
-    archive_read_support_format_all(a);
+    /* every format of archive_read_support_format_all() but mtree: an mtree "archive" is a text
+     * listing of paths whose contents libarchive reads from the local file system, and ordinary text
+     * (a lone .gz of ratings) passes for one with a mere warning */
+    archive_read_support_format_7zip(a);
+    archive_read_support_format_ar(a);
+    archive_read_support_format_cab(a);
+    archive_read_support_format_cpio(a);
+    archive_read_support_format_empty(a);
+    archive_read_support_format_iso9660(a);
+    archive_read_support_format_lha(a);
+    archive_read_support_format_rar(a);
+    archive_read_support_format_rar5(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_warc(a);
+    archive_read_support_format_xar(a);
+    archive_read_support_format_zip(a);
     /* a lone compressed file (not a tar inside) unpacks to its stem; only for compressor suffixes,
      * so a corrupt archive is never mistaken for raw data */
     bool raw_ok = (has_suffix(base, ".gz") || has_suffix(base, ".bz2") || has_suffix(base, ".xz") ||
@@ -185,8 +492,27 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
                   !strstr(base, ".tar.");
     if (raw_ok)
         archive_read_support_format_raw(a);
-    if (archive_read_open_filename(a, archive, 1 << 16) != ARCHIVE_OK) {
-        st = l4r_err(e, L4R_EARCHIVE, "cannot read archive '%s': %s", archive, archive_error_string(a));
+    int r;
+    if (is_gzip(archive)) {
+        gz = l4r_xcalloc(1, sizeof *gz);
+        gz->fd = open(archive, O_RDONLY | O_CLOEXEC);
+        if (gz->fd < 0) {
+            st = l4r_err(e, L4R_EIO, "cannot open '%s': %s", archive, strerror(errno));
+            goto out;
+        }
+        if (inflateInit2(&gz->zs, 15 + 16) != Z_OK) {
+            close(gz->fd);
+            free(gz);
+            gz = NULL;
+            st = l4r_err(e, L4R_EINTERNAL, "cannot initialise zlib for '%s'", archive);
+            goto out;
+        }
+        r = archive_read_open(a, gz, NULL, gz_read_cb, NULL);
+    } else {
+        r = archive_read_open_filename(a, archive, 1 << 16);
+    }
+    if (r != ARCHIVE_OK) {
+        st = read_error(a, gz, archive, NULL, e);
         goto out;
     }
     w = archive_write_disk_new();
@@ -199,34 +525,30 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
             goto out;
         }
         struct archive_entry *ent;
-        int r = archive_read_next_header(a, &ent);
+        r = archive_read_next_header(a, &ent);
         if (r == ARCHIVE_EOF)
             break;
-        if (r < ARCHIVE_WARN) {
-            st = l4r_err(e, L4R_EARCHIVE, "cannot read archive '%s': %s", archive, archive_error_string(a));
+        no++;
+        if (r != ARCHIVE_OK) {
+            st = read_error(a, gz, archive, NULL, e);
             goto out;
         }
-        const char *name = archive_entry_pathname(ent);
-        char *stem = NULL;
+        free(name);
+        name = NULL;
         if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
-            stem = l4r_xstrndup(base, (size_t)(strrchr(base, '.') - base));
-            name = stem;
-        }
-        if (!name) {
-            st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': an entry has no name", archive);
+            name = l4r_xstrndup(base, (size_t)(strrchr(base, '.') - base));
+        } else if (archive_entry_pathname(ent)) {
+            name = l4r_xstrdup(archive_entry_pathname(ent));
+        } else {
+            st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': entry %zu has no name", archive, no);
             goto out;
         }
-        bool ok = l4r_archive_path_clean(name, &clean);
-        free(stem);
-        stem = NULL;
-        name = archive_entry_pathname(ent);
-        if (!name)
-            name = "(raw data)";
-        if (!ok) {
+        if (!l4r_archive_path_clean(name, &clean)) {
             st = l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' %s", archive, name,
                          name[0] == '/' ? "has an absolute path" : "has a '..' component");
             goto out;
         }
+        l4r_buf_cstr(&clean);
         mode_t type = archive_entry_filetype(ent);
         const char *hard = archive_entry_hardlink(ent);
         if (clean.len == 0) {
@@ -242,42 +564,26 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
                          archive, name);
             goto out;
         }
-        if (through_link(&links, clean.data)) {
-            st = l4r_err(e, L4R_EARCHIVE,
-                         "unsafe archive '%s': entry '%s' would be written through a "
-                         "symlink of the archive",
-                         archive, name);
-            goto out;
+        size_t top = strcspn(clean.data, "/");
+        for (size_t i = 0; uo && i < uo->n_siblings; i++) {
+            if (strlen(uo->siblings[i]) == top && !strncmp(clean.data, uo->siblings[i], top)) {
+                st = l4r_err(e, L4R_EARCHIVE,
+                             "unsafe archive '%s': entry '%s' would replace '%s', another file of this "
+                             "variant",
+                             archive, name, uo->siblings[i]);
+                goto out;
+            }
         }
-        if (hard) {
-            if (!l4r_archive_path_clean(hard, &hclean) || !strlist_has(&files, hclean.data) ||
-                through_link(&links, hclean.data)) {
-                st = l4r_err(e, L4R_EARCHIVE,
-                             "unsafe archive '%s': entry '%s' is a hard link to '%s', "
-                             "which is not a file extracted before it",
-                             archive, name, hard);
-                goto out;
-            }
-        } else if (type == AE_IFLNK) {
-            const char *target = archive_entry_symlink(ent);
-            if (!target || !l4r_archive_link_safe(clean.data, target)) {
-                st = l4r_err(e, L4R_EARCHIVE,
-                             "unsafe archive '%s': entry '%s' is a symlink to '%s', "
-                             "outside the target directory",
-                             archive, name, target ? target : "");
-                goto out;
-            }
-            strlist_add(&links, clean.data);
-        } else if (type == AE_IFREG) {
-            if (archive_entry_size_is_set(ent) && archive_entry_size(ent) > 0 &&
-                (uint64_t)archive_entry_size(ent) > max_bytes - total) {
-                st = l4r_err(e, L4R_EARCHIVE,
-                             "archive '%s': entry '%s' would unpack to more than the "
-                             "ceiling of %llu bytes",
-                             archive, name, (unsigned long long)max_bytes);
-                goto out;
-            }
-        } else if (type != AE_IFDIR) {
+        char kind;
+        if (hard)
+            kind = K_HARD;
+        else if (type == AE_IFLNK)
+            kind = K_LINK;
+        else if (type == AE_IFREG)
+            kind = K_FILE;
+        else if (type == AE_IFDIR)
+            kind = K_DIR;
+        else {
             st = l4r_err(e, L4R_EARCHIVE,
                          "unsafe archive '%s': entry '%s' is a %s, not a file or "
                          "directory",
@@ -288,8 +594,36 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
                                                               : "special file");
             goto out;
         }
-        if (type == AE_IFREG && !hard)
-            strlist_add(&files, clean.data);
+        st = check_path(&paths, archive, name, clean.data, kind, no, e);
+        if (st != L4R_OK)
+            goto out;
+        const pent *target = NULL;
+        if (kind == K_HARD) {
+            if (l4r_archive_path_clean(hard, &hclean))
+                target = pm_get(&paths, l4r_buf_cstr(&hclean), hclean.len);
+            if (!target || target->kind != K_FILE) {
+                st = l4r_err(e, L4R_EARCHIVE,
+                             "unsafe archive '%s': entry '%s' is a hard link to '%s', "
+                             "which is not a file extracted before it",
+                             archive, name, hard);
+                goto out;
+            }
+        } else if (kind == K_LINK) {
+            const char *ltarget = archive_entry_symlink(ent);
+            if (!ltarget || !l4r_archive_link_safe(clean.data, ltarget)) {
+                st = l4r_err(e, L4R_EARCHIVE,
+                             "unsafe archive '%s': entry '%s' is a symlink to '%s', "
+                             "outside the target directory",
+                             archive, name, ltarget ? ltarget : "");
+                goto out;
+            }
+        } else if (kind == K_FILE && archive_entry_size_is_set(ent) && archive_entry_size(ent) > 0 &&
+                   (uint64_t)archive_entry_size(ent) > uo->max_bytes - total) {
+            st = ceiling_error(archive, name, uo, e);
+            goto out;
+        }
+        size_t target_rec = target ? target->rec : SIZE_MAX;
+        pent *me = note_path(&paths, clean.data, kind, no);
 
         l4r_buf_reset(&full);
         l4r_buf_addf(&full, "%s/%s", tmp, clean.data);
@@ -302,12 +636,15 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
         /* no setuid/setgid bits from strangers; owner and group stay ours (no EXTRACT_OWNER) */
         archive_entry_set_perm(ent, archive_entry_perm(ent) & 0777);
         r = archive_write_header(w, ent);
-        if (r < ARCHIVE_WARN) {
-            st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': entry '%s': %s", archive, name,
-                         archive_error_string(w));
+        if (r != ARCHIVE_OK) {
+            st = write_error(w, archive, name, e);
             goto out;
         }
-        if (type == AE_IFREG && !hard) {
+        if (kind == K_FILE) {
+            bool declared = archive_entry_size_is_set(ent) && archive_entry_size(ent) >= 0;
+            uint64_t dsize = declared ? (uint64_t)archive_entry_size(ent) : 0;
+            uint64_t pos = 0; /* bytes of the file so far, holes included */
+            h = l4r_hasher_new(L4R_HASH_SHA256);
             for (;;) {
                 const void *buf;
                 size_t sz;
@@ -315,22 +652,34 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
                 r = archive_read_data_block(a, &buf, &sz, &off);
                 if (r == ARCHIVE_EOF)
                     break;
-                if (r < ARCHIVE_WARN) {
-                    st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': entry '%s': %s", archive, name,
-                                 archive_error_string(a));
+                if (r != ARCHIVE_OK) {
+                    st = read_error(a, gz, archive, name, e);
                     goto out;
                 }
-                if (sz > max_bytes - total) {
+                if (off < 0 || (uint64_t)off < pos || sz > UINT64_MAX - (uint64_t)off) {
                     st = l4r_err(e, L4R_EARCHIVE,
-                                 "archive '%s': entry '%s' unpacks to more than the "
-                                 "ceiling of %llu bytes",
-                                 archive, name, (unsigned long long)max_bytes);
+                                 "cannot unpack '%s': entry '%s': its data blocks are out of order", archive,
+                                 name);
                     goto out;
                 }
-                total += sz;
-                if (archive_write_data_block(w, buf, sz, off) < ARCHIVE_WARN) {
-                    st = l4r_err(e, L4R_EIO, "cannot unpack '%s': entry '%s': %s", archive, name,
-                                 archive_error_string(w));
+                uint64_t end = (uint64_t)off + sz;
+                if (end - pos > uo->max_bytes - total) {
+                    st = ceiling_error(archive, name, uo, e);
+                    goto out;
+                }
+                if (declared && end > dsize) {
+                    st = l4r_err(e, L4R_EARCHIVE,
+                                 "damaged archive '%s': entry '%s' holds more than the %llu bytes its header "
+                                 "declares",
+                                 archive, name, (unsigned long long)dsize);
+                    goto out;
+                }
+                hash_zeros(h, (uint64_t)off - pos); /* a hole of a sparse file reads as zeros */
+                l4r_hasher_update(h, buf, sz);
+                total += end - pos;
+                pos = end;
+                if (archive_write_data_block(w, buf, sz, off) != ARCHIVE_OK) {
+                    st = write_error(w, archive, name, e);
                     goto out;
                 }
                 if (l4r_interrupted) {
@@ -338,35 +687,95 @@ l4r_status l4r_unpack(const char *archive, const char *dir, uint64_t max_bytes, 
                     goto out;
                 }
             }
+            if (declared && pos < dsize) {
+                if (archive_entry_sparse_count(ent) == 0) {
+                    st = l4r_err(e, L4R_EARCHIVE,
+                                 "damaged archive '%s': entry '%s' holds %llu bytes but its header declares "
+                                 "%llu",
+                                 archive, name, (unsigned long long)pos, (unsigned long long)dsize);
+                    goto out;
+                }
+                if (dsize - pos > uo->max_bytes - total) {
+                    st = ceiling_error(archive, name, uo, e);
+                    goto out;
+                }
+                hash_zeros(h, dsize - pos); /* a trailing hole */
+                total += dsize - pos;
+                pos = dsize;
+            }
+            char hex[65];
+            l4r_hasher_final(h, hex);
+            h = NULL;
+            me->rec = got.n;
+            l4r_unpacked_add(&got, clean.data, pos, hex, 0);
+        } else if (kind == K_HARD) {
+            char hex[65]; /* a copy: adding may move got.v */
+            memcpy(hex, got.v[target_rec].sha256, sizeof hex);
+            l4r_unpacked_add(&got, clean.data, got.v[target_rec].size, hex, 0);
         }
-        if (archive_write_finish_entry(w) < ARCHIVE_WARN) {
-            st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': entry '%s': %s", archive, name,
-                         archive_error_string(w));
+        if (archive_write_finish_entry(w) != ARCHIVE_OK) {
+            st = write_error(w, archive, name, e);
             goto out;
         }
     }
-    if (archive_write_close(w) < ARCHIVE_WARN) {
-        st = l4r_err(e, L4R_EIO, "cannot unpack '%s': %s", archive, archive_error_string(w));
+    if (no == 0) {
+        /* nothing at all: libarchive takes NUL bytes for an empty tar and an empty file for an empty
+         * archive, and a recipe never unpacks an archive it expects to be empty */
+        st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': it holds no entries (an empty or damaged archive)",
+                     archive);
+        goto out;
+    }
+    if (archive_write_close(w) != ARCHIVE_OK) {
+        st = write_error(w, archive, name ? name : "(last)", e);
         goto out;
     }
 
     /* everything is on disk: move the top-level entries into place */
     st = merge_entries(tmp, real, e);
+    if (st != L4R_OK)
+        goto out;
+    for (size_t i = 0; i < got.n; i++) {
+        char *p = l4r_path_join(real, got.v[i].name);
+        struct stat sb;
+        if (lstat(p, &sb) != 0) {
+            st = l4r_err(e, L4R_EIO, "cannot stat '%s': %s", p, strerror(errno));
+            free(p);
+            goto out;
+        }
+        free(p);
+        got.v[i].mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+    }
+    if (out) {
+        for (size_t i = 0; i < got.n; i++)
+            l4r_unpacked_add(out, got.v[i].name, got.v[i].size, got.v[i].sha256, got.v[i].mtime_ns);
+    }
 out:
     if (w)
         archive_write_free(w);
     if (a)
         archive_read_free(a);
+    if (gz) {
+        inflateEnd(&gz->zs);
+        close(gz->fd);
+        free(gz);
+    }
     if (tmp) {
         l4r_error e2;
         l4r_rmtree(tmp, &e2);
         free(tmp);
     }
+    if (h)
+        l4r_hasher_free(h);
+    if (utf8) {
+        uselocale(old_locale);
+        freelocale(utf8);
+    }
     free(real);
+    free(name);
     l4r_buf_free(&clean);
     l4r_buf_free(&hclean);
     l4r_buf_free(&full);
-    strlist_free(&links);
-    strlist_free(&files);
+    pm_free(&paths);
+    l4r_unpacked_free(&got);
     return st;
 }

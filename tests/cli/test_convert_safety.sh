@@ -236,6 +236,11 @@ check_exit 0 "an unchanged unpacked file converts" st convert st -o "$T/t4/o1"
 check_nogrep "without a warning" "could not be checked" "$T/.err"
 check_exit 0 "an unchanged download converts" st convert st --variant plain -o "$T/t4/o2"
 check_nogrep "without a warning" "could not be checked" "$T/.err"
+# touched, not changed: convert hashes it, finds the stamp's digest and goes on (no fetch)
+touch -d '2001-01-01 00:00:00' "$V/ml-1m/ratings.dat"
+check_exit 0 "a touched unpacked file converts" st convert st -o "$T/t4/o1"
+check_grep "saying it checks the changed files" "changed on disk since they were fetched" "$T/.err"
+check_nogrep "and does not fetch" "fetching it" "$T/.err"
 # same size, one rating changed 3 -> 9
 sed -i 's/1::11::3::/1::11::9::/' "$V/ml-1m/ratings.dat" "$P/ratings.dat"
 check_eq "the edit kept the size" "$(wc -c <"$V/ml-1m/ratings.dat" | tr -d ' ')" "$psize"
@@ -249,7 +254,10 @@ check_not "nothing is published (table path)" test -e "$T/t4/o4"
 check_exit 4 "and over an existing output" st convert st -o "$T/t4/o1"
 check "the existing output is kept" "$L4R" verify "$T/t4/o1"
 check_exit 0 "--raw of the edited file is the user's choice: converts" st convert st --raw "$V/ml-1m/ratings.dat" -o "$T/t4/o5"
-# a stamp of an older version (no unpacked list): a warning, not an error
+# a stamp of an older version (no unpacked list): convert's fetch unpacks again from the verified
+# download and writes the list, which also undoes the edit above
 python3 -c 'import json,sys; p=sys.argv[1]; s=json.load(open(p)); del s["unpacked"]; json.dump(s, open(p, "w"))' "$V/.l4r-fetched.json"
-check_exit 0 "a stamp without an entry for the file: converts" st convert st -o "$T/t4/o6"
-check_grep "with a warning that it could not be checked" "warning: '$V/ml-1m/ratings.dat' could not be checked against the fetch stamp" "$T/.err"
+check_exit 0 "a stamp without an unpacked list: converts" st convert st -o "$T/t4/o6"
+check_nogrep "without the could-not-check warning" "could not be checked" "$T/.err"
+check_grep "the stamp lists the unpacked file again" '"ml-1m/ratings.dat"' "$V/.l4r-fetched.json"
+check_nogrep "the edited rating is gone (unpacked again)" "1::11::9::" "$V/ml-1m/ratings.dat"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/fetch/local.sh — `fetch` end to end without misbehaving servers: file:// mirrors, --from
 # registration (and its verification failure), gated variants, idempotence and --force, unpack
-# safety on hostile tar/zip archives, two concurrent fetches of one variant, interrupt + resume,
-# and the command line itself (--help, usage errors).
+# safety on hostile tar/zip archives, damaged and ambiguous archives, a gzip bomb, files edited in
+# place after a fetch, two concurrent fetches of one variant, interrupt + resume, and the command
+# line itself (--help, usage errors).
 . "$(dirname "$0")/../lib.sh"
 . "$HERE/fetch/common.inc"
 start_server
@@ -45,12 +46,31 @@ tar("device.tar", [("null", "chr", None)])
 with zipfile.ZipFile(os.path.join(d, "abs.zip"), "w") as z:
     z.writestr("ok.txt", "ok")
     z.writestr(zipfile.ZipInfo(t + "/escape-abs.txt"), "evil")
+# damaged: a stored zip entry whose rating was changed 5 -> 9 after the CRC was computed
+with zipfile.ZipFile(os.path.join(d, "crc.zip"), "w", zipfile.ZIP_STORED) as z:
+    z.writestr("ok.txt", "ok")
+    z.writestr("r.dat", "1::2::5::978300760\n")
+b = open(os.path.join(d, "crc.zip"), "rb").read().replace(b"1::2::5::", b"1::2::9::", 1)
+open(os.path.join(d, "crc.zip"), "wb").write(b)
+# ambiguous: one path twice
+import warnings
+warnings.simplefilter("ignore")
+with zipfile.ZipFile(os.path.join(d, "dup.zip"), "w") as z:
+    z.writestr("d/r.tsv", "1\t2\n")
+    z.writestr("d/r.tsv", "6\t6\n")
+# bombs: 4 MiB of '0' characters as a lone .gz (about 1000:1), and 4 MiB of NUL bytes in a tar.gz
+import gzip
+open(os.path.join(d, "zeros.txt.gz"), "wb").write(gzip.compress(b"0" * (4 << 20), 9))
+with tarfile.open(os.path.join(d, "bomb.tar.gz"), "w:gz") as tf:
+    ti = tarfile.TarInfo("zeros.bin")
+    ti.size = 4 << 20
+    tf.addfile(ti, io.BytesIO(bytes(4 << 20)))
 PY
 V=
 add() { V="$V${V:+, }$(variant "$@")"; }
 up() { echo "https://files.example.org/ds/$1"; }
 add plain a.bin "$(up a.bin)" "$NA" "$SA"
-for z in good.zip dotdot.tar symout.tar device.tar abs.zip; do
+for z in good.zip dotdot.tar symout.tar device.tar abs.zip crc.zip dup.zip zeros.txt.gz bomb.tar.gz; do
   p="$U/files.example.org/ds/$z"
   add "${z%%.*}" "$z" "$(up "$z")" "$(size "$p")" "$(sha256 "$p")" true
 done
@@ -163,6 +183,46 @@ check_grep "abs: entry named" "escape-abs.txt" "$T/.err"
 check_not "nothing escaped (..)" test -e "$D/loc/escape-dotdot.txt"
 check_not "nothing escaped (symlink)" test -e "$T/escape-sym.txt"
 check_not "nothing escaped (absolute)" test -e "$T/escape-abs.txt"
+
+# damaged and ambiguous archives: exit 5, the entry named, nothing under a final name, no stamp
+check_exit 5 "zip with a bad CRC: archive error" f --variant crc --mirror "$M"
+check_grep "zip with a bad CRC: says so, naming the entry" "entry 'r.dat': ZIP bad CRC" "$T/.err"
+check_not "zip with a bad CRC: not even ok.txt" test -e "$D/loc/crc/ok.txt"
+check_not "zip with a bad CRC: no stamp" test -e "$D/loc/crc/.l4r-fetched.json"
+check_exit 5 "zip with a path twice: archive error" f --variant dup --mirror "$M"
+check_grep "zip with a path twice: names the entry and both positions" \
+  "ambiguous archive '.*dup.zip': entry 'd/r.tsv' appears twice (entries 1 and 2)" "$T/.err"
+check_not "zip with a path twice: nothing unpacked" test -e "$D/loc/dup/d"
+
+# decompression bombs: stopped at the ceiling (100 x the archive, at least 1 MiB), exit 5, nothing
+# left; --max-unpacked lets them through
+for b in zeros bomb; do
+  check_exit 5 "$b: bomb stopped" f --variant "$b" --mirror "$M"
+  check_grep "$b: names the ceiling" "would unpack to more than the ceiling of 1048576 bytes" "$T/.err"
+  check_grep "$b: says how to allow more" "allow more with --max-unpacked SIZE" "$T/.err"
+  check_eq "$b: nothing but the archive and the lock" "$(ls -A "$D/loc/$b" | sort | tr '\n' ' ')" \
+    "$(ls -A "$D/loc/$b" | grep -e '\.gz$' -e '^\.lock$' | sort | tr '\n' ' ')"
+  check_not "$b: no stamp" test -e "$D/loc/$b/.l4r-fetched.json"
+done
+check_exit 0 "--max-unpacked lets the lone .gz through" f --variant zeros --mirror "$M" --max-unpacked 5M
+check_eq "--max-unpacked: all of it unpacked" "$(size "$D/loc/zeros/zeros.txt")" 4194304
+check_exit 2 "--max-unpacked needs a size" f --variant zeros --max-unpacked lots
+check_grep "--max-unpacked: bad size named" "'lots' is not a size" "$T/.err"
+
+# a file edited in place after the fetch (same size, new mtime): an unpacked one is unpacked again
+# from the verified archive, a download is fetched again; both say so
+sed -i 's/1::2::5::/1::2::9::/' "$D/loc/good/good/ratings.dat"
+touch -d '2001-01-01' "$D/loc/good/good/ratings.dat"
+check_exit 0 "edited unpacked file: fetch succeeds" f --variant good --mirror "$M"
+check_grep "edited unpacked file: warning names it" "warning: 'good/ratings.dat', unpacked from an archive of loc/good, changed on disk since it was unpacked; unpacking again" "$T/.err"
+check_eq "edited unpacked file: restored" "$(cat "$D/loc/good/good/ratings.dat")" "1::2::5::978300760"
+check_exit 0 "after the repair: already fetched" f --variant good --mirror "$M"
+check_grep "after the repair: says already" "already fetched and verified" "$T/.err"
+python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[100]^=1; open(p,"wb").write(b)' "$D/loc/plain/a.bin"
+touch -d '2001-01-01' "$D/loc/plain/a.bin"
+check_exit 0 "edited download: fetch succeeds" f --variant plain --mirror "$M"
+check_grep "edited download: warning names it" "warning: 'a.bin' of loc/plain changed on disk since it was fetched" "$T/.err"
+check_same "edited download: fetched again" "$D/loc/plain/a.bin" "$A"
 
 # two fetches of one variant at once: both succeed, one download
 : > "$SLOG"
