@@ -37,7 +37,7 @@ while read -r case want file <&3; do
   rawwant=$want
   case $case in
     clash*) rawwant=0 ;; # nothing to overwrite when the archive is read in place
-    gz-bomb) rawwant="5 7" ;; # an unpacked size limit (5), or a 16 MiB line without tabs (7)
+    gz-bomb) rawwant="5 7" ;; # an unpacked size limit (5), or a 64 MiB line without tabs (7)
   esac
   check_exit_in "$rawwant" "$case: convert --raw exits $rawwant" \
     l4r convert hostile --variant "$case" --raw "$C/$case/$file" -o "$O/r" -q

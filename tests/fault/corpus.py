@@ -32,7 +32,7 @@ d/r.tsv, and d/r.tsv only):
   tar-dotdot-first/-last   [5] a '../x' entry before / after d/r.tsv
   tar-abs-first/-last      [5] an entry with an absolute path before / after d/r.tsv
   tar-symlink-first/-last  [5] a symlink 'up' -> '../../../outside' before / after d/r.tsv
-  gz-bomb         [5] lone .gz of 16 MiB of 'x' (about 1000:1)
+  gz-bomb         [5] lone .gz of 64 MiB of "x" (65 kB, about 1000:1)
   targz, tarxz, tarbz2, tgz  [0] good tars compressed with gzip, xz, bzip2 (tgz: named .tgz)
   gz-good, zip-good          [0] good controls
 """
@@ -227,7 +227,7 @@ def hostile(corpus, recipes):
         case("tar-%s-first" % kind, 5, [("data.tar", tar_bytes([bad, good]), True)])
         case("tar-%s-last" % kind, 5, [("data.tar", tar_bytes([good, bad]), True)])
     # not zeros: libarchive takes a stream of zeros for an empty tar and unpacks nothing
-    case("gz-bomb", 5, [("r.tsv.gz", gz(b"x" * (16 << 20)), True)], "r.tsv")
+    case("gz-bomb", 5, [("r.tsv.gz", gz(b"x" * (64 << 20)), True)], "r.tsv")
     plain_tar = tar_bytes([("d/r.tsv", "file", GOOD)])
     case("targz", 0, [("data.tar.gz", gz(plain_tar), True)])
     case("tarxz", 0, [("data.tar.xz", lzma.compress(plain_tar, preset=6), True)])

@@ -10,9 +10,11 @@
  *                            that crosses N writes what still fits and returns short, as a real
  *                            file system does)
  *   L4R_SHIM_STOP_AFTER=N    before the write that would cross N counted bytes, create
- *                            $L4R_SHIM_MARK and stop the whole process (SIGSTOP) until killed
- *   L4R_SHIM_STOP_RENAME=S   before renaming a path whose last component contains S, create
- *                            $L4R_SHIM_MARK and stop the whole process
+ *                            $L4R_SHIM_MARK and stop the whole process (SIGSTOP); it goes on
+ *                            normally when continued (SIGCONT), or dies when killed
+ *   L4R_SHIM_STOP_RENAME=S   the same before renaming a path whose last component contains S
+ *
+ * The stop happens once per process.
  *
  * The counter is shared by all threads.  The marker is created with open(2) only (no write), so
  * the shim never counts its own bytes.  Nothing here is used by the program itself.
@@ -71,16 +73,19 @@ static int matches(int fd)
     return strstr(path, want) != NULL;
 }
 
+static int stopped; /* the stop happens once; after SIGCONT the process runs on normally */
+
 static void stop_here(void)
 {
+    if (__atomic_exchange_n(&stopped, 1, __ATOMIC_SEQ_CST))
+        return;
     const char *mark = getenv("L4R_SHIM_MARK");
     if (mark && *mark) {
         int fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
         if (fd >= 0)
             close(fd);
     }
-    for (;;)
-        kill(getpid(), SIGSTOP);
+    kill(getpid(), SIGSTOP);
 }
 
 /* How many of the n bytes about to be written to fd may go through: n, fewer, or -1 for ENOSPC. */

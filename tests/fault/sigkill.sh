@@ -24,6 +24,7 @@ kill_at() {
   # shellcheck disable=SC2086
   $SHIMMED L4R_SHIM_MARK="$T/mark" $vars "$@" >/dev/null 2>"$T/killed.err" &
   pid=$!
+  at_exit "kill -KILL $pid 2>/dev/null"
   if wait_for "$T/mark" "$pid"; then
     pass "$label: stopped at the chosen point"
   else
