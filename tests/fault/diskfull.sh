@@ -23,7 +23,7 @@ fetch_full() {
 }
 fetch_ok() {
   local label=$1 dd=$2
-  check_exit 0 "$label: with space, fetch succeeds" l4r --data-dir "$dd" fetch big --variant zip -q
+  check_exit 0 "$label: with space, fetch succeeds" run "$L4R" --recipes "$R" --data-dir "$dd" fetch big --variant zip -q
   check_same "$label: with space, d/r.tsv is complete" "$dd/big/zip/d/r.tsv" "$TSV"
   check "$label: with space, the stamp is written" test -s "$dd/big/zip/.l4r-fetched.json"
   check_clean "$label: with space, no temporaries" "$dd"
@@ -61,7 +61,7 @@ if [ -n "$small" ]; then
   # download: the archive itself does not fit in 1 MB
   if mount -t tmpfs -o size=1m l4r-fault "$T/tiny" 2>/dev/null; then
     at_exit 'umount "$T/tiny" 2>/dev/null'
-    check_exit 8 "tmpfs download: fetch exits 8" l4r --data-dir "$T/tiny/data" fetch big --variant zip -q
+    check_exit 8 "tmpfs download: fetch exits 8" run "$L4R" --recipes "$R" --data-dir "$T/tiny/data" fetch big --variant zip -q
     check_not "tmpfs download: nothing under the final name" test -e "$T/tiny/data/big/zip/data.zip"
     check_not "tmpfs download: no stamp" test -e "$T/tiny/data/big/zip/.l4r-fetched.json"
     mount -o remount,size=64m "$T/tiny"

@@ -77,7 +77,7 @@ kill_at "fetch unpack" L4R_SHIM_MATCH="$T/kd/" L4R_SHIM_STOP_AFTER=$(($(size "$Z
   "$L4R" --recipes "$R" --data-dir "$T/kd" fetch big --variant zip -q
 check_not "fetch unpack: no stamp after the kill" test -e "$T/kd/big/zip/.l4r-fetched.json"
 check_not "fetch unpack: no d/r.tsv under its final name after the kill" test -e "$T/kd/big/zip/d/r.tsv"
-check_exit 0 "fetch unpack: the rerun succeeds" l4r --data-dir "$T/kd" fetch big --variant zip -q
+check_exit 0 "fetch unpack: the rerun succeeds" run "$L4R" --recipes "$R" --data-dir "$T/kd" fetch big --variant zip -q
 check_same "fetch unpack: d/r.tsv is complete" "$T/kd/big/zip/d/r.tsv" "$TSV"
 check_clean "fetch unpack: no temporaries left after the rerun" "$T/kd"
 
@@ -85,6 +85,6 @@ check_clean "fetch unpack: no temporaries left after the rerun" "$T/kd"
 kill_at "fetch stamp" L4R_SHIM_STOP_RENAME=".l4r-fetched.json." -- \
   "$L4R" --recipes "$R" --data-dir "$T/ks" fetch big --variant zip -q
 check_not "fetch stamp: no stamp after the kill" test -e "$T/ks/big/zip/.l4r-fetched.json"
-check_exit 0 "fetch stamp: the rerun succeeds" l4r --data-dir "$T/ks" fetch big --variant zip -q
+check_exit 0 "fetch stamp: the rerun succeeds" run "$L4R" --recipes "$R" --data-dir "$T/ks" fetch big --variant zip -q
 check_same "fetch stamp: d/r.tsv is complete" "$T/ks/big/zip/d/r.tsv" "$TSV"
 check_clean "fetch stamp: no temporaries left after the rerun" "$T/ks"
