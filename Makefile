@@ -122,7 +122,15 @@ $(GEN_BIN): tests/gen/l4r-gen.c
 	$(E) "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-unit: $(UNIT_BIN)
+# The fault tests' LD_PRELOAD shim (tests/fault/shim.c): a full disk, a stop before a write or a
+# rename.  Built without the sanitizer flags, so it can be preloaded into any build.
+FAULT_SHIM := $(BUILD)/tests/fault/shim.so
+unit: $(UNIT_BIN) $(FAULT_SHIM)
+
+$(FAULT_SHIM): tests/fault/shim.c
+	@mkdir -p $(dir $@)
+	$(E) "  CCLD    $@"
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O2 -fPIC -shared $(WARN) -o $@ $< -ldl
 
 # The README's test command. tests/run.sh prints "N passed, N failed" and exits non-zero on failure.
 test: deps
@@ -146,10 +154,10 @@ check-tsan:
 	$(MAKE) --no-print-directory BUILD=build-tsan SANITIZER=thread OPT='-O1 -g' L4R_TSAN=1 test
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c tests/fault/*.c)
 
 check-format:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c)
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c tests/fault/*.c)
 
 clean:
 	rm -rf build build-* $(BIN)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/run.sh — runs every test: unit binaries (build/tests/unit/test_*), then the shell tests in
-# tests/cli/ and tests/fetch/.  Counts the PASS/FAIL lines, prints failures, and ends with one line
-# "N passed, N failed".  Exit status is non-zero when anything failed (or a test crashed).
+# tests/cli/, tests/fetch/ and tests/fault/.  Counts the PASS/FAIL lines, prints failures, ends with
+# one line "N passed, N failed".  Exit status is non-zero when anything failed (or a test crashed).
 # L4R_TEST_FILTER=pattern runs only tests whose file name contains pattern.
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -30,7 +30,7 @@ for t in "$BUILD"/tests/unit/test_*; do
   [ -x "$t" ] || continue
   run_one "unit/$(basename "$t")" "$t"
 done
-for t in "$top"/tests/cli/*.sh "$top"/tests/fetch/*.sh; do
+for t in "$top"/tests/cli/*.sh "$top"/tests/fetch/*.sh "$top"/tests/fault/*.sh; do
   [ -f "$t" ] || continue
   run_one "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
 done

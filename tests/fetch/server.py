@@ -23,6 +23,7 @@ the query string.  The state ("the first time") is kept per path+query.
   /mode/redirect/P   302 to /P
   /mode/slow/P?chunks=C&delay=D
                      the whole file in C pieces (default 10) with D seconds between (default 0.1)
+  /mode/redirloop/P  302 to itself, for ever (tests/fault/network.sh)
 """
 import argparse
 import os
@@ -101,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.simple(404, b"not found\n")
         if mode == "redirect":
             return self.simple(302, b"", [("Location", path)])
+        if mode == "redirloop":
+            return self.simple(302, b"", [("Location", self.path)])
         if mode == "flaky" and n_seen <= int(q.get("k", "2")):
             return self.simple(int(q.get("code", "503")), b"busy\n",
                                [("Retry-After", q.get("ra", "1"))])
