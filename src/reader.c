@@ -297,6 +297,37 @@ static const char *entry_kind(struct archive_entry *ent)
     }
 }
 
+/* The entries fetch refuses to unpack (src/fetch/unpack.c) make --raw refuse the archive too, so
+ * that one archive gets one verdict on both paths: a path that is absolute or has a '..'
+ * component, a symlink whose target leaves the tree, a device, fifo or socket.  (Nothing is
+ * written to disk here; this is about trusting the archive, not about where it would land.) */
+static l4r_status entry_unsafe(const l4r_source *s, struct archive_entry *ent, l4r_buf *clean, l4r_error *e)
+{
+    const char *path = archive_entry_pathname(ent);
+    if (!path)
+        path = archive_entry_pathname_utf8(ent);
+    if (!path)
+        return L4R_OK; /* no name: never the member; unpacking says so */
+    if (!l4r_archive_path_clean(path, clean))
+        return l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' %s", s->path, path,
+                       path[0] == '/' ? "has an absolute path" : "has a '..' component");
+    mode_t type = archive_entry_filetype(ent);
+    if (type == AE_IFLNK && !archive_entry_hardlink(ent)) {
+        const char *target = archive_entry_symlink(ent);
+        if (!target || !l4r_archive_link_safe(clean->data, target))
+            return l4r_err(e, L4R_EARCHIVE,
+                           "unsafe archive '%s': entry '%s' is a symlink to '%s', outside the archive's tree",
+                           s->path, path, target ? target : "");
+    } else if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO || type == AE_IFSOCK) {
+        return l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' is a %s, not a file or directory",
+                       s->path, path,
+                       type == AE_IFIFO    ? "fifo"
+                       : type == AE_IFSOCK ? "socket"
+                                           : "device");
+    }
+    return L4R_OK;
+}
+
 /* The container formats: every format libarchive reads but raw (any bytes), empty and mtree (a
  * text listing of files elsewhere, whose bidder takes any text file for one). */
 static void support_containers(struct archive *a)
@@ -346,6 +377,9 @@ static l4r_status ar_open(l4r_source *s, const char *member, l4r_error *e)
         }
         s->entry++;
         if (!member)
+            break;
+        st = entry_unsafe(s, ent, &clean, e);
+        if (st)
             break;
         if (member_matches(ent, s->member, &clean)) {
             if (archive_entry_filetype(ent) != AE_IFREG || archive_entry_hardlink(ent))
@@ -398,6 +432,11 @@ static l4r_status zip_check_directory(l4r_source *s, bool *listed, l4r_error *e)
             if (r < ARCHIVE_WARN)
                 break; /* the local headers will be walked instead */
             n++;
+            st = entry_unsafe(s, ent, &clean, e);
+            if (st) {
+                *listed = true;
+                break;
+            }
             if (!member_matches(ent, s->member, &clean))
                 continue;
             if (first) {
@@ -433,7 +472,8 @@ static l4r_status zip_check_directory(l4r_source *s, bool *listed, l4r_error *e)
 }
 
 /* After the member: is there a second entry of the same clean path?  Then fetch, which unpacks
- * every entry, and --raw, which reads the first, could see different data: an error.  A zip is
+ * every entry, and --raw, which reads the first, could see different data: an error.  An unsafe
+ * entry (entry_unsafe) anywhere in the archive is an error too.  A zip is
  * checked on its central directory; other archives by reading the headers that follow the member
  * (their data is skipped: an uncompressed tar's is only read, which the digest does anyway; a
  * compressed tar's must be inflated to find the next header). */
@@ -462,6 +502,9 @@ static l4r_status ar_check_rest(l4r_source *s, l4r_error *e)
             break;
         }
         s->entry++;
+        st = entry_unsafe(s, ent, &clean, e);
+        if (st)
+            break;
         if (member_matches(ent, s->member, &clean)) {
             st = ambiguous(s, first, s->entry, ent, e);
             break;

@@ -19,7 +19,7 @@ with open(p, "r+b") as f:
         i += 1
     f.seek(i)
     f.write(b"7" if b[i:i + 1] != b"7" else b"3")' "$1"
-  touch -d "2001-02-03 04:05:06" "$1"
+  touch -d "2003-04-05 06:07:08" "$1" # not the corpus entries' time (2001-02-03 04:05:06)
 }
 conv() { l4r convert big --variant "$1" -o "$2" -q; }
 
