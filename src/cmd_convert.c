@@ -35,6 +35,9 @@ static void usage(FILE *f)
            "                     (which also write when N = 2), hashing threads, and N\n"
            "                     threads for the stages and sinks\n"
            "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
+           "  --max-errors N     skip up to N bad records (each named on stderr with its file,\n"
+           "                     line and reason, counted in manifest.json); one more fails the\n"
+           "                     run and writes nothing (default 0: the first one fails it)\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
@@ -89,7 +92,8 @@ enum {
     OPT_CANDIDATES,
     OPT_HISTORY,
     OPT_MEMORY,
-    OPT_BLOCK_SIZE
+    OPT_BLOCK_SIZE,
+    OPT_MAX_ERRORS
 };
 
 static bool parse_int(const char *s, long lo, long hi, long *out)
@@ -154,6 +158,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"history", required_argument, NULL, OPT_HISTORY},
         {"memory", required_argument, NULL, OPT_MEMORY},
         {"block-size", required_argument, NULL, OPT_BLOCK_SIZE}, /* for tests */
+        {"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -297,6 +302,15 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             if (!l4r_parse_size(optarg, &b) || b < 1)
                 return l4r_cli_usage_error("convert", "--block-size takes a size, not '%s'", optarg);
             o.block_size = (size_t)b;
+            break;
+        }
+        case OPT_MAX_ERRORS: {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-')
+                return l4r_cli_usage_error("convert", "--max-errors takes a number >= 0, not '%s'", optarg);
+            o.max_errors = n;
             break;
         }
         default: return l4r_cli_usage_error("convert", "invalid option");
