@@ -86,11 +86,15 @@ static bool expect(const char **p, const char *end, char c)
     return true;
 }
 
+/* A real date (no 31 November, 29 February only in a leap year) and time (60: a leap second). */
 static bool valid_ymdhms(int y, int mo, int d, int h, int mi, int s)
 {
-    (void)y;
-    return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 &&
-           s <= 60;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+        return false;
+    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return false;
+    return h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
 }
 
 /* Integer with an optional fraction ("964982703", "1.5e9" is not accepted); floor division by

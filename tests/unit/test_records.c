@@ -301,6 +301,20 @@ static void test_fractions(void)
     T_CHECK(l4r_parse_time_frac("2019-11-15 10:22:32.5", 21, L4R_TIME_DATETIME, &v, &frac) && !frac);
 }
 
+/* Found by fuzz_time: a day the month does not have was moved into the next month
+ * ("2019-11-31" gave 1 December) instead of being refused. */
+static void test_impossible_dates(void)
+{
+    int64_t v;
+    T_CHECK(!l4r_parse_time("2019-11-31", 10, L4R_TIME_DATE, &v));
+    T_CHECK(!l4r_parse_time("2019-02-29 00:00:00", 19, L4R_TIME_DATETIME, &v));
+    T_CHECK(!l4r_parse_time("1900-02-29T00:00:00Z", 20, L4R_TIME_ISO8601, &v));
+    T_CHECK(!l4r_parse_time("4/31/2019 10:22:32 AM", 21, L4R_TIME_MDY_AMPM, &v));
+    T_CHECK(l4r_parse_time("2020-02-29", 10, L4R_TIME_DATE, &v) && v == 1582934400);
+    T_CHECK(l4r_parse_time("2000-02-29", 10, L4R_TIME_DATE, &v) && v == 951782400);
+    T_CHECK(l4r_parse_time("2019-12-31 23:59:60", 19, L4R_TIME_DATETIME, &v) && v == 1577836800);
+}
+
 /* The recipe keys are validated like the others. */
 static void test_recipe_keys(void)
 {
@@ -437,6 +451,7 @@ int main(void)
     test_nul();
     test_extra_fields();
     test_fractions();
+    test_impossible_dates();
     test_recipe_keys();
     test_max_errors();
     l4r_error e;
