@@ -21,9 +21,23 @@ static bool maps(const l4r_table *t, const char *out)
     return false;
 }
 
+/* A relative path with no ".." component. */
+static bool relative(const char *p)
+{
+    if (!p || !p[0] || p[0] == '/')
+        return false;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return false;
+        p += n + (p[n] == '/');
+    }
+    return true;
+}
+
 static void check_table(const l4r_table *t, bool interactions)
 {
-    if (!t->path || !t->path[0] || t->path[0] == '/' || strstr(t->path, ".."))
+    if (!relative(t->path) || (t->member && !relative(t->member)))
         abort();
     if (t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV) {
         size_t dl = strlen(t->delim);
