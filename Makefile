@@ -164,22 +164,61 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-# ---- throughput core: fuzzers and the scanner micro-benchmark (not part of `make test`) ----
-# make fuzz             libFuzzer harnesses (clang) in $(BUILD)/fuzz/; run e.g.
-#                       $(BUILD)/fuzz/fuzz_json -max_total_time=60 tests/fuzz/corpus/json
-# make bench-scan       $(BUILD)/bench_scan: MB/s of each scanner, the cutter and both gzip inflaters
-FUZZ_CC     ?= clang
-FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_LIBSRC := src/util.c src/reader.c src/pipeline.c src/convert/output.c $(wildcard src/convert/scan_*.c)
+# ---- fuzzers and the scanner micro-benchmark (not part of `make test`) ----
+# make fuzz                   build the libFuzzer harnesses (clang) into $(BUILD)/fuzz/
+# make fuzz FUZZ_SECONDS=N    build them, then run each N seconds on its corpus: tests/fuzz/corpus/NAME
+#                             (seeds, read only) plus $(BUILD)/fuzz/corpus/NAME, where new inputs
+#                             go (never into git); a crash leaves $(BUILD)/fuzz/crash/NAME-* and
+#                             fails the target.  One harness by hand:
+#                             $(BUILD)/fuzz/fuzz_json -max_total_time=60 tests/fuzz/corpus/json
+# make bench-scan             $(BUILD)/bench_scan: MB/s of each scanner, the cutter and both gzip inflaters
+# The library is compiled once with coverage instrumentation (fuzzer-no-link), ASan and UBSan into
+# $(BUILD)/fuzz/libl4r.a; each harness links it with libFuzzer's main.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?=
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -pthread -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc \
+                $(PKG_CFLAGS) $(ISAL_DEF) -DL4R_VERSION='"$(VERSION)"'
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/recipes_embedded.o
+FUZZ_LIB     := $(BUILD)/fuzz/libl4r.a
 
 .PHONY: fuzz bench-scan
 fuzz: $(FUZZ_BIN)
+ifneq ($(FUZZ_SECONDS),)
+	@fail=0; for b in $(FUZZ_BIN); do \
+	  n=$${b##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus/$$n $(BUILD)/fuzz/crash tests/fuzz/corpus/$$n; \
+	  dict=; [ -f tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
+	  echo "  FUZZ    $$b $(FUZZ_SECONDS) s"; \
+	  if $$b -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/crash/$$n- \
+	       $$dict $(BUILD)/fuzz/corpus/$$n tests/fuzz/corpus/$$n > $(BUILD)/fuzz/$$n.log 2>&1; then \
+	    grep -h -E 'Done [0-9]+ runs' $(BUILD)/fuzz/$$n.log | tr '\n' ' '; echo; \
+	  else \
+	    echo "FAIL fuzz_$$n found a crash (log $(BUILD)/fuzz/$$n.log):"; tail -n 40 $(BUILD)/fuzz/$$n.log; fail=1; \
+	  fi; \
+	done; exit $$fail
+endif
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -pthread -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
-	  $(PKG_CFLAGS) $(ISAL_DEF) -DL4R_VERSION='"$(VERSION)"' -o $@ $< $(FUZZ_LIBSRC) $(PKG_LIBS) -pthread -lm
+	$(E) "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/obj/recipes_embedded.o: $(BUILD)/recipes_embedded.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(E) "  CCLD    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(PKG_LIBS) -pthread -lm
+
+-include $(FUZZ_OBJ:.o=.d)
 
 bench-scan: $(BUILD)/bench_scan
 

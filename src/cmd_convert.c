@@ -41,6 +41,9 @@ static void usage(FILE *f)
            "  --lock FILE        the lock file the fetch checks and pins to (as in 'fetch')\n"
            "  --max-unpacked SIZE  when fetching: the ceiling on what one archive may unpack to\n"
            "                     (as in 'fetch')\n"
+           "  --max-errors N     skip up to N bad records (each named on stderr with its file,\n"
+           "                     line and reason, counted in manifest.json); one more fails the\n"
+           "                     run and writes nothing (default 0: the first one fails it)\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
@@ -97,7 +100,8 @@ enum {
     OPT_MEMORY,
     OPT_BLOCK_SIZE,
     OPT_LOCK,
-    OPT_MAX_UNPACKED
+    OPT_MAX_UNPACKED,
+    OPT_MAX_ERRORS
 };
 
 static bool parse_int(const char *s, long lo, long hi, long *out)
@@ -164,6 +168,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"block-size", required_argument, NULL, OPT_BLOCK_SIZE}, /* for tests */
         {"lock", required_argument, NULL, OPT_LOCK},
         {"max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED},
+        {"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -316,6 +321,15 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
                 return l4r_cli_usage_error("convert", "--max-unpacked takes a size such as 200G, not '%s'",
                                            optarg);
             break;
+        case OPT_MAX_ERRORS: {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-')
+                return l4r_cli_usage_error("convert", "--max-errors takes a number >= 0, not '%s'", optarg);
+            o.max_errors = n;
+            break;
+        }
         default: return l4r_cli_usage_error("convert", "invalid option");
         }
     }

@@ -404,6 +404,8 @@ static l4r_status read_block(rstate *r, blk **out, l4r_error *e)
     r->scanned = r->carry.len;
     r->raw_start = r->carry.len;
     r->carry.len = 0;
+    if (!r->started && r->room < 3)
+        r->room = 3; /* a BOM is three bytes: see them together whatever the block size */
     st = fill_block(r, e);
     if (st)
         return st;

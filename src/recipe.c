@@ -376,6 +376,8 @@ static const name_val timefmts[] = {{"none", L4R_TIME_NONE},         {"unix_s", 
                                     {"unix_ms", L4R_TIME_UNIX_MS},   {"date", L4R_TIME_DATE},
                                     {"datetime", L4R_TIME_DATETIME}, {"iso8601", L4R_TIME_ISO8601},
                                     {"mdy_ampm", L4R_TIME_MDY_AMPM}, {NULL, 0}};
+static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {NULL, 0}};
+static const name_val fraction_modes[] = {{"error", 0}, {"floor", 1}, {NULL, 0}};
 
 static l4r_status get_enum(pctx *c, json_t *obj, const char *key, const name_val *tab, bool required,
                            int *out)
@@ -645,13 +647,14 @@ static l4r_status parse_flags(pctx *c, l4r_table *t, json_t *fl)
 
 static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table **out)
 {
-    static const char *const keys[] = {"path",    "member", "format", "delimiter", "header", "encoding",
-                                       "columns", "fields", "time",   "flags",     NULL};
+    static const char *const keys[] = {"path",         "member",        "format", "delimiter", "header",
+                                       "encoding",     "columns",       "fields", "time",      "flags",
+                                       "extra_fields", "time_fraction", NULL};
     if (!json_is_object(j))
         return fail(c, "expected an object, got %s", type_name(j));
     l4r_table *t = l4r_xcalloc(1, sizeof *t);
     t->flags_from = -1;
-    int fmt = L4R_FMT_DELIM, enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE;
+    int fmt = L4R_FMT_DELIM, enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
     l4r_status st = check_keys(c, j, keys);
     if (st == L4R_OK)
@@ -669,6 +672,10 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
     if (st == L4R_OK)
         st = get_enum(c, j, "time", timefmts, false, &tf);
     if (st == L4R_OK)
+        st = get_enum(c, j, "extra_fields", extra_modes, false, &xf);
+    if (st == L4R_OK)
+        st = get_enum(c, j, "time_fraction", fraction_modes, false, &fr);
+    if (st == L4R_OK)
         st = get_bool(c, j, "header", &t->header);
     if (st == L4R_OK)
         st = get_str_array(c, j, "columns", &t->columns, &t->n_columns);
@@ -679,6 +686,8 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
     t->format = (l4r_format)fmt;
     t->encoding = (l4r_encoding)enc;
     t->time = (l4r_timefmt)tf;
+    t->extra_fields_ignore = xf != 0;
+    t->time_fraction_floor = fr != 0;
 
     if (t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV) {
         if (!delim && t->format == L4R_FMT_DELIM) {
@@ -714,11 +723,12 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
             }
         }
     } else {
-        const char *bad = delim                           ? "delimiter"
-                          : json_object_get(j, "header")  ? "header"
-                          : json_object_get(j, "columns") ? "columns"
-                          : json_object_get(j, "flags")   ? "flags"
-                                                          : NULL;
+        const char *bad = delim                                ? "delimiter"
+                          : json_object_get(j, "header")       ? "header"
+                          : json_object_get(j, "columns")      ? "columns"
+                          : json_object_get(j, "flags")        ? "flags"
+                          : json_object_get(j, "extra_fields") ? "extra_fields"
+                                                               : NULL;
         if (bad) {
             st = fail_at(c, bad, "not allowed for format %s", enum_name(formats, fmt));
             goto out;
@@ -763,6 +773,12 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
     }
     if (!has_ts && t->time != L4R_TIME_NONE) {
         st = fail_at(c, "time", "is '%s' but no field 'timestamp' is mapped", enum_name(timefmts, tf));
+        goto out;
+    }
+    /* Only Unix times have a fraction to floor (a datetime's fractional seconds are dropped). */
+    if (json_object_get(j, "time_fraction") && t->time != L4R_TIME_UNIX_S && t->time != L4R_TIME_UNIX_MS) {
+        st = fail_at(c, "time_fraction", "applies to time 'unix_s' or 'unix_ms' only, not '%s'",
+                     enum_name(timefmts, tf));
         goto out;
     }
 

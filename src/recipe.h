@@ -32,7 +32,7 @@ typedef enum l4r_encoding { L4R_ENC_UTF8, L4R_ENC_LATIN1, L4R_ENC_CP1252 } l4r_e
 
 typedef enum l4r_timefmt {
     L4R_TIME_NONE,     /* the source has no time: timestamp column is empty-free 0? see FORMAT.md */
-    L4R_TIME_UNIX_S,   /* integer (or decimal) Unix seconds */
+    L4R_TIME_UNIX_S,   /* integer Unix seconds (a zero fraction "964982703.0" is whole) */
     L4R_TIME_UNIX_MS,  /* integer Unix milliseconds, divided by 1000 (floor) */
     L4R_TIME_DATE,     /* YYYY-MM-DD, UTC midnight */
     L4R_TIME_DATETIME, /* YYYY-MM-DD HH:MM:SS (or with T), taken as UTC */
@@ -60,6 +60,12 @@ typedef struct l4r_table {
     l4r_colmap *map; /* output columns, in output order */
     size_t n_map;
     l4r_timefmt time; /* format of the column mapped to "timestamp" */
+    /* "extra_fields": "ignore" — a delimited/CSV record with more fields than the columns (or the
+     * header) is taken, the extra fields dropped and counted; "error" (the default) refuses it. */
+    bool extra_fields_ignore;
+    /* "time_fraction": "floor" — Unix seconds (or milliseconds) with a non-zero fraction are
+     * floored and counted; "error" (the default) refuses them. */
+    bool time_fraction_floor;
     /* Genre-style flag columns (ml-100k u.item): columns flags_from.. hold 0/1 for flag_names[i];
      * the set ones are joined with '|' into the output column named flags_out. */
     int flags_from; /* -1 when unused */

@@ -34,8 +34,9 @@
 #include "table.h"
 #include "util.h"
 
-#define MAX_FIELDS 256 /* source columns a delimited table may have */
-#define MAX_MAP 64     /* output columns of one table */
+#define MAX_FIELDS 256     /* source columns a delimited table may have */
+#define MAX_MAP 64         /* output columns of one table */
+#define L4R_SKIP_REASONS 5 /* skipped records whose reason the manifest lists */
 
 /* ------------------------------------------------------------------------------------------ */
 /* time                                                                                        */
@@ -85,16 +86,21 @@ static bool expect(const char **p, const char *end, char c)
     return true;
 }
 
+/* A real date (no 31 November, 29 February only in a leap year) and time (60: a leap second). */
 static bool valid_ymdhms(int y, int mo, int d, int h, int mi, int s)
 {
-    (void)y;
-    return mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 &&
-           s <= 60;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+        return false;
+    if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return false;
+    return h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 && s <= 60;
 }
 
 /* Integer with an optional fraction ("964982703", "1.5e9" is not accepted); floor division by
- * `div` for milliseconds. */
-static bool parse_unix(const char *p, size_t n, int64_t div, int64_t *out)
+ * `div` for milliseconds.  *frac tells whether the fraction had a non-zero digit (the value is
+ * floored then). */
+static bool parse_unix(const char *p, size_t n, int64_t div, int64_t *out, bool *fraction)
 {
     const char *e = p + n;
     bool neg = false;
@@ -120,6 +126,7 @@ static bool parse_unix(const char *p, size_t n, int64_t div, int64_t *out)
     }
     if (p != e)
         return false;
+    *fraction = frac;
     if (neg) {
         v = -v;
         if (frac)
@@ -134,12 +141,19 @@ static bool parse_unix(const char *p, size_t n, int64_t div, int64_t *out)
 
 bool l4r_parse_time(const char *p, size_t n, l4r_timefmt fmt, int64_t *out)
 {
+    bool fraction;
+    return l4r_parse_time_frac(p, n, fmt, out, &fraction);
+}
+
+bool l4r_parse_time_frac(const char *p, size_t n, l4r_timefmt fmt, int64_t *out, bool *fraction)
+{
     const char *e = p + n;
     int y, mo, d, h = 0, mi = 0, s = 0;
+    *fraction = false;
     switch (fmt) {
     case L4R_TIME_NONE: *out = 0; return true;
-    case L4R_TIME_UNIX_S: return parse_unix(p, n, 1, out);
-    case L4R_TIME_UNIX_MS: return parse_unix(p, n, 1000, out);
+    case L4R_TIME_UNIX_S: return parse_unix(p, n, 1, out, fraction);
+    case L4R_TIME_UNIX_MS: return parse_unix(p, n, 1000, out, fraction);
     case L4R_TIME_DATE:
     case L4R_TIME_DATETIME:
     case L4R_TIME_ISO8601: {
@@ -262,6 +276,10 @@ bool l4r_append_text(l4r_buf *b, const char *src, size_t n, l4r_encoding enc)
                 *o++ = (char)c;
                 p++;
             } else if (c < 0x80) {
+                if (L4R_UNLIKELY(c == 0)) {
+                    b->len = (size_t)(o - b->data);
+                    return false;
+                }
                 *o++ = (c == '\t' || c == '\n' || c == '\r') ? ' ' : (char)c;
                 p++;
             } else {
@@ -281,6 +299,8 @@ bool l4r_append_text(l4r_buf *b, const char *src, size_t n, l4r_encoding enc)
     b->len = (size_t)(o - b->data);
     for (; p < e; p++) {
         unsigned c = *p;
+        if (c == 0)
+            return false;
         if (c < 0x80) {
             l4r_buf_addc(b, (c == '\t' || c == '\n' || c == '\r') ? ' ' : (char)c);
         } else if (enc == L4R_ENC_CP1252 && c < 0xA0) {
@@ -308,6 +328,7 @@ typedef struct tabctx {
     int col[MAX_MAP];    /* delimited/CSV: source column of map entry k (-1: constant) */
     int ncols_needed;    /* fields a record must have */
     int header_ncols;    /* columns found in the header (0 when no header) */
+    int ncols;           /* fields a record has: the header's, or max(columns, needed) */
     l4r_keyset *ks;      /* JSON / Python literal: keys of the map entries with a source */
     int key_of[MAX_MAP]; /* index into ks of map entry k, -1 for constants */
     /* interactions: map entry of each slot (-1 absent) */
@@ -320,7 +341,17 @@ typedef struct tabctx {
     size_t seplen;
     bool sep_printable; /* delimited/CSV with a printable separator (not TAB) */
     bool quad;          /* the four-column fast path applies (see quad_line) */
+    /* --max-errors: a worker skips at most this many bad records of a block, plus one to fail on;
+     * 0: the first bad record fails the block */
+    uint64_t max_errors;
     /* writer-side state */
+    uint64_t skipped;                /* bad records skipped in this table */
+    uint64_t *skipped_run;           /* ... in the whole run (both tables), against max_errors */
+    uint64_t extra_ignored;          /* records whose extra fields were dropped ("extra_fields") */
+    uint64_t fractions;              /* times whose fraction was floored ("time_fraction") */
+    char *reasons[L4R_SKIP_REASONS]; /* the first skipped records' messages, for the manifest */
+    void (*log)(void *ud, int level, const char *msg);
+    void *log_ud;
     l4r_out *out;
     l4r_itab *itab;
     struct idcache *cache; /* [3]: users, items, ratings (table path) */
@@ -359,6 +390,13 @@ static void quad_setup(tabctx *c)
     const char *off = getenv("L4R_NO_FASTPATH"); /* tests compare both paths */
     c->quad = !(off && *off && strcmp(off, "0"));
 #endif
+}
+
+/* The fields a record must have, once the columns are known (at init, or after the header). */
+static void set_ncols(tabctx *c)
+{
+    int n = c->t->header ? c->header_ncols : (int)c->t->n_columns;
+    c->ncols = n > c->ncols_needed ? n : c->ncols_needed;
 }
 
 static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const char *name, l4r_error *e)
@@ -431,6 +469,7 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
     if (c->has_flags && t->flags_from + (int)t->n_flag_names > need)
         need = t->flags_from + (int)t->n_flag_names;
     c->ncols_needed = need;
+    set_ncols(c);
     quad_setup(c);
     return L4R_OK;
 }
@@ -439,6 +478,10 @@ static void tabctx_free(tabctx *c)
 {
     l4r_keyset_free(c->ks);
     c->ks = NULL;
+    for (size_t k = 0; k < L4R_SKIP_REASONS; k++) {
+        free(c->reasons[k]);
+        c->reasons[k] = NULL;
+    }
 }
 
 static void sep_name(const l4r_table *t, char *buf, size_t cap)
@@ -470,9 +513,9 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
     } else {
         nf = l4r_split_delim(line, line + len, t->delim, c->seplen, f, MAX_FIELDS);
     }
+    c->header_ncols = (int)nf; /* all of them: a record must have as many */
     if (nf > MAX_FIELDS)
         nf = MAX_FIELDS;
-    c->header_ncols = (int)nf;
     for (size_t k = 0; k < t->n_map; k++) {
         if (!t->map[k].src)
             continue;
@@ -491,6 +534,7 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
         if (c->col[k] + 1 > c->ncols_needed)
             c->ncols_needed = c->col[k] + 1;
     }
+    set_ncols(c);
     quad_setup(c);
 out:
     l4r_buf_free(&scratch);
@@ -506,12 +550,33 @@ static void pack_span(l4r_buf *b, const char *p, size_t n)
     l4r_buf_add(b, p, n);
 }
 
-static l4r_status bad_text(const tabctx *c, uint64_t line, const char *what, l4r_error *e)
+/* Where map entry k comes from, for messages: "field 4 (timestamp)" or "key 'unixReviewTime'". */
+static void field_desc(const tabctx *c, int k, char *buf, size_t cap)
 {
+    const l4r_table *t = c->t;
+    if (k < 0)
+        snprintf(buf, cap, "a constant");
+    else if (t->format == L4R_FMT_JSONL || t->format == L4R_FMT_PYLIT)
+        snprintf(buf, cap, "key '%s'", t->map[k].src ? t->map[k].src : t->map[k].out);
+    else if (c->col[k] >= 0)
+        snprintf(buf, cap, "field %d (%s)", c->col[k] + 1, t->map[k].src ? t->map[k].src : t->map[k].out);
+    else
+        snprintf(buf, cap, "%s", t->map[k].out);
+}
+
+/* l4r_append_text refused field v of map entry k (what: "the user id"): a NUL byte, or invalid
+ * UTF-8. */
+static l4r_status bad_text(const tabctx *c, uint64_t line, const char *what, int k, l4r_span v, l4r_error *e)
+{
+    char where[160];
+    field_desc(c, k, where, sizeof where);
+    if (memchr(v.p, 0, v.n))
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: %s, %s, holds a NUL byte (a damaged or binary file?)",
+                       c->name, (unsigned long long)line, what, where);
     return l4r_err(e, L4R_EPARSE,
-                   "'%s' line %llu: invalid UTF-8 in %s (if the file is Latin-1 or cp1252, the "
+                   "'%s' line %llu: invalid UTF-8 in %s, %s (if the file is Latin-1 or cp1252, the "
                    "recipe's table needs \"encoding\")",
-                   c->name, (unsigned long long)line, what);
+                   c->name, (unsigned long long)line, what, where);
 }
 
 #define ONES8 0x0101010101010101ULL
@@ -572,9 +637,21 @@ static inline bool canonical_int(l4r_span f)
     return true;
 }
 
-/* vals[k]: span of map entry k (p NULL = absent). */
+/* A Unix time with a fraction, refused unless the recipe says "time_fraction": "floor". */
+static l4r_status fraction(const tabctx *c, uint64_t line, l4r_span ts, l4r_error *e)
+{
+    char where[160];
+    field_desc(c, c->slot[SLOT_TIME], where, sizeof where);
+    return l4r_err(e, L4R_EPARSE,
+                   "'%s' line %llu: %s '%.*s' has a fraction; Unix %s must be whole (recipe key "
+                   "\"time_fraction\": \"floor\" floors them)",
+                   c->name, (unsigned long long)line, where, (int)(ts.n > 40 ? 40 : ts.n), ts.p,
+                   c->t->time == L4R_TIME_UNIX_MS ? "milliseconds" : "seconds");
+}
+
+/* vals[k]: span of map entry k (p NULL = absent).  *fractions counts the times floored. */
 static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t line, l4r_buf *out,
-                             l4r_buf *tmp, l4r_error *e)
+                             l4r_buf *tmp, uint64_t *fractions, l4r_error *e)
 {
     const l4r_table *t = c->t;
     if (c->mode == MODE_ITEMS) {
@@ -585,19 +662,19 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
         l4r_buf_add(out, &nfields, sizeof nfields);
         l4r_buf_reset(tmp);
         if (!l4r_append_text(tmp, id.p, id.n, t->encoding))
-            return bad_text(c, line, "the item id", e);
+            return bad_text(c, line, "the item id", c->item_slot, id, e);
         pack_span(out, tmp->data, tmp->len);
         l4r_buf_reset(tmp);
         if (c->title_slot >= 0 && vals[c->title_slot].p &&
             !l4r_append_text(tmp, vals[c->title_slot].p, vals[c->title_slot].n, t->encoding))
-            return bad_text(c, line, "the title", e);
+            return bad_text(c, line, "the title", c->title_slot, vals[c->title_slot], e);
         pack_span(out, tmp->data ? tmp->data : "", tmp->len);
         size_t nx = c->n_extra - (c->has_flags ? 1 : 0);
         for (size_t x = 0; x < nx; x++) {
             l4r_span v = vals[c->extra[x]];
             l4r_buf_reset(tmp);
             if (v.p && !l4r_append_text(tmp, v.p, v.n, t->encoding))
-                return bad_text(c, line, t->map[c->extra[x]].out, e);
+                return bad_text(c, line, t->map[c->extra[x]].out, c->extra[x], v, e);
             pack_span(out, tmp->data ? tmp->data : "", tmp->len);
         }
         if (c->has_flags) {
@@ -640,7 +717,8 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
         for (size_t k = 0; k < ts.n; k++) /* at most 18 digits: no overflow */
             tv = tv * 10 + (ts.p[k] - '0');
     } else if (t->time != L4R_TIME_NONE && !ts_plain) {
-        if (!ts.p || !l4r_parse_time(ts.p, ts.n, t->time, &tv))
+        bool frac = false;
+        if (!ts.p || !l4r_parse_time_frac(ts.p, ts.n, t->time, &tv, &frac))
             return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
                            (unsigned long long)line, (int)(ts.p ? (ts.n > 40 ? 40 : ts.n) : 0),
                            ts.p ? ts.p : "",
@@ -649,6 +727,11 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
                            : t->time == L4R_TIME_DATE     ? "a YYYY-MM-DD date"
                            : t->time == L4R_TIME_MDY_AMPM ? "a MM/DD/YYYY hh:mm:ss AM/PM time"
                                                           : "a YYYY-MM-DD HH:MM:SS time");
+        if (L4R_UNLIKELY(frac)) {
+            if (!t->time_fraction_floor)
+                return fraction(c, line, ts, e);
+            ++*fractions;
+        }
     }
     if (c->mode == MODE_STREAM) {
         /* Fast path: plain ASCII fields and a canonical integer time are copied as they are. */
@@ -683,13 +766,13 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
         }
         out->len = start;
         if (!l4r_append_text(out, u.p, u.n, t->encoding))
-            return bad_text(c, line, "the user id", e);
+            return bad_text(c, line, "the user id", c->slot[SLOT_USER], u, e);
         l4r_buf_addc(out, '\t');
         if (!l4r_append_text(out, it.p, it.n, t->encoding))
-            return bad_text(c, line, "the item id", e);
+            return bad_text(c, line, "the item id", c->slot[SLOT_ITEM], it, e);
         l4r_buf_addc(out, '\t');
         if (!l4r_append_text(out, r.p, r.n, t->encoding))
-            return bad_text(c, line, "the rating", e);
+            return bad_text(c, line, "the rating", c->slot[SLOT_RATING], r, e);
         l4r_buf_addc(out, '\t');
         if (ts_plain) /* tv was not computed: copied as it is */
             l4r_buf_add(out, ts.p, ts.n);
@@ -711,15 +794,15 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
     }
     l4r_buf_reset(tmp);
     if (!l4r_append_text(tmp, u.p, u.n, t->encoding))
-        return bad_text(c, line, "the user id", e);
+        return bad_text(c, line, "the user id", c->slot[SLOT_USER], u, e);
     pack_span(out, tmp->data, tmp->len);
     l4r_buf_reset(tmp);
     if (!l4r_append_text(tmp, it.p, it.n, t->encoding))
-        return bad_text(c, line, "the item id", e);
+        return bad_text(c, line, "the item id", c->slot[SLOT_ITEM], it, e);
     pack_span(out, tmp->data, tmp->len);
     l4r_buf_reset(tmp);
     if (!l4r_append_text(tmp, r.p, r.n, t->encoding))
-        return bad_text(c, line, "the rating", e);
+        return bad_text(c, line, "the rating", c->slot[SLOT_RATING], r, e);
     pack_span(out, tmp->data ? tmp->data : "", tmp->len);
     l4r_buf_add(out, &tv, sizeof tv);
     return L4R_OK;
@@ -834,21 +917,49 @@ static inline size_t quad_line(const tabctx *c, const char *p, l4r_buf *out)
 }
 #endif
 
+/* What a worker tells the writer about its block, at the start of its output: the rows, where the
+ * rows end, and the records it skipped (--max-errors) or took leniently (recipe keys).  The notes
+ * of the skipped records follow the rows: per record, its line (uint64_t), the message's length
+ * (uint32_t) and the message.  The writer meets the blocks in input order, so every -j skips the
+ * same records and reports them in the same order. */
+typedef struct blkhead {
+    uint64_t rows;
+    uint64_t rows_end; /* offset in the output just past the rows: the notes start here */
+    uint64_t skipped;  /* notes */
+    uint64_t extra_ignored;
+    uint64_t fractions;
+} blkhead;
+
+/* A bad record (its error in e) is skipped under --max-errors: its note goes to `notes`.  Returns
+ * false when it is not to be skipped (no --max-errors, or not a record's parse error). */
+static bool skip_record(const tabctx *c, uint64_t line, l4r_status st, l4r_buf *notes, l4r_error *e)
+{
+    if (c->max_errors == 0 || st != L4R_EPARSE)
+        return false;
+    uint32_t n = (uint32_t)strlen(e->msg);
+    l4r_buf_add(notes, &line, sizeof line);
+    l4r_buf_add(notes, &n, sizeof n);
+    l4r_buf_add(notes, e->msg, n);
+    e->status = L4R_OK;
+    e->msg[0] = 0;
+    return true;
+}
+
 static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tabctx *c = ctx;
     const l4r_table *t = c->t;
-    uint64_t nrows = 0;
+    blkhead h = {0, 0, 0, 0, 0};
     /* A fast-path line comes out exactly as long as it went in, so a block's output is about its
      * input's length: one reservation instead of growing from 256 bytes (through 4 KiB faults and
      * copies) in every buffer the first time it is used, 9 of them at -j 2 (docs/DESIGN.md). */
     if (c->quad && c->mode == MODE_STREAM)
-        l4r_buf_reserve(out, sizeof nrows + in->len);
-    l4r_buf_add(out, &nrows, sizeof nrows); /* patched at the end */
+        l4r_buf_reserve(out, sizeof h + in->len);
+    l4r_buf_add(out, &h, sizeof h); /* patched at the end */
     l4r_span f[MAX_FIELDS];
     l4r_span vals[MAX_MAP + MAX_FIELDS];
     l4r_vkind kinds[MAX_MAP];
-    l4r_buf scratch = {0}, tmp = {0};
+    l4r_buf scratch = {0}, tmp = {0}, notes = {0};
     l4r_status st = L4R_OK;
     const char *p = in->data, *end = in->data + in->len;
     uint64_t line = in->line0;
@@ -861,7 +972,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
             if (n) {
                 p += n;
                 line++;
-                nrows++;
+                h.rows++;
                 if (L4R_UNLIKELY(l4r_interrupted)) {
                     st = l4r_err(e, L4R_EINTR, "interrupted");
                     goto out;
@@ -872,13 +983,17 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
 #endif
         const char *rec = p, *rend;
         uint64_t recline = line;
-        size_t nf = 0;
+        size_t nf = 0, out_len = out->len;
         l4r_buf_reset(&scratch);
         if (t->format == L4R_FMT_CSV) {
             st = l4r_csv_record(&p, end, t->delim[0], f, MAX_FIELDS, &nf, &scratch, e);
             if (st) {
                 l4r_err_prefix(e, "'%s' line %llu", c->name, (unsigned long long)recline);
-                goto out;
+                /* skipped: the record is taken to end with its first line */
+                const char *nl = memchr(rec, '\n', (size_t)(end - rec));
+                p = nl ? nl + 1 : end;
+                line = recline + 1;
+                goto bad;
             }
             /* physical lines: usually just the terminator; quoted fields may hold more */
             const char *nl = memchr(rec, '\n', (size_t)(p - rec));
@@ -914,7 +1029,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                                             : l4r_pylit_fields(rec, rend, c->ks, jv, kinds, &scratch, e);
             if (st) {
                 l4r_err_prefix(e, "'%s' line %llu", c->name, (unsigned long long)recline);
-                goto out;
+                goto bad;
             }
             for (size_t k = 0; k < c->nmap; k++) {
                 int ki = c->key_of[k];
@@ -931,19 +1046,29 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                     st = l4r_err(e, L4R_EPARSE,
                                  "'%s' line %llu: key '%s' holds %s, expected a string or number", c->name,
                                  (unsigned long long)recline, t->map[k].src, value_kind_name(kinds[ki]));
-                    goto out;
+                    goto bad;
                 }
             }
         } else {
-            if ((int)nf < c->ncols_needed) {
+            if (L4R_UNLIKELY((int)nf != c->ncols)) {
                 sep_name(t, sepn, sizeof sepn);
-                st = l4r_err(e, L4R_EPARSE, "'%s' line %llu: expected %d fields separated by %s, found %zu",
-                             c->name, (unsigned long long)recline,
-                             c->header_ncols > c->ncols_needed     ? c->header_ncols
-                             : (int)t->n_columns > c->ncols_needed ? (int)t->n_columns
-                                                                   : c->ncols_needed,
-                             sepn, nf);
-                goto out;
+                if ((int)nf < c->ncols) {
+                    st = l4r_err(e, L4R_EPARSE,
+                                 "'%s' line %llu: expected %d fields separated by %s, found %zu", c->name,
+                                 (unsigned long long)recline, c->ncols, sepn, nf);
+                    goto bad;
+                }
+                if (!t->extra_fields_ignore) {
+                    l4r_span x = c->ncols < MAX_FIELDS ? f[c->ncols] : (l4r_span){"", 0};
+                    st = l4r_err(
+                        e, L4R_EPARSE,
+                        "'%s' line %llu: expected %d fields separated by %s, found %zu; field %d '%.*s' "
+                        "is one too many (recipe key \"extra_fields\": \"ignore\" drops extra fields)",
+                        c->name, (unsigned long long)recline, c->ncols, sepn, nf, c->ncols + 1,
+                        (int)(x.n > 40 ? 40 : x.n), x.p);
+                    goto bad;
+                }
+                h.extra_ignored++;
             }
             for (size_t k = 0; k < c->nmap; k++) {
                 if (c->col[k] < 0) {
@@ -966,19 +1091,31 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                 re--;
             rec_plain = is_plain((l4r_span){rec, (size_t)(re - rec)});
         }
-        st = put_record(c, vals, rec_plain, recline, out, &tmp, e);
+        st = put_record(c, vals, rec_plain, recline, out, &tmp, &h.fractions, e);
         if (st)
-            goto out;
-        nrows++;
+            goto bad;
+        h.rows++;
         if (L4R_UNLIKELY(l4r_interrupted)) {
             st = l4r_err(e, L4R_EINTR, "interrupted");
             goto out;
         }
+        continue;
+    bad:
+        if (!skip_record(c, recline, st, &notes, e))
+            goto out;
+        st = L4R_OK;
+        out->len = out_len; /* what put_record wrote of it */
+        if (++h.skipped > c->max_errors)
+            break; /* one more than may be skipped: the writer fails at this note or before */
     }
-    memcpy(out->data, &nrows, sizeof nrows);
+    h.rows_end = out->len;
+    memcpy(out->data, &h, sizeof h);
+    if (notes.len)
+        l4r_buf_add(out, notes.data, notes.len);
 out:
     l4r_buf_free(&scratch);
     l4r_buf_free(&tmp);
+    l4r_buf_free(&notes);
     return st;
 }
 
@@ -1132,17 +1269,50 @@ static uint32_t get_u32(const char **p)
     return v;
 }
 
+/* The skipped records' notes of a block (blkhead), in input order: each is a warning, until one
+ * more than --max-errors allows, which fails the run with its message. */
+static l4r_status take_notes(tabctx *c, const char *p, uint64_t n, l4r_error *e)
+{
+    for (uint64_t k = 0; k < n; k++) {
+        uint32_t len;
+        p += sizeof(uint64_t); /* the line: in the message already */
+        memcpy(&len, p, sizeof len);
+        p += sizeof len;
+        if (++*c->skipped_run > c->max_errors)
+            return l4r_err(e, L4R_EPARSE, "%.*s (bad record %llu; --max-errors is %llu)", (int)len, p,
+                           (unsigned long long)*c->skipped_run, (unsigned long long)c->max_errors);
+        if (c->skipped < L4R_SKIP_REASONS)
+            c->reasons[c->skipped] = l4r_xstrndup(p, len);
+        c->skipped++;
+        if (c->log) {
+            char *msg = l4r_xasprintf("skipped a bad record: %.*s", (int)len, p);
+            c->log(c->log_ud, 1, msg);
+            free(msg);
+        }
+        p += len;
+    }
+    return L4R_OK;
+}
+
 static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     (void)in;
     tabctx *c = ctx;
-    uint64_t nrows;
-    memcpy(&nrows, out->data, sizeof nrows);
-    const char *p = out->data + sizeof nrows, *end = out->data + out->len;
-    c->rows += nrows;
+    blkhead h;
+    memcpy(&h, out->data, sizeof h);
+    const char *p = out->data + sizeof h, *end = out->data + h.rows_end;
+    if (L4R_UNLIKELY(h.skipped)) {
+        l4r_status st = take_notes(c, end, h.skipped, e);
+        if (st)
+            return st;
+    }
+    c->extra_ignored += h.extra_ignored;
+    c->fractions += h.fractions;
+    c->rows += h.rows;
     if (c->mode == MODE_STREAM) {
-        l4r_out_add_rows(c->out, nrows);
-        return l4r_out_write_buf(c->out, out, sizeof nrows, e);
+        l4r_out_add_rows(c->out, h.rows);
+        out->len = h.rows_end;
+        return l4r_out_write_buf(c->out, out, sizeof h, e);
     }
     if (c->mode == MODE_TABLE) {
         l4r_itab *t = c->itab;
@@ -1291,6 +1461,36 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
 /* ------------------------------------------------------------------------------------------ */
 /* running one table                                                                           */
 
+/* The records that were not taken as they are: skipped (--max-errors, with the first reasons) or
+ * taken leniently as the recipe allows.  Only what happened is written. */
+static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
+{
+    char key[96];
+    if (c->skipped) {
+        snprintf(key, sizeof key, "inputs.%s.records_skipped", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->skipped);
+        snprintf(key, sizeof key, "inputs.%s.skipped_first", role);
+        for (size_t k = 0; k < L4R_SKIP_REASONS && c->reasons[k]; k++)
+            l4r_manifest_push_str(m, key, c->reasons[k]);
+    }
+    if (c->extra_ignored) {
+        snprintf(key, sizeof key, "inputs.%s.extra_fields_ignored", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->extra_ignored);
+    }
+    if (c->fractions) {
+        snprintf(key, sizeof key, "inputs.%s.time_fractions_floored", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->fractions);
+    }
+    if (c->log && (c->extra_ignored || c->fractions)) {
+        char *msg =
+            l4r_xasprintf("'%s': %llu records with extra fields (dropped), %llu fractional times "
+                          "(floored), as the recipe allows",
+                          c->name, (unsigned long long)c->extra_ignored, (unsigned long long)c->fractions);
+        c->log(c->log_ud, 0, msg);
+        free(msg);
+    }
+}
+
 static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *in, const char *role,
                             l4r_manifest *m, l4r_error *e)
 {
@@ -1306,6 +1506,9 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
             l4r_out_hash_aside(c->out);
     }
     const l4r_table *t = c->t;
+    c->max_errors = o->max_errors;
+    c->log = o->log;
+    c->log_ud = o->log_ud;
     l4r_pipe_cfg cfg = {
         .threads = o->threads,
         .block_size = o->block_size,
@@ -1333,6 +1536,7 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
             l4r_manifest_set_str(m, key, hex);
             snprintf(key, sizeof key, "inputs.%s.records", role);
             l4r_manifest_set_int(m, key, (int64_t)c->rows);
+            record_counts(c, role, m);
         }
     }
     l4r_source_close(src);
@@ -1460,6 +1664,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     l4r_out *out = NULL;
     idcache caches[3];
     memset(caches, 0, sizeof caches);
+    uint64_t skipped = 0; /* bad records skipped in both tables, against --max-errors */
     l4r_status st;
 
     st = locate(o, v, v->interactions, false, &in_i, e);
@@ -1489,6 +1694,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     st = tabctx_init(&ci, v->interactions, table ? MODE_TABLE : MODE_STREAM, in_i.label, e);
     if (st)
         goto out;
+    ci.skipped_run = &skipped;
 
     /* items first: sinks (jsonl) need the titles */
     if (in_it.path) {
@@ -1500,6 +1706,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             free(names);
             goto out;
         }
+        cit.skipped_run = &skipped;
         for (size_t x = 0; x < cit.n_extra - (cit.has_flags ? 1 : 0); x++)
             names[nn++] = v->items->map[cit.extra[x]].out;
         if (cit.has_flags)

@@ -26,6 +26,7 @@ typedef struct l4r_convert_opts {
     int process_threads;     /* threads of the stages and sinks; 0 = 1 */
     bool force;              /* overwrite an output directory that is not ours */
     size_t block_size;       /* 0 = default */
+    uint64_t max_errors;     /* --max-errors: bad records skipped (reported, counted) before failing */
     char **argv;             /* the command line, recorded in manifest.json */
     int argc;
     l4r_process_opts proc;
@@ -46,11 +47,15 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
 
 /* ---- pieces exposed for the tests ---- */
 
-/* Parse a time value to Unix seconds.  Returns false when the text does not match fmt. */
+/* Parse a time value to Unix seconds.  Returns false when the text does not match fmt.  A Unix
+ * time with a non-zero fraction ("964982703.7") is floored; l4r_parse_time_frac also sets
+ * *fraction then (a zero fraction, "964982703.0", is whole). */
 bool l4r_parse_time(const char *p, size_t n, l4r_timefmt fmt, int64_t *out);
+bool l4r_parse_time_frac(const char *p, size_t n, l4r_timefmt fmt, int64_t *out, bool *fraction);
 
 /* Append src (in encoding enc) to b as UTF-8, replacing TAB, CR and LF with a space.  Returns false
- * when a UTF-8 source holds an invalid sequence. */
+ * when a UTF-8 source holds an invalid sequence, or when the text holds a NUL byte (in any
+ * encoding: no output field may). */
 bool l4r_append_text(l4r_buf *b, const char *p, size_t n, l4r_encoding enc);
 
 #endif

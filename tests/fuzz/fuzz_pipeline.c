@@ -27,7 +27,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     return L4R_OK;
 }
 
-static l4r_status emit(void *vctx, const l4r_chunk *in, const l4r_buf *out, l4r_error *e)
+static l4r_status emit(void *vctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     fctx *c = vctx;
     size_t q = 0;

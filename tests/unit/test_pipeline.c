@@ -245,6 +245,47 @@ static void test_small_cases(void)
     free(p);
 }
 
+/* A UTF-8 BOM is dropped whatever the block size, also when one block holds less than its three
+ * bytes (issue 13 item 11: with blocks of 1-2 bytes it reached the header or the first record). */
+static void test_bom_tiny_blocks(void)
+{
+    static const char s[] = "\xEF\xBB\xBFuser,item\na,b\nc,d\n";
+    static const char partial[] = "\xEF\xBBx\n"; /* not a BOM: kept */
+    char *p = write_tmp("bom.txt", s, sizeof s - 1);
+    char *q = write_tmp("partial.txt", partial, sizeof partial - 1);
+    static const int threads[] = {0, 1, 2, 3};
+    for (size_t block = 1; block <= 8; block++) {
+        for (size_t ti = 0; ti < 4; ti++) {
+            for (int cut = 0; cut < 2; cut++) {
+                l4r_cut_mode mode = cut ? L4R_CUT_CSV : L4R_CUT_LINES;
+                tctx t;
+                l4r_error e;
+                char what[96];
+                snprintf(what, sizeof what, "block %zu -j%d cut %d header", block, threads[ti], cut);
+                l4r_status st = run(p, threads[ti], block, 0, mode, 1, &t, &e);
+                bool ok = st == L4R_OK && t.header.len == 9 && !memcmp(t.header.data, "user,item", 9) &&
+                          t.out.len == 8 && !memcmp(t.out.data, "A,B\nC,D\n", 8) && !t.bad_digest;
+                l4r_t_report(ok, __FILE__, __LINE__, what, ok ? NULL : (st ? e.msg : "BOM or header wrong"));
+                l4r_buf_free(&t.out);
+                l4r_buf_free(&t.header);
+                snprintf(what, sizeof what, "block %zu -j%d cut %d no header", block, threads[ti], cut);
+                st = run(p, threads[ti], block, 0, mode, 0, &t, &e);
+                ok = st == L4R_OK && t.out.len == 18 && !memcmp(t.out.data, "USER,ITEM\nA,B\nC,D\n", 18) &&
+                     !t.bad_digest;
+                l4r_t_report(ok, __FILE__, __LINE__, what, ok ? NULL : (st ? e.msg : "BOM not dropped"));
+                l4r_buf_free(&t.out);
+                snprintf(what, sizeof what, "block %zu -j%d cut %d partial BOM", block, threads[ti], cut);
+                st = run(q, threads[ti], block, 0, mode, 0, &t, &e);
+                ok = st == L4R_OK && t.out.len == 4 && !memcmp(t.out.data, "\xEF\xBBX\n", 4);
+                l4r_t_report(ok, __FILE__, __LINE__, what, ok ? NULL : (st ? e.msg : "partial BOM changed"));
+                l4r_buf_free(&t.out);
+            }
+        }
+    }
+    free(p);
+    free(q);
+}
+
 static void test_long_records(void)
 {
     tctx t;
@@ -476,6 +517,7 @@ int main(void)
         return 1;
     test_equal_across_threads();
     test_small_cases();
+    test_bom_tiny_blocks();
     test_long_records();
     test_csv_cut();
     test_first_error_wins();
