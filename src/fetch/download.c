@@ -651,7 +651,7 @@ static l4r_status download_pass(const char *url, const char *dest, int64_t size,
             break; /* done: verify below */
 
         bool transient;
-        char why[CURL_ERROR_SIZE + 64];
+        char why[CURL_ERROR_SIZE + 256];
         if (rc == CURLE_OK) {
             transient = transient_http(code);
             snprintf(why, sizeof why, "HTTP status %ld", code);
