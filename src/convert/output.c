@@ -198,9 +198,9 @@ int l4r_fetch_stamp_lookup(const char *variant_dir, const char *name, char sha25
     char *path = l4r_path_join(variant_dir, ".l4r-fetched.json");
     json_t *stamp = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
     free(path);
-    int found = 0;
+    int found = json_is_object(stamp) ? 0 : -1;
     l4r_buf want = {0}, have = {0};
-    if (!json_is_object(stamp) || !l4r_archive_path_clean(name, &want))
+    if (found < 0 || !l4r_archive_path_clean(name, &want))
         goto out;
     static const char *const lists[] = {"files", "unpacked"};
     for (size_t k = 0; k < 2 && !found; k++) {

@@ -395,7 +395,7 @@ static l4r_status take_lock(const char *dir, const char *what, const l4r_fetch_o
         st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
         goto out;
     }
-    logf_(o, 0, "waiting for another fetch of %s to finish (lock '%s')", what, p);
+    logf_(o, 0, "waiting for another fetch or convert of %s to finish (lock '%s')", what, p);
     for (;;) {
         if (l4r_interrupted) {
             st = l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p);
@@ -525,6 +525,47 @@ static l4r_status match_from(const char *what, const l4r_variant *v, const char 
         by_file[hit] = from[k];
     }
     return L4R_OK;
+}
+
+/* See fetch.h.  The fetch above holds the lock exclusively while it changes the directory; readers
+ * share it. */
+l4r_status l4r_variant_hold(const char *dir, const char *what, const l4r_fetch_opts *o, int *fd_out,
+                            l4r_error *e)
+{
+    char *p = l4r_path_join(dir, ".lock");
+    l4r_status st = L4R_OK;
+    *fd_out = -1;
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        goto out; /* a read-only data directory without a lock file: nobody fetches into it */
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK) {
+            st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
+            goto out;
+        }
+        logf_(o, 0, "waiting for a fetch of %s to finish (lock '%s')", what, p);
+        for (;;) {
+            if (l4r_interrupted) {
+                st = l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p);
+                goto out;
+            }
+            if (flock(fd, LOCK_SH) == 0)
+                break;
+            if (errno != EINTR) {
+                st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
+                goto out;
+            }
+        }
+    }
+    *fd_out = fd;
+    fd = -1;
+out:
+    if (fd >= 0)
+        close(fd);
+    free(p);
+    return st;
 }
 
 /* ---- leftovers of a killed fetch ---- */
