@@ -298,7 +298,8 @@ typedef struct got_file {
 /* Write the stamp: the downloads, then every unpacked regular file, each with the mtime it has now
  * (so a later fetch can trust an unchanged size and mtime).  When two archives unpacked the same
  * name the later one's file is on disk and listed; a record whose path is no longer a regular file
- * of that size (a later archive replaced it by a directory) is left out. */
+ * of that size (a later archive replaced it by a directory) is left out, and so is a name that is not
+ * UTF-8. */
 static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_variant *v, const got_file *got,
                               const l4r_unpacked *un, l4r_error *e)
 {
@@ -350,10 +351,13 @@ static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_va
         bool ok =
             !drop[i] && lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == un->v[i].size;
         free(p);
-        if (!ok)
+        /* a name that is not UTF-8 (a Latin-1 tar or zip entry) cannot be a JSON string, and no recipe
+         * can name it: left out, as a record without a name would make every fetch unpack again */
+        json_t *jn = ok ? json_string(un->v[i].name) : NULL;
+        if (!jn)
             continue;
         json_t *f = json_object();
-        json_object_set_new(f, "name", json_string(un->v[i].name));
+        json_object_set_new(f, "name", jn);
         json_object_set_new(f, "size", json_integer((json_int_t)un->v[i].size));
         json_object_set_new(f, "sha256", json_string(un->v[i].sha256));
         json_object_set_new(f, "mtime_ns", json_integer((json_int_t)mtime_ns_of(&sb)));

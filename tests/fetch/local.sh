@@ -257,3 +257,22 @@ sed -i "s|mode/slow/a.bin?chunks=50&delay=0.2|a.bin|" "$R/loc.json"
 check_exit 0 "after interrupt: fetch succeeds" f --variant slowint
 check_grep "after interrupt: resumed with Range" "GET /a.bin range=bytes=[1-9][0-9]*- status=206" "$SLOG"
 check_same "after interrupt: file equals the source" "$D/loc/slowint/a.bin" "$A"
+
+# a member name that is not UTF-8 (a Latin-1 'é' in a GNU tar): unpacked under its bytes, left out
+# of the stamp (JSON cannot hold it, and no recipe can name it); the next fetch finds the variant
+# complete.  Before, the stamp got a record without a name and every fetch unpacked again.
+python3 - "$U/files.example.org/ds" <<'PY'
+import io, os, sys, tarfile
+with tarfile.open(os.path.join(sys.argv[1], "latin.tar"), "w", format=tarfile.GNU_FORMAT, encoding="latin-1") as t:
+    for n, d in (("r.dat", b"1::2::5::978300760\n"), ("\xe9.txt", b"x")):
+        ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+PY
+LT="$U/files.example.org/ds/latin.tar"
+write_recipe "$R" lat "$(variant plain latin.tar "$(up latin.tar)" "$(size "$LT")" "$(sha256 "$LT")" true)"
+lf() { "$L4R" --recipes "$R" --data-dir "$D" fetch lat "$@"; }
+check_exit 0 "a non-UTF-8 member name: fetch unpacks" lf --mirror "$M"
+check "the file is there under its bytes" test -f "$(printf '%s/lat/plain/\351.txt' "$D")"
+check_grep "the stamp lists the other file" '"r.dat"' "$D/lat/plain/.l4r-fetched.json"
+check_exit 0 "a non-UTF-8 member name: the second fetch" lf --mirror "$M"
+check_grep "finds the variant complete" "lat/plain is already fetched and verified" "$T/.err"
+check_nogrep "without unpacking again" "unpacking again" "$T/.err"
