@@ -152,6 +152,15 @@ check_exit 0 "no checksum: fetch succeeds" f --variant nosum --mirror "$M"
 check_grep "no checksum: warning" "warning: no checksum is known for 'a.bin'" "$T/.err"
 check_grep "no checksum: sha256 logged" "$SA" "$T/.err"
 check_grep "no checksum: sha256 in the stamp" "$SA" "$D/loc/nosum/.l4r-fetched.json"
+# an earlier run's .part of a file without a checksum (here: bytes of another version of it) is not
+# continued: joined to the new bytes, nothing would notice, and the lock file would pin the mix
+DP="$T/home-part"
+mkdir -p "$DP/loc/nosum"
+payload "$DP/loc/nosum/a.bin.part" 20000 7
+check_exit 0 "no checksum, an old .part: fetch succeeds" "$L4R" --recipes "$R" --data-dir "$DP" fetch loc --variant nosum --mirror "$M"
+check_same "no checksum, an old .part: the file equals the source (downloaded from the start)" "$DP/loc/nosum/a.bin" "$A"
+check_grep "no checksum, an old .part: says why it starts again" "holds 20000 bytes of an earlier download, but no checksum is known for it to check them by; downloading it from the start" "$T/.err"
+check_grep "no checksum, an old .part: the lock file pins the source's sha256" "$SA" "$DP/llm4rec-data.lock"
 
 # gated variant: exit 9 with the manual steps; --from registers the file
 check_exit 9 "gated: exit 9 without --from" f --variant gated
