@@ -316,3 +316,15 @@ if command -v flock >/dev/null 2>&1; then
   check_eq "once the fetch is done the convert proceeds (exit 0)" "$?" 0
   check "and writes its output" "$L4R" verify "$T/t4/o9"
 fi
+
+# ---- -o . (the directory one is in) is that directory, as -o "$PWD" is ----
+# Before, the lock '...l4r-lock' was made inside it, so an empty directory then held a file and was
+# refused (exit 8, "holds files but no manifest.json"); with --force, the rename of '.' failed.
+mkdir -p "$T/dot/here"
+check_exit 0 "-o . in an empty directory" sh -c 'cd "$1/dot/here" && "$2" convert movielens --variant ml-25m --raw "$3" -q -o .' - "$T" "$L4R" "$raw"
+check "writes the output into it" "$L4R" verify "$T/dot/here"
+check_not "without a lock file inside it" test -e "$T/dot/here/...l4r-lock"
+check_exit 0 "-o . again, over its own output" sh -c 'cd "$1/dot/here" && "$2" convert movielens --variant ml-25m --raw "$3" -q -o . --split seq' - "$T" "$L4R" "$raw"
+check "which is replaced" test -f "$T/dot/here/train.tsv"
+check_exit 0 "-o DIR/. works too" "$L4R" convert movielens --variant ml-25m --raw "$raw" -q -o "$T/dot/here/."
+check "and replaces it" test -f "$T/dot/here/interactions.tsv"
