@@ -367,6 +367,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             l4r_msg_warn("files of %s/%s changed on disk since they were fetched; checking them against the "
                          "fetch stamp as they are converted",
                          r->dataset, var->name);
+            /* the lock file is checked as a fetch that finds the variant complete checks it */
+            st = l4r_variant_check_pins(r, var, &fo, &e);
             fr.dir = l4r_variant_dir(fo.data_dir, r, var);
         } else {
             st = l4r_fetch_variant(r, var, &fo, &fr, &e);

@@ -705,6 +705,29 @@ static l4r_status manual_check(const char *what, const l4r_recipe *r, const l4r_
     return st;
 }
 
+/* See fetch.h. */
+l4r_status l4r_variant_check_pins(const l4r_recipe *r, const l4r_variant *v, const l4r_fetch_opts *o,
+                                  l4r_error *e)
+{
+    char *lock_path = l4r_lockfile_path(o->data_dir, o->lock_path);
+    char *dir = l4r_variant_dir(o->data_dir, r, v);
+    char *what = l4r_xasprintf("%s/%s", r->dataset, v->name);
+    l4r_lockfile *lk = NULL;
+    l4r_status st = l4r_lockfile_load(lock_path, &lk, e);
+    if (st == L4R_OK)
+        st = l4r_lockfile_check_fetched(lk, lock_path, r, v, dir, what, e);
+    if (st == L4R_EIO) {
+        /* as for a variant found complete: a read-only data directory still serves what it holds */
+        logf_(o, 1, "%s; %s stays unpinned", e->msg, what);
+        st = L4R_OK;
+    }
+    l4r_lockfile_free(lk);
+    free(what);
+    free(dir);
+    free(lock_path);
+    return st;
+}
+
 l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4r_fetch_opts *o_in,
                              l4r_fetch_result *res, l4r_error *e)
 {

@@ -95,6 +95,14 @@ bool l4r_variant_fetched(const char *data_dir, const l4r_recipe *r, const l4r_va
 l4r_status l4r_variant_hold(const char *dir, const char *what, const l4r_fetch_opts *o, int *fd_out,
                             l4r_error *e);
 
+/* The checks fetch makes of a variant it finds already fetched, without fetching: the sizes and
+ * sha256s its stamp records must agree with the lock file's pins (o->lock_path, else the data
+ * directory's; L4R_ECHECKSUM when not), and files the lock does not list yet are pinned (a lock
+ * file that cannot be written is a warning through o->log).  For convert, which reads a variant
+ * whose files changed on disk as they are instead of fetching it. */
+l4r_status l4r_variant_check_pins(const l4r_recipe *r, const l4r_variant *v, const l4r_fetch_opts *o,
+                                  l4r_error *e);
+
 /* ---- pieces, exposed for the tests ---- */
 
 /* Apply a mirror: https://HOST/PATH -> MIRROR/HOST/PATH (also http://); other URLs unchanged.

@@ -328,3 +328,20 @@ check_exit 0 "-o . again, over its own output" sh -c 'cd "$1/dot/here" && "$2" c
 check "which is replaced" test -f "$T/dot/here/train.tsv"
 check_exit 0 "-o DIR/. works too" "$L4R" convert movielens --variant ml-25m --raw "$raw" -q -o "$T/dot/here/."
 check "and replaces it" test -f "$T/dot/here/interactions.tsv"
+
+# ---- a variant whose files were touched is still checked against the lock file ----
+# convert reads such a variant as it is, without the fetch that checks the pins; before, a lock
+# file pinning other bytes was then not consulted (exit 0), while an untouched variant gave exit 4.
+check_exit 0 "lock test: the zip variant converts" st convert st -o "$T/t4/o10"
+python3 - "$T/t4/data/llm4rec-data.lock" "$T/t4/other.lock" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["files"]["st/zip/ml.zip"]["sha256"] = "1" * 64
+json.dump(j, open(sys.argv[2], "w"))
+PY
+check_exit 4 "a lock pinning other bytes: exit 4" st convert st -o "$T/t4/o11" --lock "$T/t4/other.lock"
+touch -d '2002-02-02 00:00:00' "$V/ml-1m/ratings.dat"
+check_exit 4 "and the same after the table was touched" st convert st -o "$T/t4/o11" --lock "$T/t4/other.lock"
+check_grep "naming the lock file and the pin" "but the lock file '$T/t4/other.lock' pins it to 1111111111111111111111111111111111111111111111111111111111111111" "$T/.err"
+check_not "nothing is published (pins)" test -e "$T/t4/o11"
+check_exit 0 "with the data directory's own lock it converts" st convert st -o "$T/t4/o12"
