@@ -391,7 +391,7 @@ static l4r_status read_error(struct archive *a, const gzsrc *g, const char *arch
     const char *msg = g && g->failed ? g->msg : archive_error_string(a);
     l4r_status st = g && g->failed ? g->st : L4R_EARCHIVE;
     if (!msg)
-        msg = "unknown error";
+        msg = "libarchive gives no reason (a truncated or damaged archive)";
     if (name)
         return l4r_err(e, st, "cannot unpack '%s': entry '%s': %s", archive, name, msg);
     return l4r_err(e, st, "cannot read archive '%s': %s", archive, msg);

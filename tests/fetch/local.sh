@@ -285,3 +285,19 @@ check_grep "the stamp lists the other file" '"r.dat"' "$D/lat/plain/.l4r-fetched
 check_exit 0 "a non-UTF-8 member name: the second fetch" lf --mirror "$M"
 check_grep "finds the variant complete" "lat/plain is already fetched and verified" "$T/.err"
 check_nogrep "without unpacking again" "unpacking again" "$T/.err"
+
+# a zip cut off after its first entry: libarchive fails without a reason; the message says what it
+# means instead of 'unknown error'
+python3 - "$U/files.example.org/ds" <<'PY'
+import os, sys, zipfile
+p = os.path.join(sys.argv[1], "cut.zip")
+with zipfile.ZipFile(p, "w") as z:
+    z.writestr("r.dat", "1::2::5::978300760\n")
+    z.writestr("s.dat", "1::3::4::978300761\n")
+b = open(p, "rb").read()
+open(p, "wb").write(b[:b.index(b"PK\x03\x04", 4)])
+PY
+CZ="$U/files.example.org/ds/cut.zip"
+write_recipe "$R" cut "$(variant plain cut.zip "$(up cut.zip)" "$(size "$CZ")" "$(sha256 "$CZ")" true)"
+check_exit 5 "a zip cut off after its first entry: exit 5" "$L4R" --recipes "$R" --data-dir "$D" fetch cut --mirror "$M"
+check_grep "which says the archive is truncated or damaged" "cannot read archive '.*cut.zip': libarchive gives no reason (a truncated or damaged archive)" "$T/.err"
