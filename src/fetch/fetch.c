@@ -49,7 +49,9 @@
 #include "util.h"
 
 #define STAMP_NAME ".l4r-fetched.json"
-#define STAMP_CAP ((size_t)16 << 20)
+/* A stamp lists every unpacked file, about 160 bytes each (200,000 files: 32.8 MB); the cap only
+ * keeps a file that is no stamp at all from being read into memory whole. */
+#define STAMP_CAP ((size_t)1 << 30)
 
 static void logf_(const l4r_fetch_opts *o, int level, const char *fmt, ...) L4R_PRINTF(3, 4);
 static void logf_(const l4r_fetch_opts *o, int level, const char *fmt, ...)

@@ -374,6 +374,7 @@ out:
 /* ---- a variant fetched earlier ---- */
 
 #define STAMP_NAME ".l4r-fetched.json" /* fetch.c's stamp */
+#define STAMP_CAP ((size_t)1 << 30)    /* as fetch.c reads it */
 
 l4r_status l4r_lockfile_check_fetched(const l4r_lockfile *lk, const char *path, const l4r_recipe *r,
                                       const l4r_variant *v, const char *dir, const char *what, l4r_error *e)
@@ -383,7 +384,7 @@ l4r_status l4r_lockfile_check_fetched(const l4r_lockfile *lk, const char *path, 
     json_t *stamp = NULL;
     l4r_lock_entry *pins = l4r_xcalloc(v->n_files + 1, sizeof *pins);
     size_t n = 0;
-    l4r_status st = l4r_read_file(sp, LOCK_CAP, &b, e);
+    l4r_status st = l4r_read_file(sp, STAMP_CAP, &b, e);
     if (st != L4R_OK)
         goto out;
     stamp = json_loadb(b.data ? b.data : "", b.len, 0, NULL);

@@ -301,3 +301,12 @@ CZ="$U/files.example.org/ds/cut.zip"
 write_recipe "$R" cut "$(variant plain cut.zip "$(up cut.zip)" "$(size "$CZ")" "$(sha256 "$CZ")" true)"
 check_exit 5 "a zip cut off after its first entry: exit 5" "$L4R" --recipes "$R" --data-dir "$D" fetch cut --mirror "$M"
 check_grep "which says the archive is truncated or damaged" "cannot read archive '.*cut.zip': libarchive gives no reason (a truncated or damaged archive)" "$T/.err"
+
+# a large stamp (an archive of some 400,000 files writes about 64 MiB of it: 200,000 empty files
+# gave 32.8 MB) is read like any other: the variant is found complete and its pins are checked.
+# Before, a stamp over 16 MiB was not read at all, so every fetch and every convert unpacked again,
+# and one over 64 MiB left the variant unpinned.  Padded here with trailing blanks, which JSON allows.
+python3 -c 'import sys; open(sys.argv[1], "a").write(" " * (70 << 20))' "$D/loc/good/.l4r-fetched.json"
+check_exit 0 "a 70 MiB stamp: fetch succeeds" f --variant good --mirror "$M"
+check_grep "and finds the variant complete" "loc/good is already fetched and verified" "$T/.err"
+check_nogrep "without a warning about the pins" "unpinned" "$T/.err"
