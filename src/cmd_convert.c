@@ -357,6 +357,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         o.out_dir = out_default;
     }
     l4r_fetch_result fr = {0};
+    int hold_fd = -1;
     if (!o.raw) {
         l4r_fetch_opts fo;
         memset(&fo, 0, sizeof fo);
@@ -380,9 +381,18 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             l4r_msg_warn("files of %s/%s changed on disk since they were fetched; checking them against the "
                          "fetch stamp as they are converted",
                          r->dataset, var->name);
+            /* the lock file is checked as a fetch that finds the variant complete checks it */
+            st = l4r_variant_check_pins(r, var, &fo, &e);
             fr.dir = l4r_variant_dir(fo.data_dir, r, var);
         } else {
             st = l4r_fetch_variant(r, var, &fo, &fr, &e);
+        }
+        if (st == L4R_OK) {
+            /* held until the inputs are read and checked against the stamp: a fetch that would
+             * unpack or download into the directory meanwhile (removing the stamp first) waits */
+            char *what = l4r_xasprintf("%s/%s", r->dataset, var->name);
+            st = l4r_variant_hold(fr.dir, what, &fo, &hold_fd, &e);
+            free(what);
         }
         if (st) {
             free(fr.dir);
@@ -396,6 +406,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     l4r_convert_result res;
     double t0 = l4r_now();
     st = l4r_convert(r, var, &o, &res, &e);
+    if (hold_fd >= 0)
+        close(hold_fd);
     int rc = 0;
     if (st) {
         rc = l4r_cli_fail(st, &e);

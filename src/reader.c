@@ -274,7 +274,8 @@ static l4r_status ar_fail(l4r_source *s, const char *what, l4r_error *e)
     if (s->ar_failed)
         return l4r_err(e, s->ar_err.status, "%s", s->ar_err.msg);
     const char *m = archive_error_string(s->ar);
-    return l4r_err(e, L4R_EARCHIVE, "%s '%s': %s", what, s->name, m ? m : "unknown libarchive error");
+    return l4r_err(e, L4R_EARCHIVE, "%s '%s': %s", what, s->name,
+                   m ? m : "libarchive gives no reason (a truncated or damaged archive)");
 }
 
 /* Is the entry's path, cleaned, exactly the wanted (clean) member?  fetch unpacks an entry under

@@ -1546,8 +1546,10 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *i
 /* Item 4 of issue 13: a fetched file edited in place (same size, so fetch's own size check passes)
  * must not be converted as if it were the verified download.  The digest run_table computed of the
  * input (it is in the manifest already) is compared with the one the fetch stamp records for it.
- * A stamp without an entry for the file (an older version wrote it) is a warning: it cannot be
- * checked. */
+ * Every stamp fetch writes lists each download and each regular file it unpacked, so a file the
+ * stamp does not list (the archive holds it as a symlink, or it was put there by hand), or a stamp
+ * that is gone (removed by hand, or by a fetch killed while it unpacked again), is an error too:
+ * the bytes read were never verified. */
 static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
                               const l4r_table *t, const input *in, const char *role, const l4r_manifest *m,
                               l4r_error *e)
@@ -1564,18 +1566,18 @@ static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l
     int64_t want_size;
     if (!got)
         return l4r_err(e, L4R_EINTERNAL, "no digest of '%s' to check against the fetch stamp", in->path);
-    if (!l4r_fetch_stamp_lookup(o->fetched_dir, t->path, want, &want_size)) {
-        if (o->log) {
-            char *msg =
-                l4r_xasprintf("'%s' could not be checked against the fetch stamp, which has no digest "
-                              "for it (written by an older llm4rec-data); 'llm4rec-data fetch %s "
-                              "--variant %s --force' records one",
-                              in->path, r->dataset, v->name);
-            o->log(o->log_ud, 1, msg);
-            free(msg);
-        }
-        return L4R_OK;
-    }
+    int found = l4r_fetch_stamp_lookup(o->fetched_dir, t->path, want, &want_size);
+    if (found < 0)
+        return l4r_err(e, L4R_ECHECKSUM,
+                       "'%s' cannot be checked: the fetch stamp '%s/.l4r-fetched.json' is missing or "
+                       "damaged; fetch it again with 'llm4rec-data fetch %s --variant %s --force'",
+                       in->path, o->fetched_dir, r->dataset, v->name);
+    if (found == 0)
+        return l4r_err(e, L4R_ECHECKSUM,
+                       "'%s' is not a file that fetch verified: the fetch stamp lists no file '%s' (the "
+                       "archive holds it as a symbolic link, or it was put there by hand); fetch it again "
+                       "with 'llm4rec-data fetch %s --variant %s --force', or convert it with --raw",
+                       in->path, t->path, r->dataset, v->name);
     if (strcmp(got, want) != 0 || (want_size >= 0 && want_size != got_size))
         return l4r_err(e, L4R_ECHECKSUM,
                        "'%s' changed after it was fetched and verified: its SHA-256 is %s (%lld bytes), the "

@@ -198,9 +198,9 @@ int l4r_fetch_stamp_lookup(const char *variant_dir, const char *name, char sha25
     char *path = l4r_path_join(variant_dir, ".l4r-fetched.json");
     json_t *stamp = json_load_file(path, JSON_REJECT_DUPLICATES, NULL);
     free(path);
-    int found = 0;
+    int found = json_is_object(stamp) ? 0 : -1;
     l4r_buf want = {0}, have = {0};
-    if (!json_is_object(stamp) || !l4r_archive_path_clean(name, &want))
+    if (found < 0 || !l4r_archive_path_clean(name, &want))
         goto out;
     static const char *const lists[] = {"files", "unpacked"};
     for (size_t k = 0; k < 2 && !found; k++) {
@@ -821,18 +821,37 @@ static void remove_leftovers(const char *dir, const char *base, l4r_outdir_log l
 l4r_status l4r_outdir_begin(l4r_outdir *d, const char *final, int force, l4r_outdir_log log, void *log_ud,
                             l4r_error *e)
 {
-    d->final = l4r_xstrdup(final);
+    d->final = NULL;
     d->tmp = NULL;
     d->lock_fd = -1;
     d->force = force != 0;
     /* the temporary directory is a sibling, so the final rename stays on one file system */
     char *dir, *base;
     split_final(final, &dir, &base);
+    if (!strcmp(base, ".") || !strcmp(base, "..")) {
+        /* "-o ." names the directory itself: resolved to its path, the lock, the temporary and the
+         * replacement are those of that name (as for -o "$PWD"), not of a "." inside it */
+        char *real = realpath(final, NULL);
+        free(dir);
+        free(base);
+        if (!real) {
+            d->final = l4r_xstrdup(final);
+            return l4r_err(e, L4R_EIO, "cannot resolve output '%s': %s", final, strerror(errno));
+        }
+        if (!strcmp(real, "/")) {
+            d->final = real;
+            return l4r_err(e, L4R_EIO, "output '%s' is the root directory: choose another -o", final);
+        }
+        d->final = real;
+        split_final(real, &dir, &base);
+    } else {
+        d->final = l4r_xstrdup(final);
+    }
     l4r_status rs = l4r_mkdirs(dir, e);
     if (rs == L4R_OK)
         rs = take_lock(d, dir, base, log, log_ud, e);
     if (rs == L4R_OK)
-        rs = check_replaceable(final, d->force, e);
+        rs = check_replaceable(d->final, d->force, e);
     if (rs == L4R_OK) {
         remove_leftovers(dir, base, log, log_ud);
         char *name = l4r_xasprintf(".%s.l4r-tmp.%ld", base, (long)getpid());

@@ -48,8 +48,9 @@ bool l4r_manifest_get_int(const l4r_manifest *m, const char *path, int64_t *v);
 /* The SHA-256 (lower-case hex into sha256) and size (-1 when not recorded) that the fetch stamp
  * VARIANT_DIR/.l4r-fetched.json records for the file `name` (a path relative to the variant
  * directory, compared clean): a download in "files", or a file unpacked from an archive in
- * "unpacked" (both by "name").  1 found; 0 when there is no stamp or it has no entry with a digest
- * for the file (a stamp written by an older version). */
+ * "unpacked" (both by "name").  1 found; 0 when the stamp lists no such file with a digest (it is
+ * not a regular file fetch wrote: an archive's symlink, a file put there by hand); -1 when there is
+ * no stamp or it is not a JSON object. */
 int l4r_fetch_stamp_lookup(const char *variant_dir, const char *name, char sha256[65], int64_t *size);
 /* Serialise (keys in insertion order, 2-space indent, trailing newline). */
 char *l4r_manifest_dump(const l4r_manifest *m);

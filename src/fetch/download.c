@@ -24,7 +24,8 @@
  *
  * A download that fails its size or digest check after continuing a .part (an earlier run's, or
  * one an earlier attempt left) is downloaded once more from zero before the failure counts: the
- * old bytes may be what is wrong.
+ * old bytes may be what is wrong.  Without a digest nothing would tell, so an earlier run's .part
+ * is not continued at all (attempts within one call still continue theirs).
  *
  * The transfer polls l4r_interrupted from the progress callback, so Ctrl-C aborts within a fraction
  * of a second with L4R_EINTR and leaves the .part for the next run to resume.
@@ -734,6 +735,25 @@ l4r_status l4r_download(const char *url, const char *dest, int64_t size, const c
 {
     l4r_fetch_opts od = *o;
     l4r_fetch_opts_defaults(&od);
+    if (!md5 && !sha256) {
+        /* Nothing can tell whether an earlier run's .part still belongs to what the URL serves now
+         * (the file may have changed upstream since): continued, it would be joined to the new
+         * bytes unnoticed, and then pinned.  Within this call a .part is still continued. */
+        char *part = l4r_xasprintf("%s.part", dest);
+        struct stat sb;
+        if (lstat(part, &sb) == 0 && sb.st_size > 0) {
+            logf_(&od, 1,
+                  "'%s' holds %lld bytes of an earlier download, but no checksum is known for it to check "
+                  "them by; downloading it from the start",
+                  part, (long long)sb.st_size);
+            if (unlink(part) != 0) {
+                l4r_status st = l4r_err(e, L4R_EIO, "cannot remove '%s': %s", part, strerror(errno));
+                free(part);
+                return st;
+            }
+        }
+        free(part);
+    }
     bool resumed;
     l4r_status st = download_pass(url, dest, size, md5, sha256, &od, sha256_out, &resumed, e);
     if (st != L4R_ECHECKSUM || !resumed)

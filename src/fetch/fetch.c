@@ -49,7 +49,9 @@
 #include "util.h"
 
 #define STAMP_NAME ".l4r-fetched.json"
-#define STAMP_CAP ((size_t)16 << 20)
+/* A stamp lists every unpacked file, about 160 bytes each (200,000 files: 32.8 MB); the cap only
+ * keeps a file that is no stamp at all from being read into memory whole. */
+#define STAMP_CAP ((size_t)1 << 30)
 
 static void logf_(const l4r_fetch_opts *o, int level, const char *fmt, ...) L4R_PRINTF(3, 4);
 static void logf_(const l4r_fetch_opts *o, int level, const char *fmt, ...)
@@ -298,7 +300,8 @@ typedef struct got_file {
 /* Write the stamp: the downloads, then every unpacked regular file, each with the mtime it has now
  * (so a later fetch can trust an unchanged size and mtime).  When two archives unpacked the same
  * name the later one's file is on disk and listed; a record whose path is no longer a regular file
- * of that size (a later archive replaced it by a directory) is left out. */
+ * of that size (a later archive replaced it by a directory) is left out, and so is a name that is not
+ * UTF-8. */
 static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_variant *v, const got_file *got,
                               const l4r_unpacked *un, l4r_error *e)
 {
@@ -350,10 +353,13 @@ static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_va
         bool ok =
             !drop[i] && lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size == un->v[i].size;
         free(p);
-        if (!ok)
+        /* a name that is not UTF-8 (a Latin-1 tar or zip entry) cannot be a JSON string, and no recipe
+         * can name it: left out, as a record without a name would make every fetch unpack again */
+        json_t *jn = ok ? json_string(un->v[i].name) : NULL;
+        if (!jn)
             continue;
         json_t *f = json_object();
-        json_object_set_new(f, "name", json_string(un->v[i].name));
+        json_object_set_new(f, "name", jn);
         json_object_set_new(f, "size", json_integer((json_int_t)un->v[i].size));
         json_object_set_new(f, "sha256", json_string(un->v[i].sha256));
         json_object_set_new(f, "mtime_ns", json_integer((json_int_t)mtime_ns_of(&sb)));
@@ -395,7 +401,7 @@ static l4r_status take_lock(const char *dir, const char *what, const l4r_fetch_o
         st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
         goto out;
     }
-    logf_(o, 0, "waiting for another fetch of %s to finish (lock '%s')", what, p);
+    logf_(o, 0, "waiting for another fetch or convert of %s to finish (lock '%s')", what, p);
     for (;;) {
         if (l4r_interrupted) {
             st = l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p);
@@ -525,6 +531,47 @@ static l4r_status match_from(const char *what, const l4r_variant *v, const char 
         by_file[hit] = from[k];
     }
     return L4R_OK;
+}
+
+/* See fetch.h.  The fetch above holds the lock exclusively while it changes the directory; readers
+ * share it. */
+l4r_status l4r_variant_hold(const char *dir, const char *what, const l4r_fetch_opts *o, int *fd_out,
+                            l4r_error *e)
+{
+    char *p = l4r_path_join(dir, ".lock");
+    l4r_status st = L4R_OK;
+    *fd_out = -1;
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        goto out; /* a read-only data directory without a lock file: nobody fetches into it */
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK) {
+            st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
+            goto out;
+        }
+        logf_(o, 0, "waiting for a fetch of %s to finish (lock '%s')", what, p);
+        for (;;) {
+            if (l4r_interrupted) {
+                st = l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p);
+                goto out;
+            }
+            if (flock(fd, LOCK_SH) == 0)
+                break;
+            if (errno != EINTR) {
+                st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
+                goto out;
+            }
+        }
+    }
+    *fd_out = fd;
+    fd = -1;
+out:
+    if (fd >= 0)
+        close(fd);
+    free(p);
+    return st;
 }
 
 /* ---- leftovers of a killed fetch ---- */
@@ -657,6 +704,29 @@ static l4r_status manual_check(const char *what, const l4r_recipe *r, const l4r_
                      "'llm4rec-data fetch %s --variant %s --from FILE'",
                      what, l4r_buf_cstr(&missing), v->manual, r->dataset, v->name);
     l4r_buf_free(&missing);
+    return st;
+}
+
+/* See fetch.h. */
+l4r_status l4r_variant_check_pins(const l4r_recipe *r, const l4r_variant *v, const l4r_fetch_opts *o,
+                                  l4r_error *e)
+{
+    char *lock_path = l4r_lockfile_path(o->data_dir, o->lock_path);
+    char *dir = l4r_variant_dir(o->data_dir, r, v);
+    char *what = l4r_xasprintf("%s/%s", r->dataset, v->name);
+    l4r_lockfile *lk = NULL;
+    l4r_status st = l4r_lockfile_load(lock_path, &lk, e);
+    if (st == L4R_OK)
+        st = l4r_lockfile_check_fetched(lk, lock_path, r, v, dir, what, e);
+    if (st == L4R_EIO) {
+        /* as for a variant found complete: a read-only data directory still serves what it holds */
+        logf_(o, 1, "%s; %s stays unpinned", e->msg, what);
+        st = L4R_OK;
+    }
+    l4r_lockfile_free(lk);
+    free(what);
+    free(dir);
+    free(lock_path);
     return st;
 }
 

@@ -86,6 +86,23 @@ l4r_fetch_state l4r_variant_state(const char *data_dir, const l4r_recipe *r, con
 /* l4r_variant_state() == L4R_FETCHED. */
 bool l4r_variant_fetched(const char *data_dir, const l4r_recipe *r, const l4r_variant *v);
 
+/* Hold the variant directory DIR (what: "DATASET/VARIANT", for the message) while its files are
+ * read, as convert does: the lock DIR/.lock is taken shared, so a fetch that would download or
+ * unpack into DIR (it takes the lock exclusively) waits until the hold ends, and the hold waits
+ * (saying so through o->log) for a fetch in progress.  *fd_out is the lock's descriptor (close it to
+ * release), or -1 when there is no lock file and none can be made (a read-only data directory, which
+ * nobody fetches into). */
+l4r_status l4r_variant_hold(const char *dir, const char *what, const l4r_fetch_opts *o, int *fd_out,
+                            l4r_error *e);
+
+/* The checks fetch makes of a variant it finds already fetched, without fetching: the sizes and
+ * sha256s its stamp records must agree with the lock file's pins (o->lock_path, else the data
+ * directory's; L4R_ECHECKSUM when not), and files the lock does not list yet are pinned (a lock
+ * file that cannot be written is a warning through o->log).  For convert, which reads a variant
+ * whose files changed on disk as they are instead of fetching it. */
+l4r_status l4r_variant_check_pins(const l4r_recipe *r, const l4r_variant *v, const l4r_fetch_opts *o,
+                                  l4r_error *e);
+
 /* ---- pieces, exposed for the tests ---- */
 
 /* Apply a mirror: https://HOST/PATH -> MIRROR/HOST/PATH (also http://); other URLs unchanged.

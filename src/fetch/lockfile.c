@@ -12,6 +12,7 @@
  */
 #include "fetch/lockfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -312,6 +313,28 @@ static l4r_status take_flock(const char *p, int *fd_out, l4r_error *e)
     return L4R_OK;
 }
 
+/* With the flock held: PATH.tmp.PID files (l4r_write_file_atomic's) are left by a writer that was
+ * killed, since only a holder of the flock writes one. */
+static void remove_stale_temps(const char *path)
+{
+    const char *base = l4r_path_base(path);
+    char *dir = base > path ? l4r_xstrndup(path, (size_t)(base - path)) : l4r_xstrdup(".");
+    size_t nb = strlen(base);
+    DIR *d = opendir(dir);
+    for (struct dirent *de = d ? readdir(d) : NULL; de; de = readdir(d)) {
+        const char *p = de->d_name;
+        if (strncmp(p, base, nb) != 0 || strncmp(p + nb, ".tmp.", 5) != 0 || !p[nb + 5] ||
+            strspn(p + nb + 5, "0123456789") != strlen(p + nb + 5))
+            continue;
+        char *full = l4r_path_join(dir, p);
+        unlink(full);
+        free(full);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
 l4r_status l4r_lockfile_pin(const char *path, const l4r_lock_entry *ents, size_t n, bool replace,
                             size_t *added, l4r_error *e)
 {
@@ -325,6 +348,7 @@ l4r_status l4r_lockfile_pin(const char *path, const l4r_lock_entry *ents, size_t
     l4r_status st = take_flock(fp, &fd, e);
     if (st != L4R_OK)
         goto out;
+    remove_stale_temps(path);
     st = l4r_lockfile_load(path, &lk, e);
     if (st != L4R_OK)
         goto out;
@@ -374,6 +398,7 @@ out:
 /* ---- a variant fetched earlier ---- */
 
 #define STAMP_NAME ".l4r-fetched.json" /* fetch.c's stamp */
+#define STAMP_CAP ((size_t)1 << 30)    /* as fetch.c reads it */
 
 l4r_status l4r_lockfile_check_fetched(const l4r_lockfile *lk, const char *path, const l4r_recipe *r,
                                       const l4r_variant *v, const char *dir, const char *what, l4r_error *e)
@@ -383,7 +408,7 @@ l4r_status l4r_lockfile_check_fetched(const l4r_lockfile *lk, const char *path, 
     json_t *stamp = NULL;
     l4r_lock_entry *pins = l4r_xcalloc(v->n_files + 1, sizeof *pins);
     size_t n = 0;
-    l4r_status st = l4r_read_file(sp, LOCK_CAP, &b, e);
+    l4r_status st = l4r_read_file(sp, STAMP_CAP, &b, e);
     if (st != L4R_OK)
         goto out;
     stamp = json_loadb(b.data ? b.data : "", b.len, 0, NULL);

@@ -42,7 +42,8 @@
  * to the locale's character set, with a warning when it cannot (always, for a non-ASCII name in
  * the C locale the program runs in).  Since a warning is an error here, the unpacking thread uses
  * a UTF-8 LC_CTYPE (uselocale, thread-local, restored at the end): UTF-8 names are then written as
- * they are, and only a name that is not valid UTF-8 fails.
+ * they are.  A name stored without a character set (GNU tar, a zip without the flag) is written as its
+ * bytes; when those are not UTF-8 the stamp leaves the file out (fetch.c, write_stamp).
  *
  * Every regular file is hashed (SHA-256) while it is written, so the stamp can list the unpacked
  * files with their digests without reading them again (l4r_unpacked).
@@ -390,7 +391,7 @@ static l4r_status read_error(struct archive *a, const gzsrc *g, const char *arch
     const char *msg = g && g->failed ? g->msg : archive_error_string(a);
     l4r_status st = g && g->failed ? g->st : L4R_EARCHIVE;
     if (!msg)
-        msg = "unknown error";
+        msg = "libarchive gives no reason (a truncated or damaged archive)";
     if (name)
         return l4r_err(e, st, "cannot unpack '%s': entry '%s': %s", archive, name, msg);
     return l4r_err(e, st, "cannot read archive '%s': %s", archive, msg);

@@ -261,3 +261,87 @@ check_exit 0 "a stamp without an unpacked list: converts" st convert st -o "$T/t
 check_nogrep "without the could-not-check warning" "could not be checked" "$T/.err"
 check_grep "the stamp lists the unpacked file again" '"ml-1m/ratings.dat"' "$V/.l4r-fetched.json"
 check_nogrep "the edited rating is gone (unpacked again)" "1::11::9::" "$V/ml-1m/ratings.dat"
+
+# ---- a table the stamp does not list is not verified: an archive's symlink named like the table ----
+# sym.tar holds ml-1m/evil.dat and ml-1m/ratings.dat -> evil.dat; fetch unpacks it (the link stays
+# inside the tree) and lists only the regular file.  convert read evil.dat through the link with a
+# warning and exit 0, where convert --raw of the same archive refuses the link (exit 5).
+(cd "$T/t4" && python3 -c '
+import io, tarfile
+with tarfile.open("mirror/example.org/ml/sym.tar", "w") as t:
+    d = b"666::666::1::1\n"
+    ti = tarfile.TarInfo("ml-1m/evil.dat"); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+    ti = tarfile.TarInfo("ml-1m/ratings.dat"); ti.type = tarfile.SYMTYPE; ti.linkname = "evil.dat"; t.addfile(ti)
+')
+ssha=$(sha256sum "$M/sym.tar" | cut -d' ' -f1); ssize=$(wc -c <"$M/sym.tar" | tr -d ' ')
+cat >"$T/t4/recipes/sy.json" <<JSON
+{
+  "schema": 1, "dataset": "sy", "title": "symlink test", "homepage": "https://example.org/",
+  "license": "test data", "citation": "none", "default_variant": "tar",
+  "variants": {
+    "tar": {
+      "description": "the table is a symlink inside a tar",
+      "files": [{"name": "sym.tar", "url": "https://example.org/ml/sym.tar", "size": $ssize, "sha256": "$ssha", "unpack": true}],
+      "interactions": {"path": "ml-1m/ratings.dat", "member": "ml-1m/ratings.dat", $table}
+    }
+  }
+}
+JSON
+check_exit 0 "symlink test: fetch unpacks the tar" st fetch sy --mirror "file://$T/t4/mirror" -q
+check "the table is a symlink on disk" test -L "$T/t4/data/sy/tar/ml-1m/ratings.dat"
+check_exit 4 "a table that is an archive's symlink is not converted from the fetched data (exit 4)" st convert sy -o "$T/t4/o7"
+check_grep "the message says the stamp does not list it" "is not a file that fetch verified: the fetch stamp lists no file 'ml-1m/ratings.dat'" "$T/.err"
+check_not "nothing is published (symlink)" test -e "$T/t4/o7"
+check_exit 5 "convert --raw of the same archive refuses the link too" st convert sy --raw "$M/sym.tar" -o "$T/t4/o8"
+
+# ---- convert holds the variant while it reads: a fetch that unpacks again (and first removes the
+# stamp) cannot run under it.  Here the variant lock is held with flock(1), as such a fetch holds it;
+# the convert must wait for it rather than read the files meanwhile.  (Before, an edited file read
+# while a fetch had removed the stamp was converted with a warning and exit 0.) ----
+if command -v flock >/dev/null 2>&1; then
+  rm -f "$T/hold"; mkfifo "$T/hold"
+  flock "$V/.lock" sh -c 'read x <"$1"' - "$T/hold" &
+  holder=$!
+  n=0
+  while flock -n "$V/.lock" true 2>/dev/null && [ $n -lt 1000 ]; do n=$((n + 1)); sleep 0.01; done
+  "$L4R" --recipes "$T/t4/recipes" --data-dir "$T/t4/data" convert st -o "$T/t4/o9" >/dev/null 2>"$T/hv.err" &
+  conv=$!
+  n=0
+  while ! grep -q "waiting for a fetch of st/zip" "$T/hv.err" && [ $n -lt 3000 ]; do n=$((n + 1)); sleep 0.01; done
+  check_grep "a convert waits for a fetch holding the variant" "waiting for a fetch of st/zip to finish (lock '.*/st/zip/.lock')" "$T/hv.err"
+  check_not "and has not written its output yet" test -e "$T/t4/o9/manifest.json"
+  echo go >"$T/hold"
+  wait $holder
+  wait $conv
+  check_eq "once the fetch is done the convert proceeds (exit 0)" "$?" 0
+  check "and writes its output" "$L4R" verify "$T/t4/o9"
+fi
+
+# ---- -o . (the directory one is in) is that directory, as -o "$PWD" is ----
+# Before, the lock '...l4r-lock' was made inside it, so an empty directory then held a file and was
+# refused (exit 8, "holds files but no manifest.json"); with --force, the rename of '.' failed.
+mkdir -p "$T/dot/here"
+check_exit 0 "-o . in an empty directory" sh -c 'cd "$1/dot/here" && "$2" convert movielens --variant ml-25m --raw "$3" -q -o .' - "$T" "$L4R" "$raw"
+check "writes the output into it" "$L4R" verify "$T/dot/here"
+check_not "without a lock file inside it" test -e "$T/dot/here/...l4r-lock"
+check_exit 0 "-o . again, over its own output" sh -c 'cd "$1/dot/here" && "$2" convert movielens --variant ml-25m --raw "$3" -q -o . --split seq' - "$T" "$L4R" "$raw"
+check "which is replaced" test -f "$T/dot/here/train.tsv"
+check_exit 0 "-o DIR/. works too" "$L4R" convert movielens --variant ml-25m --raw "$raw" -q -o "$T/dot/here/."
+check "and replaces it" test -f "$T/dot/here/interactions.tsv"
+
+# ---- a variant whose files were touched is still checked against the lock file ----
+# convert reads such a variant as it is, without the fetch that checks the pins; before, a lock
+# file pinning other bytes was then not consulted (exit 0), while an untouched variant gave exit 4.
+check_exit 0 "lock test: the zip variant converts" st convert st -o "$T/t4/o10"
+python3 - "$T/t4/data/llm4rec-data.lock" "$T/t4/other.lock" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["files"]["st/zip/ml.zip"]["sha256"] = "1" * 64
+json.dump(j, open(sys.argv[2], "w"))
+PY
+check_exit 4 "a lock pinning other bytes: exit 4" st convert st -o "$T/t4/o11" --lock "$T/t4/other.lock"
+touch -d '2002-02-02 00:00:00' "$V/ml-1m/ratings.dat"
+check_exit 4 "and the same after the table was touched" st convert st -o "$T/t4/o11" --lock "$T/t4/other.lock"
+check_grep "naming the lock file and the pin" "but the lock file '$T/t4/other.lock' pins it to 1111111111111111111111111111111111111111111111111111111111111111" "$T/.err"
+check_not "nothing is published (pins)" test -e "$T/t4/o11"
+check_exit 0 "with the data directory's own lock it converts" st convert st -o "$T/t4/o12"

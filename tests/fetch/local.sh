@@ -152,6 +152,15 @@ check_exit 0 "no checksum: fetch succeeds" f --variant nosum --mirror "$M"
 check_grep "no checksum: warning" "warning: no checksum is known for 'a.bin'" "$T/.err"
 check_grep "no checksum: sha256 logged" "$SA" "$T/.err"
 check_grep "no checksum: sha256 in the stamp" "$SA" "$D/loc/nosum/.l4r-fetched.json"
+# an earlier run's .part of a file without a checksum (here: bytes of another version of it) is not
+# continued: joined to the new bytes, nothing would notice, and the lock file would pin the mix
+DP="$T/home-part"
+mkdir -p "$DP/loc/nosum"
+payload "$DP/loc/nosum/a.bin.part" 20000 7
+check_exit 0 "no checksum, an old .part: fetch succeeds" "$L4R" --recipes "$R" --data-dir "$DP" fetch loc --variant nosum --mirror "$M"
+check_same "no checksum, an old .part: the file equals the source (downloaded from the start)" "$DP/loc/nosum/a.bin" "$A"
+check_grep "no checksum, an old .part: says why it starts again" "holds 20000 bytes of an earlier download, but no checksum is known for it to check them by; downloading it from the start" "$T/.err"
+check_grep "no checksum, an old .part: the lock file pins the source's sha256" "$SA" "$DP/llm4rec-data.lock"
 
 # gated variant: exit 9 with the manual steps; --from registers the file
 check_exit 9 "gated: exit 9 without --from" f --variant gated
@@ -257,3 +266,47 @@ sed -i "s|mode/slow/a.bin?chunks=50&delay=0.2|a.bin|" "$R/loc.json"
 check_exit 0 "after interrupt: fetch succeeds" f --variant slowint
 check_grep "after interrupt: resumed with Range" "GET /a.bin range=bytes=[1-9][0-9]*- status=206" "$SLOG"
 check_same "after interrupt: file equals the source" "$D/loc/slowint/a.bin" "$A"
+
+# a member name that is not UTF-8 (a Latin-1 'é' in a GNU tar): unpacked under its bytes, left out
+# of the stamp (JSON cannot hold it, and no recipe can name it); the next fetch finds the variant
+# complete.  Before, the stamp got a record without a name and every fetch unpacked again.
+python3 - "$U/files.example.org/ds" <<'PY'
+import io, os, sys, tarfile
+with tarfile.open(os.path.join(sys.argv[1], "latin.tar"), "w", format=tarfile.GNU_FORMAT, encoding="latin-1") as t:
+    for n, d in (("r.dat", b"1::2::5::978300760\n"), ("\xe9.txt", b"x")):
+        ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+PY
+LT="$U/files.example.org/ds/latin.tar"
+write_recipe "$R" lat "$(variant plain latin.tar "$(up latin.tar)" "$(size "$LT")" "$(sha256 "$LT")" true)"
+lf() { "$L4R" --recipes "$R" --data-dir "$D" fetch lat "$@"; }
+check_exit 0 "a non-UTF-8 member name: fetch unpacks" lf --mirror "$M"
+check "the file is there under its bytes" test -f "$(printf '%s/lat/plain/\351.txt' "$D")"
+check_grep "the stamp lists the other file" '"r.dat"' "$D/lat/plain/.l4r-fetched.json"
+check_exit 0 "a non-UTF-8 member name: the second fetch" lf --mirror "$M"
+check_grep "finds the variant complete" "lat/plain is already fetched and verified" "$T/.err"
+check_nogrep "without unpacking again" "unpacking again" "$T/.err"
+
+# a zip cut off after its first entry: libarchive fails without a reason; the message says what it
+# means instead of 'unknown error'
+python3 - "$U/files.example.org/ds" <<'PY'
+import os, sys, zipfile
+p = os.path.join(sys.argv[1], "cut.zip")
+with zipfile.ZipFile(p, "w") as z:
+    z.writestr("r.dat", "1::2::5::978300760\n")
+    z.writestr("s.dat", "1::3::4::978300761\n")
+b = open(p, "rb").read()
+open(p, "wb").write(b[:b.index(b"PK\x03\x04", 4)])
+PY
+CZ="$U/files.example.org/ds/cut.zip"
+write_recipe "$R" cut "$(variant plain cut.zip "$(up cut.zip)" "$(size "$CZ")" "$(sha256 "$CZ")" true)"
+check_exit 5 "a zip cut off after its first entry: exit 5" "$L4R" --recipes "$R" --data-dir "$D" fetch cut --mirror "$M"
+check_grep "which says the archive is truncated or damaged" "cannot read archive '.*cut.zip': libarchive gives no reason (a truncated or damaged archive)" "$T/.err"
+
+# a large stamp (an archive of some 400,000 files writes about 64 MiB of it: 200,000 empty files
+# gave 32.8 MB) is read like any other: the variant is found complete and its pins are checked.
+# Before, a stamp over 16 MiB was not read at all, so every fetch and every convert unpacked again,
+# and one over 64 MiB left the variant unpinned.  Padded here with trailing blanks, which JSON allows.
+python3 -c 'import sys; open(sys.argv[1], "a").write(" " * (70 << 20))' "$D/loc/good/.l4r-fetched.json"
+check_exit 0 "a 70 MiB stamp: fetch succeeds" f --variant good --mirror "$M"
+check_grep "and finds the variant complete" "loc/good is already fetched and verified" "$T/.err"
+check_nogrep "without a warning about the pins" "unpinned" "$T/.err"

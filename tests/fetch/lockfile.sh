@@ -130,3 +130,12 @@ cp "$SRV/up/a.bin" "$NU/a.bin"
 check_exit 0 "--from a non-UTF-8 path: pinned" f node8 plain --from "$NU/a.bin" --lock "$T/exp/from.lock"
 check_grep "--from a non-UTF-8 path: percent-encoded in the lock" "file://$T/dl/x%FF/a.bin" "$T/exp/from.lock"
 check_exit 0 "--from a non-UTF-8 path: the lock reads back" f node9 plain --lock "$T/exp/from.lock"
+
+# the temporary a pin writes (LOCK.tmp.PID, renamed over the lock) is left when the writer is killed;
+# the next writer, holding the lock's flock, removes it
+mkdir -p "$T/tmpl"
+echo '{"lock_version": 1, "files": {' > "$T/tmpl/x.lock.tmp.999999"
+echo keep > "$T/tmpl/x.lock.tmp.mine"
+check_exit 0 "a killed writer's temporary: the next pin succeeds" f node10 plain --lock "$T/tmpl/x.lock"
+check_not "and removes LOCK.tmp.PID" test -e "$T/tmpl/x.lock.tmp.999999"
+check "a name that only looks similar is kept" test -e "$T/tmpl/x.lock.tmp.mine"
