@@ -61,15 +61,16 @@ extern volatile int l4r_interrupted;
 
 /* ==== The library's contract ====
  *
- * Everything below is reached through opaque handles and functions; no structure of the library
- * is visible, so the library can grow a field without breaking a caller.  src/api.c implements
- * it over the internal modules.  The command-line tool (src/main.c, src/cmd_*.c) and
- * docs/examples/convert_one.c include this header only.  docs/LIBRARY.md is the overview.
+ * Everything below is reached through opaque handles and functions; apart from l4r_error no
+ * structure of the library is visible, so the library can grow a field without breaking a
+ * caller.  src/api.c implements it over the internal modules.  The command-line tool
+ * (src/main.c, src/cmd_*.c) and docs/examples/convert_one.c include this header only.
+ * docs/LIBRARY.md is the overview.
  *
- * Threads: no function keeps hidden global state apart from l4r_interrupted, so different
- * handles may be used from different threads at once; one handle is used by one thread at a
- * time.  A registry that no thread modifies (none of these functions do after it is loaded) may
- * be read from several threads at once.
+ * Threads: the library's only global state is l4r_interrupted and libcurl, loaded once when the
+ * first download starts (pthread_once), so different handles may be used from different threads
+ * at once; one handle is used by one thread at a time.  A registry, which none of these
+ * functions modify once it is loaded, may be read from several threads at once.
  *
  * Ownership: `_new`/`_load` create, `_free` destroys and accepts NULL.  A `const char *` or
  * handle returned by an accessor is borrowed from the handle it was read from and lives as long
