@@ -4,6 +4,7 @@
 #   make test       build and run the whole test suite (unit, CLI, fetch); ends "N passed, N failed"
 #   make demo       offline end-to-end demo: fetch a generated MovieLens sample via a local mirror, convert
 #   make bench      benchmark against peers (not part of test); see docs/PERFORMANCE.md
+#   make example    build $(BUILD)/examples/convert_one from docs/examples/convert_one.c (docs/LIBRARY.md)
 #   make check-asan / check-tsan   the test suite under sanitizers
 #   make SANITIZER=address|undefined|thread   sanitizer build
 #   make BUILD=dir  put objects in another directory (default: build)
@@ -72,7 +73,7 @@ Q :=
 E := @:
 endif
 
-.PHONY: all build deps test unit run-tests demo bench check-asan check-tsan clean format check-format
+.PHONY: all build deps test unit example run-tests demo bench check-asan check-tsan clean format check-format
 
 # Every user-facing target first installs missing build dependencies (never prompts; skipped when
 # everything is present), then re-enters make so pkg-config sees what was just installed.
@@ -117,6 +118,17 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB)
 	$(E) "  CCLD    $@"
 	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+# The library's example program: the public header and the static library only (no -Isrc), with
+# the build's sanitizer flags so that it links a sanitized library.  tests/cli/test_example.sh runs it.
+EXAMPLE_BIN := $(BUILD)/examples/convert_one
+example: $(EXAMPLE_BIN)
+
+$(EXAMPLE_BIN): docs/examples/convert_one.c include/llm4rec_data.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(E) "  CCLD    $@"
+	$(Q)$(CC) -std=c11 $(OPT) $(WARN) $(filter -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,$(CFLAGS)) \
+	  -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 $(GEN_BIN): tests/gen/l4r-gen.c
 	@mkdir -p $(dir $@)
 	$(E) "  CCLD    $@"
@@ -125,7 +137,7 @@ $(GEN_BIN): tests/gen/l4r-gen.c
 # The fault tests' LD_PRELOAD shim (tests/fault/shim.c): a full disk, a stop before a write or a
 # rename.  Built without the sanitizer flags, so it can be preloaded into any build.
 FAULT_SHIM := $(BUILD)/tests/fault/shim.so
-unit: $(UNIT_BIN) $(FAULT_SHIM)
+unit: $(UNIT_BIN) $(FAULT_SHIM) $(EXAMPLE_BIN)
 
 $(FAULT_SHIM): tests/fault/shim.c
 	@mkdir -p $(dir $@)
@@ -154,10 +166,10 @@ check-tsan:
 	$(MAKE) --no-print-directory BUILD=build-tsan SANITIZER=thread OPT='-O1 -g' L4R_TSAN=1 test
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c tests/fault/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c tests/fault/*.c docs/examples/*.c)
 
 check-format:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c tests/fault/*.c)
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c tests/fault/*.c docs/examples/*.c)
 
 clean:
 	rm -rf build build-* $(BIN)

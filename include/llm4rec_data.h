@@ -15,6 +15,7 @@
 #ifndef LLM4REC_DATA_H
 #define LLM4REC_DATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,232 @@ const char *l4r_version(void);
 
 /* Set by a signal handler to ask long-running loops to stop; they return L4R_EINTR. */
 extern volatile int l4r_interrupted;
+
+/* ==== The library's contract ====
+ *
+ * Everything below is reached through opaque handles and functions; apart from l4r_error no
+ * structure of the library is visible, so the library can grow a field without breaking a
+ * caller.  src/api.c implements it over the internal modules.  The command-line tool
+ * (src/main.c, src/cmd_*.c) and docs/examples/convert_one.c include this header only.
+ * docs/LIBRARY.md is the overview.
+ *
+ * Threads: the library's only global state is l4r_interrupted and libcurl, loaded once when the
+ * first download starts (pthread_once), so different handles may be used from different threads
+ * at once; one handle is used by one thread at a time.  A registry, which none of these
+ * functions modify once it is loaded, may be read from several threads at once.
+ *
+ * Ownership: `_new`/`_load` create, `_free` destroys and accepts NULL.  A `const char *` or
+ * handle returned by an accessor is borrowed from the handle it was read from and lives as long
+ * as that handle (for recipes, variants, tables and files: as long as the registry).  A `char *`
+ * result is malloc'd and the caller frees it. */
+
+/* ---- the registry: recipes, variants, tables, upstream files ---- */
+
+typedef struct l4r_registry l4r_registry; /* every recipe loaded (owns everything below) */
+typedef struct l4r_recipe l4r_recipe;     /* one dataset family, recipes/NAME.json */
+typedef struct l4r_variant l4r_variant;   /* one variant of a dataset ("ml-1m") */
+typedef struct l4r_table l4r_table;       /* how the converter reads one input table */
+typedef struct l4r_rfile l4r_rfile;       /* one upstream file of a variant */
+
+/* Load every recipe: from `dir` if non-NULL, else $LLM4REC_RECIPES if set, else the copies built
+ * into the library.  Validation is strict: an unknown key, a wrong type or a bad checksum is
+ * L4R_ERECIPE naming the file and the JSON path.  On success *out is a new registry (free it with
+ * l4r_registry_free); on failure *out is untouched.  Thread: any. */
+l4r_status l4r_registry_load(l4r_registry **out, const char *dir, l4r_error *e);
+/* The same, for a caller about one dataset: with the built-in recipes only DATASET.json is parsed
+ * (faster start-up); otherwise, and for an unknown DATASET, everything is loaded.  The registry
+ * then serves that dataset only. */
+l4r_status l4r_registry_load_for(l4r_registry **out, const char *dir, const char *dataset, l4r_error *e);
+/* Destroys the registry and everything borrowed from it.  NULL is fine. */
+void l4r_registry_free(l4r_registry *reg);
+
+/* Look a dataset up; `variant` NULL means its default variant.  L4R_ERECIPE with a message that
+ * names the alternatives when there is no such dataset or variant.  *r and *v are borrowed. */
+l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const char *variant,
+                             const l4r_recipe **r, const l4r_variant **v, l4r_error *e);
+
+/* Iteration: recipes in file-name order, variants in recipe order.  i < count, else NULL. */
+size_t l4r_registry_count(const l4r_registry *reg);
+const l4r_recipe *l4r_registry_recipe(const l4r_registry *reg, size_t i);
+
+/* A recipe's fields.  Never NULL unless said so. */
+const char *l4r_recipe_dataset(const l4r_recipe *r); /* "movielens", also the file stem */
+const char *l4r_recipe_title(const l4r_recipe *r);
+const char *l4r_recipe_homepage(const l4r_recipe *r); /* may be NULL */
+const char *l4r_recipe_license(const l4r_recipe *r);
+const char *l4r_recipe_citation(const l4r_recipe *r); /* BibTeX; may be NULL */
+const char *l4r_recipe_source(const l4r_recipe *r);   /* where it was loaded from ("<builtin>/x.json") */
+size_t l4r_recipe_n_variants(const l4r_recipe *r);
+const l4r_variant *l4r_recipe_variant(const l4r_recipe *r, size_t i); /* NULL when i is out of range */
+const l4r_variant *l4r_recipe_default_variant(const l4r_recipe *r);
+
+const char *l4r_variant_name(const l4r_variant *v); /* "ml-1m", "2014/reviews_Beauty_5" */
+const char *l4r_variant_description(const l4r_variant *v);
+const char *l4r_variant_manual(const l4r_variant *v); /* gated: the manual download steps; else NULL */
+const char *l4r_variant_notes(const l4r_variant *v);  /* may be NULL */
+size_t l4r_variant_n_files(const l4r_variant *v);
+const l4r_rfile *l4r_variant_file(const l4r_variant *v, size_t i); /* NULL when out of range */
+const l4r_table *l4r_variant_interactions(const l4r_variant *v);   /* NULL: not convertible */
+const l4r_table *l4r_variant_items(const l4r_variant *v);          /* NULL: no item table */
+
+const char *l4r_rfile_name(const l4r_rfile *f); /* local name in the variant directory */
+const char *l4r_rfile_url(const l4r_rfile *f);
+size_t l4r_rfile_n_mirrors(const l4r_rfile *f);
+const char *l4r_rfile_mirror(const l4r_rfile *f, size_t i); /* NULL when out of range */
+int64_t l4r_rfile_size(const l4r_rfile *f);                 /* bytes; -1 when unknown */
+const char *l4r_rfile_md5(const l4r_rfile *f);              /* lower-case hex; NULL when unknown */
+const char *l4r_rfile_sha256(const l4r_rfile *f);           /* lower-case hex; NULL when unknown */
+bool l4r_rfile_unpack(const l4r_rfile *f);                  /* an archive unpacked on fetch */
+
+const char *l4r_table_path(const l4r_table *t);   /* relative to the variant directory */
+const char *l4r_table_member(const l4r_table *t); /* the member inside the archive for a raw
+                                                   * convert; may be NULL */
+/* The names recipes use: format "delim", "csv", "jsonl", "pylit"; encoding "utf-8",
+ * "iso-8859-1", "cp1252"; time "none", "unix_s", "unix_ms", "date", "datetime", "iso8601",
+ * "mdy_ampm".  Static strings. */
+const char *l4r_table_format(const l4r_table *t);
+const char *l4r_table_encoding(const l4r_table *t);
+const char *l4r_table_time(const l4r_table *t);
+/* The field delimiter (1 or 2 bytes) of a delimited format (delim, csv); NULL for the others. */
+const char *l4r_table_delimiter(const l4r_table *t);
+bool l4r_table_header(const l4r_table *t);      /* the first line is a header row */
+size_t l4r_table_n_columns(const l4r_table *t); /* the source columns the recipe names, in order */
+const char *l4r_table_column_name(const l4r_table *t, size_t i);
+/* Output field i (i < l4r_table_n_fields): its name, and either the source column it comes from
+ * (*src, *value NULL) or the constant it takes (*src NULL, *value set).  False when out of range. */
+size_t l4r_table_n_fields(const l4r_table *t);
+bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char **src, const char **value);
+/* Genre-style flag columns: returns the number of flag names (0: none); *from is the first flag
+ * column, *out the output field the set names are joined into with '|'. */
+size_t l4r_table_flags(const l4r_table *t, int *from, const char **out);
+const char *l4r_table_flag_name(const l4r_table *t, size_t i);
+
+/* ---- options of fetch and convert ----
+ *
+ * One opaque options object serves both entry points, since a convert that finds its dataset
+ * not yet fetched fetches it first with the same settings.  Options are set by name, the
+ * command line's long option names, with the value as the command line would give it; the
+ * library parses and validates it, so every caller gets the same vocabulary (also the one of
+ * manifest.json and the docs) and an option can be added without changing this header.
+ *
+ *   key             read by        value
+ *   data-dir        fetch, convert the data directory (default $LLM4REC_DATA_HOME, else
+ *                                  ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data)
+ *   mirror          fetch, convert URL prefix for https://HOST/PATH -> URL/HOST/PATH
+ *   lock            fetch, convert the lock file (default DATA/llm4rec-data.lock)
+ *   max-unpacked    fetch, convert a size ("200G"): ceiling on what one archive unpacks to
+ *   progress        fetch, convert flag: draw a progress bar on stderr
+ *   from            fetch          a hand-downloaded FILE; each call adds one
+ *   update-lock     fetch          flag: fetch again and re-pin the lock file
+ *   connect-timeout, low-speed-time, max-backoff   fetch   seconds (> 0)
+ *   max-retries     fetch          retries of transient failures; 0 = never retry
+ *   force           fetch: flag, fetch and verify again; convert: flag, replace an output
+ *                   directory that is not an earlier output (the fetch convert does first
+ *                   never re-fetches)
+ *   raw             convert        convert PATH (archive, directory or file) without fetching
+ *   output          convert        the output directory (required by convert)
+ *   jobs            convert        CPUs, 1..1024 (default: the CPUs this process may use)
+ *   split, dedup, min-rating, implicit, kcore, user-core, item-core, kcore-mode, ties,
+ *   max-history, remap, remap-order, seed, format, candidates, history, memory, block-size,
+ *   max-errors      convert        as the options of `llm4rec-data convert` (docs/MANUAL.md)
+ *
+ * A flag takes NULL or "1" to set it and "0" to clear it. */
+typedef struct l4r_options l4r_options;
+
+/* A new options object holding the defaults.  Never NULL (out-of-memory aborts). */
+l4r_options *l4r_options_new(void);
+void l4r_options_free(l4r_options *o); /* NULL is fine */
+/* Set option `key` to `value` (copied).  L4R_EUSAGE for an unknown key or a bad value, with a
+ * message that starts with the key ("dedup takes first, last or none, not 'x'"); the option is
+ * then unchanged. */
+l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l4r_error *e);
+/* Where the library's notes (level 0) and warnings (level 1) go: "already fetched", retries,
+ * skipped records.  Called on the thread that called l4r_fetch or l4r_convert_dataset.  Without
+ * one they are dropped. */
+typedef void (*l4r_log_fn)(void *ud, int level, const char *msg);
+void l4r_options_set_log(l4r_options *o, l4r_log_fn fn, void *ud);
+/* The command line recorded in manifest.json ("command"); the strings are copied. */
+void l4r_options_set_argv(l4r_options *o, int argc, char *const *argv);
+
+/* ---- fetch and convert ---- */
+
+/* Download, verify and unpack variant v of recipe r into DATA/DATASET/VARIANT, write its stamp.
+ * A variant fetched and verified before is not fetched again (*already true).  A gated variant
+ * without "from" is L4R_EMANUAL with the manual steps in the message.  Takes the lock of the
+ * variant (waits for another fetch of it).  On success *dir (may be NULL) is the variant
+ * directory, malloc'd: the caller frees it.  Thread: the caller's; blocks until done. */
+l4r_status l4r_fetch(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o, char **dir,
+                     bool *already, l4r_error *e);
+
+/* Convert variant v of recipe r into the directory "output" (docs/FORMAT.md).  With "raw" the
+ * given path is read; otherwise the variant is fetched first when the data directory does not
+ * hold it (a note says so), and files changed on disk since the fetch are converted as they are
+ * and checked against the fetch stamp (a warning says so; L4R_ECHECKSUM when they differ).
+ * Writes into a temporary directory renamed onto "output" at the end: on error nothing is left
+ * under that name.  On success *interactions and *items (either may be NULL) are the rows of
+ * the interactions (after the stages) and of items.tsv.  Thread: the caller's; starts "jobs"
+ * threads internally and returns when they have ended. */
+l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o,
+                               uint64_t *interactions, uint64_t *items, l4r_error *e);
+
+/* ---- stats of a converted output ---- */
+
+typedef struct l4r_stats l4r_stats;
+
+/* Read an interactions TSV in the common format, or a converted directory (its
+ * interactions.tsv, else train.tsv + valid.tsv + test.tsv), and compute its statistics.  On
+ * success *out is new (l4r_stats_free); L4R_EPARSE names the file and line of a malformed row,
+ * L4R_EIO a file that cannot be read.  Thread: any; memory is about 16 bytes per row. */
+l4r_status l4r_stats_load(const char *path, l4r_stats **out, l4r_error *e);
+void l4r_stats_free(l4r_stats *s); /* NULL is fine */
+size_t l4r_stats_users(const l4r_stats *s);
+size_t l4r_stats_items(const l4r_stats *s);
+size_t l4r_stats_interactions(const l4r_stats *s);
+double l4r_stats_density(const l4r_stats *s); /* interactions / (users x items); 0 when empty */
+/* Interactions per user: minimum, median, mean, maximum (0 when empty). */
+void l4r_stats_history(const l4r_stats *s, uint64_t *min, double *median, double *mean, uint64_t *max);
+/* Smallest and largest timestamp (Unix seconds); false when there is no row. */
+bool l4r_stats_time(const l4r_stats *s, int64_t *first, int64_t *last);
+double l4r_stats_tied_share(const l4r_stats *s);      /* rows whose user has another at that time */
+double l4r_stats_duplicate_share(const l4r_stats *s); /* rows repeating a (user, item) pair */
+/* For a split directory: true, with the rows of train, valid and test (rows may be NULL). */
+bool l4r_stats_split(const l4r_stats *s, size_t rows[3]);
+/* Split only: test items never seen in train, their share of the test items and of the test
+ * interactions. */
+size_t l4r_stats_cold_items(const l4r_stats *s);
+double l4r_stats_cold_item_share(const l4r_stats *s);
+double l4r_stats_cold_interaction_share(const l4r_stats *s);
+
+/* ---- verify a converted output against its manifest ---- */
+
+typedef struct l4r_verify_report l4r_verify_report;
+typedef enum l4r_verify_state {
+    L4R_VERIFY_OK,      /* sha256, bytes and rows match */
+    L4R_VERIFY_CHANGED, /* the file differs: l4r_verify_detail says how */
+    L4R_VERIFY_MISSING, /* the file cannot be read: l4r_verify_detail says why */
+    L4R_VERIFY_INVALID  /* the manifest's entry is not {file, rows, bytes, sha256} */
+} l4r_verify_state;
+
+/* Recompute the SHA-256, size and line count of every output DIR/manifest.json lists.  Returns
+ * L4R_OK with a report (l4r_verify_report_free) when the manifest could be read, whatever the
+ * outputs hold; L4R_EIO/L4R_EPARSE when it cannot be read or has no "outputs" array.  Thread:
+ * any. */
+l4r_status l4r_verify_dir(const char *dir, l4r_verify_report **out, l4r_error *e);
+void l4r_verify_report_free(l4r_verify_report *r);   /* NULL is fine */
+size_t l4r_verify_count(const l4r_verify_report *r); /* entries of "outputs", in manifest order */
+size_t l4r_verify_bad(const l4r_verify_report *r);   /* entries that are not L4R_VERIFY_OK */
+l4r_verify_state l4r_verify_state_of(const l4r_verify_report *r, size_t i);
+/* The file name ("interactions.tsv"); "outputs[I]" for an invalid entry. */
+const char *l4r_verify_file_of(const l4r_verify_report *r, size_t i);
+/* What differs ("bytes 10, manifest 12; sha256 ..., manifest ...") or why the file is missing
+ * (strerror); NULL for the other states. */
+const char *l4r_verify_detail(const l4r_verify_report *r, size_t i);
+
+/* ---- small helpers ---- */
+
+/* The data directory: `opt` if non-NULL, else $LLM4REC_DATA_HOME, else
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data.  malloc'd; the caller frees it. */
+char *l4r_data_home(const char *opt);
 
 #ifdef __cplusplus
 }

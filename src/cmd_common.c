@@ -75,11 +75,7 @@ int l4r_cli_usage_error(const char *cmd, const char *fmt, ...)
 bool l4r_cli_common_opt(l4r_cli *cli, int c, const char *arg)
 {
     switch (c) {
-    case L4R_OPT_DATA_DIR:
-        cli->data_dir_opt = arg;
-        free(cli->data_dir);
-        cli->data_dir = NULL;
-        return true;
+    case L4R_OPT_DATA_DIR: cli->data_dir_opt = arg; return true;
     case L4R_OPT_RECIPES: cli->recipes_dir = arg; return true;
     case 'q':
         cli->quiet = true;
@@ -112,7 +108,7 @@ const l4r_registry *l4r_cli_registry_for(l4r_cli *cli, const char *dataset, l4r_
         return NULL;
     }
     if (dataset)
-        cli->reg_for = l4r_xstrdup(dataset);
+        cli->reg_for = l4r_cli_strdup(dataset);
     return cli->reg;
 }
 
@@ -121,11 +117,49 @@ const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st)
     return l4r_cli_registry_for(cli, NULL, st);
 }
 
-const char *l4r_cli_data_dir(l4r_cli *cli)
+void l4r_cli_oom(void)
 {
-    if (!cli->data_dir)
-        cli->data_dir = l4r_data_home(cli->data_dir_opt);
-    return cli->data_dir;
+    fputs("llm4rec-data: out of memory\n", stderr);
+    abort();
+}
+
+void *l4r_cli_alloc(size_t n)
+{
+    void *p = calloc(1, n ? n : 1);
+    if (!p)
+        l4r_cli_oom();
+    return p;
+}
+
+char *l4r_cli_strdup(const char *s)
+{
+    char *p = strdup(s);
+    if (!p)
+        l4r_cli_oom();
+    return p;
+}
+
+void l4r_cli_common_options(l4r_cli *cli, l4r_options *o)
+{
+    l4r_error e = {0};
+    if (cli->data_dir_opt)
+        l4r_options_set(o, "data-dir", cli->data_dir_opt, &e); /* a string: cannot fail */
+    l4r_options_set(o, "progress", cli->progress && !cli->quiet ? "1" : "0", &e);
+    l4r_options_set_log(o, l4r_cli_log, cli);
+    l4r_options_set_argv(o, cli->cmd_argc, cli->cmd_argv); /* as typed: getopt_long permutes argv */
+}
+
+int l4r_cli_set(l4r_options *o, const char *cmd, const char *key, const char *shown, const char *value)
+{
+    l4r_error e = {0};
+    l4r_status st = l4r_options_set(o, key, value, &e);
+    if (st == L4R_OK)
+        return -1;
+    size_t k = strlen(key);
+    if (!strncmp(e.msg, key, k))
+        return shown ? l4r_cli_usage_error(cmd, "%s%s", shown, e.msg + k)
+                     : l4r_cli_usage_error(cmd, "--%s", e.msg);
+    return l4r_cli_usage_error(cmd, "%s", e.msg);
 }
 
 const char *l4r_cli_lock_path(const char *opt)

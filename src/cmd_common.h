@@ -2,6 +2,10 @@
  * cmd_common.h — what every command shares: the global options, messages in the house style,
  * and the command table.  Only the command layer (src/main.c, src/cmd_*.c) prints.
  *
+ * The command layer reaches the library through include/llm4rec_data.h only (as zstd's
+ * programs/ include only zstd.h): this header includes nothing else of the project, and no
+ * command includes a header of src/ but this one.
+ *
  * Messages:   llm4rec-data: cannot open 'x': No such file or directory
  * Warnings:   llm4rec-data: warning: ...
  * stdout carries data only; progress only when stderr is a terminal and -q was not given.
@@ -14,15 +18,20 @@
 #include <stdio.h>
 
 #include "llm4rec_data.h"
-#include "recipe.h"
-#include "util.h"
+
+#if defined(__GNUC__)
+#define L4R_CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define L4R_CLI_NORETURN __attribute__((noreturn))
+#else
+#define L4R_CLI_PRINTF(a, b)
+#define L4R_CLI_NORETURN
+#endif
 
 typedef struct l4r_cli {
     const char *data_dir_opt;  /* --data-dir */
     const char *recipes_dir;   /* --recipes */
     bool quiet;                /* -q */
     bool progress;             /* stderr is a tty and not -q */
-    char *data_dir;            /* resolved (l4r_data_home) */
     l4r_registry *reg;         /* loaded on demand by l4r_cli_registry() */
     char *reg_for;             /* reg holds only what l4r_cli_registry_for() needed for this */
     l4r_registry *reg_partial; /* a registry for one dataset that a later call outgrew */
@@ -58,19 +67,29 @@ const l4r_registry *l4r_cli_registry(l4r_cli *cli, l4r_status *st);
 /* The registry for a command about one dataset (l4r_registry_load_for): with the built-in
  * recipes, only that dataset's is parsed. */
 const l4r_registry *l4r_cli_registry_for(l4r_cli *cli, const char *dataset, l4r_status *st);
-/* Resolve the data directory (once). */
-const char *l4r_cli_data_dir(l4r_cli *cli);
+/* Set what every fetch or convert takes from the command line: --data-dir, the progress bar (a
+ * terminal and not -q), messages through l4r_cli_log and the command line for the manifest.
+ * Call it after the command's option parsing (-q and --data-dir may follow the command). */
+void l4r_cli_common_options(l4r_cli *cli, l4r_options *o);
+/* Set a library option, reporting a bad value as a usage error of `cmd` in which `shown` ("-j",
+ * "L4R_MAX_UNPACKED"; NULL: "--KEY") replaces the key the library's message starts with.  Returns -1 when
+ * the value was taken, else the exit code to return. */
+int l4r_cli_set(l4r_options *o, const char *cmd, const char *key, const char *shown, const char *value);
+/* malloc that exits with a message on out-of-memory, as the library's allocations do. */
+void *l4r_cli_alloc(size_t n);
+char *l4r_cli_strdup(const char *s);
+L4R_CLI_NORETURN void l4r_cli_oom(void);
 /* The lock file fetch pins to: --lock FILE (opt), else $LLM4REC_DATA_LOCK, else NULL (the
  * library's default, DATA/llm4rec-data.lock).  Borrowed. */
 const char *l4r_cli_lock_path(const char *opt);
 
-void l4r_msg_error(const char *fmt, ...) L4R_PRINTF(1, 2);
-void l4r_msg_warn(const char *fmt, ...) L4R_PRINTF(1, 2);
-void l4r_msg_info(const l4r_cli *cli, const char *fmt, ...) L4R_PRINTF(2, 3); /* silenced by -q */
+void l4r_msg_error(const char *fmt, ...) L4R_CLI_PRINTF(1, 2);
+void l4r_msg_warn(const char *fmt, ...) L4R_CLI_PRINTF(1, 2);
+void l4r_msg_info(const l4r_cli *cli, const char *fmt, ...) L4R_CLI_PRINTF(2, 3); /* silenced by -q */
 /* Print e->msg as an error and return the exit code for st. */
 int l4r_cli_fail(l4r_status st, const l4r_error *e);
 /* "llm4rec-data: unknown option ...; try 'llm4rec-data CMD --help'" and the usage exit code. */
-int l4r_cli_usage_error(const char *cmd, const char *fmt, ...) L4R_PRINTF(2, 3);
+int l4r_cli_usage_error(const char *cmd, const char *fmt, ...) L4R_CLI_PRINTF(2, 3);
 /* Log callback for library modules (level 0 info, 1 warning). */
 void l4r_cli_log(void *cli, int level, const char *msg);
 

@@ -1,15 +1,18 @@
 /*
- * cmd_convert.c — `llm4rec-data convert`: options -> l4r_convert_opts, fetch when needed, run.
+ * cmd_convert.c — `llm4rec-data convert`: options -> l4r_options, l4r_convert_dataset() (which
+ * fetches first when needed), the output directory on stdout.
+ *
+ * Almost every option is the library's option of the same name (include/llm4rec_data.h), handed
+ * over as typed: the library validates the value, so this file only knows which options exist
+ * (for getopt and --help) and the defaults that are the command line's own (the output
+ * directory, $LLM4REC_DATA_MIRROR, $LLM4REC_DATA_LOCK).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <time.h>
 
 #include "cmd_common.h"
-#include "convert/convert.h"
-#include "fetch/fetch.h"
 
 static void usage(FILE *f)
 {
@@ -76,348 +79,133 @@ static void usage(FILE *f)
            "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n");
 }
 
-enum {
-    OPT_VARIANT = L4R_OPT_FIRST_CMD,
-    OPT_RAW,
-    OPT_FORCE,
-    OPT_MIRROR,
-    OPT_SPLIT,
-    OPT_DEDUP,
-    OPT_MIN_RATING,
-    OPT_IMPLICIT,
-    OPT_KCORE,
-    OPT_USER_CORE,
-    OPT_ITEM_CORE,
-    OPT_KCORE_MODE,
-    OPT_TIES,
-    OPT_MAX_HISTORY,
-    OPT_REMAP,
-    OPT_REMAP_ORDER,
-    OPT_SEED,
-    OPT_FORMAT,
-    OPT_CANDIDATES,
-    OPT_HISTORY,
-    OPT_MEMORY,
-    OPT_BLOCK_SIZE,
-    OPT_LOCK,
-    OPT_MAX_UNPACKED,
-    OPT_MAX_ERRORS
-};
+/* OPT_SET: the library option named like the long option (l4r_options_set). */
+enum { OPT_VARIANT = L4R_OPT_FIRST_CMD, OPT_MIRROR, OPT_LOCK, OPT_SET };
 
-static bool parse_int(const char *s, long lo, long hi, long *out)
+static double now(void)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < lo || v > hi)
-        return false;
-    *out = v;
-    return true;
-}
-
-static bool parse_formats(const char *s, unsigned *out)
-{
-    unsigned f = 0;
-    char *copy = l4r_xstrdup(s);
-    bool ok = true;
-    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(tok, "tsv"))
-            f |= L4R_SINK_TSV;
-        else if (!strcmp(tok, "recbole"))
-            f |= L4R_SINK_RECBOLE;
-        else if (!strcmp(tok, "sasrec"))
-            f |= L4R_SINK_SASREC;
-        else if (!strcmp(tok, "sequences"))
-            f |= L4R_SINK_SEQUENCES;
-        else if (!strcmp(tok, "jsonl"))
-            f |= L4R_SINK_JSONL;
-        else
-            ok = false;
-    }
-    free(copy);
-    *out = f;
-    return ok && f;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int cmd_convert(l4r_cli *cli, int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"variant", required_argument, NULL, OPT_VARIANT},
-        {"raw", required_argument, NULL, OPT_RAW},
+        {"raw", required_argument, NULL, OPT_SET},
         {"output", required_argument, NULL, 'o'},
         {"jobs", required_argument, NULL, 'j'},
-        {"force", no_argument, NULL, OPT_FORCE},
+        {"force", no_argument, NULL, OPT_SET},
         {"mirror", required_argument, NULL, OPT_MIRROR},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        {"dedup", required_argument, NULL, OPT_DEDUP},
-        {"min-rating", required_argument, NULL, OPT_MIN_RATING},
-        {"implicit", no_argument, NULL, OPT_IMPLICIT},
-        {"kcore", required_argument, NULL, OPT_KCORE},
-        {"user-core", required_argument, NULL, OPT_USER_CORE},
-        {"item-core", required_argument, NULL, OPT_ITEM_CORE},
-        {"kcore-mode", required_argument, NULL, OPT_KCORE_MODE},
-        {"ties", required_argument, NULL, OPT_TIES},
-        {"max-history", required_argument, NULL, OPT_MAX_HISTORY},
-        {"remap", no_argument, NULL, OPT_REMAP},
-        {"remap-order", required_argument, NULL, OPT_REMAP_ORDER},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"candidates", required_argument, NULL, OPT_CANDIDATES},
-        {"history", required_argument, NULL, OPT_HISTORY},
-        {"memory", required_argument, NULL, OPT_MEMORY},
-        {"block-size", required_argument, NULL, OPT_BLOCK_SIZE}, /* for tests */
+        {"split", required_argument, NULL, OPT_SET},
+        {"dedup", required_argument, NULL, OPT_SET},
+        {"min-rating", required_argument, NULL, OPT_SET},
+        {"implicit", no_argument, NULL, OPT_SET},
+        {"kcore", required_argument, NULL, OPT_SET},
+        {"user-core", required_argument, NULL, OPT_SET},
+        {"item-core", required_argument, NULL, OPT_SET},
+        {"kcore-mode", required_argument, NULL, OPT_SET},
+        {"ties", required_argument, NULL, OPT_SET},
+        {"max-history", required_argument, NULL, OPT_SET},
+        {"remap", no_argument, NULL, OPT_SET},
+        {"remap-order", required_argument, NULL, OPT_SET},
+        {"seed", required_argument, NULL, OPT_SET},
+        {"format", required_argument, NULL, OPT_SET},
+        {"candidates", required_argument, NULL, OPT_SET},
+        {"history", required_argument, NULL, OPT_SET},
+        {"memory", required_argument, NULL, OPT_SET},
+        {"block-size", required_argument, NULL, OPT_SET}, /* for tests */
         {"lock", required_argument, NULL, OPT_LOCK},
-        {"max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED},
-        {"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
+        {"max-unpacked", required_argument, NULL, OPT_SET},
+        {"max-errors", required_argument, NULL, OPT_SET},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    const char *variant = NULL, *mirror = NULL, *lock = NULL;
-    uint64_t max_unpacked = 0;
-    l4r_convert_opts o;
-    memset(&o, 0, sizeof o);
-    l4r_process_opts_defaults(&o.proc);
-    /* -j N: N CPUs.  The pipeline runs a reader and a writer thread beside N-1 parsers (with
-     * -j 2 on a plain file, just the two, sharing the parsing); with -j 1 one thread does it all
-     * (docs/DESIGN.md).  The stages use N threads. */
-    o.process_threads = l4r_online_cpus();
-    o.threads = o.process_threads - 1;
-    o.argc = cli->cmd_argc; /* as typed: getopt_long permutes argv */
-    o.argv = cli->cmd_argv;
-    o.proc.memory_limit = l4r_physical_memory() / 2;
+    const char *variant = NULL, *mirror = NULL, *lock = NULL, *out_dir = NULL;
     char *out_default = NULL;
+    l4r_options *o = l4r_options_new();
     l4r_error e = {0};
-    long v;
-    int c;
-    while ((c = getopt_long(argc, argv, "o:j:hq", longopts, NULL)) != -1) {
+    int rc = -1; /* l4r_cli_set: -1 while every value is taken */
+    int c, li = 0;
+    while (rc < 0 && (c = getopt_long(argc, argv, "o:j:hq", longopts, &li)) != -1) {
         if (l4r_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
-        case 'h': usage(stdout); return 0;
-        case OPT_VARIANT: variant = optarg; break;
-        case OPT_RAW: o.raw = optarg; break;
-        case 'o': o.out_dir = optarg; break;
-        case 'j':
-            if (!parse_int(optarg, 1, 1024, &v))
-                return l4r_cli_usage_error("convert", "-j takes a number from 1 to 1024, not '%s'", optarg);
-            o.threads = (int)v - 1;
-            o.process_threads = (int)v;
+        case 'h':
+            usage(stdout);
+            rc = 0;
             break;
-        case OPT_FORCE: o.force = true; break;
+        case OPT_VARIANT: variant = optarg; break;
         case OPT_MIRROR: mirror = optarg; break;
         case OPT_LOCK: lock = optarg; break;
-        case OPT_SPLIT:
-            if (!l4r_parse_split(optarg, &o.proc, &e))
-                return l4r_cli_usage_error("convert", "--split: %s", e.msg);
-            break;
-        case OPT_DEDUP:
-            if (!strcmp(optarg, "first"))
-                o.proc.dedup = L4R_DEDUP_FIRST;
-            else if (!strcmp(optarg, "last"))
-                o.proc.dedup = L4R_DEDUP_LAST;
-            else if (!strcmp(optarg, "none"))
-                o.proc.dedup = L4R_DEDUP_NONE;
-            else
-                return l4r_cli_usage_error("convert", "--dedup takes first, last or none, not '%s'", optarg);
-            break;
-        case OPT_MIN_RATING: {
-            char *end;
-            o.proc.min_rating = strtod(optarg, &end);
-            if (end == optarg || *end)
-                return l4r_cli_usage_error("convert", "--min-rating takes a number, not '%s'", optarg);
-            o.proc.has_min_rating = true;
-            break;
-        }
-        case OPT_IMPLICIT: o.proc.implicit = true; break;
-        case OPT_KCORE:
-        case OPT_USER_CORE:
-        case OPT_ITEM_CORE:
-            if (!parse_int(optarg, 0, 1000000, &v))
-                return l4r_cli_usage_error("convert", "core thresholds take a number >= 0, not '%s'", optarg);
-            if (c != OPT_ITEM_CORE)
-                o.proc.user_core = (int)v;
-            if (c != OPT_USER_CORE)
-                o.proc.item_core = (int)v;
-            break;
-        case OPT_KCORE_MODE:
-            if (!strcmp(optarg, "iterative"))
-                o.proc.kcore_mode = L4R_KCORE_ITERATIVE;
-            else if (!strcmp(optarg, "one-pass"))
-                o.proc.kcore_mode = L4R_KCORE_ONE_PASS;
-            else
-                return l4r_cli_usage_error("convert", "--kcore-mode takes iterative or one-pass, not '%s'",
-                                           optarg);
-            break;
-        case OPT_TIES:
-            if (!strcmp(optarg, "source"))
-                o.proc.ties = L4R_TIES_SOURCE;
-            else if (!strcmp(optarg, "hash"))
-                o.proc.ties = L4R_TIES_HASH;
-            else
-                return l4r_cli_usage_error("convert", "--ties takes source or hash, not '%s'", optarg);
-            break;
-        case OPT_MAX_HISTORY:
-            if (!parse_int(optarg, 1, 100000000, &v))
-                return l4r_cli_usage_error("convert", "--max-history takes a number >= 1, not '%s'", optarg);
-            o.proc.max_history = (int)v;
-            break;
-        case OPT_REMAP: o.proc.remap = true; break;
-        case OPT_REMAP_ORDER:
-            if (!strcmp(optarg, "first"))
-                o.proc.remap_order = L4R_REMAP_FIRST;
-            else if (!strcmp(optarg, "sorted"))
-                o.proc.remap_order = L4R_REMAP_SORTED;
-            else if (!strcmp(optarg, "shuffle"))
-                o.proc.remap_order = L4R_REMAP_SHUFFLE;
-            else
-                return l4r_cli_usage_error("convert",
-                                           "--remap-order takes first, sorted or shuffle, not '%s'", optarg);
-            o.proc.remap = true;
-            break;
-        case OPT_SEED: {
-            char *end;
-            errno = 0;
-            unsigned long long s = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end)
-                return l4r_cli_usage_error("convert", "--seed takes a non-negative integer, not '%s'",
-                                           optarg);
-            o.proc.seed = s;
-            break;
-        }
-        case OPT_FORMAT:
-            if (!parse_formats(optarg, &o.proc.formats))
-                return l4r_cli_usage_error("convert",
-                                           "--format takes a comma-separated list of tsv, "
-                                           "recbole, sasrec, sequences, jsonl, not '%s'",
-                                           optarg);
-            break;
-        case OPT_CANDIDATES:
-            if (!parse_int(optarg, 0, 100000, &v))
-                return l4r_cli_usage_error("convert", "--candidates takes a number >= 0, not '%s'", optarg);
-            o.proc.candidates = (int)v;
-            break;
-        case OPT_HISTORY:
-            if (!parse_int(optarg, 1, 100000, &v))
-                return l4r_cli_usage_error("convert", "--history takes a number >= 1, not '%s'", optarg);
-            o.proc.history_len = (int)v;
-            break;
-        case OPT_MEMORY: {
-            uint64_t b;
-            if (!l4r_parse_size(optarg, &b) || b < (1u << 20))
-                return l4r_cli_usage_error("convert", "--memory takes a size such as 2G or 512M, not '%s'",
-                                           optarg);
-            o.proc.memory_limit = b;
-            break;
-        }
-        case OPT_BLOCK_SIZE: {
-            uint64_t b;
-            if (!l4r_parse_size(optarg, &b) || b < 1)
-                return l4r_cli_usage_error("convert", "--block-size takes a size, not '%s'", optarg);
-            o.block_size = (size_t)b;
-            break;
-        }
-        case OPT_MAX_UNPACKED:
-            if (!l4r_parse_size(optarg, &max_unpacked) || max_unpacked == 0)
-                return l4r_cli_usage_error("convert", "--max-unpacked takes a size such as 200G, not '%s'",
-                                           optarg);
-            break;
-        case OPT_MAX_ERRORS: {
-            char *end;
-            errno = 0;
-            unsigned long long n = strtoull(optarg, &end, 10);
-            if (errno || end == optarg || *end || optarg[0] == '-')
-                return l4r_cli_usage_error("convert", "--max-errors takes a number >= 0, not '%s'", optarg);
-            o.max_errors = n;
-            break;
-        }
-        default: return l4r_cli_usage_error("convert", "invalid option");
+        case 'o': out_dir = optarg; break;
+        case 'j': rc = l4r_cli_set(o, "convert", "jobs", "-j", optarg); break;
+        case OPT_SET: rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg); break;
+        default: rc = l4r_cli_usage_error("convert", "invalid option"); break;
         }
     }
-    if (optind >= argc)
-        return l4r_cli_usage_error("convert", "which dataset? ('llm4rec-data list' shows them)");
-    if (optind + 1 < argc)
-        return l4r_cli_usage_error("convert", "unexpected argument '%s'", argv[optind + 1]);
+    if (rc >= 0)
+        goto out;
+    if (optind >= argc) {
+        rc = l4r_cli_usage_error("convert", "which dataset? ('llm4rec-data list' shows them)");
+        goto out;
+    }
+    if (optind + 1 < argc) {
+        rc = l4r_cli_usage_error("convert", "unexpected argument '%s'", argv[optind + 1]);
+        goto out;
+    }
     const char *dataset = argv[optind];
 
     l4r_status st;
     const l4r_registry *reg = l4r_cli_registry_for(cli, dataset, &st);
-    if (!reg)
-        return l4r_exit_code(st);
+    if (!reg) {
+        rc = l4r_exit_code(st);
+        goto out;
+    }
     const l4r_recipe *r;
     const l4r_variant *var;
     st = l4r_registry_find(reg, dataset, variant, &r, &var, &e);
-    if (st)
-        return l4r_cli_fail(st, &e);
-
-    if (!o.out_dir) {
-        out_default = l4r_xasprintf("%s-%s", r->dataset, var->name);
+    if (st) {
+        rc = l4r_cli_fail(st, &e);
+        goto out;
+    }
+    if (!out_dir) {
+        out_default = l4r_cli_alloc(strlen(l4r_recipe_dataset(r)) + strlen(l4r_variant_name(var)) + 2);
+        sprintf(out_default, "%s-%s", l4r_recipe_dataset(r), l4r_variant_name(var));
         for (char *p = out_default; *p; p++)
             if (*p == '/')
                 *p = '-';
-        o.out_dir = out_default;
+        out_dir = out_default;
     }
-    l4r_fetch_result fr = {0};
-    int hold_fd = -1;
-    if (!o.raw) {
-        l4r_fetch_opts fo;
-        memset(&fo, 0, sizeof fo);
-        fo.data_dir = l4r_cli_data_dir(cli);
-        fo.mirror = mirror ? mirror : getenv("LLM4REC_DATA_MIRROR");
-        if (fo.mirror && !*fo.mirror)
-            fo.mirror = NULL;
-        fo.progress = cli->progress;
-        fo.lock_path = l4r_cli_lock_path(lock);
-        fo.max_unpacked = max_unpacked;
-        fo.log = l4r_cli_log;
-        fo.log_ud = cli;
-        l4r_fetch_opts_defaults(&fo);
-        l4r_fetch_state fs = l4r_variant_state(fo.data_dir, r, var);
-        if (fs == L4R_NOT_FETCHED)
-            l4r_msg_info(cli, "%s/%s is not fetched yet; fetching it first", r->dataset, var->name);
-        if (fs == L4R_FETCHED_CHANGED) {
-            /* Files changed on disk since the fetch: convert them as they are, and let the digest
-             * check against the stamp decide (exit 4 when the bytes differ).  Fetching here would
-             * quietly undo a user's edit, or re-download over it. */
-            l4r_msg_warn("files of %s/%s changed on disk since they were fetched; checking them against the "
-                         "fetch stamp as they are converted",
-                         r->dataset, var->name);
-            /* the lock file is checked as a fetch that finds the variant complete checks it */
-            st = l4r_variant_check_pins(r, var, &fo, &e);
-            fr.dir = l4r_variant_dir(fo.data_dir, r, var);
-        } else {
-            st = l4r_fetch_variant(r, var, &fo, &fr, &e);
-        }
-        if (st == L4R_OK) {
-            /* held until the inputs are read and checked against the stamp: a fetch that would
-             * unpack or download into the directory meanwhile (removing the stamp first) waits */
-            char *what = l4r_xasprintf("%s/%s", r->dataset, var->name);
-            st = l4r_variant_hold(fr.dir, what, &fo, &hold_fd, &e);
-            free(what);
-        }
-        if (st) {
-            free(fr.dir);
-            free(out_default);
-            return l4r_cli_fail(st, &e);
-        }
-        o.fetched_dir = fr.dir;
+
+    /* What the command line adds to the options: -q, --data-dir and the log (they may follow the
+     * command), the output directory, and the environment's mirror and lock file. */
+    l4r_cli_common_options(cli, o);
+    {
+        l4r_error ie = {0}; /* strings: these cannot fail */
+        l4r_options_set(o, "output", out_dir, &ie);
+        if (!mirror)
+            mirror = getenv("LLM4REC_DATA_MIRROR");
+        if (mirror)
+            l4r_options_set(o, "mirror", mirror, &ie);
+        if (l4r_cli_lock_path(lock))
+            l4r_options_set(o, "lock", l4r_cli_lock_path(lock), &ie);
     }
-    o.log = l4r_cli_log;
-    o.log_ud = cli;
-    l4r_convert_result res;
-    double t0 = l4r_now();
-    st = l4r_convert(r, var, &o, &res, &e);
-    if (hold_fd >= 0)
-        close(hold_fd);
-    int rc = 0;
+    uint64_t interactions = 0, items = 0;
+    double t0 = now();
+    st = l4r_convert_dataset(r, var, o, &interactions, &items, &e);
     if (st) {
         rc = l4r_cli_fail(st, &e);
     } else {
-        l4r_msg_info(cli, "converted %s/%s: %llu interactions%s in %.1f s into '%s'", r->dataset, var->name,
-                     (unsigned long long)res.interactions, res.items ? " and items" : "", l4r_now() - t0,
-                     o.out_dir);
-        printf("%s\n", o.out_dir);
+        l4r_msg_info(cli, "converted %s/%s: %llu interactions%s in %.1f s into '%s'", l4r_recipe_dataset(r),
+                     l4r_variant_name(var), (unsigned long long)interactions, items ? " and items" : "",
+                     now() - t0, out_dir);
+        printf("%s\n", out_dir);
+        rc = 0;
     }
-    free(fr.dir);
+out:
     free(out_default);
+    l4r_options_free(o);
     return rc;
 }

@@ -1,8 +1,8 @@
 /*
  * cmd_fetch.c — `llm4rec-data fetch DATASET [--variant V] [--force] [--mirror URL] [--from FILE]...`
  *
- * A thin layer over l4r_fetch_variant() (src/fetch/fetch.h): parse the options, find the recipe
- * variant, fill l4r_fetch_opts, print the variant directory on stdout (so that
+ * A thin layer over l4r_fetch() (include/llm4rec_data.h): parse the options, find the recipe
+ * variant, set them on an l4r_options, print the variant directory on stdout (so that
  * `dir=$(llm4rec-data fetch movielens)` works) and the messages on stderr.
  *
  * Knobs for tests and unusual networks (documented in docs/fetch.md; only the stall window is in
@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "cmd_common.h"
-#include "fetch/fetch.h"
 
 enum {
     OPT_VARIANT = L4R_OPT_FIRST_CMD,
@@ -79,15 +78,20 @@ static void usage(FILE *f)
                "required (use --from), 130 interrupted.  See docs/fetch.md.\n");
 }
 
-/* Positive number from the environment, or 0 when unset or not a number. */
-static double env_num(const char *name)
+/* A knob from the environment: a positive number (for L4R_MAX_RETRIES also 0, "never retry")
+ * is set as option `key`; anything else is ignored, as it always was. */
+static void env_knob(l4r_options *o, const char *name, const char *key)
 {
     const char *s = getenv(name);
     if (!s || !*s)
-        return 0;
+        return;
     char *end;
     double v = strtod(s, &end);
-    return (*end == 0 && v > 0) ? v : 0;
+    bool zero = !strcmp(name, "L4R_MAX_RETRIES") && !strcmp(s, "0");
+    if ((*end == 0 && v > 0) || zero) {
+        l4r_error e = {0};
+        l4r_options_set(o, key, s, &e); /* the library takes what this test lets through */
+    }
 }
 
 int cmd_fetch(l4r_cli *cli, int argc, char **argv)
@@ -107,9 +111,10 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
     const char *mirror = NULL;
     const char *lock = NULL;
     bool force = false, update_lock = false;
-    const char **from = l4r_xcalloc((size_t)argc + 1, sizeof *from);
+    const char **from = l4r_cli_alloc(((size_t)argc + 1) * sizeof *from);
     size_t n_from = 0;
     char *dataset = NULL;
+    l4r_options *o = NULL;
     const char *max_unpacked = NULL;
     int rc = 0;
 
@@ -139,7 +144,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
                                                          : "'fetch' takes one DATASET, not several");
         goto out;
     }
-    dataset = l4r_xstrdup(argv[optind]);
+    dataset = l4r_cli_strdup(argv[optind]);
     {
         /* DATASET/VARIANT is a short form of --variant (variant names may contain '/') */
         char *slash = strchr(dataset, '/');
@@ -174,42 +179,44 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         goto out;
     }
 
-    l4r_fetch_opts o = {0};
-    o.data_dir = l4r_cli_data_dir(cli);
-    o.mirror = mirror;
-    o.from_files = from;
-    o.n_from_files = n_from;
-    o.force = force;
-    o.lock_path = l4r_cli_lock_path(lock);
-    o.update_lock = update_lock;
-    o.progress = cli->progress && !cli->quiet;
-    o.low_speed_time_s = (long)env_num("L4R_LOW_SPEED_TIME");
-    o.connect_timeout_s = (long)env_num("L4R_CONNECT_TIMEOUT");
-    o.max_retries = (int)env_num("L4R_MAX_RETRIES");
-    if (getenv("L4R_MAX_RETRIES") && !strcmp(getenv("L4R_MAX_RETRIES"), "0"))
-        o.max_retries = -1; /* "never retry": the library default applies only to 0 */
-    o.max_backoff_s = env_num("L4R_MAX_BACKOFF");
+    o = l4r_options_new();
+    l4r_cli_common_options(cli, o);
+    rc = -1; /* l4r_cli_set: -1 while every value is taken */
+    if (mirror)
+        rc = l4r_cli_set(o, "fetch", "mirror", NULL, mirror);
+    for (size_t i = 0; rc < 0 && i < n_from; i++)
+        rc = l4r_cli_set(o, "fetch", "from", NULL, from[i]);
+    if (rc < 0 && force)
+        rc = l4r_cli_set(o, "fetch", "force", NULL, NULL);
+    if (rc < 0 && l4r_cli_lock_path(lock))
+        rc = l4r_cli_set(o, "fetch", "lock", NULL, l4r_cli_lock_path(lock));
+    if (rc < 0 && update_lock)
+        rc = l4r_cli_set(o, "fetch", "update-lock", NULL, NULL);
+    env_knob(o, "L4R_LOW_SPEED_TIME", "low-speed-time");
+    env_knob(o, "L4R_CONNECT_TIMEOUT", "connect-timeout");
+    env_knob(o, "L4R_MAX_RETRIES", "max-retries");
+    env_knob(o, "L4R_MAX_BACKOFF", "max-backoff");
     const char *mu = max_unpacked ? max_unpacked : getenv("L4R_MAX_UNPACKED");
-    if (mu && *mu && (!l4r_parse_size(mu, &o.max_unpacked) || o.max_unpacked == 0)) {
-        rc = l4r_cli_usage_error("fetch", "%s: '%s' is not a size of at least one byte (such as 200G)",
-                                 max_unpacked ? "--max-unpacked" : "L4R_MAX_UNPACKED", mu);
+    if (rc < 0 && mu && *mu)
+        rc =
+            l4r_cli_set(o, "fetch", "max-unpacked", max_unpacked ? "--max-unpacked" : "L4R_MAX_UNPACKED", mu);
+    if (rc >= 0)
         goto out;
-    }
-    o.log = l4r_cli_log;
-    o.log_ud = cli;
-    l4r_fetch_opts_defaults(&o);
+    rc = 0;
 
-    l4r_fetch_result res = {0};
-    st = l4r_fetch_variant(r, v, &o, &res, &e);
+    char *dir = NULL;
+    bool already = false;
+    st = l4r_fetch(r, v, o, &dir, &already, &e);
     if (st != L4R_OK) {
         rc = l4r_cli_fail(st, &e);
         goto out;
     }
-    if (!res.already)
-        l4r_msg_info(cli, "fetched %s/%s into %s", r->dataset, v->name, res.dir);
-    printf("%s\n", res.dir);
-    free(res.dir);
+    if (!already)
+        l4r_msg_info(cli, "fetched %s/%s into %s", l4r_recipe_dataset(r), l4r_variant_name(v), dir);
+    printf("%s\n", dir);
+    free(dir);
 out:
+    l4r_options_free(o);
     free(dataset);
     free(from);
     return rc;

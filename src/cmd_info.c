@@ -31,41 +31,6 @@ static void usage(FILE *f)
                "  -h, --help      this help\n");
 }
 
-static const char *fmt_name(l4r_format f)
-{
-    switch (f) {
-    case L4R_FMT_DELIM: return "delim";
-    case L4R_FMT_CSV: return "csv";
-    case L4R_FMT_JSONL: return "jsonl";
-    case L4R_FMT_PYLIT: return "pylit";
-    }
-    return "?";
-}
-
-static const char *enc_name(l4r_encoding e)
-{
-    switch (e) {
-    case L4R_ENC_UTF8: return "utf-8";
-    case L4R_ENC_LATIN1: return "iso-8859-1";
-    case L4R_ENC_CP1252: return "cp1252";
-    }
-    return "?";
-}
-
-static const char *time_name(l4r_timefmt t)
-{
-    switch (t) {
-    case L4R_TIME_NONE: return "none";
-    case L4R_TIME_UNIX_S: return "unix_s";
-    case L4R_TIME_UNIX_MS: return "unix_ms";
-    case L4R_TIME_DATE: return "date";
-    case L4R_TIME_DATETIME: return "datetime";
-    case L4R_TIME_ISO8601: return "iso8601";
-    case L4R_TIME_MDY_AMPM: return "mdy_ampm";
-    }
-    return "?";
-}
-
 /* The delimiter as a reader would type it: "\t" rather than an invisible tab. */
 static const char *delim_text(const char *d, char *buf, size_t n)
 {
@@ -78,9 +43,10 @@ static const char *delim_text(const char *d, char *buf, size_t n)
 /* What kind of file this is, from the recipe's point of view. */
 static const char *file_kind(const l4r_rfile *f)
 {
-    size_t n = strlen(f->name);
-    bool gz = n > 3 && !strcmp(f->name + n - 3, ".gz");
-    if (f->unpack)
+    const char *name = l4r_rfile_name(f);
+    size_t n = strlen(name);
+    bool gz = n > 3 && !strcmp(name + n - 3, ".gz");
+    if (l4r_rfile_unpack(f))
         return "archive, unpacked into the variant directory";
     return gz ? "single gzip-compressed file, read in place" : "single file, read in place";
 }
@@ -117,93 +83,103 @@ static void print_table(const char *what, const l4r_table *t)
 {
     char db[8];
     printf("%s:\n", what);
-    printf("  path:      %s\n", t->path);
-    if (t->member)
-        printf("  member:    %s (inside the archive, for --raw)\n", t->member);
-    printf("  format:    %s", fmt_name(t->format));
-    if (t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV)
-        printf(", delimiter '%s', %s", delim_text(t->delim, db, sizeof db),
-               t->header ? "header row" : "no header");
-    printf(", encoding %s\n", enc_name(t->encoding));
-    if (t->n_columns) {
+    printf("  path:      %s\n", l4r_table_path(t));
+    if (l4r_table_member(t))
+        printf("  member:    %s (inside the archive, for --raw)\n", l4r_table_member(t));
+    printf("  format:    %s", l4r_table_format(t));
+    const char *delim = l4r_table_delimiter(t);
+    if (delim)
+        printf(", delimiter '%s', %s", delim_text(delim, db, sizeof db),
+               l4r_table_header(t) ? "header row" : "no header");
+    printf(", encoding %s\n", l4r_table_encoding(t));
+    if (l4r_table_n_columns(t)) {
         printf("  columns:   ");
-        for (size_t i = 0; i < t->n_columns; i++)
-            printf("%s%s", i ? ", " : "", t->columns[i]);
+        for (size_t i = 0; i < l4r_table_n_columns(t); i++)
+            printf("%s%s", i ? ", " : "", l4r_table_column_name(t, i));
         printf("\n");
     }
     printf("  fields:    ");
-    for (size_t i = 0; i < t->n_map; i++) {
-        const l4r_colmap *m = &t->map[i];
-        if (m->src)
-            printf("%s%s <- %s", i ? ", " : "", m->out, m->src);
+    const char *out, *src, *value;
+    for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
+        if (src)
+            printf("%s%s <- %s", i ? ", " : "", out, src);
         else
-            printf("%s%s = \"%s\"", i ? ", " : "", m->out, m->value);
+            printf("%s%s = \"%s\"", i ? ", " : "", out, value);
     }
     printf("\n");
-    if (t->flags_from >= 0) {
-        printf("  flags:     columns %d..%zu set flags, joined with '|' into %s: ", t->flags_from,
-               (size_t)t->flags_from + t->n_flag_names - 1, t->flags_out);
-        for (size_t i = 0; i < t->n_flag_names; i++)
-            printf("%s%s", i ? ", " : "", t->flag_names[i]);
+    int from;
+    const char *flags_out;
+    size_t n_flags = l4r_table_flags(t, &from, &flags_out);
+    if (n_flags) {
+        printf("  flags:     columns %d..%zu set flags, joined with '|' into %s: ", from,
+               (size_t)from + n_flags - 1, flags_out);
+        for (size_t i = 0; i < n_flags; i++)
+            printf("%s%s", i ? ", " : "", l4r_table_flag_name(t, i));
         printf("\n");
     }
-    printf("  time:      %s\n", time_name(t->time));
+    printf("  time:      %s\n", l4r_table_time(t));
 }
 
 static void print_text(const l4r_recipe *r, const l4r_variant *v, bool others)
 {
     char sz[64];
-    printf("dataset:     %s\n", r->dataset);
-    printf("title:       %s\n", r->title);
-    if (r->homepage)
-        printf("homepage:    %s\n", r->homepage);
-    printf("variant:     %s%s\n", v->name, strcmp(v->name, r->default_variant) ? "" : " (default)");
-    printf("description: %s\n", v->description);
-    printf("recipe:      %s\n", r->source_path);
+    printf("dataset:     %s\n", l4r_recipe_dataset(r));
+    printf("title:       %s\n", l4r_recipe_title(r));
+    if (l4r_recipe_homepage(r))
+        printf("homepage:    %s\n", l4r_recipe_homepage(r));
+    printf("variant:     %s%s\n", l4r_variant_name(v),
+           v == l4r_recipe_default_variant(r) ? " (default)" : "");
+    printf("description: %s\n", l4r_variant_description(v));
+    printf("recipe:      %s\n", l4r_recipe_source(r));
     printf("\nfiles:\n");
-    for (size_t i = 0; i < v->n_files; i++) {
-        const l4r_rfile *f = &v->files[i];
-        printf("  %s\n", f->name);
-        printf("    url:     %s\n", f->url);
-        for (size_t k = 0; k < f->n_mirrors; k++)
-            printf("    mirror:  %s\n", f->mirrors[k]);
-        if (f->size >= 0)
-            human_size(f->size, sz, sizeof sz);
-        printf("    size:    %s\n", f->size >= 0 ? sz : "unknown");
-        printf("    md5:     %s\n", f->md5 ? f->md5 : "unknown");
-        printf("    sha256:  %s\n", f->sha256 ? f->sha256 : "unknown (recorded at the first fetch)");
+    for (size_t i = 0; i < l4r_variant_n_files(v); i++) {
+        const l4r_rfile *f = l4r_variant_file(v, i);
+        int64_t size = l4r_rfile_size(f);
+        printf("  %s\n", l4r_rfile_name(f));
+        printf("    url:     %s\n", l4r_rfile_url(f));
+        for (size_t k = 0; k < l4r_rfile_n_mirrors(f); k++)
+            printf("    mirror:  %s\n", l4r_rfile_mirror(f, k));
+        if (size >= 0)
+            human_size(size, sz, sizeof sz);
+        printf("    size:    %s\n", size >= 0 ? sz : "unknown");
+        printf("    md5:     %s\n", l4r_rfile_md5(f) ? l4r_rfile_md5(f) : "unknown");
+        printf("    sha256:  %s\n",
+               l4r_rfile_sha256(f) ? l4r_rfile_sha256(f) : "unknown (recorded at the first fetch)");
         printf("    kind:    %s\n", file_kind(f));
     }
-    if (v->manual) {
+    if (l4r_variant_manual(v)) {
         printf("\nmanual download (gated):\n");
-        print_block(v->manual, "  ");
+        print_block(l4r_variant_manual(v), "  ");
     }
     printf("\n");
-    if (v->interactions)
-        print_table("interactions", v->interactions);
+    if (l4r_variant_interactions(v))
+        print_table("interactions", l4r_variant_interactions(v));
     else
         printf("interactions: not convertible yet (no table layout in the recipe)\n");
-    if (v->items)
-        print_table("items", v->items);
-    if (v->notes) {
+    if (l4r_variant_items(v))
+        print_table("items", l4r_variant_items(v));
+    if (l4r_variant_notes(v)) {
         printf("\nnotes:\n");
-        print_block(v->notes, "  ");
+        print_block(l4r_variant_notes(v), "  ");
     }
     printf("\nlicense:\n");
-    print_block(r->license, "  ");
-    if (r->citation) {
+    print_block(l4r_recipe_license(r), "  ");
+    if (l4r_recipe_citation(r)) {
         printf("\ncitation:\n");
-        print_block(r->citation, "");
+        print_block(l4r_recipe_citation(r), "");
     }
-    if (others && r->n_variants > 1) {
-        printf("\nother variants (%zu):", r->n_variants - 1);
-        if (r->n_variants - 1 > OTHER_VARIANTS_MAX) {
-            printf(" see 'llm4rec-data list %s'\n", r->dataset);
+    size_t nv = l4r_recipe_n_variants(r);
+    if (others && nv > 1) {
+        printf("\nother variants (%zu):", nv - 1);
+        if (nv - 1 > OTHER_VARIANTS_MAX) {
+            printf(" see 'llm4rec-data list %s'\n", l4r_recipe_dataset(r));
         } else {
             printf("\n");
-            for (size_t i = 0; i < r->n_variants; i++)
-                if (&r->variants[i] != v)
-                    printf("  %s\t%s\n", r->variants[i].name, r->variants[i].description);
+            for (size_t i = 0; i < nv; i++) {
+                const l4r_variant *w = l4r_recipe_variant(r, i);
+                if (w != v)
+                    printf("  %s\t%s\n", l4r_variant_name(w), l4r_variant_description(w));
+            }
         }
     }
 }
@@ -218,38 +194,40 @@ static json_t *table_json(const l4r_table *t)
     if (!t)
         return json_null();
     json_t *o = json_object();
-    json_object_set_new(o, "path", json_string(t->path));
-    json_object_set_new(o, "member", str_or_null(t->member));
-    json_object_set_new(o, "format", json_string(fmt_name(t->format)));
-    bool delimited = t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV;
-    json_object_set_new(o, "delimiter", delimited ? json_string(t->delim) : json_null());
-    json_object_set_new(o, "header", json_boolean(t->header));
-    json_object_set_new(o, "encoding", json_string(enc_name(t->encoding)));
+    json_object_set_new(o, "path", json_string(l4r_table_path(t)));
+    json_object_set_new(o, "member", str_or_null(l4r_table_member(t)));
+    json_object_set_new(o, "format", json_string(l4r_table_format(t)));
+    json_object_set_new(o, "delimiter", str_or_null(l4r_table_delimiter(t)));
+    json_object_set_new(o, "header", json_boolean(l4r_table_header(t)));
+    json_object_set_new(o, "encoding", json_string(l4r_table_encoding(t)));
     json_t *cols = json_array();
-    for (size_t i = 0; i < t->n_columns; i++)
-        json_array_append_new(cols, json_string(t->columns[i]));
+    for (size_t i = 0; i < l4r_table_n_columns(t); i++)
+        json_array_append_new(cols, json_string(l4r_table_column_name(t, i)));
     json_object_set_new(o, "columns", cols);
     json_t *fields = json_object();
-    for (size_t i = 0; i < t->n_map; i++) {
-        const l4r_colmap *m = &t->map[i];
-        if (m->src) {
-            json_object_set_new(fields, m->out, json_string(m->src));
+    const char *out, *src, *value;
+    for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
+        if (src) {
+            json_object_set_new(fields, out, json_string(src));
         } else {
             json_t *c = json_object();
-            json_object_set_new(c, "value", json_string(m->value));
-            json_object_set_new(fields, m->out, c);
+            json_object_set_new(c, "value", json_string(value));
+            json_object_set_new(fields, out, c);
         }
     }
     json_object_set_new(o, "fields", fields);
-    json_object_set_new(o, "time", json_string(time_name(t->time)));
-    if (t->flags_from >= 0) {
+    json_object_set_new(o, "time", json_string(l4r_table_time(t)));
+    int from;
+    const char *flags_out;
+    size_t n_flags = l4r_table_flags(t, &from, &flags_out);
+    if (n_flags) {
         json_t *fl = json_object();
-        json_object_set_new(fl, "from", json_integer(t->flags_from));
+        json_object_set_new(fl, "from", json_integer(from));
         json_t *names = json_array();
-        for (size_t i = 0; i < t->n_flag_names; i++)
-            json_array_append_new(names, json_string(t->flag_names[i]));
+        for (size_t i = 0; i < n_flags; i++)
+            json_array_append_new(names, json_string(l4r_table_flag_name(t, i)));
         json_object_set_new(fl, "names", names);
-        json_object_set_new(fl, "out", json_string(t->flags_out));
+        json_object_set_new(fl, "out", json_string(flags_out));
         json_object_set_new(o, "flags", fl);
     }
     return o;
@@ -258,17 +236,17 @@ static json_t *table_json(const l4r_table *t)
 static json_t *info_json(const l4r_recipe *r, const l4r_variant *v)
 {
     json_t *o = l4r_cli_variant_json(r, v); /* dataset, variant, default, description, files, gated */
-    json_object_set_new(o, "title", json_string(r->title));
-    json_object_set_new(o, "homepage", str_or_null(r->homepage));
-    json_object_set_new(o, "manual", str_or_null(v->manual));
-    json_object_set_new(o, "interactions", table_json(v->interactions));
-    json_object_set_new(o, "items", table_json(v->items));
-    json_object_set_new(o, "notes", str_or_null(v->notes));
-    json_object_set_new(o, "license", json_string(r->license));
-    json_object_set_new(o, "citation", str_or_null(r->citation));
+    json_object_set_new(o, "title", json_string(l4r_recipe_title(r)));
+    json_object_set_new(o, "homepage", str_or_null(l4r_recipe_homepage(r)));
+    json_object_set_new(o, "manual", str_or_null(l4r_variant_manual(v)));
+    json_object_set_new(o, "interactions", table_json(l4r_variant_interactions(v)));
+    json_object_set_new(o, "items", table_json(l4r_variant_items(v)));
+    json_object_set_new(o, "notes", str_or_null(l4r_variant_notes(v)));
+    json_object_set_new(o, "license", json_string(l4r_recipe_license(r)));
+    json_object_set_new(o, "citation", str_or_null(l4r_recipe_citation(r)));
     json_t *vars = json_array();
-    for (size_t i = 0; i < r->n_variants; i++)
-        json_array_append_new(vars, json_string(r->variants[i].name));
+    for (size_t i = 0; i < l4r_recipe_n_variants(r); i++)
+        json_array_append_new(vars, json_string(l4r_variant_name(l4r_recipe_variant(r, i))));
     json_object_set_new(o, "variants", vars);
     return o;
 }
@@ -323,7 +301,7 @@ int cmd_info(l4r_cli *cli, int argc, char **argv)
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(o);
         if (!s)
-            l4r_oom();
+            l4r_cli_oom();
         printf("%s\n", s);
         free(s);
     } else {

@@ -33,28 +33,29 @@ static json_t *str_or_null(const char *s)
 json_t *l4r_cli_variant_json(const l4r_recipe *r, const l4r_variant *v)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "dataset", json_string(r->dataset));
-    json_object_set_new(o, "variant", json_string(v->name));
-    json_object_set_new(o, "default", json_boolean(!strcmp(v->name, r->default_variant)));
-    json_object_set_new(o, "description", json_string(v->description));
+    json_object_set_new(o, "dataset", json_string(l4r_recipe_dataset(r)));
+    json_object_set_new(o, "variant", json_string(l4r_variant_name(v)));
+    json_object_set_new(o, "default", json_boolean(v == l4r_recipe_default_variant(r)));
+    json_object_set_new(o, "description", json_string(l4r_variant_description(v)));
     json_t *files = json_array();
-    for (size_t i = 0; i < v->n_files; i++) {
-        const l4r_rfile *f = &v->files[i];
+    for (size_t i = 0; i < l4r_variant_n_files(v); i++) {
+        const l4r_rfile *f = l4r_variant_file(v, i);
         json_t *fo = json_object();
-        json_object_set_new(fo, "name", json_string(f->name));
-        json_object_set_new(fo, "url", json_string(f->url));
+        json_object_set_new(fo, "name", json_string(l4r_rfile_name(f)));
+        json_object_set_new(fo, "url", json_string(l4r_rfile_url(f)));
         json_t *mirrors = json_array();
-        for (size_t k = 0; k < f->n_mirrors; k++)
-            json_array_append_new(mirrors, json_string(f->mirrors[k]));
+        for (size_t k = 0; k < l4r_rfile_n_mirrors(f); k++)
+            json_array_append_new(mirrors, json_string(l4r_rfile_mirror(f, k)));
         json_object_set_new(fo, "mirrors", mirrors);
-        json_object_set_new(fo, "size", f->size >= 0 ? json_integer(f->size) : json_null());
-        json_object_set_new(fo, "md5", str_or_null(f->md5));
-        json_object_set_new(fo, "sha256", str_or_null(f->sha256));
-        json_object_set_new(fo, "unpack", json_boolean(f->unpack));
+        int64_t size = l4r_rfile_size(f);
+        json_object_set_new(fo, "size", size >= 0 ? json_integer(size) : json_null());
+        json_object_set_new(fo, "md5", str_or_null(l4r_rfile_md5(f)));
+        json_object_set_new(fo, "sha256", str_or_null(l4r_rfile_sha256(f)));
+        json_object_set_new(fo, "unpack", json_boolean(l4r_rfile_unpack(f)));
         json_array_append_new(files, fo);
     }
     json_object_set_new(o, "files", files);
-    json_object_set_new(o, "gated", json_boolean(v->manual != NULL));
+    json_object_set_new(o, "gated", json_boolean(l4r_variant_manual(v) != NULL));
     return o;
 }
 
@@ -83,24 +84,25 @@ int cmd_list(l4r_cli *cli, int argc, char **argv)
     }
 
     json_t *arr = json ? json_array() : NULL;
-    for (size_t i = 0; i < reg->n_recipes; i++) {
-        const l4r_recipe *r = &reg->recipes[i];
-        if (only && strcmp(only, r->dataset))
+    for (size_t i = 0; i < l4r_registry_count(reg); i++) {
+        const l4r_recipe *r = l4r_registry_recipe(reg, i);
+        if (only && strcmp(only, l4r_recipe_dataset(r)))
             continue;
-        for (size_t k = 0; k < r->n_variants; k++) {
-            const l4r_variant *v = &r->variants[k];
+        const l4r_variant *def = l4r_recipe_default_variant(r);
+        for (size_t k = 0; k < l4r_recipe_n_variants(r); k++) {
+            const l4r_variant *v = l4r_recipe_variant(r, k);
             if (arr)
                 json_array_append_new(arr, l4r_cli_variant_json(r, v));
             else
-                printf("%s\t%s\t%s\t%s\n", r->dataset, v->name,
-                       strcmp(v->name, r->default_variant) ? "" : "*", v->description);
+                printf("%s\t%s\t%s\t%s\n", l4r_recipe_dataset(r), l4r_variant_name(v), v == def ? "*" : "",
+                       l4r_variant_description(v));
         }
     }
     if (arr) {
         char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(arr);
         if (!s)
-            l4r_oom();
+            l4r_cli_oom();
         printf("%s\n", s);
         free(s);
     }

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
     if (!c)
         return l4r_cli_usage_error(NULL, "unknown command '%s'", argv[i]);
     cli.cmd_argc = argc - i;
-    cli.cmd_argv = l4r_xcalloc((size_t)cli.cmd_argc + 1, sizeof *cli.cmd_argv);
+    cli.cmd_argv = l4r_cli_alloc(((size_t)cli.cmd_argc + 1) * sizeof *cli.cmd_argv);
     memcpy(cli.cmd_argv, argv + i, (size_t)cli.cmd_argc * sizeof *cli.cmd_argv);
     optind = 0; /* glibc: full re-initialisation */
     int rc = c->fn(&cli, argc - i, argv + i);
@@ -143,7 +143,6 @@ int main(int argc, char **argv)
     l4r_registry_free(cli.reg);
     l4r_registry_free(cli.reg_partial);
     free(cli.reg_for);
-    free(cli.data_dir);
     /* a closed pipe (`llm4rec-data list | head`) is the reader's choice, not an error */
     if (fflush(stdout) != 0 && rc == 0 && errno != EPIPE) {
         l4r_msg_error("cannot write to standard output");

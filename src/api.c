@@ -1,0 +1,689 @@
+/*
+ * api.c — the public contract of include/llm4rec_data.h over the internal modules.
+ *
+ * Thin by design: the registry handles are the loader's own structures (recipe.h) read through
+ * accessors; l4r_options holds an l4r_fetch_opts and an l4r_convert_opts and parses the command
+ * line's vocabulary into them, so the command layer and any other caller validate option values
+ * in one place; l4r_fetch and l4r_convert_dataset fill in what those structures borrow and call
+ * l4r_fetch_variant() and l4r_convert().  Statistics and verification live in stats.c and
+ * verify.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "convert/convert.h"
+#include "fetch/fetch.h"
+#include "recipe.h"
+#include "util.h"
+
+/* ---- registry ---- */
+
+size_t l4r_registry_count(const l4r_registry *reg)
+{
+    return reg->n_recipes;
+}
+
+const l4r_recipe *l4r_registry_recipe(const l4r_registry *reg, size_t i)
+{
+    return i < reg->n_recipes ? &reg->recipes[i] : NULL;
+}
+
+const char *l4r_recipe_dataset(const l4r_recipe *r)
+{
+    return r->dataset;
+}
+
+const char *l4r_recipe_title(const l4r_recipe *r)
+{
+    return r->title;
+}
+
+const char *l4r_recipe_homepage(const l4r_recipe *r)
+{
+    return r->homepage;
+}
+
+const char *l4r_recipe_license(const l4r_recipe *r)
+{
+    return r->license;
+}
+
+const char *l4r_recipe_citation(const l4r_recipe *r)
+{
+    return r->citation;
+}
+
+const char *l4r_recipe_source(const l4r_recipe *r)
+{
+    return r->source_path;
+}
+
+size_t l4r_recipe_n_variants(const l4r_recipe *r)
+{
+    return r->n_variants;
+}
+
+const l4r_variant *l4r_recipe_variant(const l4r_recipe *r, size_t i)
+{
+    return i < r->n_variants ? &r->variants[i] : NULL;
+}
+
+const l4r_variant *l4r_recipe_default_variant(const l4r_recipe *r)
+{
+    for (size_t i = 0; i < r->n_variants; i++)
+        if (!strcmp(r->variants[i].name, r->default_variant))
+            return &r->variants[i];
+    return r->n_variants ? &r->variants[0] : NULL; /* the loader makes sure it exists */
+}
+
+const char *l4r_variant_name(const l4r_variant *v)
+{
+    return v->name;
+}
+
+const char *l4r_variant_description(const l4r_variant *v)
+{
+    return v->description;
+}
+
+const char *l4r_variant_manual(const l4r_variant *v)
+{
+    return v->manual;
+}
+
+const char *l4r_variant_notes(const l4r_variant *v)
+{
+    return v->notes;
+}
+
+size_t l4r_variant_n_files(const l4r_variant *v)
+{
+    return v->n_files;
+}
+
+const l4r_rfile *l4r_variant_file(const l4r_variant *v, size_t i)
+{
+    return i < v->n_files ? &v->files[i] : NULL;
+}
+
+const l4r_table *l4r_variant_interactions(const l4r_variant *v)
+{
+    return v->interactions;
+}
+
+const l4r_table *l4r_variant_items(const l4r_variant *v)
+{
+    return v->items;
+}
+
+const char *l4r_rfile_name(const l4r_rfile *f)
+{
+    return f->name;
+}
+
+const char *l4r_rfile_url(const l4r_rfile *f)
+{
+    return f->url;
+}
+
+size_t l4r_rfile_n_mirrors(const l4r_rfile *f)
+{
+    return f->n_mirrors;
+}
+
+const char *l4r_rfile_mirror(const l4r_rfile *f, size_t i)
+{
+    return i < f->n_mirrors ? f->mirrors[i] : NULL;
+}
+
+int64_t l4r_rfile_size(const l4r_rfile *f)
+{
+    return f->size;
+}
+
+const char *l4r_rfile_md5(const l4r_rfile *f)
+{
+    return f->md5;
+}
+
+const char *l4r_rfile_sha256(const l4r_rfile *f)
+{
+    return f->sha256;
+}
+
+bool l4r_rfile_unpack(const l4r_rfile *f)
+{
+    return f->unpack;
+}
+
+const char *l4r_table_path(const l4r_table *t)
+{
+    return t->path;
+}
+
+const char *l4r_table_member(const l4r_table *t)
+{
+    return t->member;
+}
+
+/* The recipe vocabulary's names.  When the format table of src/scan/ lands, these read it. */
+const char *l4r_table_format(const l4r_table *t)
+{
+    switch (t->format) {
+    case L4R_FMT_DELIM: return "delim";
+    case L4R_FMT_CSV: return "csv";
+    case L4R_FMT_JSONL: return "jsonl";
+    case L4R_FMT_PYLIT: return "pylit";
+    }
+    return "?";
+}
+
+const char *l4r_table_encoding(const l4r_table *t)
+{
+    switch (t->encoding) {
+    case L4R_ENC_UTF8: return "utf-8";
+    case L4R_ENC_LATIN1: return "iso-8859-1";
+    case L4R_ENC_CP1252: return "cp1252";
+    }
+    return "?";
+}
+
+const char *l4r_table_time(const l4r_table *t)
+{
+    switch (t->time) {
+    case L4R_TIME_NONE: return "none";
+    case L4R_TIME_UNIX_S: return "unix_s";
+    case L4R_TIME_UNIX_MS: return "unix_ms";
+    case L4R_TIME_DATE: return "date";
+    case L4R_TIME_DATETIME: return "datetime";
+    case L4R_TIME_ISO8601: return "iso8601";
+    case L4R_TIME_MDY_AMPM: return "mdy_ampm";
+    }
+    return "?";
+}
+
+const char *l4r_table_delimiter(const l4r_table *t)
+{
+    return t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV ? t->delim : NULL;
+}
+
+bool l4r_table_header(const l4r_table *t)
+{
+    return t->header;
+}
+
+size_t l4r_table_n_columns(const l4r_table *t)
+{
+    return t->n_columns;
+}
+
+const char *l4r_table_column_name(const l4r_table *t, size_t i)
+{
+    return i < t->n_columns ? t->columns[i] : NULL;
+}
+
+size_t l4r_table_n_fields(const l4r_table *t)
+{
+    return t->n_map;
+}
+
+bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char **src, const char **value)
+{
+    if (i >= t->n_map)
+        return false;
+    *out = t->map[i].out;
+    *src = t->map[i].src;
+    *value = t->map[i].src ? NULL : t->map[i].value;
+    return true;
+}
+
+size_t l4r_table_flags(const l4r_table *t, int *from, const char **out)
+{
+    if (t->flags_from < 0)
+        return 0;
+    *from = t->flags_from;
+    *out = t->flags_out;
+    return t->n_flag_names;
+}
+
+const char *l4r_table_flag_name(const l4r_table *t, size_t i)
+{
+    return i < t->n_flag_names ? t->flag_names[i] : NULL;
+}
+
+/* ---- options ---- */
+
+struct l4r_options {
+    l4r_fetch_opts fetch; /* its strings point into `owned` */
+    l4r_convert_opts conv;
+    const char *data_dir; /* "data-dir"; NULL: l4r_data_home(NULL) when needed */
+    const char **from;    /* "from", in the order given */
+    size_t n_from;
+    char **argv; /* for the manifest */
+    int argc;
+    char **owned; /* every value copied by l4r_options_set */
+    size_t n_owned;
+};
+
+l4r_options *l4r_options_new(void)
+{
+    l4r_options *o = l4r_xcalloc(1, sizeof *o);
+    l4r_process_opts_defaults(&o->conv.proc);
+    /* -j N means N CPUs: a reader and a writer beside N-1 parsers (docs/DESIGN.md); the stages
+     * use N threads.  The default is every CPU this process may use. */
+    o->conv.process_threads = l4r_online_cpus();
+    o->conv.threads = o->conv.process_threads - 1;
+    o->conv.proc.memory_limit = l4r_physical_memory() / 2;
+    return o;
+}
+
+void l4r_options_free(l4r_options *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->n_owned; i++)
+        free(o->owned[i]);
+    free(o->owned);
+    free(o->from);
+    for (int i = 0; i < o->argc; i++)
+        free(o->argv[i]);
+    free(o->argv);
+    free(o);
+}
+
+void l4r_options_set_log(l4r_options *o, l4r_log_fn fn, void *ud)
+{
+    o->fetch.log = fn;
+    o->fetch.log_ud = ud;
+    o->conv.log = fn;
+    o->conv.log_ud = ud;
+}
+
+void l4r_options_set_argv(l4r_options *o, int argc, char *const *argv)
+{
+    for (int i = 0; i < o->argc; i++)
+        free(o->argv[i]);
+    free(o->argv);
+    o->argc = argc > 0 ? argc : 0;
+    o->argv = l4r_xcalloc((size_t)o->argc + 1, sizeof *o->argv);
+    for (int i = 0; i < o->argc; i++)
+        o->argv[i] = l4r_xstrdup(argv[i]);
+}
+
+static char *keep(l4r_options *o, const char *s)
+{
+    o->owned = l4r_xrealloc(o->owned, (o->n_owned + 1) * sizeof *o->owned);
+    o->owned[o->n_owned] = l4r_xstrdup(s);
+    return o->owned[o->n_owned++];
+}
+
+static bool parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return false;
+    *out = v;
+    return true;
+}
+
+/* A number of seconds (or retries) from the environment or a caller: > 0, or >= 0 when zero_ok. */
+static bool parse_pos(const char *s, bool zero_ok, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end || !(v > 0 || (zero_ok && v == 0)))
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_formats(const char *s, unsigned *out)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } sinks[] = {{"tsv", L4R_SINK_TSV},
+                 {"recbole", L4R_SINK_RECBOLE},
+                 {"sasrec", L4R_SINK_SASREC},
+                 {"sequences", L4R_SINK_SEQUENCES},
+                 {"jsonl", L4R_SINK_JSONL}};
+    unsigned f = 0;
+    char *copy = l4r_xstrdup(s);
+    bool ok = true;
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        size_t k = 0;
+        while (k < sizeof sinks / sizeof sinks[0] && strcmp(tok, sinks[k].name))
+            k++;
+        if (k == sizeof sinks / sizeof sinks[0])
+            ok = false;
+        else
+            f |= sinks[k].bit;
+    }
+    free(copy);
+    *out = f;
+    return ok && f;
+}
+
+/* Index of s in the NULL-terminated names, or -1. */
+static int pick(const char *s, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+static bool set_flag(const char *key, const char *value, bool *out, l4r_error *e)
+{
+    if (!value || !strcmp(value, "1")) {
+        *out = true;
+        return true;
+    }
+    if (!strcmp(value, "0")) {
+        *out = false;
+        return true;
+    }
+    l4r_err(e, L4R_EUSAGE, "%s is a flag: it takes no value, 1 or 0, not '%s'", key, value);
+    return false;
+}
+
+/* The options that take a string as it is. */
+static bool set_string(l4r_options *o, const char *key, const char *value)
+{
+    char *v = keep(o, value);
+    if (!strcmp(key, "data-dir"))
+        o->data_dir = v; /* owned through o->owned */
+    else if (!strcmp(key, "mirror"))
+        o->fetch.mirror = *v ? v : NULL;
+    else if (!strcmp(key, "lock"))
+        o->fetch.lock_path = *v ? v : NULL;
+    else if (!strcmp(key, "raw"))
+        o->conv.raw = v;
+    else if (!strcmp(key, "output"))
+        o->conv.out_dir = v;
+    else if (!strcmp(key, "from")) {
+        o->from = l4r_xrealloc(o->from, (o->n_from + 1) * sizeof *o->from);
+        o->from[o->n_from++] = v;
+    } else
+        return false;
+    return true;
+}
+
+/* The convert options of the stages, the split and the sinks (l4r_process_opts). */
+static l4r_status set_process(l4r_options *o, const char *key, const char *val, bool *known, l4r_error *e)
+{
+    static const char *const dedup[] = {"none", "first", "last", NULL};
+    static const char *const kmode[] = {"iterative", "one-pass", NULL};
+    static const char *const ties[] = {"source", "hash", NULL};
+    static const char *const order[] = {"first", "sorted", "shuffle", NULL};
+    l4r_process_opts *p = &o->conv.proc;
+    long v;
+    int k;
+    uint64_t b;
+    *known = true;
+    if (!strcmp(key, "split")) {
+        l4r_process_opts q = *p;
+        if (!l4r_parse_split(val, &q, e))
+            return l4r_err(e, L4R_EUSAGE, "split: %s", e->msg);
+        *p = q;
+    } else if (!strcmp(key, "dedup")) {
+        k = pick(val, dedup);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "dedup takes first, last or none, not '%s'", val);
+        p->dedup = k == 1 ? L4R_DEDUP_FIRST : k == 2 ? L4R_DEDUP_LAST : L4R_DEDUP_NONE;
+    } else if (!strcmp(key, "min-rating")) {
+        char *end;
+        double r = strtod(val, &end);
+        if (end == val || *end)
+            return l4r_err(e, L4R_EUSAGE, "min-rating takes a number, not '%s'", val);
+        p->min_rating = r;
+        p->has_min_rating = true;
+    } else if (!strcmp(key, "kcore") || !strcmp(key, "user-core") || !strcmp(key, "item-core")) {
+        if (!parse_long(val, 0, 1000000, &v))
+            return l4r_err(e, L4R_EUSAGE, "%s takes a number >= 0, not '%s'", key, val);
+        if (strcmp(key, "item-core"))
+            p->user_core = (int)v;
+        if (strcmp(key, "user-core"))
+            p->item_core = (int)v;
+    } else if (!strcmp(key, "kcore-mode")) {
+        k = pick(val, kmode);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "kcore-mode takes iterative or one-pass, not '%s'", val);
+        p->kcore_mode = k ? L4R_KCORE_ONE_PASS : L4R_KCORE_ITERATIVE;
+    } else if (!strcmp(key, "ties")) {
+        k = pick(val, ties);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "ties takes source or hash, not '%s'", val);
+        p->ties = k ? L4R_TIES_HASH : L4R_TIES_SOURCE;
+    } else if (!strcmp(key, "max-history")) {
+        if (!parse_long(val, 1, 100000000, &v))
+            return l4r_err(e, L4R_EUSAGE, "max-history takes a number >= 1, not '%s'", val);
+        p->max_history = (int)v;
+    } else if (!strcmp(key, "remap-order")) {
+        k = pick(val, order);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "remap-order takes first, sorted or shuffle, not '%s'", val);
+        p->remap_order = k == 1 ? L4R_REMAP_SORTED : k == 2 ? L4R_REMAP_SHUFFLE : L4R_REMAP_FIRST;
+        p->remap = true;
+    } else if (!strcmp(key, "seed")) {
+        if (!parse_u64(val, &b))
+            return l4r_err(e, L4R_EUSAGE, "seed takes a non-negative integer, not '%s'", val);
+        p->seed = b;
+    } else if (!strcmp(key, "format")) {
+        unsigned f;
+        if (!parse_formats(val, &f))
+            return l4r_err(e, L4R_EUSAGE,
+                           "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
+                           "not '%s'",
+                           val);
+        p->formats = f;
+    } else if (!strcmp(key, "candidates")) {
+        if (!parse_long(val, 0, 100000, &v))
+            return l4r_err(e, L4R_EUSAGE, "candidates takes a number >= 0, not '%s'", val);
+        p->candidates = (int)v;
+    } else if (!strcmp(key, "history")) {
+        if (!parse_long(val, 1, 100000, &v))
+            return l4r_err(e, L4R_EUSAGE, "history takes a number >= 1, not '%s'", val);
+        p->history_len = (int)v;
+    } else if (!strcmp(key, "memory")) {
+        if (!l4r_parse_size(val, &b) || b < (1u << 20))
+            return l4r_err(e, L4R_EUSAGE, "memory takes a size such as 2G or 512M, not '%s'", val);
+        p->memory_limit = b;
+    } else {
+        *known = false;
+    }
+    return L4R_OK;
+}
+
+l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
+{
+    static const char *const flags[] = {"force", "implicit", "remap", "update-lock", "progress", NULL};
+    if (!key)
+        return l4r_err(e, L4R_EUSAGE, "(null): no such option");
+    int flag = pick(key, flags);
+    if (flag >= 0) {
+        bool b;
+        if (!set_flag(key, value, &b, e))
+            return e->status;
+        switch (flag) {
+        case 0: o->fetch.force = o->conv.force = b; break;
+        case 1: o->conv.proc.implicit = b; break;
+        case 2: o->conv.proc.remap = b; break;
+        case 3: o->fetch.update_lock = b; break;
+        default: o->fetch.progress = b; break;
+        }
+        return L4R_OK;
+    }
+    if (!value)
+        return l4r_err(e, L4R_EUSAGE, "%s needs a value", key);
+    if (set_string(o, key, value))
+        return L4R_OK;
+    bool known;
+    l4r_status st = set_process(o, key, value, &known, e);
+    if (st || known)
+        return st;
+    long v;
+    uint64_t b;
+    double d;
+    if (!strcmp(key, "jobs")) {
+        if (!parse_long(value, 1, 1024, &v))
+            return l4r_err(e, L4R_EUSAGE, "jobs takes a number from 1 to 1024, not '%s'", value);
+        o->conv.threads = (int)v - 1;
+        o->conv.process_threads = (int)v;
+    } else if (!strcmp(key, "block-size")) {
+        if (!l4r_parse_size(value, &b) || b < 1)
+            return l4r_err(e, L4R_EUSAGE, "block-size takes a size, not '%s'", value);
+        o->conv.block_size = (size_t)b;
+    } else if (!strcmp(key, "max-errors")) {
+        if (!parse_u64(value, &b))
+            return l4r_err(e, L4R_EUSAGE, "max-errors takes a number >= 0, not '%s'", value);
+        o->conv.max_errors = b;
+    } else if (!strcmp(key, "max-unpacked")) {
+        if (!l4r_parse_size(value, &b) || b == 0)
+            return l4r_err(e, L4R_EUSAGE,
+                           "max-unpacked: '%s' is not a size of at least one byte (such as 200G)", value);
+        o->fetch.max_unpacked = b;
+    } else if (!strcmp(key, "connect-timeout") || !strcmp(key, "low-speed-time") ||
+               !strcmp(key, "max-backoff") || !strcmp(key, "max-retries")) {
+        bool retries = !strcmp(key, "max-retries");
+        if (!parse_pos(value, retries, &d))
+            return l4r_err(e, L4R_EUSAGE, "%s takes a number %s, not '%s'", key, retries ? ">= 0" : "> 0",
+                           value);
+        if (retries)
+            o->fetch.max_retries = d == 0 ? -1 : (int)d; /* 0: never retry */
+        else if (key[0] == 'c')
+            o->fetch.connect_timeout_s = (long)d;
+        else if (key[0] == 'l')
+            o->fetch.low_speed_time_s = (long)d;
+        else
+            o->fetch.max_backoff_s = d;
+    } else {
+        return l4r_err(e, L4R_EUSAGE, "%s: no such option", key);
+    }
+    return L4R_OK;
+}
+
+/* ---- fetch and convert ---- */
+
+/* The fetch options with what they borrow filled in; *home is what to free afterwards. */
+static void fetch_opts(const l4r_options *o, l4r_fetch_opts *fo, char **home)
+{
+    *fo = o->fetch;
+    *home = l4r_data_home(o->data_dir);
+    fo->data_dir = *home;
+    fo->from_files = o->from;
+    fo->n_from_files = o->n_from;
+    l4r_fetch_opts_defaults(fo);
+}
+
+l4r_status l4r_fetch(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o, char **dir,
+                     bool *already, l4r_error *e)
+{
+    l4r_fetch_opts fo;
+    char *home;
+    fetch_opts(o, &fo, &home);
+    l4r_fetch_result res = {0};
+    l4r_status st = l4r_fetch_variant(r, v, &fo, &res, e);
+    free(home);
+    if (st) {
+        free(res.dir);
+        return st;
+    }
+    if (already)
+        *already = res.already;
+    if (dir)
+        *dir = res.dir;
+    else
+        free(res.dir);
+    return L4R_OK;
+}
+
+static void note(const l4r_options *o, int level, const char *fmt, ...) L4R_PRINTF(3, 4);
+static void note(const l4r_options *o, int level, const char *fmt, ...)
+{
+    if (!o->conv.log)
+        return;
+    char line[1536];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    o->conv.log(o->conv.log_ud, level, line);
+}
+
+l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o,
+                               uint64_t *interactions, uint64_t *items, l4r_error *e)
+{
+    if (!o->conv.out_dir)
+        return l4r_err(e, L4R_EUSAGE, "output: no output directory given");
+    l4r_convert_opts co = o->conv;
+    co.argv = o->argv;
+    co.argc = o->argc;
+    l4r_fetch_result fr = {0};
+    l4r_status st = L4R_OK;
+    int hold_fd = -1;
+    if (!co.raw) {
+        /* The fetch a convert does first never re-fetches and never re-pins. */
+        l4r_fetch_opts fo;
+        char *home;
+        fetch_opts(o, &fo, &home);
+        fo.force = false;
+        fo.update_lock = false;
+        fo.from_files = NULL;
+        fo.n_from_files = 0;
+        l4r_fetch_state fs = l4r_variant_state(fo.data_dir, r, v);
+        if (fs == L4R_NOT_FETCHED)
+            note(o, 0, "%s/%s is not fetched yet; fetching it first", r->dataset, v->name);
+        if (fs == L4R_FETCHED_CHANGED) {
+            /* Files changed on disk since the fetch: convert them as they are, and let the digest
+             * check against the stamp decide (exit 4 when the bytes differ).  Fetching here would
+             * quietly undo a user's edit, or re-download over it. */
+            note(o, 1,
+                 "files of %s/%s changed on disk since they were fetched; checking them against the fetch "
+                 "stamp as they are converted",
+                 r->dataset, v->name);
+            /* the lock file is checked as a fetch that finds the variant complete checks it */
+            st = l4r_variant_check_pins(r, v, &fo, e);
+            fr.dir = l4r_variant_dir(fo.data_dir, r, v);
+        } else {
+            st = l4r_fetch_variant(r, v, &fo, &fr, e);
+        }
+        if (st == L4R_OK) {
+            /* held until the inputs are read and checked against the stamp: a fetch that would
+             * unpack or download into the directory meanwhile (removing the stamp first) waits */
+            char *what = l4r_xasprintf("%s/%s", r->dataset, v->name);
+            st = l4r_variant_hold(fr.dir, what, &fo, &hold_fd, e);
+            free(what);
+        }
+        free(home);
+        co.fetched_dir = fr.dir;
+    }
+    l4r_convert_result res = {0};
+    if (st == L4R_OK)
+        st = l4r_convert(r, v, &co, &res, e);
+    if (hold_fd >= 0)
+        close(hold_fd);
+    free(fr.dir);
+    if (st)
+        return st;
+    if (interactions)
+        *interactions = res.interactions;
+    if (items)
+        *items = res.items;
+    return L4R_OK;
+}
