@@ -118,6 +118,81 @@ typedef struct remap_key {
     uint32_t id;
 } remap_key;
 
+/* A split's global parameters (split.c computes them once, both engines apply them per user). */
+typedef struct l4r_split_plan {
+    l4r_split_kind kind;
+    double ratio[3]; /* ratio: shares */
+    int64_t t1, t2;  /* time, time-quantile: cut points */
+    uint64_t rem[3]; /* random: rows still to draw for each part */
+    rng rr;          /* random: the stream, drawn in output order */
+} l4r_split_plan;
+
+void l4r_ratio_counts(uint32_t n, const double r[3], uint32_t cnt[3]);
+
+/* The parts of one user's n live rows, chronological: row j is at index g[j] (g NULL: at j) of
+ * ts[] and part[].  Users must come in id order (the random split draws from one stream). */
+static inline void l4r_split_rows(l4r_split_plan *sp, const uint32_t *g, size_t n, const int64_t *ts,
+                                  uint8_t *part)
+{
+    switch (sp->kind) {
+    case L4R_SPLIT_NONE:
+    case L4R_SPLIT_SEQ:
+        for (size_t j = 0; j < n; j++)
+            part[g ? g[j] : j] = 0;
+        if (sp->kind == L4R_SPLIT_SEQ && n >= 3) {
+            part[g ? g[n - 1] : n - 1] = 2;
+            part[g ? g[n - 2] : n - 2] = 1;
+        }
+        break;
+    case L4R_SPLIT_RATIO: {
+        uint32_t cnt[3];
+        l4r_ratio_counts((uint32_t)n, sp->ratio, cnt);
+        for (size_t j = 0; j < n; j++)
+            part[g ? g[j] : j] = j < cnt[0] ? 0 : j < (size_t)cnt[0] + cnt[1] ? 1 : 2;
+        break;
+    }
+    case L4R_SPLIT_TIME:
+    case L4R_SPLIT_TIME_QUANTILE:
+        for (size_t j = 0; j < n; j++) {
+            size_t r = g ? g[j] : j;
+            part[r] = ts[r] < sp->t1 ? 0 : ts[r] < sp->t2 ? 1 : 2;
+        }
+        break;
+    case L4R_SPLIT_RANDOM:
+        for (size_t j = 0; j < n; j++) {
+            uint64_t left = sp->rem[0] + sp->rem[1] + sp->rem[2];
+            uint64_t v = rng_below(&sp->rr, left);
+            int k = v < sp->rem[0] ? 0 : v < sp->rem[0] + sp->rem[1] ? 1 : 2;
+            sp->rem[k]--;
+            part[g ? g[j] : j] = (uint8_t)k;
+        }
+        break;
+    }
+}
+
+/* Per-part counts of a split (users, items, interactions of train / valid / test), tallied one
+ * user group at a time by either engine, reported by l4r_report_split_counts. */
+typedef struct l4r_split_tally {
+    int64_t c[3][3];
+    uint8_t *iseen; /* per item: bit k = seen in part k */
+} l4r_split_tally;
+
+/* Tally one user's n live rows: row j is at index g[j] (g NULL: at j) of item[] and part[]. */
+static inline void l4r_split_tally_group(l4r_split_tally *t, const uint32_t *g, size_t n,
+                                         const uint32_t *item, const uint8_t *part)
+{
+    unsigned useen = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t r = g ? g[j] : j;
+        int k = part[r];
+        useen |= 1u << k;
+        t->iseen[item[r]] |= (uint8_t)(1u << k);
+        t->c[k][2]++;
+    }
+    for (int k = 0; k < 3; k++)
+        t->c[k][0] += (useen >> k) & 1;
+}
+
 /* ---- sinks (sinks.c) ---- */
 
 enum { ORD_SOURCE, ORD_USERS };
@@ -182,6 +257,15 @@ void l4r_group_by_user(proc *p);
 
 /* ---- stages.c ---- */
 
+/* The manifest keys of each stage (stages.<name>.*), from the counts either engine measured;
+ * a stage that is off writes nothing (rating: "implicit" alone under --implicit). */
+void l4r_report_dedup(proc *p, size_t removed);
+void l4r_report_rating(proc *p, size_t removed);
+void l4r_report_kcore_begin(proc *p, uint32_t U, uint32_t I);
+void l4r_report_kcore_end(proc *p, int64_t rounds, size_t removed);
+void l4r_report_ties(proc *p, size_t tied, size_t rows);
+void l4r_report_max_history(proc *p, size_t removed);
+
 /* Users, items, interactions alive in the groups (recomputes p->icnt). */
 void l4r_proc_survivors(proc *p, int64_t out[3]);
 /* PREFIX.users, PREFIX.items, PREFIX.interactions = c[0], c[1], c[2] in the manifest. */
@@ -205,10 +289,19 @@ l4r_status l4r_remap_finish(proc *p, remap_key *uk, remap_key *ik, l4r_error *e)
 
 /* Per-user ratio counts of n rows for shares r (train gets the rest). */
 void l4r_ratio_counts(uint32_t n, const double r[3], uint32_t cnt[3]);
+/* The k-th smallest (0-based) live timestamp, however the engine finds it. */
+typedef l4r_status (*l4r_kth_ts_fn)(void *ctx, uint64_t k, int64_t *out, l4r_error *e);
+/* The split's parameters from the live rows (p->ulen, and kth for time-quantile: called for the
+ * lower cut, then the upper), with every split.* key but the counts, in one order. */
+l4r_status l4r_split_plan_make(proc *p, l4r_split_plan *sp, l4r_kth_ts_fn kth, void *ctx, l4r_error *e);
 /* p->part of every row and the split's parameters in the manifest. */
 l4r_status l4r_split_assign(proc *p, l4r_error *e);
 /* split.train/valid/test counts in the manifest (for a split other than none). */
 void l4r_split_record_counts(proc *p);
+/* A tally with room for the items of p. */
+void l4r_split_tally_init(l4r_split_tally *t, const proc *p);
+/* split.<part>.{users,items,interactions} from the tally (nothing for split none); frees it. */
+void l4r_report_split_counts(proc *p, l4r_split_tally *t);
 
 /* ---- sinks.c ---- */
 
@@ -226,6 +319,8 @@ void l4r_fmt_rows_users(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, u
 void l4r_fmt_sasrec(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc);
 void l4r_fmt_sequences(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc);
 void l4r_fmt_jsonl(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc);
+/* jsonl.history_len, jsonl.candidates, jsonl.seed */
+void l4r_report_jsonl(proc *p);
 /* Open the files of a pass (names[f][w], NULL = none) and write their headers. */
 l4r_status l4r_open_outs(proc *p, pass *ps, const char *names[3][2], const char *headers[3][2], l4r_error *e);
 /* Format the pass's units in chunks and write them in order. */

@@ -705,13 +705,18 @@ l4r_status l4r_sink_jsonl(proc *p, l4r_error *e)
         names[1][0] = "valid.jsonl";
         names[2][0] = "test.jsonl";
     }
-    l4r_manifest_set_int(p->m, "jsonl.history_len", p->o->history_len > 0 ? p->o->history_len : 10);
-    l4r_manifest_set_int(p->m, "jsonl.candidates", p->o->candidates);
-    l4r_manifest_set_int(p->m, "jsonl.seed", (int64_t)p->o->seed);
+    l4r_report_jsonl(p);
     l4r_status st = l4r_open_outs(p, &ps, names, headers, e);
     if (!st)
         st = l4r_run_pass(&ps, e);
     return l4r_close_outs(p, &ps, st, e);
+}
+
+void l4r_report_jsonl(proc *p)
+{
+    l4r_manifest_set_int(p->m, "jsonl.history_len", p->o->history_len > 0 ? p->o->history_len : 10);
+    l4r_manifest_set_int(p->m, "jsonl.candidates", p->o->candidates);
+    l4r_manifest_set_int(p->m, "jsonl.seed", (int64_t)p->o->seed);
 }
 
 void l4r_sink_titles(proc *p)

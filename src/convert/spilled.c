@@ -63,12 +63,8 @@ typedef struct ext {
     /* pass results */
     size_t in_users, in_rows, rm_dedup, rm_rating, rm_kcore, tied, ties_rows, rm_hist;
     /* final pass */
-    uint64_t rem[3];
-    rng rr;
-    int64_t t1, t2;
-    double ratio[3];
-    uint8_t *iseen;
-    int64_t cnt[3][3];
+    l4r_split_plan plan;
+    l4r_split_tally tally;
     uint32_t *ubeg; /* batch offsets per user id (n_users + 1) */
     xbatch b;
     /* sasrec: users come out in new-id order, so each user's lines go to a temporary file in
@@ -394,117 +390,9 @@ static l4r_status x_ts_select(ext *x, uint64_t k, int64_t *out, l4r_error *e)
     return st;
 }
 
-/* The split's global parameters, with the manifest keys l4r_split_assign sets, in its order. */
-static l4r_status x_split_begin(ext *x, l4r_error *e)
+static l4r_status x_kth_fn(void *ctx, uint64_t k, int64_t *out, l4r_error *e)
 {
-    proc *p = x->p;
-    const l4r_process_opts *o = p->o;
-    static const char *const kind[6] = {"none", "seq", "ratio", "time", "time-quantile", "random"};
-    l4r_manifest_set_str(p->m, "split.kind", kind[o->split]);
-    switch (o->split) {
-    case L4R_SPLIT_NONE: break;
-    case L4R_SPLIT_SEQ: {
-        int64_t shorts = 0;
-        for (size_t u = 0; u < p->n_users; u++)
-            shorts += p->ulen[u] > 0 && p->ulen[u] < 3;
-        l4r_manifest_set_int(p->m, "split.users_short_to_train", shorts);
-        break;
-    }
-    case L4R_SPLIT_RATIO: {
-        double s = o->split_a + o->split_b + o->split_c;
-        x->ratio[0] = o->split_a / s;
-        x->ratio[1] = o->split_b / s;
-        x->ratio[2] = o->split_c / s;
-        l4r_manifest_set_real(p->m, "split.ratio.train", x->ratio[0]);
-        l4r_manifest_set_real(p->m, "split.ratio.valid", x->ratio[1]);
-        l4r_manifest_set_real(p->m, "split.ratio.test", x->ratio[2]);
-        break;
-    }
-    case L4R_SPLIT_TIME:
-    case L4R_SPLIT_TIME_QUANTILE: {
-        if (!p->t->has_time)
-            return l4r_err(e, L4R_EUSAGE, "a temporal split needs timestamps, and the source has none");
-        if (o->split == L4R_SPLIT_TIME) {
-            x->t1 = (int64_t)o->split_a;
-            x->t2 = (int64_t)o->split_b;
-        } else {
-            size_t n = live_rows(p);
-            if (n == 0) {
-                x->t1 = x->t2 = 0;
-            } else {
-                size_t k1 = (size_t)(o->split_a * (double)n);
-                size_t k2 = (size_t)(o->split_b * (double)n);
-                l4r_status st = L4R_OK;
-                x->t1 = x->t2 = INT64_MAX;
-                if (k1 < n)
-                    st = x_ts_select(x, k1, &x->t1, e);
-                if (!st && k2 < n)
-                    st = x_ts_select(x, k2, &x->t2, e);
-                if (st)
-                    return st;
-            }
-            l4r_manifest_set_real(p->m, "split.q1", o->split_a);
-            l4r_manifest_set_real(p->m, "split.q2", o->split_b);
-        }
-        l4r_manifest_set_int(p->m, "split.t1", x->t1);
-        l4r_manifest_set_int(p->m, "split.t2", x->t2);
-        break;
-    }
-    case L4R_SPLIT_RANDOM: {
-        size_t n = live_rows(p);
-        double s = o->split_a + o->split_b + o->split_c;
-        x->rem[0] = (uint64_t)floor((double)n * o->split_a / s);
-        x->rem[1] = (uint64_t)floor((double)n * o->split_b / s);
-        if (x->rem[0] + x->rem[1] > n)
-            x->rem[1] = n - x->rem[0];
-        x->rem[2] = n - x->rem[0] - x->rem[1];
-        x->rr.s = mix64(o->seed ^ 0x73706c6974ull);
-        l4r_manifest_set_int(p->m, "split.seed", (int64_t)o->seed);
-        break;
-    }
-    }
-    return L4R_OK;
-}
-
-/* Parts of the group's rows (in batch b from position at), as l4r_split_assign gives them. */
-static void x_split_group(ext *x, uint8_t *part, size_t n)
-{
-    const l4r_process_opts *o = x->p->o;
-    memset(part, 0, n);
-    switch (o->split) {
-    case L4R_SPLIT_NONE: break;
-    case L4R_SPLIT_SEQ:
-        if (n >= 3) {
-            part[n - 1] = 2;
-            part[n - 2] = 1;
-        }
-        break;
-    case L4R_SPLIT_RATIO: {
-        uint32_t cnt[3];
-        l4r_ratio_counts((uint32_t)n, x->ratio, cnt);
-        for (uint32_t j = cnt[0]; j < cnt[0] + cnt[1]; j++)
-            part[j] = 1;
-        for (size_t j = cnt[0] + cnt[1]; j < n; j++)
-            part[j] = 2;
-        break;
-    }
-    case L4R_SPLIT_TIME:
-    case L4R_SPLIT_TIME_QUANTILE:
-        for (size_t j = 0; j < n; j++) {
-            int64_t ts = x->g[j].ts;
-            part[j] = ts < x->t1 ? 0 : ts < x->t2 ? 1 : 2;
-        }
-        break;
-    case L4R_SPLIT_RANDOM:
-        for (size_t j = 0; j < n; j++) {
-            uint64_t left = x->rem[0] + x->rem[1] + x->rem[2];
-            uint64_t v = rng_below(&x->rr, left);
-            int k = v < x->rem[0] ? 0 : v < x->rem[0] + x->rem[1] ? 1 : 2;
-            x->rem[k]--;
-            part[j] = (uint8_t)k;
-        }
-        break;
-    }
+    return x_ts_select(ctx, k, out, e);
 }
 
 static void xb_reserve(xbatch *b, size_t rows)
@@ -692,8 +580,6 @@ static l4r_status x_final_pass(ext *x, xsinks *s, l4r_error *e)
         xbatch *b = &x->b;
         xb_reserve(b, x->gn);
         size_t at = b->n;
-        x_split_group(x, b->part + at, x->gn);
-        unsigned useen = 0;
         for (size_t j = 0; j < x->gn; j++) {
             const l4r_srec *r = &x->g[j];
             b->user[at + j] = r->user;
@@ -702,13 +588,9 @@ static l4r_status x_final_pass(ext *x, xsinks *s, l4r_error *e)
             b->ts[at + j] = r->ts;
             b->src[at + j] = r->row;
             b->idx[at + j] = (uint32_t)(at + j);
-            int k = b->part[at + j];
-            useen |= 1u << k;
-            x->iseen[r->item] |= (uint8_t)(1u << k);
-            x->cnt[k][2]++;
         }
-        for (int k = 0; k < 3; k++)
-            x->cnt[k][0] += (useen >> k) & 1;
+        l4r_split_rows(&x->plan, NULL, x->gn, b->ts + at, b->part + at);
+        l4r_split_tally_group(&x->tally, NULL, x->gn, b->item + at, b->part + at);
         if (b->nu == b->ucap) {
             b->ucap = b->ucap ? b->ucap * 2 : 1024;
             b->users = l4r_xrealloc(b->users, b->ucap * sizeof *b->users);
@@ -872,25 +754,13 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
         c[2] = (int64_t)x->in_rows;
         l4r_proc_set_counts(p, "stages.input", c);
     }
-    if (o->dedup != L4R_DEDUP_NONE) {
-        l4r_manifest_set_str(p->m, "stages.dedup.mode", o->dedup == L4R_DEDUP_FIRST ? "first" : "last");
-        l4r_manifest_set_int(p->m, "stages.dedup.removed", (int64_t)x->rm_dedup);
-    }
-    if (!o->has_min_rating) {
-        if (o->implicit)
-            l4r_manifest_set_bool(p->m, "stages.rating.implicit", 1);
-    } else {
-        l4r_manifest_set_real(p->m, "stages.rating.min_rating", o->min_rating);
-        l4r_manifest_set_bool(p->m, "stages.rating.implicit", o->implicit);
-        l4r_manifest_set_int(p->m, "stages.rating.removed", (int64_t)x->rm_rating);
-    }
+    l4r_report_dedup(p, x->rm_dedup);
+    l4r_report_rating(p, x->rm_rating);
     if (kcore) {
         uint32_t U = o->user_core > 0 ? (uint32_t)o->user_core : 0;
         uint32_t I = o->item_core > 0 ? (uint32_t)o->item_core : 0;
         bool one = o->kcore_mode == L4R_KCORE_ONE_PASS;
-        l4r_manifest_set_str(p->m, "stages.kcore.mode", one ? "one-pass" : "iterative");
-        l4r_manifest_set_int(p->m, "stages.kcore.user_core", U);
-        l4r_manifest_set_int(p->m, "stages.kcore.item_core", I);
+        l4r_report_kcore_begin(p, U, I);
         int64_t rounds = 0;
         size_t removed_total = 0;
         for (;;) {
@@ -908,20 +778,13 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
             if (one || !removed)
                 break;
         }
-        l4r_manifest_set_int(p->m, "stages.kcore.rounds", rounds);
-        l4r_manifest_set_int(p->m, "stages.kcore.removed", (int64_t)removed_total);
+        l4r_report_kcore_end(p, rounds, removed_total);
         st = x_stage_pass(x, XP_POST, 0, 0, e);
         if (st)
             goto out;
     }
-    l4r_manifest_set_str(p->m, "stages.ties.mode", o->ties == L4R_TIES_HASH ? "hash" : "source");
-    l4r_manifest_set_int(p->m, "stages.ties.tied_interactions", (int64_t)x->tied);
-    l4r_manifest_set_real(p->m, "stages.ties.tied_share",
-                          x->ties_rows ? (double)x->tied / (double)x->ties_rows : 0.0);
-    if (o->max_history > 0) {
-        l4r_manifest_set_int(p->m, "stages.max_history.n", o->max_history);
-        l4r_manifest_set_int(p->m, "stages.max_history.removed", (int64_t)x->rm_hist);
-    }
+    l4r_report_ties(p, x->tied, x->ties_rows);
+    l4r_report_max_history(p, x->rm_hist);
     if (l4r_interrupted) {
         st = l4r_err(e, L4R_EINTR, "interrupted");
         goto out;
@@ -941,7 +804,7 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
     }
     p->maxrow = l4r_dict_maxlen(t->users) + l4r_dict_maxlen(t->items) + l4r_dict_maxlen(t->ratings) + 48;
     l4r_proc_views(p);
-    st = x_split_begin(x, e);
+    st = l4r_split_plan_make(p, &x->plan, x_kth_fn, x, e);
     if (st)
         goto out;
 
@@ -1012,16 +875,10 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
         x->sas_len = l4r_xcalloc(p->n_users ? p->n_users : 1, sizeof *x->sas_len);
     }
     if (S.has_inter || S.has_seq || S.has_jsonl || x->sas_fd >= 0 || o->split != L4R_SPLIT_NONE) {
-        x->iseen = l4r_xcalloc(p->n_items ? p->n_items : 1, 1);
+        l4r_split_tally_init(&x->tally, p);
         st = x_final_pass(x, &S, e);
         if (st)
             goto out;
-    }
-    if (o->split != L4R_SPLIT_NONE) {
-        for (size_t i = 0; i < p->n_items; i++) {
-            for (int k = 0; k < 3; k++)
-                x->cnt[k][1] += (x->iseen[i] >> k) & 1;
-        }
     }
     if (S.has_inter) {
         st = l4r_close_outs(p, &S.inter, st, e);
@@ -1046,21 +903,13 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
             goto out;
     }
     if (S.has_jsonl) {
-        l4r_manifest_set_int(p->m, "jsonl.history_len", o->history_len > 0 ? o->history_len : 10);
-        l4r_manifest_set_int(p->m, "jsonl.candidates", o->candidates);
-        l4r_manifest_set_int(p->m, "jsonl.seed", (int64_t)o->seed);
+        l4r_report_jsonl(p);
         st = l4r_close_outs(p, &S.jsonl, st, e);
         S.has_jsonl = false;
         if (st)
             goto out;
     }
-    if (o->split != L4R_SPLIT_NONE) {
-        char path[64];
-        for (int k = 0; k < 3; k++) {
-            snprintf(path, sizeof path, "split.%s", l4r_part_name[k]);
-            l4r_proc_set_counts(p, path, x->cnt[k]);
-        }
-    }
+    l4r_report_split_counts(p, &x->tally);
     l4r_manifest_set_int(p->m, "spill.runs", (int64_t)x->sp->n);
     l4r_manifest_set_int(p->m, "spill.bytes", (int64_t)x->sp->bytes);
     l4r_manifest_set_int(p->m, "spill.dictionary_bytes", (int64_t)fixed);
@@ -1106,7 +955,7 @@ out:
     free(x->icnt_in);
     free(x->uk);
     free(x->ik);
-    free(x->iseen);
+    free(x->tally.iseen);
     free(x->ubeg);
     xb_free(&x->b);
     /* the runs are not needed any more, and must not end up in the output directory */

@@ -76,156 +76,156 @@ static int64_t select_kth(int64_t *a, size_t n, size_t k)
     return a[k];
 }
 
-l4r_status l4r_split_assign(proc *p, l4r_error *e)
+l4r_status l4r_split_plan_make(proc *p, l4r_split_plan *sp, l4r_kth_ts_fn kth, void *ctx, l4r_error *e)
 {
     const l4r_process_opts *o = p->o;
-    const l4r_itab *t = p->t;
-    p->part = l4r_xmalloc(t->n ? t->n : 1);
-    memset(p->part, PART_DROP, t->n ? t->n : 1);
-    for (size_t u = 0; u < p->n_users; u++) {
-        const uint32_t *g = p->idx + p->ubeg[u];
-        for (uint32_t j = 0; j < p->ulen[u]; j++)
-            p->part[g[j]] = 0;
-    }
+    memset(sp, 0, sizeof *sp);
+    sp->kind = o->split;
     static const char *const kind[6] = {"none", "seq", "ratio", "time", "time-quantile", "random"};
     l4r_manifest_set_str(p->m, "split.kind", kind[o->split]);
     switch (o->split) {
-    case L4R_SPLIT_NONE: return L4R_OK;
+    case L4R_SPLIT_NONE: break;
     case L4R_SPLIT_SEQ: {
         int64_t shorts = 0;
-        for (size_t u = 0; u < p->n_users; u++) {
-            const uint32_t *g = p->idx + p->ubeg[u];
-            uint32_t n = p->ulen[u];
-            if (n == 0)
-                continue;
-            if (n < 3) {
-                shorts++;
-                continue;
-            }
-            p->part[g[n - 1]] = 2;
-            p->part[g[n - 2]] = 1;
-        }
+        for (size_t u = 0; u < p->n_users; u++)
+            shorts += p->ulen[u] > 0 && p->ulen[u] < 3;
         l4r_manifest_set_int(p->m, "split.users_short_to_train", shorts);
-        return L4R_OK;
+        break;
     }
     case L4R_SPLIT_RATIO: {
         double s = o->split_a + o->split_b + o->split_c;
-        double r[3] = {o->split_a / s, o->split_b / s, o->split_c / s};
-        for (size_t u = 0; u < p->n_users; u++) {
-            const uint32_t *g = p->idx + p->ubeg[u];
-            uint32_t cnt[3];
-            l4r_ratio_counts(p->ulen[u], r, cnt);
-            for (uint32_t j = cnt[0]; j < cnt[0] + cnt[1]; j++)
-                p->part[g[j]] = 1;
-            for (uint32_t j = cnt[0] + cnt[1]; j < p->ulen[u]; j++)
-                p->part[g[j]] = 2;
-        }
-        l4r_manifest_set_real(p->m, "split.ratio.train", r[0]);
-        l4r_manifest_set_real(p->m, "split.ratio.valid", r[1]);
-        l4r_manifest_set_real(p->m, "split.ratio.test", r[2]);
-        return L4R_OK;
+        sp->ratio[0] = o->split_a / s;
+        sp->ratio[1] = o->split_b / s;
+        sp->ratio[2] = o->split_c / s;
+        l4r_manifest_set_real(p->m, "split.ratio.train", sp->ratio[0]);
+        l4r_manifest_set_real(p->m, "split.ratio.valid", sp->ratio[1]);
+        l4r_manifest_set_real(p->m, "split.ratio.test", sp->ratio[2]);
+        break;
     }
     case L4R_SPLIT_TIME:
     case L4R_SPLIT_TIME_QUANTILE: {
-        if (!t->has_time)
+        if (!p->t->has_time)
             return l4r_err(e, L4R_EUSAGE, "a temporal split needs timestamps, and the source has none");
-        int64_t t1, t2;
         if (o->split == L4R_SPLIT_TIME) {
-            t1 = (int64_t)o->split_a;
-            t2 = (int64_t)o->split_b;
+            sp->t1 = (int64_t)o->split_a;
+            sp->t2 = (int64_t)o->split_b;
         } else {
             size_t n = live_rows(p);
             if (n == 0) {
-                t1 = t2 = 0;
+                sp->t1 = sp->t2 = 0;
             } else {
-                int64_t *a = l4r_xmalloc(n * sizeof *a);
-                size_t k = 0;
-                for (size_t u = 0; u < p->n_users; u++) {
-                    const uint32_t *g = p->idx + p->ubeg[u];
-                    for (uint32_t j = 0; j < p->ulen[u]; j++)
-                        a[k++] = t->ts[g[j]];
-                }
                 /* The cut is the timestamp at rank floor(q * n): every row before it in time goes
                  * to the earlier part; rows sharing the cut timestamp go to the later part. */
                 size_t k1 = (size_t)(o->split_a * (double)n);
                 size_t k2 = (size_t)(o->split_b * (double)n);
-                t1 = k1 >= n ? INT64_MAX : select_kth(a, n, k1);
-                t2 = k2 >= n ? INT64_MAX : select_kth(a, n, k2);
-                free(a);
+                l4r_status st = L4R_OK;
+                sp->t1 = sp->t2 = INT64_MAX;
+                if (k1 < n)
+                    st = kth(ctx, k1, &sp->t1, e);
+                if (!st && k2 < n)
+                    st = kth(ctx, k2, &sp->t2, e);
+                if (st)
+                    return st;
             }
             l4r_manifest_set_real(p->m, "split.q1", o->split_a);
             l4r_manifest_set_real(p->m, "split.q2", o->split_b);
         }
-        l4r_manifest_set_int(p->m, "split.t1", t1);
-        l4r_manifest_set_int(p->m, "split.t2", t2);
-        for (size_t u = 0; u < p->n_users; u++) {
-            const uint32_t *g = p->idx + p->ubeg[u];
-            for (uint32_t j = 0; j < p->ulen[u]; j++) {
-                int64_t ts = t->ts[g[j]];
-                p->part[g[j]] = ts < t1 ? 0 : ts < t2 ? 1 : 2;
-            }
-        }
-        return L4R_OK;
+        l4r_manifest_set_int(p->m, "split.t1", sp->t1);
+        l4r_manifest_set_int(p->m, "split.t2", sp->t2);
+        break;
     }
     case L4R_SPLIT_RANDOM: {
         /* Exact counts (floor of the shares for train and valid, the rest to test), chosen by
          * sequential sampling in output order: uniform, and no permutation array needed. */
         size_t n = live_rows(p);
         double s = o->split_a + o->split_b + o->split_c;
-        uint64_t rem[3];
-        rem[0] = (uint64_t)floor((double)n * o->split_a / s);
-        rem[1] = (uint64_t)floor((double)n * o->split_b / s);
-        if (rem[0] + rem[1] > n)
-            rem[1] = n - rem[0];
-        rem[2] = n - rem[0] - rem[1];
-        rng r = {mix64(o->seed ^ 0x73706c6974ull)};
-        for (size_t u = 0; u < p->n_users; u++) {
-            const uint32_t *g = p->idx + p->ubeg[u];
-            for (uint32_t j = 0; j < p->ulen[u]; j++) {
-                uint64_t left = rem[0] + rem[1] + rem[2];
-                uint64_t x = rng_below(&r, left);
-                int k = x < rem[0] ? 0 : x < rem[0] + rem[1] ? 1 : 2;
-                rem[k]--;
-                p->part[g[j]] = (uint8_t)k;
-            }
-        }
+        sp->rem[0] = (uint64_t)floor((double)n * o->split_a / s);
+        sp->rem[1] = (uint64_t)floor((double)n * o->split_b / s);
+        if (sp->rem[0] + sp->rem[1] > n)
+            sp->rem[1] = n - sp->rem[0];
+        sp->rem[2] = n - sp->rem[0] - sp->rem[1];
+        sp->rr.s = mix64(o->seed ^ 0x73706c6974ull);
         l4r_manifest_set_int(p->m, "split.seed", (int64_t)o->seed);
-        return L4R_OK;
+        break;
     }
     }
     return L4R_OK;
 }
 
-void l4r_split_record_counts(proc *p)
+/* The in-memory k-th smallest live timestamp: all of them gathered once, then quickselect. */
+typedef struct kth_mem {
+    proc *p;
+    int64_t *a;
+    size_t n;
+} kth_mem;
+
+static l4r_status kth_mem_fn(void *ctx, uint64_t k, int64_t *out, l4r_error *e)
 {
-    int nparts = p->o->split == L4R_SPLIT_NONE ? 1 : 3;
-    uint8_t *iseen = l4r_xcalloc(p->n_items ? p->n_items : 1, 1);
-    int64_t c[3][3] = {{0}};
-    for (size_t u = 0; u < p->n_users; u++) {
-        const uint32_t *g = p->idx + p->ubeg[u];
-        unsigned useen = 0;
-        for (uint32_t j = 0; j < p->ulen[u]; j++) {
-            uint32_t r = g[j];
-            int k = p->part[r];
-            useen |= 1u << k;
-            iseen[p->t->item[r]] |= (uint8_t)(1u << k);
-            c[k][2]++;
+    (void)e;
+    kth_mem *c = ctx;
+    proc *p = c->p;
+    if (!c->a) {
+        c->n = live_rows(p);
+        c->a = l4r_xmalloc((c->n ? c->n : 1) * sizeof *c->a);
+        size_t m = 0;
+        for (size_t u = 0; u < p->n_users; u++) {
+            const uint32_t *g = p->idx + p->ubeg[u];
+            for (uint32_t j = 0; j < p->ulen[u]; j++)
+                c->a[m++] = p->t->ts[g[j]];
         }
-        for (int k = 0; k < 3; k++)
-            c[k][0] += (useen >> k) & 1;
     }
-    for (size_t i = 0; i < p->n_items; i++) {
-        for (int k = 0; k < 3; k++)
-            c[k][1] += (iseen[i] >> k) & 1;
-    }
-    free(iseen);
-    if (nparts == 3) {
+    *out = select_kth(c->a, c->n, (size_t)k);
+    return L4R_OK;
+}
+
+l4r_status l4r_split_assign(proc *p, l4r_error *e)
+{
+    const l4r_itab *t = p->t;
+    p->part = l4r_xmalloc(t->n ? t->n : 1);
+    memset(p->part, PART_DROP, t->n ? t->n : 1);
+    l4r_split_plan sp;
+    kth_mem km = {.p = p};
+    l4r_status st = l4r_split_plan_make(p, &sp, kth_mem_fn, &km, e);
+    free(km.a);
+    if (st)
+        return st;
+    for (size_t u = 0; u < p->n_users; u++)
+        l4r_split_rows(&sp, p->idx + p->ubeg[u], p->ulen[u], t->ts, p->part);
+    return L4R_OK;
+}
+
+void l4r_split_tally_init(l4r_split_tally *t, const proc *p)
+{
+    memset(t, 0, sizeof *t);
+    t->iseen = l4r_xcalloc(p->n_items ? p->n_items : 1, 1);
+}
+
+void l4r_report_split_counts(proc *p, l4r_split_tally *t)
+{
+    if (p->o->split != L4R_SPLIT_NONE && t->iseen) {
+        for (size_t i = 0; i < p->n_items; i++) {
+            for (int k = 0; k < 3; k++)
+                t->c[k][1] += (t->iseen[i] >> k) & 1;
+        }
         char path[64];
         for (int k = 0; k < 3; k++) {
             snprintf(path, sizeof path, "split.%s", l4r_part_name[k]);
-            l4r_proc_set_counts(p, path, c[k]);
+            l4r_proc_set_counts(p, path, t->c[k]);
         }
     }
+    free(t->iseen);
+    t->iseen = NULL;
+}
+
+void l4r_split_record_counts(proc *p)
+{
+    if (p->o->split == L4R_SPLIT_NONE)
+        return; /* one part: the counts are the "counts" key */
+    l4r_split_tally t;
+    l4r_split_tally_init(&t, p);
+    for (size_t u = 0; u < p->n_users; u++)
+        l4r_split_tally_group(&t, p->idx + p->ubeg[u], p->ulen[u], p->t->item, p->part);
+    l4r_report_split_counts(p, &t);
 }
 
 /* ---- --split parsing ---- */

@@ -61,6 +61,58 @@ void l4r_proc_set_counts(proc *p, const char *prefix, const int64_t c[3])
     }
 }
 
+/* ---- manifest keys of the stages: written here only, both engines report their counts ---- */
+
+void l4r_report_dedup(proc *p, size_t removed)
+{
+    if (p->o->dedup == L4R_DEDUP_NONE)
+        return;
+    l4r_manifest_set_str(p->m, "stages.dedup.mode", p->o->dedup == L4R_DEDUP_FIRST ? "first" : "last");
+    l4r_manifest_set_int(p->m, "stages.dedup.removed", (int64_t)removed);
+}
+
+void l4r_report_rating(proc *p, size_t removed)
+{
+    const l4r_process_opts *o = p->o;
+    if (!o->has_min_rating) {
+        if (o->implicit)
+            l4r_manifest_set_bool(p->m, "stages.rating.implicit", 1);
+        return;
+    }
+    l4r_manifest_set_real(p->m, "stages.rating.min_rating", o->min_rating);
+    l4r_manifest_set_bool(p->m, "stages.rating.implicit", o->implicit);
+    l4r_manifest_set_int(p->m, "stages.rating.removed", (int64_t)removed);
+}
+
+void l4r_report_kcore_begin(proc *p, uint32_t U, uint32_t I)
+{
+    bool one = p->o->kcore_mode == L4R_KCORE_ONE_PASS;
+    l4r_manifest_set_str(p->m, "stages.kcore.mode", one ? "one-pass" : "iterative");
+    l4r_manifest_set_int(p->m, "stages.kcore.user_core", U);
+    l4r_manifest_set_int(p->m, "stages.kcore.item_core", I);
+}
+
+void l4r_report_kcore_end(proc *p, int64_t rounds, size_t removed)
+{
+    l4r_manifest_set_int(p->m, "stages.kcore.rounds", rounds);
+    l4r_manifest_set_int(p->m, "stages.kcore.removed", (int64_t)removed);
+}
+
+void l4r_report_ties(proc *p, size_t tied, size_t rows)
+{
+    l4r_manifest_set_str(p->m, "stages.ties.mode", p->o->ties == L4R_TIES_HASH ? "hash" : "source");
+    l4r_manifest_set_int(p->m, "stages.ties.tied_interactions", (int64_t)tied);
+    l4r_manifest_set_real(p->m, "stages.ties.tied_share", rows ? (double)tied / (double)rows : 0.0);
+}
+
+void l4r_report_max_history(proc *p, size_t removed)
+{
+    if (p->o->max_history <= 0)
+        return;
+    l4r_manifest_set_int(p->m, "stages.max_history.n", p->o->max_history);
+    l4r_manifest_set_int(p->m, "stages.max_history.removed", (int64_t)removed);
+}
+
 /* ---- stages ---- */
 
 void l4r_stage_dedup(proc *p)
@@ -90,16 +142,14 @@ void l4r_stage_dedup(proc *p)
             removed += compact_user(p, u);
     }
     free(stamp);
-    l4r_manifest_set_str(p->m, "stages.dedup.mode", o->dedup == L4R_DEDUP_FIRST ? "first" : "last");
-    l4r_manifest_set_int(p->m, "stages.dedup.removed", (int64_t)removed);
+    l4r_report_dedup(p, removed);
 }
 
 void l4r_stage_rating(proc *p)
 {
     const l4r_process_opts *o = p->o;
     if (!o->has_min_rating) {
-        if (o->implicit)
-            l4r_manifest_set_bool(p->m, "stages.rating.implicit", 1);
+        l4r_report_rating(p, 0);
         return;
     }
     size_t nr = l4r_dict_size(p->t->ratings);
@@ -122,9 +172,7 @@ void l4r_stage_rating(proc *p)
             removed += compact_user(p, u);
     }
     free(keep);
-    l4r_manifest_set_real(p->m, "stages.rating.min_rating", o->min_rating);
-    l4r_manifest_set_bool(p->m, "stages.rating.implicit", o->implicit);
-    l4r_manifest_set_int(p->m, "stages.rating.removed", (int64_t)removed);
+    l4r_report_rating(p, removed);
 }
 
 /* One round: drop every row whose user has fewer than U live rows or whose item has fewer than I
@@ -174,9 +222,7 @@ void l4r_stage_kcore(proc *p)
     uint32_t U = o->user_core > 0 ? (uint32_t)o->user_core : 0;
     uint32_t I = o->item_core > 0 ? (uint32_t)o->item_core : 0;
     bool one = o->kcore_mode == L4R_KCORE_ONE_PASS;
-    l4r_manifest_set_str(p->m, "stages.kcore.mode", one ? "one-pass" : "iterative");
-    l4r_manifest_set_int(p->m, "stages.kcore.user_core", U);
-    l4r_manifest_set_int(p->m, "stages.kcore.item_core", I);
+    l4r_report_kcore_begin(p, U, I);
     int64_t rounds = 0;
     size_t removed_total = 0;
     for (;;) {
@@ -191,8 +237,7 @@ void l4r_stage_kcore(proc *p)
         if (one || !removed)
             break;
     }
-    l4r_manifest_set_int(p->m, "stages.kcore.rounds", rounds);
-    l4r_manifest_set_int(p->m, "stages.kcore.removed", (int64_t)removed_total);
+    l4r_report_kcore_end(p, rounds, removed_total);
 }
 
 /* Ties: count rows whose (user, ts) equals a neighbour's, and under --ties hash reorder each run
@@ -258,9 +303,7 @@ void l4r_stage_ties(proc *p)
         n += p->ulen[u];
     }
     free(c.tied_per_user);
-    l4r_manifest_set_str(p->m, "stages.ties.mode", p->o->ties == L4R_TIES_HASH ? "hash" : "source");
-    l4r_manifest_set_int(p->m, "stages.ties.tied_interactions", (int64_t)tied);
-    l4r_manifest_set_real(p->m, "stages.ties.tied_share", n ? (double)tied / (double)n : 0.0);
+    l4r_report_ties(p, tied, n);
 }
 
 void l4r_stage_max_history(proc *p)
@@ -278,6 +321,5 @@ void l4r_stage_max_history(proc *p)
         p->ulen[u] = N;
         removed += n - N;
     }
-    l4r_manifest_set_int(p->m, "stages.max_history.n", N);
-    l4r_manifest_set_int(p->m, "stages.max_history.removed", (int64_t)removed);
+    l4r_report_max_history(p, removed);
 }
