@@ -89,24 +89,10 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     st = l4r_sink_interactions(p, formats, e);
     if (!st && (formats & L4R_SINK_RECBOLE))
         st = l4r_sink_recbole_items(p, e);
-    if (!st && (formats & L4R_SINK_SASREC)) {
-        /* users in new-id order */
-        uint32_t *uorder = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *uorder);
-        size_t nu = 0;
-        for (size_t u = 0; u < p->n_users; u++) {
-            if (p->umap[u]) {
-                uorder[p->umap[u] - 1] = (uint32_t)u;
-                nu++;
-            }
-        }
-        const char *ds = o->dataset ? o->dataset : "dataset";
-        char *name = l4r_xasprintf("%s.txt", ds);
-        st = l4r_sink_one(p, name, NULL, l4r_fmt_sasrec, uorder, nu, e);
-        free(name);
-        free(uorder);
-    }
+    if (!st && (formats & L4R_SINK_SASREC))
+        st = l4r_sink_sasrec(p, e);
     if (!st && (formats & L4R_SINK_SEQUENCES))
-        st = l4r_sink_one(p, "sequences.tsv", "user_id\titem_ids\n", l4r_fmt_sequences, NULL, p->n_users, e);
+        st = l4r_sink_sequences(p, e);
     if (!st && (formats & L4R_SINK_JSONL))
         st = l4r_sink_jsonl(p, e);
 out:

@@ -118,6 +118,15 @@ typedef struct remap_key {
     uint32_t id;
 } remap_key;
 
+/* First appearance for remap: the earliest (timestamp, source row) seen so far. */
+static inline void l4r_remap_see(remap_key *k, int64_t ts, uint64_t row)
+{
+    if (ts < k->ts || (ts == k->ts && row < k->row)) {
+        k->ts = ts;
+        k->row = row;
+    }
+}
+
 /* A split's global parameters (split.c computes them once, both engines apply them per user). */
 typedef struct l4r_split_plan {
     l4r_split_kind kind;
@@ -273,12 +282,13 @@ void l4r_proc_set_counts(proc *p, const char *prefix, const int64_t c[3]);
 void l4r_stage_dedup(proc *p);
 void l4r_stage_rating(proc *p);
 void l4r_stage_kcore(proc *p);
-void l4r_kcore_push_round(proc *p, int64_t round, const int64_t c[3]);
 void l4r_stage_ties(proc *p);
 void l4r_stage_max_history(proc *p);
 
 /* ---- remap.c ---- */
 
+/* n keys, none seen yet (id i for key i). */
+remap_key *l4r_remap_keys(size_t n);
 /* Remap keys from the groups, then l4r_remap_finish (when --remap or a SASRec sink asks). */
 l4r_status l4r_stage_remap(proc *p, l4r_error *e);
 /* Number users and items from their first-appearance keys (uk, ik: consumed and freed), set
@@ -327,10 +337,24 @@ l4r_status l4r_open_outs(proc *p, pass *ps, const char *names[3][2], const char 
 l4r_status l4r_run_pass(const pass *ps, l4r_error *e);
 /* Close (st == OK) or abort (otherwise) the files of a pass; returns the first error. */
 l4r_status l4r_close_outs(proc *p, pass *ps, l4r_status st, l4r_error *e);
+/* Open the files of a sink and set up its pass (for all users, or all rows in source order);
+ * both engines open the sinks here, so the names and headers exist once.  Interactions:
+ * interactions.tsv / DATASET.inter in source order under split none, else
+ * {train,valid,test}.tsv / DATASET.<part>.inter over user groups (rbn gets the RecBole names,
+ * the caller frees them).  Sequences: sequences.tsv.  JSONL: examples.jsonl or
+ * {train,valid,test}.jsonl (sets up the titles). */
+l4r_status l4r_sink_open_inter(proc *p, unsigned formats, pass *ps, char *rbn[3], l4r_error *e);
+l4r_status l4r_sink_open_sequences(proc *p, pass *ps, l4r_error *e);
+l4r_status l4r_sink_open_jsonl(proc *p, pass *ps, l4r_error *e);
+/* SASRec: the users with a new id, in new-id order (*nu of them; caller frees), and the file
+ * name DATASET.txt (caller frees). */
+uint32_t *l4r_sasrec_users(const proc *p, size_t *nu);
+char *l4r_sasrec_name(const proc *p);
+/* The in-memory sinks: open, run over the whole table, close. */
 l4r_status l4r_sink_interactions(proc *p, unsigned formats, l4r_error *e);
 l4r_status l4r_sink_recbole_items(proc *p, l4r_error *e);
-l4r_status l4r_sink_one(proc *p, const char *name, const char *header, fmt_fn fn, const uint32_t *uorder,
-                        size_t n_units, l4r_error *e);
+l4r_status l4r_sink_sasrec(proc *p, l4r_error *e);
+l4r_status l4r_sink_sequences(proc *p, l4r_error *e);
 l4r_status l4r_sink_jsonl(proc *p, l4r_error *e);
 
 /* ---- spilled.c ---- */

@@ -138,6 +138,15 @@ out:
     return st;
 }
 
+remap_key *l4r_remap_keys(size_t n)
+{
+    remap_key *k = l4r_xmalloc((n ? n : 1) * sizeof *k);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (remap_key){INT64_MAX, ROW_NONE, (uint32_t)i};
+    return k;
+}
+
+/* First appearance in the time-ordered data: the earliest (timestamp, source row). */
 l4r_status l4r_stage_remap(proc *p, l4r_error *e)
 {
     const l4r_process_opts *o = p->o;
@@ -145,31 +154,14 @@ l4r_status l4r_stage_remap(proc *p, l4r_error *e)
     if (!need)
         return L4R_OK;
     const l4r_itab *t = p->t;
-    remap_key *uk = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *uk);
-    remap_key *ik = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *ik);
-    for (size_t i = 0; i < p->n_items; i++) {
-        ik[i].ts = INT64_MAX;
-        ik[i].row = ROW_NONE;
-        ik[i].id = (uint32_t)i;
-    }
-    /* First appearance in the time-ordered data: the earliest (timestamp, source row). */
+    remap_key *uk = l4r_remap_keys(p->n_users);
+    remap_key *ik = l4r_remap_keys(p->n_items);
     for (size_t u = 0; u < p->n_users; u++) {
         const uint32_t *g = p->idx + p->ubeg[u];
-        uk[u].id = (uint32_t)u;
-        uk[u].row = ROW_NONE;
-        uk[u].ts = INT64_MAX;
         for (uint32_t j = 0; j < p->ulen[u]; j++) {
             uint32_t r = g[j];
-            int64_t ts = t->ts[r];
-            if (ts < uk[u].ts || (ts == uk[u].ts && r < uk[u].row)) {
-                uk[u].ts = ts;
-                uk[u].row = r;
-            }
-            remap_key *k = &ik[t->item[r]];
-            if (ts < k->ts || (ts == k->ts && r < k->row)) {
-                k->ts = ts;
-                k->row = r;
-            }
+            l4r_remap_see(&uk[u], t->ts[r], r);
+            l4r_remap_see(&ik[t->item[r]], t->ts[r], r);
         }
     }
     return l4r_remap_finish(p, uk, ik, e);

@@ -553,34 +553,35 @@ l4r_status l4r_close_outs(proc *p, pass *ps, l4r_status st, l4r_error *e)
 const char l4r_tsv_header[] = "user_id\titem_id\trating\ttimestamp\n";
 const char l4r_recbole_header[] = "user_id:token\titem_id:token\trating:float\ttimestamp:float\n";
 
-l4r_status l4r_sink_interactions(proc *p, unsigned formats, l4r_error *e)
+static const char *dataset_name(const proc *p)
+{
+    return p->o->dataset ? p->o->dataset : "dataset";
+}
+
+l4r_status l4r_sink_open_inter(proc *p, unsigned formats, pass *ps, char *rbn[3], l4r_error *e)
 {
     bool tsv = formats & L4R_SINK_TSV, rb = formats & L4R_SINK_RECBOLE;
-    if (!tsv && !rb)
-        return L4R_OK;
-    const char *ds = p->o->dataset ? p->o->dataset : "dataset";
-    pass ps = {.p = p, .fmt = NULL, .chunk = CHUNK_ROWS};
+    *ps = (pass){.p = p, .chunk = CHUNK_ROWS};
     const char *names[3][2] = {{NULL}}, *headers[3][2] = {{NULL}};
-    char *rbn[3] = {NULL};
     if (p->o->split == L4R_SPLIT_NONE) {
-        ps.order = ORD_SOURCE;
-        ps.n_units = p->t->n;
-        ps.fmt = l4r_fmt_rows_source;
-        ps.nbuf = 1;
+        ps->order = ORD_SOURCE;
+        ps->n_units = p->t->n;
+        ps->fmt = l4r_fmt_rows_source;
+        ps->nbuf = 1;
         if (tsv) {
             names[0][0] = "interactions.tsv";
             headers[0][0] = l4r_tsv_header;
         }
         if (rb) {
-            rbn[0] = l4r_xasprintf("%s.inter", ds);
+            rbn[0] = l4r_xasprintf("%s.inter", dataset_name(p));
             names[0][1] = rbn[0];
             headers[0][1] = l4r_recbole_header;
         }
     } else {
-        ps.order = ORD_USERS;
-        ps.n_units = p->n_users;
-        ps.fmt = l4r_fmt_rows_users;
-        ps.nbuf = 3;
+        ps->order = ORD_USERS;
+        ps->n_units = p->n_users;
+        ps->fmt = l4r_fmt_rows_users;
+        ps->nbuf = 3;
         static const char *const tn[3] = {"train.tsv", "valid.tsv", "test.tsv"};
         for (int k = 0; k < 3; k++) {
             if (tsv) {
@@ -588,19 +589,118 @@ l4r_status l4r_sink_interactions(proc *p, unsigned formats, l4r_error *e)
                 headers[k][0] = l4r_tsv_header;
             }
             if (rb) {
-                rbn[k] = l4r_xasprintf("%s.%s.inter", ds, l4r_part_name[k]);
+                rbn[k] = l4r_xasprintf("%s.%s.inter", dataset_name(p), l4r_part_name[k]);
                 names[k][1] = rbn[k];
                 headers[k][1] = l4r_recbole_header;
             }
         }
     }
-    l4r_status st = l4r_open_outs(p, &ps, names, headers, e);
+    return l4r_open_outs(p, ps, names, headers, e);
+}
+
+l4r_status l4r_sink_open_sequences(proc *p, pass *ps, l4r_error *e)
+{
+    *ps = (pass){.p = p,
+                 .order = ORD_USERS,
+                 .n_units = p->n_users,
+                 .chunk = CHUNK_ROWS,
+                 .fmt = l4r_fmt_sequences,
+                 .nbuf = 1};
+    const char *names[3][2] = {{"sequences.tsv", NULL}};
+    const char *headers[3][2] = {{"user_id\titem_ids\n", NULL}};
+    return l4r_open_outs(p, ps, names, headers, e);
+}
+
+l4r_status l4r_sink_open_jsonl(proc *p, pass *ps, l4r_error *e)
+{
+    l4r_sink_titles(p);
+    *ps = (pass){
+        .p = p, .order = ORD_USERS, .n_units = p->n_users, .chunk = CHUNK_EXAMPLES, .fmt = l4r_fmt_jsonl};
+    const char *names[3][2] = {{NULL}}, *headers[3][2] = {{NULL}};
+    if (p->o->split == L4R_SPLIT_NONE) {
+        ps->nbuf = 1;
+        names[0][0] = "examples.jsonl";
+    } else {
+        ps->nbuf = 3;
+        names[0][0] = "train.jsonl";
+        names[1][0] = "valid.jsonl";
+        names[2][0] = "test.jsonl";
+    }
+    return l4r_open_outs(p, ps, names, headers, e);
+}
+
+uint32_t *l4r_sasrec_users(const proc *p, size_t *nu)
+{
+    uint32_t *uorder = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *uorder);
+    *nu = 0;
+    for (size_t u = 0; u < p->n_users; u++) {
+        if (p->umap[u]) {
+            uorder[p->umap[u] - 1] = (uint32_t)u;
+            ++*nu;
+        }
+    }
+    return uorder;
+}
+
+char *l4r_sasrec_name(const proc *p)
+{
+    return l4r_xasprintf("%s.txt", dataset_name(p));
+}
+
+/* A pass opened by an l4r_sink_open_* function, run over all its units and closed. */
+static l4r_status run_and_close(proc *p, pass *ps, l4r_status st, l4r_error *e)
+{
     if (!st)
-        st = l4r_run_pass(&ps, e);
-    st = l4r_close_outs(p, &ps, st, e);
+        st = l4r_run_pass(ps, e);
+    return l4r_close_outs(p, ps, st, e);
+}
+
+l4r_status l4r_sink_interactions(proc *p, unsigned formats, l4r_error *e)
+{
+    if (!(formats & (L4R_SINK_TSV | L4R_SINK_RECBOLE)))
+        return L4R_OK;
+    pass ps;
+    char *rbn[3] = {NULL};
+    l4r_status st = l4r_sink_open_inter(p, formats, &ps, rbn, e);
+    st = run_and_close(p, &ps, st, e);
     for (int k = 0; k < 3; k++)
         free(rbn[k]);
     return st;
+}
+
+l4r_status l4r_sink_sasrec(proc *p, l4r_error *e)
+{
+    size_t nu;
+    uint32_t *uorder = l4r_sasrec_users(p, &nu);
+    char *name = l4r_sasrec_name(p);
+    pass ps = {.p = p,
+               .order = ORD_USERS,
+               .uorder = uorder,
+               .n_units = nu,
+               .chunk = CHUNK_ROWS,
+               .fmt = l4r_fmt_sasrec,
+               .nbuf = 1};
+    const char *names[3][2] = {{name, NULL}}, *headers[3][2] = {{NULL}};
+    l4r_status st = l4r_open_outs(p, &ps, names, headers, e);
+    st = run_and_close(p, &ps, st, e);
+    free(name);
+    free(uorder);
+    return st;
+}
+
+l4r_status l4r_sink_sequences(proc *p, l4r_error *e)
+{
+    pass ps;
+    l4r_status st = l4r_sink_open_sequences(p, &ps, e);
+    return run_and_close(p, &ps, st, e);
+}
+
+l4r_status l4r_sink_jsonl(proc *p, l4r_error *e)
+{
+    pass ps;
+    l4r_report_jsonl(p);
+    l4r_status st = l4r_sink_open_jsonl(p, &ps, e);
+    return run_and_close(p, &ps, st, e);
 }
 
 l4r_status l4r_sink_recbole_items(proc *p, l4r_error *e)
@@ -608,8 +708,7 @@ l4r_status l4r_sink_recbole_items(proc *p, l4r_error *e)
     if (!p->items)
         return L4R_OK;
     const l4r_items *it = p->items;
-    const char *ds = p->o->dataset ? p->o->dataset : "dataset";
-    char *name = l4r_xasprintf("%s.item", ds);
+    char *name = l4r_xasprintf("%s.item", dataset_name(p));
     l4r_out *out = NULL;
     l4r_buf b = {0};
     l4r_status st = l4r_out_open(&out, p->dir, name, e);
@@ -671,45 +770,6 @@ out:
     l4r_buf_free(&b);
     free(name);
     return st;
-}
-
-l4r_status l4r_sink_one(proc *p, const char *name, const char *header, fmt_fn fn, const uint32_t *uorder,
-                        size_t n_units, l4r_error *e)
-{
-    pass ps = {.p = p,
-               .order = ORD_USERS,
-               .uorder = uorder,
-               .n_units = n_units,
-               .chunk = CHUNK_ROWS,
-               .fmt = fn,
-               .nbuf = 1};
-    const char *names[3][2] = {{name, NULL}}, *headers[3][2] = {{header, NULL}};
-    l4r_status st = l4r_open_outs(p, &ps, names, headers, e);
-    if (!st)
-        st = l4r_run_pass(&ps, e);
-    return l4r_close_outs(p, &ps, st, e);
-}
-
-l4r_status l4r_sink_jsonl(proc *p, l4r_error *e)
-{
-    l4r_sink_titles(p);
-    pass ps = {
-        .p = p, .order = ORD_USERS, .n_units = p->n_users, .chunk = CHUNK_EXAMPLES, .fmt = l4r_fmt_jsonl};
-    const char *names[3][2] = {{NULL}}, *headers[3][2] = {{NULL}};
-    if (p->o->split == L4R_SPLIT_NONE) {
-        ps.nbuf = 1;
-        names[0][0] = "examples.jsonl";
-    } else {
-        ps.nbuf = 3;
-        names[0][0] = "train.jsonl";
-        names[1][0] = "valid.jsonl";
-        names[2][0] = "test.jsonl";
-    }
-    l4r_report_jsonl(p);
-    l4r_status st = l4r_open_outs(p, &ps, names, headers, e);
-    if (!st)
-        st = l4r_run_pass(&ps, e);
-    return l4r_close_outs(p, &ps, st, e);
 }
 
 void l4r_report_jsonl(proc *p)

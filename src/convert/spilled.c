@@ -20,13 +20,13 @@
  * differ only by "spill" (and whatever the caller adds). */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "process_internal.h"
 #include "spill.h"
+#include "stage.h"
 
 enum { XP_PRE = 1, XP_KCORE = 2, XP_POST = 4 };
 
@@ -62,6 +62,7 @@ typedef struct ext {
     l4r_buf tsb;
     /* pass results */
     size_t in_users, in_rows, rm_dedup, rm_rating, rm_kcore, tied, ties_rows, rm_hist;
+    l4r_srec held; /* the group row l4r_rule_ties holds aside */
     /* final pass */
     l4r_split_plan plan;
     l4r_split_tally tally;
@@ -154,48 +155,81 @@ static l4r_status x_next(ext *x, uint32_t *u, bool *done, l4r_error *e)
     }
 }
 
-/* --ties: count tied rows of the group; under hash, reorder runs of equal timestamps by (hash,
- * source row) as ties_fn does. */
-static void x_ties(ext *x)
+/* ---- the out-of-core group: the current user's records x->g[0 .. gn) ---- */
+
+static uint32_t x_item(const void *grp, size_t j)
 {
-    const proc *p = x->p;
-    bool reorder = p->o->ties == L4R_TIES_HASH;
-    size_t j = 0;
-    while (j < x->gn) {
-        size_t k = j + 1;
-        while (k < x->gn && x->g[k].ts == x->g[j].ts)
-            k++;
-        if (k - j > 1) {
-            x->tied += k - j;
-            if (reorder) {
-                for (size_t a = j + 1; a < k; a++) {
-                    l4r_srec v = x->g[a];
-                    uint64_t hv = tie_hash(p->t, p->o->seed, v.user, v.item, v.ts);
-                    size_t b = a;
-                    while (b > j) {
-                        const l4r_srec *w = &x->g[b - 1];
-                        uint64_t hw = tie_hash(p->t, p->o->seed, w->user, w->item, w->ts);
-                        if (hw < hv || (hw == hv && w->row < v.row))
-                            break;
-                        x->g[b] = x->g[b - 1];
-                        b--;
-                    }
-                    x->g[b] = v;
-                }
-            }
-        }
-        j = k;
-    }
+    return ((const ext *)grp)->g[j].item;
 }
+
+static uint32_t x_rating(const void *grp, size_t j)
+{
+    return ((const ext *)grp)->g[j].rating;
+}
+
+static int64_t x_ts(const void *grp, size_t j)
+{
+    return ((const ext *)grp)->g[j].ts;
+}
+
+static uint64_t x_row(const void *grp, size_t j)
+{
+    return ((const ext *)grp)->g[j].row;
+}
+
+static uint64_t x_tie_key(const void *grp, size_t j, uint64_t seed)
+{
+    const ext *x = grp;
+    const l4r_srec *r = &x->g[j];
+    return tie_hash(x->p->t, seed, r->user, r->item, r->ts);
+}
+
+static void x_drop_op(void *grp, size_t j)
+{
+    x_drop(grp, j);
+}
+
+static size_t x_compact_op(void *grp)
+{
+    return x_compact(grp);
+}
+
+static void x_hold(void *grp, size_t j)
+{
+    ext *x = grp;
+    x->held = x->g[j];
+}
+
+static void x_move(void *grp, size_t dst, size_t src)
+{
+    ext *x = grp;
+    x->g[dst] = x->g[src];
+}
+
+static void x_put(void *grp, size_t dst)
+{
+    ext *x = grp;
+    x->g[dst] = x->held;
+}
+
+static const l4r_group_ops x_ops = {
+    .item = x_item,
+    .rating = x_rating,
+    .ts = x_ts,
+    .row = x_row,
+    .tie_key = x_tie_key,
+    .drop = x_drop_op,
+    .compact = x_compact_op,
+    .hold = x_hold,
+    .move = x_move,
+    .put = x_put,
+};
 
 /* Under --ties hash the group order is not the merge order: apply it again in later passes. */
 static void x_reorder(ext *x)
 {
-    if (x->p->o->ties == L4R_TIES_HASH && x->p->t->has_time) {
-        size_t keep = x->tied;
-        x_ties(x);
-        x->tied = keep;
-    }
+    if (x->p->o->ties == L4R_TIES_HASH && x->p->t->has_time)
+        l4r_rule_ties(x, x->gn, &x_ops, true, x->p->o->seed);
 }
 
 static l4r_status x_ts_flush(ext *x, l4r_error *e)
@@ -231,74 +265,24 @@ static l4r_status x_stage_pass(ext *x, int flags, uint32_t U, uint32_t I, l4r_er
             x->in_rows += x->gn;
             for (size_t j = 0; j < x->gn; j++)
                 x->icnt_in[x->g[j].item]++;
-            if (o->dedup != L4R_DEDUP_NONE) {
-                uint32_t mark = u + 1;
-                bool any = false;
-                for (size_t k = 0; k < x->gn; k++) {
-                    size_t j = o->dedup == L4R_DEDUP_FIRST ? k : x->gn - 1 - k;
-                    uint32_t it = x->g[j].item;
-                    if (x->stamp[it] == mark) {
-                        x_drop(x, j);
-                        any = true;
-                    } else {
-                        x->stamp[it] = mark;
-                    }
-                }
-                if (any)
-                    x->rm_dedup += x_compact(x);
-            }
-            if (o->has_min_rating) {
-                bool any = false;
-                for (size_t j = 0; j < x->gn; j++) {
-                    if (!x->keep[x->g[j].rating]) {
-                        x_drop(x, j);
-                        any = true;
-                    }
-                }
-                if (any)
-                    x->rm_rating += x_compact(x);
-            }
+            if (o->dedup != L4R_DEDUP_NONE)
+                x->rm_dedup += l4r_rule_dedup(x, x->gn, &x_ops, o->dedup, x->stamp, u + 1);
+            if (x->keep)
+                x->rm_rating += l4r_rule_rating(x, x->gn, &x_ops, x->keep);
         }
-        if (flags & XP_KCORE) {
-            if (x->gn < U) {
-                for (size_t j = 0; j < x->gn; j++)
-                    x_drop(x, j);
-                x->rm_kcore += x_compact(x);
-            } else if (I) {
-                bool any = false;
-                for (size_t j = 0; j < x->gn; j++) {
-                    if (p->icnt[x->g[j].item] < I) {
-                        x_drop(x, j);
-                        any = true;
-                    }
-                }
-                if (any)
-                    x->rm_kcore += x_compact(x);
-            }
-        }
+        if (flags & XP_KCORE)
+            x->rm_kcore += l4r_rule_kcore(x, x->gn, &x_ops, U, I, p->icnt);
         if (flags & XP_POST) {
             x->ties_rows += x->gn;
             if (p->t->has_time)
-                x_ties(x);
-            if (N && x->gn > N) {
-                size_t cut = x->gn - N;
-                for (size_t j = 0; j < cut; j++)
-                    x_drop(x, j);
-                x->rm_hist += x_compact(x);
-            }
+                x->tied += l4r_rule_ties(x, x->gn, &x_ops, o->ties == L4R_TIES_HASH, o->seed);
+            if (N)
+                x->rm_hist += l4r_rule_max_history(x, x->gn, &x_ops, N);
             if (x->uk) {
                 for (size_t j = 0; j < x->gn; j++) {
                     const l4r_srec *r = &x->g[j];
-                    remap_key *k = &x->uk[u];
-                    if (r->ts < k->ts || (r->ts == k->ts && r->row < k->row)) {
-                        k->ts = r->ts;
-                        k->row = r->row;
-                    }
-                    k = &x->ik[r->item];
-                    if (r->ts < k->ts || (r->ts == k->ts && r->row < k->row)) {
-                        k->ts = r->ts;
-                        k->row = r->row;
-                    }
+                    l4r_remap_see(&x->uk[u], r->ts, r->row);
+                    l4r_remap_see(&x->ik[r->item], r->ts, r->row);
                 }
             }
             if (quantile) {
@@ -335,6 +319,20 @@ static void x_survivors(const proc *p, int64_t c[3])
     c[0] = users;
     c[1] = items;
     c[2] = rows;
+}
+
+static l4r_status x_kcore_round(void *ctx, uint32_t U, uint32_t I, size_t *removed, l4r_error *e)
+{
+    ext *x = ctx;
+    x->rm_kcore = 0;
+    l4r_status st = x_stage_pass(x, XP_KCORE, U, I, e);
+    *removed = x->rm_kcore;
+    return st;
+}
+
+static void x_kcore_survivors(void *ctx, int64_t c[3])
+{
+    x_survivors(((ext *)ctx)->p, c);
 }
 
 /* The k-th smallest (0-based) of the n timestamps in the temporary file: four passes, each
@@ -510,16 +508,9 @@ static l4r_status x_sas_write(ext *x, l4r_error *e)
     l4r_status st = x->sasb.len ? x_sas_flush(x, e) : L4R_OK;
     if (st)
         return st;
-    uint32_t *uorder = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *uorder);
-    size_t nu = 0;
-    for (size_t u = 0; u < p->n_users; u++) {
-        if (p->umap[u]) {
-            uorder[p->umap[u] - 1] = (uint32_t)u;
-            nu++;
-        }
-    }
-    const char *ds = p->o->dataset ? p->o->dataset : "dataset";
-    char *name = l4r_xasprintf("%s.txt", ds);
+    size_t nu;
+    uint32_t *uorder = l4r_sasrec_users(p, &nu);
+    char *name = l4r_sasrec_name(p);
     l4r_out *out = NULL;
     l4r_buf b = {0};
     uint64_t rows = 0;
@@ -618,21 +609,9 @@ static l4r_status x_final_pass(ext *x, xsinks *s, l4r_error *e)
 static l4r_status x_source_pass(ext *x, unsigned formats, l4r_error *e)
 {
     proc *p = x->p;
-    bool tsv = formats & L4R_SINK_TSV, rb = formats & L4R_SINK_RECBOLE;
-    const char *ds = p->o->dataset ? p->o->dataset : "dataset";
-    pass ps = {.p = p, .order = ORD_SOURCE, .fmt = l4r_fmt_rows_source, .nbuf = 1, .chunk = CHUNK_ROWS};
-    const char *names[3][2] = {{NULL}}, *headers[3][2] = {{NULL}};
-    char *rbn = NULL;
-    if (tsv) {
-        names[0][0] = "interactions.tsv";
-        headers[0][0] = l4r_tsv_header;
-    }
-    if (rb) {
-        rbn = l4r_xasprintf("%s.inter", ds);
-        names[0][1] = rbn;
-        headers[0][1] = l4r_recbole_header;
-    }
-    l4r_status st = l4r_open_outs(p, &ps, names, headers, e);
+    pass ps;
+    char *rbn[3] = {NULL};
+    l4r_status st = l4r_sink_open_inter(p, formats, &ps, rbn, e);
     xbatch *b = &x->b;
     for (size_t k = 0; k < x->sp->n && !st; k++) {
         size_t rows = x->sp->run[k].rows;
@@ -655,7 +634,8 @@ static l4r_status x_source_pass(ext *x, unsigned formats, l4r_error *e)
         b->n = 0;
     }
     st = l4r_close_outs(p, &ps, st, e);
-    free(rbn);
+    for (int k = 0; k < 3; k++)
+        free(rbn[k]);
     return st;
 }
 
@@ -715,22 +695,12 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
     x->icnt_in = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *x->icnt_in);
     if (o->dedup != L4R_DEDUP_NONE)
         x->stamp = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *x->stamp);
-    if (o->has_min_rating) {
-        size_t nr = l4r_dict_size(t->ratings);
-        x->keep = l4r_xcalloc(nr ? nr : 1, 1);
-        for (size_t r = 0; r < nr; r++) {
-            double v = l4r_itab_rating_value(t, (uint32_t)r);
-            x->keep[r] = !isnan(v) && v >= o->min_rating;
-        }
-    }
+    if (o->has_min_rating)
+        x->keep = l4r_rating_keep(p);
     bool need_remap = o->remap || (o->formats & L4R_SINK_SASREC);
     if (need_remap) {
-        x->uk = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *x->uk);
-        x->ik = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *x->ik);
-        for (size_t u = 0; u < p->n_users; u++)
-            x->uk[u] = (remap_key){INT64_MAX, ROW_NONE, (uint32_t)u};
-        for (size_t i = 0; i < p->n_items; i++)
-            x->ik[i] = (remap_key){INT64_MAX, ROW_NONE, (uint32_t)i};
+        x->uk = l4r_remap_keys(p->n_users);
+        x->ik = l4r_remap_keys(p->n_items);
     }
     if (o->split == L4R_SPLIT_TIME_QUANTILE && t->has_time) {
         x->ts_path = l4r_xasprintf("%s/timestamps.bin", x->sp->dir);
@@ -757,29 +727,9 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
     l4r_report_dedup(p, x->rm_dedup);
     l4r_report_rating(p, x->rm_rating);
     if (kcore) {
-        uint32_t U = o->user_core > 0 ? (uint32_t)o->user_core : 0;
-        uint32_t I = o->item_core > 0 ? (uint32_t)o->item_core : 0;
-        bool one = o->kcore_mode == L4R_KCORE_ONE_PASS;
-        l4r_report_kcore_begin(p, U, I);
-        int64_t rounds = 0;
-        size_t removed_total = 0;
-        for (;;) {
-            x->rm_kcore = 0;
-            st = x_stage_pass(x, XP_KCORE, U, I, e);
-            if (st)
-                goto out;
-            size_t removed = x->rm_kcore;
-            if (!removed && rounds > 0)
-                break;
-            rounds++;
-            removed_total += removed;
-            x_survivors(p, c);
-            l4r_kcore_push_round(p, rounds, c);
-            if (one || !removed)
-                break;
-        }
-        l4r_report_kcore_end(p, rounds, removed_total);
-        st = x_stage_pass(x, XP_POST, 0, 0, e);
+        st = l4r_kcore_run(p, x_kcore_round, x_kcore_survivors, x, e);
+        if (!st)
+            st = x_stage_pass(x, XP_POST, 0, 0, e);
         if (st)
             goto out;
     }
@@ -815,52 +765,21 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
             goto out;
     }
     /* per-user sinks: all open at once, closed in the order the in-memory path writes them */
-    const char *ds = o->dataset ? o->dataset : "dataset";
     if (o->split != L4R_SPLIT_NONE && (tsv || rb)) {
         S.has_inter = true;
-        S.inter =
-            (pass){.p = p, .order = ORD_USERS, .chunk = CHUNK_ROWS, .fmt = l4r_fmt_rows_users, .nbuf = 3};
-        const char *names[3][2] = {{NULL}}, *headers[3][2] = {{NULL}};
-        static const char *const tn[3] = {"train.tsv", "valid.tsv", "test.tsv"};
-        for (int k = 0; k < 3; k++) {
-            if (tsv) {
-                names[k][0] = tn[k];
-                headers[k][0] = l4r_tsv_header;
-            }
-            if (rb) {
-                S.rbn[k] = l4r_xasprintf("%s.%s.inter", ds, l4r_part_name[k]);
-                names[k][1] = S.rbn[k];
-                headers[k][1] = l4r_recbole_header;
-            }
-        }
-        st = l4r_open_outs(p, &S.inter, names, headers, e);
+        st = l4r_sink_open_inter(p, formats, &S.inter, S.rbn, e);
         if (st)
             goto out;
     }
     if (formats & L4R_SINK_SEQUENCES) {
         S.has_seq = true;
-        S.seq = (pass){.p = p, .order = ORD_USERS, .chunk = CHUNK_ROWS, .fmt = l4r_fmt_sequences, .nbuf = 1};
-        const char *names[3][2] = {{"sequences.tsv", NULL}};
-        const char *headers[3][2] = {{"user_id\titem_ids\n", NULL}};
-        st = l4r_open_outs(p, &S.seq, names, headers, e);
+        st = l4r_sink_open_sequences(p, &S.seq, e);
         if (st)
             goto out;
     }
     if (formats & L4R_SINK_JSONL) {
-        l4r_sink_titles(p);
         S.has_jsonl = true;
-        S.jsonl = (pass){.p = p, .order = ORD_USERS, .chunk = CHUNK_EXAMPLES, .fmt = l4r_fmt_jsonl};
-        const char *names[3][2] = {{NULL}}, *headers[3][2] = {{NULL}};
-        if (o->split == L4R_SPLIT_NONE) {
-            S.jsonl.nbuf = 1;
-            names[0][0] = "examples.jsonl";
-        } else {
-            S.jsonl.nbuf = 3;
-            names[0][0] = "train.jsonl";
-            names[1][0] = "valid.jsonl";
-            names[2][0] = "test.jsonl";
-        }
-        st = l4r_open_outs(p, &S.jsonl, names, headers, e);
+        st = l4r_sink_open_jsonl(p, &S.jsonl, e);
         if (st)
             goto out;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "process_internal.h"
+#include "stage.h"
 
 static size_t compact_user(proc *p, size_t u)
 {
@@ -113,33 +114,118 @@ void l4r_report_max_history(proc *p, size_t removed)
     l4r_manifest_set_int(p->m, "stages.max_history.removed", (int64_t)removed);
 }
 
+/* ---- the in-memory group: row numbers idx[ubeg[u] ..] into the table's columns ---- */
+
+typedef struct mem_group {
+    proc *p;
+    const l4r_itab *t;
+    size_t u;
+    uint32_t *g;
+    uint32_t held;
+} mem_group;
+
+static inline mem_group mem_group_of(proc *p, size_t u)
+{
+    return (mem_group){.p = p, .t = p->t, .u = u, .g = p->idx + p->ubeg[u]};
+}
+
+static uint32_t mem_item(const void *grp, size_t j)
+{
+    const mem_group *m = grp;
+    return m->t->item[m->g[j]];
+}
+
+static uint32_t mem_rating(const void *grp, size_t j)
+{
+    const mem_group *m = grp;
+    return m->t->rating[m->g[j]];
+}
+
+static int64_t mem_ts(const void *grp, size_t j)
+{
+    const mem_group *m = grp;
+    return m->t->ts[m->g[j]];
+}
+
+static uint64_t mem_row(const void *grp, size_t j)
+{
+    const mem_group *m = grp;
+    return m->g[j];
+}
+
+static uint64_t mem_tie_key(const void *grp, size_t j, uint64_t seed)
+{
+    const mem_group *m = grp;
+    uint32_t r = m->g[j];
+    return tie_hash(m->t, seed, m->t->user[r], m->t->item[r], m->t->ts[r]);
+}
+
+static void mem_drop(void *grp, size_t j)
+{
+    mem_group *m = grp;
+    m->g[j] = DEAD;
+}
+
+static size_t mem_compact(void *grp)
+{
+    mem_group *m = grp;
+    return compact_user(m->p, m->u);
+}
+
+static void mem_hold(void *grp, size_t j)
+{
+    mem_group *m = grp;
+    m->held = m->g[j];
+}
+
+static void mem_move(void *grp, size_t dst, size_t src)
+{
+    mem_group *m = grp;
+    m->g[dst] = m->g[src];
+}
+
+static void mem_put(void *grp, size_t dst)
+{
+    mem_group *m = grp;
+    m->g[dst] = m->held;
+}
+
+static const l4r_group_ops mem_ops = {
+    .item = mem_item,
+    .rating = mem_rating,
+    .ts = mem_ts,
+    .row = mem_row,
+    .tie_key = mem_tie_key,
+    .drop = mem_drop,
+    .compact = mem_compact,
+    .hold = mem_hold,
+    .move = mem_move,
+    .put = mem_put,
+};
+
 /* ---- stages ---- */
+
+uint8_t *l4r_rating_keep(const proc *p)
+{
+    size_t nr = l4r_dict_size(p->t->ratings);
+    uint8_t *keep = l4r_xcalloc(nr ? nr : 1, 1);
+    for (size_t r = 0; r < nr; r++) {
+        double v = l4r_itab_rating_value(p->t, (uint32_t)r);
+        keep[r] = !isnan(v) && v >= p->o->min_rating;
+    }
+    return keep;
+}
 
 void l4r_stage_dedup(proc *p)
 {
     const l4r_process_opts *o = p->o;
     if (o->dedup == L4R_DEDUP_NONE)
         return;
-    const uint32_t *item = p->t->item;
     uint32_t *stamp = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *stamp);
     size_t removed = 0;
     for (size_t u = 0; u < p->n_users; u++) {
-        uint32_t *g = p->idx + p->ubeg[u];
-        uint32_t n = p->ulen[u], mark = (uint32_t)u + 1;
-        bool any = false;
-        for (uint32_t k = 0; k < n; k++) {
-            /* first: walk forward; last: walk backward; the earlier-walked copy survives */
-            uint32_t j = o->dedup == L4R_DEDUP_FIRST ? k : n - 1 - k;
-            uint32_t it = item[g[j]];
-            if (stamp[it] == mark) {
-                g[j] = DEAD;
-                any = true;
-            } else {
-                stamp[it] = mark;
-            }
-        }
-        if (any)
-            removed += compact_user(p, u);
+        mem_group m = mem_group_of(p, u);
+        removed += l4r_rule_dedup(&m, p->ulen[u], &mem_ops, o->dedup, stamp, (uint32_t)u + 1);
     }
     free(stamp);
     l4r_report_dedup(p, removed);
@@ -147,78 +233,50 @@ void l4r_stage_dedup(proc *p)
 
 void l4r_stage_rating(proc *p)
 {
-    const l4r_process_opts *o = p->o;
-    if (!o->has_min_rating) {
-        l4r_report_rating(p, 0);
-        return;
-    }
-    size_t nr = l4r_dict_size(p->t->ratings);
-    uint8_t *keep = l4r_xcalloc(nr ? nr : 1, 1);
-    for (size_t r = 0; r < nr; r++) {
-        double v = l4r_itab_rating_value(p->t, (uint32_t)r);
-        keep[r] = !isnan(v) && v >= o->min_rating;
-    }
     size_t removed = 0;
-    for (size_t u = 0; u < p->n_users; u++) {
-        uint32_t *g = p->idx + p->ubeg[u];
-        bool any = false;
-        for (uint32_t j = 0; j < p->ulen[u]; j++) {
-            if (!keep[p->t->rating[g[j]]]) {
-                g[j] = DEAD;
-                any = true;
-            }
+    if (p->o->has_min_rating) {
+        uint8_t *keep = l4r_rating_keep(p);
+        for (size_t u = 0; u < p->n_users; u++) {
+            mem_group m = mem_group_of(p, u);
+            removed += l4r_rule_rating(&m, p->ulen[u], &mem_ops, keep);
         }
-        if (any)
-            removed += compact_user(p, u);
+        free(keep);
     }
-    free(keep);
     l4r_report_rating(p, removed);
 }
 
-/* One round: drop every row whose user has fewer than U live rows or whose item has fewer than I
- * (counts taken at the start of the round).  Returns rows removed. */
-static size_t kcore_round(proc *p, uint32_t U, uint32_t I)
+static l4r_status kcore_round(void *ctx, uint32_t U, uint32_t I, size_t *removed, l4r_error *e)
 {
+    (void)e;
+    proc *p = ctx;
     count_items(p);
-    size_t removed = 0;
+    *removed = 0;
     for (size_t u = 0; u < p->n_users; u++) {
-        uint32_t n = p->ulen[u];
-        if (!n)
-            continue;
-        if (n < U) {
-            p->ulen[u] = 0;
-            removed += n;
-            continue;
-        }
-        if (!I)
-            continue;
-        uint32_t *g = p->idx + p->ubeg[u];
-        bool any = false;
-        for (uint32_t j = 0; j < n; j++) {
-            if (p->icnt[p->t->item[g[j]]] < I) {
-                g[j] = DEAD;
-                any = true;
-            }
-        }
-        if (any)
-            removed += compact_user(p, u);
+        mem_group m = mem_group_of(p, u);
+        *removed += l4r_rule_kcore(&m, p->ulen[u], &mem_ops, U, I, p->icnt);
     }
-    return removed;
+    return L4R_OK;
+}
+
+static void kcore_survivors(void *ctx, int64_t c[3])
+{
+    l4r_proc_survivors(ctx, c);
 }
 
 /* One k-core round in the manifest: its number and the users, items and interactions left. */
-void l4r_kcore_push_round(proc *p, int64_t round, const int64_t c[3])
+static void kcore_push_round(proc *p, int64_t round, const int64_t c[3])
 {
     static const char *const keys[4] = {"round", "users", "items", "interactions"};
     int64_t v[4] = {round, c[0], c[1], c[2]};
     l4r_manifest_push_counts(p->m, "stages.kcore.survivors", keys, v, 4);
 }
 
-void l4r_stage_kcore(proc *p)
+l4r_status l4r_kcore_run(proc *p, l4r_kcore_round_fn round, l4r_kcore_survivors_fn survivors, void *ctx,
+                         l4r_error *e)
 {
     const l4r_process_opts *o = p->o;
     if (o->user_core <= 0 && o->item_core <= 0)
-        return;
+        return L4R_OK;
     uint32_t U = o->user_core > 0 ? (uint32_t)o->user_core : 0;
     uint32_t I = o->item_core > 0 ? (uint32_t)o->item_core : 0;
     bool one = o->kcore_mode == L4R_KCORE_ONE_PASS;
@@ -226,68 +284,46 @@ void l4r_stage_kcore(proc *p)
     int64_t rounds = 0;
     size_t removed_total = 0;
     for (;;) {
-        size_t removed = kcore_round(p, U, I);
+        size_t removed;
+        l4r_status st = round(ctx, U, I, &removed, e);
+        if (st)
+            return st;
+        /* a round that removes nothing ends the stage; it counts only when it is the first */
         if (!removed && rounds > 0)
             break;
         rounds++;
         removed_total += removed;
         int64_t c[3];
-        l4r_proc_survivors(p, c);
-        l4r_kcore_push_round(p, rounds, c);
+        survivors(ctx, c);
+        kcore_push_round(p, rounds, c);
         if (one || !removed)
             break;
     }
     l4r_report_kcore_end(p, rounds, removed_total);
+    return L4R_OK;
+}
+
+void l4r_stage_kcore(proc *p)
+{
+    /* the in-memory round cannot fail */
+    l4r_error e;
+    l4r_kcore_run(p, kcore_round, kcore_survivors, p, &e);
 }
 
 /* Ties: count rows whose (user, ts) equals a neighbour's, and under --ties hash reorder each run
- * of equal timestamps by a seeded hash of (user, item, ts), the source row breaking hash ties. */
+ * of equal timestamps (l4r_rule_ties), users in parallel. */
 typedef struct tie_ctx {
     uint64_t seed;
     bool reorder;
     size_t *tied_per_user; /* tied rows of each user (summed afterwards) */
 } tie_ctx;
 
-static uint64_t tie_key(const proc *p, uint64_t seed, uint32_t row)
-{
-    return tie_hash(p->t, seed, p->t->user[row], p->t->item[row], p->t->ts[row]);
-}
-
 static void ties_fn(proc *p, size_t ub, size_t ue, void *arg)
 {
     tie_ctx *c = arg;
-    const int64_t *ts = p->t->ts;
     for (size_t u = ub; u < ue; u++) {
-        uint32_t *g = p->idx + p->ubeg[u];
-        uint32_t n = p->ulen[u];
-        size_t tied = 0;
-        uint32_t j = 0;
-        while (j < n) {
-            uint32_t k = j + 1;
-            while (k < n && ts[g[k]] == ts[g[j]])
-                k++;
-            if (k - j > 1) {
-                tied += k - j;
-                if (c->reorder) {
-                    /* insertion sort of the run by (hash, row); runs are short */
-                    for (uint32_t a = j + 1; a < k; a++) {
-                        uint32_t x = g[a];
-                        uint64_t hx = tie_key(p, c->seed, x);
-                        uint32_t b = a;
-                        while (b > j) {
-                            uint64_t hb = tie_key(p, c->seed, g[b - 1]);
-                            if (hb < hx || (hb == hx && g[b - 1] < x))
-                                break;
-                            g[b] = g[b - 1];
-                            b--;
-                        }
-                        g[b] = x;
-                    }
-                }
-            }
-            j = k;
-        }
-        c->tied_per_user[u] = tied;
+        mem_group m = mem_group_of(p, u);
+        c->tied_per_user[u] = l4r_rule_ties(&m, p->ulen[u], &mem_ops, c->reorder, c->seed);
     }
 }
 
@@ -313,13 +349,8 @@ void l4r_stage_max_history(proc *p)
     uint32_t N = (uint32_t)p->o->max_history;
     size_t removed = 0;
     for (size_t u = 0; u < p->n_users; u++) {
-        uint32_t n = p->ulen[u];
-        if (n <= N)
-            continue;
-        uint32_t *g = p->idx + p->ubeg[u];
-        memmove(g, g + (n - N), N * sizeof *g);
-        p->ulen[u] = N;
-        removed += n - N;
+        mem_group m = mem_group_of(p, u);
+        removed += l4r_rule_max_history(&m, p->ulen[u], &mem_ops, N);
     }
     l4r_report_max_history(p, removed);
 }
