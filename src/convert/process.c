@@ -32,6 +32,23 @@ void l4r_process_opts_defaults(l4r_process_opts *o)
     o->threads = 1;
 }
 
+void l4r_stages_done(proc *p, const int64_t c[3])
+{
+    l4r_proc_set_counts(p, "counts", c);
+    p->alive_items = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *p->alive_items);
+    for (size_t i = 0; i < p->n_items; i++) {
+        if (p->icnt[i])
+            p->alive_items[p->n_alive_items++] = (uint32_t)i;
+    }
+}
+
+void l4r_sinks_ready(proc *p)
+{
+    const l4r_itab *t = p->t;
+    p->maxrow = l4r_dict_maxlen(t->users) + l4r_dict_maxlen(t->items) + l4r_dict_maxlen(t->ratings) + 48;
+    l4r_proc_views(p);
+}
+
 l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_opts *o, const char *dir,
                        l4r_manifest *m, l4r_error *e)
 {
@@ -70,17 +87,11 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
         goto out;
     }
     l4r_proc_survivors(p, c);
-    l4r_proc_set_counts(p, "counts", c);
-    p->alive_items = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *p->alive_items);
-    for (size_t i = 0; i < p->n_items; i++) {
-        if (p->icnt[i])
-            p->alive_items[p->n_alive_items++] = (uint32_t)i;
-    }
+    l4r_stages_done(p, c);
     st = l4r_stage_remap(p, e);
     if (st)
         goto out;
-    p->maxrow = l4r_dict_maxlen(t->users) + l4r_dict_maxlen(t->items) + l4r_dict_maxlen(t->ratings) + 48;
-    l4r_proc_views(p);
+    l4r_sinks_ready(p);
     st = l4r_split_assign(p, e);
     if (st)
         goto out;

@@ -256,6 +256,14 @@ static inline char *put_u64(char *d, uint64_t v)
     return e;
 }
 
+/* ---- process.c: the steps both engines share between stages and sinks ---- */
+
+/* After the row-dropping stages: "counts" (c = users, items, interactions alive, p->icnt
+ * current) and the alive items (JSONL candidates). */
+void l4r_stages_done(proc *p, const int64_t c[3]);
+/* Before the first sink: the longest line and the dictionary views the formatting reads. */
+void l4r_sinks_ready(proc *p);
+
 /* ---- group.c ---- */
 
 /* Run fn over user ranges [ubeg, uend) on up to p->threads threads, balanced by row count (on the

@@ -658,36 +658,25 @@ static uint64_t x_fixed_bytes(const l4r_itab *t)
     return b;
 }
 
-l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
+/* Read the spill back: buffers sized from the budget, the per-user / per-item arrays, the
+ * dedup and rating tables, the remap keys, the time-quantile file. */
+static l4r_status x_setup(ext *x, uint64_t fixed, l4r_error *e)
 {
+    proc *p = x->p;
     const l4r_process_opts *o = p->o;
     l4r_itab *t = p->t;
-    ext X;
-    memset(&X, 0, sizeof X);
-    ext *x = &X;
-    x->p = p;
-    x->ts_fd = -1;
-    x->sas_fd = -1;
-    xsinks S;
-    memset(&S, 0, sizeof S);
-    l4r_status st = L4R_OK;
-    uint64_t budget = t->memory_limit;
-    uint64_t fixed = x_fixed_bytes(t);
-    int64_t c[3];
-
-    st = l4r_itab_spill_flush(t, e);
+    l4r_status st = l4r_itab_spill_flush(t, e);
     if (st)
-        goto out;
+        return st;
     x->sp = t->spill;
-    {
-        /* what is left of the budget after the fixed arrays: a quarter to the run buffers, a
-         * quarter to the output batch (about 40 bytes a row) */
-        uint64_t left = fixed < budget ? budget - fixed : 0;
-        uint64_t per = left / 4 / (x->sp->n ? x->sp->n : 1);
-        x->bufsz = per < (64u << 10) ? (64u << 10) : per > (8u << 20) ? (8u << 20) : (size_t)per;
-        uint64_t br = left / 4 / 40;
-        x->batch_rows = br < 4096 ? 4096 : br > (4u << 20) ? (4u << 20) : (size_t)br;
-    }
+    /* what is left of the budget after the fixed arrays: a quarter to the run buffers, a quarter
+     * to the output batch (about 40 bytes a row) */
+    uint64_t budget = t->memory_limit;
+    uint64_t left = fixed < budget ? budget - fixed : 0;
+    uint64_t per = left / 4 / (x->sp->n ? x->sp->n : 1);
+    x->bufsz = per < (64u << 10) ? (64u << 10) : per > (8u << 20) ? (8u << 20) : (size_t)per;
+    uint64_t br = left / 4 / 40;
+    x->batch_rows = br < 4096 ? 4096 : br > (4u << 20) ? (4u << 20) : (size_t)br;
     x->dead = l4r_xcalloc(t->n / 8 + 1, 1);
     p->ulen = l4r_xcalloc(p->n_users ? p->n_users : 1, sizeof *p->ulen);
     x->ubeg = l4r_xcalloc(p->n_users + 1, sizeof *x->ubeg);
@@ -697,33 +686,34 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
         x->stamp = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *x->stamp);
     if (o->has_min_rating)
         x->keep = l4r_rating_keep(p);
-    bool need_remap = o->remap || (o->formats & L4R_SINK_SASREC);
-    if (need_remap) {
+    if (o->remap || (o->formats & L4R_SINK_SASREC)) {
         x->uk = l4r_remap_keys(p->n_users);
         x->ik = l4r_remap_keys(p->n_items);
     }
     if (o->split == L4R_SPLIT_TIME_QUANTILE && t->has_time) {
         x->ts_path = l4r_xasprintf("%s/timestamps.bin", x->sp->dir);
         x->ts_fd = open(x->ts_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (x->ts_fd < 0) {
-            st = l4r_err(e, L4R_EIO, "cannot create '%s': %s", x->ts_path, strerror(errno));
-            goto out;
-        }
+        if (x->ts_fd < 0)
+            return l4r_err(e, L4R_EIO, "cannot create '%s': %s", x->ts_path, strerror(errno));
     }
+    return L4R_OK;
+}
 
+/* The stages as passes over the merged runs, each reported as the in-memory engine reports it,
+ * then remap. */
+static l4r_status x_stages(ext *x, l4r_error *e)
+{
+    proc *p = x->p;
+    const l4r_process_opts *o = p->o;
     bool kcore = o->user_core > 0 || o->item_core > 0;
-    st = x_stage_pass(x, XP_PRE | (kcore ? 0 : XP_POST), 0, 0, e);
+    l4r_status st = x_stage_pass(x, XP_PRE | (kcore ? 0 : XP_POST), 0, 0, e);
     if (st)
-        goto out;
-    {
-        int64_t items = 0;
-        for (size_t i = 0; i < p->n_items; i++)
-            items += x->icnt_in[i] > 0;
-        c[0] = (int64_t)x->in_users;
-        c[1] = items;
-        c[2] = (int64_t)x->in_rows;
-        l4r_proc_set_counts(p, "stages.input", c);
-    }
+        return st;
+    int64_t items = 0;
+    for (size_t i = 0; i < p->n_items; i++)
+        items += x->icnt_in[i] > 0;
+    int64_t c[3] = {(int64_t)x->in_users, items, (int64_t)x->in_rows};
+    l4r_proc_set_counts(p, "stages.input", c);
     l4r_report_dedup(p, x->rm_dedup);
     l4r_report_rating(p, x->rm_rating);
     if (kcore) {
@@ -731,104 +721,96 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
         if (!st)
             st = x_stage_pass(x, XP_POST, 0, 0, e);
         if (st)
-            goto out;
+            return st;
     }
     l4r_report_ties(p, x->tied, x->ties_rows);
     l4r_report_max_history(p, x->rm_hist);
-    if (l4r_interrupted) {
-        st = l4r_err(e, L4R_EINTR, "interrupted");
-        goto out;
-    }
+    if (l4r_interrupted)
+        return l4r_err(e, L4R_EINTR, "interrupted");
     x_survivors(p, c);
-    l4r_proc_set_counts(p, "counts", c);
-    p->alive_items = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *p->alive_items);
-    for (size_t i = 0; i < p->n_items; i++) {
-        if (p->icnt[i])
-            p->alive_items[p->n_alive_items++] = (uint32_t)i;
-    }
-    if (need_remap) {
+    l4r_stages_done(p, c);
+    if (x->uk) {
         st = l4r_remap_finish(p, x->uk, x->ik, e);
         x->uk = x->ik = NULL;
-        if (st)
-            goto out;
     }
-    p->maxrow = l4r_dict_maxlen(t->users) + l4r_dict_maxlen(t->items) + l4r_dict_maxlen(t->ratings) + 48;
-    l4r_proc_views(p);
-    st = l4r_split_plan_make(p, &x->plan, x_kth_fn, x, e);
-    if (st)
-        goto out;
+    return st;
+}
 
-    bool tsv = formats & L4R_SINK_TSV, rb = formats & L4R_SINK_RECBOLE;
-    if (o->split == L4R_SPLIT_NONE && (tsv || rb)) {
+/* The split and the sinks: interactions in source order first under split none, then every
+ * per-user sink at once in the final pass, closed in the order the in-memory engine writes
+ * them. */
+static l4r_status x_sinks(ext *x, xsinks *S, unsigned formats, l4r_error *e)
+{
+    proc *p = x->p;
+    const l4r_process_opts *o = p->o;
+    l4r_sinks_ready(p);
+    l4r_status st = l4r_split_plan_make(p, &x->plan, x_kth_fn, x, e);
+    if (st)
+        return st;
+    bool inter = formats & (L4R_SINK_TSV | L4R_SINK_RECBOLE);
+    if (o->split == L4R_SPLIT_NONE && inter) {
         st = x_source_pass(x, formats, e);
         if (st)
-            goto out;
+            return st;
     }
-    /* per-user sinks: all open at once, closed in the order the in-memory path writes them */
-    if (o->split != L4R_SPLIT_NONE && (tsv || rb)) {
-        S.has_inter = true;
-        st = l4r_sink_open_inter(p, formats, &S.inter, S.rbn, e);
+    if (o->split != L4R_SPLIT_NONE && inter) {
+        S->has_inter = true;
+        st = l4r_sink_open_inter(p, formats, &S->inter, S->rbn, e);
         if (st)
-            goto out;
+            return st;
     }
     if (formats & L4R_SINK_SEQUENCES) {
-        S.has_seq = true;
-        st = l4r_sink_open_sequences(p, &S.seq, e);
+        S->has_seq = true;
+        st = l4r_sink_open_sequences(p, &S->seq, e);
         if (st)
-            goto out;
+            return st;
     }
     if (formats & L4R_SINK_JSONL) {
-        S.has_jsonl = true;
-        st = l4r_sink_open_jsonl(p, &S.jsonl, e);
+        S->has_jsonl = true;
+        st = l4r_sink_open_jsonl(p, &S->jsonl, e);
         if (st)
-            goto out;
+            return st;
     }
     if (formats & L4R_SINK_SASREC) {
         x->sas_path = l4r_xasprintf("%s/sasrec.bin", x->sp->dir);
         x->sas_fd = open(x->sas_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (x->sas_fd < 0) {
-            st = l4r_err(e, L4R_EIO, "cannot create '%s': %s", x->sas_path, strerror(errno));
-            goto out;
-        }
+        if (x->sas_fd < 0)
+            return l4r_err(e, L4R_EIO, "cannot create '%s': %s", x->sas_path, strerror(errno));
         x->sas_off = l4r_xcalloc(p->n_users ? p->n_users : 1, sizeof *x->sas_off);
         x->sas_len = l4r_xcalloc(p->n_users ? p->n_users : 1, sizeof *x->sas_len);
     }
-    if (S.has_inter || S.has_seq || S.has_jsonl || x->sas_fd >= 0 || o->split != L4R_SPLIT_NONE) {
+    if (S->has_inter || S->has_seq || S->has_jsonl || x->sas_fd >= 0 || o->split != L4R_SPLIT_NONE) {
         l4r_split_tally_init(&x->tally, p);
-        st = x_final_pass(x, &S, e);
+        st = x_final_pass(x, S, e);
         if (st)
-            goto out;
+            return st;
     }
-    if (S.has_inter) {
-        st = l4r_close_outs(p, &S.inter, st, e);
-        S.has_inter = false;
-        if (st)
-            goto out;
+    if (S->has_inter) {
+        S->has_inter = false;
+        st = l4r_close_outs(p, &S->inter, st, e);
     }
-    if (rb) {
+    if (!st && (formats & L4R_SINK_RECBOLE))
         st = l4r_sink_recbole_items(p, e);
-        if (st)
-            goto out;
-    }
-    if (x->sas_fd >= 0) {
+    if (!st && x->sas_fd >= 0)
         st = x_sas_write(x, e);
-        if (st)
-            goto out;
+    if (!st && S->has_seq) {
+        S->has_seq = false;
+        st = l4r_close_outs(p, &S->seq, st, e);
     }
-    if (S.has_seq) {
-        st = l4r_close_outs(p, &S.seq, st, e);
-        S.has_seq = false;
-        if (st)
-            goto out;
-    }
-    if (S.has_jsonl) {
+    if (!st && S->has_jsonl) {
         l4r_report_jsonl(p);
-        st = l4r_close_outs(p, &S.jsonl, st, e);
-        S.has_jsonl = false;
-        if (st)
-            goto out;
+        S->has_jsonl = false;
+        st = l4r_close_outs(p, &S->jsonl, st, e);
     }
-    l4r_report_split_counts(p, &x->tally);
+    if (!st)
+        l4r_report_split_counts(p, &x->tally);
+    return st;
+}
+
+static void x_report_spill(const ext *x, uint64_t fixed)
+{
+    const proc *p = x->p;
+    uint64_t budget = p->t->memory_limit;
     l4r_manifest_set_int(p->m, "spill.runs", (int64_t)x->sp->n);
     l4r_manifest_set_int(p->m, "spill.bytes", (int64_t)x->sp->bytes);
     l4r_manifest_set_int(p->m, "spill.dictionary_bytes", (int64_t)fixed);
@@ -842,15 +824,18 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
                  (unsigned long long)(budget >> 20));
         l4r_manifest_set_str(p->m, "spill.note", note);
     }
-out:
-    if (S.has_inter)
-        l4r_close_outs(p, &S.inter, L4R_EIO, e);
-    if (S.has_seq)
-        l4r_close_outs(p, &S.seq, L4R_EIO, e);
-    if (S.has_jsonl)
-        l4r_close_outs(p, &S.jsonl, L4R_EIO, e);
+}
+
+static void x_free(ext *x, xsinks *S)
+{
+    if (S->has_inter)
+        l4r_close_outs(x->p, &S->inter, L4R_EIO, NULL);
+    if (S->has_seq)
+        l4r_close_outs(x->p, &S->seq, L4R_EIO, NULL);
+    if (S->has_jsonl)
+        l4r_close_outs(x->p, &S->jsonl, L4R_EIO, NULL);
     for (int k = 0; k < 3; k++)
-        free(S.rbn[k]);
+        free(S->rbn[k]);
     l4r_merge_free(x->mg);
     if (x->ts_fd >= 0) {
         close(x->ts_fd);
@@ -877,8 +862,29 @@ out:
     free(x->tally.iseen);
     free(x->ubeg);
     xb_free(&x->b);
+}
+
+l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e)
+{
+    ext X;
+    memset(&X, 0, sizeof X);
+    ext *x = &X;
+    x->p = p;
+    x->ts_fd = -1;
+    x->sas_fd = -1;
+    xsinks S;
+    memset(&S, 0, sizeof S);
+    uint64_t fixed = x_fixed_bytes(p->t);
+    l4r_status st = x_setup(x, fixed, e);
+    if (!st)
+        st = x_stages(x, e);
+    if (!st)
+        st = x_sinks(x, &S, formats, e);
+    if (!st)
+        x_report_spill(x, fixed);
+    x_free(x, &S);
     /* the runs are not needed any more, and must not end up in the output directory */
-    l4r_spill_free(t->spill);
-    t->spill = NULL;
+    l4r_spill_free(p->t->spill);
+    p->t->spill = NULL;
     return st;
 }
