@@ -285,6 +285,8 @@ void l4r_report_max_history(proc *p, size_t removed);
 
 /* Users, items, interactions alive in the groups (recomputes p->icnt). */
 void l4r_proc_survivors(proc *p, int64_t out[3]);
+/* The same from p->ulen and p->icnt as they are. */
+void l4r_proc_count_alive(const proc *p, int64_t out[3]);
 /* PREFIX.users, PREFIX.items, PREFIX.interactions = c[0], c[1], c[2] in the manifest. */
 void l4r_proc_set_counts(proc *p, const char *prefix, const int64_t c[3]);
 void l4r_stage_dedup(proc *p);

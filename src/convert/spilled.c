@@ -307,20 +307,6 @@ static l4r_status x_stage_pass(ext *x, int flags, uint32_t U, uint32_t I, l4r_er
     return st;
 }
 
-static void x_survivors(const proc *p, int64_t c[3])
-{
-    int64_t users = 0, items = 0, rows = 0;
-    for (size_t u = 0; u < p->n_users; u++) {
-        users += p->ulen[u] > 0;
-        rows += p->ulen[u];
-    }
-    for (size_t i = 0; i < p->n_items; i++)
-        items += p->icnt[i] > 0;
-    c[0] = users;
-    c[1] = items;
-    c[2] = rows;
-}
-
 static l4r_status x_kcore_round(void *ctx, uint32_t U, uint32_t I, size_t *removed, l4r_error *e)
 {
     ext *x = ctx;
@@ -332,7 +318,7 @@ static l4r_status x_kcore_round(void *ctx, uint32_t U, uint32_t I, size_t *remov
 
 static void x_kcore_survivors(void *ctx, int64_t c[3])
 {
-    x_survivors(((ext *)ctx)->p, c);
+    l4r_proc_count_alive(((ext *)ctx)->p, c);
 }
 
 /* The k-th smallest (0-based) of the n timestamps in the temporary file: four passes, each
@@ -727,7 +713,7 @@ static l4r_status x_stages(ext *x, l4r_error *e)
     l4r_report_max_history(p, x->rm_hist);
     if (l4r_interrupted)
         return l4r_err(e, L4R_EINTR, "interrupted");
-    x_survivors(p, c);
+    l4r_proc_count_alive(p, c);
     l4r_stages_done(p, c);
     if (x->uk) {
         st = l4r_remap_finish(p, x->uk, x->ik, e);

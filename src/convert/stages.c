@@ -36,10 +36,14 @@ static void count_items(proc *p)
     }
 }
 
-/* users, items, interactions currently alive (recomputes icnt). */
 void l4r_proc_survivors(proc *p, int64_t out[3])
 {
     count_items(p);
+    l4r_proc_count_alive(p, out);
+}
+
+void l4r_proc_count_alive(const proc *p, int64_t out[3])
+{
     int64_t users = 0, items = 0, rows = 0;
     for (size_t u = 0; u < p->n_users; u++) {
         users += p->ulen[u] > 0;
