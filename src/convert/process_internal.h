@@ -11,6 +11,10 @@
  *   out of core   spilled.c   the same steps as passes over the merged sorted runs (spill.h),
  *                             feeding batches of user groups to the sinks of sinks.c
  *
+ * What both engines call, so that it exists once: the stage rules on one user group (stage.h),
+ * the split's plan and per-user rule (l4r_split_plan_make, l4r_split_rows), the manifest keys of
+ * every stage and split (l4r_report_*), the sinks' files (l4r_sink_open_*) and formatting.
+ *
  * Everything here works on one `proc`, the state of a run; not thread-safe except where a
  * function says so (the formatting functions run on worker threads, reading proc only).
  */
