@@ -31,17 +31,6 @@ static void usage(FILE *f)
                "  -h, --help      this help\n");
 }
 
-static const char *fmt_name(l4r_format f)
-{
-    switch (f) {
-    case L4R_FMT_DELIM: return "delim";
-    case L4R_FMT_CSV: return "csv";
-    case L4R_FMT_JSONL: return "jsonl";
-    case L4R_FMT_PYLIT: return "pylit";
-    }
-    return "?";
-}
-
 static const char *enc_name(l4r_encoding e)
 {
     switch (e) {
@@ -120,8 +109,8 @@ static void print_table(const char *what, const l4r_table *t)
     printf("  path:      %s\n", t->path);
     if (t->member)
         printf("  member:    %s (inside the archive, for --raw)\n", t->member);
-    printf("  format:    %s", fmt_name(t->format));
-    if (t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV)
+    printf("  format:    %s", l4r_format_get(t->format)->name);
+    if (l4r_format_get(t->format)->delimiter_max)
         printf(", delimiter '%s', %s", delim_text(t->delim, db, sizeof db),
                t->header ? "header row" : "no header");
     printf(", encoding %s\n", enc_name(t->encoding));
@@ -220,8 +209,8 @@ static json_t *table_json(const l4r_table *t)
     json_t *o = json_object();
     json_object_set_new(o, "path", json_string(t->path));
     json_object_set_new(o, "member", str_or_null(t->member));
-    json_object_set_new(o, "format", json_string(fmt_name(t->format)));
-    bool delimited = t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV;
+    json_object_set_new(o, "format", json_string(l4r_format_get(t->format)->name));
+    bool delimited = l4r_format_get(t->format)->delimiter_max > 0;
     json_object_set_new(o, "delimiter", delimited ? json_string(t->delim) : json_null());
     json_object_set_new(o, "header", json_boolean(t->header));
     json_object_set_new(o, "encoding", json_string(enc_name(t->encoding)));

@@ -2,12 +2,13 @@
  * convert.c — the converter: finds a variant's raw tables, parses them on the parallel pipeline
  * and writes the common format (docs/FORMAT.md).
  *
- * How a table is read.  A recipe table (recipe.h) names a file, its format (delimited, CSV, JSON
- * lines, Python literals), encoding, header and the source column of every output column.  A
- * `tabctx` resolves that once (column indices, JSON key set, output slots); then every worker
- * runs the same loop over the records of its block: split the record with the scanner of the
- * format, pick the wanted fields, and hand them to the mode's `put` function, which either
- * formats a TSV line (streaming), packs the fields for the table builder, or packs an item row.
+ * How a table is read.  A recipe table (recipe.h) names a file, its format (a row of the format
+ * table, format.h), encoding, header and the source column of every output column.  A `tabctx`
+ * resolves that once (column indices or JSON key set: the format's l4r_recspec; output slots);
+ * then every worker runs the same loop over the records of its block: the four-column fast path
+ * when it applies, else the format's record function, which splits the record with its scanner,
+ * picks the wanted fields and yields each logical record to `put_record`, which either formats a
+ * TSV line (streaming), packs the fields for the table builder, or packs an item row.
  * The writer thread (pipeline emit) appends TSV blocks to interactions.tsv, interns packed rows
  * into the l4r_itab, or adds items — always in input order, so every -j gives the same bytes.
  *
@@ -23,6 +24,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "format.h"
 #include "idcache.h"
 #include "locate.h"
 #include "output.h"
@@ -34,8 +36,6 @@
 #include "timefmt.h"
 #include "util.h"
 
-#define MAX_FIELDS 256     /* source columns a delimited table may have */
-#define MAX_MAP 64         /* output columns of one table */
 #define L4R_SKIP_REASONS 5 /* skipped records whose reason the manifest lists */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -47,23 +47,21 @@ typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS } mode_t_;
 
 typedef struct tabctx {
     const l4r_table *t;
-    const char *name; /* source name for messages */
+    const l4r_format_def *fmt; /* the row of t->format */
+    const char *name;          /* source name for messages */
     mode_t_ mode;
-    size_t nmap;
-    int col[MAX_MAP];    /* delimited/CSV: source column of map entry k (-1: constant) */
-    int ncols_needed;    /* fields a record must have */
-    int header_ncols;    /* columns found in the header (0 when no header) */
-    int ncols;           /* fields a record has: the header's, or max(columns, needed) */
-    l4r_keyset *ks;      /* JSON / Python literal: keys of the map entries with a source */
-    int key_of[MAX_MAP]; /* index into ks of map entry k, -1 for constants */
+    /* what the record function reads: columns (rs.ncols: the header's, or max(columns, needed)) or
+     * keys, the flag columns */
+    l4r_recspec rs;
+    int ncols_needed; /* fields a record must have */
+    int header_ncols; /* columns found in the header (0 when no header) */
     /* interactions: map entry of each slot (-1 absent) */
     int slot[N_ISLOTS];
     /* items: map entry of item_id and title, then extras in output order */
     int item_slot, title_slot;
-    int extra[MAX_MAP];
+    int extra[L4R_MAX_MAP];
     size_t n_extra; /* including the flags column when present */
     bool has_flags;
-    size_t seplen;
     bool sep_printable; /* delimited/CSV with a printable separator (not TAB) */
     bool quad;          /* the four-column fast path applies (see quad_line) */
     /* --max-errors: a worker skips at most this many bad records of a block, plus one to fail on;
@@ -103,14 +101,14 @@ static void quad_setup(tabctx *c)
     const l4r_table *t = c->t;
     c->quad = false;
 #if defined(__SSE2__)
-    if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->nmap != 4 || c->seplen != 1 ||
-        (t->format != L4R_FMT_CSV && t->format != L4R_FMT_DELIM) || t->time != L4R_TIME_UNIX_S)
+    if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->rs.nmap != 4 || c->rs.seplen != 1 ||
+        !c->fmt->columns || t->time != L4R_TIME_UNIX_S)
         return;
     char s = t->delim[0];
     if (s == '\n' || s == '\r' || s == '"' || (s >= '0' && s <= '9'))
         return;
     for (int k = 0; k < N_ISLOTS; k++)
-        if (c->slot[k] < 0 || c->col[c->slot[k]] != k)
+        if (c->slot[k] < 0 || c->rs.col[c->slot[k]] != k)
             return;
     const char *off = getenv("L4R_NO_FASTPATH"); /* tests compare both paths */
     c->quad = !(off && *off && strcmp(off, "0"));
@@ -121,21 +119,24 @@ static void quad_setup(tabctx *c)
 static void set_ncols(tabctx *c)
 {
     int n = c->t->header ? c->header_ncols : (int)c->t->n_columns;
-    c->ncols = n > c->ncols_needed ? n : c->ncols_needed;
+    c->rs.ncols = n > c->ncols_needed ? n : c->ncols_needed;
 }
 
 static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const char *name, l4r_error *e)
 {
     memset(c, 0, sizeof *c);
     c->t = t;
+    c->fmt = l4r_format_get(t->format);
     c->mode = mode;
     c->name = name;
-    c->nmap = t->n_map;
-    if (c->nmap > MAX_MAP)
-        return l4r_err(e, L4R_ERECIPE, "table '%s' maps more than %d columns", t->path, MAX_MAP);
-    c->seplen = strlen(t->delim);
-    c->sep_printable = (t->format == L4R_FMT_CSV || t->format == L4R_FMT_DELIM) && c->seplen > 0;
-    for (size_t k = 0; k < c->seplen; k++)
+    c->rs.t = t;
+    c->rs.name = name;
+    c->rs.nmap = t->n_map;
+    if (c->rs.nmap > L4R_MAX_MAP)
+        return l4r_err(e, L4R_ERECIPE, "table '%s' maps more than %d columns", t->path, L4R_MAX_MAP);
+    c->rs.seplen = strlen(t->delim);
+    c->sep_printable = c->fmt->columns && c->rs.seplen > 0;
+    for (size_t k = 0; k < c->rs.seplen; k++)
         if ((unsigned char)t->delim[k] < 0x20 || (unsigned char)t->delim[k] >= 0x7F)
             c->sep_printable = false;
     for (int s = 0; s < N_ISLOTS; s++)
@@ -150,6 +151,7 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
                 c->extra[c->n_extra++] = (int)k;
         if (t->flags_from >= 0 && t->n_flag_names) {
             c->has_flags = true;
+            c->rs.n_flags = t->n_flag_names;
             c->n_extra++;
         }
     } else {
@@ -163,34 +165,34 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
         if (c->slot[SLOT_TIME] < 0 && t->time != L4R_TIME_NONE)
             return l4r_err(e, L4R_ERECIPE, "interactions table '%s' has no timestamp field", t->path);
     }
-    if (t->format == L4R_FMT_JSONL || t->format == L4R_FMT_PYLIT) {
-        const char *keys[MAX_MAP];
+    if (!c->fmt->columns) {
+        const char *keys[L4R_MAX_MAP];
         size_t nk = 0;
         for (size_t k = 0; k < t->n_map; k++) {
-            c->key_of[k] = -1;
+            c->rs.key_of[k] = -1;
             if (t->map[k].src) {
-                c->key_of[k] = (int)nk;
+                c->rs.key_of[k] = (int)nk;
                 keys[nk++] = t->map[k].src;
             }
         }
-        c->ks = l4r_keyset_new(keys, nk);
+        c->rs.ks = l4r_keyset_new(keys, nk);
         return L4R_OK;
     }
     /* delimited / CSV: indices known now unless the header names them */
     for (size_t k = 0; k < t->n_map; k++) {
-        c->col[k] = -1;
+        c->rs.col[k] = -1;
         if (t->map[k].src && !t->header) {
             int i = t->map[k].index >= 0 ? t->map[k].index : l4r_table_column(t, t->map[k].src);
             if (i < 0)
                 return l4r_err(e, L4R_ERECIPE, "table '%s': field '%s' names unknown column '%s'", t->path,
                                t->map[k].out, t->map[k].src);
-            c->col[k] = i;
+            c->rs.col[k] = i;
         }
     }
     int need = 0;
     for (size_t k = 0; k < t->n_map; k++)
-        if (c->col[k] + 1 > need)
-            need = c->col[k] + 1;
+        if (c->rs.col[k] + 1 > need)
+            need = c->rs.col[k] + 1;
     if (c->has_flags && t->flags_from + (int)t->n_flag_names > need)
         need = t->flags_from + (int)t->n_flag_names;
     c->ncols_needed = need;
@@ -201,20 +203,12 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
 
 static void tabctx_free(tabctx *c)
 {
-    l4r_keyset_free(c->ks);
-    c->ks = NULL;
+    l4r_keyset_free(c->rs.ks);
+    c->rs.ks = NULL;
     for (size_t k = 0; k < L4R_SKIP_REASONS; k++) {
         free(c->reasons[k]);
         c->reasons[k] = NULL;
     }
-}
-
-static void sep_name(const l4r_table *t, char *buf, size_t cap)
-{
-    if (!strcmp(t->delim, "\t"))
-        snprintf(buf, cap, "tabs");
-    else
-        snprintf(buf, cap, "'%s'", t->delim);
 }
 
 /* Header line: resolve source column names (CSV/delimited with header). */
@@ -226,38 +220,34 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
         len--;
     if (len && line[len - 1] == '\r')
         len--;
-    l4r_span f[MAX_FIELDS];
+    l4r_span f[L4R_MAX_FIELDS];
     size_t nf;
     l4r_buf scratch = {0};
     l4r_status st = L4R_OK;
-    if (t->format == L4R_FMT_CSV) {
-        const char *p = line;
-        st = l4r_csv_record(&p, line + len, t->delim[0], f, MAX_FIELDS, &nf, &scratch, e);
-        if (st)
-            goto out;
-    } else {
-        nf = l4r_split_delim(line, line + len, t->delim, c->seplen, f, MAX_FIELDS);
-    }
+    const char *p = line;
+    st = c->fmt->fields(t, &p, line + len, f, L4R_MAX_FIELDS, &nf, &scratch, e);
+    if (st)
+        goto out;
     c->header_ncols = (int)nf; /* all of them: a record must have as many */
-    if (nf > MAX_FIELDS)
-        nf = MAX_FIELDS;
+    if (nf > L4R_MAX_FIELDS)
+        nf = L4R_MAX_FIELDS;
     for (size_t k = 0; k < t->n_map; k++) {
         if (!t->map[k].src)
             continue;
-        c->col[k] = -1;
+        c->rs.col[k] = -1;
         for (size_t i = 0; i < nf; i++) {
             if (f[i].n == strlen(t->map[k].src) && !memcmp(f[i].p, t->map[k].src, f[i].n)) {
-                c->col[k] = (int)i;
+                c->rs.col[k] = (int)i;
                 break;
             }
         }
-        if (c->col[k] < 0) {
+        if (c->rs.col[k] < 0) {
             st = l4r_err(e, L4R_EPARSE, "'%s' line 1: header has no column '%s' (for %s); header is '%.*s'",
                          c->name, t->map[k].src, t->map[k].out, (int)(len > 200 ? 200 : len), line);
             goto out;
         }
-        if (c->col[k] + 1 > c->ncols_needed)
-            c->ncols_needed = c->col[k] + 1;
+        if (c->rs.col[k] + 1 > c->ncols_needed)
+            c->ncols_needed = c->rs.col[k] + 1;
     }
     set_ncols(c);
     quad_setup(c);
@@ -281,10 +271,10 @@ static void field_desc(const tabctx *c, int k, char *buf, size_t cap)
     const l4r_table *t = c->t;
     if (k < 0)
         snprintf(buf, cap, "a constant");
-    else if (t->format == L4R_FMT_JSONL || t->format == L4R_FMT_PYLIT)
+    else if (!c->fmt->columns)
         snprintf(buf, cap, "key '%s'", t->map[k].src ? t->map[k].src : t->map[k].out);
-    else if (c->col[k] >= 0)
-        snprintf(buf, cap, "field %d (%s)", c->col[k] + 1, t->map[k].src ? t->map[k].src : t->map[k].out);
+    else if (c->rs.col[k] >= 0)
+        snprintf(buf, cap, "field %d (%s)", c->rs.col[k] + 1, t->map[k].src ? t->map[k].src : t->map[k].out);
     else
         snprintf(buf, cap, "%s", t->map[k].out);
 }
@@ -402,7 +392,7 @@ static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
     }
     if (c->has_flags) {
         /* the flag columns were stored after the map entries by the caller */
-        l4r_span *flags = vals + c->nmap;
+        l4r_span *flags = vals + c->rs.nmap;
         l4r_buf_reset(tmp);
         for (size_t g = 0; g < t->n_flag_names; g++) {
             if (flags[g].n == 1 && flags[g].p[0] == '1') {
@@ -541,16 +531,6 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
 
 /* ---- the worker: every record of a block ---- */
 
-static const char *value_kind_name(l4r_vkind k)
-{
-    switch (k) {
-    case L4R_V_ARRAY: return "an array";
-    case L4R_V_OBJECT: return "an object";
-    case L4R_V_BOOL: return "a boolean";
-    default: return "a value";
-    }
-}
-
 #if defined(__SSE2__)
 /* Bit masks of 16 bytes: the newline, the separator, the bytes that rule the fast path out
  * (anything but printable ASCII, separator and newline; a quote in CSV), and the digits. */
@@ -587,7 +567,7 @@ static inline size_t quad_line(const tabctx *c, const char *p, l4r_buf *out)
 {
     char s = c->t->delim[0];
     __m128i vsep = _mm_set1_epi8(s);
-    bool csv = c->t->format == L4R_FMT_CSV;
+    bool csv = c->fmt->quoting;
     qmask m = {0, 0, 0, 0};
     quad_masks(p, vsep, csv, 0, &m);
     quad_masks(p + 16, vsep, csv, 16, &m);
@@ -676,14 +656,40 @@ static bool skip_record(const tabctx *c, uint64_t line, l4r_status st, l4r_buf *
     return true;
 }
 
-/* The worker: every record of a block.  About 170 lines: one loop whose hot part (the fast path,
- * the cut of a record, its fields, put_record) must stay in one frame so that the per-record
- * state (p, line, the field spans) lives in registers; the per-format field extraction is the
- * part that can leave it. */
+/* What the yield callback of the record functions works on: one worker's block. */
+typedef struct wstate {
+    tabctx *c;
+    l4r_buf *out;
+    l4r_buf tmp;
+    blkhead *h;
+} wstate;
+
+/* A logical record from the format's record function: one output row. */
+static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
+{
+    wstate *w = ud;
+    tabctx *c = w->c;
+    /* A record of printable ASCII only (the separator included) has only plain fields: one check
+     * for the whole record instead of one per field. */
+    bool rec_plain = false;
+    if (c->sep_printable) {
+        const char *re = r->end;
+        while (re > r->p && (re[-1] == '\n' || re[-1] == '\r'))
+            re--;
+        rec_plain = is_plain((l4r_span){r->p, (size_t)(re - r->p)});
+    }
+    l4r_status st = put_record(c, r->vals, rec_plain, r->line, w->out, &w->tmp, &w->h->fractions, e);
+    if (st == L4R_OK)
+        w->h->rows++;
+    return st;
+}
+
+/* The worker: every record of a block, through the fast path when it applies, else through the
+ * format's record function (format.c), which yields the logical records to put_yield. */
 static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tabctx *c = ctx;
-    const l4r_table *t = c->t;
+    const l4r_record_fn record = c->fmt->record;
     blkhead h = {0, 0, 0, 0, 0};
     /* A fast-path line comes out exactly as long as it went in, so a block's output is about its
      * input's length: one reservation instead of growing from 256 bytes (through 4 KiB faults and
@@ -691,20 +697,23 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     if (c->quad && c->mode == MODE_STREAM)
         l4r_buf_reserve(out, sizeof h + in->len);
     l4r_buf_add(out, &h, sizeof h); /* patched at the end */
-    l4r_span f[MAX_FIELDS];
-    l4r_span vals[MAX_MAP + MAX_FIELDS];
-    l4r_vkind kinds[MAX_MAP];
-    l4r_buf scratch = {0}, tmp = {0}, notes = {0};
+    l4r_recbuf rb;
+    rb.scratch = (l4r_buf){0};
+    rb.extra_ignored = 0;
+    wstate w = {c, out, {0}, &h};
+    l4r_buf notes = {0};
     l4r_status st = L4R_OK;
     const char *p = in->data, *end = in->data + in->len;
     uint64_t line = in->line0;
-    char sepn[16];
 
     while (p < end) {
 #if defined(__SSE2__)
-        if (c->quad && end - p >= 64) {
-            size_t n = quad_line(c, p, out);
-            if (n) {
+        /* the fast path's own loop, until a record it does not take (or the block's last 63 bytes) */
+        if (c->quad) {
+            while (end - p >= 64) {
+                size_t n = quad_line(c, p, out);
+                if (!n)
+                    break;
                 p += n;
                 line++;
                 h.rows++;
@@ -712,144 +721,37 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                     st = l4r_err(e, L4R_EINTR, "interrupted");
                     goto out;
                 }
-                continue;
             }
+            if (p == end)
+                break;
         }
 #endif
-        const char *rec = p, *rend;
-        uint64_t recline = line;
-        size_t nf = 0, out_len = out->len;
-        l4r_buf_reset(&scratch);
-        if (t->format == L4R_FMT_CSV) {
-            st = l4r_csv_record(&p, end, t->delim[0], f, MAX_FIELDS, &nf, &scratch, e);
-            if (st) {
-                l4r_err_prefix(e, "'%s' line %llu", c->name, (unsigned long long)recline);
-                /* skipped: the record is taken to end with its first line */
-                const char *nl = memchr(rec, '\n', (size_t)(end - rec));
-                p = nl ? nl + 1 : end;
-                line = recline + 1;
-                goto bad;
-            }
-            /* physical lines: usually just the terminator; quoted fields may hold more */
-            const char *nl = memchr(rec, '\n', (size_t)(p - rec));
-            if (nl && nl == p - 1)
-                line++;
-            else
-                for (const char *q = nl; q && q < p; q++)
-                    line += *q == '\n';
-            rend = p;
-            /* a blank line is one empty field */
-            if (nf == 1 && f[0].n == 0)
-                continue;
-        } else {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            rend = nl ? nl : end;
-            p = nl ? nl + 1 : end;
-            line++;
-            if (rend > rec && rend[-1] == '\r')
-                rend--;
-            if (rend == rec)
-                continue; /* blank line */
-            if (t->format == L4R_FMT_DELIM)
-                nf = l4r_split_delim(rec, rend, t->delim, c->seplen, f, MAX_FIELDS);
+        uint64_t recline = line, rows = h.rows;
+        size_t out_len = out->len;
+        st = record(&c->rs, &rb, &p, end, &line, put_yield, &w, e);
+        if (L4R_UNLIKELY(st)) {
+            if (!skip_record(c, recline, st, &notes, e))
+                goto out;
+            st = L4R_OK;
+            out->len = out_len; /* what put_record wrote of the physical record */
+            h.rows = rows;
+            if (++h.skipped > c->max_errors)
+                break; /* one more than may be skipped: the writer fails at this note or before */
+            continue;
         }
-        if (t->format == L4R_FMT_JSONL || t->format == L4R_FMT_PYLIT) {
-            l4r_span jv[MAX_MAP];
-            const char *q = rec;
-            while (q < rend && (*q == ' ' || *q == '\t'))
-                q++;
-            if (q == rend)
-                continue;
-            st = t->format == L4R_FMT_JSONL ? l4r_json_fields(rec, rend, c->ks, jv, kinds, &scratch, e)
-                                            : l4r_pylit_fields(rec, rend, c->ks, jv, kinds, &scratch, e);
-            if (st) {
-                l4r_err_prefix(e, "'%s' line %llu", c->name, (unsigned long long)recline);
-                goto bad;
-            }
-            for (size_t k = 0; k < c->nmap; k++) {
-                int ki = c->key_of[k];
-                if (ki < 0) {
-                    vals[k].p = t->map[k].value;
-                    vals[k].n = strlen(t->map[k].value);
-                    continue;
-                }
-                vals[k] = jv[ki];
-                if (kinds[ki] == L4R_V_NULL || kinds[ki] == L4R_V_ABSENT) {
-                    vals[k].p = NULL;
-                    vals[k].n = 0;
-                } else if (kinds[ki] != L4R_V_STRING && kinds[ki] != L4R_V_NUMBER) {
-                    st = l4r_err(e, L4R_EPARSE,
-                                 "'%s' line %llu: key '%s' holds %s, expected a string or number", c->name,
-                                 (unsigned long long)recline, t->map[k].src, value_kind_name(kinds[ki]));
-                    goto bad;
-                }
-            }
-        } else {
-            if (L4R_UNLIKELY((int)nf != c->ncols)) {
-                sep_name(t, sepn, sizeof sepn);
-                if ((int)nf < c->ncols) {
-                    st = l4r_err(e, L4R_EPARSE,
-                                 "'%s' line %llu: expected %d fields separated by %s, found %zu", c->name,
-                                 (unsigned long long)recline, c->ncols, sepn, nf);
-                    goto bad;
-                }
-                if (!t->extra_fields_ignore) {
-                    l4r_span x = c->ncols < MAX_FIELDS ? f[c->ncols] : (l4r_span){"", 0};
-                    st = l4r_err(
-                        e, L4R_EPARSE,
-                        "'%s' line %llu: expected %d fields separated by %s, found %zu; field %d '%.*s' "
-                        "is one too many (recipe key \"extra_fields\": \"ignore\" drops extra fields)",
-                        c->name, (unsigned long long)recline, c->ncols, sepn, nf, c->ncols + 1,
-                        (int)(x.n > 40 ? 40 : x.n), x.p);
-                    goto bad;
-                }
-                h.extra_ignored++;
-            }
-            for (size_t k = 0; k < c->nmap; k++) {
-                if (c->col[k] < 0) {
-                    vals[k].p = t->map[k].value;
-                    vals[k].n = t->map[k].value ? strlen(t->map[k].value) : 0;
-                } else {
-                    vals[k] = f[c->col[k]];
-                }
-            }
-            if (c->has_flags)
-                for (size_t g = 0; g < t->n_flag_names; g++)
-                    vals[c->nmap + g] = f[t->flags_from + (int)g];
-        }
-        /* A record of printable ASCII only (the separator included) has only plain fields: one
-         * check for the whole record instead of one per field. */
-        bool rec_plain = false;
-        if (c->sep_printable) {
-            const char *re = rend;
-            while (re > rec && (re[-1] == '\n' || re[-1] == '\r'))
-                re--;
-            rec_plain = is_plain((l4r_span){rec, (size_t)(re - rec)});
-        }
-        st = put_record(c, vals, rec_plain, recline, out, &tmp, &h.fractions, e);
-        if (st)
-            goto bad;
-        h.rows++;
         if (L4R_UNLIKELY(l4r_interrupted)) {
             st = l4r_err(e, L4R_EINTR, "interrupted");
             goto out;
         }
-        continue;
-    bad:
-        if (!skip_record(c, recline, st, &notes, e))
-            goto out;
-        st = L4R_OK;
-        out->len = out_len; /* what put_record wrote of it */
-        if (++h.skipped > c->max_errors)
-            break; /* one more than may be skipped: the writer fails at this note or before */
     }
+    h.extra_ignored = rb.extra_ignored;
     h.rows_end = out->len;
     memcpy(out->data, &h, sizeof h);
     if (notes.len)
         l4r_buf_add(out, notes.data, notes.len);
 out:
-    l4r_buf_free(&scratch);
-    l4r_buf_free(&tmp);
+    l4r_buf_free(&rb.scratch);
+    l4r_buf_free(&w.tmp);
     l4r_buf_free(&notes);
     return st;
 }
@@ -929,7 +831,7 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
         return L4R_OK;
     }
     /* MODE_ITEMS */
-    char *fields[MAX_MAP + 2];
+    char *fields[L4R_MAX_MAP + 2];
     while (p < end) {
         uint32_t nf = get_u32(&p);
         for (uint32_t k = 0; k < nf; k++) {
@@ -999,7 +901,7 @@ static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const l4r_inpu
     l4r_pipe_cfg cfg = {
         .threads = o->threads,
         .block_size = o->block_size,
-        .cut = t->format == L4R_FMT_CSV ? L4R_CUT_CSV : L4R_CUT_LINES,
+        .cut = c->fmt->cut,
         .header_lines = t->header ? 1 : 0,
         .on_header = t->header ? on_header : NULL,
         .work = work,
@@ -1121,17 +1023,6 @@ static l4r_status write_items(const l4r_items *it, const char *dir, l4r_manifest
     return l4r_out_close(o, m, e);
 }
 
-static const char *format_name(l4r_format f)
-{
-    switch (f) {
-    case L4R_FMT_DELIM: return "delimited";
-    case L4R_FMT_CSV: return "csv";
-    case L4R_FMT_JSONL: return "jsonl";
-    case L4R_FMT_PYLIT: return "python-literal";
-    }
-    return "?";
-}
-
 l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
                        l4r_convert_result *res, l4r_error *e)
 {
@@ -1173,7 +1064,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     l4r_manifest_set_str(m, "variant", v->name);
     for (int i = 0; i < o->argc; i++)
         l4r_manifest_push_str(m, "command", o->argv[i]);
-    l4r_manifest_set_str(m, "table.format", format_name(v->interactions->format));
+    l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
     if (!o->raw)
         l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
 
@@ -1186,7 +1077,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     /* items first: sinks (jsonl) need the titles */
     if (in_it.path) {
         char genres[] = "genres";
-        char **names = l4r_xcalloc(MAX_MAP + 1, sizeof *names);
+        char **names = l4r_xcalloc(L4R_MAX_MAP + 1, sizeof *names);
         size_t nn = 0;
         st = tabctx_init(&cit, v->items, MODE_ITEMS, in_it.label, e);
         if (st) {
