@@ -98,7 +98,6 @@ typedef struct l4r_format_def {
     l4r_format id;
     const char *name;           /* the one name: recipes, `info`, manifest.json "table.format" */
     const char *aliases[2];     /* other spellings a recipe may use (NULL-terminated); never printed */
-    const char *what;           /* one line for docs and `info`: what a record is */
     l4r_cut_mode cut;           /* how the pipeline cuts blocks */
     unsigned keys;              /* L4R_FKEY_* this format accepts */
     bool columns;               /* fields are columns (by index or header name), not object keys */
