@@ -138,7 +138,8 @@ bool l4r_rfile_unpack(const l4r_rfile *f);                  /* an archive unpack
 const char *l4r_table_path(const l4r_table *t);   /* relative to the variant directory */
 const char *l4r_table_member(const l4r_table *t); /* the member inside the archive for a raw
                                                    * convert; may be NULL */
-/* The names recipes use: format "delim", "csv", "jsonl", "pylit"; encoding "utf-8",
+/* The names recipes use: format "delimited", "csv", "jsonl", "python-literal" (the format table's
+ * one name; recipes may also say "delim" and "pylit"); encoding "utf-8",
  * "iso-8859-1", "cp1252"; time "none", "unix_s", "unix_ms", "date", "datetime", "iso8601",
  * "mdy_ampm".  Static strings. */
 const char *l4r_table_format(const l4r_table *t);

@@ -171,13 +171,7 @@ const char *l4r_table_member(const l4r_table *t)
 /* The recipe vocabulary's names.  When the format table of src/scan/ lands, these read it. */
 const char *l4r_table_format(const l4r_table *t)
 {
-    switch (t->format) {
-    case L4R_FMT_DELIM: return "delim";
-    case L4R_FMT_CSV: return "csv";
-    case L4R_FMT_JSONL: return "jsonl";
-    case L4R_FMT_PYLIT: return "pylit";
-    }
-    return "?";
+    return l4r_format_get(t->format)->name;
 }
 
 const char *l4r_table_encoding(const l4r_table *t)
@@ -206,7 +200,7 @@ const char *l4r_table_time(const l4r_table *t)
 
 const char *l4r_table_delimiter(const l4r_table *t)
 {
-    return t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV ? t->delim : NULL;
+    return l4r_format_get(t->format)->delimiter_max > 0 ? t->delim : NULL;
 }
 
 bool l4r_table_header(const l4r_table *t)

@@ -365,11 +365,6 @@ typedef struct name_val {
     int val;
 } name_val;
 
-static const name_val formats[] = {{"delim", L4R_FMT_DELIM},
-                                   {"csv", L4R_FMT_CSV},
-                                   {"jsonl", L4R_FMT_JSONL},
-                                   {"pylit", L4R_FMT_PYLIT},
-                                   {NULL, 0}};
 static const name_val encodings[] = {
     {"utf-8", L4R_ENC_UTF8}, {"iso-8859-1", L4R_ENC_LATIN1}, {"cp1252", L4R_ENC_CP1252}, {NULL, 0}};
 static const name_val timefmts[] = {{"none", L4R_TIME_NONE},         {"unix_s", L4R_TIME_UNIX_S},
@@ -413,6 +408,29 @@ static const char *enum_name(const name_val *tab, int v)
         if (tab[i].val == v)
             return tab[i].name;
     return "?";
+}
+
+/* "format": a name or an alias of a row of the format table (convert/format.h); the error lists
+ * the names only. */
+static l4r_status get_format(pctx *c, json_t *obj, const l4r_format_def **out)
+{
+    json_t *v = json_object_get(obj, "format");
+    if (!v)
+        return fail(c, "missing required key 'format'");
+    if (!json_is_string(v))
+        return fail_at(c, "format", "expected a string, got %s", type_name(v));
+    const char *s = json_string_value(v);
+    *out = l4r_format_find(s);
+    if (*out)
+        return L4R_OK;
+    char list[200] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < l4r_n_formats && n < sizeof list; i++) {
+        int w = snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", l4r_formats[i].name);
+        if (w > 0)
+            n += (size_t)w;
+    }
+    return fail_at(c, "format", "unknown value '%s' (expected one of: %s)", s, list);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -654,7 +672,8 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
         return fail(c, "expected an object, got %s", type_name(j));
     l4r_table *t = l4r_xcalloc(1, sizeof *t);
     t->flags_from = -1;
-    int fmt = L4R_FMT_DELIM, enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
+    const l4r_format_def *fd = NULL;
+    int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
     l4r_status st = check_keys(c, j, keys);
     if (st == L4R_OK)
@@ -666,7 +685,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
     if (st == L4R_OK && t->member && !safe_relpath(t->member))
         st = fail_at(c, "member", "must be a relative path without '..' segments");
     if (st == L4R_OK)
-        st = get_enum(c, j, "format", formats, true, &fmt);
+        st = get_format(c, j, &fd);
     if (st == L4R_OK)
         st = get_enum(c, j, "encoding", encodings, false, &enc);
     if (st == L4R_OK)
@@ -683,30 +702,49 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
         st = get_str(c, j, "delimiter", false, &delim);
     if (st != L4R_OK)
         goto out;
-    t->format = (l4r_format)fmt;
+    t->format = fd->id;
     t->encoding = (l4r_encoding)enc;
     t->time = (l4r_timefmt)tf;
     t->extra_fields_ignore = xf != 0;
     t->time_fraction_floor = fr != 0;
 
-    if (t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV) {
-        if (!delim && t->format == L4R_FMT_DELIM) {
-            st = fail(c, "missing required key 'delimiter' (format delim)");
+    /* the keys only some formats accept, in this order */
+    static const struct {
+        const char *key;
+        unsigned bit;
+    } fkeys[] = {{"delimiter", L4R_FKEY_DELIMITER},
+                 {"header", L4R_FKEY_HEADER},
+                 {"columns", L4R_FKEY_COLUMNS},
+                 {"flags", L4R_FKEY_FLAGS},
+                 {"extra_fields", L4R_FKEY_EXTRA_FIELDS}};
+    for (size_t k = 0; k < sizeof fkeys / sizeof fkeys[0]; k++) {
+        if (!(fd->keys & fkeys[k].bit) && json_object_get(j, fkeys[k].key)) {
+            st = fail_at(c, fkeys[k].key, "not allowed for format %s", fd->name);
             goto out;
         }
-        const char *d = delim ? delim : ",";
+    }
+    if (fd->delimiter_max) {
+        if (!delim && !fd->delimiter_none) {
+            st = fail(c, "missing required key 'delimiter' (format %s)", fd->name);
+            goto out;
+        }
+        const char *d = delim ? delim : fd->delimiter_none;
         size_t dl = strlen(d);
-        size_t maxl = t->format == L4R_FMT_CSV ? 1 : 2;
+        size_t maxl = fd->delimiter_max;
         if (dl < 1 || dl > maxl) {
-            st = fail_at(c, "delimiter", "expected %s", maxl == 1 ? "1 byte for csv" : "1 or 2 bytes");
+            if (maxl == 1)
+                st = fail_at(c, "delimiter", "expected 1 byte for %s", fd->name);
+            else
+                st = fail_at(c, "delimiter", "expected 1 or %zu bytes", maxl);
             goto out;
         }
-        if (strpbrk(d, "\r\n") || (t->format == L4R_FMT_CSV && d[0] == '"')) {
-            st = fail_at(c, "delimiter", "cannot be a line break%s",
-                         t->format == L4R_FMT_CSV ? " or '\"'" : "");
+        if (strpbrk(d, "\r\n") || (fd->quoting && d[0] == '"')) {
+            st = fail_at(c, "delimiter", "cannot be a line break%s", fd->quoting ? " or '\"'" : "");
             goto out;
         }
         memcpy(t->delim, d, dl + 1);
+    }
+    if (fd->columns) {
         if (!t->header && t->n_columns == 0) {
             st = fail(c, "missing required key 'columns' (the table has no header row)");
             goto out;
@@ -721,17 +759,6 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
                     goto out;
                 }
             }
-        }
-    } else {
-        const char *bad = delim                                ? "delimiter"
-                          : json_object_get(j, "header")       ? "header"
-                          : json_object_get(j, "columns")      ? "columns"
-                          : json_object_get(j, "flags")        ? "flags"
-                          : json_object_get(j, "extra_fields") ? "extra_fields"
-                                                               : NULL;
-        if (bad) {
-            st = fail_at(c, bad, "not allowed for format %s", enum_name(formats, fmt));
-            goto out;
         }
     }
 
@@ -797,7 +824,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
 
     /* Headerless delimited tables are resolved here; header tables are resolved by the converter
      * from the header line, so an unknown name there is only found at conversion time. */
-    if ((t->format == L4R_FMT_DELIM || t->format == L4R_FMT_CSV) && !t->header) {
+    if (fd->columns && !t->header) {
         for (size_t i = 0; i < t->n_map; i++) {
             if (!t->map[i].src)
                 continue;

@@ -19,14 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "convert/format.h" /* l4r_format: the table of input formats */
 #include "llm4rec_data.h"
-
-typedef enum l4r_format {
-    L4R_FMT_DELIM, /* one record per line, split on a 1- or 2-byte delimiter, no quoting */
-    L4R_FMT_CSV,   /* RFC 4180: "-quoting, "" escape, quoted fields may hold newlines */
-    L4R_FMT_JSONL, /* one JSON object per line */
-    L4R_FMT_PYLIT  /* one Python dict literal per line ({u'k': u'v', True, None}) */
-} l4r_format;
 
 typedef enum l4r_encoding { L4R_ENC_UTF8, L4R_ENC_LATIN1, L4R_ENC_CP1252 } l4r_encoding;
 

@@ -16,6 +16,8 @@
 #include "llm4rec_data.h"
 #include "process.h"
 #include "recipe.h"
+#include "text.h"    /* l4r_append_text, for the tests that include convert.h */
+#include "timefmt.h" /* l4r_parse_time */
 #include "util.h"
 
 typedef struct l4r_convert_opts {
@@ -44,18 +46,5 @@ typedef struct l4r_convert_result {
  * caller's; starts o->threads workers internally. */
 l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
                        l4r_convert_result *res, l4r_error *e);
-
-/* ---- pieces exposed for the tests ---- */
-
-/* Parse a time value to Unix seconds.  Returns false when the text does not match fmt.  A Unix
- * time with a non-zero fraction ("964982703.7") is floored; l4r_parse_time_frac also sets
- * *fraction then (a zero fraction, "964982703.0", is whole). */
-bool l4r_parse_time(const char *p, size_t n, l4r_timefmt fmt, int64_t *out);
-bool l4r_parse_time_frac(const char *p, size_t n, l4r_timefmt fmt, int64_t *out, bool *fraction);
-
-/* Append src (in encoding enc) to b as UTF-8, replacing TAB, CR and LF with a space.  Returns false
- * when a UTF-8 source holds an invalid sequence, or when the text holds a NUL byte (in any
- * encoding: no output field may). */
-bool l4r_append_text(l4r_buf *b, const char *p, size_t n, l4r_encoding enc);
 
 #endif

@@ -32,7 +32,7 @@ static void test_registry(void)
     const l4r_table *t = l4r_variant_interactions(v);
     T_CHECK(t != NULL);
     if (t) {
-        T_EQ_STR(l4r_table_format(t), "delim");
+        T_EQ_STR(l4r_table_format(t), "delimited"); /* the format table's one name */
         T_EQ_STR(l4r_table_delimiter(t), "::");
         T_CHECK(!l4r_table_header(t));
         T_EQ_STR(l4r_table_time(t), "unix_s");
@@ -61,8 +61,8 @@ static void test_registry(void)
                     continue;
                 tables++;
                 const char *f = l4r_table_format(tt[j]);
-                bool delimited = !strcmp(f, "delim") || !strcmp(f, "csv");
-                bool known = delimited || !strcmp(f, "jsonl") || !strcmp(f, "pylit");
+                bool delimited = !strcmp(f, "delimited") || !strcmp(f, "csv");
+                bool known = delimited || !strcmp(f, "jsonl") || !strcmp(f, "python-literal");
                 bad += !known || delimited != (l4r_table_delimiter(tt[j]) != NULL) ||
                        !strcmp(l4r_table_encoding(tt[j]), "?") || !strcmp(l4r_table_time(tt[j]), "?");
             }

@@ -228,7 +228,8 @@ static void test_errors(void)
 #define V(tbl) "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " tbl "}"
     EXPECT_VERR(
         V("{'path': 'r', 'format': 'tsv', 'fields': {}}"),
-        "$.variants.v1.interactions.format: unknown value 'tsv' (expected one of: delim, csv, jsonl, pylit)");
+        "$.variants.v1.interactions.format: unknown value 'tsv' (expected one of: delimited, csv, jsonl, "
+        "python-literal)");
     EXPECT_VERR(V("{'path': 'r', 'format': 'csv', 'encoding': 'latin1', 'fields': {}}"),
                 "$.variants.v1.interactions.encoding: unknown value 'latin1'");
     EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'time': 'epoch', 'fields': {}}"),
@@ -267,7 +268,7 @@ static void test_errors(void)
     EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'delimiter': ',', 'fields': {}}"),
                 "$.variants.v1.interactions.delimiter: not allowed for format jsonl");
     EXPECT_VERR(V("{'path': 'r', 'format': 'pylit', 'header': true, 'fields': {}}"),
-                "$.variants.v1.interactions.header: not allowed for format pylit");
+                "$.variants.v1.interactions.header: not allowed for format python-literal");
     EXPECT_VERR(V("{'path': '../r', 'format': 'jsonl', 'fields': {}}"),
                 "$.variants.v1.interactions.path: must be a relative path");
     EXPECT_VERR(V("{'path': '/r', 'format': 'jsonl', 'fields': {}}"),
@@ -306,6 +307,70 @@ static void test_errors(void)
 
 #define SET_RECIPE_HEAD                                                                                      \
     "{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': '2014/x_A_5', "
+
+/* The format table: rows in l4r_format order, one name each, and the older spellings recipes use
+ * ("delim", "pylit") read as the same format; errors and `info` print the one name. */
+static void test_format_table(void)
+{
+    T_EQ_INT(l4r_n_formats, 4);
+    for (size_t i = 0; i < l4r_n_formats; i++) {
+        T_EQ_INT(l4r_formats[i].id, i);
+        T_CHECK(l4r_format_find(l4r_formats[i].name) == &l4r_formats[i]);
+        T_CHECK(l4r_formats[i].record != NULL);
+        T_CHECK(!l4r_formats[i].columns || l4r_formats[i].fields != NULL);
+    }
+    T_CHECK(l4r_format_find("delim") == l4r_format_get(L4R_FMT_DELIM));
+    T_CHECK(l4r_format_find("pylit") == l4r_format_get(L4R_FMT_PYLIT));
+    T_CHECK(l4r_format_find("tsv") == NULL);
+    T_CHECK(l4r_format_find("Delimited") == NULL);
+    T_EQ_STR(l4r_format_get(L4R_FMT_DELIM)->name, "delimited");
+    T_EQ_STR(l4r_format_get(L4R_FMT_PYLIT)->name, "python-literal");
+    T_EQ_INT(l4r_format_get(L4R_FMT_CSV)->cut, L4R_CUT_CSV);
+    T_EQ_INT(l4r_format_get(L4R_FMT_JSONL)->cut, L4R_CUT_LINES);
+
+    static const struct {
+        const char *table;
+        l4r_format want;
+    } spell[] = {
+        {"{'path': 'r', 'format': 'delimited', 'delimiter': '::', 'columns': ['u', 'i'], 'fields': "
+         "{'user_id': 'u', 'item_id': 'i'}}",
+         L4R_FMT_DELIM},
+        {"{'path': 'r', 'format': 'delim', 'delimiter': '::', 'columns': ['u', 'i'], 'fields': "
+         "{'user_id': 'u', 'item_id': 'i'}}",
+         L4R_FMT_DELIM},
+        {"{'path': 'r', 'format': 'python-literal', 'fields': {'user_id': 'u', 'item_id': 'i'}}",
+         L4R_FMT_PYLIT},
+        {"{'path': 'r', 'format': 'pylit', 'fields': {'user_id': 'u', 'item_id': 'i'}}", L4R_FMT_PYLIT},
+        {"{'path': 'r', 'format': 'csv', 'header': true, 'fields': {'user_id': 'u', 'item_id': 'i'}}",
+         L4R_FMT_CSV},
+    };
+    for (size_t k = 0; k < sizeof spell / sizeof spell[0]; k++) {
+        char *body = l4r_xasprintf("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': %s}",
+                                   spell[k].table);
+        char *json = recipe_with("", body);
+        l4r_recipe r;
+        l4r_error e = {0};
+        l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+        T_EQ_INT(st, L4R_OK);
+        if (st == L4R_OK) {
+            T_EQ_INT(r.variants[0].interactions->format, spell[k].want);
+            if (spell[k].want == L4R_FMT_CSV)
+                T_EQ_STR(r.variants[0].interactions->delim, ",");
+            l4r_recipe_clear(&r);
+        }
+        free(json);
+        free(body);
+    }
+    /* the keys a row does not accept, with an alias too */
+#define V(tbl) "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " tbl "}"
+    EXPECT_VERR(V("{'path': 'r', 'format': 'pylit', 'columns': ['a'], 'fields': {}}"),
+                "$.variants.v1.interactions.columns: not allowed for format python-literal");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'jsonl', 'flags': null, 'fields': {}}"),
+                "$.variants.v1.interactions.flags: not allowed for format jsonl");
+    EXPECT_VERR(V("{'path': 'r', 'format': 'delim', 'columns': ['a'], 'fields': {}}"),
+                "$.variants.v1.interactions: missing required key 'delimiter' (format delimited)");
+#undef V
+}
 
 static void test_sets(void)
 {
@@ -672,6 +737,7 @@ static void test_embedded_for(void)
 
 int main(void)
 {
+    test_format_table();
     test_valid();
     test_header_and_json_tables();
     test_errors();

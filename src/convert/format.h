@@ -1,0 +1,123 @@
+/*
+ * format.h — the table of input formats: one row per syntax a recipe table may be written in.
+ *
+ * A row says everything the rest of the program needs to know about a format: the one name that
+ * recipes, `info` and manifest.json use (older spellings are accepted as aliases and never
+ * printed), how the pipeline cuts a source into blocks, which recipe table keys the format
+ * accepts, and its record function, which turns one physical record into logical records (the
+ * spans of the table's fields).  recipe.c validates against the table, cmd_info.c prints its
+ * names, convert.c dispatches through it.  Adding a syntax is one scanner and one row here.
+ *
+ * The rows and everything they point to are constant: safe on any thread.
+ */
+#ifndef L4R_FORMAT_H
+#define L4R_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan.h"
+#include "llm4rec_data.h"
+#include "pipeline.h"
+#include "util.h"
+
+struct l4r_table;
+
+typedef enum l4r_format {
+    L4R_FMT_DELIM, /* one record per line, split on a 1- or 2-byte delimiter, no quoting */
+    L4R_FMT_CSV,   /* RFC 4180: "-quoting, "" escape, quoted fields may hold newlines */
+    L4R_FMT_JSONL, /* one JSON object per line */
+    L4R_FMT_PYLIT  /* one Python dict literal per line ({u'k': u'v', True, None}) */
+} l4r_format;
+
+#define L4R_MAX_FIELDS 256 /* source columns a delimited or CSV table may have */
+#define L4R_MAX_MAP 64     /* output columns of one table */
+
+/* Recipe table keys that only some formats accept (the others — path, member, format, encoding,
+ * fields, time, time_fraction — every format does). */
+enum {
+    L4R_FKEY_DELIMITER = 1u << 0,
+    L4R_FKEY_HEADER = 1u << 1,
+    L4R_FKEY_COLUMNS = 1u << 2,
+    L4R_FKEY_FLAGS = 1u << 3,
+    L4R_FKEY_EXTRA_FIELDS = 1u << 4,
+};
+
+/* How the records of one table are laid out, resolved by the converter once the columns are known
+ * (at set-up, or after the header line); the record function only reads it. */
+typedef struct l4r_recspec {
+    const struct l4r_table *t;
+    const char *name;        /* the source, for messages: 'ml-1m.zip:ml-1m/ratings.dat' */
+    size_t nmap;             /* t->n_map */
+    size_t seplen;           /* strlen(t->delim) */
+    int col[L4R_MAX_MAP];    /* columns formats: source column of map entry k (-1: a constant) */
+    int ncols;               /* columns formats: the fields a record has */
+    l4r_keyset *ks;          /* object formats: the keys of the map entries with a source */
+    int key_of[L4R_MAX_MAP]; /* object formats: index into ks of map entry k, -1 for constants */
+    size_t n_flags;          /* flag columns (t->n_flag_names when the table has flags, else 0) */
+} l4r_recspec;
+
+/* One logical record, handed to the yield callback.  vals[k] is the span of map entry k (p NULL:
+ * absent), followed by the n_flags flag columns.  [p, end) is the physical record it came from
+ * (a CSV record's may end with its line terminator), line its first physical line. */
+typedef struct l4r_record {
+    l4r_span *vals;
+    const char *p, *end;
+    uint64_t line;
+} l4r_record;
+
+/* Called once per logical record, in order.  A non-zero status stops the physical record and is
+ * returned by the record function as it is. */
+typedef l4r_status (*l4r_yield_fn)(void *ud, const l4r_record *r, l4r_error *e);
+
+/* A worker's scratch for the record function: reused from record to record, one per worker. */
+typedef struct l4r_recbuf {
+    l4r_buf scratch; /* unescaped values of the current record */
+    l4r_span f[L4R_MAX_FIELDS];
+    l4r_span vals[L4R_MAX_MAP + L4R_MAX_FIELDS];
+    uint64_t extra_ignored; /* records whose extra fields were dropped ("extra_fields": "ignore") */
+} l4r_recbuf;
+
+/* The record function of a format.  Reads the physical record at *pp (*pp < end), moves *pp past
+ * it and *line past its physical lines, and calls yield once per logical record it holds: none for
+ * a blank line, one for any other record today.  The signature leaves room for a record that holds
+ * several (an impressions list, a user's nested reviews): yield is called once per element, and
+ * an error from one of them stops the record.  A record that does not parse is L4R_EPARSE with a
+ * message that starts "'NAME' line N"; *pp and *line are past it then too (a CSV record that does
+ * not parse is taken to end with its first line), so the caller may skip it and go on. */
+typedef l4r_status (*l4r_record_fn)(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
+                                    uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e);
+
+/* Columns formats only: the fields of one record starting at *pp (the header line), as the
+ * record function sees them; *nf may exceed max (the rest are counted, not stored). */
+typedef l4r_status (*l4r_fields_fn)(const struct l4r_table *t, const char **pp, const char *end, l4r_span *f,
+                                    size_t max, size_t *nf, l4r_buf *scratch, l4r_error *e);
+
+typedef struct l4r_format_def {
+    l4r_format id;
+    const char *name;           /* the one name: recipes, `info`, manifest.json "table.format" */
+    const char *aliases[2];     /* other spellings a recipe may use (NULL-terminated); never printed */
+    l4r_cut_mode cut;           /* how the pipeline cuts blocks */
+    unsigned keys;              /* L4R_FKEY_* this format accepts */
+    bool columns;               /* fields are columns (by index or header name), not object keys */
+    bool quoting;               /* '"' quotes fields (it cannot be the delimiter) */
+    size_t delimiter_max;       /* bytes a delimiter may have; 0: no delimiter */
+    const char *delimiter_none; /* the delimiter when the recipe gives none; NULL: it is required */
+    l4r_record_fn record;
+    l4r_fields_fn fields; /* columns formats: split one record into its fields (the header) */
+} l4r_format_def;
+
+/* The rows, in l4r_format order; l4r_format_get(f) is &l4r_formats[f]. */
+extern const l4r_format_def l4r_formats[];
+extern const size_t l4r_n_formats;
+
+static inline const l4r_format_def *l4r_format_get(l4r_format f)
+{
+    return &l4r_formats[f];
+}
+
+/* The row whose name or alias is `name`, or NULL. */
+const l4r_format_def *l4r_format_find(const char *name);
+
+#endif
