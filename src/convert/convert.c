@@ -1146,7 +1146,10 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
                      l4r_now() - t1);
             o->log(o->log_ud, 0, msg);
         }
-        res->interactions = itab->n;
+        /* what the stages kept (l4r_process writes it), not what was parsed */
+        int64_t kept = (int64_t)itab->n;
+        l4r_manifest_get_int(m, "counts.interactions", &kept);
+        res->interactions = (uint64_t)kept;
     } else {
         st = l4r_out_open(&out, od.tmp, "interactions.tsv", e);
         if (st)

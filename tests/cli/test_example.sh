@@ -55,6 +55,13 @@ check_eq "plain: and they are not empty" "$([ "${n:-0}" -gt 0 ] && [ "$items" -g
 
 compare_runs stages -j1 --kcore 5 --split seq --remap --format tsv,sequences -- \
   jobs=1 kcore=5 split=seq remap format=tsv,sequences
+# the count reported after stages is what they kept (it used to be what was parsed)
+kept=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counts"]["interactions"])' "$T/cli-stages/manifest.json")
+parsed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stages"]["input"]["interactions"])' "$T/cli-stages/manifest.json")
+check_eq "stages: the k-core removed some interactions" "$([ "$kept" -lt "$parsed" ] && echo yes)" yes
+check_grep "stages: the example prints the kept count" "^interactions	$kept\$" "$T/ex-stages.out"
+"$L4R" convert movielens --raw "$F/ml-1m.zip" -o "$T/cli-stages2" --kcore 5 -j1 2>"$T/stages.err" >/dev/null
+check_grep "stages: the CLI says the kept count" "converted movielens/ml-1m: $kept interactions" "$T/stages.err"
 
 # --- errors are the library's, with the CLI's exit codes ---------------------------------------
 check_exit 2 "a bad option value is a usage error" "$EX" movielens/ml-1m "$F/ml-1m.zip" "$T/x" dedup=sometimes
