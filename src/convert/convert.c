@@ -1491,13 +1491,19 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
     }
 }
 
-static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const input *in, const char *role,
+static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, input *in, const char *role,
                             l4r_manifest *m, l4r_error *e)
 {
     l4r_source *src = NULL;
     l4r_status st = l4r_source_open(&src, in->path, in->member, e);
     if (st)
         return st;
+    if (in->member) {
+        /* the chain of archives, known once opened: "A.zip:INNER.tar:MEMBER" (reader.h) */
+        free(in->label);
+        in->label = l4r_xstrdup(l4r_source_name(src));
+        c->name = in->label;
+    }
     if (o->threads > 0 && !l4r_pipeline_duo(src, o->threads)) {
         /* The reader thread is the busiest: take the input's digest off it, and the output's off
          * the writer.  Two threads on a plain file (-j 2) keep both where the bytes are. */
