@@ -83,7 +83,11 @@ typedef struct l4r_rfile {
     char *md5;              /* lower-case hex or NULL */
     char *sha256;           /* lower-case hex or NULL */
     bool unpack;            /* an archive to unpack into the variant directory */
-    uint64_t unpacked_size; /* unpack: total bytes of its files once unpacked; 0 when unknown */
+    uint64_t unpacked_size; /* unpack: total bytes of its files once unpacked (with unpack_nested: of
+                             * every archive's files, the inner archives included); 0 when unknown */
+    char **unpack_nested;   /* unpack: members (paths in the variant directory) that are archives
+                             * themselves, unpacked in turn into a directory of their own name */
+    size_t n_unpack_nested;
 } l4r_rfile;
 
 typedef struct l4r_variant {
@@ -132,6 +136,10 @@ void l4r_registry_free(l4r_registry *reg);
 /* Look-ups.  `variant` NULL means the default variant.  Errors name the alternatives. */
 l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const char *variant,
                              const l4r_recipe **r, const l4r_variant **v, l4r_error *e);
+
+/* The file of v whose unpack_nested lists the longest archive that `path` (a path in the variant
+ * directory) lies inside; *inner gets that unpack_nested entry.  NULL (and *inner NULL) when none. */
+const l4r_rfile *l4r_variant_nested(const l4r_variant *v, const char *path, const char **inner);
 
 /* Index of a column name in t->columns, or -1. */
 int l4r_table_column(const l4r_table *t, const char *name);

@@ -1385,6 +1385,15 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
     const char *member = t->member ? t->member : t->path;
     if (!o->raw) {
         in->path = l4r_path_join(o->fetched_dir, t->path);
+        const char *nest;
+        const l4r_rfile *nf = l4r_variant_nested(v, t->path, &nest);
+        if (!l4r_is_file(in->path) && nf && !is_items) {
+            l4r_status st =
+                l4r_err(e, L4R_EARCHIVE, "no member '%s' in archive '%s:%s' (fetch unpacked it into '%s/%s')",
+                        t->path + strlen(nest) + 1, nf->name, nest, o->fetched_dir, nest);
+            input_free(in);
+            return st;
+        }
         if (!l4r_is_file(in->path)) {
             l4r_status st = l4r_err(e, is_items ? L4R_OK : L4R_EIO,
                                     "'%s' is missing from the fetched data (run 'llm4rec-data fetch "

@@ -118,6 +118,7 @@ typedef struct l4r_unpacked_file {
 typedef struct l4r_unpacked {
     l4r_unpacked_file *v;
     size_t n, cap;
+    uint64_t bytes; /* what the l4r_unpack calls into this list wrote (regular files, holes counted) */
 } l4r_unpacked;
 
 void l4r_unpacked_add(l4r_unpacked *u, const char *name, uint64_t size, const char *sha256, int64_t mtime_ns);

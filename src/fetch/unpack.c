@@ -100,6 +100,7 @@ void l4r_unpacked_free(l4r_unpacked *u)
     free(u->v);
     u->v = NULL;
     u->n = u->cap = 0;
+    u->bytes = 0;
 }
 
 /* ---- the paths of the archive seen so far (open addressing) ---- */
@@ -748,6 +749,7 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
     if (out) {
         for (size_t i = 0; i < got.n; i++)
             l4r_unpacked_add(out, got.v[i].name, got.v[i].size, got.v[i].sha256, got.v[i].mtime_ns);
+        out->bytes += total;
     }
 out:
     if (w)
