@@ -683,14 +683,18 @@ static void strm_free_parts(strm *t)
 
 /* Wrap t in a decompressor when its first bytes say it is compressed (gzip: our inflater, which
  * checks every CRC; bzip2, xz, zstd: libarchive's filters); a stream of several layers is unwrapped
- * layer by layer.  *out is what to read. */
-static l4r_status unwrap(l4r_source *s, strm *t, const char *name, strm **out, l4r_error *e)
+ * layer by layer.  *out is what to read; *comp names the outermost compression ("" for none). */
+static l4r_status unwrap(l4r_source *s, strm *t, const char *name, strm **out, const char **comp,
+                         l4r_error *e)
 {
+    *comp = "";
     l4r_status st = strm_peek(s, t, e);
     for (int wraps = 0; st == L4R_OK && wraps < MAX_GZ_WRAPS; wraps++) {
         magic m = sniff(t->back, t->back_len);
         if (m != M_GZIP && m != M_BZ2 && m != M_XZ && m != M_ZSTD)
             break;
+        if (!**comp)
+            *comp = m == M_GZIP ? "gzip" : m == M_BZ2 ? "bzip2" : m == M_XZ ? "xz" : "zstd";
         strm *w = strm_own(s, m == M_GZIP ? SK_GZ : SK_FILTER, t, name);
         if (m == M_GZIP) {
             w->gz = gz_new(s, t, e);
@@ -841,11 +845,14 @@ static l4r_status descend(l4r_source *s, l4r_error *e)
     for (;;) {
         level *L = &s->lv[s->n_lv - 1];
         strm *t = NULL;
-        l4r_status st = unwrap(s, &L->data, L->data.name, &t, e);
+        const char *comp;
+        l4r_status st = unwrap(s, &L->data, L->data.name, &t, &comp, e);
         if (st)
             return st;
         l4r_archive_kind k;
         sniff_memory(t->back + t->back_pos, t->back_len - t->back_pos, &k);
+        if (*comp && !k.filter[0])
+            snprintf(k.filter, sizeof k.filter, "%s-compressed", comp);
         if (!L->inner) {
             if (k.is_archive)
                 return l4r_err(e, L4R_EARCHIVE,
