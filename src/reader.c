@@ -25,6 +25,21 @@
  * Archives are told by content, never by name (l4r_archive_sniff), and a member by its exact clean
  * path, the name fetch unpacks it under; a second entry of that name is found when the source is
  * finished (l4r_source_file_digest), where the rest of the file is read anyway.
+ *
+ * Archives inside archives (Yelp: a zip holding a gzip tar named .tar).  A member path is walked
+ * through a chain of levels: level 0 is a libarchive reader over the file; in it the reader looks
+ * for the entry of the whole path or for a regular file on the way to it ("Yelp JSON/
+ * yelp_dataset.tar" of "Yelp JSON/yelp_dataset.tar/review.json").  The entry's bytes are a stream
+ * (strm): its first 64 KiB are peeked (and given out again), a gzip layer is wrapped in our own
+ * inflater (libarchive's gzip filter does not check the trailer; ours does, as fetch's unpacking
+ * does), bzip2/xz/zstd in libarchive's raw filter, and the decompressed start is sniffed
+ * (sniff_memory).  A file on the way must hold an archive: the next level is a second libarchive
+ * reader whose read callback pulls from that stream, so nothing is ever written to disk; the
+ * entry of the whole path must hold one file, which is what l4r_source_read returns.  Every level
+ * gets level 0's checks: exact lookup, unsafe entries, and once the source is finished, innermost
+ * level first, the rest of its entries (a second entry of the path, or a path that is a file and
+ * a directory) and then the rest of the stream it was read from, so every gzip trailer is
+ * checked.  The file's own bytes are hashed as ever: the digest is the outer file's.
  */
 #include "reader.h"
 

@@ -15,7 +15,9 @@
  *
  * Unpacking: each archive gets a ceiling (the recipe's unpacked_size + 1%, else L4R_UNPACK_RATIO x
  * its size, or --max-unpacked) and a free-space check (statvfs) before it starts; the names of the
- * other downloads are reserved, so no archive entry can replace one.
+ * other downloads are reserved, so no archive entry can replace one.  The archives a file's
+ * unpack_nested lists unpack in turn, each into a directory that takes its own place and name
+ * (unpack_nested()), under what is left of the same ceiling.
  *
  * Leftovers: only the holder of the variant lock creates DIR/.l4r-unpack.* (and the stamp's
  * temporary file), so whatever of those the next holder finds was left by a killed process and is

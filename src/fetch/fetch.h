@@ -5,7 +5,9 @@
  *
  *   DATA/DATASET/VARIANT/FILE            verified download (e.g. movielens/ml-1m/ml-1m.zip)
  *   DATA/DATASET/VARIANT/FILE.part       download in progress (resumed with a Range request)
- *   DATA/DATASET/VARIANT/<unpacked tree> the archive's own entries (e.g. ml-1m/ratings.dat)
+ *   DATA/DATASET/VARIANT/<unpacked tree> the archive's own entries (e.g. ml-1m/ratings.dat); an
+ *                                        archive of unpack_nested becomes a directory of its name
+ *                                        holding its entries (Yelp JSON/yelp_dataset.tar/x.json)
  *   DATA/DATASET/VARIANT/.l4r-fetched.json  stamp written last: every download and every unpacked
  *                                        file with size, sha256 and mtime_ns (docs/fetch.md)
  *   DATA/DATASET/VARIANT/.lock           flock()ed while a fetch runs
