@@ -1284,6 +1284,34 @@ void l4r_source_close(l4r_source *s)
     free(s);
 }
 
+size_t l4r_member_file_prefix(const char *dir, const char *member)
+{
+    size_t best = 0;
+    for (const char *p = strchr(member, '/'); p; p = strchr(p + 1, '/')) {
+        char *pre = l4r_xstrndup(member, (size_t)(p - member));
+        char *full = l4r_path_join(dir, pre);
+        if (l4r_is_file(full))
+            best = (size_t)(p - member);
+        free(full);
+        free(pre);
+    }
+    return best;
+}
+
+const char *l4r_member_after(const char *member, const char *base)
+{
+    size_t n = strlen(base);
+    for (const char *c = member; n && *c;) {
+        const char *slash = strchr(c, '/');
+        if (!slash)
+            return NULL; /* the last component is the table itself */
+        if ((size_t)(slash - c) == n && !strncmp(c, base, n))
+            return slash + 1;
+        c = slash + 1;
+    }
+    return NULL;
+}
+
 l4r_status l4r_archive_sniff(const char *path, l4r_archive_kind *k, l4r_error *e)
 {
     memset(k, 0, sizeof *k);

@@ -1417,6 +1417,15 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
         }
         free(cands[0]);
         free(cands[1]);
+        size_t pre = in->path ? 0 : l4r_member_file_prefix(raw, member);
+        if (pre) { /* the outer archive unpacked by hand, an inner one not: read through it */
+            char *outer = l4r_xstrndup(member, pre);
+            in->path = l4r_path_join(raw, outer);
+            free(outer);
+            in->member = l4r_xstrdup(member + pre + 1);
+            in->label = l4r_xasprintf("%s:%s", in->path, in->member);
+            return L4R_OK;
+        }
         if (!in->path) {
             if (is_items)
                 return L4R_OK;
@@ -1462,8 +1471,9 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
         return L4R_OK;
     }
     in->path = l4r_xstrdup(raw);
-    in->member = l4r_xstrdup(member);
-    in->label = l4r_xasprintf("%s:%s", raw, member);
+    const char *after = l4r_member_after(member, rawbase); /* an inner archive given itself */
+    in->member = l4r_xstrdup(after ? after : member);
+    in->label = l4r_xasprintf("%s:%s", raw, in->member);
     return L4R_OK;
 }
 

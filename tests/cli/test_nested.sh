@@ -211,3 +211,14 @@ check_grep "which names the entry" 'unpack_nested\[0\]' "$T/.err"
 edit 'f["unpack_nested"] = ["d/inner.tar.xz", "d/inner.tar.xz"]'
 check_exit 6 "an unpack_nested path twice: exit 6" "$L4R" --recipes "$T/bad" info nested
 check_grep "which says so" "listed twice" "$T/.err"
+
+# ---- --raw with part of the chain unpacked by hand ----
+mkdir -p "$T/byhand"
+(cd "$T/byhand" && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(".")' "$C/nest/Yelp-JSON.zip")
+check "byhand: the zip extracted by hand holds the tar as a file" test -f "$T/byhand/Yelp JSON/yelp_dataset.tar"
+check_exit 0 "byhand: convert --raw DIR reads through the tar in it" l4r convert nested --variant nest --raw "$T/byhand" -o "$T/r-dir" -q
+check_same "byhand: the same interactions.tsv" "$T/r-dir/interactions.tsv" "$T/r-nest/interactions.tsv"
+check_grep "byhand: the label names the tar and its member" "Yelp JSON/yelp_dataset.tar:yelp_academic_dataset_review.json\"" "$T/r-dir/manifest.json"
+check_exit 0 "byhand: convert --raw of the inner tar itself" l4r convert nested --variant nest --raw "$T/byhand/Yelp JSON/yelp_dataset.tar" -o "$T/r-tar" -q
+check_same "byhand: the same interactions.tsv again" "$T/r-tar/interactions.tsv" "$T/r-nest/interactions.tsv"
+check_grep "byhand: the input hash is the tar's" "\"sha256\": \"$(sha256sum "$T/byhand/Yelp JSON/yelp_dataset.tar" | cut -d' ' -f1)\"" "$T/r-tar/manifest.json"
