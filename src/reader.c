@@ -1298,20 +1298,6 @@ size_t l4r_member_file_prefix(const char *dir, const char *member)
     return best;
 }
 
-const char *l4r_member_after(const char *member, const char *base)
-{
-    size_t n = strlen(base);
-    for (const char *c = member; n && *c;) {
-        const char *slash = strchr(c, '/');
-        if (!slash)
-            return NULL; /* the last component is the table itself */
-        if ((size_t)(slash - c) == n && !strncmp(c, base, n))
-            return slash + 1;
-        c = slash + 1;
-    }
-    return NULL;
-}
-
 l4r_status l4r_archive_sniff(const char *path, l4r_archive_kind *k, l4r_error *e)
 {
     memset(k, 0, sizeof *k);

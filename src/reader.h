@@ -73,15 +73,11 @@ const char *l4r_source_name(const l4r_source *s);
  * 'A': it holds 'M' twice (entries I and J ...)"), as is a corrupt entry header. */
 l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *size, l4r_error *e);
 
-/* --raw with part of a member chain unpacked by hand.  l4r_member_file_prefix: the length of the
- * longest proper prefix of `member` (ending before a '/') that names a regular file under dir
- * (dir/"Yelp JSON/yelp_dataset.tar" of "Yelp JSON/yelp_dataset.tar/review.json"), 0 for none: that
- * file is then opened with the rest of the path as its member.  l4r_member_after: the rest of
- * `member` after a component, not the last, equal to `base` (the name of the file given), or
- * NULL: "review.json" for "Yelp JSON/yelp_dataset.tar/review.json" and "yelp_dataset.tar".  The
- * name only chooses which path to look up; what the file holds is still told by content. */
+/* --raw with part of a member chain unpacked by hand: the length of the longest proper prefix of
+ * `member` (ending before a '/') that names a regular file under dir (dir/"Yelp JSON/
+ * yelp_dataset.tar" of "Yelp JSON/yelp_dataset.tar/review.json"), 0 for none.  That file is then
+ * opened with the rest of the path as its member, and what it holds is told by its content. */
 size_t l4r_member_file_prefix(const char *dir, const char *member);
-const char *l4r_member_after(const char *member, const char *base);
 
 /* Which inflater gz sources use: "isa-l" or "zlib".  L4R_FORCE_ZLIB=1 in the environment selects
  * zlib even when ISA-L is built in (tests exercise both). */

@@ -926,6 +926,22 @@ const l4r_rfile *l4r_variant_nested(const l4r_variant *v, const char *path, cons
     return best;
 }
 
+const char *l4r_variant_member_after(const l4r_variant *v, const char *member, const char *base)
+{
+    const char *best = NULL;
+    for (size_t i = 0; i < v->n_files; i++) {
+        for (size_t k = 0; k < v->files[i].n_unpack_nested; k++) {
+            const char *n = v->files[i].unpack_nested[k];
+            size_t len = strlen(n);
+            if (strncmp(member, n, len) || member[len] != '/' || strcmp(l4r_path_base(n), base))
+                continue;
+            if (!best || member + len + 1 > best)
+                best = member + len + 1;
+        }
+    }
+    return best;
+}
+
 static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)
 {
     static const char *const keys[] = {"description",  "files", "manual", "notes",

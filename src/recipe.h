@@ -141,6 +141,13 @@ l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const
  * directory) lies inside; *inner gets that unpack_nested entry.  NULL (and *inner NULL) when none. */
 const l4r_rfile *l4r_variant_nested(const l4r_variant *v, const char *path, const char **inner);
 
+/* convert --raw given an inner archive itself: when `base` (the name of the file given) is the
+ * last segment of an unpack_nested entry N of v and `member` lies inside N, the rest of member
+ * after "N/" (the longest such N); else NULL.  ("yelp_dataset.tar", "Yelp JSON/yelp_dataset.tar/
+ * review.json" -> "review.json".)  The name only chooses the path to look up: the reader still
+ * tells by content what the file holds. */
+const char *l4r_variant_member_after(const l4r_variant *v, const char *member, const char *base);
+
 /* Index of a column name in t->columns, or -1. */
 int l4r_table_column(const l4r_table *t, const char *name);
 

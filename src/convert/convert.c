@@ -1471,7 +1471,7 @@ static l4r_status locate(const l4r_convert_opts *o, const l4r_variant *v, const 
         return L4R_OK;
     }
     in->path = l4r_xstrdup(raw);
-    const char *after = l4r_member_after(member, rawbase); /* an inner archive given itself */
+    const char *after = l4r_variant_member_after(v, member, rawbase); /* an inner archive given itself */
     in->member = l4r_xstrdup(after ? after : member);
     in->label = l4r_xasprintf("%s:%s", raw, in->member);
     return L4R_OK;

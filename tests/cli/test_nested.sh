@@ -222,3 +222,8 @@ check_grep "byhand: the label names the tar and its member" "Yelp JSON/yelp_data
 check_exit 0 "byhand: convert --raw of the inner tar itself" l4r convert nested --variant nest --raw "$T/byhand/Yelp JSON/yelp_dataset.tar" -o "$T/r-tar" -q
 check_same "byhand: the same interactions.tsv again" "$T/r-tar/interactions.tsv" "$T/r-nest/interactions.tsv"
 check_grep "byhand: the input hash is the tar's" "\"sha256\": \"$(sha256sum "$T/byhand/Yelp JSON/yelp_dataset.tar" | cut -d' ' -f1)\"" "$T/r-tar/manifest.json"
+mkdir -p "$T/byhand2"
+(cd "$T/byhand2" && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(".")' "$C/deep/Yelp-JSON.zip")
+check_exit 0 "byhand: convert --raw of the middle archive of three" l4r convert nested --variant deep --raw "$T/byhand2/outer.zip" -o "$T/r-mid" -q
+check_same "byhand: the same interactions.tsv from the middle" "$T/r-mid/interactions.tsv" "$T/r-nest/interactions.tsv"
+check_grep "byhand: labelled from the middle archive on" "outer.zip:mid.tgz:r.json\"" "$T/r-mid/manifest.json"

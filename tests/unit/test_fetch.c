@@ -1427,6 +1427,10 @@ static void test_nested(void)
     T_CHECK(l4r_variant_nested(&v, "d/inner.tar/r.dat", &in) == &f && in && !strcmp(in, "d/inner.tar"));
     T_CHECK(l4r_variant_nested(&v, "d/inner.tarx/r.dat", &in) == NULL && in == NULL);
     T_CHECK(l4r_variant_nested(&v, "d/inner.tar", &in) == NULL);
+    const char *rest = l4r_variant_member_after(&v, "d/inner.tar/r.dat", "inner.tar");
+    T_EQ_STR(rest, "r.dat");
+    T_CHECK(l4r_variant_member_after(&v, "d/inner.tar/r.dat", "outer.tar") == NULL);
+    T_CHECK(l4r_variant_member_after(&v, "e/inner.tar/r.dat", "inner.tar") == NULL);
 
     /* a ceiling the outer archive fits but not the inner one as well */
     l4r_fetch_opts o = {0};
