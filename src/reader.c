@@ -61,7 +61,7 @@
 #define IN_CAP (1u << 20)    /* compressed input buffer */
 #define PEEK_CAP (64u << 10) /* bytes of a member looked at to tell what it holds */
 #define MAX_LEVELS 8         /* archives inside archives, at most this deep */
-#define MAX_GZ_WRAPS 2       /* gzip inside gzip inside an archive member, at most */
+#define MAX_WRAPS 2          /* gzip inside gzip inside an archive member, at most */
 
 typedef enum src_kind { SRC_PLAIN, SRC_GZIP, SRC_ARCHIVE } src_kind;
 
@@ -704,7 +704,7 @@ static l4r_status unwrap(l4r_source *s, strm *t, const char *name, strm **out, c
 {
     *comp = "";
     l4r_status st = strm_peek(s, t, e);
-    for (int wraps = 0; st == L4R_OK && wraps < MAX_GZ_WRAPS; wraps++) {
+    for (int wraps = 0; st == L4R_OK && wraps < MAX_WRAPS; wraps++) {
         magic m = sniff(t->back, t->back_len);
         if (m != M_GZIP && m != M_BZ2 && m != M_XZ && m != M_ZSTD)
             break;
