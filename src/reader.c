@@ -61,7 +61,7 @@
 #define IN_CAP (1u << 20)    /* compressed input buffer */
 #define PEEK_CAP (64u << 10) /* bytes of a member looked at to tell what it holds */
 #define MAX_LEVELS 8         /* archives inside archives, at most this deep */
-#define MAX_WRAPS 2          /* gzip inside gzip inside an archive member, at most */
+#define MAX_WRAPS 2          /* compression layers of one member undone, at most (an .xz of a .gz) */
 
 typedef enum src_kind { SRC_PLAIN, SRC_GZIP, SRC_ARCHIVE } src_kind;
 
