@@ -719,6 +719,20 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
             goto out;
         }
     }
+    if (gz) {
+        /* A tar reader stops at its end-of-archive blocks: inflate the gzip data to its end, so its
+         * trailer (CRC-32, length) is checked whatever follows the tar inside it (convert --raw
+         * does the same, src/reader.c). */
+        const void *rest;
+        la_ssize_t n;
+        do {
+            n = gz_read_cb(a, gz, &rest);
+        } while (n > 0);
+        if (n < 0) {
+            st = read_error(a, gz, archive, NULL, e);
+            goto out;
+        }
+    }
     if (no == 0) {
         /* nothing at all: libarchive takes NUL bytes for an empty tar and an empty file for an empty
          * archive, and a recipe never unpacks an archive it expects to be empty */

@@ -59,6 +59,10 @@ good_tar = tar([("Dataset_User_Agreement.pdf", PDF), ("yelp_academic_dataset_bus
                 ("yelp_academic_dataset_review.json", REV), ("yelp_academic_dataset_tip.json", b"{}\n")])
 badcrc = bytearray(good_tar)
 badcrc[-8] ^= 0xFF  # the gzip trailer's CRC-32
+# the same after a MiB of zeros past the tar's end: a tar reader stops before them, so only a reader
+# that inflates the gzip stream to its end sees the CRC
+padded = bytearray(gzip.compress(gzip.decompress(good_tar) + bytes(1 << 20), mtime=0))
+padded[-8] ^= 0xFF
 cases = [
     # name, zip entries, unpack_nested, table path
     ("nest", [("Yelp JSON/Yelp Dataset Documentation & ToS copy.pdf", PDF), (INNER, good_tar)], [INNER], TABLE),
@@ -71,6 +75,7 @@ cases = [
     ("deep", [("outer.zip", zipb([("mid.tgz", tar([("r.json", REV)]))]))], ["outer.zip", "outer.zip/mid.tgz"],
      "outer.zip/mid.tgz/r.json"),
     ("badcrc", [(INNER, bytes(badcrc))], [INNER], TABLE),
+    ("padcrc", [(INNER, bytes(padded))], [INNER], TABLE),
     ("unsafe", [(INNER, tar([("yelp_academic_dataset_review.json", REV), ("../escape.json", b"{}\n")]))], [INNER],
      TABLE),
     ("filedir", [(INNER, good_tar), (INNER + "/other.json", b"{}\n")], [INNER], TABLE),
@@ -155,7 +160,7 @@ check_grep "deep: the label names three archives" "Yelp-JSON.zip:outer.zip:mid.t
 check "deep: the middle archive unpacked inside the outer one's directory" test -f "$V/deep/outer.zip/mid.tgz/r.json"
 
 # ---- the inner archive gets the outer's checks, on both paths ----
-for v in dup badcrc unsafe filedir filedir2 filedir3 filedir4; do
+for v in dup badcrc padcrc unsafe filedir filedir2 filedir3 filedir4; do
   check_exit 5 "$v: fetch exits 5" l4r fetch nested --variant $v -q
   cp "$T/.err" "$T/$v-fetch.err"
   check_not "$v: fetch writes no stamp" test -e "$V/$v/.l4r-fetched.json"
@@ -169,6 +174,8 @@ check_grep "dup: fetch names the inner archive" "ambiguous archive '.*Yelp JSON/
 check_grep "dup: --raw names the chain" "ambiguous archive '.*Yelp-JSON.zip:Yelp JSON/yelp_dataset.tar': it holds 'yelp_academic_dataset_review.json' twice" "$T/dup-raw.err"
 check_grep "badcrc: fetch says the CRC is wrong" "CRC" "$T/badcrc-fetch.err"
 check_grep "badcrc: so does --raw" "Yelp-JSON.zip:Yelp JSON/yelp_dataset.tar" "$T/badcrc-raw.err"
+check_grep "padcrc: fetch says the CRC is wrong" "CRC" "$T/padcrc-fetch.err"
+check_grep "padcrc: so does --raw" "Yelp-JSON.zip:Yelp JSON/yelp_dataset.tar': CRC mismatch" "$T/padcrc-raw.err"
 check_grep "unsafe: fetch names the entry" "'../escape.json' has a '..' component" "$T/unsafe-fetch.err"
 check_grep "unsafe: --raw names the chain and the entry" "unsafe archive '.*Yelp-JSON.zip:Yelp JSON/yelp_dataset.tar': entry '../escape.json'" "$T/unsafe-raw.err"
 check_grep "filedir: --raw says the tar is a file and a directory" "'Yelp JSON/yelp_dataset.tar' is a file (entry 1) and a directory (entry 2)" "$T/filedir-raw.err"
