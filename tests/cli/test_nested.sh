@@ -234,3 +234,11 @@ mkdir -p "$T/byhand2"
 check_exit 0 "byhand: convert --raw of the middle archive of three" l4r convert nested --variant deep --raw "$T/byhand2/outer.zip" -o "$T/r-mid" -q
 check_same "byhand: the same interactions.tsv from the middle" "$T/r-mid/interactions.tsv" "$T/r-nest/interactions.tsv"
 check_grep "byhand: labelled from the middle archive on" "outer.zip:mid.tgz:r.json\"" "$T/r-mid/manifest.json"
+
+# ---- a gzip tar given itself gets the same trailer check as one inside the zip ----
+mkdir -p "$T/padded"
+(cd "$T/padded" && python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(".")' "$C/padcrc/Yelp-JSON.zip")
+check_exit 5 "padded: convert --raw of the gzip tar with a wrong CRC behind padding exits 5" l4r convert nested --variant nest --raw "$T/padded/Yelp JSON/yelp_dataset.tar" -o "$T/r-pad" -q
+check_grep "padded: it names the CRC" "yelp_dataset.tar': CRC mismatch" "$T/.err"
+check_exit 0 "padded: the good gzip tar given itself converts" l4r convert nested --variant nest --raw "$T/byhand/Yelp JSON/yelp_dataset.tar" -o "$T/r-tar2" -q -j 3
+check_same "padded: to the same bytes at -j 3" "$T/r-tar2/interactions.tsv" "$T/r-nest/interactions.tsv"
