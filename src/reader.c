@@ -58,6 +58,7 @@
 #include <isa-l/igzip_lib.h>
 #endif
 
+#include "sniff.h"
 #include "util.h"
 
 #define IN_CAP (1u << 20)    /* compressed input buffer */
@@ -443,160 +444,6 @@ static l4r_status lvl_fail(const l4r_source *s, const level *L, const char *what
     return lib_fail(L->ar, &L->cb_err, L->cb_failed, what, s->name, e);
 }
 
-/* The entry's path, cleaned (l4r_archive_path_clean) into `clean`; false for an entry without a
- * usable name. */
-static bool entry_clean(struct archive_entry *ent, l4r_buf *clean)
-{
-    const char *path = archive_entry_pathname(ent);
-    if (!path)
-        path = archive_entry_pathname_utf8(ent);
-    return path && l4r_archive_path_clean(path, clean) && l4r_buf_cstr(clean);
-}
-
-static const char *entry_kind(struct archive_entry *ent)
-{
-    switch (archive_entry_filetype(ent)) {
-    case AE_IFREG: return "file";
-    case AE_IFDIR: return "directory";
-    case AE_IFLNK: return "symbolic link";
-    default: return archive_entry_hardlink(ent) ? "hard link" : "special file";
-    }
-}
-
-/* The entries fetch refuses to unpack (src/fetch/unpack.c) make --raw refuse the archive too, so
- * that one archive gets one verdict on both paths: a path that is absolute or has a '..'
- * component, a symlink whose target leaves the tree, a device, fifo or socket.  (Nothing is
- * written to disk here; this is about trusting the archive, not about where it would land.)
- * `arname` names the archive (an inner one as "OUTER:INNER"). */
-static l4r_status entry_unsafe(const char *arname, struct archive_entry *ent, l4r_buf *clean, l4r_error *e)
-{
-    const char *path = archive_entry_pathname(ent);
-    if (!path)
-        path = archive_entry_pathname_utf8(ent);
-    if (!path)
-        return L4R_OK; /* no name: never the member; unpacking says so */
-    if (!l4r_archive_path_clean(path, clean))
-        return l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' %s", arname, path,
-                       path[0] == '/' ? "has an absolute path" : "has a '..' component");
-    mode_t type = archive_entry_filetype(ent);
-    if (type == AE_IFLNK && !archive_entry_hardlink(ent)) {
-        const char *target = archive_entry_symlink(ent);
-        if (!target || !l4r_archive_link_safe(clean->data, target))
-            return l4r_err(e, L4R_EARCHIVE,
-                           "unsafe archive '%s': entry '%s' is a symlink to '%s', outside the archive's tree",
-                           arname, path, target ? target : "");
-    } else if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO || type == AE_IFSOCK) {
-        return l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' is a %s, not a file or directory",
-                       arname, path,
-                       type == AE_IFIFO    ? "fifo"
-                       : type == AE_IFSOCK ? "socket"
-                                           : "device");
-    }
-    return L4R_OK;
-}
-
-/* The container formats: every format libarchive reads but raw (any bytes), empty and mtree (a
- * text listing of files elsewhere, whose bidder takes any text file for one). */
-static void support_containers(struct archive *a)
-{
-    archive_read_support_format_7zip(a);
-    archive_read_support_format_ar(a);
-    archive_read_support_format_cab(a);
-    archive_read_support_format_cpio(a);
-    archive_read_support_format_iso9660(a);
-    archive_read_support_format_lha(a);
-    archive_read_support_format_rar(a);
-    archive_read_support_format_rar5(a);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_warc(a);
-    archive_read_support_format_xar(a);
-    archive_read_support_format_zip(a);
-}
-
-static const char *format_short(int fmt)
-{
-    switch (fmt & ARCHIVE_FORMAT_BASE_MASK) {
-    case ARCHIVE_FORMAT_TAR: return "tar";
-    case ARCHIVE_FORMAT_ZIP: return "zip";
-    case ARCHIVE_FORMAT_7ZIP: return "7z";
-    case ARCHIVE_FORMAT_CPIO: return "cpio";
-    case ARCHIVE_FORMAT_AR: return "ar";
-    case ARCHIVE_FORMAT_ISO9660: return "ISO 9660";
-    case ARCHIVE_FORMAT_RAR: return "rar";
-#ifdef ARCHIVE_FORMAT_RAR_V5
-    case ARCHIVE_FORMAT_RAR_V5: return "rar";
-#endif
-    case ARCHIVE_FORMAT_LHA: return "lha";
-    case ARCHIVE_FORMAT_CAB: return "cab";
-    case ARCHIVE_FORMAT_XAR: return "xar";
-    case ARCHIVE_FORMAT_WARC: return "warc";
-    default: return "libarchive-readable";
-    }
-}
-
-/* What an opened reader (filters and containers, no raw format) saw first: l4r_archive_sniff's
- * verdict. */
-static void sniff_reader(struct archive *a, l4r_archive_kind *k)
-{
-    struct archive_entry *ent;
-    int r = archive_read_next_header(a, &ent);
-    int fmt = archive_format(a);
-    if (r == ARCHIVE_OK || r == ARCHIVE_WARN) {
-        k->is_archive = true;
-        const char *p = archive_entry_pathname(ent);
-        snprintf(k->first, sizeof k->first, "%s", p ? p : "");
-    } else if (r == ARCHIVE_EOF) {
-        /* a container with no entry (an empty tar) is still a container; an empty file is not */
-        k->is_archive = fmt != 0;
-    }
-    if (k->is_archive) {
-        snprintf(k->format, sizeof k->format, "%s", format_short(fmt));
-        const char *f = archive_filter_count(a) > 1 ? archive_filter_name(a, 0) : NULL;
-        if (f && strcmp(f, "none") != 0)
-            snprintf(k->filter, sizeof k->filter, "%s-compressed", f);
-    }
-}
-
-/* l4r_archive_sniff on the first bytes of a stream (a member, decompressed). */
-static void sniff_memory(const void *p, size_t n, l4r_archive_kind *k)
-{
-    memset(k, 0, sizeof *k);
-    if (!n)
-        return;
-    struct archive *a = archive_read_new();
-    if (!a)
-        l4r_oom();
-    archive_read_support_filter_all(a);
-    support_containers(a);
-    if (archive_read_open_memory(a, p, n) == ARCHIVE_OK)
-        sniff_reader(a, k);
-    archive_read_free(a);
-}
-
-typedef enum magic { M_NONE, M_GZIP, M_ZIP, M_TAR, M_BZ2, M_XZ, M_ZSTD } magic;
-
-static magic sniff(const unsigned char *b, size_t n)
-{
-    if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
-        return M_GZIP;
-    if (n >= 4 && memcmp(b, "PK\x03\x04", 4) == 0)
-        return M_ZIP;
-    if (n >= 4 && memcmp(b, "PK\x05\x06", 4) == 0)
-        return M_ZIP; /* empty zip */
-    if (n >= 262 && memcmp(b + 257, "ustar", 5) == 0)
-        return M_TAR;
-    if (n >= 4 && memcmp(b, "BZh", 3) == 0 && b[3] >= '1' && b[3] <= '9')
-        return M_BZ2;
-    if (n >= 6 && memcmp(b,
-                         "\xfd"
-                         "7zXZ\x00",
-                         6) == 0)
-        return M_XZ;
-    if (n >= 4 && memcmp(b, "\x28\xb5\x2f\xfd", 4) == 0)
-        return M_ZSTD;
-    return M_NONE;
-}
-
 /* ---- streams inside the file ---- */
 
 /* Read from the stream itself (past what was peeked). */
@@ -707,13 +554,13 @@ static l4r_status unwrap(l4r_source *s, strm *t, const char *name, strm **out, c
     *comp = "";
     l4r_status st = strm_peek(s, t, e);
     for (int wraps = 0; st == L4R_OK && wraps < MAX_WRAPS; wraps++) {
-        magic m = sniff(t->back, t->back_len);
-        if (m != M_GZIP && m != M_BZ2 && m != M_XZ && m != M_ZSTD)
+        l4r_magic m = l4r_sniff_magic(t->back, t->back_len);
+        if (m != L4R_M_GZIP && m != L4R_M_BZ2 && m != L4R_M_XZ && m != L4R_M_ZSTD)
             break;
         if (!**comp)
-            *comp = m == M_GZIP ? "gzip" : m == M_BZ2 ? "bzip2" : m == M_XZ ? "xz" : "zstd";
-        strm *w = strm_own(s, m == M_GZIP ? SK_GZ : SK_FILTER, t, name);
-        if (m == M_GZIP) {
+            *comp = m == L4R_M_GZIP ? "gzip" : m == L4R_M_BZ2 ? "bzip2" : m == L4R_M_XZ ? "xz" : "zstd";
+        strm *w = strm_own(s, m == L4R_M_GZIP ? SK_GZ : SK_FILTER, t, name);
+        if (m == L4R_M_GZIP) {
             w->gz = gz_new(s, t, e);
             if (!w->gz)
                 return L4R_EINTERNAL;
@@ -791,7 +638,7 @@ static l4r_status level_open(l4r_source *s, size_t k, strm *feed, const char *na
     L->ar = archive_read_new();
     if (!L->ar)
         l4r_oom();
-    support_containers(L->ar);
+    l4r_archive_support_containers(L->ar);
     archive_read_support_filter_all(L->ar);
     if (archive_read_open(L->ar, L, NULL, lvl_read_cb, NULL) != ARCHIVE_OK)
         return lvl_fail(s, L, "cannot open archive", e);
@@ -811,10 +658,10 @@ static l4r_status level_open(l4r_source *s, size_t k, strm *feed, const char *na
             break;
         }
         L->entry++;
-        st = entry_unsafe(name, ent, &clean, e);
+        st = l4r_archive_entry_unsafe(name, ent, &clean, e);
         if (st)
             break;
-        if (!entry_clean(ent, &clean)) {
+        if (!l4r_archive_entry_clean(ent, &clean)) {
             archive_read_data_skip(L->ar);
             continue;
         }
@@ -822,7 +669,7 @@ static l4r_status level_open(l4r_source *s, size_t k, strm *feed, const char *na
         if (!strcmp(clean.data, want)) {
             if (!file)
                 st = l4r_err(e, L4R_EARCHIVE, "archive '%s' holds '%s' as a %s (entry %llu), not as a file",
-                             name, want, entry_kind(ent), (unsigned long long)L->entry);
+                             name, want, l4r_archive_entry_kind(ent), (unsigned long long)L->entry);
             L->member = l4r_xstrdup(want);
             break;
         }
@@ -867,7 +714,7 @@ static l4r_status descend(l4r_source *s, l4r_error *e)
         if (st)
             return st;
         l4r_archive_kind k;
-        sniff_memory(t->back + t->back_pos, t->back_len - t->back_pos, &k);
+        l4r_archive_sniff_memory(t->back + t->back_pos, t->back_len - t->back_pos, &k);
         if (*comp && !k.filter[0])
             snprintf(k.filter, sizeof k.filter, "%s-compressed", comp);
         if (!L->inner) {
@@ -901,7 +748,7 @@ static l4r_status ambiguous(const level *L, uint64_t second, struct archive_entr
                    "ambiguous archive '%s': it holds '%s' twice (entries %llu and %llu%s%s); which one is "
                    "meant cannot be told: repack it with one entry of that name",
                    L->name, L->member, (unsigned long long)L->taken, (unsigned long long)second,
-                   file ? "" : ", the second a ", file ? "" : entry_kind(ent));
+                   file ? "" : ", the second a ", file ? "" : l4r_archive_entry_kind(ent));
 }
 
 /* A zip's entries, from its central directory (what fetch's unpacking lists): a seek to the end
@@ -932,12 +779,12 @@ static l4r_status zip_check_directory(l4r_source *s, const level *L, bool *liste
             if (r < ARCHIVE_WARN)
                 break; /* the local headers will be walked instead */
             n++;
-            st = entry_unsafe(L->name, ent, &clean, e);
+            st = l4r_archive_entry_unsafe(L->name, ent, &clean, e);
             if (st) {
                 *listed = true;
                 break;
             }
-            if (!entry_clean(ent, &clean))
+            if (!l4r_archive_entry_clean(ent, &clean))
                 continue;
             if (strcmp(clean.data, L->member)) {
                 if (filedir_clash(L, clean.data, archive_entry_filetype(ent) == AE_IFDIR)) {
@@ -953,7 +800,7 @@ static l4r_status zip_check_directory(l4r_source *s, const level *L, bool *liste
                              "one is meant cannot be told: repack it with one entry of that name",
                              L->name, L->member, (unsigned long long)first, (unsigned long long)n,
                              archive_entry_filetype(ent) == AE_IFREG ? "" : ", the second a ",
-                             archive_entry_filetype(ent) == AE_IFREG ? "" : entry_kind(ent));
+                             archive_entry_filetype(ent) == AE_IFREG ? "" : l4r_archive_entry_kind(ent));
                 *listed = true;
                 break;
             }
@@ -1012,10 +859,10 @@ static l4r_status level_check_rest(l4r_source *s, level *L, l4r_error *e)
             break;
         }
         L->entry++;
-        st = entry_unsafe(L->name, ent, &clean, e);
+        st = l4r_archive_entry_unsafe(L->name, ent, &clean, e);
         if (st)
             break;
-        if (!entry_clean(ent, &clean))
+        if (!l4r_archive_entry_clean(ent, &clean))
             continue;
         if (!strcmp(clean.data, L->member)) {
             st = ambiguous(L, L->entry, ent, e);
@@ -1092,7 +939,7 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
         st = l4r_err(e, L4R_EIO, "cannot read '%s': %s", path, strerror(errno));
         goto out;
     }
-    magic m = sniff(head, (size_t)n);
+    l4r_magic m = l4r_sniff_magic(head, (size_t)n);
     if (member) {
         l4r_buf clean = {0};
         if (!l4r_archive_path_clean(member, &clean) || !clean.len) {
@@ -1105,7 +952,7 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
         /* a gzip tar: inflated by our inflater (every trailer checked, to the end of the gzip data
          * once the source is finished), as fetch's unpacking does; other filters are libarchive's */
         strm *feed = NULL;
-        if (m == M_GZIP) {
+        if (m == L4R_M_GZIP) {
             feed = strm_own(s, SK_GZ, NULL, path);
             feed->gz = gz_new(s, NULL, e);
             if (!feed->gz) {
@@ -1133,8 +980,8 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
         goto out;
     }
     switch (m) {
-    case M_NONE: s->kind = SRC_PLAIN; break;
-    case M_GZIP:
+    case L4R_M_NONE: s->kind = SRC_PLAIN; break;
+    case L4R_M_GZIP:
         s->kind = SRC_GZIP;
         s->gz = gz_new(s, NULL, e);
         if (!s->gz)
@@ -1310,29 +1157,4 @@ size_t l4r_member_file_prefix(const char *dir, const char *member)
         free(pre);
     }
     return best;
-}
-
-l4r_status l4r_archive_sniff(const char *path, l4r_archive_kind *k, l4r_error *e)
-{
-    memset(k, 0, sizeof *k);
-    struct archive *a = archive_read_new();
-    if (!a)
-        l4r_oom();
-    archive_read_support_filter_all(a);
-    support_containers(a); /* no raw format: only a real container header reads */
-    l4r_status st = L4R_OK;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        st = l4r_err(e, L4R_EIO, "cannot open '%s': %s", path, strerror(errno));
-        goto out;
-    }
-    /* Any failure from here on means no filter or container format recognised the bytes: one
-     * file, for the plain reader to judge (and to report a read error, if that was one). */
-    if (archive_read_open_fd(a, fd, 65536) == ARCHIVE_OK)
-        sniff_reader(a, k);
-out:
-    archive_read_free(a);
-    if (fd >= 0)
-        close(fd);
-    return st;
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "llm4rec_data.h"
+#include "sniff.h" /* l4r_archive_sniff, which the callers of the reader use too */
 #include "util.h"
 
 typedef struct l4r_source l4r_source;
@@ -84,18 +85,5 @@ size_t l4r_member_file_prefix(const char *dir, const char *member);
 const char *l4r_gzip_backend(void);
 
 void l4r_source_close(l4r_source *s);
-
-/* What a file is, by content after any decompression (libarchive: every filter, every container
- * format, i.e. all but raw, empty and mtree): is_archive when a container header reads (or a container with
- * no entries), with its format ("tar", "zip", ...), the compression ("gzip-compressed", or "") and the first
- * entry's path.  Never decided by the name.  An unreadable file is L4R_EIO; a file no container format
- * recognises is simply not an archive. */
-typedef struct l4r_archive_kind {
-    bool is_archive;
-    char format[32];
-    char filter[32];
-    char first[256];
-} l4r_archive_kind;
-l4r_status l4r_archive_sniff(const char *path, l4r_archive_kind *k, l4r_error *e);
 
 #endif
