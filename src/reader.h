@@ -4,7 +4,8 @@
  * A source yields the decompressed bytes of one input: a plain file, a gzip file (ISA-L igzip when
  * built with it, zlib otherwise; multi-member gzip supported), a bzip2/xz/zstd file (libarchive
  * filters), or one member of an archive (zip, tar, tar.gz, ...) streamed through libarchive
- * without unpacking to disk.  The kind is sniffed from magic bytes, never from the extension.
+ * without unpacking to disk, also through archives inside the archive (a zip holding a tar.gz).
+ * The kind is sniffed from magic bytes, never from the extension.
  *
  * A truncated or corrupt compressed stream is an error (L4R_EARCHIVE), never a short EOF.
  * While reading, the source also computes the SHA-256 and size of the file as stored on disk
@@ -21,6 +22,7 @@
 #include <stdint.h>
 
 #include "llm4rec_data.h"
+#include "sniff.h" /* l4r_archive_sniff, which the callers of the reader use too */
 #include "util.h"
 
 typedef struct l4r_source l4r_source;
@@ -29,8 +31,13 @@ typedef struct l4r_source l4r_source;
  * members (l4r_archive_sniff: tar, zip, ..., compressed or not) is then L4R_EARCHIVE saying what it
  * is and that a member must be named.  member != NULL: `path` is an archive and `member` the entry
  * to read; an entry matches exactly when its path, cleaned (l4r_archive_path_clean: "./" and "//"
- * dropped), equals the cleaned member: the name fetch unpacks it under.  Missing member ->
- * L4R_EARCHIVE listing nothing more than the name.  A second entry of that name is found by
+ * dropped), equals the cleaned member: the name fetch unpacks it under.  The member may cross into
+ * archives inside the archive: a regular file on the way ("in/inner.tar" of
+ * "in/inner.tar/r.json") whose content (after gzip/bzip2/xz/zstd) is an archive is read as one,
+ * streamed, for the rest of the path, at most 8 deep; l4r_source_name then names the chain
+ * ("PATH:in/inner.tar:r.json").  A member whose content is compressed is decompressed; one that is
+ * an archive is L4R_EARCHIVE.  Missing member -> L4R_EARCHIVE naming the archive (an inner one by
+ * its chain).  A second entry of that name (or a path that is a file and a directory) is found by
  * l4r_source_file_digest (L4R_EARCHIVE, "ambiguous archive").  *out is NULL on error. */
 l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e);
 
@@ -56,7 +63,8 @@ void l4r_source_return_hash(l4r_source *s, l4r_hasher *h, bool ok);
 /* Read up to cap bytes; *got = 0 means end of input.  Errors name the source. */
 l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e);
 
-/* "PATH" or "PATH:MEMBER", for messages. */
+/* "PATH", "PATH:MEMBER" or, through inner archives, "PATH:INNER:MEMBER": for messages and the
+ * manifest's input label. */
 const char *l4r_source_name(const l4r_source *s);
 
 /* After EOF: SHA-256 (lower-case hex, 65 bytes) and size of the on-disk file.  For an archive
@@ -66,23 +74,16 @@ const char *l4r_source_name(const l4r_source *s);
  * 'A': it holds 'M' twice (entries I and J ...)"), as is a corrupt entry header. */
 l4r_status l4r_source_file_digest(l4r_source *s, char *sha256_hex, uint64_t *size, l4r_error *e);
 
+/* --raw with part of a member chain unpacked by hand: the length of the longest proper prefix of
+ * `member` (ending before a '/') that names a regular file under dir (dir/"Yelp JSON/
+ * yelp_dataset.tar" of "Yelp JSON/yelp_dataset.tar/review.json"), 0 for none.  That file is then
+ * opened with the rest of the path as its member, and what it holds is told by its content. */
+size_t l4r_member_file_prefix(const char *dir, const char *member);
+
 /* Which inflater gz sources use: "isa-l" or "zlib".  L4R_FORCE_ZLIB=1 in the environment selects
  * zlib even when ISA-L is built in (tests exercise both). */
 const char *l4r_gzip_backend(void);
 
 void l4r_source_close(l4r_source *s);
-
-/* What a file is, by content after any decompression (libarchive: every filter, every container
- * format, i.e. all but raw, empty and mtree): is_archive when a container header reads (or a container with
- * no entries), with its format ("tar", "zip", ...), the compression ("gzip-compressed", or "") and the first
- * entry's path.  Never decided by the name.  An unreadable file is L4R_EIO; a file no container format
- * recognises is simply not an archive. */
-typedef struct l4r_archive_kind {
-    bool is_archive;
-    char format[32];
-    char filter[32];
-    char first[256];
-} l4r_archive_kind;
-l4r_status l4r_archive_sniff(const char *path, l4r_archive_kind *k, l4r_error *e);
 
 #endif

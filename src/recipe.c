@@ -469,6 +469,7 @@ static void rfile_clear(l4r_rfile *f)
     free(f->name);
     free(f->url);
     free_strv(f->mirrors, f->n_mirrors);
+    free_strv(f->unpack_nested, f->n_unpack_nested);
     free(f->md5);
     free(f->sha256);
 }
@@ -862,8 +863,8 @@ out:
 
 static l4r_status parse_file(pctx *c, json_t *j, l4r_rfile *f)
 {
-    static const char *const keys[] = {"name",   "url",    "mirrors",       "size", "md5",
-                                       "sha256", "unpack", "unpacked_size", NULL};
+    static const char *const keys[] = {"name",   "url",    "mirrors",       "size",          "md5",
+                                       "sha256", "unpack", "unpacked_size", "unpack_nested", NULL};
     f->size = -1;
     if (!json_is_object(j))
         return fail(c, "expected an object, got %s", type_name(j));
@@ -912,7 +913,60 @@ static l4r_status parse_file(pctx *c, json_t *j, l4r_rfile *f)
         if (us > 0)
             f->unpacked_size = (uint64_t)us;
     }
+    if (st == L4R_OK)
+        st = get_str_array(c, j, "unpack_nested", &f->unpack_nested, &f->n_unpack_nested);
+    if (st == L4R_OK && f->n_unpack_nested && !f->unpack)
+        st = fail_at(c, "unpack_nested",
+                     "only an archive (\"unpack\": true) has archives inside it to unpack");
+    for (size_t i = 0; st == L4R_OK && i < f->n_unpack_nested; i++) {
+        const char *why = !safe_relpath(f->unpack_nested[i])
+                              ? "must be a relative path without '.' or '..' segments"
+                              : NULL;
+        for (size_t k = 0; !why && k < i; k++)
+            if (!strcmp(f->unpack_nested[k], f->unpack_nested[i]))
+                why = "is listed twice";
+        if (why) {
+            size_t old = path_key(c, "unpack_nested");
+            path_index(c, i);
+            st = fail(c, "'%s' %s", f->unpack_nested[i], why);
+            path_pop(c, old);
+        }
+    }
     return st;
+}
+
+const l4r_rfile *l4r_variant_nested(const l4r_variant *v, const char *path, const char **inner)
+{
+    const l4r_rfile *best = NULL;
+    *inner = NULL;
+    for (size_t i = 0; i < v->n_files; i++) {
+        const l4r_rfile *f = &v->files[i];
+        for (size_t k = 0; k < f->n_unpack_nested; k++) {
+            const char *n = f->unpack_nested[k];
+            size_t len = strlen(n);
+            if (!strncmp(path, n, len) && path[len] == '/' && (!*inner || len > strlen(*inner))) {
+                best = f;
+                *inner = n;
+            }
+        }
+    }
+    return best;
+}
+
+const char *l4r_variant_member_after(const l4r_variant *v, const char *member, const char *base)
+{
+    const char *best = NULL;
+    for (size_t i = 0; i < v->n_files; i++) {
+        for (size_t k = 0; k < v->files[i].n_unpack_nested; k++) {
+            const char *n = v->files[i].unpack_nested[k];
+            size_t len = strlen(n);
+            if (strncmp(member, n, len) || member[len] != '/' || strcmp(l4r_path_base(n), base))
+                continue;
+            if (!best || member + len + 1 > best)
+                best = member + len + 1;
+        }
+    }
+    return best;
 }
 
 static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)

@@ -77,7 +77,11 @@ typedef struct l4r_rfile {
     char *md5;              /* lower-case hex or NULL */
     char *sha256;           /* lower-case hex or NULL */
     bool unpack;            /* an archive to unpack into the variant directory */
-    uint64_t unpacked_size; /* unpack: total bytes of its files once unpacked; 0 when unknown */
+    uint64_t unpacked_size; /* unpack: total bytes of its files once unpacked (with unpack_nested: of
+                             * every archive's files, the inner archives included); 0 when unknown */
+    char **unpack_nested;   /* unpack: members (paths in the variant directory) that are archives
+                             * themselves, unpacked in turn into a directory of their own name */
+    size_t n_unpack_nested;
 } l4r_rfile;
 
 typedef struct l4r_variant {
@@ -126,6 +130,17 @@ void l4r_registry_free(l4r_registry *reg);
 /* Look-ups.  `variant` NULL means the default variant.  Errors name the alternatives. */
 l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const char *variant,
                              const l4r_recipe **r, const l4r_variant **v, l4r_error *e);
+
+/* The file of v whose unpack_nested lists the longest archive that `path` (a path in the variant
+ * directory) lies inside; *inner gets that unpack_nested entry.  NULL (and *inner NULL) when none. */
+const l4r_rfile *l4r_variant_nested(const l4r_variant *v, const char *path, const char **inner);
+
+/* convert --raw given an inner archive itself: when `base` (the name of the file given) is the
+ * last segment of an unpack_nested entry N of v and `member` lies inside N, the rest of member
+ * after "N/" (the longest such N); else NULL.  ("yelp_dataset.tar", "Yelp JSON/yelp_dataset.tar/
+ * review.json" -> "review.json".)  The name only chooses the path to look up: the reader still
+ * tells by content what the file holds. */
+const char *l4r_variant_member_after(const l4r_variant *v, const char *member, const char *base);
 
 /* Index of a column name in t->columns, or -1. */
 int l4r_table_column(const l4r_table *t, const char *name);

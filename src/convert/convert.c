@@ -880,13 +880,19 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
     }
 }
 
-static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, const l4r_input *in, const char *role,
+static l4r_status run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, const char *role,
                             l4r_manifest *m, l4r_error *e)
 {
     l4r_source *src = NULL;
     l4r_status st = l4r_source_open(&src, in->path, in->member, e);
     if (st)
         return st;
+    if (in->member) {
+        /* the chain of archives, known once opened: "A.zip:INNER.tar:MEMBER" (reader.h) */
+        free(in->label);
+        in->label = l4r_xstrdup(l4r_source_name(src));
+        c->name = in->label;
+    }
     if (o->threads > 0 && !l4r_pipeline_duo(src, o->threads)) {
         /* The reader thread is the busiest: take the input's digest off it, and the output's off
          * the writer.  Two threads on a plain file (-j 2) keep both where the bytes are. */
@@ -1047,11 +1053,11 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     uint64_t skipped = 0; /* bad records skipped in both tables, against --max-errors */
     l4r_status st;
 
-    st = l4r_locate(o->raw, o->fetched_dir, v->interactions, false, &in_i, e);
+    st = l4r_locate(o->raw, o->fetched_dir, v, v->interactions, false, &in_i, e);
     if (st)
         goto out;
     if (v->items) {
-        st = l4r_locate(o->raw, o->fetched_dir, v->items, true, &in_it, e);
+        st = l4r_locate(o->raw, o->fetched_dir, v, v->items, true, &in_it, e);
         if (st)
             goto out;
     }

@@ -36,14 +36,23 @@ static bool is_archive(const char *path)
     return l4r_archive_sniff(path, &k, NULL) == L4R_OK && k.is_archive;
 }
 
-l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_table *t, bool is_items,
-                      l4r_input *in, l4r_error *e)
+l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_variant *v, const l4r_table *t,
+                      bool is_items, l4r_input *in, l4r_error *e)
 {
     memset(in, 0, sizeof *in);
     const char *base = l4r_path_base(t->path);
     const char *member = t->member ? t->member : t->path;
     if (!raw) {
         in->path = l4r_path_join(fetched_dir, t->path);
+        const char *nest;
+        const l4r_rfile *nf = l4r_variant_nested(v, t->path, &nest);
+        if (!l4r_is_file(in->path) && nf && !is_items) {
+            l4r_status st =
+                l4r_err(e, L4R_EARCHIVE, "no member '%s' in archive '%s:%s' (fetch unpacked it into '%s/%s')",
+                        t->path + strlen(nest) + 1, nf->name, nest, fetched_dir, nest);
+            l4r_input_free(in);
+            return st;
+        }
         if (!l4r_is_file(in->path)) {
             l4r_status st = l4r_err(e, is_items ? L4R_OK : L4R_EIO,
                                     "'%s' is missing from the fetched data (run 'llm4rec-data fetch "
@@ -66,6 +75,15 @@ l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_table 
         }
         free(cands[0]);
         free(cands[1]);
+        size_t pre = in->path ? 0 : l4r_member_file_prefix(raw, member);
+        if (pre) { /* the outer archive unpacked by hand, an inner one not: read through it */
+            char *outer = l4r_xstrndup(member, pre);
+            in->path = l4r_path_join(raw, outer);
+            free(outer);
+            in->member = l4r_xstrdup(member + pre + 1);
+            in->label = l4r_xasprintf("%s:%s", in->path, in->member);
+            return L4R_OK;
+        }
         if (!in->path) {
             if (is_items)
                 return L4R_OK;
@@ -111,7 +129,8 @@ l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_table 
         return L4R_OK;
     }
     in->path = l4r_xstrdup(raw);
-    in->member = l4r_xstrdup(member);
-    in->label = l4r_xasprintf("%s:%s", raw, member);
+    const char *after = l4r_variant_member_after(v, member, rawbase); /* an inner archive given itself */
+    in->member = l4r_xstrdup(after ? after : member);
+    in->label = l4r_xasprintf("%s:%s", raw, in->member);
     return L4R_OK;
 }

@@ -15,7 +15,9 @@
  *
  * Unpacking: each archive gets a ceiling (the recipe's unpacked_size + 1%, else L4R_UNPACK_RATIO x
  * its size, or --max-unpacked) and a free-space check (statvfs) before it starts; the names of the
- * other downloads are reserved, so no archive entry can replace one.
+ * other downloads are reserved, so no archive entry can replace one.  The archives a file's
+ * unpack_nested lists unpack in turn, each into a directory that takes its own place and name
+ * (unpack_nested()), under what is left of the same ceiling.
  *
  * Leftovers: only the holder of the variant lock creates DIR/.l4r-unpack.* (and the stamp's
  * temporary file), so whatever of those the next holder finds was left by a killed process and is
@@ -46,6 +48,7 @@
 #include <unistd.h>
 
 #include "fetch/lockfile.h"
+#include "reader.h"
 #include "util.h"
 
 #define STAMP_NAME ".l4r-fetched.json"
@@ -687,6 +690,89 @@ static l4r_status check_space(const char *dir, const char *arc, const l4r_rfile 
                    human(avail, h2, sizeof h2));
 }
 
+/* The archives inside an archive (the file's unpack_nested), after the archive itself unpacked its
+ * entries into dir (they are un->v[first..]), outer before inner: each, an unpacked file whose
+ * content must be an archive (told by content, as convert --raw tells it), unpacks into a fresh
+ * DIR/.l4r-unpack.* directory that then takes the archive's own place and name, so that
+ * "Yelp JSON/yelp_dataset.tar/review.json" names on disk the bytes convert --raw reads as that member
+ * path.  In the stamp's list the inner archive gives way to its files.  All the archives of the file
+ * share one ceiling: `used` bytes of `ceiling` are spent by the outer one. */
+static l4r_status unpack_nested(const char *dir, const char *arc, const l4r_rfile *rf, uint64_t ceiling,
+                                const char *why, uint64_t used, l4r_unpacked *un, size_t first, l4r_error *e)
+{
+    l4r_status st = L4R_OK;
+    bool *done = l4r_xcalloc(rf->n_unpack_nested + 1, sizeof *done);
+    for (size_t round = 0; st == L4R_OK && round < rf->n_unpack_nested; round++) {
+        size_t pick = SIZE_MAX; /* the shortest not done: an archive before the archives inside it */
+        for (size_t i = 0; i < rf->n_unpack_nested; i++)
+            if (!done[i] &&
+                (pick == SIZE_MAX || strlen(rf->unpack_nested[i]) < strlen(rf->unpack_nested[pick])))
+                pick = i;
+        done[pick] = true;
+        const char *name = rf->unpack_nested[pick];
+        size_t x = first;
+        while (x < un->n && strcmp(un->v[x].name, name))
+            x++;
+        if (x == un->n) {
+            st = l4r_err(
+                e, L4R_EARCHIVE,
+                "'%s' holds no file '%s' to unpack in turn (the recipe's unpack_nested names it): the "
+                "archive is not the one the recipe describes",
+                arc, name);
+            break;
+        }
+        char *inner = l4r_path_join(dir, name);
+        char *tmp = l4r_xasprintf("%s/.l4r-unpack.XXXXXX", dir);
+        l4r_archive_kind k;
+        st = l4r_archive_sniff(inner, &k, e);
+        if (st == L4R_OK && !k.is_archive)
+            st = l4r_err(e, L4R_EARCHIVE,
+                         "'%s' (unpacked from '%s') is not an archive, so it cannot be unpacked in turn; a "
+                         "compressed file is read as it is: drop it from unpack_nested",
+                         inner, arc);
+        if (st == L4R_OK && !rf->unpacked_size) {
+            l4r_rfile none = {0};
+            st = check_space(dir, inner, &none, un->v[x].size, e);
+        }
+        if (st == L4R_OK && !mkdtemp(tmp))
+            st = l4r_err(e, L4R_EIO, "cannot create a directory in '%s': %s", dir, strerror(errno));
+        else if (st == L4R_OK) {
+            char left[400];
+            snprintf(left, sizeof left,
+                     "what is left of the ceiling of %llu bytes for '%s' and the archives in it, %s",
+                     (unsigned long long)ceiling, l4r_path_base(arc), why);
+            l4r_unpack_opts uo = {0};
+            uo.max_bytes = used < ceiling ? ceiling - used : 0;
+            uo.limit_why = left;
+            l4r_unpacked got = {0};
+            st = l4r_unpack(inner, tmp, &uo, &got, e);
+            if (st == L4R_OK && unlink(inner) != 0)
+                st = l4r_err(e, L4R_EIO, "cannot remove '%s': %s", inner, strerror(errno));
+            if (st == L4R_OK && rename(tmp, inner) != 0)
+                st = l4r_err(e, L4R_EIO, "cannot rename '%s' to '%s': %s", tmp, inner, strerror(errno));
+            if (st == L4R_OK) {
+                used += got.bytes;
+                free(un->v[x].name);
+                memmove(&un->v[x], &un->v[x + 1], (un->n - x - 1) * sizeof *un->v);
+                un->n--;
+                for (size_t i = 0; i < got.n; i++) {
+                    char *full = l4r_xasprintf("%s/%s", name, got.v[i].name);
+                    l4r_unpacked_add(un, full, got.v[i].size, got.v[i].sha256, got.v[i].mtime_ns);
+                    free(full);
+                }
+            } else {
+                l4r_error e2;
+                l4r_rmtree(tmp, &e2);
+            }
+            l4r_unpacked_free(&got);
+        }
+        free(tmp);
+        free(inner);
+    }
+    free(done);
+    return st;
+}
+
 /* A gated variant needs a --from for every file it must fetch. */
 static l4r_status manual_check(const char *what, const l4r_recipe *r, const l4r_variant *v,
                                const char **by_file, const bool *need, l4r_error *e)
@@ -995,8 +1081,12 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
         uo.n_siblings = ns;
         char *arc = l4r_path_join(dir, rf->name);
         st = check_space(dir, arc, rf, got[i].size, e);
+        size_t first = un.n;
+        uint64_t before = un.bytes;
         if (st == L4R_OK)
             st = l4r_unpack(arc, dir, &uo, &un, e);
+        if (st == L4R_OK && rf->n_unpack_nested)
+            st = unpack_nested(dir, arc, rf, uo.max_bytes, why, un.bytes - before, &un, first, e);
         free(arc);
         if (st != L4R_OK)
             goto out;

@@ -5,7 +5,9 @@
  *
  *   DATA/DATASET/VARIANT/FILE            verified download (e.g. movielens/ml-1m/ml-1m.zip)
  *   DATA/DATASET/VARIANT/FILE.part       download in progress (resumed with a Range request)
- *   DATA/DATASET/VARIANT/<unpacked tree> the archive's own entries (e.g. ml-1m/ratings.dat)
+ *   DATA/DATASET/VARIANT/<unpacked tree> the archive's own entries (e.g. ml-1m/ratings.dat); an
+ *                                        archive of unpack_nested becomes a directory of its name
+ *                                        holding its entries (Yelp JSON/yelp_dataset.tar/x.json)
  *   DATA/DATASET/VARIANT/.l4r-fetched.json  stamp written last: every download and every unpacked
  *                                        file with size, sha256 and mtime_ns (docs/fetch.md)
  *   DATA/DATASET/VARIANT/.lock           flock()ed while a fetch runs
@@ -135,6 +137,7 @@ typedef struct l4r_unpacked_file {
 typedef struct l4r_unpacked {
     l4r_unpacked_file *v;
     size_t n, cap;
+    uint64_t bytes; /* what the l4r_unpack calls into this list wrote (regular files, holes counted) */
 } l4r_unpacked;
 
 void l4r_unpacked_add(l4r_unpacked *u, const char *name, uint64_t size, const char *sha256, int64_t mtime_ns);

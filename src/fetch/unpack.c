@@ -101,6 +101,7 @@ void l4r_unpacked_free(l4r_unpacked *u)
     free(u->v);
     u->v = NULL;
     u->n = u->cap = 0;
+    u->bytes = 0;
 }
 
 /* ---- the paths of the archive seen so far (open addressing) ---- */
@@ -719,6 +720,20 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
             goto out;
         }
     }
+    if (gz) {
+        /* A tar reader stops at its end-of-archive blocks: inflate the gzip data to its end, so its
+         * trailer (CRC-32, length) is checked whatever follows the tar inside it (convert --raw
+         * does the same, src/reader.c). */
+        const void *rest;
+        la_ssize_t n;
+        do {
+            n = gz_read_cb(a, gz, &rest);
+        } while (n > 0);
+        if (n < 0) {
+            st = read_error(a, gz, archive, NULL, e);
+            goto out;
+        }
+    }
     if (no == 0) {
         /* nothing at all: libarchive takes NUL bytes for an empty tar and an empty file for an empty
          * archive, and a recipe never unpacks an archive it expects to be empty */
@@ -749,6 +764,7 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
     if (out) {
         for (size_t i = 0; i < got.n; i++)
             l4r_unpacked_add(out, got.v[i].name, got.v[i].size, got.v[i].sha256, got.v[i].mtime_ns);
+        out->bytes += total;
     }
 out:
     if (w)

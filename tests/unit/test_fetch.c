@@ -1040,6 +1040,28 @@ static void test_recipe_key(void)
     const char *cases[] = {"\"unpack\": true, \"unpacked_size\": 123456",
                            "\"unpack\": true, \"unpacked_size\": 0",
                            "\"unpack\": true, \"unpacked_size\": \"1G\"", "\"unpacked_size\": 10"};
+    const char *ncases[] = {"\"unpack\": true, \"unpack_nested\": [\"a/b.tar\", \"a/b.tar/c.tgz\"]",
+                            "\"unpack_nested\": [\"a/b.tar\"]",
+                            "\"unpack\": true, \"unpack_nested\": [\"a/../b.tar\"]",
+                            "\"unpack\": true, \"unpack_nested\": [\"b.tar\", \"b.tar\"]",
+                            "\"unpack\": true, \"unpack_nested\": \"b.tar\""};
+    for (size_t i = 0; i < 5; i++) {
+        char *json = l4r_xasprintf(RECIPE_FMT, ncases[i]);
+        l4r_recipe r;
+        memset(&r, 0, sizeof r);
+        l4r_error e = {0};
+        l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+        printf("# recipe %s: %s\n", ncases[i], st ? e.msg : "ok");
+        T_EQ_INT(st, i == 0 ? L4R_OK : L4R_ERECIPE);
+        if (i == 0 && st == L4R_OK) {
+            T_EQ_INT(r.variants[0].files[0].n_unpack_nested, 2);
+            T_EQ_STR(r.variants[0].files[0].unpack_nested[1], "a/b.tar/c.tgz");
+        }
+        if (i > 0)
+            T_CHECK(strstr(e.msg, "unpack_nested") != NULL);
+        l4r_recipe_clear(&r);
+        free(json);
+    }
     for (size_t i = 0; i < 4; i++) {
         char *json = l4r_xasprintf(RECIPE_FMT, cases[i]);
         l4r_recipe r;
@@ -1346,6 +1368,145 @@ static void test_bombs(void)
     free(up);
 }
 
+/* Archives inside archives (issue 14): a tar holding a gzip tar named .tar, unpack_nested. */
+static void test_nested(void)
+{
+    char *up = l4r_path_join(root, "nest-up");
+    char *data = l4r_path_join(root, "nest-data");
+    mkdir_fresh(up);
+    mkdir_fresh(data);
+    char *ip = l4r_path_join(up, "inner.tgz");
+    tentry ients[] = {{"r.dat", 'f', "1::2::5::978300760\n"}, {"x.txt", 'f', "x\n"}};
+    make_tar(ip, ients, 2, true);
+    l4r_buf inner = {0};
+    l4r_error e = {0};
+    T_EQ_INT(l4r_read_file(ip, 1 << 20, &inner, &e), L4R_OK);
+    char *arc = l4r_path_join(up, "outer.tar");
+    {
+        /* a binary entry (make_tar writes strings) and a small one */
+        struct archive *a = archive_write_new();
+        archive_write_set_format_pax_restricted(a);
+        T_EQ_INT(archive_write_open_filename(a, arc), ARCHIVE_OK);
+        const char *names[] = {"d/inner.tar", "d/readme"};
+        const char *bytes[] = {inner.data, "r\n"};
+        size_t lens[] = {inner.len, 2};
+        for (int i = 0; i < 2; i++) {
+            struct archive_entry *ent = archive_entry_new();
+            archive_entry_set_pathname(ent, names[i]);
+            archive_entry_set_filetype(ent, AE_IFREG);
+            archive_entry_set_perm(ent, 0644);
+            archive_entry_set_size(ent, (la_int64_t)lens[i]);
+            archive_write_header(a, ent);
+            archive_write_data(a, bytes[i], lens[i]);
+            archive_entry_free(ent);
+        }
+        archive_write_close(a);
+        archive_write_free(a);
+    }
+
+    l4r_rfile f = {0};
+    f.name = MUT("outer.tar");
+    f.url = l4r_xasprintf("file://%s", arc);
+    f.size = -1;
+    char sha[65];
+    strcpy(sha, sha_of(arc));
+    f.sha256 = sha;
+    f.unpack = true;
+    char *nested[] = {MUT("d/inner.tar")};
+    f.unpack_nested = nested;
+    f.n_unpack_nested = 1;
+    l4r_variant v = {0};
+    v.name = MUT("nest");
+    v.files = &f;
+    v.n_files = 1;
+    l4r_recipe r = {0};
+    r.dataset = MUT("nestset");
+    r.variants = &v;
+    r.n_variants = 1;
+    const char *in;
+    T_CHECK(l4r_variant_nested(&v, "d/inner.tar/r.dat", &in) == &f && in && !strcmp(in, "d/inner.tar"));
+    T_CHECK(l4r_variant_nested(&v, "d/inner.tarx/r.dat", &in) == NULL && in == NULL);
+    T_CHECK(l4r_variant_nested(&v, "d/inner.tar", &in) == NULL);
+    const char *rest = l4r_variant_member_after(&v, "d/inner.tar/r.dat", "inner.tar");
+    T_EQ_STR(rest, "r.dat");
+    T_CHECK(l4r_variant_member_after(&v, "d/inner.tar/r.dat", "outer.tar") == NULL);
+    T_CHECK(l4r_variant_member_after(&v, "e/inner.tar/r.dat", "inner.tar") == NULL);
+
+    /* a ceiling the outer archive fits but not the inner one as well */
+    l4r_fetch_opts o = {0};
+    o.data_dir = data;
+    o.log = capture_log;
+    o.max_unpacked = inner.len + 2 + 5;
+    l4r_fetch_result res = {0};
+    l4r_status st = l4r_fetch_variant(&r, &v, &o, &res, &e);
+    T_EQ_INT(st, L4R_EARCHIVE);
+    T_CHECK(strstr(e.msg, "what is left of the ceiling of") != NULL);
+    char *vdir = l4r_variant_dir(data, &r, &v);
+    char *p = l4r_path_join(vdir, "d/inner.tar/r.dat");
+    T_CHECK(!l4r_is_file(p));
+    T_CHECK(!l4r_variant_fetched(data, &r, &v));
+
+    o.max_unpacked = 0;
+    st = l4r_fetch_variant(&r, &v, &o, &res, &e);
+    if (st)
+        printf("# %s\n", e.msg);
+    T_EQ_INT(st, L4R_OK);
+    free(res.dir);
+    char *got = slurp(p);
+    T_EQ_STR(got, "1::2::5::978300760\n");
+    free(got);
+    char *q = l4r_path_join(vdir, "d/inner.tar");
+    T_CHECK(l4r_is_dir(q));
+    free(q);
+    T_CHECK(l4r_variant_fetched(data, &r, &v));
+    q = l4r_path_join(vdir, ".l4r-fetched.json");
+    json_t *j = json_load_file(q, 0, NULL);
+    free(q);
+    json_t *un = json_object_get(j, "unpacked");
+    bool has_inner = false, has_file = false;
+    size_t k;
+    json_t *u;
+    json_array_foreach(un, k, u)
+    {
+        const char *n = json_string_value(json_object_get(u, "name"));
+        has_inner = has_inner || (n && !strcmp(n, "d/inner.tar"));
+        has_file = has_file || (n && !strcmp(n, "d/inner.tar/r.dat"));
+    }
+    T_CHECK(has_file);
+    T_CHECK(!has_inner);
+    T_EQ_INT(json_array_size(un), 3); /* d/readme, d/inner.tar/r.dat, d/inner.tar/x.txt */
+    json_decref(j);
+
+    /* a nested name the archive does not hold */
+    char *bad[] = {MUT("d/nope.tar")};
+    f.unpack_nested = bad;
+    o.force = true;
+    st = l4r_fetch_variant(&r, &v, &o, &res, &e);
+    T_EQ_INT(st, L4R_EARCHIVE);
+    T_CHECK(strstr(e.msg, "holds no file 'd/nope.tar' to unpack in turn") != NULL);
+    /* one that is no archive */
+    char *plain[] = {MUT("d/readme")};
+    f.unpack_nested = plain;
+    st = l4r_fetch_variant(&r, &v, &o, &res, &e);
+    T_EQ_INT(st, L4R_EARCHIVE);
+    T_CHECK(strstr(e.msg, "is not an archive, so it cannot be unpacked in turn") != NULL);
+    DIR *d = opendir(vdir);
+    bool left = false;
+    for (struct dirent *de; d && (de = readdir(d));)
+        left = left || !strncmp(de->d_name, ".l4r-unpack.", 12);
+    if (d)
+        closedir(d);
+    T_CHECK(!left);
+    free(p);
+    free(vdir);
+    free(f.url);
+    free(arc);
+    free(ip);
+    free(up);
+    free(data);
+    l4r_buf_free(&inner);
+}
+
 int main(void)
 {
     char tmpl[] = "/tmp/l4r-unit-fetch.XXXXXX";
@@ -1364,6 +1525,7 @@ int main(void)
     test_recipe_key();
     test_variant();
     test_variant_stamp();
+    test_nested();
     test_bombs();
     l4r_error e;
     l4r_rmtree(root, &e);

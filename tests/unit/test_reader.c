@@ -540,6 +540,114 @@ static void test_lend_hash(void)
     l4r_buf_free(&text);
 }
 
+/* Archives inside archives (issue 14): zip -> gzip tar named .tar -> member, streamed. */
+static void test_nested(void)
+{
+    l4r_buf text = {0}, small = {0}, gz = {0}, inner = {0}, dup = {0};
+    make_text(&text, 60000); /* ~1.6 MB: crosses the peek and the input buffers */
+    l4r_buf_adds(&small, "{}\n");
+    gzip_mem(text.data, text.len, &gz);
+    l4r_error e;
+    char *ip = l4r_path_join(tmpdir, "inner.tgz");
+    const char *inames[] = {"Agreement.pdf", "review.json", "tip.json"};
+    l4r_buf idata[] = {small, text, small};
+    T_CHECK(make_archive(ip, "ustar", "gzip", inames, idata, 3));
+    T_EQ_INT(l4r_read_file(ip, 1u << 26, &inner, &e), L4R_OK);
+    const char *dnames[] = {"review.json", "review.json"};
+    l4r_buf ddata[] = {text, small};
+    T_CHECK(make_archive(ip, "ustar", "gzip", dnames, ddata, 2));
+    T_EQ_INT(l4r_read_file(ip, 1u << 26, &dup, &e), L4R_OK);
+    char *zp = l4r_path_join(tmpdir, "Yelp-JSON.zip");
+    const char *znames[] = {"Yelp JSON/terms.pdf", "Yelp JSON/yelp_dataset.tar", "data/review.json.gz",
+                            "dup.tar"};
+    l4r_buf zdata[] = {small, inner, gz, dup};
+    T_CHECK(make_archive(zp, "zip", NULL, znames, zdata, 4));
+    l4r_buf zbytes = {0};
+    T_EQ_INT(l4r_read_file(zp, 1u << 26, &zbytes, &e), L4R_OK);
+    l4r_hasher *h = l4r_hasher_new(L4R_HASH_SHA256);
+    l4r_hasher_update(h, zbytes.data, zbytes.len);
+    char want_sha[65];
+    l4r_hasher_final(h, want_sha);
+
+    for (int aside = 0; aside < 2; aside++) {
+        l4r_source *s;
+        l4r_status st = l4r_source_open(&s, zp, "Yelp JSON/yelp_dataset.tar/review.json", &e);
+        T_EQ_INT(st, L4R_OK);
+        if (st)
+            break;
+        char *name = l4r_xasprintf("%s:Yelp JSON/yelp_dataset.tar:review.json", zp);
+        T_EQ_STR(l4r_source_name(s), name);
+        free(name);
+        T_CHECK(!l4r_source_plain(s));
+        if (aside)
+            l4r_source_hash_aside(s);
+        l4r_buf got = {0};
+        for (;;) {
+            size_t n;
+            l4r_buf_reserve(&got, 7777);
+            st = l4r_source_read(s, got.data + got.len, 7777, &n, &e);
+            if (st || !n)
+                break;
+            got.len += n;
+        }
+        T_EQ_INT(st, L4R_OK);
+        T_EQ_MEM(got.data, got.len, text.data, text.len);
+        char sha[65];
+        uint64_t size = 0;
+        T_EQ_INT(l4r_source_file_digest(s, sha, &size, &e), L4R_OK);
+        T_EQ_STR(sha, want_sha); /* the outer file's: what the user has */
+        T_EQ_INT(size, zbytes.len);
+        l4r_source_close(s);
+        l4r_buf_free(&got);
+    }
+
+    /* a gzip member that is no tar: one file, inflated */
+    l4r_buf got = {0};
+    T_EQ_INT(slurp(zp, "data/review.json.gz", &got, &e, 65536), L4R_OK);
+    T_EQ_MEM(got.data, got.len, text.data, text.len);
+    l4r_buf_free(&got);
+
+    /* a missing inner member names the chain */
+    T_EQ_INT(slurp(zp, "Yelp JSON/yelp_dataset.tar/user.json", &got, &e, 65536), L4R_EARCHIVE);
+    T_CHECK(strstr(e.msg, "no member 'user.json' in archive '") &&
+            strstr(e.msg, "Yelp-JSON.zip:Yelp JSON/yelp_dataset.tar'"));
+    l4r_buf_free(&got);
+
+    /* the inner archive itself is no table */
+    T_EQ_INT(slurp(zp, "Yelp JSON/yelp_dataset.tar", &got, &e, 65536), L4R_EARCHIVE);
+    T_CHECK(strstr(e.msg, "is a tar archive, gzip-compressed, not one file: name a member inside it") !=
+            NULL);
+    l4r_buf_free(&got);
+
+    /* a file on the way that is no archive */
+    T_EQ_INT(slurp(zp, "Yelp JSON/terms.pdf/x.json", &got, &e, 65536), L4R_EARCHIVE);
+    T_CHECK(strstr(e.msg, "its file 'Yelp JSON/terms.pdf' is not an archive") != NULL);
+    l4r_buf_free(&got);
+
+    /* a duplicate inside the inner archive: found when the source is finished */
+    l4r_source *s;
+    T_EQ_INT(l4r_source_open(&s, zp, "dup.tar/review.json", &e), L4R_OK);
+    if (s) {
+        char buf[65536], sha[65];
+        size_t n;
+        do {
+            T_EQ_INT(l4r_source_read(s, buf, sizeof buf, &n, &e), L4R_OK);
+        } while (n);
+        T_EQ_INT(l4r_source_file_digest(s, sha, NULL, &e), L4R_EARCHIVE);
+        T_CHECK(strstr(e.msg, "Yelp-JSON.zip:dup.tar': it holds 'review.json' twice (entries 1 and 2)") !=
+                NULL);
+        l4r_source_close(s);
+    }
+    free(ip);
+    free(zp);
+    l4r_buf_free(&text);
+    l4r_buf_free(&small);
+    l4r_buf_free(&gz);
+    l4r_buf_free(&inner);
+    l4r_buf_free(&dup);
+    l4r_buf_free(&zbytes);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -557,6 +665,10 @@ int main(void)
     unsetenv("L4R_FORCE_ZLIB");
     test_archives();
     test_member_exact();
+    test_nested();
+    setenv("L4R_FORCE_ZLIB", "1", 1);
+    test_nested();
+    unsetenv("L4R_FORCE_ZLIB");
     test_hash_aside();
     test_lend_hash();
     l4r_error e;
