@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -416,6 +417,29 @@ bool l4r_archive_link_safe(const char *path, const char *target)
             p++;
     }
     return true;
+}
+
+l4r_status l4r_flock_try(int fd, int op, const char *path, bool *busy, l4r_error *e)
+{
+    *busy = false;
+    if (flock(fd, op | LOCK_NB) == 0)
+        return L4R_OK;
+    if (errno != EWOULDBLOCK)
+        return l4r_err(e, L4R_EIO, "cannot lock '%s': %s", path, strerror(errno));
+    *busy = true;
+    return L4R_OK;
+}
+
+l4r_status l4r_flock_wait(int fd, int op, const char *path, l4r_error *e)
+{
+    for (;;) {
+        if (l4r_interrupted)
+            return l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", path);
+        if (flock(fd, op) == 0)
+            return L4R_OK;
+        if (errno != EINTR)
+            return l4r_err(e, L4R_EIO, "cannot lock '%s': %s", path, strerror(errno));
+    }
 }
 
 l4r_status l4r_mkdirs(const char *dir, l4r_error *e)

@@ -95,6 +95,12 @@ l4r_status l4r_read_file(const char *p, size_t cap, l4r_buf *out,
 l4r_status l4r_write_file_atomic(const char *p, const void *data, size_t n,
                                  l4r_error *e); /* p.tmp + rename */
 l4r_status l4r_rmtree(const char *p, l4r_error *e);
+/* flock() for the lock files (fetch's variant lock, convert's output lock, the lock file's own):
+ * l4r_flock_try takes op (LOCK_EX or LOCK_SH) if it is free and says *busy when another process
+ * holds it; l4r_flock_wait waits for it as long as it takes.  A signal that set l4r_interrupted
+ * ends the wait with L4R_EINTR; other failures are L4R_EIO naming path. */
+l4r_status l4r_flock_try(int fd, int op, const char *path, bool *busy, l4r_error *e);
+l4r_status l4r_flock_wait(int fd, int op, const char *path, l4r_error *e);
 /* Open path.tmp.PID for writing; l4r_commit_file() fsyncs? no: flushes, closes, renames onto path. */
 l4r_status l4r_write_all(int fd, const void *p, size_t n, const char *name, l4r_error *e);
 

@@ -741,29 +741,16 @@ static l4r_status take_lock(l4r_outdir *d, const char *dir, const char *base, l4
         st = l4r_err(e, L4R_EIO, "cannot open lock file '%s': %s", p, strerror(errno));
         goto out;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+    bool busy;
+    st = l4r_flock_try(fd, LOCK_EX, p, &busy, e);
+    if (st || !busy)
         goto out;
-    if (errno != EWOULDBLOCK) {
-        st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
-        goto out;
-    }
     if (log) {
         char *msg = l4r_xasprintf("waiting for another convert into '%s' to finish (lock '%s')", d->final, p);
         log(ud, 0, msg);
         free(msg);
     }
-    for (;;) {
-        if (l4r_interrupted) {
-            st = l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p);
-            goto out;
-        }
-        if (flock(fd, LOCK_EX) == 0)
-            break;
-        if (errno != EINTR) {
-            st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
-            goto out;
-        }
-    }
+    st = l4r_flock_wait(fd, LOCK_EX, p, e);
 out:
     if (st != L4R_OK && fd >= 0) {
         close(fd);

@@ -398,25 +398,12 @@ static l4r_status take_lock(const char *dir, const char *what, const l4r_fetch_o
         st = l4r_err(e, L4R_EIO, "cannot open lock file '%s': %s", p, strerror(errno));
         goto out;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+    bool busy;
+    st = l4r_flock_try(fd, LOCK_EX, p, &busy, e);
+    if (st || !busy)
         goto out;
-    if (errno != EWOULDBLOCK) {
-        st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
-        goto out;
-    }
     logf_(o, 0, "waiting for another fetch or convert of %s to finish (lock '%s')", what, p);
-    for (;;) {
-        if (l4r_interrupted) {
-            st = l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p);
-            goto out;
-        }
-        if (flock(fd, LOCK_EX) == 0)
-            break;
-        if (errno != EINTR) {
-            st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
-            goto out;
-        }
-    }
+    st = l4r_flock_wait(fd, LOCK_EX, p, e);
 out:
     if (st != L4R_OK && fd >= 0) {
         close(fd);
@@ -549,25 +536,14 @@ l4r_status l4r_variant_hold(const char *dir, const char *what, const l4r_fetch_o
         fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0)
         goto out; /* a read-only data directory without a lock file: nobody fetches into it */
-    if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
-        if (errno != EWOULDBLOCK) {
-            st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
-            goto out;
-        }
+    bool busy;
+    st = l4r_flock_try(fd, LOCK_SH, p, &busy, e);
+    if (st == L4R_OK && busy) {
         logf_(o, 0, "waiting for a fetch of %s to finish (lock '%s')", what, p);
-        for (;;) {
-            if (l4r_interrupted) {
-                st = l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p);
-                goto out;
-            }
-            if (flock(fd, LOCK_SH) == 0)
-                break;
-            if (errno != EINTR) {
-                st = l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
-                goto out;
-            }
-        }
+        st = l4r_flock_wait(fd, LOCK_SH, p, e);
     }
+    if (st)
+        goto out;
     *fd_out = fd;
     fd = -1;
 out:

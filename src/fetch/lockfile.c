@@ -298,14 +298,8 @@ static l4r_status take_flock(const char *p, int *fd_out, l4r_error *e)
     *fd_out = -1;
     if (fd < 0)
         return l4r_err(e, L4R_EIO, "cannot open '%s' (the lock of the lock file): %s", p, strerror(errno));
-    for (;;) {
-        if (flock(fd, LOCK_EX) == 0)
-            break;
-        if (errno == EINTR && !l4r_interrupted)
-            continue;
-        l4r_status st = errno == EINTR
-                            ? l4r_err(e, L4R_EINTR, "interrupted while waiting for the lock '%s'", p)
-                            : l4r_err(e, L4R_EIO, "cannot lock '%s': %s", p, strerror(errno));
+    l4r_status st = l4r_flock_wait(fd, LOCK_EX, p, e);
+    if (st) {
         close(fd);
         return st;
     }

@@ -77,6 +77,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "sniff.h"
 #include "util.h"
 
 /* ---- the unpacked-file list ---- */
@@ -471,22 +472,12 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
 
     a = archive_read_new();
     archive_read_support_filter_all(a);
-    /* every format of archive_read_support_format_all() but mtree: an mtree "archive" is a text
-     * listing of paths whose contents libarchive reads from the local file system, and ordinary text
-     * (a lone .gz of ratings) passes for one with a mere warning */
-    archive_read_support_format_7zip(a);
-    archive_read_support_format_ar(a);
-    archive_read_support_format_cab(a);
-    archive_read_support_format_cpio(a);
+    /* every format of archive_read_support_format_all() but mtree (sniff.h): an mtree "archive" is
+     * a text listing of paths whose contents libarchive reads from the local file system, and
+     * ordinary text (a lone .gz of ratings) passes for one with a mere warning; and the empty
+     * format, so that an archive with no entries is told apart (and refused) */
+    l4r_archive_support_containers(a);
     archive_read_support_format_empty(a);
-    archive_read_support_format_iso9660(a);
-    archive_read_support_format_lha(a);
-    archive_read_support_format_rar(a);
-    archive_read_support_format_rar5(a);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_warc(a);
-    archive_read_support_format_xar(a);
-    archive_read_support_format_zip(a);
     /* a lone compressed file (not a tar inside) unpacks to its stem; only for compressor suffixes,
      * so a corrupt archive is never mistaken for raw data */
     bool raw_ok = (has_suffix(base, ".gz") || has_suffix(base, ".bz2") || has_suffix(base, ".xz") ||
