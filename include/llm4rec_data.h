@@ -243,9 +243,11 @@ size_t l4r_stats_interactions(const l4r_stats *s);
 double l4r_stats_density(const l4r_stats *s); /* interactions / (users x items); 0 when empty */
 /* Interactions per user: minimum, median, mean, maximum (0 when empty). */
 void l4r_stats_history(const l4r_stats *s, uint64_t *min, double *median, double *mean, uint64_t *max);
-/* Smallest and largest timestamp (Unix seconds); false when there is no row. */
+/* Smallest and largest timestamp (Unix seconds); false when there is no row, or when the timestamps
+ * are empty (a source without time, docs/FORMAT.md). */
 bool l4r_stats_time(const l4r_stats *s, int64_t *first, int64_t *last);
-double l4r_stats_tied_share(const l4r_stats *s);      /* rows whose user has another at that time */
+/* Rows whose user has another at that time (0 without time). */
+double l4r_stats_tied_share(const l4r_stats *s);
 double l4r_stats_duplicate_share(const l4r_stats *s); /* rows repeating a (user, item) pair */
 /* For a split directory: true, with the rows of train, valid and test (rows may be NULL). */
 bool l4r_stats_split(const l4r_stats *s, size_t rows[3]);

@@ -66,6 +66,8 @@ static void usage(FILE *f)
            "                     none (default) streams in source order; seq is leave-one-out:\n"
            "                     each user's last interaction -> test.tsv, second last -> valid.tsv,\n"
            "                     the rest -> train.tsv; users with < 3 interactions -> train only\n"
+           "                     a source without time orders by source position and writes\n"
+           "                     empty timestamps; time and time-quantile need a time\n"
            "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl\n"
            "  --candidates K     jsonl: K seeded negative candidates per example\n"
            "  --history N        jsonl: history length in items (default 10)\n"

@@ -17,7 +17,9 @@ static void usage(FILE *f)
                "Statistics of an interactions TSV (common format) or of a converted directory\n"
                "(interactions.tsv, or train.tsv + valid.tsv + test.tsv): users, items,\n"
                "interactions, density, history length, time span, tied-timestamp share,\n"
-               "duplicate (user, item) share, and cold items in test.\n"
+               "duplicate (user, item) share, and cold items in test.  The time span and the\n"
+               "tied share are 'none' (JSON null) when the timestamps are empty: the source\n"
+               "has no time.\n"
                "\n"
                "options:\n"
                "  --json          one JSON object instead of text\n"
@@ -49,6 +51,8 @@ static void print_stats(const l4r_stats *s, bool json, const char *path)
     l4r_stats_history(s, &hmin, &hmedian, &hmean, &hmax);
     size_t part[3];
     bool split = l4r_stats_split(s, part);
+    /* rows without a timestamp (a source without time): no span, and no ties to count */
+    bool timeless = n && !l4r_stats_time(s, &tmin, &tmax);
     if (json) {
         printf("{\"path\":\"");
         for (const char *p = path; *p; p++) {
@@ -61,14 +65,17 @@ static void print_stats(const l4r_stats *s, bool json, const char *path)
                l4r_stats_density(s));
         printf("\"history\":{\"min\":%" PRIu64 ",\"median\":%.9g,\"mean\":%.9g,\"max\":%" PRIu64 "},", hmin,
                hmedian, hmean, hmax);
-        if (n)
+        if (n && !timeless)
             printf("\"time\":{\"first\":\"%s\",\"last\":\"%s\",\"first_ts\":%" PRId64 ",\"last_ts\":%" PRId64
                    "},",
                    first, last, tmin, tmax);
         else
             printf("\"time\":null,");
-        printf("\"tied_timestamp_share\":%.9g,\"duplicate_pair_share\":%.9g", l4r_stats_tied_share(s),
-               l4r_stats_duplicate_share(s));
+        if (timeless)
+            printf("\"tied_timestamp_share\":null,");
+        else
+            printf("\"tied_timestamp_share\":%.9g,", l4r_stats_tied_share(s));
+        printf("\"duplicate_pair_share\":%.9g", l4r_stats_duplicate_share(s));
         if (split)
             printf(",\"split\":{\"train\":%zu,\"valid\":%zu,\"test\":%zu},\"cold_test_items\":%zu,"
                    "\"cold_test_item_share\":%.9g,\"cold_test_interaction_share\":%.9g",
@@ -82,10 +89,13 @@ static void print_stats(const l4r_stats *s, bool json, const char *path)
            l4r_stats_density(s));
     printf("history_min\t%" PRIu64 "\nhistory_median\t%.6g\nhistory_mean\t%.6g\nhistory_max\t%" PRIu64 "\n",
            hmin, hmedian, hmean, hmax);
-    if (n)
+    if (timeless)
+        printf("first\tnone\nlast\tnone\ntied_timestamp_share\tnone\n");
+    else if (n)
         printf("first\t%s\nlast\t%s\n", first, last);
-    printf("tied_timestamp_share\t%.6g\nduplicate_pair_share\t%.6g\n", l4r_stats_tied_share(s),
-           l4r_stats_duplicate_share(s));
+    if (!timeless)
+        printf("tied_timestamp_share\t%.6g\n", l4r_stats_tied_share(s));
+    printf("duplicate_pair_share\t%.6g\n", l4r_stats_duplicate_share(s));
     if (split) {
         printf("train\t%zu\nvalid\t%zu\ntest\t%zu\n", part[0], part[1], part[2]);
         printf("cold_test_items\t%zu\ncold_test_item_share\t%.6g\ncold_test_interaction_share\t%.6g\n",

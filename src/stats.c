@@ -17,9 +17,11 @@
 #include "convert/table.h"
 #include "util.h"
 
-/* Load one TSV into t; part[] (may be NULL) gets `tag` for each row. */
+/* Load one TSV into t; part[] (may be NULL) gets `tag` for each row.  *timed is -1 until the first
+ * row, then 1 when rows carry a timestamp and 0 when the field is empty (a source without time,
+ * docs/FORMAT.md); a row that disagrees with the first is an error. */
 static l4r_status load_tsv(const char *path, l4r_itab *t, uint8_t **part, size_t *pcap, uint8_t tag,
-                           l4r_error *e)
+                           int *timed, l4r_error *e)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -52,10 +54,22 @@ static l4r_status load_tsv(const char *path, l4r_itab *t, uint8_t **part, size_t
                          lineno);
             goto out;
         }
-        char *end;
+        char *end = NULL;
         errno = 0;
-        long long ts = strtoll(f3 + 1, &end, 10);
-        if (errno || end == f3 + 1 || (*end && *end != '.')) {
+        long long ts = 0;
+        int row_timed = f3[1] != '\0';
+        if (*timed < 0)
+            *timed = row_timed;
+        if (row_timed != *timed) {
+            st = l4r_err(e, L4R_EPARSE,
+                         "'%s' line %" PRIu64 ", field timestamp: %s, but the rows before have %s: a "
+                         "source has a time on every row or on none",
+                         path, lineno, row_timed ? "a time" : "empty", row_timed ? "none" : "one");
+            goto out;
+        }
+        if (row_timed)
+            ts = strtoll(f3 + 1, &end, 10);
+        if (row_timed && (errno || end == f3 + 1 || (*end && *end != '.'))) {
             st = l4r_err(e, L4R_EPARSE, "'%s' line %" PRIu64 ", field timestamp: not an integer: '%s'", path,
                          lineno, f3 + 1);
             goto out;
@@ -100,13 +114,15 @@ struct l4r_stats {
     int64_t tmin, tmax;
     size_t tied, dup;
     bool split;
+    bool timeless; /* the timestamp field is empty on every row */
     size_t part_rows[3];
     size_t cold_items, cold_rows, test_items;
 };
 
-static void compute(const l4r_itab *t, const uint8_t *part, l4r_stats *s)
+static void compute(const l4r_itab *t, const uint8_t *part, bool timeless, l4r_stats *s)
 {
     memset(s, 0, sizeof *s);
+    s->timeless = timeless;
     s->n = t->n;
     s->users = l4r_dict_size(t->users);
     s->items = l4r_dict_size(t->items);
@@ -155,7 +171,7 @@ static void compute(const l4r_itab *t, const uint8_t *part, l4r_stats *s)
             size_t k = j + 1;
             while (k < n && a[k] == a[j])
                 k++;
-            if (k - j > 1)
+            if (k - j > 1 && !timeless)
                 s->tied += k - j;
             j = k;
         }
@@ -201,10 +217,11 @@ l4r_status l4r_stats_load(const char *path, l4r_stats **out, l4r_error *e)
     l4r_itab *t = l4r_itab_new();
     uint8_t *part = NULL;
     size_t pcap = 0;
+    int timed = -1; /* one answer for the three files of a split */
     if (l4r_is_dir(path)) {
         char *p = l4r_path_join(path, "interactions.tsv");
         if (l4r_is_file(p)) {
-            st = load_tsv(p, t, NULL, NULL, 0, e);
+            st = load_tsv(p, t, NULL, NULL, 0, &timed, e);
         } else {
             static const char *const names[3] = {"train.tsv", "valid.tsv", "test.tsv"};
             for (int k = 0; k < 3 && !st; k++) {
@@ -212,17 +229,17 @@ l4r_status l4r_stats_load(const char *path, l4r_stats **out, l4r_error *e)
                 if (!l4r_is_file(q))
                     st = l4r_err(e, L4R_EIO, "'%s' has neither interactions.tsv nor %s", path, names[k]);
                 else
-                    st = load_tsv(q, t, &part, &pcap, (uint8_t)k, e);
+                    st = load_tsv(q, t, &part, &pcap, (uint8_t)k, &timed, e);
                 free(q);
             }
         }
         free(p);
     } else {
-        st = load_tsv(path, t, NULL, NULL, 0, e);
+        st = load_tsv(path, t, NULL, NULL, 0, &timed, e);
     }
     if (st == L4R_OK) {
         l4r_stats *s = l4r_xmalloc(sizeof *s);
-        compute(t, part, s);
+        compute(t, part, timed == 0, s);
         *out = s;
     }
     free(part);
@@ -265,7 +282,7 @@ void l4r_stats_history(const l4r_stats *s, uint64_t *min, double *median, double
 
 bool l4r_stats_time(const l4r_stats *s, int64_t *first, int64_t *last)
 {
-    if (!s->n)
+    if (!s->n || s->timeless)
         return false;
     *first = s->tmin;
     *last = s->tmax;

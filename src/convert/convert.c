@@ -1039,6 +1039,14 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         return l4r_err(e, L4R_ERECIPE,
                        "%s/%s has no interaction table in its recipe; it cannot be converted yet", r->dataset,
                        v->name);
+    /* before anything is read: the same refusal the split makes (split.c), without the wait */
+    if (v->interactions->time == L4R_TIME_NONE &&
+        (o->proc.split == L4R_SPLIT_TIME || o->proc.split == L4R_SPLIT_TIME_QUANTILE))
+        return l4r_err(
+            e, L4R_EUSAGE,
+            "--split %s needs timestamps, but %s/%s has no time (its recipe maps no timestamp): "
+            "use --split seq, ratio or random, which order each user's rows by their source position",
+            o->proc.split == L4R_SPLIT_TIME ? "time" : "time-quantile", r->dataset, v->name);
     l4r_outdir od = {0};
     l4r_manifest *m = l4r_manifest_new();
     l4r_items *items = NULL;
@@ -1073,6 +1081,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     for (int i = 0; i < o->argc; i++)
         l4r_manifest_push_str(m, "command", o->argv[i]);
     l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
+    if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
+        l4r_manifest_set_str(m, "table.time", "none");
     if (!o->raw)
         l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
 

@@ -84,7 +84,8 @@ static inline void put_row(const proc *p, l4r_buf *b, uint32_t r)
     else
         d = put_str(d, p->ra_str[t->rating[r]], p->ra_len[t->rating[r]]);
     *d++ = '\t';
-    d = put_i64(d, t->ts[r]);
+    if (t->has_time) /* a source without time leaves the field empty (docs/FORMAT.md), never 0 */
+        d = put_i64(d, t->ts[r]);
     *d++ = '\n';
     b->len = (size_t)(d - b->data);
 }
@@ -350,7 +351,10 @@ void l4r_fmt_jsonl(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64
             l4r_buf_adds(b, ",\"target_title\":");
             json_title(p, b, t->item[r]);
             l4r_buf_adds(b, ",\"timestamp\":");
-            l4r_buf_add_i64(b, t->ts[r]);
+            if (t->has_time)
+                l4r_buf_add_i64(b, t->ts[r]);
+            else
+                l4r_buf_adds(b, "null");
             if (K) {
                 /* seeds come from the source row, so out-of-core batches draw the same */
                 uint64_t src = p->srcrow ? p->srcrow[r] : r;

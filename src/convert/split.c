@@ -105,7 +105,10 @@ l4r_status l4r_split_plan_make(proc *p, l4r_split_plan *sp, l4r_kth_ts_fn kth, v
     case L4R_SPLIT_TIME:
     case L4R_SPLIT_TIME_QUANTILE: {
         if (!p->t->has_time)
-            return l4r_err(e, L4R_EUSAGE, "a temporal split needs timestamps, and the source has none");
+            return l4r_err(e, L4R_EUSAGE,
+                           "--split %s needs timestamps, but the source has no time: use --split "
+                           "seq, ratio or random, which order each user's rows by their source position",
+                           kind[o->split]);
         if (o->split == L4R_SPLIT_TIME) {
             sp->t1 = (int64_t)o->split_a;
             sp->t2 = (int64_t)o->split_b;
