@@ -461,6 +461,11 @@ static void table_free(l4r_table *t)
     free(t->map);
     free_strv(t->flag_names, t->n_flag_names);
     free(t->flags_out);
+    for (size_t i = 0; i < t->n_filters; i++) {
+        free(t->filters[i].column);
+        free_strv(t->filters[i].values, t->filters[i].n_values);
+    }
+    free(t->filters);
     free(t);
 }
 
@@ -663,11 +668,87 @@ static l4r_status parse_flags(pctx *c, l4r_table *t, json_t *fl)
     return L4R_OK;
 }
 
+static const name_val filter_ops[] = {{"==", L4R_FOP_EQ}, {"!=", L4R_FOP_NE}, {"in", L4R_FOP_IN},
+                                      {"<", L4R_FOP_LT},  {"<=", L4R_FOP_LE}, {">", L4R_FOP_GT},
+                                      {">=", L4R_FOP_GE}, {NULL, 0}};
+
+/* One entry of "filter": {"column": "click", "op": "==", "value": "1"}. */
+static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
+{
+    static const char *const keys[] = {"column", "op", "value", NULL};
+    if (!json_is_object(j))
+        return fail(c, "expected an object {\"column\": ..., \"op\": ..., \"value\": ...}, got %s",
+                    type_name(j));
+    l4r_status st = check_keys(c, j, keys);
+    if (st == L4R_OK)
+        st = get_str(c, j, "column", true, &f->column);
+    int op = 0;
+    if (st == L4R_OK)
+        st = get_enum(c, j, "op", filter_ops, true, &op);
+    if (st != L4R_OK)
+        return st;
+    f->op = (l4r_filter_op)op;
+    json_t *v = json_object_get(j, "value");
+    if (!v)
+        return fail(c, "missing required key 'value'");
+    if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE) {
+        if (!json_is_string(v))
+            return fail_at(c, "value", "expected a string for '%s' (the field's text is compared), got %s",
+                           enum_name(filter_ops, op), type_name(v));
+        f->values = l4r_xcalloc(1, sizeof *f->values);
+        f->values[0] = l4r_xstrdup(json_string_value(v));
+        f->n_values = 1;
+    } else if (f->op == L4R_FOP_IN) {
+        if (!json_is_array(v) || json_array_size(v) == 0)
+            return fail_at(c, "value", "expected a non-empty list of strings for 'in', got %s",
+                           json_is_array(v) ? "an empty list" : type_name(v));
+        size_t n = json_array_size(v);
+        f->values = l4r_xcalloc(n, sizeof *f->values);
+        for (size_t i = 0; i < n; i++) {
+            json_t *s = json_array_get(v, i);
+            if (!json_is_string(s)) {
+                size_t old = path_key(c, "value");
+                path_index(c, i);
+                st = fail(c, "expected a string, got %s", type_name(s));
+                path_pop(c, old);
+                return st;
+            }
+            f->values[f->n_values++] = l4r_xstrdup(json_string_value(s));
+        }
+    } else {
+        if (!json_is_number(v))
+            return fail_at(c, "value", "expected a number for '%s', got %s", enum_name(filter_ops, op),
+                           type_name(v));
+        f->number = json_number_value(v);
+    }
+    return L4R_OK;
+}
+
+static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
+{
+    if (!json_is_array(fl))
+        return fail(c, "expected a list of filters, got %s", type_name(fl));
+    size_t n = json_array_size(fl);
+    if (n > L4R_MAX_FILTERS)
+        return fail(c, "at most %d filters", L4R_MAX_FILTERS);
+    t->filters = l4r_xcalloc(n ? n : 1, sizeof *t->filters);
+    for (size_t i = 0; i < n; i++) {
+        size_t old = path_index(c, i);
+        l4r_filter *f = &t->filters[t->n_filters++];
+        f->index = -1;
+        l4r_status st = parse_filter(c, json_array_get(fl, i), f);
+        path_pop(c, old);
+        if (st != L4R_OK)
+            return st;
+    }
+    return L4R_OK;
+}
+
 static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table **out)
 {
     static const char *const keys[] = {"path",         "member",        "format", "delimiter", "header",
                                        "encoding",     "columns",       "fields", "time",      "flags",
-                                       "extra_fields", "time_fraction", NULL};
+                                       "extra_fields", "time_fraction", "filter", NULL};
     if (!json_is_object(j))
         return fail(c, "expected an object, got %s", type_name(j));
     l4r_table *t = l4r_xcalloc(1, sizeof *t);
@@ -817,6 +898,25 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
         }
         size_t o2 = path_key(c, "flags");
         st = parse_flags(c, t, fl);
+        path_pop(c, o2);
+        if (st != L4R_OK)
+            goto out;
+    }
+
+    json_t *filt = json_object_get(j, "filter");
+    if (filt) {
+        size_t o2 = path_key(c, "filter");
+        st = parse_filters(c, t, filt);
+        if (st == L4R_OK && fd->columns && !t->header) {
+            for (size_t i = 0; i < t->n_filters && st == L4R_OK; i++) {
+                t->filters[i].index = l4r_table_column(t, t->filters[i].column);
+                if (t->filters[i].index < 0) {
+                    size_t o3 = path_index(c, i);
+                    st = fail_at(c, "column", "column '%s' is not in 'columns'", t->filters[i].column);
+                    path_pop(c, o3);
+                }
+            }
+        }
         path_pop(c, o2);
         if (st != L4R_OK)
             goto out;

@@ -72,6 +72,7 @@ typedef struct tabctx {
     uint64_t *skipped_run;           /* ... in the whole run (both tables), against max_errors */
     uint64_t extra_ignored;          /* records whose extra fields were dropped ("extra_fields") */
     uint64_t fractions;              /* times whose fraction was floored ("time_fraction") */
+    uint64_t filtered;               /* records a filter dropped ("filter") */
     char *reasons[L4R_SKIP_REASONS]; /* the first skipped records' messages, for the manifest */
     void (*log)(void *ud, int level, const char *msg);
     void *log_ud;
@@ -101,8 +102,8 @@ static void quad_setup(tabctx *c)
     const l4r_table *t = c->t;
     c->quad = false;
 #if defined(__SSE2__)
-    if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->rs.nmap != 4 || c->rs.seplen != 1 ||
-        !c->fmt->columns || t->time != L4R_TIME_UNIX_S)
+    if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->rs.nmap != 4 || c->rs.n_filt ||
+        c->rs.seplen != 1 || !c->fmt->columns || t->time != L4R_TIME_UNIX_S)
         return;
     char s = t->delim[0];
     if (s == '\n' || s == '\r' || s == '"' || (s >= '0' && s <= '9'))
@@ -122,6 +123,16 @@ static void set_ncols(tabctx *c)
     c->rs.ncols = n > c->ncols_needed ? n : c->ncols_needed;
 }
 
+/* Index of `name` in keys[0..*nk), appended when new. */
+static int key_index(const char **keys, size_t *nk, const char *name)
+{
+    for (size_t i = 0; i < *nk; i++)
+        if (!strcmp(keys[i], name))
+            return (int)i;
+    keys[*nk] = name;
+    return (int)(*nk)++;
+}
+
 static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const char *name, l4r_error *e)
 {
     memset(c, 0, sizeof *c);
@@ -135,6 +146,9 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
     if (c->rs.nmap > L4R_MAX_MAP)
         return l4r_err(e, L4R_ERECIPE, "table '%s' maps more than %d columns", t->path, L4R_MAX_MAP);
     c->rs.seplen = strlen(t->delim);
+    c->rs.n_filt = t->n_filters;
+    if (c->rs.n_filt > L4R_MAX_FILT)
+        return l4r_err(e, L4R_ERECIPE, "table '%s' has more than %d filters", t->path, L4R_MAX_FILT);
     c->sep_printable = c->fmt->columns && c->rs.seplen > 0;
     for (size_t k = 0; k < c->rs.seplen; k++)
         if ((unsigned char)t->delim[k] < 0x20 || (unsigned char)t->delim[k] >= 0x7F)
@@ -166,15 +180,16 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
             return l4r_err(e, L4R_ERECIPE, "interactions table '%s' has no timestamp field", t->path);
     }
     if (!c->fmt->columns) {
-        const char *keys[L4R_MAX_MAP];
+        /* one key per source name: a key may feed several fields and filters */
+        const char *keys[L4R_MAX_MAP + L4R_MAX_FILT];
         size_t nk = 0;
         for (size_t k = 0; k < t->n_map; k++) {
             c->rs.key_of[k] = -1;
-            if (t->map[k].src) {
-                c->rs.key_of[k] = (int)nk;
-                keys[nk++] = t->map[k].src;
-            }
+            if (t->map[k].src)
+                c->rs.key_of[k] = key_index(keys, &nk, t->map[k].src);
         }
+        for (size_t g = 0; g < t->n_filters; g++)
+            c->rs.fkey[g] = key_index(keys, &nk, t->filters[g].column);
         c->rs.ks = l4r_keyset_new(keys, nk);
         return L4R_OK;
     }
@@ -189,10 +204,24 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
             c->rs.col[k] = i;
         }
     }
+    for (size_t g = 0; g < t->n_filters; g++) {
+        c->rs.fcol[g] = -1;
+        if (!t->header) {
+            int i =
+                t->filters[g].index >= 0 ? t->filters[g].index : l4r_table_column(t, t->filters[g].column);
+            if (i < 0)
+                return l4r_err(e, L4R_ERECIPE, "table '%s': filter names unknown column '%s'", t->path,
+                               t->filters[g].column);
+            c->rs.fcol[g] = i;
+        }
+    }
     int need = 0;
     for (size_t k = 0; k < t->n_map; k++)
         if (c->rs.col[k] + 1 > need)
             need = c->rs.col[k] + 1;
+    for (size_t g = 0; g < t->n_filters; g++)
+        if (c->rs.fcol[g] + 1 > need)
+            need = c->rs.fcol[g] + 1;
     if (c->has_flags && t->flags_from + (int)t->n_flag_names > need)
         need = t->flags_from + (int)t->n_flag_names;
     c->ncols_needed = need;
@@ -248,6 +277,24 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
         }
         if (c->rs.col[k] + 1 > c->ncols_needed)
             c->ncols_needed = c->rs.col[k] + 1;
+    }
+    for (size_t g = 0; g < t->n_filters; g++) {
+        const char *name = t->filters[g].column;
+        c->rs.fcol[g] = -1;
+        for (size_t i = 0; i < nf; i++) {
+            if (f[i].n == strlen(name) && !memcmp(f[i].p, name, f[i].n)) {
+                c->rs.fcol[g] = (int)i;
+                break;
+            }
+        }
+        if (c->rs.fcol[g] < 0) {
+            st = l4r_err(e, L4R_EPARSE,
+                         "'%s' line 1: header has no column '%s' (for filter %zu); header is '%.*s'", c->name,
+                         name, g + 1, (int)(len > 200 ? 200 : len), line);
+            goto out;
+        }
+        if (c->rs.fcol[g] + 1 > c->ncols_needed)
+            c->ncols_needed = c->rs.fcol[g] + 1;
     }
     set_ncols(c);
     quad_setup(c);
@@ -639,6 +686,7 @@ typedef struct blkhead {
     uint64_t skipped;  /* notes */
     uint64_t extra_ignored;
     uint64_t fractions;
+    uint64_t filtered; /* records a filter dropped */
 } blkhead;
 
 /* A bad record (its error in e) is skipped under --max-errors: its note goes to `notes`.  Returns
@@ -662,13 +710,90 @@ typedef struct wstate {
     l4r_buf *out;
     l4r_buf tmp;
     blkhead *h;
+    uint64_t filtered; /* records a filter dropped */
 } wstate;
 
-/* A logical record from the format's record function: one output row. */
+/* A decimal number, the whole span: digits with an optional sign, point and exponent (no
+ * "inf", "nan", hex or spaces, which strtod would take). */
+static bool parse_number(l4r_span v, double *out)
+{
+    char buf[64];
+    if (!v.p || !v.n || v.n >= sizeof buf)
+        return false;
+    bool digit = false;
+    for (size_t i = 0; i < v.n; i++) {
+        char ch = v.p[i];
+        digit = digit || (ch >= '0' && ch <= '9');
+        if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == '.' || ch == 'e' || ch == 'E'))
+            return false;
+    }
+    if (!digit)
+        return false;
+    memcpy(buf, v.p, v.n);
+    buf[v.n] = 0;
+    char *endp;
+    *out = strtod(buf, &endp);
+    return *endp == 0;
+}
+
+/* Whether the record passes every filter of the table (the filters' columns follow the map
+ * entries and the flags in vals).  A numeric comparison on a field that is not a number is a
+ * parse error naming it. */
+static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, l4r_error *e)
+{
+    const l4r_table *t = c->t;
+    const l4r_span *fv = r->vals + c->rs.nmap + c->rs.n_flags;
+    for (size_t g = 0; g < c->rs.n_filt; g++) {
+        const l4r_filter *f = &t->filters[g];
+        l4r_span v = fv[g];
+        bool ok = false;
+        if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN) {
+            for (size_t i = 0; i < f->n_values && !ok; i++)
+                ok = v.p && strlen(f->values[i]) == v.n && !memcmp(f->values[i], v.p, v.n);
+            if (f->op == L4R_FOP_NE)
+                ok = !ok;
+        } else {
+            double x;
+            if (!parse_number(v, &x)) {
+                char where[160];
+                if (c->fmt->columns)
+                    snprintf(where, sizeof where, "field %d (%s)", c->rs.fcol[g] + 1, f->column);
+                else
+                    snprintf(where, sizeof where, "key '%s'", f->column);
+                return l4r_err(e, L4R_EPARSE,
+                               "'%s' line %llu: %s is '%.*s', not a number (recipe filter %zu compares it)",
+                               c->name, (unsigned long long)r->line, where, (int)(v.n > 40 ? 40 : v.n),
+                               v.p ? v.p : "", g + 1);
+            }
+            ok = f->op == L4R_FOP_LT   ? x < f->number
+                 : f->op == L4R_FOP_LE ? x <= f->number
+                 : f->op == L4R_FOP_GT ? x > f->number
+                                       : x >= f->number;
+        }
+        if (!ok) {
+            *pass = false;
+            return L4R_OK;
+        }
+    }
+    *pass = true;
+    return L4R_OK;
+}
+
+/* A logical record from the format's record function: one output row, unless a filter drops it. */
 static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
 {
     wstate *w = ud;
     tabctx *c = w->c;
+    if (L4R_UNLIKELY(c->rs.n_filt)) {
+        bool pass;
+        l4r_status fs = filter_pass(c, r, &pass, e);
+        if (fs)
+            return fs;
+        if (!pass) {
+            w->filtered++;
+            return L4R_OK;
+        }
+    }
     /* A record of printable ASCII only (the separator included) has only plain fields: one check
      * for the whole record instead of one per field. */
     bool rec_plain = false;
@@ -690,7 +815,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
 {
     tabctx *c = ctx;
     const l4r_record_fn record = c->fmt->record;
-    blkhead h = {0, 0, 0, 0, 0};
+    blkhead h = {0, 0, 0, 0, 0, 0};
     /* A fast-path line comes out exactly as long as it went in, so a block's output is about its
      * input's length: one reservation instead of growing from 256 bytes (through 4 KiB faults and
      * copies) in every buffer the first time it is used, 9 of them at -j 2 (docs/DESIGN.md). */
@@ -700,7 +825,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     l4r_recbuf rb;
     rb.scratch = (l4r_buf){0};
     rb.extra_ignored = 0;
-    wstate w = {c, out, {0}, &h};
+    wstate w = {c, out, {0}, &h, 0};
     l4r_buf notes = {0};
     l4r_status st = L4R_OK;
     const char *p = in->data, *end = in->data + in->len;
@@ -726,7 +851,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                 break;
         }
 #endif
-        uint64_t recline = line, rows = h.rows;
+        uint64_t recline = line, rows = h.rows, filtered = w.filtered;
         size_t out_len = out->len;
         st = record(&c->rs, &rb, &p, end, &line, put_yield, &w, e);
         if (L4R_UNLIKELY(st)) {
@@ -735,6 +860,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
             st = L4R_OK;
             out->len = out_len; /* what put_record wrote of the physical record */
             h.rows = rows;
+            w.filtered = filtered;
             if (++h.skipped > c->max_errors)
                 break; /* one more than may be skipped: the writer fails at this note or before */
             continue;
@@ -745,6 +871,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
         }
     }
     h.extra_ignored = rb.extra_ignored;
+    h.filtered = w.filtered;
     h.rows_end = out->len;
     memcpy(out->data, &h, sizeof h);
     if (notes.len)
@@ -805,6 +932,7 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     }
     c->extra_ignored += h.extra_ignored;
     c->fractions += h.fractions;
+    c->filtered += h.filtered;
     c->rows += h.rows;
     if (c->mode == MODE_STREAM) {
         l4r_out_add_rows(c->out, h.rows);
@@ -869,6 +997,16 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
     if (c->fractions) {
         snprintf(key, sizeof key, "inputs.%s.time_fractions_floored", role);
         l4r_manifest_set_int(m, key, (int64_t)c->fractions);
+    }
+    if (c->t->n_filters) {
+        snprintf(key, sizeof key, "inputs.%s.filtered_out", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->filtered);
+    }
+    if (c->log && c->t->n_filters) {
+        char *msg = l4r_xasprintf("'%s': %llu records dropped by the recipe's filter", c->name,
+                                  (unsigned long long)c->filtered);
+        c->log(c->log_ud, 0, msg);
+        free(msg);
     }
     if (c->log && (c->extra_ignored || c->fractions)) {
         char *msg =

@@ -1,0 +1,111 @@
+# CLI tests: recipe vocabulary of issue 14 on synthetic recipes (--recipes DIR, --raw FILE).
+# Value filters ("filter": ==, !=, in, <, <=, >, >=) on source columns that no field maps, in
+# CSV, headerless delimited and JSON lines tables: the records that fail one are dropped and
+# counted in manifest.json, the same bytes for every -j; a numeric comparison on a non-number is
+# a parse error naming file, line and field (so --max-errors skips it).  One source column feeding
+# two fields, in a columns format and in JSON (where the second field used to come out missing).
+. "$(dirname "$0")/../lib.sh"
+
+F="$T/fx"
+R="$T/recipes"
+mkdir -p "$F" "$R"
+# user,item,click,score,ts: click is 1 on every third record, score cycles 0.5 .. 5.0
+awk 'BEGIN { print "user,item,click,score,ts";
+  for (i = 0; i < 3000; i++) printf "%d,%d,%d,%.1f,%d\n", i % 41, i % 97, (i % 3 == 0), (i % 10 + 1) / 2, 1600000000 + i }' \
+  >"$F/log.csv"
+tail -n +2 "$F/log.csv" | tr ',' '\t' >"$F/log.tsv"
+awk -F, 'NR > 1 { printf "{\"u\": \"%s\", \"i\": %s, \"clk\": %s, \"s\": %s}\n", $1, $2, ($3 == 1 ? "true" : "false"), $4 }' \
+  "$F/log.csv" >"$F/log.jsonl"
+
+file() { printf '[{"name": "%s", "url": "https://example.org/%s"}]' "$1" "$1"; }
+cat >"$R/vt.json" <<JSON
+{
+  "schema": 1, "dataset": "vt", "title": "vocabulary test", "homepage": "https://example.org/",
+  "license": "test data", "citation": "none", "default_variant": "csv",
+  "variants": {
+    "csv": {"description": "click == 1 on a column no field maps", "files": $(file log.csv),
+      "interactions": {"path": "log.csv", "format": "csv", "header": true,
+        "fields": {"user_id": "user", "item_id": "item", "rating": "score", "timestamp": "ts"}, "time": "unix_s",
+        "filter": [{"column": "click", "op": "==", "value": "1"}]}},
+    "num": {"description": "numeric and set filters, headerless", "files": $(file log.tsv),
+      "interactions": {"path": "log.tsv", "format": "delimited", "delimiter": "\t",
+        "columns": ["user", "item", "click", "score", "ts"],
+        "fields": {"user_id": "user", "item_id": "item", "rating": "score", "timestamp": "ts"}, "time": "unix_s",
+        "filter": [{"column": "score", "op": ">=", "value": 2}, {"column": "score", "op": "<", "value": 4.5},
+                   {"column": "click", "op": "!=", "value": "1"}, {"column": "user", "op": "in", "value": ["1", "2", "3"]}]}},
+    "gt": {"description": "> and <= on the item", "files": $(file log.csv),
+      "interactions": {"path": "log.csv", "format": "csv", "header": true,
+        "fields": {"user_id": "user", "item_id": "item"},
+        "filter": [{"column": "item", "op": ">", "value": 90}, {"column": "user", "op": "<=", "value": 10}]}},
+    "json": {"description": "a boolean key; one key as item and rating", "files": $(file log.jsonl),
+      "interactions": {"path": "log.jsonl", "format": "jsonl",
+        "fields": {"user_id": "u", "item_id": "i", "rating": "i"},
+        "filter": [{"column": "clk", "op": "==", "value": "true"}]}},
+    "two": {"description": "one column as user and as item", "files": $(file log.tsv),
+      "interactions": {"path": "log.tsv", "format": "delimited", "delimiter": "\t",
+        "columns": ["user", "item", "click", "score", "ts"],
+        "fields": {"user_id": "user", "item_id": "user", "rating": "click"}}},
+    "nohead": {"description": "a filter column the header lacks", "files": $(file log.csv),
+      "interactions": {"path": "log.csv", "format": "csv", "header": true,
+        "fields": {"user_id": "user", "item_id": "item"},
+        "filter": [{"column": "clicked", "op": "==", "value": "1"}]}}
+  }
+}
+JSON
+vt() { "$L4R" --recipes "$R" convert vt "$@"; }
+rows() { tail -n +2 "$1" | wc -l | tr -d ' '; }
+
+# the expected rows, computed from the fixture by awk
+want_csv=$(awk -F, 'NR > 1 && $3 == "1"' "$F/log.csv" | wc -l | tr -d ' ')
+want_num=$(awk -F'\t' '$4 >= 2 && $4 < 4.5 && $3 != "1" && ($1 == 1 || $1 == 2 || $1 == 3)' "$F/log.tsv" | wc -l | tr -d ' ')
+want_gt=$(awk -F, 'NR > 1 && $2 > 90 && $1 <= 10' "$F/log.csv" | wc -l | tr -d ' ')
+
+for j in 1 3; do
+  check_exit 0 "csv click == 1 -j $j" vt --variant csv --raw "$F/log.csv" -o "$T/csv$j" -q -j "$j" --block-size 4096
+  check_exit 0 "num filters -j $j" vt --variant num --raw "$F/log.tsv" -o "$T/num$j" -q -j "$j" --block-size 4096
+  check_exit 0 "json boolean filter -j $j" vt --variant json --raw "$F/log.jsonl" -o "$T/json$j" -q -j "$j" --block-size 4096
+done
+for v in csv num json; do
+  check_same "$v: -j 1 and -j 3 write the same bytes" "$T/${v}1/interactions.tsv" "$T/${v}3/interactions.tsv"
+done
+check_eq "csv: the rows with click 1" "$(rows "$T/csv1/interactions.tsv")" "$want_csv"
+check_eq "csv: only them" "$(tail -n +2 "$T/csv1/interactions.tsv" | head -2 | tr '\t' ' ' | tr '\n' ';')" \
+  "0 0 0.5 1600000000;3 3 2.0 1600000003;"
+check_grep "csv: manifest counts the records dropped" '"filtered_out": 2000' "$T/csv1/manifest.json"
+check_grep "csv: manifest counts the records taken" '"records": 1000' "$T/csv1/manifest.json"
+check_eq "num: >=, <, != and in together" "$(rows "$T/num1/interactions.tsv")" "$want_num"
+check "num: some rows are kept" test "$want_num" -gt 0
+check_grep "num: manifest counts the rest" "\"filtered_out\": $((3000 - want_num))" "$T/num1/manifest.json"
+check_exit 0 "> and <=" vt --variant gt --raw "$F/log.csv" -o "$T/gt" -q
+check_eq "gt: > and <= keep the rows awk keeps" "$(rows "$T/gt/interactions.tsv")" "$want_gt"
+check_eq "json: a boolean key compares as 'true'" "$(rows "$T/json1/interactions.tsv")" "$want_csv"
+check_eq "json: one key feeds item_id and rating" \
+  "$(tail -n +2 "$T/json1/interactions.tsv" | awk -F'\t' '$2 != $3' | wc -l | tr -d ' ')" 0
+check_exit 0 "one column as user_id and item_id" vt --variant two --raw "$F/log.tsv" -o "$T/two" -q
+check_eq "two: user and item are the same column" \
+  "$(tail -n +2 "$T/two/interactions.tsv" | head -2 | tr '\t' ' ' | tr '\n' ';')" "0 0 1 ;1 1 0 ;"
+check_exit 0 "a table without filters" vt --variant two --raw "$F/log.tsv" -o "$T/two2" -q
+check_nogrep "writes no filtered_out" "filtered_out" "$T/two2/manifest.json"
+
+# a numeric comparison on a non-number: a parse error naming file, line and field
+sed '101s/^\([0-9]*\),\([0-9]*\),/\1,x\2,/' "$F/log.csv" >"$F/bad.csv"
+check_exit 7 "a non-number under > is a parse error" vt --variant gt --raw "$F/bad.csv" -o "$T/bad" -q
+check_grep "it names file, line and field" "bad.csv' line 101: field 2 (item) is 'x" "$T/.err"
+check "nothing is published" test ! -e "$T/bad"
+for j in 1 3; do
+  check_exit 0 "--max-errors skips it -j $j" vt --variant gt --raw "$F/bad.csv" -o "$T/badm$j" -q -j "$j" \
+    --max-errors 1 --block-size 4096
+done
+check_same "--max-errors: -j 1 and -j 3 agree" "$T/badm1/interactions.tsv" "$T/badm3/interactions.tsv"
+check_grep "--max-errors: manifest counts the skip" '"records_skipped": 1' "$T/badm1/manifest.json"
+check_exit 7 "a filter column missing from the header" vt --variant nohead --raw "$F/log.csv" -o "$T/nh" -q
+check_grep "names the column" "line 1: header has no column 'clicked' (for filter 1)" "$T/.err"
+
+# invalid recipes: exit 6 naming the JSON path
+mkdir -p "$T/bad-r"
+sed 's/"op": "==", "value": "1"}]}},/"op": "=~", "value": "1"}]}},/' "$R/vt.json" >"$T/bad-r/vt.json"
+check_exit 6 "an unknown op is a recipe error" "$L4R" --recipes "$T/bad-r" info vt
+check_grep "naming the path" 'variants.csv.interactions.filter\[0\].op: unknown value' "$T/.err"
+sed 's/"op": ">=", "value": 2}/"op": ">=", "value": "2"}/' "$R/vt.json" >"$T/bad-r/vt.json"
+check_exit 6 "a string under >= is a recipe error" "$L4R" --recipes "$T/bad-r" info vt
+check_grep "naming the path" "variants.num.interactions.filter\[0\].value: expected a number for '>='" "$T/.err"
