@@ -488,6 +488,7 @@ static void variant_clear(l4r_variant *v)
     free(v->manual);
     table_free(v->interactions);
     table_free(v->items);
+    table_free(v->users);
     free(v->notes);
     memset(v, 0, sizeof *v);
 }
@@ -607,10 +608,11 @@ static const l4r_colmap *find_map(const l4r_table *t, const char *out)
 
 /* Canonical output order: the well-known columns first, then the rest in document order, so the
  * converter and `info` never depend on how a recipe author ordered the keys. */
-static void order_map(l4r_table *t, bool interactions)
+static void order_map(l4r_table *t, bool interactions, bool users)
 {
     static const char *const item_order[] = {"item_id", "title", NULL};
-    const char *const *order = interactions ? inter_fields : item_order;
+    static const char *const user_order[] = {"user_id", NULL};
+    const char *const *order = interactions ? inter_fields : users ? user_order : item_order;
     l4r_colmap *sorted = l4r_xcalloc(t->n_map ? t->n_map : 1, sizeof *sorted);
     bool *taken = l4r_xcalloc(t->n_map ? t->n_map : 1, sizeof *taken);
     size_t n = 0;
@@ -744,7 +746,8 @@ static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
     return L4R_OK;
 }
 
-static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table **out)
+/* `users`: a user table (user_id and its columns), else an items table when not `interactions`. */
+static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users, l4r_table **out)
 {
     static const char *const keys[] = {"path",         "member",        "format", "delimiter", "header",
                                        "encoding",     "columns",       "fields", "time",      "flags",
@@ -862,7 +865,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
             break;
     }
     if (st == L4R_OK) {
-        const char *need[] = {interactions ? "user_id" : "item_id", interactions ? "item_id" : NULL};
+        const char *need[] = {interactions || users ? "user_id" : "item_id", interactions ? "item_id" : NULL};
         for (size_t i = 0; i < 2 && st == L4R_OK; i++)
             if (need[i] && !find_map(t, need[i]))
                 st = fail(c, "missing required field '%s'", need[i]);
@@ -870,7 +873,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
     path_pop(c, old);
     if (st != L4R_OK)
         goto out;
-    order_map(t, interactions);
+    order_map(t, interactions, users);
 
     /* A time format without a timestamp column (or the reverse) is a recipe mistake that would
      * otherwise surface only as silently zero timestamps. */
@@ -1018,7 +1021,7 @@ static l4r_status parse_file(pctx *c, json_t *j, l4r_rfile *f)
 static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)
 {
     static const char *const keys[] = {"description",  "files", "manual", "notes",
-                                       "interactions", "items", NULL};
+                                       "interactions", "items", "users",  NULL};
     if (!json_is_object(j))
         return fail(c, "expected an object, got %s", type_name(j));
     if (!valid_variant_name(name))
@@ -1057,19 +1060,22 @@ static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_varian
     if (st != L4R_OK)
         return st;
 
-    static const char *const tkeys[] = {"interactions", "items"};
-    for (size_t k = 0; k < 2; k++) {
+    static const char *const tkeys[] = {"interactions", "items", "users"};
+    l4r_table **dst[] = {&v->interactions, &v->items, &v->users};
+    for (size_t k = 0; k < 3; k++) {
         json_t *t = json_object_get(j, tkeys[k]);
         if (!t || json_is_null(t))
             continue;
         size_t o2 = path_key(c, tkeys[k]);
-        st = parse_table(c, t, k == 0, k == 0 ? &v->interactions : &v->items);
+        st = parse_table(c, t, k == 0, k == 2, dst[k]);
         path_pop(c, o2);
         if (st != L4R_OK)
             return st;
     }
     if (v->items && !v->interactions)
         return fail(c, "'items' without 'interactions'");
+    if (v->users && !v->interactions)
+        return fail(c, "'users' without 'interactions'");
     return L4R_OK;
 }
 
@@ -1323,8 +1329,9 @@ static l4r_status check_dup_variant(pctx *c, const vlist *l)
 
 static l4r_status parse_set(pctx *c, json_t *set, vlist *l, known_tab *global)
 {
-    static const char *const keys[] = {"names",  "variant", "known_files",  "description", "files",
-                                       "manual", "notes",   "interactions", "items",       NULL};
+    static const char *const keys[] = {"names", "variant", "known_files", "description",
+                                       "files", "manual",  "notes",       "interactions",
+                                       "items", "users",   NULL};
     if (!json_is_object(set))
         return fail(c, "expected an object, got %s", type_name(set));
     l4r_status st = check_keys(c, set, keys);

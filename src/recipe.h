@@ -114,6 +114,7 @@ typedef struct l4r_variant {
     char *manual;            /* gated datasets: the manual download steps (fetch says them), else NULL */
     l4r_table *interactions; /* NULL when the variant cannot be converted yet */
     l4r_table *items;        /* optional */
+    l4r_table *users;        /* optional: user_id and its columns, written as users.tsv */
     char *notes;             /* free text shown by `info` */
 } l4r_variant;
 

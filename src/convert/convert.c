@@ -43,7 +43,8 @@
 
 enum { SLOT_USER, SLOT_ITEM, SLOT_RATING, SLOT_TIME, N_ISLOTS };
 
-typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS } mode_t_;
+/* MODE_USERS is MODE_ITEMS keyed by user_id and without a title (users.tsv) */
+typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS, MODE_USERS } mode_t_;
 
 typedef struct tabctx {
     const l4r_table *t;
@@ -155,11 +156,13 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
             c->sep_printable = false;
     for (int s = 0; s < N_ISLOTS; s++)
         c->slot[s] = -1;
-    if (mode == MODE_ITEMS) {
-        c->item_slot = find_map(t, "item_id");
-        c->title_slot = find_map(t, "title");
+    if (mode == MODE_ITEMS || mode == MODE_USERS) {
+        bool users = mode == MODE_USERS;
+        c->item_slot = find_map(t, users ? "user_id" : "item_id");
+        c->title_slot = users ? -1 : find_map(t, "title");
         if (c->item_slot < 0)
-            return l4r_err(e, L4R_ERECIPE, "items table '%s' has no item_id field", t->path);
+            return l4r_err(e, L4R_ERECIPE, "%s table '%s' has no %s field", users ? "users" : "items",
+                           t->path, users ? "user_id" : "item_id");
         for (size_t k = 0; k < t->n_map; k++)
             if ((int)k != c->item_slot && (int)k != c->title_slot)
                 c->extra[c->n_extra++] = (int)k;
@@ -411,18 +414,20 @@ static l4r_status fraction(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
                    c->t->time == L4R_TIME_UNIX_MS ? "milliseconds" : "seconds");
 }
 
-/* An items row: item id, title, then the extras in output order (and the joined flags). */
+/* An items row: item id, title, then the extras in output order (and the joined flags).  A users
+ * row is the same with the user id and an empty title. */
 static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, l4r_buf *tmp, l4r_error *e)
 {
     const l4r_table *t = c->t;
+    const char *what = c->mode == MODE_USERS ? "user" : "item";
     l4r_span id = vals[c->item_slot];
     if (!id.p || !id.n)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty item id", c->name, (unsigned long long)line);
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty %s id", c->name, (unsigned long long)line, what);
     uint32_t nfields = (uint32_t)(2 + c->n_extra);
     l4r_buf_add(out, &nfields, sizeof nfields);
     l4r_buf_reset(tmp);
     if (!l4r_append_text(tmp, id.p, id.n, t->encoding))
-        return bad_text(c, line, "the item id", c->item_slot, id, e);
+        return bad_text(c, line, c->mode == MODE_USERS ? "the user id" : "the item id", c->item_slot, id, e);
     pack_span(out, tmp->data, tmp->len);
     l4r_buf_reset(tmp);
     if (c->title_slot >= 0 && vals[c->title_slot].p &&
@@ -462,7 +467,7 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
                              l4r_buf *tmp, uint64_t *fractions, l4r_error *e)
 {
     const l4r_table *t = c->t;
-    if (c->mode == MODE_ITEMS)
+    if (c->mode >= MODE_ITEMS) /* items or users */
         return put_item(c, vals, line, out, tmp, e);
 
     l4r_span u = vals[c->slot[SLOT_USER]], it = vals[c->slot[SLOT_ITEM]];
@@ -958,7 +963,7 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
         }
         return L4R_OK;
     }
-    /* MODE_ITEMS */
+    /* MODE_ITEMS, MODE_USERS */
     char *fields[L4R_MAX_MAP + 2];
     while (p < end) {
         uint32_t nf = get_u32(&p);
@@ -1121,14 +1126,15 @@ static bool needs_table(const l4r_process_opts *p)
            (p->formats & ~(unsigned)L4R_SINK_TSV) != 0 || p->ties != L4R_TIES_SOURCE;
 }
 
-static l4r_status write_items(const l4r_items *it, const char *dir, l4r_manifest *m, l4r_error *e)
+/* items.tsv (item_id, title, extras) or users.tsv (user_id, extras: no title). */
+static l4r_status write_items(const l4r_items *it, const char *dir, bool users, l4r_manifest *m, l4r_error *e)
 {
     l4r_out *o = NULL;
-    l4r_status st = l4r_out_open(&o, dir, "items.tsv", e);
+    l4r_status st = l4r_out_open(&o, dir, users ? "users.tsv" : "items.tsv", e);
     if (st)
         return st;
     l4r_buf line = {0};
-    l4r_buf_adds(&line, "item_id\ttitle");
+    l4r_buf_adds(&line, users ? "user_id" : "item_id\ttitle");
     for (size_t x = 0; x < it->n_extra; x++) {
         l4r_buf_addc(&line, '\t');
         l4r_buf_adds(&line, it->extra_names[x]);
@@ -1138,9 +1144,11 @@ static l4r_status write_items(const l4r_items *it, const char *dir, l4r_manifest
         size_t n;
         const char *id = l4r_dict_str(it->ids, (uint32_t)i, &n);
         l4r_buf_add(&line, id, n);
-        l4r_buf_addc(&line, '\t');
-        if (it->title[i])
-            l4r_buf_adds(&line, it->title[i]);
+        if (!users) {
+            l4r_buf_addc(&line, '\t');
+            if (it->title[i])
+                l4r_buf_adds(&line, it->title[i]);
+        }
         for (size_t x = 0; x < it->n_extra; x++) {
             l4r_buf_addc(&line, '\t');
             if (it->extra && it->extra[i] && it->extra[i][x])
@@ -1163,6 +1171,71 @@ static l4r_status write_items(const l4r_items *it, const char *dir, l4r_manifest
     return l4r_out_close(o, m, e);
 }
 
+/* The items (MODE_ITEMS) or users (MODE_USERS) table `t` of the variant, found at `in` (no path:
+ * not next to the input, a warning), into *store. */
+static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
+                            const l4r_table *t, mode_t_ mode, const l4r_input *in, tabctx *c,
+                            uint64_t *skipped, l4r_manifest *m, l4r_items **store, l4r_error *e)
+{
+    const char *role = mode == MODE_USERS ? "users" : "items";
+    if (!in->path) {
+        if (o->log) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "no '%s' next to the input; %s.tsv is not written",
+                     l4r_path_base(t->path), role);
+            o->log(o->log_ud, 1, msg);
+        }
+        return L4R_OK;
+    }
+    if (mode == MODE_USERS && in->member) {
+        /* An archive without the user file (a repackaged one) still converts: users.tsv is side
+         * information, as when the file is not next to a plain input.  The items table has no
+         * such leniency; a broken archive fails on the interactions table anyway. */
+        l4r_source *probe = NULL;
+        l4r_error pe = {0};
+        l4r_status ps = l4r_source_open(&probe, in->path, in->member, &pe);
+        l4r_source_close(probe);
+        if (ps == L4R_EARCHIVE) {
+            if (o->log) {
+                char *msg = l4r_xasprintf("%s; users.tsv is not written", pe.msg);
+                o->log(o->log_ud, 1, msg);
+                free(msg);
+            }
+            return L4R_OK;
+        }
+    }
+    char genres[] = "genres";
+    char *names[L4R_MAX_MAP + 1];
+    size_t nn = 0;
+    l4r_status st = tabctx_init(c, t, mode, in->label, e);
+    if (st)
+        return st;
+    c->skipped_run = skipped;
+    for (size_t x = 0; x < c->n_extra - (c->has_flags ? 1 : 0); x++)
+        names[nn++] = t->map[c->extra[x]].out;
+    if (c->has_flags)
+        names[nn++] = t->flags_out ? t->flags_out : genres;
+    *store = l4r_items_new(names, nn);
+    c->items = *store;
+    st = run_table(o, c, in, role, m, e);
+    if (st == L4R_OK)
+        st = check_stamp(r, v, o, t, in, role, m, e);
+    if (st)
+        return st;
+    if (c->dup_items) {
+        char key[64];
+        snprintf(key, sizeof key, "%s.duplicate_ids_skipped", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->dup_items);
+        if (o->log) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%llu duplicate %s ids in '%s'; the first record of each was kept",
+                     (unsigned long long)c->dup_items, mode == MODE_USERS ? "user" : "item", in->label);
+            o->log(o->log_ud, 1, msg);
+        }
+    }
+    return L4R_OK;
+}
+
 l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
                        l4r_convert_result *res, l4r_error *e)
 {
@@ -1175,10 +1248,12 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     l4r_manifest *m = l4r_manifest_new();
     l4r_items *items = NULL;
     l4r_itab *itab = NULL;
-    l4r_input in_i = {0}, in_it = {0};
-    tabctx ci, cit;
+    l4r_items *users = NULL;
+    l4r_input in_i = {0}, in_it = {0}, in_us = {0};
+    tabctx ci, cit, cus;
     memset(&ci, 0, sizeof ci);
     memset(&cit, 0, sizeof cit);
+    memset(&cus, 0, sizeof cus);
     l4r_out *out = NULL;
     l4r_idcache caches[3];
     memset(caches, 0, sizeof caches);
@@ -1190,6 +1265,11 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         goto out;
     if (v->items) {
         st = l4r_locate(o->raw, o->fetched_dir, v->items, true, &in_it, e);
+        if (st)
+            goto out;
+    }
+    if (v->users) {
+        st = l4r_locate(o->raw, o->fetched_dir, v->users, true, &in_us, e);
         if (st)
             goto out;
     }
@@ -1215,43 +1295,15 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     ci.skipped_run = &skipped;
 
     /* items first: sinks (jsonl) need the titles */
-    if (in_it.path) {
-        char genres[] = "genres";
-        char **names = l4r_xcalloc(L4R_MAX_MAP + 1, sizeof *names);
-        size_t nn = 0;
-        st = tabctx_init(&cit, v->items, MODE_ITEMS, in_it.label, e);
-        if (st) {
-            free(names);
-            goto out;
-        }
-        cit.skipped_run = &skipped;
-        for (size_t x = 0; x < cit.n_extra - (cit.has_flags ? 1 : 0); x++)
-            names[nn++] = v->items->map[cit.extra[x]].out;
-        if (cit.has_flags)
-            names[nn++] = v->items->flags_out ? v->items->flags_out : genres;
-        items = l4r_items_new(names, nn);
-        free(names);
-        cit.items = items;
-        st = run_table(o, &cit, &in_it, "items", m, e);
-        if (st == L4R_OK)
-            st = check_stamp(r, v, o, v->items, &in_it, "items", m, e);
+    if (v->items) {
+        st = load_meta(o, r, v, v->items, MODE_ITEMS, &in_it, &cit, &skipped, m, &items, e);
         if (st)
             goto out;
-        if (cit.dup_items) {
-            l4r_manifest_set_int(m, "items.duplicate_ids_skipped", (int64_t)cit.dup_items);
-            if (o->log) {
-                char msg[256];
-                snprintf(msg, sizeof msg,
-                         "%llu duplicate item ids in '%s'; the first record of each was kept",
-                         (unsigned long long)cit.dup_items, in_it.label);
-                o->log(o->log_ud, 1, msg);
-            }
-        }
-    } else if (v->items && o->log) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "no '%s' next to the input; items.tsv is not written",
-                 l4r_path_base(v->items->path));
-        o->log(o->log_ud, 1, msg);
+    }
+    if (v->users) {
+        st = load_meta(o, r, v, v->users, MODE_USERS, &in_us, &cus, &skipped, m, &users, e);
+        if (st)
+            goto out;
     }
 
     if (table) {
@@ -1309,11 +1361,17 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         l4r_manifest_set_int(m, "counts.interactions", (int64_t)ci.rows);
     }
     if (items) {
-        st = write_items(items, od.tmp, m, e);
+        st = write_items(items, od.tmp, false, m, e);
         if (st)
             goto out;
         res->items = items->n;
         l4r_manifest_set_int(m, "counts.items_with_metadata", (int64_t)items->n);
+    }
+    if (users) {
+        st = write_items(users, od.tmp, true, m, e);
+        if (st)
+            goto out;
+        l4r_manifest_set_int(m, "counts.users_with_metadata", (int64_t)users->n);
     }
     st = l4r_manifest_write(m, od.tmp, e);
     if (st)
@@ -1324,12 +1382,15 @@ out:
     l4r_outdir_abort(&od);
     tabctx_free(&ci);
     tabctx_free(&cit);
+    tabctx_free(&cus);
     for (int k = 0; k < 3; k++)
         l4r_idcache_free(&caches[k]);
     l4r_itab_free(itab);
     l4r_items_free(items);
+    l4r_items_free(users);
     l4r_input_free(&in_i);
     l4r_input_free(&in_it);
+    l4r_input_free(&in_us);
     l4r_manifest_free(m);
     return st;
 }

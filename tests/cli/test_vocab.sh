@@ -44,7 +44,10 @@ cat >"$R/vt.json" <<JSON
     "two": {"description": "one column as user and as item", "files": $(file log.tsv),
       "interactions": {"path": "log.tsv", "format": "delimited", "delimiter": "\t",
         "columns": ["user", "item", "click", "score", "ts"],
-        "fields": {"user_id": "user", "item_id": "user", "rating": "click"}}},
+        "fields": {"user_id": "user", "item_id": "user", "rating": "click"}},
+      "users": {"path": "people.tsv", "format": "delimited", "delimiter": "\t",
+        "columns": ["id", "age", "active"], "fields": {"user_id": "id", "uid_copy": "id", "age": "age"},
+        "filter": [{"column": "active", "op": "==", "value": "y"}]}},
     "nohead": {"description": "a filter column the header lacks", "files": $(file log.csv),
       "interactions": {"path": "log.csv", "format": "csv", "header": true,
         "fields": {"user_id": "user", "item_id": "item"},
@@ -52,6 +55,7 @@ cat >"$R/vt.json" <<JSON
   }
 }
 JSON
+printf '1\t30\ty\n2\t40\tn\n3\t50\ty\n1\t99\ty\n' >"$F/people.tsv"
 vt() { "$L4R" --recipes "$R" convert vt "$@"; }
 rows() { tail -n +2 "$1" | wc -l | tr -d ' '; }
 
@@ -85,7 +89,51 @@ check_exit 0 "one column as user_id and item_id" vt --variant two --raw "$F/log.
 check_eq "two: user and item are the same column" \
   "$(tail -n +2 "$T/two/interactions.tsv" | head -2 | tr '\t' ' ' | tr '\n' ';')" "0 0 1 ;1 1 0 ;"
 check_exit 0 "a table without filters" vt --variant two --raw "$F/log.tsv" -o "$T/two2" -q
-check_nogrep "writes no filtered_out" "filtered_out" "$T/two2/manifest.json"
+
+check_same "a table without filters: same bytes twice" "$T/two/interactions.tsv" "$T/two2/interactions.tsv"
+# a user table (users.tsv): one column as user_id and as an extra, a filter, a repeated id
+printf 'user_id\tuid_copy\tage\n1\t1\t30\n3\t3\t50\n' >"$T/users.want"
+check_same "users.tsv: the filter's users, first record of a repeated id" "$T/two/users.tsv" "$T/users.want"
+check_grep "users: counted" '"users_with_metadata": 2' "$T/two/manifest.json"
+check_grep "users: dropped by the filter" '"filtered_out": 1' "$T/two/manifest.json"
+check_grep "users: the repeated id" '"duplicate_ids_skipped": 1' "$T/two/manifest.json"
+
+# MovieLens: u.user (ml-100k) and users.dat (ml-1m) become users.tsv, the same for every -j
+"$GEN" movielens ml-100k "$F" >/dev/null
+"$GEN" movielens ml-1m "$F" >/dev/null
+for j in 1 3; do
+  check_exit 0 "ml-100k -j $j" "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" -o "$T/m100-$j" -q -j "$j"
+  check_exit 0 "ml-1m -j $j" "$L4R" convert movielens --variant ml-1m --raw "$F/ml-1m.zip" -o "$T/m1-$j" -q -j "$j" \
+    --split seq
+done
+check_same "ml-100k users.tsv: -j 1 = -j 3" "$T/m100-1/users.tsv" "$T/m100-3/users.tsv"
+check_same "ml-1m users.tsv: -j 1 = -j 3" "$T/m1-1/users.tsv" "$T/m1-3/users.tsv"
+check_eq "ml-100k users.tsv: u.user's columns" "$(head -2 "$T/m100-1/users.tsv" | tr '\t\n' ' ;')" \
+  "user_id age gender occupation zip_code;1 24 M technician 85711;"
+check_eq "ml-1m users.tsv: users.dat's columns" "$(head -2 "$T/m1-1/users.tsv" | tr '\t\n' ' ;')" \
+  "user_id gender age occupation zip_code;1 F 1 10 48067;"
+check_eq "ml-1m users.tsv: one row per user of users.dat" "$(rows "$T/m1-1/users.tsv")" \
+  "$(unzip -p "$F/ml-1m.zip" ml-1m/users.dat | wc -l | tr -d ' ')"
+check_grep "ml-1m: manifest lists users.tsv" '"file": "users.tsv"' "$T/m1-1/manifest.json"
+check_grep "ml-1m: manifest names the input" 'ml-1m.zip:ml-1m/users.dat' "$T/m1-1/manifest.json"
+check_exit 0 "verify accepts it" "$L4R" verify "$T/m1-1"
+check_nogrep "tables without filters: no filtered_out" "filtered_out" "$T/m1-1/manifest.json"
+mkdir -p "$T/raw1m" && unzip -q -o "$F/ml-1m.zip" ml-1m/ratings.dat -d "$T/raw1m"
+check_exit 0 "ml-1m: ratings.dat without users.dat" "$L4R" convert movielens --variant ml-1m --raw "$T/raw1m/ml-1m/ratings.dat" -o "$T/m1-nou"
+check_grep "warns that users.tsv is not written" "no 'users.dat' next to the input; users.tsv is not written" "$T/.err"
+check "and writes none" test ! -e "$T/m1-nou/users.tsv"
+python3 - "$F/ml-1m.zip" "$F/nousers.zip" <<'PY'
+import sys, zipfile
+src, dst = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2], "w")
+for n in src.namelist():
+    if not n.endswith("users.dat"):
+        dst.writestr(n, src.read(n))
+dst.close()
+PY
+check_exit 0 "an archive without users.dat converts" "$L4R" convert movielens --variant ml-1m --raw "$F/nousers.zip" -o "$T/m1-noz"
+check_grep "warns" "no member 'ml-1m/users.dat' in archive .*; users.tsv is not written" "$T/.err"
+check_same "the same interactions" "$T/m1-noz/interactions.tsv" "$T/m1-nou/interactions.tsv"
+check "and no users.tsv" test ! -e "$T/m1-noz/users.tsv"
 
 # a numeric comparison on a non-number: a parse error naming file, line and field
 sed '101s/^\([0-9]*\),\([0-9]*\),/\1,x\2,/' "$F/log.csv" >"$F/bad.csv"
@@ -109,3 +157,5 @@ check_grep "naming the path" 'variants.csv.interactions.filter\[0\].op: unknown 
 sed 's/"op": ">=", "value": 2}/"op": ">=", "value": "2"}/' "$R/vt.json" >"$T/bad-r/vt.json"
 check_exit 6 "a string under >= is a recipe error" "$L4R" --recipes "$T/bad-r" info vt
 check_grep "naming the path" "variants.num.interactions.filter\[0\].value: expected a number for '>='" "$T/.err"
+check_exit 0 "info shows the user table" "$L4R" info movielens --variant ml-100k
+check_grep "info: users and their fields" "fields:    user_id <- userId, age <- age" "$T/.out"

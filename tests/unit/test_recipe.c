@@ -799,6 +799,43 @@ static void test_filters(void)
                 "$.variants.v1.interactions.filter[0].column: must not be empty");
 }
 
+/* "users" (issue 14): a user table needs user_id and interactions; its extras keep their order. */
+static void test_users(void)
+{
+    char *json = recipe_with("", "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                                 ", 'users': {'path': 't/u.dat', 'format': 'delim', 'delimiter': '|', "
+                                 "'columns': ['id', 'age', 'sex'], 'fields': {'sex': 'sex', 'user_id': 'id', "
+                                 "'age': 'age', 'id_copy': 'id'}}}");
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    T_CHECK(st == L4R_OK);
+    if (st == L4R_OK) {
+        const l4r_table *u = r.variants[0].users;
+        T_CHECK(u && u->n_map == 4);
+        /* user_id first, then the extras in document order; one column feeds two fields */
+        T_CHECK(u && !strcmp(u->map[0].out, "user_id") && !strcmp(u->map[1].out, "sex") &&
+                !strcmp(u->map[3].out, "id_copy") && u->map[3].index == 0 && u->map[0].index == 0);
+        l4r_recipe_clear(&r);
+    }
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                ", 'users': {'path': 'u', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], "
+                "'fields': {'age': 'id'}}}",
+                "$.variants.v1.users.fields: missing required field 'user_id'");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'users': {'path': 'u', 'format': 'delim', "
+                "'delimiter': '|', 'columns': ['id'], 'fields': {'user_id': 'id'}}}",
+                "$.variants.v1: 'users' without 'interactions'");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                ", 'users': {'path': 'u', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], "
+                "'fields': {'user_id': 'id', 'Age': 'id'}}}",
+                "$.variants.v1.users.fields.Age: output column names are lower-case");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                ", 'users': {'path': 'u', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], "
+                "'fields': {'user_id': 'id'}, 'x': 1}}",
+                "$.variants.v1.users: unknown key 'x'");
+}
+
 int main(void)
 {
     test_format_table();
@@ -806,6 +843,7 @@ int main(void)
     test_header_and_json_tables();
     test_errors();
     test_filters();
+    test_users();
     test_sets();
     test_find_errors();
     test_embedded();
