@@ -17,6 +17,7 @@ tail -n +2 "$F/log.csv" | tr ',' '\t' >"$F/log.tsv"
 awk -F, 'NR > 1 { printf "{\"u\": \"%s\", \"i\": %s, \"clk\": %s, \"s\": %s}\n", $1, $2, ($3 == 1 ? "true" : "false"), $4 }' \
   "$F/log.csv" >"$F/log.jsonl"
 
+sed -e 's/"/'"'"'/g' -e 's/true/True/' -e 's/false/False/' "$F/log.jsonl" >"$F/log.pylit"
 file() { printf '[{"name": "%s", "url": "https://example.org/%s"}]' "$1" "$1"; }
 cat >"$R/vt.json" <<JSON
 {
@@ -41,6 +42,10 @@ cat >"$R/vt.json" <<JSON
       "interactions": {"path": "log.jsonl", "format": "jsonl",
         "fields": {"user_id": "u", "item_id": "i", "rating": "i"},
         "filter": [{"column": "clk", "op": "==", "value": "true"}]}},
+    "py": {"description": "a Python True; one key as user and item", "files": $(file log.pylit),
+      "interactions": {"path": "log.pylit", "format": "python-literal",
+        "fields": {"user_id": "i", "item_id": "i"},
+        "filter": [{"column": "clk", "op": "!=", "value": "false"}, {"column": "s", "op": ">", "value": 1}]}},
     "two": {"description": "one column as user and as item", "files": $(file log.tsv),
       "interactions": {"path": "log.tsv", "format": "delimited", "delimiter": "\t",
         "columns": ["user", "item", "click", "score", "ts"],
@@ -85,6 +90,12 @@ check_eq "gt: > and <= keep the rows awk keeps" "$(rows "$T/gt/interactions.tsv"
 check_eq "json: a boolean key compares as 'true'" "$(rows "$T/json1/interactions.tsv")" "$want_csv"
 check_eq "json: one key feeds item_id and rating" \
   "$(tail -n +2 "$T/json1/interactions.tsv" | awk -F'\t' '$2 != $3' | wc -l | tr -d ' ')" 0
+want_py=$(awk -F, 'NR > 1 && $3 == "1" && $4 > 1' "$F/log.csv" | wc -l | tr -d ' ')
+check "py: some rows pass" test "$want_py" -gt 0
+check_exit 0 "python-literal filters" vt --variant py --raw "$F/log.pylit" -o "$T/py" -q
+check_eq "py: True compares as 'true', a number under >" "$(rows "$T/py/interactions.tsv")" "$want_py"
+check_eq "py: one key feeds user_id and item_id" \
+  "$(tail -n +2 "$T/py/interactions.tsv" | awk -F'\t' '$1 != $2' | wc -l | tr -d ' ')" 0
 check_exit 0 "one column as user_id and item_id" vt --variant two --raw "$F/log.tsv" -o "$T/two" -q
 check_eq "two: user and item are the same column" \
   "$(tail -n +2 "$T/two/interactions.tsv" | head -2 | tr '\t' ' ' | tr '\n' ';')" "0 0 1 ;1 1 0 ;"
