@@ -744,9 +744,11 @@ static bool parse_number(l4r_span v, double *out)
 /* Whether the record passes every filter of the table (the filters' columns follow the map
  * entries and the flags in vals).  A numeric comparison on a field that is not a number is a
  * parse error naming it. */
+static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, l4r_error *e)
 #if defined(__GNUC__)
-__attribute__((noinline)) /* kept out of put_yield, which tables without filters run */
+    __attribute__((noinline)) /* kept out of put_yield, which tables without filters run */
 #endif
+    ;
 static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, l4r_error *e)
 {
     const l4r_table *t = c->t;
