@@ -125,6 +125,7 @@ size_t l4r_variant_n_files(const l4r_variant *v);
 const l4r_rfile *l4r_variant_file(const l4r_variant *v, size_t i); /* NULL when out of range */
 const l4r_table *l4r_variant_interactions(const l4r_variant *v);   /* NULL: not convertible */
 const l4r_table *l4r_variant_items(const l4r_variant *v);          /* NULL: no item table */
+const l4r_table *l4r_variant_users(const l4r_variant *v);          /* NULL: no user table */
 
 const char *l4r_rfile_name(const l4r_rfile *f); /* local name in the variant directory */
 const char *l4r_rfile_url(const l4r_rfile *f);

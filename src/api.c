@@ -118,6 +118,11 @@ const l4r_table *l4r_variant_items(const l4r_variant *v)
     return v->items;
 }
 
+const l4r_table *l4r_variant_users(const l4r_variant *v)
+{
+    return v->users;
+}
+
 const char *l4r_rfile_name(const l4r_rfile *f)
 {
     return f->name;

@@ -158,6 +158,8 @@ static void print_text(const l4r_recipe *r, const l4r_variant *v, bool others)
         printf("interactions: not convertible yet (no table layout in the recipe)\n");
     if (l4r_variant_items(v))
         print_table("items", l4r_variant_items(v));
+    if (l4r_variant_users(v))
+        print_table("users", l4r_variant_users(v));
     if (l4r_variant_notes(v)) {
         printf("\nnotes:\n");
         print_block(l4r_variant_notes(v), "  ");
@@ -241,6 +243,7 @@ static json_t *info_json(const l4r_recipe *r, const l4r_variant *v)
     json_object_set_new(o, "manual", str_or_null(l4r_variant_manual(v)));
     json_object_set_new(o, "interactions", table_json(l4r_variant_interactions(v)));
     json_object_set_new(o, "items", table_json(l4r_variant_items(v)));
+    json_object_set_new(o, "users", table_json(l4r_variant_users(v)));
     json_object_set_new(o, "notes", str_or_null(l4r_variant_notes(v)));
     json_object_set_new(o, "license", json_string(l4r_recipe_license(r)));
     json_object_set_new(o, "citation", str_or_null(l4r_recipe_citation(r)));

@@ -461,6 +461,11 @@ static void table_free(l4r_table *t)
     free(t->map);
     free_strv(t->flag_names, t->n_flag_names);
     free(t->flags_out);
+    for (size_t i = 0; i < t->n_filters; i++) {
+        free(t->filters[i].column);
+        free_strv(t->filters[i].values, t->filters[i].n_values);
+    }
+    free(t->filters);
     free(t);
 }
 
@@ -484,6 +489,7 @@ static void variant_clear(l4r_variant *v)
     free(v->manual);
     table_free(v->interactions);
     table_free(v->items);
+    table_free(v->users);
     free(v->notes);
     memset(v, 0, sizeof *v);
 }
@@ -603,10 +609,11 @@ static const l4r_colmap *find_map(const l4r_table *t, const char *out)
 
 /* Canonical output order: the well-known columns first, then the rest in document order, so the
  * converter and `info` never depend on how a recipe author ordered the keys. */
-static void order_map(l4r_table *t, bool interactions)
+static void order_map(l4r_table *t, bool interactions, bool users)
 {
     static const char *const item_order[] = {"item_id", "title", NULL};
-    const char *const *order = interactions ? inter_fields : item_order;
+    static const char *const user_order[] = {"user_id", NULL};
+    const char *const *order = interactions ? inter_fields : users ? user_order : item_order;
     l4r_colmap *sorted = l4r_xcalloc(t->n_map ? t->n_map : 1, sizeof *sorted);
     bool *taken = l4r_xcalloc(t->n_map ? t->n_map : 1, sizeof *taken);
     size_t n = 0;
@@ -664,11 +671,88 @@ static l4r_status parse_flags(pctx *c, l4r_table *t, json_t *fl)
     return L4R_OK;
 }
 
-static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table **out)
+static const name_val filter_ops[] = {{"==", L4R_FOP_EQ}, {"!=", L4R_FOP_NE}, {"in", L4R_FOP_IN},
+                                      {"<", L4R_FOP_LT},  {"<=", L4R_FOP_LE}, {">", L4R_FOP_GT},
+                                      {">=", L4R_FOP_GE}, {NULL, 0}};
+
+/* One entry of "filter": {"column": "click", "op": "==", "value": "1"}. */
+static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
+{
+    static const char *const keys[] = {"column", "op", "value", NULL};
+    if (!json_is_object(j))
+        return fail(c, "expected an object {\"column\": ..., \"op\": ..., \"value\": ...}, got %s",
+                    type_name(j));
+    l4r_status st = check_keys(c, j, keys);
+    if (st == L4R_OK)
+        st = get_str(c, j, "column", true, &f->column);
+    int op = 0;
+    if (st == L4R_OK)
+        st = get_enum(c, j, "op", filter_ops, true, &op);
+    if (st != L4R_OK)
+        return st;
+    f->op = (l4r_filter_op)op;
+    json_t *v = json_object_get(j, "value");
+    if (!v)
+        return fail(c, "missing required key 'value'");
+    if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE) {
+        if (!json_is_string(v))
+            return fail_at(c, "value", "expected a string for '%s' (the field's text is compared), got %s",
+                           enum_name(filter_ops, op), type_name(v));
+        f->values = l4r_xcalloc(1, sizeof *f->values);
+        f->values[0] = l4r_xstrdup(json_string_value(v));
+        f->n_values = 1;
+    } else if (f->op == L4R_FOP_IN) {
+        if (!json_is_array(v) || json_array_size(v) == 0)
+            return fail_at(c, "value", "expected a non-empty list of strings for 'in', got %s",
+                           json_is_array(v) ? "an empty list" : type_name(v));
+        size_t n = json_array_size(v);
+        f->values = l4r_xcalloc(n, sizeof *f->values);
+        for (size_t i = 0; i < n; i++) {
+            json_t *s = json_array_get(v, i);
+            if (!json_is_string(s)) {
+                size_t old = path_key(c, "value");
+                path_index(c, i);
+                st = fail(c, "expected a string, got %s", type_name(s));
+                path_pop(c, old);
+                return st;
+            }
+            f->values[f->n_values++] = l4r_xstrdup(json_string_value(s));
+        }
+    } else {
+        if (!json_is_number(v))
+            return fail_at(c, "value", "expected a number for '%s', got %s", enum_name(filter_ops, op),
+                           type_name(v));
+        f->number = json_number_value(v);
+    }
+    return L4R_OK;
+}
+
+static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
+{
+    if (!json_is_array(fl))
+        return fail(c, "expected a list of filters, got %s", type_name(fl));
+    size_t n = json_array_size(fl);
+    if (n > L4R_MAX_FILTERS)
+        return fail(c, "at most %d filters", L4R_MAX_FILTERS);
+    t->filters = l4r_xcalloc(n ? n : 1, sizeof *t->filters);
+    for (size_t i = 0; i < n; i++) {
+        size_t old = path_index(c, i);
+        l4r_filter *f = &t->filters[t->n_filters++];
+        f->index = -1;
+        l4r_status st = parse_filter(c, json_array_get(fl, i), f);
+        path_pop(c, old);
+        if (st != L4R_OK)
+            return st;
+    }
+    return L4R_OK;
+}
+
+/* `users`: a user table (user_id and its columns), else an items table when not `interactions`. */
+static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users, l4r_table **out)
 {
     static const char *const keys[] = {"path",         "member",        "format", "delimiter", "header",
                                        "encoding",     "columns",       "fields", "time",      "flags",
-                                       "extra_fields", "time_fraction", NULL};
+                                       "extra_fields", "time_fraction", "filter", NULL};
     if (!json_is_object(j))
         return fail(c, "expected an object, got %s", type_name(j));
     l4r_table *t = l4r_xcalloc(1, sizeof *t);
@@ -782,7 +866,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
             break;
     }
     if (st == L4R_OK) {
-        const char *need[] = {interactions ? "user_id" : "item_id", interactions ? "item_id" : NULL};
+        const char *need[] = {interactions || users ? "user_id" : "item_id", interactions ? "item_id" : NULL};
         for (size_t i = 0; i < 2 && st == L4R_OK; i++)
             if (need[i] && !find_map(t, need[i]))
                 st = fail(c, "missing required field '%s'", need[i]);
@@ -790,7 +874,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
     path_pop(c, old);
     if (st != L4R_OK)
         goto out;
-    order_map(t, interactions);
+    order_map(t, interactions, users);
 
     /* A time format without a timestamp column (or the reverse) is a recipe mistake that would
      * otherwise surface only as silently zero timestamps. */
@@ -818,6 +902,25 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, l4r_table *
         }
         size_t o2 = path_key(c, "flags");
         st = parse_flags(c, t, fl);
+        path_pop(c, o2);
+        if (st != L4R_OK)
+            goto out;
+    }
+
+    json_t *filt = json_object_get(j, "filter");
+    if (filt) {
+        size_t o2 = path_key(c, "filter");
+        st = parse_filters(c, t, filt);
+        if (st == L4R_OK && fd->columns && !t->header) {
+            for (size_t i = 0; i < t->n_filters && st == L4R_OK; i++) {
+                t->filters[i].index = l4r_table_column(t, t->filters[i].column);
+                if (t->filters[i].index < 0) {
+                    size_t o3 = path_index(c, i);
+                    st = fail_at(c, "column", "column '%s' is not in 'columns'", t->filters[i].column);
+                    path_pop(c, o3);
+                }
+            }
+        }
         path_pop(c, o2);
         if (st != L4R_OK)
             goto out;
@@ -972,7 +1075,7 @@ const char *l4r_variant_member_after(const l4r_variant *v, const char *member, c
 static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)
 {
     static const char *const keys[] = {"description",  "files", "manual", "notes",
-                                       "interactions", "items", NULL};
+                                       "interactions", "items", "users",  NULL};
     if (!json_is_object(j))
         return fail(c, "expected an object, got %s", type_name(j));
     if (!valid_variant_name(name))
@@ -1011,19 +1114,22 @@ static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_varian
     if (st != L4R_OK)
         return st;
 
-    static const char *const tkeys[] = {"interactions", "items"};
-    for (size_t k = 0; k < 2; k++) {
+    static const char *const tkeys[] = {"interactions", "items", "users"};
+    l4r_table **dst[] = {&v->interactions, &v->items, &v->users};
+    for (size_t k = 0; k < 3; k++) {
         json_t *t = json_object_get(j, tkeys[k]);
         if (!t || json_is_null(t))
             continue;
         size_t o2 = path_key(c, tkeys[k]);
-        st = parse_table(c, t, k == 0, k == 0 ? &v->interactions : &v->items);
+        st = parse_table(c, t, k == 0, k == 2, dst[k]);
         path_pop(c, o2);
         if (st != L4R_OK)
             return st;
     }
     if (v->items && !v->interactions)
         return fail(c, "'items' without 'interactions'");
+    if (v->users && !v->interactions)
+        return fail(c, "'users' without 'interactions'");
     return L4R_OK;
 }
 
@@ -1277,8 +1383,9 @@ static l4r_status check_dup_variant(pctx *c, const vlist *l)
 
 static l4r_status parse_set(pctx *c, json_t *set, vlist *l, known_tab *global)
 {
-    static const char *const keys[] = {"names",  "variant", "known_files",  "description", "files",
-                                       "manual", "notes",   "interactions", "items",       NULL};
+    static const char *const keys[] = {"names", "variant", "known_files", "description",
+                                       "files", "manual",  "notes",       "interactions",
+                                       "items", "users",   NULL};
     if (!json_is_object(set))
         return fail(c, "expected an object, got %s", type_name(set));
     l4r_status st = check_keys(c, set, keys);

@@ -42,6 +42,30 @@ typedef struct l4r_colmap {
     int index;   /* resolved column index for delimited/CSV tables (-1 until resolved) */
 } l4r_colmap;
 
+/* A value filter (recipe key "filter"): a record is kept only when every filter of its table holds.
+ * ==, != and in compare the field's text with the recipe's strings byte for byte; <, <=, >, >=
+ * compare its value as a decimal number with `number` (a field that is not one is a parse error). */
+typedef enum l4r_filter_op {
+    L4R_FOP_EQ,
+    L4R_FOP_NE,
+    L4R_FOP_IN,
+    L4R_FOP_LT,
+    L4R_FOP_LE,
+    L4R_FOP_GT,
+    L4R_FOP_GE
+} l4r_filter_op;
+
+#define L4R_MAX_FILTERS 16 /* filters one table may have */
+
+typedef struct l4r_filter {
+    char *column; /* source column name (header name, `columns` entry, or JSON key) */
+    l4r_filter_op op;
+    char **values; /* ==, != : one string; in: one or more */
+    size_t n_values;
+    double number; /* <, <=, >, >= */
+    int index;     /* resolved column index for headerless delimited/CSV tables (-1 until resolved) */
+} l4r_filter;
+
 typedef struct l4r_table {
     char *path;   /* file path relative to the variant directory (after unpacking) */
     char *member; /* for --raw ARCHIVE: the member path inside the upstream archive */
@@ -66,6 +90,8 @@ typedef struct l4r_table {
     char **flag_names;
     size_t n_flag_names;
     char *flags_out;
+    l4r_filter *filters; /* "filter": records failing one are dropped and counted */
+    size_t n_filters;
 } l4r_table;
 
 typedef struct l4r_rfile {
@@ -92,6 +118,7 @@ typedef struct l4r_variant {
     char *manual;            /* gated datasets: the manual download steps (fetch says them), else NULL */
     l4r_table *interactions; /* NULL when the variant cannot be converted yet */
     l4r_table *items;        /* optional */
+    l4r_table *users;        /* optional: user_id and its columns, written as users.tsv */
     char *notes;             /* free text shown by `info` */
 } l4r_variant;
 

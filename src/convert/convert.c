@@ -43,7 +43,8 @@
 
 enum { SLOT_USER, SLOT_ITEM, SLOT_RATING, SLOT_TIME, N_ISLOTS };
 
-typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS } mode_t_;
+/* MODE_USERS is MODE_ITEMS keyed by user_id and without a title (users.tsv) */
+typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS, MODE_USERS } mode_t_;
 
 typedef struct tabctx {
     const l4r_table *t;
@@ -72,6 +73,7 @@ typedef struct tabctx {
     uint64_t *skipped_run;           /* ... in the whole run (both tables), against max_errors */
     uint64_t extra_ignored;          /* records whose extra fields were dropped ("extra_fields") */
     uint64_t fractions;              /* times whose fraction was floored ("time_fraction") */
+    uint64_t filtered;               /* records a filter dropped ("filter") */
     char *reasons[L4R_SKIP_REASONS]; /* the first skipped records' messages, for the manifest */
     void (*log)(void *ud, int level, const char *msg);
     void *log_ud;
@@ -101,8 +103,8 @@ static void quad_setup(tabctx *c)
     const l4r_table *t = c->t;
     c->quad = false;
 #if defined(__SSE2__)
-    if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->rs.nmap != 4 || c->rs.seplen != 1 ||
-        !c->fmt->columns || t->time != L4R_TIME_UNIX_S)
+    if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->rs.nmap != 4 || c->rs.n_filt ||
+        c->rs.seplen != 1 || !c->fmt->columns || t->time != L4R_TIME_UNIX_S)
         return;
     char s = t->delim[0];
     if (s == '\n' || s == '\r' || s == '"' || (s >= '0' && s <= '9'))
@@ -122,6 +124,16 @@ static void set_ncols(tabctx *c)
     c->rs.ncols = n > c->ncols_needed ? n : c->ncols_needed;
 }
 
+/* Index of `name` in keys[0..*nk), appended when new. */
+static int key_index(const char **keys, size_t *nk, const char *name)
+{
+    for (size_t i = 0; i < *nk; i++)
+        if (!strcmp(keys[i], name))
+            return (int)i;
+    keys[*nk] = name;
+    return (int)(*nk)++;
+}
+
 static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const char *name, l4r_error *e)
 {
     memset(c, 0, sizeof *c);
@@ -135,17 +147,22 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
     if (c->rs.nmap > L4R_MAX_MAP)
         return l4r_err(e, L4R_ERECIPE, "table '%s' maps more than %d columns", t->path, L4R_MAX_MAP);
     c->rs.seplen = strlen(t->delim);
+    c->rs.n_filt = t->n_filters;
+    if (c->rs.n_filt > L4R_MAX_FILT)
+        return l4r_err(e, L4R_ERECIPE, "table '%s' has more than %d filters", t->path, L4R_MAX_FILT);
     c->sep_printable = c->fmt->columns && c->rs.seplen > 0;
     for (size_t k = 0; k < c->rs.seplen; k++)
         if ((unsigned char)t->delim[k] < 0x20 || (unsigned char)t->delim[k] >= 0x7F)
             c->sep_printable = false;
     for (int s = 0; s < N_ISLOTS; s++)
         c->slot[s] = -1;
-    if (mode == MODE_ITEMS) {
-        c->item_slot = find_map(t, "item_id");
-        c->title_slot = find_map(t, "title");
+    if (mode == MODE_ITEMS || mode == MODE_USERS) {
+        bool users = mode == MODE_USERS;
+        c->item_slot = find_map(t, users ? "user_id" : "item_id");
+        c->title_slot = users ? -1 : find_map(t, "title");
         if (c->item_slot < 0)
-            return l4r_err(e, L4R_ERECIPE, "items table '%s' has no item_id field", t->path);
+            return l4r_err(e, L4R_ERECIPE, "%s table '%s' has no %s field", users ? "users" : "items",
+                           t->path, users ? "user_id" : "item_id");
         for (size_t k = 0; k < t->n_map; k++)
             if ((int)k != c->item_slot && (int)k != c->title_slot)
                 c->extra[c->n_extra++] = (int)k;
@@ -166,15 +183,16 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
             return l4r_err(e, L4R_ERECIPE, "interactions table '%s' has no timestamp field", t->path);
     }
     if (!c->fmt->columns) {
-        const char *keys[L4R_MAX_MAP];
+        /* one key per source name: a key may feed several fields and filters */
+        const char *keys[L4R_MAX_MAP + L4R_MAX_FILT];
         size_t nk = 0;
         for (size_t k = 0; k < t->n_map; k++) {
             c->rs.key_of[k] = -1;
-            if (t->map[k].src) {
-                c->rs.key_of[k] = (int)nk;
-                keys[nk++] = t->map[k].src;
-            }
+            if (t->map[k].src)
+                c->rs.key_of[k] = key_index(keys, &nk, t->map[k].src);
         }
+        for (size_t g = 0; g < t->n_filters; g++)
+            c->rs.fkey[g] = key_index(keys, &nk, t->filters[g].column);
         c->rs.ks = l4r_keyset_new(keys, nk);
         return L4R_OK;
     }
@@ -189,10 +207,24 @@ static l4r_status tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const
             c->rs.col[k] = i;
         }
     }
+    for (size_t g = 0; g < t->n_filters; g++) {
+        c->rs.fcol[g] = -1;
+        if (!t->header) {
+            int i =
+                t->filters[g].index >= 0 ? t->filters[g].index : l4r_table_column(t, t->filters[g].column);
+            if (i < 0)
+                return l4r_err(e, L4R_ERECIPE, "table '%s': filter names unknown column '%s'", t->path,
+                               t->filters[g].column);
+            c->rs.fcol[g] = i;
+        }
+    }
     int need = 0;
     for (size_t k = 0; k < t->n_map; k++)
         if (c->rs.col[k] + 1 > need)
             need = c->rs.col[k] + 1;
+    for (size_t g = 0; g < t->n_filters; g++)
+        if (c->rs.fcol[g] + 1 > need)
+            need = c->rs.fcol[g] + 1;
     if (c->has_flags && t->flags_from + (int)t->n_flag_names > need)
         need = t->flags_from + (int)t->n_flag_names;
     c->ncols_needed = need;
@@ -248,6 +280,24 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
         }
         if (c->rs.col[k] + 1 > c->ncols_needed)
             c->ncols_needed = c->rs.col[k] + 1;
+    }
+    for (size_t g = 0; g < t->n_filters; g++) {
+        const char *name = t->filters[g].column;
+        c->rs.fcol[g] = -1;
+        for (size_t i = 0; i < nf; i++) {
+            if (f[i].n == strlen(name) && !memcmp(f[i].p, name, f[i].n)) {
+                c->rs.fcol[g] = (int)i;
+                break;
+            }
+        }
+        if (c->rs.fcol[g] < 0) {
+            st = l4r_err(e, L4R_EPARSE,
+                         "'%s' line 1: header has no column '%s' (for filter %zu); header is '%.*s'", c->name,
+                         name, g + 1, (int)(len > 200 ? 200 : len), line);
+            goto out;
+        }
+        if (c->rs.fcol[g] + 1 > c->ncols_needed)
+            c->ncols_needed = c->rs.fcol[g] + 1;
     }
     set_ncols(c);
     quad_setup(c);
@@ -364,18 +414,20 @@ static l4r_status fraction(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
                    c->t->time == L4R_TIME_UNIX_MS ? "milliseconds" : "seconds");
 }
 
-/* An items row: item id, title, then the extras in output order (and the joined flags). */
+/* An items row: item id, title, then the extras in output order (and the joined flags).  A users
+ * row is the same with the user id and an empty title. */
 static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, l4r_buf *tmp, l4r_error *e)
 {
     const l4r_table *t = c->t;
+    const char *what = c->mode == MODE_USERS ? "user" : "item";
     l4r_span id = vals[c->item_slot];
     if (!id.p || !id.n)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty item id", c->name, (unsigned long long)line);
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty %s id", c->name, (unsigned long long)line, what);
     uint32_t nfields = (uint32_t)(2 + c->n_extra);
     l4r_buf_add(out, &nfields, sizeof nfields);
     l4r_buf_reset(tmp);
     if (!l4r_append_text(tmp, id.p, id.n, t->encoding))
-        return bad_text(c, line, "the item id", c->item_slot, id, e);
+        return bad_text(c, line, c->mode == MODE_USERS ? "the user id" : "the item id", c->item_slot, id, e);
     pack_span(out, tmp->data, tmp->len);
     l4r_buf_reset(tmp);
     if (c->title_slot >= 0 && vals[c->title_slot].p &&
@@ -415,7 +467,7 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
                              l4r_buf *tmp, uint64_t *fractions, l4r_error *e)
 {
     const l4r_table *t = c->t;
-    if (c->mode == MODE_ITEMS)
+    if (c->mode >= MODE_ITEMS) /* items or users */
         return put_item(c, vals, line, out, tmp, e);
 
     l4r_span u = vals[c->slot[SLOT_USER]], it = vals[c->slot[SLOT_ITEM]];
@@ -639,6 +691,7 @@ typedef struct blkhead {
     uint64_t skipped;  /* notes */
     uint64_t extra_ignored;
     uint64_t fractions;
+    uint64_t filtered; /* records a filter dropped */
 } blkhead;
 
 /* A bad record (its error in e) is skipped under --max-errors: its note goes to `notes`.  Returns
@@ -662,13 +715,95 @@ typedef struct wstate {
     l4r_buf *out;
     l4r_buf tmp;
     blkhead *h;
+    uint64_t filtered; /* records a filter dropped */
 } wstate;
 
-/* A logical record from the format's record function: one output row. */
+/* A decimal number, the whole span: digits with an optional sign, point and exponent (no
+ * "inf", "nan", hex or spaces, which strtod would take). */
+static bool parse_number(l4r_span v, double *out)
+{
+    char buf[64];
+    if (!v.p || !v.n || v.n >= sizeof buf)
+        return false;
+    bool digit = false;
+    for (size_t i = 0; i < v.n; i++) {
+        char ch = v.p[i];
+        digit = digit || (ch >= '0' && ch <= '9');
+        if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == '.' || ch == 'e' || ch == 'E'))
+            return false;
+    }
+    if (!digit)
+        return false;
+    memcpy(buf, v.p, v.n);
+    buf[v.n] = 0;
+    char *endp;
+    *out = strtod(buf, &endp);
+    return *endp == 0;
+}
+
+/* Whether the record passes every filter of the table (the filters' columns follow the map
+ * entries and the flags in vals).  A numeric comparison on a field that is not a number is a
+ * parse error naming it. */
+static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, l4r_error *e)
+#if defined(__GNUC__)
+    __attribute__((noinline)) /* kept out of put_yield, which tables without filters run */
+#endif
+    ;
+static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, l4r_error *e)
+{
+    const l4r_table *t = c->t;
+    const l4r_span *fv = r->vals + c->rs.nmap + c->rs.n_flags;
+    for (size_t g = 0; g < c->rs.n_filt; g++) {
+        const l4r_filter *f = &t->filters[g];
+        l4r_span v = fv[g];
+        bool ok = false;
+        if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN) {
+            for (size_t i = 0; i < f->n_values && !ok; i++)
+                ok = v.p && strlen(f->values[i]) == v.n && !memcmp(f->values[i], v.p, v.n);
+            if (f->op == L4R_FOP_NE)
+                ok = !ok;
+        } else {
+            double x;
+            if (!parse_number(v, &x)) {
+                char where[160];
+                if (c->fmt->columns)
+                    snprintf(where, sizeof where, "field %d (%s)", c->rs.fcol[g] + 1, f->column);
+                else
+                    snprintf(where, sizeof where, "key '%s'", f->column);
+                return l4r_err(e, L4R_EPARSE,
+                               "'%s' line %llu: %s is '%.*s', not a number (recipe filter %zu compares it)",
+                               c->name, (unsigned long long)r->line, where, (int)(v.n > 40 ? 40 : v.n),
+                               v.p ? v.p : "", g + 1);
+            }
+            ok = f->op == L4R_FOP_LT   ? x < f->number
+                 : f->op == L4R_FOP_LE ? x <= f->number
+                 : f->op == L4R_FOP_GT ? x > f->number
+                                       : x >= f->number;
+        }
+        if (!ok) {
+            *pass = false;
+            return L4R_OK;
+        }
+    }
+    *pass = true;
+    return L4R_OK;
+}
+
+/* A logical record from the format's record function: one output row, unless a filter drops it. */
 static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
 {
     wstate *w = ud;
     tabctx *c = w->c;
+    if (L4R_UNLIKELY(c->rs.n_filt)) {
+        bool pass;
+        l4r_status fs = filter_pass(c, r, &pass, e);
+        if (fs)
+            return fs;
+        if (!pass) {
+            w->filtered++;
+            return L4R_OK;
+        }
+    }
     /* A record of printable ASCII only (the separator included) has only plain fields: one check
      * for the whole record instead of one per field. */
     bool rec_plain = false;
@@ -690,7 +825,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
 {
     tabctx *c = ctx;
     const l4r_record_fn record = c->fmt->record;
-    blkhead h = {0, 0, 0, 0, 0};
+    blkhead h = {0, 0, 0, 0, 0, 0};
     /* A fast-path line comes out exactly as long as it went in, so a block's output is about its
      * input's length: one reservation instead of growing from 256 bytes (through 4 KiB faults and
      * copies) in every buffer the first time it is used, 9 of them at -j 2 (docs/DESIGN.md). */
@@ -700,7 +835,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     l4r_recbuf rb;
     rb.scratch = (l4r_buf){0};
     rb.extra_ignored = 0;
-    wstate w = {c, out, {0}, &h};
+    wstate w = {c, out, {0}, &h, 0};
     l4r_buf notes = {0};
     l4r_status st = L4R_OK;
     const char *p = in->data, *end = in->data + in->len;
@@ -726,7 +861,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
                 break;
         }
 #endif
-        uint64_t recline = line, rows = h.rows;
+        uint64_t recline = line, rows = h.rows, filtered = w.filtered;
         size_t out_len = out->len;
         st = record(&c->rs, &rb, &p, end, &line, put_yield, &w, e);
         if (L4R_UNLIKELY(st)) {
@@ -735,6 +870,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
             st = L4R_OK;
             out->len = out_len; /* what put_record wrote of the physical record */
             h.rows = rows;
+            w.filtered = filtered;
             if (++h.skipped > c->max_errors)
                 break; /* one more than may be skipped: the writer fails at this note or before */
             continue;
@@ -745,6 +881,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
         }
     }
     h.extra_ignored = rb.extra_ignored;
+    h.filtered = w.filtered;
     h.rows_end = out->len;
     memcpy(out->data, &h, sizeof h);
     if (notes.len)
@@ -805,6 +942,7 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     }
     c->extra_ignored += h.extra_ignored;
     c->fractions += h.fractions;
+    c->filtered += h.filtered;
     c->rows += h.rows;
     if (c->mode == MODE_STREAM) {
         l4r_out_add_rows(c->out, h.rows);
@@ -830,7 +968,7 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
         }
         return L4R_OK;
     }
-    /* MODE_ITEMS */
+    /* MODE_ITEMS, MODE_USERS */
     char *fields[L4R_MAX_MAP + 2];
     while (p < end) {
         uint32_t nf = get_u32(&p);
@@ -869,6 +1007,16 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
     if (c->fractions) {
         snprintf(key, sizeof key, "inputs.%s.time_fractions_floored", role);
         l4r_manifest_set_int(m, key, (int64_t)c->fractions);
+    }
+    if (c->t->n_filters) {
+        snprintf(key, sizeof key, "inputs.%s.filtered_out", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->filtered);
+    }
+    if (c->log && c->t->n_filters) {
+        char *msg = l4r_xasprintf("'%s': %llu records dropped by the recipe's filter", c->name,
+                                  (unsigned long long)c->filtered);
+        c->log(c->log_ud, 0, msg);
+        free(msg);
     }
     if (c->log && (c->extra_ignored || c->fractions)) {
         char *msg =
@@ -989,14 +1137,15 @@ static bool needs_table(const l4r_process_opts *p)
            (p->formats & ~(unsigned)L4R_SINK_TSV) != 0 || p->ties != L4R_TIES_SOURCE;
 }
 
-static l4r_status write_items(const l4r_items *it, const char *dir, l4r_manifest *m, l4r_error *e)
+/* items.tsv (item_id, title, extras) or users.tsv (user_id, extras: no title). */
+static l4r_status write_items(const l4r_items *it, const char *dir, bool users, l4r_manifest *m, l4r_error *e)
 {
     l4r_out *o = NULL;
-    l4r_status st = l4r_out_open(&o, dir, "items.tsv", e);
+    l4r_status st = l4r_out_open(&o, dir, users ? "users.tsv" : "items.tsv", e);
     if (st)
         return st;
     l4r_buf line = {0};
-    l4r_buf_adds(&line, "item_id\ttitle");
+    l4r_buf_adds(&line, users ? "user_id" : "item_id\ttitle");
     for (size_t x = 0; x < it->n_extra; x++) {
         l4r_buf_addc(&line, '\t');
         l4r_buf_adds(&line, it->extra_names[x]);
@@ -1006,9 +1155,11 @@ static l4r_status write_items(const l4r_items *it, const char *dir, l4r_manifest
         size_t n;
         const char *id = l4r_dict_str(it->ids, (uint32_t)i, &n);
         l4r_buf_add(&line, id, n);
-        l4r_buf_addc(&line, '\t');
-        if (it->title[i])
-            l4r_buf_adds(&line, it->title[i]);
+        if (!users) {
+            l4r_buf_addc(&line, '\t');
+            if (it->title[i])
+                l4r_buf_adds(&line, it->title[i]);
+        }
         for (size_t x = 0; x < it->n_extra; x++) {
             l4r_buf_addc(&line, '\t');
             if (it->extra && it->extra[i] && it->extra[i][x])
@@ -1031,6 +1182,71 @@ static l4r_status write_items(const l4r_items *it, const char *dir, l4r_manifest
     return l4r_out_close(o, m, e);
 }
 
+/* The items (MODE_ITEMS) or users (MODE_USERS) table `t` of the variant, found at `in` (no path:
+ * not next to the input, a warning), into *store. */
+static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
+                            const l4r_table *t, mode_t_ mode, const l4r_input *in, tabctx *c,
+                            uint64_t *skipped, l4r_manifest *m, l4r_items **store, l4r_error *e)
+{
+    const char *role = mode == MODE_USERS ? "users" : "items";
+    if (!in->path) {
+        if (o->log) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "no '%s' next to the input; %s.tsv is not written",
+                     l4r_path_base(t->path), role);
+            o->log(o->log_ud, 1, msg);
+        }
+        return L4R_OK;
+    }
+    if (mode == MODE_USERS && in->member) {
+        /* An archive without the user file (a repackaged one) still converts: users.tsv is side
+         * information, as when the file is not next to a plain input.  The items table has no
+         * such leniency; a broken archive fails on the interactions table anyway. */
+        l4r_source *probe = NULL;
+        l4r_error pe = {0};
+        l4r_status ps = l4r_source_open(&probe, in->path, in->member, &pe);
+        l4r_source_close(probe);
+        if (ps == L4R_EARCHIVE) {
+            if (o->log) {
+                char *msg = l4r_xasprintf("%s; users.tsv is not written", pe.msg);
+                o->log(o->log_ud, 1, msg);
+                free(msg);
+            }
+            return L4R_OK;
+        }
+    }
+    char genres[] = "genres";
+    char *names[L4R_MAX_MAP + 1];
+    size_t nn = 0;
+    l4r_status st = tabctx_init(c, t, mode, in->label, e);
+    if (st)
+        return st;
+    c->skipped_run = skipped;
+    for (size_t x = 0; x < c->n_extra - (c->has_flags ? 1 : 0); x++)
+        names[nn++] = t->map[c->extra[x]].out;
+    if (c->has_flags)
+        names[nn++] = t->flags_out ? t->flags_out : genres;
+    *store = l4r_items_new(names, nn);
+    c->items = *store;
+    st = run_table(o, c, in, role, m, e);
+    if (st == L4R_OK)
+        st = check_stamp(r, v, o, t, in, role, m, e);
+    if (st)
+        return st;
+    if (c->dup_items) {
+        char key[64];
+        snprintf(key, sizeof key, "%s.duplicate_ids_skipped", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->dup_items);
+        if (o->log) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%llu duplicate %s ids in '%s'; the first record of each was kept",
+                     (unsigned long long)c->dup_items, mode == MODE_USERS ? "user" : "item", in->label);
+            o->log(o->log_ud, 1, msg);
+        }
+    }
+    return L4R_OK;
+}
+
 l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
                        l4r_convert_result *res, l4r_error *e)
 {
@@ -1051,10 +1267,12 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     l4r_manifest *m = l4r_manifest_new();
     l4r_items *items = NULL;
     l4r_itab *itab = NULL;
-    l4r_input in_i = {0}, in_it = {0};
-    tabctx ci, cit;
+    l4r_items *users = NULL;
+    l4r_input in_i = {0}, in_it = {0}, in_us = {0};
+    tabctx ci, cit, cus;
     memset(&ci, 0, sizeof ci);
     memset(&cit, 0, sizeof cit);
+    memset(&cus, 0, sizeof cus);
     l4r_out *out = NULL;
     l4r_idcache caches[3];
     memset(caches, 0, sizeof caches);
@@ -1066,6 +1284,11 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         goto out;
     if (v->items) {
         st = l4r_locate(o->raw, o->fetched_dir, v, v->items, true, &in_it, e);
+        if (st)
+            goto out;
+    }
+    if (v->users) {
+        st = l4r_locate(o->raw, o->fetched_dir, v->users, true, &in_us, e);
         if (st)
             goto out;
     }
@@ -1093,43 +1316,15 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     ci.skipped_run = &skipped;
 
     /* items first: sinks (jsonl) need the titles */
-    if (in_it.path) {
-        char genres[] = "genres";
-        char **names = l4r_xcalloc(L4R_MAX_MAP + 1, sizeof *names);
-        size_t nn = 0;
-        st = tabctx_init(&cit, v->items, MODE_ITEMS, in_it.label, e);
-        if (st) {
-            free(names);
-            goto out;
-        }
-        cit.skipped_run = &skipped;
-        for (size_t x = 0; x < cit.n_extra - (cit.has_flags ? 1 : 0); x++)
-            names[nn++] = v->items->map[cit.extra[x]].out;
-        if (cit.has_flags)
-            names[nn++] = v->items->flags_out ? v->items->flags_out : genres;
-        items = l4r_items_new(names, nn);
-        free(names);
-        cit.items = items;
-        st = run_table(o, &cit, &in_it, "items", m, e);
-        if (st == L4R_OK)
-            st = check_stamp(r, v, o, v->items, &in_it, "items", m, e);
+    if (v->items) {
+        st = load_meta(o, r, v, v->items, MODE_ITEMS, &in_it, &cit, &skipped, m, &items, e);
         if (st)
             goto out;
-        if (cit.dup_items) {
-            l4r_manifest_set_int(m, "items.duplicate_ids_skipped", (int64_t)cit.dup_items);
-            if (o->log) {
-                char msg[256];
-                snprintf(msg, sizeof msg,
-                         "%llu duplicate item ids in '%s'; the first record of each was kept",
-                         (unsigned long long)cit.dup_items, in_it.label);
-                o->log(o->log_ud, 1, msg);
-            }
-        }
-    } else if (v->items && o->log) {
-        char msg[512];
-        snprintf(msg, sizeof msg, "no '%s' next to the input; items.tsv is not written",
-                 l4r_path_base(v->items->path));
-        o->log(o->log_ud, 1, msg);
+    }
+    if (v->users) {
+        st = load_meta(o, r, v, v->users, MODE_USERS, &in_us, &cus, &skipped, m, &users, e);
+        if (st)
+            goto out;
     }
 
     if (table) {
@@ -1187,11 +1382,17 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         l4r_manifest_set_int(m, "counts.interactions", (int64_t)ci.rows);
     }
     if (items) {
-        st = write_items(items, od.tmp, m, e);
+        st = write_items(items, od.tmp, false, m, e);
         if (st)
             goto out;
         res->items = items->n;
         l4r_manifest_set_int(m, "counts.items_with_metadata", (int64_t)items->n);
+    }
+    if (users) {
+        st = write_items(users, od.tmp, true, m, e);
+        if (st)
+            goto out;
+        l4r_manifest_set_int(m, "counts.users_with_metadata", (int64_t)users->n);
     }
     st = l4r_manifest_write(m, od.tmp, e);
     if (st)
@@ -1202,12 +1403,15 @@ out:
     l4r_outdir_abort(&od);
     tabctx_free(&ci);
     tabctx_free(&cit);
+    tabctx_free(&cus);
     for (int k = 0; k < 3; k++)
         l4r_idcache_free(&caches[k]);
     l4r_itab_free(itab);
     l4r_items_free(items);
+    l4r_items_free(users);
     l4r_input_free(&in_i);
     l4r_input_free(&in_it);
+    l4r_input_free(&in_us);
     l4r_manifest_free(m);
     return st;
 }

@@ -82,6 +82,8 @@ static inline l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size
     }
     for (size_t g = 0; g < rs->n_flags; g++)
         vals[rs->nmap + g] = f[t->flags_from + (int)g];
+    for (size_t g = 0; g < rs->n_filt; g++)
+        vals[rs->nmap + rs->n_flags + g] = f[rs->fcol[g]];
     l4r_record r = {vals, rec, rend, recline};
     return yield(ud, &r, e);
 }
@@ -141,8 +143,8 @@ static inline l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, con
         q++;
     if (q == rend)
         return L4R_OK; /* blank line */
-    l4r_span jv[L4R_MAX_MAP];
-    l4r_vkind kinds[L4R_MAX_MAP];
+    l4r_span jv[L4R_MAX_MAP + L4R_MAX_FILT];
+    l4r_vkind kinds[L4R_MAX_MAP + L4R_MAX_FILT];
     l4r_buf_reset(&b->scratch);
     l4r_status st = json ? l4r_json_fields(rec, rend, rs->ks, jv, kinds, &b->scratch, e)
                          : l4r_pylit_fields(rec, rend, rs->ks, jv, kinds, &b->scratch, e);
@@ -165,6 +167,20 @@ static inline l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, con
         } else if (kinds[ki] != L4R_V_STRING && kinds[ki] != L4R_V_NUMBER) {
             return l4r_err(e, L4R_EPARSE, "'%s' line %llu: key '%s' holds %s, expected a string or number",
                            rs->name, (unsigned long long)recline, t->map[k].src, value_kind_name(kinds[ki]));
+        }
+    }
+    /* a filter's key may hold a boolean too ("true"/"false"); null or absent is absent */
+    for (size_t g = 0; g < rs->n_filt; g++) {
+        int ki = rs->fkey[g];
+        l4r_span *v = &vals[rs->nmap + rs->n_flags + g];
+        *v = jv[ki];
+        if (kinds[ki] == L4R_V_NULL || kinds[ki] == L4R_V_ABSENT) {
+            v->p = NULL;
+            v->n = 0;
+        } else if (kinds[ki] == L4R_V_ARRAY || kinds[ki] == L4R_V_OBJECT) {
+            return l4r_err(
+                e, L4R_EPARSE, "'%s' line %llu: key '%s' holds %s, expected a string, number or boolean",
+                rs->name, (unsigned long long)recline, t->filters[g].column, value_kind_name(kinds[ki]));
         }
     }
     l4r_record r = {vals, rec, rend, recline};

@@ -33,6 +33,7 @@ typedef enum l4r_format {
 
 #define L4R_MAX_FIELDS 256 /* source columns a delimited or CSV table may have */
 #define L4R_MAX_MAP 64     /* output columns of one table */
+#define L4R_MAX_FILT 16    /* filters of one table (recipe.h L4R_MAX_FILTERS) */
 
 /* Recipe table keys that only some formats accept (the others — path, member, format, encoding,
  * fields, time, time_fraction — every format does). */
@@ -56,10 +57,14 @@ typedef struct l4r_recspec {
     l4r_keyset *ks;          /* object formats: the keys of the map entries with a source */
     int key_of[L4R_MAX_MAP]; /* object formats: index into ks of map entry k, -1 for constants */
     size_t n_flags;          /* flag columns (t->n_flag_names when the table has flags, else 0) */
+    size_t n_filt;           /* t->n_filters */
+    int fcol[L4R_MAX_FILT];  /* columns formats: source column of filter f */
+    int fkey[L4R_MAX_FILT];  /* object formats: index into ks of filter f */
 } l4r_recspec;
 
 /* One logical record, handed to the yield callback.  vals[k] is the span of map entry k (p NULL:
- * absent), followed by the n_flags flag columns.  [p, end) is the physical record it came from
+ * absent), followed by the n_flags flag columns, then the n_filt filters' columns (which the
+ * callback tests: the record function does not filter).  [p, end) is the physical record it came from
  * (a CSV record's may end with its line terminator), line its first physical line. */
 typedef struct l4r_record {
     l4r_span *vals;
@@ -75,7 +80,7 @@ typedef l4r_status (*l4r_yield_fn)(void *ud, const l4r_record *r, l4r_error *e);
 typedef struct l4r_recbuf {
     l4r_buf scratch; /* unescaped values of the current record */
     l4r_span f[L4R_MAX_FIELDS];
-    l4r_span vals[L4R_MAX_MAP + L4R_MAX_FIELDS];
+    l4r_span vals[L4R_MAX_MAP + L4R_MAX_FIELDS + L4R_MAX_FILT];
     uint64_t extra_ignored; /* records whose extra fields were dropped ("extra_fields": "ignore") */
 } l4r_recbuf;
 

@@ -735,12 +735,115 @@ static void test_embedded_for(void)
     l4r_registry_free(reg);
 }
 
+/* "filter" (issue 14): parsed, and strictly validated with the JSON path in every error. */
+#define FILT_VARIANT(filter)                                                                                 \
+    "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': {'path': 't/r.dat', 'format': 'delim', " \
+    "'delimiter': '::', 'columns': ['u', 'i', 'r', 'ts', 'click'], 'fields': {'user_id': 'u', 'item_id': "   \
+    "'i', 'rating': 'r', 'timestamp': 'ts'}, 'time': 'unix_s', 'filter': " filter "}}"
+static void test_filters(void)
+{
+    char *json = recipe_with("", FILT_VARIANT("[{'column': 'click', 'op': '==', 'value': '1'}, "
+                                              "{'column': 'r', 'op': '>=', 'value': 3.5}, "
+                                              "{'column': 'i', 'op': 'in', 'value': ['1', '']}]"));
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    /* a table with three filters parses */
+    T_CHECK(st == L4R_OK);
+    if (st == L4R_OK) {
+        const l4r_table *t = r.variants[0].interactions;
+        /* three filters */
+        T_CHECK(t->n_filters == 3);
+        /* click == '1', resolved to column 4 though no field maps it */
+        T_CHECK(t->filters[0].op == L4R_FOP_EQ && !strcmp(t->filters[0].values[0], "1") &&
+                t->filters[0].index == 4);
+        /* r >= 3.5 */
+        T_CHECK(t->filters[1].op == L4R_FOP_GE && t->filters[1].number == 3.5);
+        /* i in ['1', ''] (an empty string may be listed) */
+        T_CHECK(t->filters[2].op == L4R_FOP_IN && t->filters[2].n_values == 2 && !t->filters[2].values[1][0]);
+        /* a filter's column is not an output field */
+        T_CHECK(t->n_map == 4);
+        l4r_recipe_clear(&r);
+    }
+    EXPECT_VERR(FILT_VARIANT("{'column': 'click'}"),
+                "$.variants.v1.interactions.filter: expected a list of filters, got an object");
+    EXPECT_VERR(FILT_VARIANT("['click']"), "$.variants.v1.interactions.filter[0]: expected an object");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '==', 'value': '1', 'x': 1}]"),
+                "$.variants.v1.interactions.filter[0]: unknown key 'x'");
+    EXPECT_VERR(FILT_VARIANT("[{'op': '==', 'value': '1'}]"),
+                "$.variants.v1.interactions.filter[0]: missing required key 'column'");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'value': '1'}]"),
+                "$.variants.v1.interactions.filter[0]: missing required key 'op'");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '=', 'value': '1'}]"),
+                "$.variants.v1.interactions.filter[0].op: unknown value '=' (expected one of: ==, !=, in, <, "
+                "<=, >, >=)");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '=='}]"),
+                "$.variants.v1.interactions.filter[0]: missing required key 'value'");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '==', 'value': 1}]"),
+                "$.variants.v1.interactions.filter[0].value: expected a string for '==' (the field's text is "
+                "compared), got an integer");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '<', 'value': '1'}]"),
+                "$.variants.v1.interactions.filter[0].value: expected a number for '<', got a string");
+    EXPECT_VERR(
+        FILT_VARIANT("[{'column': 'click', 'op': 'in', 'value': '1'}]"),
+        "$.variants.v1.interactions.filter[0].value: expected a non-empty list of strings for 'in', got "
+        "a string");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': 'in', 'value': []}]"),
+                "filter[0].value: expected a non-empty list of strings for 'in', got an empty list");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': 'in', 'value': ['1', 2]}]"),
+                "$.variants.v1.interactions.filter[0].value[1]: expected a string, got an integer");
+    EXPECT_VERR(FILT_VARIANT("[{'column': 'clicks', 'op': '==', 'value': '1'}]"),
+                "$.variants.v1.interactions.filter[0].column: column 'clicks' is not in 'columns'");
+    EXPECT_VERR(FILT_VARIANT("[{'column': '', 'op': '==', 'value': '1'}]"),
+                "$.variants.v1.interactions.filter[0].column: must not be empty");
+}
+
+/* "users" (issue 14): a user table needs user_id and interactions; its extras keep their order. */
+static void test_users(void)
+{
+    char *json = recipe_with("", "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                                 ", 'users': {'path': 't/u.dat', 'format': 'delim', 'delimiter': '|', "
+                                 "'columns': ['id', 'age', 'sex'], 'fields': {'sex': 'sex', 'user_id': 'id', "
+                                 "'age': 'age', 'id_copy': 'id'}}}");
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    T_CHECK(st == L4R_OK);
+    if (st == L4R_OK) {
+        const l4r_table *u = r.variants[0].users;
+        T_CHECK(u && u->n_map == 4);
+        /* user_id first, then the extras in document order; one column feeds two fields */
+        T_CHECK(u && !strcmp(u->map[0].out, "user_id") && !strcmp(u->map[1].out, "sex") &&
+                !strcmp(u->map[3].out, "id_copy") && u->map[3].index == 0 && u->map[0].index == 0);
+        l4r_recipe_clear(&r);
+    }
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                ", 'users': {'path': 'u', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], "
+                "'fields': {'age': 'id'}}}",
+                "$.variants.v1.users.fields: missing required field 'user_id'");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'users': {'path': 'u', 'format': 'delim', "
+                "'delimiter': '|', 'columns': ['id'], 'fields': {'user_id': 'id'}}}",
+                "$.variants.v1: 'users' without 'interactions'");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                ", 'users': {'path': 'u', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], "
+                "'fields': {'user_id': 'id', 'Age': 'id'}}}",
+                "$.variants.v1.users.fields.Age: output column names are lower-case");
+    EXPECT_VERR("{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': " GOOD_INTER
+                ", 'users': {'path': 'u', 'format': 'delim', 'delimiter': '|', 'columns': ['id'], "
+                "'fields': {'user_id': 'id'}, 'x': 1}}",
+                "$.variants.v1.users: unknown key 'x'");
+}
+
 int main(void)
 {
     test_format_table();
     test_valid();
     test_header_and_json_tables();
     test_errors();
+    test_filters();
+    test_users();
     test_sets();
     test_find_errors();
     test_embedded();
