@@ -1185,8 +1185,8 @@ static l4r_status write_items(const l4r_items *it, const char *dir, bool users, 
 /* The items (MODE_ITEMS) or users (MODE_USERS) table `t` of the variant, found at `in` (no path:
  * not next to the input, a warning), into *store. */
 static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
-                            const l4r_table *t, mode_t_ mode, const l4r_input *in, tabctx *c,
-                            uint64_t *skipped, l4r_manifest *m, l4r_items **store, l4r_error *e)
+                            const l4r_table *t, mode_t_ mode, l4r_input *in, tabctx *c, uint64_t *skipped,
+                            l4r_manifest *m, l4r_items **store, l4r_error *e)
 {
     const char *role = mode == MODE_USERS ? "users" : "items";
     if (!in->path) {
@@ -1288,7 +1288,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             goto out;
     }
     if (v->users) {
-        st = l4r_locate(o->raw, o->fetched_dir, v->users, true, &in_us, e);
+        st = l4r_locate(o->raw, o->fetched_dir, v, v->users, true, &in_us, e);
         if (st)
             goto out;
     }
