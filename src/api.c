@@ -615,14 +615,10 @@ l4r_status l4r_fetch(const l4r_recipe *r, const l4r_variant *v, const l4r_option
 static void note(const l4r_options *o, int level, const char *fmt, ...) L4R_PRINTF(3, 4);
 static void note(const l4r_options *o, int level, const char *fmt, ...)
 {
-    if (!o->conv.log)
-        return;
-    char line[1536];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    l4r_vlogf(o->conv.log, o->conv.log_ud, level, fmt, ap);
     va_end(ap);
-    o->conv.log(o->conv.log_ud, level, line);
 }
 
 l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o,

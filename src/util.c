@@ -124,6 +124,16 @@ char *l4r_xstrndup(const char *s, size_t n)
     return p;
 }
 
+void l4r_vlogf(void (*log)(void *ud, int level, const char *msg), void *ud, int level, const char *fmt,
+               va_list ap)
+{
+    if (!log)
+        return;
+    char line[2048];
+    vsnprintf(line, sizeof line, fmt, ap);
+    log(ud, level, line);
+}
+
 char *l4r_xasprintf(const char *fmt, ...)
 {
     va_list ap;

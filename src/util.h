@@ -39,6 +39,10 @@ void *l4r_big_resize(void *p, size_t old_n, size_t n);
 void l4r_big_free(void *p, size_t n);
 char *l4r_xstrndup(const char *s, size_t n);
 char *l4r_xasprintf(const char *fmt, ...) L4R_PRINTF(1, 2);
+/* Format a message (at most about 2 KiB; longer is cut) and hand it to a log callback such as
+ * l4r_log_fn; a NULL log does nothing. */
+void l4r_vlogf(void (*log)(void *ud, int level, const char *msg), void *ud, int level, const char *fmt,
+               va_list ap) L4R_PRINTF(4, 0);
 L4R_NORETURN void l4r_oom(void);
 
 /* ---- errors ---- */

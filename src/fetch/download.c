@@ -63,14 +63,10 @@ void l4r_fetch_opts_defaults(l4r_fetch_opts *o)
 static void logf_(const l4r_fetch_opts *o, int level, const char *fmt, ...) L4R_PRINTF(3, 4);
 static void logf_(const l4r_fetch_opts *o, int level, const char *fmt, ...)
 {
-    if (!o || !o->log)
-        return;
-    char line[1536];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    l4r_vlogf(o ? o->log : NULL, o ? o->log_ud : NULL, level, fmt, ap);
     va_end(ap);
-    o->log(o->log_ud, level, line);
 }
 
 /* ---- mirrors and sidecars ---- */
