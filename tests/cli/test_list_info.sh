@@ -86,7 +86,7 @@ check_exit 0 "info ml-32m" "$L4R" info movielens --variant ml-32m
 check_grep "info ml-32m: unknown sha256 said so" "sha256: *unknown" "$T/.out"
 check_exit 0 "info amazon" "$L4R" info amazon
 check_grep "info amazon: many variants summarised" "other variants (260): see 'llm4rec-data list amazon'" "$T/.out"
-check_grep "info amazon: python-literal items (the one name, not the recipe's 'pylit')" "format: *python-literal" "$T/.out"
+check_grep "info amazon: python-literal items (the format table's one name)" "format: *python-literal" "$T/.out"
 check_exit 0 "info amazon 2018 ratings" "$L4R" info amazon --variant 2018/ratings/Video_Games
 check_grep "info 2018 ratings: item column first" "columns: *item, user, rating, timestamp" "$T/.out"
 check_grep "info 2018 ratings: mirror" "mirror: *https://datarepo.eng.ucsd.edu/mcauley_group/data/amazon_v2/categoryFilesSmall/Video_Games.csv" "$T/.out"
@@ -101,7 +101,7 @@ t=o["interactions"]
 print(o["variant"], o["default"], o["gated"], o["files"][0]["size"], o["files"][0]["unpack"], t["path"], t["delimiter"], t["header"], t["columns"], t["fields"]["item_id"], t["time"], o["items"]["encoding"], "ml-1m" in o["variants"], o["citation"].startswith("@article{harper2015movielens,"))
 ' "$T/.out")" \
   "ml-10m False False None True ml-10M100K/ratings.dat :: False ['UserID', 'MovieID', 'Rating', 'Timestamp'] MovieID unix_s iso-8859-1 True True"
-check_eq "info --json: the format's one name (the recipe says 'delim')" \
+check_eq "info --json: the format's one name" \
   "$($PY -c 'import json,sys; o=json.load(open(sys.argv[1])); print(o["interactions"]["format"], o["items"]["format"])' "$T/.out")" \
   "delimited delimited"
 
