@@ -278,3 +278,9 @@ l4r_status l4r_json_fields(const char *p, const char *end, const l4r_keyset *ks,
 {
     return walk_fields(&JSON, p, end, ks, out, kind, scratch, e);
 }
+
+l4r_status l4r_json_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more, l4r_buf *scratch,
+                              l4r_error *e)
+{
+    return walk_list_next(&JSON, it, out, kind, more, scratch, e);
+}

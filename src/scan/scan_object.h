@@ -1,12 +1,14 @@
 /*
  * scan_object.h — the object walker, written once for every dialect: the objects, lists, tuples
- * and sets of JSON and Python literals, and the record's own object that l4r_json_fields and
- * l4r_pylit_fields pull keys from.  Internal to src/scan/.
+ * and sets of JSON and Python literals, the record's own object that l4r_json_fields and
+ * l4r_pylit_fields pull keys from, and the steps of the list iterator (l4r_list_next) over JSON,
+ * Python and numpy's array repr.  Internal to src/scan/.
  *
  * How: JSON and Python literals differ in their tokens (strings, numbers, literals) and in a few
  * rules of structure.  The tokens stay in each dialect's file (scan_json.c, scan_pylit.c); the
  * rules are an `l4r_dialect`: which brackets open a list, whether a comma may stand before the
- * closing bracket, whether a key may be any value (a '{' is then a dict or a set).  The walk
+ * closing bracket, whether a key may be any value (a '{' is then a dict or a set), whether items
+ * are separated by commas or, in numpy's repr, by whitespace.  The walk
  * below reads the structure the same way for all of them: it never builds a tree; values of
  * unwanted keys are validated and skipped, wanted values become spans (containers as their raw
  * source text).
@@ -77,10 +79,12 @@ typedef struct l4r_dialect {
     l4r_status (*scalar)(l4r_scanner *s, const char **pp, bool want, l4r_span *out, l4r_vkind *kind);
     l4r_status (*value)(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
                         l4r_vkind *kind);
-    bool tuples;         /* '(' opens a list too */
-    bool trailing_comma; /* "[1, 2,]", "{'a': 1,}" */
-    bool loose_braces;   /* a key may be any value, and a '{' whose first item has no ':' is a set */
-    const char *after;   /* the message for text after the record's object */
+    bool flat;            /* values are only strings and scalars (numpy's elements) */
+    bool tuples;          /* '(' opens a list too */
+    bool trailing_comma;  /* "[1, 2,]", "{'a': 1,}" */
+    bool loose_braces;    /* a key may be any value, and a '{' whose first item has no ':' is a set */
+    bool space_separated; /* list items are separated by whitespace, not commas (numpy's repr) */
+    const char *after;    /* the message for text after the record's object */
 } l4r_dialect;
 
 /* Past the opening bracket at *pq - 1 of a container closed by `close`: whitespace, then either
@@ -102,6 +106,13 @@ L4R_WALKER l4r_status walk_next(const l4r_dialect *d, l4r_scanner *s, const char
 {
     const char *end = s->end;
     const char *q = l4r_skip_ws(*pq, end);
+    if (d->space_separated) {
+        *item = q >= end || *q != close;
+        if (*item && q == *pq)
+            return l4r_scan_fail(s, q, "expected whitespace or ']'");
+        *pq = *item ? q : q + 1;
+        return L4R_OK;
+    }
     if (q < end && *q == ',') {
         q = l4r_skip_ws(q + 1, end);
         *item = !d->trailing_comma || q >= end || *q != close;
@@ -197,7 +208,7 @@ L4R_WALKER l4r_status walk_value(const l4r_dialect *d, l4r_scanner *s, const cha
             *kind = L4R_V_STRING;
         return d->string(s, pp, want, out);
     }
-    if (*p == '{' || *p == '[' || (d->tuples && *p == '(')) {
+    if (!d->flat && (*p == '{' || *p == '[' || (d->tuples && *p == '('))) {
         l4r_status st = walk_items(d, s, pp, depth, false, NULL, NULL, NULL);
         if (st)
             return st;
@@ -246,5 +257,59 @@ out:
     }
     return st;
 }
+
+/* l4r_list_next (scan.h) in dialect d. */
+L4R_WALKER l4r_status walk_list_next(const l4r_dialect *d, l4r_list_iter *it, l4r_span *out, l4r_vkind *kind,
+                                     bool *more, l4r_buf *scratch, l4r_error *e)
+{
+    *more = false;
+    if (it->done)
+        return L4R_OK;
+    l4r_scanner s = {it->base, it->end, it->w, e};
+    const char *q = it->at;
+    bool item;
+    l4r_status st = L4R_OK;
+    if (it->first)
+        item = walk_open(&q, it->end, it->close);
+    else
+        st = walk_next(d, &s, &q, it->close, &item);
+    if (st)
+        goto out;
+    if (!item) {
+        q = l4r_skip_ws(q, it->end);
+        if (q < it->end)
+            st = l4r_scan_fail(&s, q, "unexpected data after the list");
+        goto out;
+    }
+    /* numpy prints the first and last three elements of an array longer than its threshold
+     * (1000 by default) with "..." between them: the rest is not there to read. */
+    if (d->space_separated && it->end - q >= 3 && memcmp(q, "...", 3) == 0) {
+        st = l4r_scan_fail(&s, q, "numpy summarised this array ('...'): the list is incomplete");
+        goto out;
+    }
+    l4r_span v;
+    l4r_vkind k;
+    st = d->value(&s, &q, 1, true, &v, &k);
+    if (st)
+        goto out;
+    *out = v;
+    *kind = k;
+    *more = true;
+out:
+    it->at = q;
+    it->first = false;
+    it->done = st || !*more;
+    it->w = s.w;
+    scratch->len = (size_t)(s.w - scratch->data);
+    return st;
+}
+
+/* l4r_list_next's instantiations, one per syntax, each next to its dialect's readers. */
+l4r_status l4r_json_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more, l4r_buf *scratch,
+                              l4r_error *e);
+l4r_status l4r_pylit_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more,
+                               l4r_buf *scratch, l4r_error *e);
+l4r_status l4r_numpy_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more,
+                               l4r_buf *scratch, l4r_error *e);
 
 #endif

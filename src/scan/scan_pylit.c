@@ -322,6 +322,8 @@ static l4r_status pscalar(l4r_scanner *s, const char **pp, bool want, l4r_span *
 
 static l4r_status pvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
                          l4r_vkind *kind);
+static l4r_status nvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
+                         l4r_vkind *kind);
 
 /* What repr() writes: tuples, sets, trailing commas, keys of any type. */
 static const l4r_dialect PYLIT = {
@@ -335,6 +337,17 @@ static const l4r_dialect PYLIT = {
     .after = "unexpected data after the dict",
 };
 
+/* numpy's str() of a 1-D array, "['a' 'b'\n 'c']": Python strings and numbers, whitespace between
+ * (only a list, never a record: no `after`). */
+static const l4r_dialect NUMPY = {
+    .string_start = pstring_start,
+    .string = pstring_walk,
+    .scalar = pscalar,
+    .value = nvalue,
+    .flat = true,
+    .space_separated = true,
+};
+
 static l4r_status pvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
                          l4r_vkind *kind)
 {
@@ -345,4 +358,22 @@ l4r_status l4r_pylit_fields(const char *p, const char *end, const l4r_keyset *ks
                             l4r_vkind *kind, l4r_buf *scratch, l4r_error *e)
 {
     return walk_fields(&PYLIT, p, end, ks, out, kind, scratch, e);
+}
+
+static l4r_status nvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
+                         l4r_vkind *kind)
+{
+    return walk_value(&NUMPY, s, pp, depth, want, out, kind);
+}
+
+l4r_status l4r_pylit_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more,
+                               l4r_buf *scratch, l4r_error *e)
+{
+    return walk_list_next(&PYLIT, it, out, kind, more, scratch, e);
+}
+
+l4r_status l4r_numpy_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more,
+                               l4r_buf *scratch, l4r_error *e)
+{
+    return walk_list_next(&NUMPY, it, out, kind, more, scratch, e);
 }
