@@ -494,9 +494,141 @@ static bool nap(double s)
  * stalls in a row that leave the .part no longer than before end the download. */
 #define MAX_STALLS 3
 
+/* Step of an attempt: where the .part ends, which is where this attempt continues.  A .part from an
+ * earlier run that is already as long as the expected size needs no transfer (*complete: the
+ * verification decides); one that is longer is emptied. */
+static l4r_status part_offset(xfer *x, const char *part, int64_t size, bool *complete, l4r_error *e)
+{
+    *complete = false;
+    off_t end = lseek(x->fd, 0, SEEK_END);
+    if (end < 0)
+        return l4r_err(e, L4R_EIO, "cannot seek in '%s': %s", part, strerror(errno));
+    x->offset = (uint64_t)end;
+    if (size >= 0 && x->offset >= (uint64_t)size) {
+        /* a complete (or overlong) .part from an earlier run: nothing left to transfer, the
+         * verification below decides */
+        if (x->offset > (uint64_t)size && !truncate_part(x))
+            return x->io_st;
+        if (x->offset == (uint64_t)size)
+            *complete = true;
+    }
+    return L4R_OK;
+}
+
+/* Step of an attempt: one request for url from x->offset on, with the callbacks' verdicts reset
+ * first; returns libcurl's result and sets *code to the final HTTP status (0 for file://).  The
+ * options are set afresh each time, as easy_reset clears them. */
+static CURLcode run_attempt(xfer *x, const char *url, char *errbuf, long *code)
+{
+    const l4r_curl_api *cu = x->cu;
+    const l4r_fetch_opts *o = x->o;
+    x->written = 0;
+    x->checked = x->discard = x->restart = x->too_big = x->appended = false;
+    x->io_st = L4R_OK;
+    x->hdr_status = 0;
+    x->cr_seen = false;
+    x->retry_after = -1;
+    errbuf[0] = 0;
+
+    CURL *c = x->curl;
+    cu->easy_reset(c);
+    cu->easy_setopt(c, CURLOPT_URL, url);
+    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    cu->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
+    cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
+    cu->easy_setopt(c, CURLOPT_USERAGENT, "llm4rec-data/" L4R_VERSION);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    cu->easy_setopt(c, CURLOPT_WRITEDATA, x);
+    cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    cu->easy_setopt(c, CURLOPT_HEADERDATA, x);
+    cu->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    cu->easy_setopt(c, CURLOPT_XFERINFODATA, x);
+    cu->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    char range[32];
+    if (x->offset > 0 && x->is_http) {
+        /* CURLOPT_RANGE rather than RESUME_FROM: libcurl would fail a 200 answer itself, and
+         * judge_response() wants to restart from zero in that case */
+        snprintf(range, sizeof range, "%llu-", (unsigned long long)x->offset);
+        cu->easy_setopt(c, CURLOPT_RANGE, range);
+    } else if (x->offset > 0) {
+        cu->easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);
+    }
+
+    CURLcode rc = cu->easy_perform(c);
+    if (x->drew) {
+        fprintf(stderr, "\r%-78s\r", "");
+        x->drew = false;
+    }
+    *code = 0;
+    cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);
+    if (rc == CURLE_OK && !x->checked)
+        judge_response(x); /* an empty body: still decide about the .part */
+    return rc;
+}
+
+/* Step of a failed attempt: is it worth another (the retry policy in the file comment), and why it
+ * failed, in words for the messages (why, cap bytes). */
+static bool describe_failure(const xfer *x, CURLcode rc, long code, const char *errbuf, char *why, size_t cap)
+{
+    const l4r_fetch_opts *o = x->o;
+    if (rc == CURLE_OK) {
+        snprintf(why, cap, "HTTP status %ld", code);
+        return transient_http(code);
+    }
+    const char *detail = errbuf[0] ? errbuf : x->cu->easy_strerror(rc);
+    if (rc == CURLE_OPERATION_TIMEDOUT && (x->hdr_status > 0 || x->checked))
+        snprintf(why, cap,
+                 "stalled (no data for %ld s, the low-speed limit %ld s; L4R_LOW_SPEED_TIME "
+                 "changes it): %s",
+                 o->low_speed_time_s, o->low_speed_time_s, detail);
+    else if (rc == CURLE_OPERATION_TIMEDOUT)
+        snprintf(why, cap, "timed out (connect time-out %ld s, low-speed limit %ld s): %s",
+                 o->connect_timeout_s, o->low_speed_time_s, detail);
+    else
+        snprintf(why, cap, "%s", detail);
+    return transient_curl(rc);
+}
+
+/* Step of a timed-out attempt: a stall that got further than the .part has ever been is worth
+ * another try (and starts the count again); MAX_STALLS in a row that did not are not (true). */
+static bool stalled_out(const xfer *x, uint64_t *furthest, int *stalls)
+{
+    uint64_t now = x->offset + x->written;
+    if (now > *furthest) {
+        *furthest = now;
+        *stalls = 0;
+        return false;
+    }
+    return ++*stalls >= MAX_STALLS;
+}
+
+/* Step before a retry: the wait, doubling from 1 s for each attempt made, replaced by the server's
+ * Retry-After (-1: none), and capped by max_backoff_s either way. */
+static double backoff(const l4r_fetch_opts *o, int attempt, long retry_after)
+{
+    double wait = 1.0;
+    for (int i = 0; i < attempt && wait < o->max_backoff_s; i++)
+        wait *= 2;
+    if (retry_after >= 0)
+        wait = (double)retry_after;
+    if (wait > o->max_backoff_s)
+        wait = o->max_backoff_s;
+    return wait;
+}
+
 /* One download of url into dest.part, continuing what the .part holds, then the verification.
  * *resumed: some bytes of the result came from before this call or from an earlier attempt
- * (a .part continued where it ended). */
+ * (a .part continued where it ended).  Each turn of the loop is one attempt: part_offset,
+ * run_attempt, then the outcome decides, in this order: an i/o error, an interrupt or a body over
+ * the expected size ends the download; a refused resume starts again from zero (once); a success
+ * ends the loop; any other failure is retried after backoff() if describe_failure() finds it
+ * transient and attempts and stalls are left. */
 static l4r_status download_pass(const char *url, const char *dest, int64_t size, const char *md5,
                                 const char *sha256, const l4r_fetch_opts *o, char *sha256_out, bool *resumed,
                                 l4r_error *e)
@@ -536,73 +668,19 @@ static l4r_status download_pass(const char *url, const char *dest, int64_t size,
             st = l4r_err(e, L4R_EINTR, "interrupted while downloading '%s'", url);
             goto out;
         }
-        off_t end = lseek(x.fd, 0, SEEK_END);
-        if (end < 0) {
-            st = l4r_err(e, L4R_EIO, "cannot seek in '%s': %s", part, strerror(errno));
+        bool complete;
+        st = part_offset(&x, part, size, &complete, e);
+        if (st != L4R_OK)
             goto out;
-        }
-        x.offset = (uint64_t)end;
-        if (size >= 0 && x.offset >= (uint64_t)size) {
-            /* a complete (or overlong) .part from an earlier run: nothing left to transfer, the
-             * verification below decides */
-            if (x.offset > (uint64_t)size && !truncate_part(&x)) {
-                st = x.io_st;
-                goto out;
-            }
-            if (x.offset == (uint64_t)size) {
-                *resumed = true;
-                break;
-            }
+        if (complete) {
+            *resumed = true;
+            break;
         }
         if (x.offset > furthest)
             furthest = x.offset;
-        x.written = 0;
-        x.checked = x.discard = x.restart = x.too_big = x.appended = false;
-        x.io_st = L4R_OK;
-        x.hdr_status = 0;
-        x.cr_seen = false;
-        x.retry_after = -1;
-        errbuf[0] = 0;
 
-        CURL *c = x.curl;
-        cu->easy_reset(c);
-        cu->easy_setopt(c, CURLOPT_URL, url);
-        cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-        cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-        cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-        cu->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-        cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
-        cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
-        cu->easy_setopt(c, CURLOPT_USERAGENT, "llm4rec-data/" L4R_VERSION);
-        cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-        cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-        cu->easy_setopt(c, CURLOPT_WRITEDATA, &x);
-        cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-        cu->easy_setopt(c, CURLOPT_HEADERDATA, &x);
-        cu->easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-        cu->easy_setopt(c, CURLOPT_XFERINFODATA, &x);
-        cu->easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-        char range[32];
-        if (x.offset > 0 && x.is_http) {
-            /* CURLOPT_RANGE rather than RESUME_FROM: libcurl would fail a 200 answer itself, and
-             * judge_response() wants to restart from zero in that case */
-            snprintf(range, sizeof range, "%llu-", (unsigned long long)x.offset);
-            cu->easy_setopt(c, CURLOPT_RANGE, range);
-        } else if (x.offset > 0) {
-            cu->easy_setopt(c, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x.offset);
-        }
-
-        CURLcode rc = cu->easy_perform(c);
-        if (x.drew) {
-            fprintf(stderr, "\r%-78s\r", "");
-            x.drew = false;
-        }
-        long code = 0;
-        cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-        if (rc == CURLE_OK && !x.checked)
-            judge_response(&x); /* an empty body: still decide about the .part */
+        long code;
+        CURLcode rc = run_attempt(&x, url, errbuf, &code);
         if (x.appended)
             *resumed = true;
         if (x.io_st != L4R_OK) {
@@ -647,39 +725,14 @@ static l4r_status download_pass(const char *url, const char *dest, int64_t size,
         if (rc == CURLE_OK && !(x.is_http && code >= 400))
             break; /* done: verify below */
 
-        bool transient;
         char why[CURL_ERROR_SIZE + 256];
-        if (rc == CURLE_OK) {
-            transient = transient_http(code);
-            snprintf(why, sizeof why, "HTTP status %ld", code);
-        } else {
-            transient = transient_curl(rc);
-            if (rc == CURLE_OPERATION_TIMEDOUT && (x.hdr_status > 0 || x.checked))
-                snprintf(why, sizeof why,
-                         "stalled (no data for %ld s, the low-speed limit %ld s; L4R_LOW_SPEED_TIME "
-                         "changes it): %s",
-                         o->low_speed_time_s, o->low_speed_time_s,
-                         errbuf[0] ? errbuf : cu->easy_strerror(rc));
-            else if (rc == CURLE_OPERATION_TIMEDOUT)
-                snprintf(why, sizeof why, "timed out (connect time-out %ld s, low-speed limit %ld s): %s",
-                         o->connect_timeout_s, o->low_speed_time_s,
-                         errbuf[0] ? errbuf : cu->easy_strerror(rc));
-            else
-                snprintf(why, sizeof why, "%s", errbuf[0] ? errbuf : cu->easy_strerror(rc));
-        }
-        if (rc == CURLE_OPERATION_TIMEDOUT) {
-            /* a stall that got further is worth another try; MAX_STALLS that did not are not */
-            uint64_t now = x.offset + x.written;
-            if (now > furthest) {
-                furthest = now;
-                stalls = 0;
-            } else if (++stalls >= MAX_STALLS) {
-                st = l4r_err(e, L4R_ENETWORK,
-                             "cannot download '%s': %s; it timed out %d times in a row without getting "
-                             "further (gave up after %d attempts)",
-                             url, why, stalls, attempt + 1);
-                goto out;
-            }
+        bool transient = describe_failure(&x, rc, code, errbuf, why, sizeof why);
+        if (rc == CURLE_OPERATION_TIMEDOUT && stalled_out(&x, &furthest, &stalls)) {
+            st = l4r_err(e, L4R_ENETWORK,
+                         "cannot download '%s': %s; it timed out %d times in a row without getting "
+                         "further (gave up after %d attempts)",
+                         url, why, stalls, attempt + 1);
+            goto out;
         }
         if (!transient || attempt >= (o->max_retries > 0 ? o->max_retries : 0)) {
             if (transient)
@@ -689,13 +742,7 @@ static l4r_status download_pass(const char *url, const char *dest, int64_t size,
                 st = l4r_err(e, L4R_ENETWORK, "cannot download '%s': %s", url, why);
             goto out;
         }
-        double wait = 1.0;
-        for (int i = 0; i < attempt && wait < o->max_backoff_s; i++)
-            wait *= 2;
-        if (rc == CURLE_OK && x.retry_after >= 0)
-            wait = (double)x.retry_after;
-        if (wait > o->max_backoff_s)
-            wait = o->max_backoff_s;
+        double wait = backoff(o, attempt, rc == CURLE_OK ? x.retry_after : -1);
         attempt++;
         logf_(o, 0, "%s: %s; retrying in %.1f s (attempt %d of %d)", url, why, wait, attempt + 1,
               o->max_retries + 1);

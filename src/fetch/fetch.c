@@ -788,6 +788,293 @@ l4r_status l4r_variant_check_pins(const l4r_recipe *r, const l4r_variant *v, con
     return st;
 }
 
+/* One fetch of one variant: what it works on, and what the steps below find and decide about each
+ * file as they go.  l4r_fetch_variant owns every pointer here and frees them at its end. */
+typedef struct job {
+    const l4r_recipe *r;
+    const l4r_variant *v;
+    const l4r_fetch_opts *o;
+    const char *what;      /* "DATASET/VARIANT", for messages */
+    const char *dir;       /* DATA/DATASET/VARIANT */
+    const char *lock_path; /* the lock file that pins what was fetched */
+    l4r_lockfile *lk;
+    const char **by_file; /* per file: the --from file that stands for it, or NULL */
+    l4r_lock_entry *pins; /* per file: what the lock file records once the variant is complete */
+    got_file *got;        /* per file: where it came from, its size, sha256 and time */
+    bool *fetch;          /* per file: must be fetched (or registered) */
+    bool *hashed;         /* per file: kept, and verified by hashing */
+    json_t *stamp;        /* the stamp found under the lock (NULL with --force, or none) */
+    l4r_unpacked un;      /* the unpacked files the stamp lists, then those unpacked now */
+    bool unpack;          /* the archives must be unpacked (again) */
+    bool dirty;           /* the stamp must be rewritten even if nothing else is done */
+} job;
+
+/* Step: refuse a recipe whose names cannot be used on disk before anything is looked at there. */
+static l4r_status check_names(const job *j, l4r_error *e)
+{
+    const l4r_variant *v = j->v;
+    if (!safe_rel_name(j->r->dataset, false) || !safe_rel_name(v->name, true))
+        return l4r_err(e, L4R_ERECIPE, "%s: the dataset or variant name cannot be used as a directory",
+                       j->what);
+    for (size_t i = 0; i < v->n_files; i++) {
+        const char *nm = v->files[i].name;
+        if (!safe_rel_name(nm, false) || nm[0] == '.' || !v->files[i].url)
+            return l4r_err(e, L4R_ERECIPE, "%s: file '%s' has an unusable name or no url", j->what,
+                           nm ? nm : "");
+    }
+    if (v->n_files == 0)
+        return l4r_err(e, L4R_ERECIPE, "%s lists no files to fetch", j->what);
+    return L4R_OK;
+}
+
+/* Step: --from and every --from-file, in that order, matched to the files they stand for
+ * (j->by_file), so that a wrong one is a usage error before the lock is taken. */
+static l4r_status match_from_opts(job *j, l4r_error *e)
+{
+    const l4r_fetch_opts *o = j->o;
+    size_t n_from = 0;
+    const char **from = l4r_xcalloc(o->n_from_files + (o->from ? 1 : 0) + 1, sizeof *from);
+    if (o->from)
+        from[n_from++] = o->from;
+    for (size_t k = 0; k < o->n_from_files; k++)
+        from[n_from++] = o->from_files[k];
+    l4r_status st = match_from(j->what, j->v, from, n_from, j->by_file, e);
+    free(from);
+    return st;
+}
+
+/* Step: a gated variant without a stamp needs a --from for every file, known before the directory
+ * is made; with a stamp, only for the files found missing or changed (checked later). */
+static l4r_status manual_check_unstamped(const job *j, l4r_error *e)
+{
+    if (!j->v->manual)
+        return L4R_OK;
+    char *sp = l4r_path_join(j->dir, STAMP_NAME);
+    bool stamped = !j->o->force && l4r_is_file(sp);
+    free(sp);
+    if (stamped)
+        return L4R_OK;
+    return manual_check(j->what, j->r, j->v, j->by_file, NULL, e);
+}
+
+/* Step: which downloads are still good, by the stamp found under the lock (someone may have
+ * finished while we waited); one whose size or mtime changed since the stamp is hashed here.  A kept
+ * file gets its record in j->got; the others are marked in j->fetch. */
+static void review_downloads(job *j)
+{
+    const l4r_variant *v = j->v;
+    const l4r_fetch_opts *o = j->o;
+    for (size_t i = 0; i < v->n_files; i++) {
+        const l4r_rfile *rf = &v->files[i];
+        json_t *f = stamp_entry(j->stamp, rf->name);
+        srec s;
+        if (!f || !entry_ok(f, rf) || !srec_get(f, &s)) {
+            j->fetch[i] = true;
+            if (f)
+                logf_(o, 0,
+                      "the recipe's size or checksum of '%s' differs from the fetched file's; fetching it "
+                      "again",
+                      rf->name);
+            continue;
+        }
+        char now[65] = "";
+        disk_state d = on_disk(j->dir, &s, true, now);
+        if (d == DISK_MISSING) {
+            logf_(o, 1, "'%s' of %s is missing; fetching it again", rf->name, j->what);
+            j->fetch[i] = true;
+        } else if (d == DISK_CHANGED) {
+            logf_(
+                o, 1,
+                "'%s' of %s changed on disk since it was fetched (sha256 %s, recorded %s); fetching it again",
+                rf->name, j->what, now[0] ? now : "not computed: the size differs", s.sha256);
+            j->fetch[i] = true;
+        } else {
+            j->hashed[i] = d == DISK_HASHED;
+            j->dirty = j->dirty || d == DISK_HASHED;
+            json_t *ju = json_object_get(f, "url");
+            json_t *jt = json_object_get(f, "time");
+            j->got[i].url = l4r_xstrdup(json_is_string(ju) ? json_string_value(ju) : rf->url);
+            j->got[i].size = (uint64_t)s.size;
+            snprintf(j->got[i].sha256, sizeof j->got[i].sha256, "%s", s.sha256);
+            snprintf(j->got[i].when, sizeof j->got[i].when, "%s",
+                     json_is_string(jt) ? json_string_value(jt) : "");
+        }
+        if (j->fetch[i] && rf->unpack)
+            j->unpack = true;
+    }
+}
+
+/* Step: when no archive must be unpacked for its own sake, are the files the stamp lists as
+ * unpacked still there and the same?  They are collected in j->un; the first that is not sets
+ * j->unpack. */
+static void review_unpacked(job *j)
+{
+    json_t *ua = json_object_get(j->stamp, "unpacked");
+    if (!json_is_array(ua)) {
+        j->unpack = true;
+        if (j->stamp)
+            logf_(j->o, 0,
+                  "the stamp of %s lists no unpacked files (an older version wrote it); unpacking again",
+                  j->what);
+    }
+    size_t k;
+    json_t *u;
+    json_array_foreach(ua, k, u)
+    {
+        srec s;
+        char now[65] = "";
+        disk_state d = DISK_CHANGED;
+        if (srec_get(u, &s) && unpacked_name_ok(s.name))
+            d = on_disk(j->dir, &s, true, now);
+        else
+            s.name = "(a bad record of the stamp)";
+        if (d == DISK_MISSING || d == DISK_CHANGED) {
+            logf_(j->o, 1, "'%s', unpacked from an archive of %s, %s since it was unpacked; unpacking again",
+                  s.name, j->what, d == DISK_MISSING ? "is missing" : "changed on disk");
+            j->unpack = true;
+            break;
+        }
+        j->dirty = j->dirty || d == DISK_HASHED;
+        l4r_unpacked_add(&j->un, s.name, (uint64_t)s.size, s.sha256, 0);
+    }
+}
+
+/* Step, before the archives unpack again: an archive is unpacked only from a verified copy, so one
+ * kept on its size and mtime alone is hashed now, and fetched again if it no longer matches. */
+static void reverify_archives(job *j)
+{
+    const l4r_variant *v = j->v;
+    for (size_t i = 0; i < v->n_files; i++) {
+        const l4r_rfile *rf = &v->files[i];
+        if (j->fetch[i] || !rf->unpack || j->hashed[i])
+            continue;
+        char *p = l4r_path_join(j->dir, rf->name);
+        char sha[65];
+        if (l4r_verify_file(p, rf->name, (int64_t)j->got[i].size, rf->md5, j->got[i].sha256, sha, NULL) !=
+            L4R_OK) {
+            logf_(j->o, 1, "'%s' of %s changed on disk since it was fetched; fetching it again", rf->name,
+                  j->what);
+            j->fetch[i] = true;
+            free(j->got[i].url);
+            j->got[i].url = NULL;
+        }
+        free(p);
+    }
+}
+
+/* Step: the stamp goes before anything in the directory changes, so that a fetch killed from here
+ * on leaves a variant that reads as not fetched. */
+static l4r_status remove_stamp(const char *dir, l4r_error *e)
+{
+    char *sp = l4r_path_join(dir, STAMP_NAME);
+    l4r_status st = L4R_OK;
+    if (unlink(sp) != 0 && errno != ENOENT)
+        st = l4r_err(e, L4R_EIO, "cannot remove '%s': %s", sp, strerror(errno));
+    free(sp);
+    return st;
+}
+
+/* Step: every file marked in j->fetch is registered from its --from, found already verified, or
+ * downloaded, against the recipe's digests or else the lock file's pin; every file, kept or
+ * fetched, gets its pin in j->pins.  Stops at the first file that fails. */
+static l4r_status fetch_downloads(job *j, l4r_error *e)
+{
+    const l4r_variant *v = j->v;
+    const l4r_fetch_opts *o = j->o;
+    for (size_t i = 0; i < v->n_files; i++) {
+        /* rf: what the download must match, the recipe's digests or else the lock file's pin */
+        l4r_rfile rfl;
+        char pin[65];
+        got_file *g = &j->got[i];
+        l4r_lock_entry *pe = &j->pins[i];
+        pe->key = l4r_lockfile_key(j->r, v, &v->files[i]);
+        if (!j->fetch[i]) {
+            /* kept: verified against the stamp above; pinned (and so checked) with the rest */
+            pe->url = g->url;
+            pe->size = g->size;
+            memcpy(pe->sha256, g->sha256, 65);
+            continue;
+        }
+        l4r_status st = l4r_lockfile_expect(o->update_lock ? NULL : j->lk, j->lock_path, pe->key,
+                                            &v->files[i], &rfl, pin, e);
+        if (st != L4R_OK)
+            return st;
+        const l4r_rfile *rf = &rfl;
+        char *dest = l4r_path_join(j->dir, rf->name);
+        if (j->by_file[i]) {
+            st = l4r_register_file(j->by_file[i], dest, rf->size, rf->md5, rf->sha256, g->sha256, e);
+            if (st == L4R_OK)
+                g->url = file_url(j->by_file[i]);
+        } else if (!o->force && has_digest(rf) && l4r_is_file(dest) &&
+                   l4r_verify_file(dest, rf->name, rf->size, rf->md5, rf->sha256, g->sha256, NULL) ==
+                       L4R_OK) {
+            /* verified earlier, but a later step (unpack) failed before the stamp was written */
+            g->url = l4r_xstrdup(rf->url);
+            st = L4R_OK;
+        } else {
+            st = download_one(rf, dest, o, g, e);
+        }
+        if (st == L4R_OK) {
+            st = l4r_file_size(dest, &g->size, e);
+            utc_now(g->when, sizeof g->when);
+        }
+        free(dest);
+        if (st == L4R_ECHECKSUM && pin[0])
+            l4r_lockfile_explain(e, j->lock_path, pe->key, j->what);
+        if (st != L4R_OK)
+            return st;
+        if (!has_digest(rf))
+            logf_(o, 1,
+                  "no checksum is known for '%s' of %s; fetched it unverified, its sha256 is %s "
+                  "(pinned in the lock file '%s' once the variant is complete)",
+                  rf->name, j->what, g->sha256, j->lock_path);
+        pe->url = g->url;
+        pe->size = g->size;
+        memcpy(pe->sha256, g->sha256, 65);
+    }
+    return L4R_OK;
+}
+
+/* Step: every archive unpacks into the variant directory, in recipe order, under its ceiling and
+ * after the free-space check, with the names of the other downloads reserved; then the archives its
+ * unpack_nested lists.  What they unpack is added to j->un. */
+static l4r_status unpack_archives(job *j, l4r_error *e)
+{
+    const l4r_variant *v = j->v;
+    const char *dir = j->dir;
+    l4r_status st = L4R_OK;
+    const char **siblings = l4r_xcalloc(v->n_files + 1, sizeof *siblings);
+    for (size_t i = 0; st == L4R_OK && i < v->n_files; i++) {
+        const l4r_rfile *rf = &v->files[i];
+        if (!rf->unpack)
+            continue;
+        size_t ns = 0;
+        for (size_t k = 0; k < v->n_files; k++)
+            if (k != i)
+                siblings[ns++] = v->files[k].name;
+        char why[200];
+        l4r_unpack_opts uo = {0};
+        uo.max_bytes = unpack_ceiling(rf, j->got[i].size, j->o, why, sizeof why);
+        uo.limit_why = why;
+        uo.siblings = siblings;
+        uo.n_siblings = ns;
+        char *arc = l4r_path_join(dir, rf->name);
+        st = check_space(dir, arc, rf, j->got[i].size, e);
+        size_t first = j->un.n;
+        uint64_t before = j->un.bytes;
+        if (st == L4R_OK)
+            st = l4r_unpack(arc, dir, &uo, &j->un, e);
+        if (st == L4R_OK && rf->n_unpack_nested)
+            st = unpack_nested(dir, arc, rf, uo.max_bytes, why, j->un.bytes - before, &j->un, first, e);
+        free(arc);
+    }
+    free(siblings);
+    return st;
+}
+
+/* The steps, in order: check the names and the --from files, load the lock file, return early when
+ * the quick check finds the variant done, take the variant lock and clear a killed fetch's leftovers,
+ * review what is still good, then (stamp removed) fetch, unpack, write the stamp and pin. */
 l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4r_fetch_opts *o_in,
                              l4r_fetch_result *res, l4r_error *e)
 {
@@ -797,68 +1084,42 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     const l4r_fetch_opts *o = &od;
     l4r_status st = L4R_OK;
     char *lock_path = l4r_lockfile_path(o->data_dir, o->lock_path);
-    l4r_lockfile *lk = NULL;
-    l4r_lock_entry *pins = l4r_xcalloc(v->n_files + 1, sizeof *pins);
     int lock_fd = -1;
     char *dir = NULL;
     char *what = l4r_xasprintf("%s/%s", r->dataset, v->name);
-    size_t n_from = o->n_from_files + (o->from ? 1 : 0);
-    const char **from = l4r_xcalloc(n_from + 1, sizeof *from);
-    const char **by_file = l4r_xcalloc(v->n_files + 1, sizeof *by_file);
-    got_file *got = l4r_xcalloc(v->n_files + 1, sizeof *got);
-    bool *fetch = l4r_xcalloc(v->n_files + 1, sizeof *fetch);   /* must be fetched (or registered) */
-    bool *hashed = l4r_xcalloc(v->n_files + 1, sizeof *hashed); /* kept, and verified by hashing */
-    const char **siblings = l4r_xcalloc(v->n_files + 1, sizeof *siblings);
-    json_t *stamp = NULL;
-    l4r_unpacked un = {0};
-    bool unpack = false; /* the archives must be unpacked (again) */
-    bool dirty = false;  /* the stamp must be rewritten even if nothing else is done */
+    job j = {0};
+    j.r = r;
+    j.v = v;
+    j.o = o;
+    j.what = what;
+    j.lock_path = lock_path;
+    j.pins = l4r_xcalloc(v->n_files + 1, sizeof *j.pins);
+    j.by_file = l4r_xcalloc(v->n_files + 1, sizeof *j.by_file);
+    j.got = l4r_xcalloc(v->n_files + 1, sizeof *j.got);
+    j.fetch = l4r_xcalloc(v->n_files + 1, sizeof *j.fetch);
+    j.hashed = l4r_xcalloc(v->n_files + 1, sizeof *j.hashed);
     res->already = false;
     res->dir = NULL;
 
-    if (!safe_rel_name(r->dataset, false) || !safe_rel_name(v->name, true)) {
-        st = l4r_err(e, L4R_ERECIPE, "%s: the dataset or variant name cannot be used as a directory", what);
+    st = check_names(&j, e);
+    if (st != L4R_OK)
         goto out;
-    }
-    for (size_t i = 0; i < v->n_files; i++) {
-        const char *nm = v->files[i].name;
-        if (!safe_rel_name(nm, false) || nm[0] == '.' || !v->files[i].url) {
-            st = l4r_err(e, L4R_ERECIPE, "%s: file '%s' has an unusable name or no url", what, nm ? nm : "");
-            goto out;
-        }
-    }
-    if (v->n_files == 0) {
-        st = l4r_err(e, L4R_ERECIPE, "%s lists no files to fetch", what);
-        goto out;
-    }
-    n_from = 0;
-    if (o->from)
-        from[n_from++] = o->from;
-    for (size_t k = 0; k < o->n_from_files; k++)
-        from[n_from++] = o->from_files[k];
-    st = match_from(what, v, from, n_from, by_file, e);
+    st = match_from_opts(&j, e);
     if (st != L4R_OK)
         goto out;
 
-    st = l4r_lockfile_load(lock_path, &lk, e);
+    st = l4r_lockfile_load(lock_path, &j.lk, e);
     if (st != L4R_OK)
         goto out;
     dir = l4r_variant_dir(o->data_dir, r, v);
+    j.dir = dir;
     if (!o->force && !has_leftovers(dir) && fetched_in(dir, v, NULL)) {
         res->already = true;
         goto already;
     }
-    if (v->manual) {
-        /* without a stamp every file is needed; with one, only those found missing or changed */
-        char *sp = l4r_path_join(dir, STAMP_NAME);
-        bool stamped = !o->force && l4r_is_file(sp);
-        free(sp);
-        if (!stamped) {
-            st = manual_check(what, r, v, by_file, NULL, e);
-            if (st != L4R_OK)
-                goto out;
-        }
-    }
+    st = manual_check_unstamped(&j, e);
+    if (st != L4R_OK)
+        goto out;
     st = l4r_mkdirs(dir, e);
     if (st != L4R_OK)
         goto out;
@@ -869,84 +1130,19 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     if (st != L4R_OK)
         goto out;
 
-    /* What is still good?  Under the lock: someone may have finished while we waited, and files whose
-     * size or mtime changed since the stamp are hashed here. */
-    stamp = o->force ? NULL : load_stamp(dir);
-    for (size_t i = 0; i < v->n_files; i++) {
-        const l4r_rfile *rf = &v->files[i];
-        json_t *f = stamp_entry(stamp, rf->name);
-        srec s;
-        if (!f || !entry_ok(f, rf) || !srec_get(f, &s)) {
-            fetch[i] = true;
-            if (f)
-                logf_(o, 0,
-                      "the recipe's size or checksum of '%s' differs from the fetched file's; fetching it "
-                      "again",
-                      rf->name);
-            continue;
-        }
-        char now[65] = "";
-        disk_state d = on_disk(dir, &s, true, now);
-        if (d == DISK_MISSING) {
-            logf_(o, 1, "'%s' of %s is missing; fetching it again", rf->name, what);
-            fetch[i] = true;
-        } else if (d == DISK_CHANGED) {
-            logf_(
-                o, 1,
-                "'%s' of %s changed on disk since it was fetched (sha256 %s, recorded %s); fetching it again",
-                rf->name, what, now[0] ? now : "not computed: the size differs", s.sha256);
-            fetch[i] = true;
-        } else {
-            hashed[i] = d == DISK_HASHED;
-            dirty = dirty || d == DISK_HASHED;
-            json_t *ju = json_object_get(f, "url");
-            json_t *jt = json_object_get(f, "time");
-            got[i].url = l4r_xstrdup(json_is_string(ju) ? json_string_value(ju) : rf->url);
-            got[i].size = (uint64_t)s.size;
-            snprintf(got[i].sha256, sizeof got[i].sha256, "%s", s.sha256);
-            snprintf(got[i].when, sizeof got[i].when, "%s", json_is_string(jt) ? json_string_value(jt) : "");
-        }
-        if (fetch[i] && rf->unpack)
-            unpack = true;
-    }
-    if (any_archive(v) && !unpack) {
-        json_t *ua = json_object_get(stamp, "unpacked");
-        if (!json_is_array(ua)) {
-            unpack = true;
-            if (stamp)
-                logf_(o, 0,
-                      "the stamp of %s lists no unpacked files (an older version wrote it); unpacking again",
-                      what);
-        }
-        size_t k;
-        json_t *u;
-        json_array_foreach(ua, k, u)
-        {
-            srec s;
-            char now[65] = "";
-            disk_state d = DISK_CHANGED;
-            if (srec_get(u, &s) && unpacked_name_ok(s.name))
-                d = on_disk(dir, &s, true, now);
-            else
-                s.name = "(a bad record of the stamp)";
-            if (d == DISK_MISSING || d == DISK_CHANGED) {
-                logf_(o, 1, "'%s', unpacked from an archive of %s, %s since it was unpacked; unpacking again",
-                      s.name, what, d == DISK_MISSING ? "is missing" : "changed on disk");
-                unpack = true;
-                break;
-            }
-            dirty = dirty || d == DISK_HASHED;
-            l4r_unpacked_add(&un, s.name, (uint64_t)s.size, s.sha256, 0);
-        }
-    }
-    bool all_kept = !unpack;
+    /* What is still good?  Under the lock: someone may have finished while we waited. */
+    j.stamp = o->force ? NULL : load_stamp(dir);
+    review_downloads(&j);
+    if (any_archive(v) && !j.unpack)
+        review_unpacked(&j);
+    bool all_kept = !j.unpack;
     for (size_t i = 0; i < v->n_files; i++)
-        all_kept = all_kept && !fetch[i];
+        all_kept = all_kept && !j.fetch[i];
     if (all_kept) {
         /* nothing to fetch or unpack; files that were touched but still hash right get their new
          * mtime recorded, so they are trusted again next time */
-        if (dirty) {
-            st = write_stamp(dir, r, v, got, &un, e);
+        if (j.dirty) {
+            st = write_stamp(dir, r, v, j.got, &j.un, e);
             if (st != L4R_OK)
                 goto out;
             logf_(o, 0, "files of %s were touched on disk but still match their recorded sha256", what);
@@ -954,119 +1150,29 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
         res->already = true;
         goto already;
     }
-    if (unpack) {
-        l4r_unpacked_free(&un);
-        /* an archive is unpacked only from a verified copy: one trusted by size and mtime alone is
-         * hashed now (and fetched again if it no longer matches) */
-        for (size_t i = 0; i < v->n_files; i++) {
-            const l4r_rfile *rf = &v->files[i];
-            if (fetch[i] || !rf->unpack || hashed[i])
-                continue;
-            char *p = l4r_path_join(dir, rf->name);
-            char sha[65];
-            if (l4r_verify_file(p, rf->name, (int64_t)got[i].size, rf->md5, got[i].sha256, sha, NULL) !=
-                L4R_OK) {
-                logf_(o, 1, "'%s' of %s changed on disk since it was fetched; fetching it again", rf->name,
-                      what);
-                fetch[i] = true;
-                free(got[i].url);
-                got[i].url = NULL;
-            }
-            free(p);
-        }
+    if (j.unpack) {
+        l4r_unpacked_free(&j.un);
+        reverify_archives(&j);
     }
-    st = manual_check(what, r, v, by_file, fetch, e);
+    st = manual_check(what, r, v, j.by_file, j.fetch, e);
     if (st != L4R_OK)
         goto out;
-    {
-        char *sp = l4r_path_join(dir, STAMP_NAME);
-        if (unlink(sp) != 0 && errno != ENOENT) {
-            st = l4r_err(e, L4R_EIO, "cannot remove '%s': %s", sp, strerror(errno));
-            free(sp);
-            goto out;
-        }
-        free(sp);
-    }
+    st = remove_stamp(dir, e);
+    if (st != L4R_OK)
+        goto out;
 
-    for (size_t i = 0; i < v->n_files; i++) {
-        /* rf: what the download must match, the recipe's digests or else the lock file's pin */
-        l4r_rfile rfl;
-        char pin[65];
-        pins[i].key = l4r_lockfile_key(r, v, &v->files[i]);
-        if (!fetch[i]) {
-            /* kept: verified against the stamp above; pinned (and so checked) with the rest */
-            pins[i].url = got[i].url;
-            pins[i].size = got[i].size;
-            memcpy(pins[i].sha256, got[i].sha256, 65);
-            continue;
-        }
-        st = l4r_lockfile_expect(o->update_lock ? NULL : lk, lock_path, pins[i].key, &v->files[i], &rfl, pin,
-                                 e);
-        if (st != L4R_OK)
-            goto out;
-        const l4r_rfile *rf = &rfl;
-        char *dest = l4r_path_join(dir, rf->name);
-        if (by_file[i]) {
-            st = l4r_register_file(by_file[i], dest, rf->size, rf->md5, rf->sha256, got[i].sha256, e);
-            if (st == L4R_OK)
-                got[i].url = file_url(by_file[i]);
-        } else if (!o->force && has_digest(rf) && l4r_is_file(dest) &&
-                   l4r_verify_file(dest, rf->name, rf->size, rf->md5, rf->sha256, got[i].sha256, NULL) ==
-                       L4R_OK) {
-            /* verified earlier, but a later step (unpack) failed before the stamp was written */
-            got[i].url = l4r_xstrdup(rf->url);
-            st = L4R_OK;
-        } else {
-            st = download_one(rf, dest, o, &got[i], e);
-        }
-        if (st == L4R_OK) {
-            st = l4r_file_size(dest, &got[i].size, e);
-            utc_now(got[i].when, sizeof got[i].when);
-        }
-        free(dest);
-        if (st == L4R_ECHECKSUM && pin[0])
-            l4r_lockfile_explain(e, lock_path, pins[i].key, what);
-        if (st != L4R_OK)
-            goto out;
-        if (!has_digest(rf))
-            logf_(o, 1,
-                  "no checksum is known for '%s' of %s; fetched it unverified, its sha256 is %s "
-                  "(pinned in the lock file '%s' once the variant is complete)",
-                  rf->name, what, got[i].sha256, lock_path);
-        pins[i].url = got[i].url;
-        pins[i].size = got[i].size;
-        memcpy(pins[i].sha256, got[i].sha256, 65);
-    }
-    for (size_t i = 0; unpack && i < v->n_files; i++) {
-        const l4r_rfile *rf = &v->files[i];
-        if (!rf->unpack)
-            continue;
-        size_t ns = 0;
-        for (size_t k = 0; k < v->n_files; k++)
-            if (k != i)
-                siblings[ns++] = v->files[k].name;
-        char why[200];
-        l4r_unpack_opts uo = {0};
-        uo.max_bytes = unpack_ceiling(rf, got[i].size, o, why, sizeof why);
-        uo.limit_why = why;
-        uo.siblings = siblings;
-        uo.n_siblings = ns;
-        char *arc = l4r_path_join(dir, rf->name);
-        st = check_space(dir, arc, rf, got[i].size, e);
-        size_t first = un.n;
-        uint64_t before = un.bytes;
-        if (st == L4R_OK)
-            st = l4r_unpack(arc, dir, &uo, &un, e);
-        if (st == L4R_OK && rf->n_unpack_nested)
-            st = unpack_nested(dir, arc, rf, uo.max_bytes, why, un.bytes - before, &un, first, e);
-        free(arc);
-        if (st != L4R_OK)
-            goto out;
-    }
-    st = write_stamp(dir, r, v, got, &un, e);
+    st = fetch_downloads(&j, e);
     if (st != L4R_OK)
         goto out;
-    st = l4r_lockfile_pin(lock_path, pins, v->n_files, o->update_lock, NULL, e);
+    if (j.unpack) {
+        st = unpack_archives(&j, e);
+        if (st != L4R_OK)
+            goto out;
+    }
+    st = write_stamp(dir, r, v, j.got, &j.un, e);
+    if (st != L4R_OK)
+        goto out;
+    st = l4r_lockfile_pin(lock_path, j.pins, v->n_files, o->update_lock, NULL, e);
     if (st != L4R_OK)
         goto out;
     res->dir = dir;
@@ -1074,7 +1180,7 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     goto out;
 
 already:
-    st = l4r_lockfile_check_fetched(lk, lock_path, r, v, dir, what, e);
+    st = l4r_lockfile_check_fetched(j.lk, lock_path, r, v, dir, what, e);
     if (st == L4R_EIO) {
         /* a read-only data directory still serves what it holds; the pins are checked above */
         logf_(o, 1, "%s; %s stays unpinned", e->msg, what);
@@ -1089,20 +1195,18 @@ out:
     if (lock_fd >= 0)
         close(lock_fd); /* releases the flock */
     for (size_t i = 0; i < v->n_files; i++) {
-        free(got[i].url);
-        free(pins[i].key);
+        free(j.got[i].url);
+        free(j.pins[i].key);
     }
-    free(pins);
-    l4r_lockfile_free(lk);
+    free(j.pins);
+    l4r_lockfile_free(j.lk);
     free(lock_path);
-    free(got);
-    free(fetch);
-    free(hashed);
-    free(siblings);
-    json_decref(stamp);
-    l4r_unpacked_free(&un);
-    free(by_file);
-    free(from);
+    free(j.got);
+    free(j.fetch);
+    free(j.hashed);
+    json_decref(j.stamp);
+    l4r_unpacked_free(&j.un);
+    free(j.by_file);
     free(dir);
     free(what);
     return st;
