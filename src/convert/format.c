@@ -34,6 +34,250 @@ static void sep_name(const l4r_table *t, char *buf, size_t cap)
         snprintf(buf, cap, "'%s'", t->delim);
 }
 
+/* ---- the general path: element and derived sources ----------------------------------------- */
+
+void l4r_recbuf_init(l4r_recbuf *b)
+{
+    b->scratch = (l4r_buf){0};
+    b->lscratch = (l4r_buf){0};
+    b->oscratch = (l4r_buf){0};
+    b->extra_ignored = 0;
+}
+
+void l4r_recbuf_free(l4r_recbuf *b)
+{
+    l4r_buf_free(&b->scratch);
+    l4r_buf_free(&b->lscratch);
+    l4r_buf_free(&b->oscratch);
+}
+
+static const char *slot_name(const l4r_recspec *rs, size_t s)
+{
+    return s < rs->nmap ? rs->t->map[s].src : rs->t->filters[s - rs->nmap].column;
+}
+
+void l4r_recspec_sources(l4r_recspec *rs)
+{
+    const l4r_table *t = rs->t;
+    rs->x = t->explode;
+    rs->general = false;
+    rs->xcol = rs->acol = rs->xkey = rs->akey = -1;
+    rs->eks = NULL;
+    const char *keys[L4R_MAX_MAP + L4R_MAX_FILT];
+    size_t nk = 0;
+    for (size_t s = 0; s < rs->nmap + rs->n_filt; s++) {
+        const char *name = slot_name(rs, s);
+        int arg = 0;
+        l4r_source_kind k = name ? l4r_source_classify(t, name, &arg) : L4R_SRC_COLUMN;
+        rs->skind[s] = (unsigned char)k;
+        rs->sarg[s] = arg;
+        if (k == L4R_SRC_KEY) {
+            const char *key = name + arg;
+            size_t i = 0;
+            while (i < nk && strcmp(keys[i], key))
+                i++;
+            if (i == nk)
+                keys[nk++] = key;
+            rs->sarg[s] = (int)i;
+        }
+        if (k != L4R_SRC_COLUMN)
+            rs->general = true;
+    }
+    if (rs->x)
+        rs->general = true;
+    if (nk)
+        rs->eks = l4r_keyset_new(keys, nk);
+}
+
+void l4r_recspec_free(l4r_recspec *rs)
+{
+    l4r_keyset_free(rs->ks);
+    rs->ks = NULL;
+    l4r_keyset_free(rs->eks);
+    rs->eks = NULL;
+}
+
+/* The value slot of slot s in vals: map entries first, then the flags, then the filters. */
+static inline size_t slot_val(const l4r_recspec *rs, size_t s)
+{
+    return s < rs->nmap ? s : s + rs->n_flags;
+}
+
+/* Put one value of kind `kind` into slot s: a field takes a string or number, a filter a boolean
+ * too; null or absent is absent.  what: how the message names where it came from. */
+static l4r_status put_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_span v, l4r_vkind kind,
+                           uint64_t line, const char *what, l4r_error *e)
+{
+    l4r_span *o = &b->vals[slot_val(rs, s)];
+    if (kind == L4R_V_NULL || kind == L4R_V_ABSENT || !v.p) {
+        *o = (l4r_span){NULL, 0};
+        return L4R_OK;
+    }
+    bool ok = kind == L4R_V_STRING || kind == L4R_V_NUMBER || (s >= rs->nmap && kind == L4R_V_BOOL);
+    if (!ok)
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: %s holds %s, expected a string or number%s", rs->name,
+                       (unsigned long long)line, what, value_kind_name(kind),
+                       kind == L4R_V_OBJECT ? " (name its keys as 'AS.KEY' in the recipe)" : "");
+    *o = v;
+    return L4R_OK;
+}
+
+/* One element of the list (position pos): fill the element slots and yield. */
+static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev, l4r_vkind ek, size_t pos,
+                              bool objects_json, const l4r_record *r, l4r_yield_fn yield, void *ud,
+                              l4r_error *e)
+{
+    const l4r_explode *x = rs->x;
+    char what[160];
+    snprintf(what, sizeof what, "element %zu of '%s'", pos + 1, x->column);
+    int pn = snprintf(b->num[1], sizeof b->num[1], "%zu", pos);
+    l4r_span parts[L4R_MAX_MAP];
+    size_t np = 0;
+    if (x->n_parts && ek != L4R_V_NULL && ev.p) {
+        /* split at the last n_parts - 1 separators: ids may hold the separator, labels do not */
+        size_t sl = strlen(x->part_separator);
+        const char *hi = ev.p + ev.n;
+        size_t want = x->n_parts;
+        l4r_span rev[L4R_MAX_MAP];
+        while (np + 1 < want) {
+            const char *q = NULL;
+            for (const char *c = hi - sl; c >= ev.p; c--)
+                if (!memcmp(c, x->part_separator, sl)) {
+                    q = c;
+                    break;
+                }
+            if (!q)
+                break;
+            rev[np++] = (l4r_span){q + sl, (size_t)(hi - q - sl)};
+            hi = q;
+        }
+        rev[np++] = (l4r_span){ev.p, (size_t)(hi - ev.p)};
+        for (size_t i = 0; i < np; i++)
+            parts[i] = rev[np - 1 - i];
+    }
+    l4r_span kv[L4R_MAX_MAP + L4R_MAX_FILT];
+    l4r_vkind kk[L4R_MAX_MAP + L4R_MAX_FILT];
+    bool keys_read = false;
+    for (size_t s = 0; s < rs->nmap + rs->n_filt; s++) {
+        l4r_status st = L4R_OK;
+        switch ((l4r_source_kind)rs->skind[s]) {
+        case L4R_SRC_ELEMENT: st = put_slot(rs, b, s, ev, ek, r->line, what, e); break;
+        case L4R_SRC_POSITION: b->vals[slot_val(rs, s)] = (l4r_span){b->num[1], (size_t)pn}; break;
+        case L4R_SRC_PART: {
+            size_t i = (size_t)rs->sarg[s];
+            l4r_span v = i < np ? parts[i] : (l4r_span){NULL, 0};
+            b->vals[slot_val(rs, s)] = v;
+            break;
+        }
+        case L4R_SRC_KEY:
+            if (!keys_read) {
+                if (ek != L4R_V_OBJECT)
+                    return l4r_err(e, L4R_EPARSE,
+                                   "'%s' line %llu: %s holds %s, but the recipe names its keys ('%s')",
+                                   rs->name, (unsigned long long)r->line, what,
+                                   ek == L4R_V_STRING ? "a string" : value_kind_name(ek), slot_name(rs, s));
+                l4r_buf_reset(&b->oscratch);
+                st = objects_json ? l4r_json_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e)
+                                  : l4r_pylit_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e);
+                if (st) {
+                    l4r_err_prefix(e, "'%s' line %llu: %s", rs->name, (unsigned long long)r->line, what);
+                    return st;
+                }
+                keys_read = true;
+            }
+            {
+                char kwhat[200];
+                snprintf(kwhat, sizeof kwhat, "key '%s' of %s", slot_name(rs, s) + strlen(x->as) + 1, what);
+                st = put_slot(rs, b, s, kv[rs->sarg[s]], kk[rs->sarg[s]], r->line, kwhat, e);
+            }
+            break;
+        default: break;
+        }
+        if (st)
+            return st;
+    }
+    return yield(ud, r, e);
+}
+
+/* The list value [lv] (kind lk: text, or an object format's array) of the record r, element by
+ * element; then the append value.  syntax: how an object format writes its arrays. */
+static l4r_status explode_list(const l4r_recspec *rs, l4r_recbuf *b, l4r_span lv, l4r_vkind lk, l4r_span av,
+                               l4r_vkind ak, bool object_json, const l4r_record *r, l4r_yield_fn yield,
+                               void *ud, l4r_error *e)
+{
+    const l4r_explode *x = rs->x;
+    size_t pos = 0;
+    l4r_status st = L4R_OK;
+    if (lk == L4R_V_NULL || lk == L4R_V_ABSENT || !lv.p) {
+        /* no list: no elements (an empty MIND history, a missing key) */
+    } else if (lk == L4R_V_ARRAY || x->list != L4R_XLIST_SEPARATED) {
+        l4r_list_syntax syn = lk == L4R_V_ARRAY             ? (object_json ? L4R_LIST_JSON : L4R_LIST_PYTHON)
+                              : x->list == L4R_XLIST_JSON   ? L4R_LIST_JSON
+                              : x->list == L4R_XLIST_PYTHON ? L4R_LIST_PYTHON
+                                                            : L4R_LIST_NUMPY;
+        if (lk != L4R_V_ARRAY && lk != L4R_V_STRING)
+            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: '%s' holds %s, expected a list", rs->name,
+                           (unsigned long long)r->line, x->column, value_kind_name(lk));
+        l4r_buf_reset(&b->lscratch);
+        l4r_list_iter it;
+        st = l4r_list_begin(&it, syn, lv.p, lv.p + lv.n, &b->lscratch, e);
+        for (bool more = true; st == L4R_OK;) {
+            l4r_span ev;
+            l4r_vkind ek;
+            st = l4r_list_next(&it, &ev, &ek, &more, &b->lscratch, e);
+            if (st || !more)
+                break;
+            st = put_element(rs, b, ev, ek, pos++, syn == L4R_LIST_JSON, r, yield, ud, e);
+            if (st)
+                return st;
+        }
+        if (st) {
+            l4r_err_prefix(e, "'%s' line %llu: '%s'", rs->name, (unsigned long long)r->line, x->column);
+            return st;
+        }
+    } else if (lk != L4R_V_STRING && lk != L4R_V_NUMBER) {
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: '%s' holds %s, expected a list or text", rs->name,
+                       (unsigned long long)r->line, x->column, value_kind_name(lk));
+    } else {
+        const char *sep = x->separator;
+        size_t sl = strlen(sep);
+        const char *p = lv.p, *end = lv.p + lv.n;
+        while (p < end) {
+            const char *q =
+                sl == 1 ? memchr(p, sep[0], (size_t)(end - p)) : memmem(p, (size_t)(end - p), sep, sl);
+            const char *ee = q ? q : end;
+            if (ee > p) {
+                st = put_element(rs, b, (l4r_span){p, (size_t)(ee - p)}, L4R_V_STRING, pos++, object_json, r,
+                                 yield, ud, e);
+                if (st)
+                    return st;
+            }
+            p = q ? q + sl : end;
+        }
+    }
+    if (x->append && ak != L4R_V_NULL && ak != L4R_V_ABSENT && av.p)
+        st = put_element(rs, b, av, ak, pos, object_json, r, yield, ud, e);
+    return st;
+}
+
+/* The general path of every format: the record-level slots are in b->vals already (the element
+ * and derived ones absent); "$line" is the record's first line. */
+static l4r_status record_general(const l4r_recspec *rs, l4r_recbuf *b, const l4r_record *r, l4r_span lv,
+                                 l4r_vkind lk, l4r_span av, l4r_vkind ak, bool object_json,
+                                 l4r_yield_fn yield, void *ud, l4r_error *e)
+{
+    int ln = snprintf(b->num[0], sizeof b->num[0], "%llu", (unsigned long long)r->line);
+    for (size_t s = 0; s < rs->nmap + rs->n_filt; s++) {
+        if (rs->skind[s] == L4R_SRC_LINE)
+            b->vals[slot_val(rs, s)] = (l4r_span){b->num[0], (size_t)ln};
+        else if (rs->skind[s] != L4R_SRC_COLUMN)
+            b->vals[slot_val(rs, s)] = (l4r_span){NULL, 0};
+    }
+    if (!rs->x)
+        return yield(ud, r, e);
+    return explode_list(rs, b, lv, lk, av, ak, object_json, r, yield, ud, e);
+}
+
 /* The next line at *pp: [rec, *rend) without its "\n" or "\r\n". */
 static inline const char *cut_line(const char **pp, const char *end, uint64_t *line, const char **rend)
 {
@@ -82,9 +326,16 @@ static inline l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size
     }
     for (size_t g = 0; g < rs->n_flags; g++)
         vals[rs->nmap + g] = f[t->flags_from + (int)g];
+    l4r_record r = {vals, rec, rend, recline};
+    if (L4R_UNLIKELY(rs->general)) {
+        const l4r_span none = {NULL, 0};
+        for (size_t g = 0; g < rs->n_filt; g++)
+            vals[rs->nmap + rs->n_flags + g] = rs->fcol[g] >= 0 ? f[rs->fcol[g]] : none;
+        return record_general(rs, b, &r, rs->xcol >= 0 ? f[rs->xcol] : none, L4R_V_STRING,
+                              rs->acol >= 0 ? f[rs->acol] : none, L4R_V_STRING, false, yield, ud, e);
+    }
     for (size_t g = 0; g < rs->n_filt; g++)
         vals[rs->nmap + rs->n_flags + g] = f[rs->fcol[g]];
-    l4r_record r = {vals, rec, rend, recline};
     return yield(ud, &r, e);
 }
 
@@ -156,8 +407,8 @@ static inline l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, con
     for (size_t k = 0; k < rs->nmap; k++) {
         int ki = rs->key_of[k];
         if (ki < 0) {
-            vals[k].p = t->map[k].value;
-            vals[k].n = strlen(t->map[k].value);
+            vals[k].p = t->map[k].value; /* a constant, or NULL: an element or derived source */
+            vals[k].n = t->map[k].value ? strlen(t->map[k].value) : 0;
             continue;
         }
         vals[k] = jv[ki];
@@ -172,6 +423,10 @@ static inline l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, con
     /* a filter's key may hold a boolean too ("true"/"false"); null or absent is absent */
     for (size_t g = 0; g < rs->n_filt; g++) {
         int ki = rs->fkey[g];
+        if (L4R_UNLIKELY(ki < 0)) {
+            vals[rs->nmap + rs->n_flags + g] = (l4r_span){NULL, 0}; /* an element or derived source */
+            continue;
+        }
         l4r_span *v = &vals[rs->nmap + rs->n_flags + g];
         *v = jv[ki];
         if (kinds[ki] == L4R_V_NULL || kinds[ki] == L4R_V_ABSENT) {
@@ -184,6 +439,13 @@ static inline l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, con
         }
     }
     l4r_record r = {vals, rec, rend, recline};
+    if (L4R_UNLIKELY(rs->general)) {
+        const l4r_span none = {NULL, 0};
+        return record_general(rs, b, &r, rs->xkey >= 0 ? jv[rs->xkey] : none,
+                              rs->xkey >= 0 ? kinds[rs->xkey] : L4R_V_ABSENT,
+                              rs->akey >= 0 ? jv[rs->akey] : none,
+                              rs->akey >= 0 ? kinds[rs->akey] : L4R_V_ABSENT, json, yield, ud, e);
+    }
     return yield(ud, &r, e);
 }
 

@@ -1,0 +1,117 @@
+# CLI tests: recipe "explode" (issue 14) on synthetic recipes in the upstream files' shapes: one
+# source record holding many interactions.  MIND behaviors.tsv (impressions "N123-1" split into
+# news id and label, filtered on the label; the history list with its position), NineRec
+# behaviour.tsv ("user<TAB>item item ..."), Amazon-M2 sessions_train.csv (a numpy array repr in a
+# quoted, line-wrapped CSV field plus next_item, the session's line as its user), Steam v1
+# australian_users_items (a Python literal per user holding a list of item dicts) and a JSON-lines
+# twin.  Every expected output is computed from the fixture by awk or python, and every -j writes
+# the same bytes.
+. "$(dirname "$0")/../lib.sh"
+
+F="$T/fx"
+R="$T/recipes"
+mkdir -p "$F" "$R"
+# MIND: impression id, user, "M/D/YYYY h:mm:ss AM" (not zero-padded), history, impressions
+awk 'BEGIN { srand(7);
+  for (i = 1; i <= 600; i++) {
+    h = ""; nh = i % 6; for (k = 0; k < nh; k++) h = h (k ? " " : "") "N" (1000 + (i * 7 + k * 13) % 500);
+    m = ""; ni = 1 + i % 8; for (k = 0; k < ni; k++) m = m (k ? " " : "") "N" (2000 + (i * 11 + k * 17) % 700) "-" ((i + k) % 3 == 0);
+    hr = 1 + i % 12; printf "%d\tU%d\t11/%d/2019 %d:%02d:%02d %s\t%s\t%s\n", i, i % 37, 9 + i % 6, hr, i % 60, (i * 7) % 60, (i % 2 ? "AM" : "PM"), h, m } }' \
+  >"$F/behaviors.tsv"
+# NineRec: user, then the items in order, space-separated (one line with a trailing space)
+awk 'BEGIN { for (u = 0; u < 300; u++) { s = ""; for (k = 0; k <= u % 9; k++) s = s (k ? " " : "") "v" (u * 31 + k * 7) % 997;
+  printf "u%d\t%s%s\n", 14500 + u, s, (u == 5 ? " " : "") } }' >"$F/Bili_behaviour.tsv"
+
+file() { printf '[{"name": "%s", "url": "https://example.org/%s"}]' "$1" "$1"; }
+MINDCOLS='"columns": ["impression_id", "user", "time", "history", "impressions"]'
+cat >"$R/xt.json" <<JSON
+{
+  "schema": 1, "dataset": "xt", "title": "explode test", "homepage": "https://example.org/",
+  "license": "test data", "citation": "none", "default_variant": "clicks",
+  "variants": {
+    "clicks": {"description": "MIND impressions: the clicked news", "files": $(file behaviors.tsv),
+      "interactions": {"path": "behaviors.tsv", "format": "delimited", "delimiter": "\t", $MINDCOLS,
+        "explode": {"column": "impressions", "parts": ["news", "label"], "part_separator": "-"},
+        "fields": {"user_id": "user", "item_id": "news", "rating": "label", "timestamp": "time"}, "time": "mdy_ampm",
+        "filter": [{"column": "label", "op": "==", "value": "1"}]}},
+    "shown": {"description": "MIND impressions: every news shown, the impression as user", "files": $(file behaviors.tsv),
+      "interactions": {"path": "behaviors.tsv", "format": "delimited", "delimiter": "\t", $MINDCOLS,
+        "explode": {"column": "impressions", "as": "imp", "parts": ["news", "label"], "part_separator": "-"},
+        "fields": {"user_id": "impression_id", "item_id": "news", "rating": "label"}}},
+    "history": {"description": "MIND history, no time: the position as rating", "files": $(file behaviors.tsv),
+      "interactions": {"path": "behaviors.tsv", "format": "delimited", "delimiter": "\t", $MINDCOLS,
+        "explode": {"column": "history", "as": "news"},
+        "fields": {"user_id": "user", "item_id": "news", "rating": "\$position"}}},
+    "ninerec": {"description": "NineRec user<TAB>item item ...", "files": $(file Bili_behaviour.tsv),
+      "interactions": {"path": "Bili_behaviour.tsv", "format": "delimited", "delimiter": "\t",
+        "columns": ["user", "items"], "explode": {"column": "items", "list": "separated", "separator": " "},
+        "fields": {"user_id": "user", "item_id": "items"}}}
+  }
+}
+JSON
+xt() { "$L4R" --recipes "$R" convert xt "$@"; }
+body() { tail -n +2 "$1"; }
+
+for j in 1 3; do
+  for v in clicks shown history ninerec; do
+    in=behaviors.tsv; [ $v = ninerec ] && in=Bili_behaviour.tsv
+    check_exit 0 "$v -j $j" xt --variant $v --raw "$F/$in" -o "$T/$v$j" -q -j "$j" --block-size 4096
+  done
+done
+for v in clicks shown history ninerec; do
+  check_same "$v: -j 1 and -j 3 write the same bytes" "$T/${v}1/interactions.tsv" "$T/${v}3/interactions.tsv"
+done
+
+# what awk and python make of the same files
+python3 - "$F/behaviors.tsv" >"$T/clicks.want" <<'PY'
+import sys, datetime
+for line in open(sys.argv[1]):
+    imp, user, when, hist, imps = line.rstrip("\n").split("\t")
+    ts = int(datetime.datetime.strptime(when, "%m/%d/%Y %I:%M:%S %p").replace(tzinfo=datetime.timezone.utc).timestamp())
+    for e in imps.split():
+        news, label = e.rsplit("-", 1)
+        if label == "1":
+            print(f"{user}\t{news}\t1\t{ts}")
+PY
+check_same "clicks: user, news, label and impression time of every '-1' impression" \
+  <(body "$T/clicks1/interactions.tsv") "$T/clicks.want"
+check "clicks: some rows" test -s "$T/clicks.want"
+shown=$(awk -F'\t' '{ n += split($5, a, " ") } END { print n }' "$F/behaviors.tsv")
+check_eq "shown: one row per impression entry" "$(body "$T/shown1/interactions.tsv" | wc -l | tr -d ' ')" "$shown"
+check_grep "shown: manifest counts the interactions" "\"records\": $shown" "$T/shown1/manifest.json"
+check_eq "shown: the impression id as user" "$(body "$T/shown1/interactions.tsv" | head -2 | tr '\t\n' ' ;')" \
+  "1 N2011 0 ;1 N2028 0 ;"
+awk -F'\t' '{ n = split($4, a, " "); for (k = 1; k <= n; k++) print $2 "\t" a[k] "\t" (k - 1) "\t" }' "$F/behaviors.tsv" >"$T/history.want"
+check_same "history: every clicked news in order, its position, no time (an empty history: no rows)" <(body "$T/history1/interactions.tsv") "$T/history.want"
+awk -F'\t' '{ n = split($2, a, " "); for (k = 1; k <= n; k++) print $1 "\t" a[k] "\t1\t" }' "$F/Bili_behaviour.tsv" >"$T/nine.want"
+check_same "ninerec: one row per item, in sequence order, rating 1 (a trailing space adds none)" \
+  <(body "$T/ninerec1/interactions.tsv") "$T/nine.want"
+check_exit 0 "ninerec: the sequence split" xt --variant ninerec --raw "$F/Bili_behaviour.tsv" -o "$T/nine-seq" -q --split seq
+check_exit 0 "stats reads it" "$L4R" stats "$T/nine-seq"
+
+# invalid recipes: exit 6 naming the JSON path and what is wrong
+bad() { # description, sed expression, expected message
+  mkdir -p "$T/bad-r"
+  sed "$2" "$R/xt.json" >"$T/bad-r/xt.json"
+  check_exit 6 "$1" "$L4R" --recipes "$T/bad-r" info xt
+  check_grep "$1: the message" "$3" "$T/.err"
+}
+bad "parts without part_separator" 's/"parts": \["news", "label"\], "part_separator": "-"}/"parts": ["news", "label"]}/' \
+  'variants.clicks.interactions.explode: .parts. needs .part_separator.'
+bad "one part" 's/"parts": \["news", "label"\], "part_separator": "-"}/"parts": ["news"], "part_separator": "-"}/' \
+  'explode.parts: expected two or more names'
+bad "an unknown derived field" 's/"rating": "\$position"/"rating": "$pos"/' \
+  "variants.history.interactions.fields.rating: unknown derived field '\$pos' (expected \$line or \$position)"
+bad "\$position without explode" 's/"explode": {"column": "items", "list": "separated", "separator": " "},/"explode": null, "flags": null,/; s/"fields": {"user_id": "user", "item_id": "items"}/"fields": {"user_id": "user", "item_id": "items", "rating": "$position"}/' \
+  "\$position' is the position in an exploded list, and the table has no 'explode'"
+bad "a timestamp from \$line" 's/"fields": {"user_id": "impression_id", "item_id": "news", "rating": "label"}/"fields": {"user_id": "impression_id", "item_id": "news", "timestamp": "$line"}, "time": "unix_s"/' \
+  "'timestamp' cannot be \$line"
+bad "an explode column not in columns" 's/"explode": {"column": "history", "as": "news"}/"explode": {"column": "hist", "as": "news"}/' \
+  "variants.history.interactions.explode.column: column 'hist' is not in 'columns'"
+bad "a key of an element that is split into parts" 's/"item_id": "news", "rating": "label", "timestamp"/"item_id": "impressions.id", "rating": "label", "timestamp"/' \
+  "'impressions.id' names a key of an object element, but the list is split into parts"
+bad "a separator with list json" 's/"list": "separated", "separator": " "/"list": "json", "separator": " "/' \
+  "explode.separator: applies to list 'separated' only, not 'json'"
+bad "a part named like the element" 's/"as": "imp", "parts": \["news", "label"\]/"as": "imp", "parts": ["imp", "label"]/' \
+  "'imp' is the element's name ('as') already"
+bad "an unknown key" 's/"list": "separated",/"lst": "separated",/' "explode: unknown key 'lst'"
