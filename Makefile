@@ -52,7 +52,7 @@ LDFLAGS += -fsanitize=$(SANITIZER)
 endif
 endif
 
-LIB_SRC  := $(wildcard src/*.c src/fetch/*.c src/convert/*.c)
+LIB_SRC  := $(wildcard src/*.c src/scan/*.c src/fetch/*.c src/convert/*.c)
 LIB_SRC  := $(filter-out src/main.c src/cmd_%.c,$(LIB_SRC))
 CLI_SRC  := src/main.c $(wildcard src/cmd_*.c)
 RECIPES  := $(sort $(wildcard recipes/*.json))

@@ -6,364 +6,37 @@
  * validator knows the JSON path of the node it looks at (kept in a small path buffer in the
  * parse context), so every error names the file and the exact place: unknown keys, wrong types,
  * missing required keys, bad delimiters, checksums that are not hex of the right length, fields
- * naming columns that do not exist.
+ * naming columns that do not exist.  This file has the walk over the recipe, its variants, files
+ * and tables, and the registry of loaded recipes; the typed readers it is built from (and the
+ * path and error helpers) are in recipe_json.c.
  *
- * "variant_sets" declare many similar variants at once (Amazon has more than a hundred): the
- * template is copied once per combination of the placeholder values with "{name}" substituted in
- * every string, and the copy is validated exactly like a hand-written variant.  "known_files"
- * tables then fill size and checksums into files by name, so a recipe can list the digests of
- * twenty-four category files in one place.  An entry that no file uses is an error: it is almost
- * always a misspelt file name.
+ * "variant_sets" declare many similar variants at once (Amazon has more than a hundred) and
+ * "known_files" tables fill size and checksums into files by name; recipe_sets.c expands the one
+ * and applies the other, handing each expanded variant back to l4r_recipe_parse_variant here.
  *
- * Nothing from jansson leaves this file; the structs own plain malloc'd strings.
+ * Nothing from jansson leaves the loader's files; the structs own plain malloc'd strings.
  */
 #include "recipe.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "recipe_internal.h"
 #include "util.h"
 
 /* A recipe is a small hand-written file; anything bigger is a mistake, not a recipe. */
 #define RECIPE_MAX_BYTES (16u << 20)
-/* Cap on the variants one set may expand to, so a typo cannot ask for millions. */
-#define SET_MAX_VARIANTS 10000
 /* Cap on a flag column start index (ml-100k uses 5). */
 #define FLAGS_MAX_FROM 1000
 
 /* ---------------------------------------------------------------------------------------------
- * parse context: file name, error sink and the JSON path of the node being validated
- * ------------------------------------------------------------------------------------------- */
-
-typedef struct pctx {
-    const char *file;
-    l4r_error *e;
-    char path[512];
-    size_t len;
-} pctx;
-
-/* Keys that are plain identifiers print as ".key"; anything with dots, spaces or quotes as
- * ["key"], so "$.known_files["ratings_Beauty.csv"]" stays unambiguous. */
-static bool key_is_plain(const char *k)
-{
-    if (!*k)
-        return false;
-    for (const char *p = k; *p; p++) {
-        char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                  c == '-' || c == '/';
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-static void path_addf(pctx *c, const char *fmt, ...) L4R_PRINTF(2, 3);
-static void path_addf(pctx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (c->len < sizeof c->path) {
-        int n = vsnprintf(c->path + c->len, sizeof c->path - c->len, fmt, ap);
-        if (n > 0)
-            c->len += (size_t)n;
-        if (c->len >= sizeof c->path)
-            c->len = sizeof c->path - 1;
-    }
-    va_end(ap);
-}
-
-static size_t path_key(pctx *c, const char *key)
-{
-    size_t old = c->len;
-    if (key_is_plain(key))
-        path_addf(c, ".%s", key);
-    else
-        path_addf(c, "[\"%s\"]", key);
-    return old;
-}
-
-static size_t path_index(pctx *c, size_t i)
-{
-    size_t old = c->len;
-    path_addf(c, "[%zu]", i);
-    return old;
-}
-
-static void path_pop(pctx *c, size_t old)
-{
-    c->len = old;
-    c->path[old] = '\0';
-}
-
-static l4r_status fail(pctx *c, const char *fmt, ...) L4R_PRINTF(2, 3);
-static l4r_status fail(pctx *c, const char *fmt, ...)
-{
-    char what[700];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return l4r_err(c->e, L4R_ERECIPE, "%s: %s: %s", c->file, c->path, what);
-}
-
-/* Error about key `key` of the current object (path extended for the message only). */
-static l4r_status fail_at(pctx *c, const char *key, const char *fmt, ...) L4R_PRINTF(3, 4);
-static l4r_status fail_at(pctx *c, const char *key, const char *fmt, ...)
-{
-    char what[700];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    size_t old = path_key(c, key);
-    l4r_status st = l4r_err(c->e, L4R_ERECIPE, "%s: %s: %s", c->file, c->path, what);
-    path_pop(c, old);
-    return st;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * small typed getters
- * ------------------------------------------------------------------------------------------- */
-
-static const char *type_name(const json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    }
-    return "a value";
-}
-
-/* Reject keys not in `allowed` (NULL-terminated).  "comment" is accepted everywhere: JSON has no
- * comments and recipes deserve explanations. */
-static l4r_status check_keys(pctx *c, json_t *obj, const char *const *allowed)
-{
-    const char *key;
-    json_t *val;
-    json_object_foreach(obj, key, val)
-    {
-        bool ok = !strcmp(key, "comment");
-        for (size_t i = 0; !ok && allowed[i]; i++)
-            ok = !strcmp(key, allowed[i]);
-        if (ok) {
-            if (!strcmp(key, "comment") && !json_is_string(val))
-                return fail_at(c, key, "expected a string, got %s", type_name(val));
-            continue;
-        }
-        char list[400] = "";
-        size_t n = 0;
-        for (size_t i = 0; allowed[i] && n < sizeof list; i++) {
-            int w = snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", allowed[i]);
-            if (w > 0)
-                n += (size_t)w;
-        }
-        return fail(c, "unknown key '%s' (expected one of: %s)", key, list);
-    }
-    return L4R_OK;
-}
-
-/* Optional string (absent or null -> *out stays NULL).  `required` makes absence an error. */
-static l4r_status get_str(pctx *c, json_t *obj, const char *key, bool required, char **out)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v)) {
-        if (required)
-            return fail(c, "missing required key '%s'", key);
-        return L4R_OK;
-    }
-    if (!json_is_string(v))
-        return fail_at(c, key, "expected a string, got %s", type_name(v));
-    if (required && json_string_length(v) == 0)
-        return fail_at(c, key, "must not be empty");
-    if (strlen(json_string_value(v)) != json_string_length(v))
-        return fail_at(c, key, "must not contain NUL characters");
-    *out = l4r_xstrdup(json_string_value(v));
-    return L4R_OK;
-}
-
-/* A string, or an array of strings joined with '\n' (long texts such as licenses and manual
- * steps read better as one array element per line). */
-static l4r_status get_text(pctx *c, json_t *obj, const char *key, bool required, char **out)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || !json_is_array(v))
-        return get_str(c, obj, key, required, out);
-    size_t old = path_key(c, key);
-    l4r_status st = L4R_OK;
-    l4r_buf b = {0};
-    size_t i;
-    json_t *s;
-    json_array_foreach(v, i, s)
-    {
-        if (!json_is_string(s)) {
-            path_index(c, i);
-            st = fail(c, "expected a string, got %s", type_name(s));
-            goto out;
-        }
-        if (i)
-            l4r_buf_addc(&b, '\n');
-        l4r_buf_adds(&b, json_string_value(s));
-    }
-    if (required && b.len == 0) {
-        st = fail(c, "must not be empty");
-        goto out;
-    }
-    *out = l4r_xstrdup(l4r_buf_cstr(&b));
-out:
-    l4r_buf_free(&b);
-    path_pop(c, old);
-    return st;
-}
-
-static l4r_status get_bool(pctx *c, json_t *obj, const char *key, bool *out)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v)
-        return L4R_OK;
-    if (!json_is_boolean(v))
-        return fail_at(c, key, "expected true or false, got %s", type_name(v));
-    *out = json_is_true(v);
-    return L4R_OK;
-}
-
-/* Array of non-empty strings. */
-static l4r_status get_str_array(pctx *c, json_t *obj, const char *key, char ***out, size_t *n)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return L4R_OK;
-    if (!json_is_array(v))
-        return fail_at(c, key, "expected an array of strings, got %s", type_name(v));
-    size_t old = path_key(c, key);
-    size_t cnt = json_array_size(v);
-    char **arr = l4r_xcalloc(cnt + 1, sizeof *arr);
-    l4r_status st = L4R_OK;
-    for (size_t i = 0; i < cnt; i++) {
-        json_t *s = json_array_get(v, i);
-        if (!json_is_string(s) || json_string_length(s) == 0) {
-            path_index(c, i);
-            st = json_is_string(s) ? fail(c, "must not be empty")
-                                   : fail(c, "expected a string, got %s", type_name(s));
-            goto out;
-        }
-        arr[i] = l4r_xstrdup(json_string_value(s));
-    }
-out:
-    path_pop(c, old);
-    if (st != L4R_OK) {
-        for (size_t i = 0; i < cnt; i++)
-            free(arr[i]);
-        free(arr);
-        return st;
-    }
-    *out = arr;
-    *n = cnt;
-    return L4R_OK;
-}
-
-static bool is_hex(const char *s, size_t want)
-{
-    size_t n = 0;
-    for (; s[n]; n++) {
-        char ch = s[n];
-        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
-            return false;
-    }
-    return n == want;
-}
-
-static void lower(char *s)
-{
-    for (; *s; s++)
-        if (*s >= 'A' && *s <= 'F')
-            *s = (char)(*s - 'A' + 'a');
-}
-
-/* A digest: `digits` hex digits, stored lower-case. */
-static l4r_status get_hex(pctx *c, json_t *obj, const char *key, size_t digits, char **out)
-{
-    char *s = NULL;
-    l4r_status st = get_str(c, obj, key, false, &s);
-    if (st != L4R_OK || !s)
-        return st;
-    if (!is_hex(s, digits)) {
-        free(s);
-        return fail_at(c, key, "expected %zu hexadecimal digits", digits);
-    }
-    lower(s);
-    *out = s;
-    return L4R_OK;
-}
-
-static l4r_status get_size(pctx *c, json_t *obj, const char *key, int64_t *out)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return L4R_OK;
-    if (!json_is_integer(v) || json_integer_value(v) < 0)
-        return fail_at(c, key, "expected a non-negative integer (bytes)");
-    *out = (int64_t)json_integer_value(v);
-    return L4R_OK;
-}
-
-/* Safe relative path: no leading '/', no empty, "." or ".." segment, no backslash. */
-static bool safe_relpath(const char *p)
-{
-    if (!*p || *p == '/' || strchr(p, '\\'))
-        return false;
-    const char *seg = p;
-    for (;;) {
-        const char *end = strchr(seg, '/');
-        size_t n = end ? (size_t)(end - seg) : strlen(seg);
-        if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-            return false;
-        if (!end)
-            return true;
-        seg = end + 1;
-    }
-}
-
-/* Variant names become directories: segments of [A-Za-z0-9._-] joined by '/'. */
-static bool valid_variant_name(const char *s)
-{
-    if (!safe_relpath(s))
-        return false;
-    for (const char *p = s; *p; p++) {
-        char ch = *p;
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                  ch == '.' || ch == '_' || ch == '-' || ch == '/';
-        if (!ok)
-            return false;
-    }
-    return true;
-}
-
-static bool valid_url(const char *u)
-{
-    return !strncmp(u, "https://", 8) || !strncmp(u, "http://", 7) || !strncmp(u, "file://", 7);
-}
-
-/* ---------------------------------------------------------------------------------------------
  * enums
  * ------------------------------------------------------------------------------------------- */
-
-typedef struct name_val {
-    const char *name;
-    int val;
-} name_val;
 
 static const name_val encodings[] = {
     {"utf-8", L4R_ENC_UTF8}, {"iso-8859-1", L4R_ENC_LATIN1}, {"cp1252", L4R_ENC_CP1252}, {NULL, 0}};
@@ -374,77 +47,9 @@ static const name_val timefmts[] = {{"none", L4R_TIME_NONE},         {"unix_s", 
 static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {NULL, 0}};
 static const name_val fraction_modes[] = {{"error", 0}, {"floor", 1}, {NULL, 0}};
 
-static l4r_status get_enum(pctx *c, json_t *obj, const char *key, const name_val *tab, bool required,
-                           int *out)
-{
-    json_t *v = json_object_get(obj, key);
-    if (!v) {
-        if (required)
-            return fail(c, "missing required key '%s'", key);
-        return L4R_OK;
-    }
-    if (!json_is_string(v))
-        return fail_at(c, key, "expected a string, got %s", type_name(v));
-    const char *s = json_string_value(v);
-    for (size_t i = 0; tab[i].name; i++) {
-        if (!strcmp(tab[i].name, s)) {
-            *out = tab[i].val;
-            return L4R_OK;
-        }
-    }
-    char list[200] = "";
-    size_t n = 0;
-    for (size_t i = 0; tab[i].name && n < sizeof list; i++) {
-        int w = snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", tab[i].name);
-        if (w > 0)
-            n += (size_t)w;
-    }
-    return fail_at(c, key, "unknown value '%s' (expected one of: %s)", s, list);
-}
-
-static const char *enum_name(const name_val *tab, int v)
-{
-    for (size_t i = 0; tab[i].name; i++)
-        if (tab[i].val == v)
-            return tab[i].name;
-    return "?";
-}
-
-/* "format": a name or an alias of a row of the format table (convert/format.h); the error lists
- * the names only. */
-static l4r_status get_format(pctx *c, json_t *obj, const l4r_format_def **out)
-{
-    json_t *v = json_object_get(obj, "format");
-    if (!v)
-        return fail(c, "missing required key 'format'");
-    if (!json_is_string(v))
-        return fail_at(c, "format", "expected a string, got %s", type_name(v));
-    const char *s = json_string_value(v);
-    *out = l4r_format_find(s);
-    if (*out)
-        return L4R_OK;
-    char list[200] = "";
-    size_t n = 0;
-    for (size_t i = 0; i < l4r_n_formats && n < sizeof list; i++) {
-        int w = snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", l4r_formats[i].name);
-        if (w > 0)
-            n += (size_t)w;
-    }
-    return fail_at(c, "format", "unknown value '%s' (expected one of: %s)", s, list);
-}
-
 /* ---------------------------------------------------------------------------------------------
  * freeing
  * ------------------------------------------------------------------------------------------- */
-
-static void free_strv(char **v, size_t n)
-{
-    if (!v)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
 
 static void table_free(l4r_table *t)
 {
@@ -452,18 +57,18 @@ static void table_free(l4r_table *t)
         return;
     free(t->path);
     free(t->member);
-    free_strv(t->columns, t->n_columns);
+    l4r_rj_free_strv(t->columns, t->n_columns);
     for (size_t i = 0; i < t->n_map; i++) {
         free(t->map[i].out);
         free(t->map[i].src);
         free(t->map[i].value);
     }
     free(t->map);
-    free_strv(t->flag_names, t->n_flag_names);
+    l4r_rj_free_strv(t->flag_names, t->n_flag_names);
     free(t->flags_out);
     for (size_t i = 0; i < t->n_filters; i++) {
         free(t->filters[i].column);
-        free_strv(t->filters[i].values, t->filters[i].n_values);
+        l4r_rj_free_strv(t->filters[i].values, t->filters[i].n_values);
     }
     free(t->filters);
     if (t->explode) {
@@ -482,8 +87,8 @@ static void rfile_clear(l4r_rfile *f)
 {
     free(f->name);
     free(f->url);
-    free_strv(f->mirrors, f->n_mirrors);
-    free_strv(f->unpack_nested, f->n_unpack_nested);
+    l4r_rj_free_strv(f->mirrors, f->n_mirrors);
+    l4r_rj_free_strv(f->unpack_nested, f->n_unpack_nested);
     free(f->md5);
     free(f->sha256);
 }
@@ -558,53 +163,53 @@ static bool valid_out_name(const char *s)
 /* Append one colmap entry parsed from `"out": "src"` or `"out": {"value": "1"}`. */
 static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v, bool interactions)
 {
-    size_t old = path_key(c, out);
+    size_t old = l4r_rj_path_key(c, out);
     l4r_status st = L4R_OK;
     if (interactions) {
         bool known = false;
         for (size_t i = 0; inter_fields[i]; i++)
             known = known || !strcmp(inter_fields[i], out);
         if (!known) {
-            st = fail(c,
-                      "unknown interaction field '%s' (expected one of: user_id, item_id, rating, timestamp)",
-                      out);
+            st = l4r_rj_fail(
+                c, "unknown interaction field '%s' (expected one of: user_id, item_id, rating, timestamp)",
+                out);
             goto out;
         }
     } else if (!valid_out_name(out)) {
-        st = fail(c, "output column names are lower-case letters, digits and '_'");
+        st = l4r_rj_fail(c, "output column names are lower-case letters, digits and '_'");
         goto out;
     }
     l4r_colmap m = {.index = -1};
     if (json_is_string(v)) {
         if (json_string_length(v) == 0) {
-            st = fail(c, "must not be empty");
+            st = l4r_rj_fail(c, "must not be empty");
             goto out;
         }
         m.src = l4r_xstrdup(json_string_value(v));
     } else if (json_is_object(v)) {
         static const char *const keys[] = {"value", NULL};
-        st = check_keys(c, v, keys);
+        st = l4r_rj_check_keys(c, v, keys);
         if (st != L4R_OK)
             goto out;
         json_t *cv = json_object_get(v, "value");
         if (!cv || !json_is_string(cv)) {
-            st = fail(c, "expected {\"value\": \"<constant text>\"}");
+            st = l4r_rj_fail(c, "expected {\"value\": \"<constant text>\"}");
             goto out;
         }
         if (!strcmp(out, "user_id") || !strcmp(out, "item_id") || !strcmp(out, "timestamp")) {
-            st = fail(c, "'%s' cannot be a constant", out);
+            st = l4r_rj_fail(c, "'%s' cannot be a constant", out);
             goto out;
         }
         m.value = l4r_xstrdup(json_string_value(cv));
     } else {
-        st = fail(c, "expected a source column name or {\"value\": ...}, got %s", type_name(v));
+        st = l4r_rj_fail(c, "expected a source column name or {\"value\": ...}, got %s", l4r_rj_type_name(v));
         goto out;
     }
     m.out = l4r_xstrdup(out);
     t->map = l4r_xrealloc(t->map, (t->n_map + 1) * sizeof *t->map);
     t->map[t->n_map++] = m;
 out:
-    path_pop(c, old);
+    l4r_rj_path_pop(c, old);
     return st;
 }
 
@@ -645,38 +250,38 @@ static void order_map(l4r_table *t, bool interactions, bool users)
 static l4r_status parse_flags(pctx *c, l4r_table *t, json_t *fl)
 {
     static const char *const keys[] = {"from", "names", "out", NULL};
-    l4r_status st = check_keys(c, fl, keys);
+    l4r_status st = l4r_rj_check_keys(c, fl, keys);
     if (st != L4R_OK)
         return st;
     json_t *from = json_object_get(fl, "from");
     if (!from)
-        return fail(c, "missing required key 'from'");
+        return l4r_rj_fail(c, "missing required key 'from'");
     if (!json_is_integer(from) || json_integer_value(from) < 0 || json_integer_value(from) > FLAGS_MAX_FROM)
-        return fail_at(c, "from", "expected a column index between 0 and %d", FLAGS_MAX_FROM);
+        return l4r_rj_fail_at(c, "from", "expected a column index between 0 and %d", FLAGS_MAX_FROM);
     t->flags_from = (int)json_integer_value(from);
     if (!json_object_get(fl, "names"))
-        return fail(c, "missing required key 'names'");
-    st = get_str_array(c, fl, "names", &t->flag_names, &t->n_flag_names);
+        return l4r_rj_fail(c, "missing required key 'names'");
+    st = l4r_rj_get_str_array(c, fl, "names", &t->flag_names, &t->n_flag_names);
     if (st != L4R_OK)
         return st;
     if (t->n_flag_names == 0)
-        return fail_at(c, "names", "must list at least one name");
+        return l4r_rj_fail_at(c, "names", "must list at least one name");
     for (size_t i = 0; i < t->n_flag_names; i++) {
         if (strchr(t->flag_names[i], '|')) {
-            size_t old = path_key(c, "names");
-            path_index(c, i);
-            st = fail(c, "flag names are joined with '|' and must not contain it");
-            path_pop(c, old);
+            size_t old = l4r_rj_path_key(c, "names");
+            l4r_rj_path_index(c, i);
+            st = l4r_rj_fail(c, "flag names are joined with '|' and must not contain it");
+            l4r_rj_path_pop(c, old);
             return st;
         }
     }
-    st = get_str(c, fl, "out", true, &t->flags_out);
+    st = l4r_rj_get_str(c, fl, "out", true, &t->flags_out);
     if (st != L4R_OK)
         return st;
     if (!valid_out_name(t->flags_out))
-        return fail_at(c, "out", "output column names are lower-case letters, digits and '_'");
+        return l4r_rj_fail_at(c, "out", "output column names are lower-case letters, digits and '_'");
     if (find_map(t, t->flags_out))
-        return fail_at(c, "out", "'%s' is already a field of this table", t->flags_out);
+        return l4r_rj_fail_at(c, "out", "'%s' is already a field of this table", t->flags_out);
     return L4R_OK;
 }
 
@@ -689,48 +294,49 @@ static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
 {
     static const char *const keys[] = {"column", "op", "value", NULL};
     if (!json_is_object(j))
-        return fail(c, "expected an object {\"column\": ..., \"op\": ..., \"value\": ...}, got %s",
-                    type_name(j));
-    l4r_status st = check_keys(c, j, keys);
+        return l4r_rj_fail(c, "expected an object {\"column\": ..., \"op\": ..., \"value\": ...}, got %s",
+                           l4r_rj_type_name(j));
+    l4r_status st = l4r_rj_check_keys(c, j, keys);
     if (st == L4R_OK)
-        st = get_str(c, j, "column", true, &f->column);
+        st = l4r_rj_get_str(c, j, "column", true, &f->column);
     int op = 0;
     if (st == L4R_OK)
-        st = get_enum(c, j, "op", filter_ops, true, &op);
+        st = l4r_rj_get_enum(c, j, "op", filter_ops, true, &op);
     if (st != L4R_OK)
         return st;
     f->op = (l4r_filter_op)op;
     json_t *v = json_object_get(j, "value");
     if (!v)
-        return fail(c, "missing required key 'value'");
+        return l4r_rj_fail(c, "missing required key 'value'");
     if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE) {
         if (!json_is_string(v))
-            return fail_at(c, "value", "expected a string for '%s' (the field's text is compared), got %s",
-                           enum_name(filter_ops, op), type_name(v));
+            return l4r_rj_fail_at(c, "value",
+                                  "expected a string for '%s' (the field's text is compared), got %s",
+                                  l4r_rj_enum_name(filter_ops, op), l4r_rj_type_name(v));
         f->values = l4r_xcalloc(1, sizeof *f->values);
         f->values[0] = l4r_xstrdup(json_string_value(v));
         f->n_values = 1;
     } else if (f->op == L4R_FOP_IN) {
         if (!json_is_array(v) || json_array_size(v) == 0)
-            return fail_at(c, "value", "expected a non-empty list of strings for 'in', got %s",
-                           json_is_array(v) ? "an empty list" : type_name(v));
+            return l4r_rj_fail_at(c, "value", "expected a non-empty list of strings for 'in', got %s",
+                                  json_is_array(v) ? "an empty list" : l4r_rj_type_name(v));
         size_t n = json_array_size(v);
         f->values = l4r_xcalloc(n, sizeof *f->values);
         for (size_t i = 0; i < n; i++) {
             json_t *s = json_array_get(v, i);
             if (!json_is_string(s)) {
-                size_t old = path_key(c, "value");
-                path_index(c, i);
-                st = fail(c, "expected a string, got %s", type_name(s));
-                path_pop(c, old);
+                size_t old = l4r_rj_path_key(c, "value");
+                l4r_rj_path_index(c, i);
+                st = l4r_rj_fail(c, "expected a string, got %s", l4r_rj_type_name(s));
+                l4r_rj_path_pop(c, old);
                 return st;
             }
             f->values[f->n_values++] = l4r_xstrdup(json_string_value(s));
         }
     } else {
         if (!json_is_number(v))
-            return fail_at(c, "value", "expected a number for '%s', got %s", enum_name(filter_ops, op),
-                           type_name(v));
+            return l4r_rj_fail_at(c, "value", "expected a number for '%s', got %s",
+                                  l4r_rj_enum_name(filter_ops, op), l4r_rj_type_name(v));
         f->number = json_number_value(v);
     }
     return L4R_OK;
@@ -739,17 +345,17 @@ static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
 static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
 {
     if (!json_is_array(fl))
-        return fail(c, "expected a list of filters, got %s", type_name(fl));
+        return l4r_rj_fail(c, "expected a list of filters, got %s", l4r_rj_type_name(fl));
     size_t n = json_array_size(fl);
     if (n > L4R_MAX_FILTERS)
-        return fail(c, "at most %d filters", L4R_MAX_FILTERS);
+        return l4r_rj_fail(c, "at most %d filters", L4R_MAX_FILTERS);
     t->filters = l4r_xcalloc(n ? n : 1, sizeof *t->filters);
     for (size_t i = 0; i < n; i++) {
-        size_t old = path_index(c, i);
+        size_t old = l4r_rj_path_index(c, i);
         l4r_filter *f = &t->filters[t->n_filters++];
         f->index = -1;
         l4r_status st = parse_filter(c, json_array_get(fl, i), f);
-        path_pop(c, old);
+        l4r_rj_path_pop(c, old);
         if (st != L4R_OK)
             return st;
     }
@@ -924,37 +530,37 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
                                        "encoding",     "columns",       "fields", "time",      "flags",
                                        "extra_fields", "time_fraction", "filter", "explode",   NULL};
     if (!json_is_object(j))
-        return fail(c, "expected an object, got %s", type_name(j));
+        return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
     l4r_table *t = l4r_xcalloc(1, sizeof *t);
     t->flags_from = -1;
     const l4r_format_def *fd = NULL;
     int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
-    l4r_status st = check_keys(c, j, keys);
+    l4r_status st = l4r_rj_check_keys(c, j, keys);
     if (st == L4R_OK)
-        st = get_str(c, j, "path", true, &t->path);
-    if (st == L4R_OK && !safe_relpath(t->path))
-        st = fail_at(c, "path", "must be a relative path without '..' segments");
+        st = l4r_rj_get_str(c, j, "path", true, &t->path);
+    if (st == L4R_OK && !l4r_rj_safe_relpath(t->path))
+        st = l4r_rj_fail_at(c, "path", "must be a relative path without '..' segments");
     if (st == L4R_OK)
-        st = get_str(c, j, "member", false, &t->member);
-    if (st == L4R_OK && t->member && !safe_relpath(t->member))
-        st = fail_at(c, "member", "must be a relative path without '..' segments");
+        st = l4r_rj_get_str(c, j, "member", false, &t->member);
+    if (st == L4R_OK && t->member && !l4r_rj_safe_relpath(t->member))
+        st = l4r_rj_fail_at(c, "member", "must be a relative path without '..' segments");
     if (st == L4R_OK)
-        st = get_format(c, j, &fd);
+        st = l4r_rj_get_format(c, j, &fd);
     if (st == L4R_OK)
-        st = get_enum(c, j, "encoding", encodings, false, &enc);
+        st = l4r_rj_get_enum(c, j, "encoding", encodings, false, &enc);
     if (st == L4R_OK)
-        st = get_enum(c, j, "time", timefmts, false, &tf);
+        st = l4r_rj_get_enum(c, j, "time", timefmts, false, &tf);
     if (st == L4R_OK)
-        st = get_enum(c, j, "extra_fields", extra_modes, false, &xf);
+        st = l4r_rj_get_enum(c, j, "extra_fields", extra_modes, false, &xf);
     if (st == L4R_OK)
-        st = get_enum(c, j, "time_fraction", fraction_modes, false, &fr);
+        st = l4r_rj_get_enum(c, j, "time_fraction", fraction_modes, false, &fr);
     if (st == L4R_OK)
-        st = get_bool(c, j, "header", &t->header);
+        st = l4r_rj_get_bool(c, j, "header", &t->header);
     if (st == L4R_OK)
-        st = get_str_array(c, j, "columns", &t->columns, &t->n_columns);
+        st = l4r_rj_get_str_array(c, j, "columns", &t->columns, &t->n_columns);
     if (st == L4R_OK)
-        st = get_str(c, j, "delimiter", false, &delim);
+        st = l4r_rj_get_str(c, j, "delimiter", false, &delim);
     if (st != L4R_OK)
         goto out;
     t->format = fd->id;
@@ -974,13 +580,13 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
                  {"extra_fields", L4R_FKEY_EXTRA_FIELDS}};
     for (size_t k = 0; k < sizeof fkeys / sizeof fkeys[0]; k++) {
         if (!(fd->keys & fkeys[k].bit) && json_object_get(j, fkeys[k].key)) {
-            st = fail_at(c, fkeys[k].key, "not allowed for format %s", fd->name);
+            st = l4r_rj_fail_at(c, fkeys[k].key, "not allowed for format %s", fd->name);
             goto out;
         }
     }
     if (fd->delimiter_max) {
         if (!delim && !fd->delimiter_none) {
-            st = fail(c, "missing required key 'delimiter' (format %s)", fd->name);
+            st = l4r_rj_fail(c, "missing required key 'delimiter' (format %s)", fd->name);
             goto out;
         }
         const char *d = delim ? delim : fd->delimiter_none;
@@ -988,29 +594,29 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
         size_t maxl = fd->delimiter_max;
         if (dl < 1 || dl > maxl) {
             if (maxl == 1)
-                st = fail_at(c, "delimiter", "expected 1 byte for %s", fd->name);
+                st = l4r_rj_fail_at(c, "delimiter", "expected 1 byte for %s", fd->name);
             else
-                st = fail_at(c, "delimiter", "expected 1 or %zu bytes", maxl);
+                st = l4r_rj_fail_at(c, "delimiter", "expected 1 or %zu bytes", maxl);
             goto out;
         }
         if (strpbrk(d, "\r\n") || (fd->quoting && d[0] == '"')) {
-            st = fail_at(c, "delimiter", "cannot be a line break%s", fd->quoting ? " or '\"'" : "");
+            st = l4r_rj_fail_at(c, "delimiter", "cannot be a line break%s", fd->quoting ? " or '\"'" : "");
             goto out;
         }
         memcpy(t->delim, d, dl + 1);
     }
     if (fd->columns) {
         if (!t->header && t->n_columns == 0) {
-            st = fail(c, "missing required key 'columns' (the table has no header row)");
+            st = l4r_rj_fail(c, "missing required key 'columns' (the table has no header row)");
             goto out;
         }
         for (size_t i = 0; i < t->n_columns; i++) {
             for (size_t k = 0; k < i; k++) {
                 if (!strcmp(t->columns[i], t->columns[k])) {
-                    size_t old = path_key(c, "columns");
-                    path_index(c, i);
-                    st = fail(c, "duplicate column name '%s'", t->columns[i]);
-                    path_pop(c, old);
+                    size_t old = l4r_rj_path_key(c, "columns");
+                    l4r_rj_path_index(c, i);
+                    st = l4r_rj_fail(c, "duplicate column name '%s'", t->columns[i]);
+                    l4r_rj_path_pop(c, old);
                     goto out;
                 }
             }
@@ -1031,14 +637,14 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
 
     json_t *fields = json_object_get(j, "fields");
     if (!fields) {
-        st = fail(c, "missing required key 'fields'");
+        st = l4r_rj_fail(c, "missing required key 'fields'");
         goto out;
     }
     if (!json_is_object(fields)) {
-        st = fail_at(c, "fields", "expected an object, got %s", type_name(fields));
+        st = l4r_rj_fail_at(c, "fields", "expected an object, got %s", l4r_rj_type_name(fields));
         goto out;
     }
-    size_t old = path_key(c, "fields");
+    size_t old = l4r_rj_path_key(c, "fields");
     const char *key;
     json_t *val;
     json_object_foreach(fields, key, val)
@@ -1051,9 +657,9 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
         const char *need[] = {interactions || users ? "user_id" : "item_id", interactions ? "item_id" : NULL};
         for (size_t i = 0; i < 2 && st == L4R_OK; i++)
             if (need[i] && !find_map(t, need[i]))
-                st = fail(c, "missing required field '%s'", need[i]);
+                st = l4r_rj_fail(c, "missing required field '%s'", need[i]);
     }
-    path_pop(c, old);
+    l4r_rj_path_pop(c, old);
     if (st != L4R_OK)
         goto out;
     order_map(t, interactions, users);
@@ -1062,36 +668,37 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
      * otherwise surface only as silently zero timestamps. */
     bool has_ts = find_map(t, "timestamp") != NULL;
     if (has_ts && t->time == L4R_TIME_NONE) {
-        st = fail(c, "field 'timestamp' is mapped, so 'time' must name its format");
+        st = l4r_rj_fail(c, "field 'timestamp' is mapped, so 'time' must name its format");
         goto out;
     }
     if (!has_ts && t->time != L4R_TIME_NONE) {
-        st = fail_at(c, "time", "is '%s' but no field 'timestamp' is mapped", enum_name(timefmts, tf));
+        st = l4r_rj_fail_at(c, "time", "is '%s' but no field 'timestamp' is mapped",
+                            l4r_rj_enum_name(timefmts, tf));
         goto out;
     }
     /* Only Unix times have a fraction to floor (a datetime's fractional seconds are dropped). */
     if (json_object_get(j, "time_fraction") && t->time != L4R_TIME_UNIX_S && t->time != L4R_TIME_UNIX_MS) {
-        st = fail_at(c, "time_fraction", "applies to time 'unix_s' or 'unix_ms' only, not '%s'",
-                     enum_name(timefmts, tf));
+        st = l4r_rj_fail_at(c, "time_fraction", "applies to time 'unix_s' or 'unix_ms' only, not '%s'",
+                            l4r_rj_enum_name(timefmts, tf));
         goto out;
     }
 
     json_t *fl = json_object_get(j, "flags");
     if (fl && !json_is_null(fl)) {
         if (!json_is_object(fl)) {
-            st = fail_at(c, "flags", "expected an object, got %s", type_name(fl));
+            st = l4r_rj_fail_at(c, "flags", "expected an object, got %s", l4r_rj_type_name(fl));
             goto out;
         }
-        size_t o2 = path_key(c, "flags");
+        size_t o2 = l4r_rj_path_key(c, "flags");
         st = parse_flags(c, t, fl);
-        path_pop(c, o2);
+        l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
             goto out;
     }
 
     json_t *filt = json_object_get(j, "filter");
     if (filt) {
-        size_t o2 = path_key(c, "filter");
+        size_t o2 = l4r_rj_path_key(c, "filter");
         st = parse_filters(c, t, filt);
         for (size_t i = 0; i < t->n_filters && st == L4R_OK; i++) {
             size_t o3 = path_index(c, i);
@@ -1105,13 +712,13 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
                     continue;
                 t->filters[i].index = l4r_table_column(t, t->filters[i].column);
                 if (t->filters[i].index < 0) {
-                    size_t o3 = path_index(c, i);
-                    st = fail_at(c, "column", "column '%s' is not in 'columns'", t->filters[i].column);
-                    path_pop(c, o3);
+                    size_t o3 = l4r_rj_path_index(c, i);
+                    st = l4r_rj_fail_at(c, "column", "column '%s' is not in 'columns'", t->filters[i].column);
+                    l4r_rj_path_pop(c, o3);
                 }
             }
         }
-        path_pop(c, o2);
+        l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
             goto out;
     }
@@ -1136,18 +743,18 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
                 continue;
             t->map[i].index = l4r_table_column(t, t->map[i].src);
             if (t->map[i].index < 0) {
-                size_t o2 = path_key(c, "fields");
-                path_key(c, t->map[i].out);
-                st = fail(c, "column '%s' is not in 'columns'", t->map[i].src);
-                path_pop(c, o2);
+                size_t o2 = l4r_rj_path_key(c, "fields");
+                l4r_rj_path_key(c, t->map[i].out);
+                st = l4r_rj_fail(c, "column '%s' is not in 'columns'", t->map[i].src);
+                l4r_rj_path_pop(c, o2);
                 goto out;
             }
             if (t->flags_from >= 0 && t->map[i].index >= t->flags_from) {
-                size_t o2 = path_key(c, "fields");
-                path_key(c, t->map[i].out);
-                st = fail(c, "column '%s' overlaps the flag columns starting at %d", t->map[i].src,
-                          t->flags_from);
-                path_pop(c, o2);
+                size_t o2 = l4r_rj_path_key(c, "fields");
+                l4r_rj_path_key(c, t->map[i].out);
+                st = l4r_rj_fail(c, "column '%s' overlaps the flag columns starting at %d", t->map[i].src,
+                                 t->flags_from);
+                l4r_rj_path_pop(c, o2);
                 goto out;
             }
         }
@@ -1172,14 +779,14 @@ static l4r_status parse_file(pctx *c, json_t *j, l4r_rfile *f)
                                        "sha256", "unpack", "unpacked_size", "unpack_nested", NULL};
     f->size = -1;
     if (!json_is_object(j))
-        return fail(c, "expected an object, got %s", type_name(j));
-    l4r_status st = check_keys(c, j, keys);
+        return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
+    l4r_status st = l4r_rj_check_keys(c, j, keys);
     if (st == L4R_OK)
-        st = get_str(c, j, "url", true, &f->url);
-    if (st == L4R_OK && !valid_url(f->url))
-        st = fail_at(c, "url", "expected an https://, http:// or file:// URL");
+        st = l4r_rj_get_str(c, j, "url", true, &f->url);
+    if (st == L4R_OK && !l4r_rj_valid_url(f->url))
+        st = l4r_rj_fail_at(c, "url", "expected an https://, http:// or file:// URL");
     if (st == L4R_OK)
-        st = get_str(c, j, "name", false, &f->name);
+        st = l4r_rj_get_str(c, j, "name", false, &f->name);
     if (st != L4R_OK)
         return st;
     if (!f->name) {
@@ -1190,51 +797,52 @@ static l4r_status parse_file(pctx *c, json_t *j, l4r_rfile *f)
     }
     if (!*f->name || strchr(f->name, '/') || !strcmp(f->name, ".") || !strcmp(f->name, "..") ||
         f->name[0] == '.')
-        return fail_at(c, "name", "'%s' is not a plain file name", f->name);
-    st = get_str_array(c, j, "mirrors", &f->mirrors, &f->n_mirrors);
+        return l4r_rj_fail_at(c, "name", "'%s' is not a plain file name", f->name);
+    st = l4r_rj_get_str_array(c, j, "mirrors", &f->mirrors, &f->n_mirrors);
     for (size_t i = 0; st == L4R_OK && i < f->n_mirrors; i++) {
-        if (!valid_url(f->mirrors[i])) {
-            size_t old = path_key(c, "mirrors");
-            path_index(c, i);
-            st = fail(c, "expected an https://, http:// or file:// URL");
-            path_pop(c, old);
+        if (!l4r_rj_valid_url(f->mirrors[i])) {
+            size_t old = l4r_rj_path_key(c, "mirrors");
+            l4r_rj_path_index(c, i);
+            st = l4r_rj_fail(c, "expected an https://, http:// or file:// URL");
+            l4r_rj_path_pop(c, old);
         }
     }
     if (st == L4R_OK)
-        st = get_size(c, j, "size", &f->size);
+        st = l4r_rj_get_size(c, j, "size", &f->size);
     if (st == L4R_OK)
-        st = get_hex(c, j, "md5", 32, &f->md5);
+        st = l4r_rj_get_hex(c, j, "md5", 32, &f->md5);
     if (st == L4R_OK)
-        st = get_hex(c, j, "sha256", 64, &f->sha256);
+        st = l4r_rj_get_hex(c, j, "sha256", 64, &f->sha256);
     if (st == L4R_OK)
-        st = get_bool(c, j, "unpack", &f->unpack);
+        st = l4r_rj_get_bool(c, j, "unpack", &f->unpack);
     if (st == L4R_OK) {
         int64_t us = -1;
-        st = get_size(c, j, "unpacked_size", &us);
+        st = l4r_rj_get_size(c, j, "unpacked_size", &us);
         if (st == L4R_OK && us == 0)
-            st = fail_at(c, "unpacked_size", "expected a positive integer (bytes)");
+            st = l4r_rj_fail_at(c, "unpacked_size", "expected a positive integer (bytes)");
         if (st == L4R_OK && us > 0 && !f->unpack)
-            st = fail_at(c, "unpacked_size", "only an archive (\"unpack\": true) has an unpacked size");
+            st =
+                l4r_rj_fail_at(c, "unpacked_size", "only an archive (\"unpack\": true) has an unpacked size");
         if (us > 0)
             f->unpacked_size = (uint64_t)us;
     }
     if (st == L4R_OK)
-        st = get_str_array(c, j, "unpack_nested", &f->unpack_nested, &f->n_unpack_nested);
+        st = l4r_rj_get_str_array(c, j, "unpack_nested", &f->unpack_nested, &f->n_unpack_nested);
     if (st == L4R_OK && f->n_unpack_nested && !f->unpack)
-        st = fail_at(c, "unpack_nested",
-                     "only an archive (\"unpack\": true) has archives inside it to unpack");
+        st = l4r_rj_fail_at(c, "unpack_nested",
+                            "only an archive (\"unpack\": true) has archives inside it to unpack");
     for (size_t i = 0; st == L4R_OK && i < f->n_unpack_nested; i++) {
-        const char *why = !safe_relpath(f->unpack_nested[i])
+        const char *why = !l4r_rj_safe_relpath(f->unpack_nested[i])
                               ? "must be a relative path without '.' or '..' segments"
                               : NULL;
         for (size_t k = 0; !why && k < i; k++)
             if (!strcmp(f->unpack_nested[k], f->unpack_nested[i]))
                 why = "is listed twice";
         if (why) {
-            size_t old = path_key(c, "unpack_nested");
-            path_index(c, i);
-            st = fail(c, "'%s' %s", f->unpack_nested[i], why);
-            path_pop(c, old);
+            size_t old = l4r_rj_path_key(c, "unpack_nested");
+            l4r_rj_path_index(c, i);
+            st = l4r_rj_fail(c, "'%s' %s", f->unpack_nested[i], why);
+            l4r_rj_path_pop(c, old);
         }
     }
     return st;
@@ -1274,45 +882,45 @@ const char *l4r_variant_member_after(const l4r_variant *v, const char *member, c
     return best;
 }
 
-static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)
+l4r_status l4r_recipe_parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)
 {
     static const char *const keys[] = {"description",  "files", "manual", "notes",
                                        "interactions", "items", "users",  NULL};
     if (!json_is_object(j))
-        return fail(c, "expected an object, got %s", type_name(j));
-    if (!valid_variant_name(name))
-        return fail(
+        return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
+    if (!l4r_rj_valid_variant_name(name))
+        return l4r_rj_fail(
             c, "variant name '%s' must be segments of letters, digits, '.', '_' and '-' joined by '/'", name);
     v->name = l4r_xstrdup(name);
-    l4r_status st = check_keys(c, j, keys);
+    l4r_status st = l4r_rj_check_keys(c, j, keys);
     if (st == L4R_OK)
-        st = get_str(c, j, "description", true, &v->description);
+        st = l4r_rj_get_str(c, j, "description", true, &v->description);
     if (st == L4R_OK)
-        st = get_text(c, j, "manual", false, &v->manual);
+        st = l4r_rj_get_text(c, j, "manual", false, &v->manual);
     if (st == L4R_OK)
-        st = get_text(c, j, "notes", false, &v->notes);
+        st = l4r_rj_get_text(c, j, "notes", false, &v->notes);
     if (st != L4R_OK)
         return st;
 
     json_t *files = json_object_get(j, "files");
     if (!files)
-        return fail(c, "missing required key 'files'");
+        return l4r_rj_fail(c, "missing required key 'files'");
     if (!json_is_array(files) || json_array_size(files) == 0)
-        return fail_at(c, "files", "expected a non-empty array of files");
-    size_t old = path_key(c, "files");
+        return l4r_rj_fail_at(c, "files", "expected a non-empty array of files");
+    size_t old = l4r_rj_path_key(c, "files");
     v->files = l4r_xcalloc(json_array_size(files), sizeof *v->files);
     for (size_t i = 0; i < json_array_size(files); i++) {
-        size_t o2 = path_index(c, i);
+        size_t o2 = l4r_rj_path_index(c, i);
         st = parse_file(c, json_array_get(files, i), &v->files[i]);
         v->n_files = i + 1;
         for (size_t k = 0; st == L4R_OK && k < i; k++)
             if (!strcmp(v->files[k].name, v->files[i].name))
-                st = fail(c, "duplicate file name '%s'", v->files[i].name);
-        path_pop(c, o2);
+                st = l4r_rj_fail(c, "duplicate file name '%s'", v->files[i].name);
+        l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
             break;
     }
-    path_pop(c, old);
+    l4r_rj_path_pop(c, old);
     if (st != L4R_OK)
         return st;
 
@@ -1322,405 +930,17 @@ static l4r_status parse_variant(pctx *c, const char *name, json_t *j, l4r_varian
         json_t *t = json_object_get(j, tkeys[k]);
         if (!t || json_is_null(t))
             continue;
-        size_t o2 = path_key(c, tkeys[k]);
+        size_t o2 = l4r_rj_path_key(c, tkeys[k]);
         st = parse_table(c, t, k == 0, k == 2, dst[k]);
-        path_pop(c, o2);
+        l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
             return st;
     }
     if (v->items && !v->interactions)
-        return fail(c, "'items' without 'interactions'");
+        return l4r_rj_fail(c, "'items' without 'interactions'");
     if (v->users && !v->interactions)
-        return fail(c, "'users' without 'interactions'");
+        return l4r_rj_fail(c, "'users' without 'interactions'");
     return L4R_OK;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * known_files: size and checksums by file name
- * ------------------------------------------------------------------------------------------- */
-
-typedef struct known {
-    char *name;
-    int64_t size;
-    char *md5;
-    char *sha256;
-    bool used;
-} known;
-
-typedef struct known_tab {
-    known *v;
-    size_t n;
-} known_tab;
-
-static void known_free(known_tab *k)
-{
-    for (size_t i = 0; i < k->n; i++) {
-        free(k->v[i].name);
-        free(k->v[i].md5);
-        free(k->v[i].sha256);
-    }
-    free(k->v);
-    k->v = NULL;
-    k->n = 0;
-}
-
-static l4r_status parse_known(pctx *c, json_t *j, known_tab *k)
-{
-    if (!json_is_object(j))
-        return fail(c, "expected an object mapping file names to {size, md5, sha256}, got %s", type_name(j));
-    static const char *const keys[] = {"size", "md5", "sha256", NULL};
-    k->v = l4r_xcalloc(json_object_size(j) + 1, sizeof *k->v);
-    const char *name;
-    json_t *val;
-    json_object_foreach(j, name, val)
-    {
-        size_t old = path_key(c, name);
-        known *e = &k->v[k->n++];
-        e->name = l4r_xstrdup(name);
-        e->size = -1;
-        l4r_status st = json_is_object(val) ? check_keys(c, val, keys)
-                                            : fail(c, "expected an object, got %s", type_name(val));
-        if (st == L4R_OK)
-            st = get_size(c, val, "size", &e->size);
-        if (st == L4R_OK)
-            st = get_hex(c, val, "md5", 32, &e->md5);
-        if (st == L4R_OK)
-            st = get_hex(c, val, "sha256", 64, &e->sha256);
-        if (st == L4R_OK && e->size < 0 && !e->md5 && !e->sha256)
-            st = fail(c, "gives neither size, md5 nor sha256");
-        path_pop(c, old);
-        if (st != L4R_OK)
-            return st;
-    }
-    return L4R_OK;
-}
-
-/* Fill what the file leaves out; a value given in both places must agree. */
-static l4r_status apply_known(pctx *c, l4r_rfile *f, known_tab *k)
-{
-    for (size_t i = 0; i < k->n; i++) {
-        known *e = &k->v[i];
-        if (strcmp(e->name, f->name))
-            continue;
-        e->used = true;
-        if (e->size >= 0) {
-            if (f->size >= 0 && f->size != e->size)
-                return fail(c, "size of '%s' conflicts with known_files", f->name);
-            f->size = e->size;
-        }
-        if (e->md5) {
-            if (f->md5 && strcmp(f->md5, e->md5))
-                return fail(c, "md5 of '%s' conflicts with known_files", f->name);
-            if (!f->md5)
-                f->md5 = l4r_xstrdup(e->md5);
-        }
-        if (e->sha256) {
-            if (f->sha256 && strcmp(f->sha256, e->sha256))
-                return fail(c, "sha256 of '%s' conflicts with known_files", f->name);
-            if (!f->sha256)
-                f->sha256 = l4r_xstrdup(e->sha256);
-        }
-        return L4R_OK;
-    }
-    return L4R_OK;
-}
-
-static l4r_status check_known_used(pctx *c, const known_tab *k)
-{
-    for (size_t i = 0; i < k->n; i++) {
-        if (!k->v[i].used) {
-            size_t old = path_key(c, k->v[i].name);
-            l4r_status st = fail(c, "no file of the recipe is named '%s'", k->v[i].name);
-            path_pop(c, old);
-            return st;
-        }
-    }
-    return L4R_OK;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * variant sets: template expansion
- * ------------------------------------------------------------------------------------------- */
-
-typedef struct subst {
-    const char **keys;
-    const char **vals;
-    size_t n;
-} subst;
-
-/* Replace every "{key}" in s.  "{word}" with an unknown word is an error (a misspelt
- * placeholder would otherwise produce a URL with braces in it); other braces are left alone. */
-static l4r_status subst_string(pctx *c, const subst *s, const char *in, char **out)
-{
-    l4r_buf b = {0};
-    const char *p = in;
-    while (*p) {
-        if (*p == '{') {
-            size_t n = 1;
-            while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
-                   (p[n] >= '0' && p[n] <= '9') || p[n] == '_')
-                n++;
-            if (n > 1 && p[n] == '}') {
-                size_t k = 0;
-                while (k < s->n && !(strlen(s->keys[k]) == n - 1 && !strncmp(s->keys[k], p + 1, n - 1)))
-                    k++;
-                if (k == s->n) {
-                    l4r_buf_free(&b);
-                    return fail(c, "unknown placeholder '%.*s' (declared in 'names': %s%s)", (int)(n + 1), p,
-                                s->n ? s->keys[0] : "none", s->n > 1 ? ", ..." : "");
-                }
-                l4r_buf_adds(&b, s->vals[k]);
-                p += n + 1;
-                continue;
-            }
-        }
-        l4r_buf_addc(&b, *p++);
-    }
-    *out = l4r_xstrdup(l4r_buf_cstr(&b));
-    l4r_buf_free(&b);
-    return L4R_OK;
-}
-
-/* j with placeholders substituted in every string value (keys stay as they are).  Subtrees with
- * nothing to substitute are shared with j, not copied: the parse only reads the tree, and a
- * set's tables and columns, the bulk of it, have no placeholders (docs/recipes.md, `variant_sets`). */
-static l4r_status subst_json(pctx *c, const subst *s, json_t *j, json_t **out)
-{
-    if (json_is_string(j)) {
-        if (!memchr(json_string_value(j), '{', json_string_length(j))) {
-            *out = json_incref(j);
-            return L4R_OK;
-        }
-        char *r = NULL;
-        l4r_status st = subst_string(c, s, json_string_value(j), &r);
-        if (st != L4R_OK)
-            return st;
-        *out = json_string(r);
-        free(r);
-        if (!*out)
-            return fail(c, "substituted text is not valid UTF-8");
-        return L4R_OK;
-    }
-    bool arr = json_is_array(j);
-    if (!arr && !json_is_object(j)) {
-        *out = json_incref(j);
-        return L4R_OK;
-    }
-    /* The children first; a new container only when one of them changed. */
-    size_t n = arr ? json_array_size(j) : json_object_size(j);
-    json_t **ys = l4r_xcalloc(n ? n : 1, sizeof *ys);
-    const char **ks = arr ? NULL : l4r_xcalloc(n ? n : 1, sizeof *ks); /* the objects' keys */
-    l4r_status st = L4R_OK;
-    bool changed = false;
-    size_t m = 0;
-    if (arr) {
-        json_t *x;
-        json_array_foreach(j, m, x)
-        {
-            size_t old = path_index(c, m);
-            st = subst_json(c, s, x, &ys[m]);
-            path_pop(c, old);
-            if (st != L4R_OK)
-                break;
-            changed = changed || ys[m] != x;
-        }
-    } else {
-        const char *k;
-        json_t *x;
-        json_object_foreach(j, k, x)
-        {
-            size_t old = path_key(c, k);
-            st = subst_json(c, s, x, &ys[m]);
-            path_pop(c, old);
-            if (st != L4R_OK)
-                break;
-            changed = changed || ys[m] != x;
-            ks[m++] = k;
-        }
-    }
-    if (st != L4R_OK || !changed) {
-        for (size_t i = 0; i < n; i++)
-            json_decref(ys[i]);
-        if (st == L4R_OK)
-            *out = json_incref(j);
-    } else {
-        *out = arr ? json_array() : json_object();
-        for (size_t i = 0; i < n; i++) {
-            if (arr)
-                json_array_append_new(*out, ys[i]);
-            else
-                json_object_set_new(*out, ks[i], ys[i]);
-        }
-    }
-    free(ys);
-    free(ks);
-    return st;
-}
-
-typedef struct vlist {
-    l4r_variant *v;
-    size_t n;
-    size_t cap;
-} vlist;
-
-static l4r_variant *vlist_push(vlist *l)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->v = l4r_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    l4r_variant *v = &l->v[l->n++];
-    memset(v, 0, sizeof *v);
-    return v;
-}
-
-static l4r_status check_dup_variant(pctx *c, const vlist *l)
-{
-    const char *name = l->v[l->n - 1].name;
-    for (size_t i = 0; i + 1 < l->n; i++)
-        if (!strcmp(l->v[i].name, name))
-            return fail(c, "duplicate variant '%s'", name);
-    return L4R_OK;
-}
-
-static l4r_status parse_set(pctx *c, json_t *set, vlist *l, known_tab *global)
-{
-    static const char *const keys[] = {"names", "variant", "known_files", "description",
-                                       "files", "manual",  "notes",       "interactions",
-                                       "items", "users",   NULL};
-    if (!json_is_object(set))
-        return fail(c, "expected an object, got %s", type_name(set));
-    l4r_status st = check_keys(c, set, keys);
-    if (st != L4R_OK)
-        return st;
-    json_t *names = json_object_get(set, "names");
-    if (!names)
-        return fail(c, "missing required key 'names'");
-    if (!json_is_object(names) || json_object_size(names) == 0)
-        return fail_at(c, "names", "expected an object mapping placeholder names to arrays of values");
-    json_t *vt = json_object_get(set, "variant");
-    if (!vt)
-        return fail(c, "missing required key 'variant'");
-    if (!json_is_string(vt))
-        return fail_at(c, "variant", "expected a string, got %s", type_name(vt));
-
-    size_t nk = json_object_size(names);
-    subst s = {l4r_xcalloc(nk, sizeof(char *)), l4r_xcalloc(nk, sizeof(char *)), nk};
-    json_t **arrs = l4r_xcalloc(nk, sizeof *arrs);
-    size_t *idx = l4r_xcalloc(nk, sizeof *idx);
-    known_tab local = {0};
-    json_t *tmpl = json_object();
-    size_t total = 1;
-    {
-        size_t i = 0;
-        const char *k;
-        json_t *a;
-        json_object_foreach(names, k, a)
-        {
-            size_t old = path_key(c, "names");
-            path_key(c, k);
-            bool ident = *k != '\0';
-            for (const char *p = k; *p; p++)
-                ident = ident && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                                  (*p >= '0' && *p <= '9') || *p == '_');
-            if (!ident)
-                st = fail(c, "placeholder names are letters, digits and '_'");
-            else if (!json_is_array(a) || json_array_size(a) == 0)
-                st = fail(c, "expected a non-empty array of strings");
-            for (size_t m = 0; st == L4R_OK && m < json_array_size(a); m++) {
-                json_t *x = json_array_get(a, m);
-                if (!json_is_string(x) || json_string_length(x) == 0) {
-                    path_index(c, m);
-                    st = fail(c, "expected a non-empty string");
-                }
-            }
-            path_pop(c, old);
-            if (st != L4R_OK)
-                goto out;
-            s.keys[i] = k;
-            arrs[i] = a;
-            total *= json_array_size(a);
-            if (total > SET_MAX_VARIANTS) {
-                st = fail_at(c, "names", "expands to more than %d variants", SET_MAX_VARIANTS);
-                goto out;
-            }
-            i++;
-        }
-    }
-    json_t *kf = json_object_get(set, "known_files");
-    if (kf) {
-        size_t old = path_key(c, "known_files");
-        st = parse_known(c, kf, &local);
-        path_pop(c, old);
-        if (st != L4R_OK)
-            goto out;
-    }
-    {
-        const char *k;
-        json_t *x;
-        json_object_foreach(set, k, x)
-        {
-            if (strcmp(k, "names") && strcmp(k, "variant") && strcmp(k, "known_files") &&
-                strcmp(k, "comment"))
-                json_object_set(tmpl, k, x);
-        }
-    }
-
-    /* Odometer over the placeholder values: the first placeholder varies slowest, so variants
-     * come out in the order the author listed them. */
-    for (size_t done = 0; done < total; done++) {
-        for (size_t i = 0; i < nk; i++)
-            s.vals[i] = json_string_value(json_array_get(arrs[i], idx[i]));
-        size_t old = c->len;
-        path_addf(c, "(");
-        for (size_t i = 0; i < nk; i++)
-            path_addf(c, "%s%s=%s", i ? "," : "", s.keys[i], s.vals[i]);
-        path_addf(c, ")");
-        char *vname = NULL;
-        json_t *vj = NULL;
-        size_t o2 = path_key(c, "variant");
-        st = subst_string(c, &s, json_string_value(vt), &vname);
-        path_pop(c, o2);
-        if (st == L4R_OK)
-            st = subst_json(c, &s, tmpl, &vj);
-        if (st == L4R_OK) {
-            l4r_variant *v = vlist_push(l);
-            st = parse_variant(c, vname, vj, v);
-            if (st == L4R_OK)
-                st = check_dup_variant(c, l);
-            for (size_t f = 0; st == L4R_OK && f < v->n_files; f++) {
-                size_t o3 = path_key(c, "files");
-                path_index(c, f);
-                st = apply_known(c, &v->files[f], &local);
-                if (st == L4R_OK)
-                    st = apply_known(c, &v->files[f], global);
-                path_pop(c, o3);
-            }
-        }
-        free(vname);
-        json_decref(vj);
-        path_pop(c, old);
-        if (st != L4R_OK)
-            goto out;
-        for (size_t i = nk; i-- > 0;) {
-            if (++idx[i] < json_array_size(arrs[i]))
-                break;
-            idx[i] = 0;
-        }
-    }
-    if (kf) {
-        size_t old = path_key(c, "known_files");
-        st = check_known_used(c, &local);
-        path_pop(c, old);
-    }
-out:
-    json_decref(tmpl);
-    known_free(&local);
-    free(s.keys);
-    free(s.vals);
-    free(arrs);
-    free(idx);
-    return st;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1746,50 +966,50 @@ static l4r_status parse_root(pctx *c, json_t *root, l4r_recipe *r)
     known_tab global = {0};
     l4r_status st;
     if (!json_is_object(root)) {
-        st = fail(c, "expected an object, got %s", type_name(root));
+        st = l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(root));
         goto out;
     }
-    st = check_keys(c, root, keys);
+    st = l4r_rj_check_keys(c, root, keys);
     if (st != L4R_OK)
         goto out;
     json_t *schema = json_object_get(root, "schema");
     if (!schema) {
-        st = fail(c, "missing required key 'schema'");
+        st = l4r_rj_fail(c, "missing required key 'schema'");
         goto out;
     }
     if (!json_is_integer(schema) || json_integer_value(schema) != 1) {
-        st = fail_at(c, "schema", "unsupported schema version (this llm4rec-data reads schema 1)");
+        st = l4r_rj_fail_at(c, "schema", "unsupported schema version (this llm4rec-data reads schema 1)");
         goto out;
     }
-    st = get_str(c, root, "dataset", true, &r->dataset);
+    st = l4r_rj_get_str(c, root, "dataset", true, &r->dataset);
     if (st == L4R_OK && !valid_dataset_name(r->dataset))
-        st = fail_at(c, "dataset", "dataset names are lower-case letters, digits, '_' and '-'");
+        st = l4r_rj_fail_at(c, "dataset", "dataset names are lower-case letters, digits, '_' and '-'");
     if (st == L4R_OK) {
         /* the file stem is the dataset name, so `--recipes DIR` lookups stay predictable */
         const char *base = l4r_path_base(c->file);
         size_t bl = strlen(base);
         if (bl > 5 && !strcmp(base + bl - 5, ".json") &&
             (strlen(r->dataset) != bl - 5 || strncmp(base, r->dataset, bl - 5)))
-            st = fail_at(c, "dataset", "'%s' does not match the file name '%s'", r->dataset, base);
+            st = l4r_rj_fail_at(c, "dataset", "'%s' does not match the file name '%s'", r->dataset, base);
     }
     if (st == L4R_OK)
-        st = get_str(c, root, "title", true, &r->title);
+        st = l4r_rj_get_str(c, root, "title", true, &r->title);
     if (st == L4R_OK)
-        st = get_str(c, root, "homepage", false, &r->homepage);
+        st = l4r_rj_get_str(c, root, "homepage", false, &r->homepage);
     if (st == L4R_OK)
-        st = get_text(c, root, "license", true, &r->license);
+        st = l4r_rj_get_text(c, root, "license", true, &r->license);
     if (st == L4R_OK)
-        st = get_text(c, root, "citation", false, &r->citation);
+        st = l4r_rj_get_text(c, root, "citation", false, &r->citation);
     if (st == L4R_OK)
-        st = get_str(c, root, "default_variant", true, &r->default_variant);
+        st = l4r_rj_get_str(c, root, "default_variant", true, &r->default_variant);
     if (st != L4R_OK)
         goto out;
 
     json_t *kf = json_object_get(root, "known_files");
     if (kf) {
-        size_t old = path_key(c, "known_files");
-        st = parse_known(c, kf, &global);
-        path_pop(c, old);
+        size_t old = l4r_rj_path_key(c, "known_files");
+        st = l4r_recipe_parse_known(c, kf, &global);
+        l4r_rj_path_pop(c, old);
         if (st != L4R_OK)
             goto out;
     }
@@ -1797,59 +1017,59 @@ static l4r_status parse_root(pctx *c, json_t *root, l4r_recipe *r)
     json_t *vars = json_object_get(root, "variants");
     json_t *sets = json_object_get(root, "variant_sets");
     if (!vars && !sets) {
-        st = fail(c, "missing required key 'variants' (or 'variant_sets')");
+        st = l4r_rj_fail(c, "missing required key 'variants' (or 'variant_sets')");
         goto out;
     }
     if (vars && !json_is_object(vars)) {
-        st = fail_at(c, "variants", "expected an object mapping variant names to variants, got %s",
-                     type_name(vars));
+        st = l4r_rj_fail_at(c, "variants", "expected an object mapping variant names to variants, got %s",
+                            l4r_rj_type_name(vars));
         goto out;
     }
     if (sets && !json_is_array(sets)) {
-        st = fail_at(c, "variant_sets", "expected an array, got %s", type_name(sets));
+        st = l4r_rj_fail_at(c, "variant_sets", "expected an array, got %s", l4r_rj_type_name(sets));
         goto out;
     }
     if (vars) {
         const char *name;
         json_t *vj;
-        size_t old = path_key(c, "variants");
+        size_t old = l4r_rj_path_key(c, "variants");
         json_object_foreach(vars, name, vj)
         {
-            size_t o2 = path_key(c, name);
-            l4r_variant *v = vlist_push(&l);
-            st = parse_variant(c, name, vj, v);
+            size_t o2 = l4r_rj_path_key(c, name);
+            l4r_variant *v = l4r_recipe_vlist_push(&l);
+            st = l4r_recipe_parse_variant(c, name, vj, v);
             for (size_t f = 0; st == L4R_OK && f < v->n_files; f++) {
-                size_t o3 = path_key(c, "files");
-                path_index(c, f);
-                st = apply_known(c, &v->files[f], &global);
-                path_pop(c, o3);
+                size_t o3 = l4r_rj_path_key(c, "files");
+                l4r_rj_path_index(c, f);
+                st = l4r_recipe_apply_known(c, &v->files[f], &global);
+                l4r_rj_path_pop(c, o3);
             }
-            path_pop(c, o2);
+            l4r_rj_path_pop(c, o2);
             if (st != L4R_OK)
                 break;
         }
-        path_pop(c, old);
+        l4r_rj_path_pop(c, old);
         if (st != L4R_OK)
             goto out;
     }
     if (sets) {
         for (size_t i = 0; i < json_array_size(sets); i++) {
-            size_t old = path_key(c, "variant_sets");
-            path_index(c, i);
-            st = parse_set(c, json_array_get(sets, i), &l, &global);
-            path_pop(c, old);
+            size_t old = l4r_rj_path_key(c, "variant_sets");
+            l4r_rj_path_index(c, i);
+            st = l4r_recipe_parse_set(c, json_array_get(sets, i), &l, &global);
+            l4r_rj_path_pop(c, old);
             if (st != L4R_OK)
                 goto out;
         }
     }
     if (l.n == 0) {
-        st = fail(c, "the recipe declares no variant");
+        st = l4r_rj_fail(c, "the recipe declares no variant");
         goto out;
     }
     if (kf) {
-        size_t old = path_key(c, "known_files");
-        st = check_known_used(c, &global);
-        path_pop(c, old);
+        size_t old = l4r_rj_path_key(c, "known_files");
+        st = l4r_recipe_check_known_used(c, &global);
+        l4r_rj_path_pop(c, old);
         if (st != L4R_OK)
             goto out;
     }
@@ -1857,11 +1077,11 @@ static l4r_status parse_root(pctx *c, json_t *root, l4r_recipe *r)
     for (size_t i = 0; i < l.n && !found; i++)
         found = !strcmp(l.v[i].name, r->default_variant);
     if (!found) {
-        st = fail_at(c, "default_variant", "'%s' is not a variant of this recipe", r->default_variant);
+        st = l4r_rj_fail_at(c, "default_variant", "'%s' is not a variant of this recipe", r->default_variant);
         goto out;
     }
 out:
-    known_free(&global);
+    l4r_recipe_known_free(&global);
     if (st != L4R_OK) {
         for (size_t i = 0; i < l.n; i++)
             variant_clear(&l.v[i]);
@@ -1962,7 +1182,7 @@ static l4r_status load_dir(l4r_registry *reg, const char *dir, l4r_error *e)
         free(p);
     }
 out:
-    free_strv(names, n);
+    l4r_rj_free_strv(names, n);
     l4r_buf_free(&b);
     return st;
 }

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "convert/scan.h"
+#include "scan/scan.h"
 #include "pipeline.h"
 #include "reader.h"
 #include "util.h"

@@ -30,7 +30,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "reader.h"
-#include "scan.h"
+#include "scan/scan.h"
 #include "table.h"
 #include "text.h"
 #include "timefmt.h"

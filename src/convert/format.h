@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scan.h"
+#include "scan/scan.h"
 #include "llm4rec_data.h"
 #include "pipeline.h"
 #include "util.h"

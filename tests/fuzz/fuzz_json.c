@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert/scan.h"
+#include "scan/scan.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert/scan_internal.h"
+#include "scan/scan_internal.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

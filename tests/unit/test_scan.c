@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "convert/scan.h"
+#include "scan/scan.h"
 #include "tap.h"
 
 #define SPAN_EQ(sp, str) T_EQ_MEM((sp).p ? (sp).p : "(absent)", (sp).p ? (sp).n : 8, str, strlen(str))

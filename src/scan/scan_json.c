@@ -18,7 +18,7 @@
  * surrogates, valid UTF-8, nothing but whitespace after the object.  One difference: "\u0000"
  * is accepted (RFC 8259 allows it; jansson refuses it unless asked).
  */
-#include "convert/scan_internal.h"
+#include "scan/scan_internal.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

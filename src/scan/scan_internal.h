@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "convert/scan.h"
+#include "scan/scan.h"
 
 #define L4R_SWAR_ONES UINT64_C(0x0101010101010101)
 #define L4R_SWAR_HIGH UINT64_C(0x8080808080808080)

@@ -7,7 +7,7 @@
  * point into it are rebased after each growth (rare once the scratch has reached its working
  * size), so the caller sees stable spans until it resets the scratch.
  */
-#include "convert/scan_internal.h"
+#include "scan/scan_internal.h"
 
 /* Grow scratch by `extra` bytes of room and rebase the spans of f[0..n) that pointed into it. */
 static void scratch_reserve(l4r_buf *s, size_t extra, l4r_span *f, size_t n)

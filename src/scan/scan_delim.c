@@ -6,7 +6,7 @@
  * field is a view into the record.  A 2-byte separator is matched greedily from the left, as
  * Python's str.split does ("a:::b" on "::" gives "a" and ":b").
  */
-#include "convert/scan_internal.h"
+#include "scan/scan_internal.h"
 
 /* First occurrence of c in [p, end), or end. */
 static inline const char *find_byte(const char *p, const char *end, unsigned char c)

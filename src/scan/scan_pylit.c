@@ -14,7 +14,7 @@
  * strings take bytes first, and if that does not give valid UTF-8 the string is decoded again
  * with code points.  Lone surrogates from \u escapes become U+FFFD.
  */
-#include "convert/scan_internal.h"
+#include "scan/scan_internal.h"
 
 #define PY_MAX_DEPTH 512
 
