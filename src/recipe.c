@@ -75,7 +75,7 @@ static void table_free(l4r_table *t)
         free(t->explode->column);
         free(t->explode->separator);
         free(t->explode->as);
-        free_strv(t->explode->parts, t->explode->n_parts);
+        l4r_rj_free_strv(t->explode->parts, t->explode->n_parts);
         free(t->explode->part_separator);
         free(t->explode->append);
         free(t->explode);
@@ -402,8 +402,8 @@ l4r_source_kind l4r_source_classify(const l4r_table *t, const char *name, int *a
 static l4r_status check_elem_name(pctx *c, const char *key, const char *name)
 {
     if (!*name || name[0] == '$' || strchr(name, '.'))
-        return fail_at(c, key, "'%s': an element name must be non-empty, not start with '$' and hold no '.'",
-                       name);
+        return l4r_rj_fail_at(
+            c, key, "'%s': an element name must be non-empty, not start with '$' and hold no '.'", name);
     return L4R_OK;
 }
 
@@ -412,34 +412,34 @@ static l4r_status parse_explode(pctx *c, json_t *j, const l4r_format_def *fd, l4
     static const char *const keys[] = {"column", "list",           "separator", "as",
                                        "parts",  "part_separator", "append",    NULL};
     if (!json_is_object(j))
-        return fail(c, "expected an object {\"column\": ..., ...}, got %s", type_name(j));
+        return l4r_rj_fail(c, "expected an object {\"column\": ..., ...}, got %s", l4r_rj_type_name(j));
     int form = L4R_XLIST_SEPARATED;
-    l4r_status st = check_keys(c, j, keys);
+    l4r_status st = l4r_rj_check_keys(c, j, keys);
     if (st == L4R_OK)
-        st = get_str(c, j, "column", true, &x->column);
+        st = l4r_rj_get_str(c, j, "column", true, &x->column);
     if (st == L4R_OK)
-        st = get_enum(c, j, "list", list_forms, false, &form);
+        st = l4r_rj_get_enum(c, j, "list", list_forms, false, &form);
     if (st == L4R_OK)
-        st = get_str(c, j, "separator", false, &x->separator);
+        st = l4r_rj_get_str(c, j, "separator", false, &x->separator);
     if (st == L4R_OK)
-        st = get_str(c, j, "as", false, &x->as);
+        st = l4r_rj_get_str(c, j, "as", false, &x->as);
     if (st == L4R_OK)
-        st = get_str_array(c, j, "parts", &x->parts, &x->n_parts);
+        st = l4r_rj_get_str_array(c, j, "parts", &x->parts, &x->n_parts);
     if (st == L4R_OK)
-        st = get_str(c, j, "part_separator", false, &x->part_separator);
+        st = l4r_rj_get_str(c, j, "part_separator", false, &x->part_separator);
     if (st == L4R_OK)
-        st = get_str(c, j, "append", false, &x->append);
+        st = l4r_rj_get_str(c, j, "append", false, &x->append);
     if (st != L4R_OK)
         return st;
     x->list = (l4r_list_form)form;
     x->list_given = json_object_get(j, "list") != NULL;
     if (!*x->column)
-        return fail_at(c, "column", "must not be empty");
+        return l4r_rj_fail_at(c, "column", "must not be empty");
     if (x->separator && x->list != L4R_XLIST_SEPARATED)
-        return fail_at(c, "separator", "applies to list 'separated' only, not '%s'",
-                       enum_name(list_forms, form));
+        return l4r_rj_fail_at(c, "separator", "applies to list 'separated' only, not '%s'",
+                              l4r_rj_enum_name(list_forms, form));
     if (x->separator && (!*x->separator || strpbrk(x->separator, "\r\n")))
-        return fail_at(c, "separator", "must be non-empty and hold no line break");
+        return l4r_rj_fail_at(c, "separator", "must be non-empty and hold no line break");
     if (!x->separator && x->list == L4R_XLIST_SEPARATED)
         x->separator = l4r_xstrdup(" ");
     if (!x->as)
@@ -448,23 +448,23 @@ static l4r_status parse_explode(pctx *c, json_t *j, const l4r_format_def *fd, l4
     if (st != L4R_OK)
         return st;
     if ((x->n_parts > 0) != (x->part_separator != NULL))
-        return fail(c,
-                    x->part_separator ? "'part_separator' needs 'parts'" : "'parts' needs 'part_separator'");
+        return l4r_rj_fail(c, x->part_separator ? "'part_separator' needs 'parts'"
+                                                : "'parts' needs 'part_separator'");
     if (x->n_parts == 1)
-        return fail_at(c, "parts", "expected two or more names (one part is the element itself, '%s')",
-                       x->as);
+        return l4r_rj_fail_at(c, "parts", "expected two or more names (one part is the element itself, '%s')",
+                              x->as);
     if (x->part_separator && !*x->part_separator)
-        return fail_at(c, "part_separator", "must not be empty");
+        return l4r_rj_fail_at(c, "part_separator", "must not be empty");
     for (size_t i = 0; i < x->n_parts; i++) {
-        size_t old = path_key(c, "parts");
-        path_index(c, i);
+        size_t old = l4r_rj_path_key(c, "parts");
+        l4r_rj_path_index(c, i);
         st = check_elem_name(c, "parts", x->parts[i]);
         for (size_t k = 0; k < i && st == L4R_OK; k++)
             if (!strcmp(x->parts[k], x->parts[i]))
-                st = fail(c, "duplicate part name '%s'", x->parts[i]);
+                st = l4r_rj_fail(c, "duplicate part name '%s'", x->parts[i]);
         if (st == L4R_OK && !strcmp(x->parts[i], x->as))
-            st = fail(c, "'%s' is the element's name ('as') already", x->parts[i]);
-        path_pop(c, old);
+            st = l4r_rj_fail(c, "'%s' is the element's name ('as') already", x->parts[i]);
+        l4r_rj_path_pop(c, old);
         if (st != L4R_OK)
             return st;
     }
@@ -480,23 +480,26 @@ static l4r_status check_source(pctx *c, const l4r_table *t, const char *name, co
     l4r_source_kind k = l4r_source_classify(t, name, &arg);
     const l4r_explode *x = t->explode;
     if (k == L4R_SRC_COLUMN && name[0] == '$')
-        return fail(c, "unknown derived field '%s' (expected $line or $position)", name);
+        return l4r_rj_fail(c, "unknown derived field '%s' (expected $line or $position)", name);
     if (k == L4R_SRC_POSITION && !x)
-        return fail(c, "'$position' is the position in an exploded list, and the table has no 'explode'");
+        return l4r_rj_fail(c,
+                           "'$position' is the position in an exploded list, and the table has no 'explode'");
     if ((k == L4R_SRC_LINE || k == L4R_SRC_POSITION) && out && !strcmp(out, "timestamp"))
-        return fail(
+        return l4r_rj_fail(
             c,
             "'timestamp' cannot be %s: a source without time leaves 'time' out (or \"none\") and keeps "
             "the source order, in which the list's order is kept",
             name);
     if (k == L4R_SRC_KEY) {
         if (x->n_parts || x->append)
-            return fail(c,
-                        "'%s' names a key of an object element, but the list is split into parts or has "
-                        "'append' (elements are text then)",
-                        name);
+            return l4r_rj_fail(
+                c,
+                "'%s' names a key of an object element, but the list is split into parts or has "
+                "'append' (elements are text then)",
+                name);
         if (x->list == L4R_XLIST_SEPARATED && x->list_given)
-            return fail(c, "'%s' names a key of an object element, but list 'separated' holds text", name);
+            return l4r_rj_fail(c, "'%s' names a key of an object element, but list 'separated' holds text",
+                               name);
     }
     return L4R_OK;
 }
@@ -507,17 +510,17 @@ static l4r_status resolve_explode(pctx *c, l4r_table *t, const l4r_format_def *f
     l4r_explode *x = t->explode;
     x->index = x->append_index = -1;
     if (!interactions)
-        return fail(c, "only an interactions table may explode a list");
+        return l4r_rj_fail(c, "only an interactions table may explode a list");
     if (!fd->columns && x->list == L4R_XLIST_SEPARATED && x->list_given && !x->separator)
-        return fail_at(c, "list", "'separated' needs a 'separator'");
+        return l4r_rj_fail_at(c, "list", "'separated' needs a 'separator'");
     if (fd->columns && !t->header) {
         x->index = l4r_table_column(t, x->column);
         if (x->index < 0)
-            return fail_at(c, "column", "column '%s' is not in 'columns'", x->column);
+            return l4r_rj_fail_at(c, "column", "column '%s' is not in 'columns'", x->column);
         if (x->append) {
             x->append_index = l4r_table_column(t, x->append);
             if (x->append_index < 0)
-                return fail_at(c, "append", "column '%s' is not in 'columns'", x->append);
+                return l4r_rj_fail_at(c, "append", "column '%s' is not in 'columns'", x->append);
         }
     }
     return L4R_OK;
@@ -625,12 +628,12 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
 
     json_t *xj = json_object_get(j, "explode");
     if (xj && !json_is_null(xj)) {
-        size_t o2 = path_key(c, "explode");
+        size_t o2 = l4r_rj_path_key(c, "explode");
         t->explode = l4r_xcalloc(1, sizeof *t->explode);
         st = parse_explode(c, xj, fd, t->explode);
         if (st == L4R_OK)
             st = resolve_explode(c, t, fd, interactions);
-        path_pop(c, o2);
+        l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
             goto out;
     }
@@ -701,9 +704,9 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
         size_t o2 = l4r_rj_path_key(c, "filter");
         st = parse_filters(c, t, filt);
         for (size_t i = 0; i < t->n_filters && st == L4R_OK; i++) {
-            size_t o3 = path_index(c, i);
+            size_t o3 = l4r_rj_path_index(c, i);
             st = check_source(c, t, t->filters[i].column, NULL);
-            path_pop(c, o3);
+            l4r_rj_path_pop(c, o3);
         }
         if (st == L4R_OK && fd->columns && !t->header) {
             for (size_t i = 0; i < t->n_filters && st == L4R_OK; i++) {
@@ -726,10 +729,10 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
     for (size_t i = 0; i < t->n_map; i++) {
         if (!t->map[i].src)
             continue;
-        size_t o2 = path_key(c, "fields");
-        path_key(c, t->map[i].out);
+        size_t o2 = l4r_rj_path_key(c, "fields");
+        l4r_rj_path_key(c, t->map[i].out);
         st = check_source(c, t, t->map[i].src, t->map[i].out);
-        path_pop(c, o2);
+        l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
             goto out;
     }

@@ -1,4 +1,4 @@
-#include "convert/scan.h"
+#include "scan/scan.h"
 l4r_status l4r_list_begin(l4r_list_iter *it, l4r_list_syntax syn, const char *p, const char *end,
                           l4r_buf *scratch, l4r_error *e)
 {
