@@ -1,0 +1,357 @@
+/*
+ * dataset.c — convert one recipe variant: its interactions, items and users tables into the
+ * output directory, with manifest.json (convert.h, l4r_convert).
+ *
+ * How it works: every table's input is located first (locate.c) and the output directory begun
+ * (output.c), so a missing file fails before anything is parsed.  The items and users tables are
+ * read first, into l4r_items, because sinks such as JSONL need the titles; then the interactions:
+ * streamed straight to interactions.tsv when no stage or split asks for more, else interned into
+ * the l4r_itab that l4r_process (process.c) runs the stages, splits and sinks on.  Each table goes
+ * through l4r_run_table (convert.c), and each fetched input's digest is compared with the fetch
+ * stamp before its rows count.  The directory is renamed into place only after the manifest is
+ * written; any error leaves nothing under the final name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "convert.h"
+#include "convert_internal.h"
+#include "format.h"
+#include "idcache.h"
+#include "locate.h"
+#include "output.h"
+#include "process.h"
+#include "reader.h"
+#include "table.h"
+#include "util.h"
+
+/* Item 4 of issue 13: a fetched file edited in place (same size, so fetch's own size check passes)
+ * must not be converted as if it were the verified download.  The digest l4r_run_table computed of the
+ * input (it is in the manifest already) is compared with the one the fetch stamp records for it.
+ * Every stamp fetch writes lists each download and each regular file it unpacked, so a file the
+ * stamp does not list (the archive holds it as a symlink, or it was put there by hand), or a stamp
+ * that is gone (removed by hand, or by a fetch killed while it unpacked again), is an error too:
+ * the bytes read were never verified. */
+static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                              const l4r_table *t, const l4r_input *in, const char *role,
+                              const l4r_manifest *m, l4r_error *e)
+{
+    if (o->raw || !o->fetched_dir)
+        return L4R_OK;
+    char key[64];
+    snprintf(key, sizeof key, "inputs.%s.sha256", role);
+    const char *got = l4r_manifest_get_str(m, key);
+    int64_t got_size = -1;
+    snprintf(key, sizeof key, "inputs.%s.bytes", role);
+    l4r_manifest_get_int(m, key, &got_size);
+    char want[65];
+    int64_t want_size;
+    if (!got)
+        return l4r_err(e, L4R_EINTERNAL, "no digest of '%s' to check against the fetch stamp", in->path);
+    int found = l4r_fetch_stamp_lookup(o->fetched_dir, t->path, want, &want_size);
+    if (found < 0)
+        return l4r_err(e, L4R_ECHECKSUM,
+                       "'%s' cannot be checked: the fetch stamp '%s/.l4r-fetched.json' is missing or "
+                       "damaged; fetch it again with 'llm4rec-data fetch %s --variant %s --force'",
+                       in->path, o->fetched_dir, r->dataset, v->name);
+    if (found == 0)
+        return l4r_err(e, L4R_ECHECKSUM,
+                       "'%s' is not a file that fetch verified: the fetch stamp lists no file '%s' (the "
+                       "archive holds it as a symbolic link, or it was put there by hand); fetch it again "
+                       "with 'llm4rec-data fetch %s --variant %s --force', or convert it with --raw",
+                       in->path, t->path, r->dataset, v->name);
+    if (strcmp(got, want) != 0 || (want_size >= 0 && want_size != got_size))
+        return l4r_err(e, L4R_ECHECKSUM,
+                       "'%s' changed after it was fetched and verified: its SHA-256 is %s (%lld bytes), the "
+                       "fetch stamp records %s (%lld bytes); fetch it again with 'llm4rec-data fetch %s "
+                       "--variant %s --force'",
+                       in->path, got, (long long)got_size, want, (long long)want_size, r->dataset, v->name);
+    return L4R_OK;
+}
+
+static bool needs_table(const l4r_process_opts *p)
+{
+    return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating || p->implicit ||
+           p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
+           (p->formats & ~(unsigned)L4R_SINK_TSV) != 0 || p->ties != L4R_TIES_SOURCE;
+}
+
+/* items.tsv (item_id, title, extras) or users.tsv (user_id, extras: no title). */
+static l4r_status write_items(const l4r_items *it, const char *dir, bool users, l4r_manifest *m, l4r_error *e)
+{
+    l4r_out *o = NULL;
+    l4r_status st = l4r_out_open(&o, dir, users ? "users.tsv" : "items.tsv", e);
+    if (st)
+        return st;
+    l4r_buf line = {0};
+    l4r_buf_adds(&line, users ? "user_id" : "item_id\ttitle");
+    for (size_t x = 0; x < it->n_extra; x++) {
+        l4r_buf_addc(&line, '\t');
+        l4r_buf_adds(&line, it->extra_names[x]);
+    }
+    l4r_buf_addc(&line, '\n');
+    for (size_t i = 0; i < it->n && st == L4R_OK; i++) {
+        size_t n;
+        const char *id = l4r_dict_str(it->ids, (uint32_t)i, &n);
+        l4r_buf_add(&line, id, n);
+        if (!users) {
+            l4r_buf_addc(&line, '\t');
+            if (it->title[i])
+                l4r_buf_adds(&line, it->title[i]);
+        }
+        for (size_t x = 0; x < it->n_extra; x++) {
+            l4r_buf_addc(&line, '\t');
+            if (it->extra && it->extra[i] && it->extra[i][x])
+                l4r_buf_adds(&line, it->extra[i][x]);
+        }
+        l4r_buf_addc(&line, '\n');
+        if (line.len > (1u << 20)) {
+            st = l4r_out_write(o, line.data, line.len, e);
+            l4r_buf_reset(&line);
+        }
+    }
+    if (st == L4R_OK)
+        st = l4r_out_write(o, line.data, line.len, e);
+    l4r_buf_free(&line);
+    if (st) {
+        l4r_out_abort(o);
+        return st;
+    }
+    l4r_out_add_rows(o, it->n);
+    return l4r_out_close(o, m, e);
+}
+
+/* The items (MODE_ITEMS) or users (MODE_USERS) table `t` of the variant, found at `in` (no path:
+ * not next to the input, a warning), into *store. */
+static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
+                            const l4r_table *t, mode_t_ mode, l4r_input *in, tabctx *c, uint64_t *skipped,
+                            l4r_manifest *m, l4r_items **store, l4r_error *e)
+{
+    const char *role = mode == MODE_USERS ? "users" : "items";
+    if (!in->path) {
+        if (o->log) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "no '%s' next to the input; %s.tsv is not written",
+                     l4r_path_base(t->path), role);
+            o->log(o->log_ud, 1, msg);
+        }
+        return L4R_OK;
+    }
+    if (mode == MODE_USERS && in->member) {
+        /* An archive without the user file (a repackaged one) still converts: users.tsv is side
+         * information, as when the file is not next to a plain input.  The items table has no
+         * such leniency; a broken archive fails on the interactions table anyway. */
+        l4r_source *probe = NULL;
+        l4r_error pe = {0};
+        l4r_status ps = l4r_source_open(&probe, in->path, in->member, &pe);
+        l4r_source_close(probe);
+        if (ps == L4R_EARCHIVE) {
+            if (o->log) {
+                char *msg = l4r_xasprintf("%s; users.tsv is not written", pe.msg);
+                o->log(o->log_ud, 1, msg);
+                free(msg);
+            }
+            return L4R_OK;
+        }
+    }
+    char genres[] = "genres";
+    char *names[L4R_MAX_MAP + 1];
+    size_t nn = 0;
+    l4r_status st = l4r_tabctx_init(c, t, mode, in->label, e);
+    if (st)
+        return st;
+    c->skipped_run = skipped;
+    for (size_t x = 0; x < c->n_extra - (c->has_flags ? 1 : 0); x++)
+        names[nn++] = t->map[c->extra[x]].out;
+    if (c->has_flags)
+        names[nn++] = t->flags_out ? t->flags_out : genres;
+    *store = l4r_items_new(names, nn);
+    c->items = *store;
+    st = l4r_run_table(o, c, in, role, m, e);
+    if (st == L4R_OK)
+        st = check_stamp(r, v, o, t, in, role, m, e);
+    if (st)
+        return st;
+    if (c->dup_items) {
+        char key[64];
+        snprintf(key, sizeof key, "%s.duplicate_ids_skipped", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->dup_items);
+        if (o->log) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%llu duplicate %s ids in '%s'; the first record of each was kept",
+                     (unsigned long long)c->dup_items, mode == MODE_USERS ? "user" : "item", in->label);
+            o->log(o->log_ud, 1, msg);
+        }
+    }
+    return L4R_OK;
+}
+
+l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                       l4r_convert_result *res, l4r_error *e)
+{
+    memset(res, 0, sizeof *res);
+    if (!v->interactions)
+        return l4r_err(e, L4R_ERECIPE,
+                       "%s/%s has no interaction table in its recipe; it cannot be converted yet", r->dataset,
+                       v->name);
+    /* before anything is read: the same refusal the split makes (split.c), without the wait */
+    if (v->interactions->time == L4R_TIME_NONE &&
+        (o->proc.split == L4R_SPLIT_TIME || o->proc.split == L4R_SPLIT_TIME_QUANTILE))
+        return l4r_err(
+            e, L4R_EUSAGE,
+            "--split %s needs timestamps, but %s/%s has no time (its recipe maps no timestamp): "
+            "use --split seq, ratio or random, which order each user's rows by their source position",
+            o->proc.split == L4R_SPLIT_TIME ? "time" : "time-quantile", r->dataset, v->name);
+    l4r_outdir od = {0};
+    l4r_manifest *m = l4r_manifest_new();
+    l4r_items *items = NULL;
+    l4r_itab *itab = NULL;
+    l4r_items *users = NULL;
+    l4r_input in_i = {0}, in_it = {0}, in_us = {0};
+    tabctx ci, cit, cus;
+    memset(&ci, 0, sizeof ci);
+    memset(&cit, 0, sizeof cit);
+    memset(&cus, 0, sizeof cus);
+    l4r_out *out = NULL;
+    l4r_idcache caches[3];
+    memset(caches, 0, sizeof caches);
+    uint64_t skipped = 0; /* bad records skipped in both tables, against --max-errors */
+    l4r_status st;
+
+    st = l4r_locate(o->raw, o->fetched_dir, v, v->interactions, false, &in_i, e);
+    if (st)
+        goto out;
+    if (v->items) {
+        st = l4r_locate(o->raw, o->fetched_dir, v, v->items, true, &in_it, e);
+        if (st)
+            goto out;
+    }
+    if (v->users) {
+        st = l4r_locate(o->raw, o->fetched_dir, v, v->users, true, &in_us, e);
+        if (st)
+            goto out;
+    }
+    st = l4r_outdir_begin(&od, o->out_dir, o->force, o->log, o->log_ud, e);
+    if (st)
+        goto out;
+
+    l4r_manifest_set_str(m, "tool", "llm4rec-data");
+    l4r_manifest_set_str(m, "version", l4r_version());
+    l4r_manifest_set_int(m, "format_version", L4R_MANIFEST_FORMAT_VERSION);
+    l4r_manifest_set_str(m, "dataset", r->dataset);
+    l4r_manifest_set_str(m, "variant", v->name);
+    for (int i = 0; i < o->argc; i++)
+        l4r_manifest_push_str(m, "command", o->argv[i]);
+    l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
+    if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
+        l4r_manifest_set_str(m, "table.time", "none");
+    if (!o->raw)
+        l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
+
+    bool table = needs_table(&o->proc);
+    st = l4r_tabctx_init(&ci, v->interactions, table ? MODE_TABLE : MODE_STREAM, in_i.label, e);
+    if (st)
+        goto out;
+    ci.skipped_run = &skipped;
+
+    /* items first: sinks (jsonl) need the titles */
+    if (v->items) {
+        st = load_meta(o, r, v, v->items, MODE_ITEMS, &in_it, &cit, &skipped, m, &items, e);
+        if (st)
+            goto out;
+    }
+    if (v->users) {
+        st = load_meta(o, r, v, v->users, MODE_USERS, &in_us, &cus, &skipped, m, &users, e);
+        if (st)
+            goto out;
+    }
+
+    if (table) {
+        itab = l4r_itab_new();
+        itab->has_time = v->interactions->time != L4R_TIME_NONE;
+        itab->memory_limit = o->proc.memory_limit; /* beyond it, sorted runs spill to disk */
+        itab->spill_dir = l4r_path_join(od.tmp, ".spill");
+        ci.itab = itab;
+        l4r_idcache_init(&caches[0], itab->users);
+        l4r_idcache_init(&caches[1], itab->items);
+        l4r_idcache_init(&caches[2], itab->ratings);
+        ci.cache = caches;
+        double t0 = l4r_now();
+        st = l4r_run_table(o, &ci, &in_i, "interactions", m, e);
+        if (st == L4R_OK)
+            st = check_stamp(r, v, o, v->interactions, &in_i, "interactions", m, e);
+        if (st)
+            goto out;
+        double t1 = l4r_now();
+        l4r_process_opts po = o->proc;
+        po.threads = o->process_threads ? o->process_threads : 1;
+        po.dataset = r->dataset;
+        st = l4r_process(itab, items, &po, od.tmp, m, e);
+        if (st)
+            goto out;
+        if (o->log && getenv("L4R_TIMING")) {
+            /* a diagnostic for profiling (docs/PERFORMANCE.md); never in the manifest */
+            char msg[160];
+            snprintf(msg, sizeof msg, "timing: parse and intern %.2f s, stages/split/sinks %.2f s", t1 - t0,
+                     l4r_now() - t1);
+            o->log(o->log_ud, 0, msg);
+        }
+        /* what the stages kept (l4r_process writes it), not what was parsed */
+        int64_t kept = (int64_t)itab->n;
+        l4r_manifest_get_int(m, "counts.interactions", &kept);
+        res->interactions = (uint64_t)kept;
+    } else {
+        st = l4r_out_open(&out, od.tmp, "interactions.tsv", e);
+        if (st)
+            goto out;
+        st = l4r_out_puts(out, "user_id\titem_id\trating\ttimestamp\n", e);
+        if (st)
+            goto out;
+        ci.out = out;
+        st = l4r_run_table(o, &ci, &in_i, "interactions", m, e);
+        if (st == L4R_OK)
+            st = check_stamp(r, v, o, v->interactions, &in_i, "interactions", m, e);
+        if (st)
+            goto out;
+        st = l4r_out_close(out, m, e);
+        out = NULL;
+        if (st)
+            goto out;
+        res->interactions = ci.rows;
+        l4r_manifest_set_int(m, "counts.interactions", (int64_t)ci.rows);
+    }
+    if (items) {
+        st = write_items(items, od.tmp, false, m, e);
+        if (st)
+            goto out;
+        res->items = items->n;
+        l4r_manifest_set_int(m, "counts.items_with_metadata", (int64_t)items->n);
+    }
+    if (users) {
+        st = write_items(users, od.tmp, true, m, e);
+        if (st)
+            goto out;
+        l4r_manifest_set_int(m, "counts.users_with_metadata", (int64_t)users->n);
+    }
+    st = l4r_manifest_write(m, od.tmp, e);
+    if (st)
+        goto out;
+    st = l4r_outdir_commit(&od, e);
+out:
+    l4r_out_abort(out);
+    l4r_outdir_abort(&od);
+    l4r_tabctx_free(&ci);
+    l4r_tabctx_free(&cit);
+    l4r_tabctx_free(&cus);
+    for (int k = 0; k < 3; k++)
+        l4r_idcache_free(&caches[k]);
+    l4r_itab_free(itab);
+    l4r_items_free(items);
+    l4r_items_free(users);
+    l4r_input_free(&in_i);
+    l4r_input_free(&in_it);
+    l4r_input_free(&in_us);
+    l4r_manifest_free(m);
+    return st;
+}
