@@ -246,6 +246,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
     if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
         l4r_manifest_set_str(m, "table.time", "none");
+    if (v->interactions->explode) /* one source record, many interactions */
+        l4r_manifest_set_str(m, "table.explode", v->interactions->explode->column);
     if (!o->raw)
         l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
 

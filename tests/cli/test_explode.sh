@@ -115,3 +115,4 @@ bad "a separator with list json" 's/"list": "separated", "separator": " "/"list"
 bad "a part named like the element" 's/"as": "imp", "parts": \["news", "label"\]/"as": "imp", "parts": ["imp", "label"]/' \
   "'imp' is the element's name ('as') already"
 bad "an unknown key" 's/"list": "separated",/"lst": "separated",/' "explode: unknown key 'lst'"
+check_grep "manifest: table.explode names the column" '"explode": "impressions"' "$T/clicks1/manifest.json"
