@@ -116,3 +116,99 @@ bad "a part named like the element" 's/"as": "imp", "parts": \["news", "label"\]
   "'imp' is the element's name ('as') already"
 bad "an unknown key" 's/"list": "separated",/"lst": "separated",/' "explode: unknown key 'lst'"
 check_grep "manifest: table.explode names the column" '"explode": "impressions"' "$T/clicks1/manifest.json"
+
+# Amazon-M2 sessions_train.csv: prev_items is numpy's repr of a string array inside a quoted CSV
+# field, wrapped by numpy across lines (a newline and a space) in long sessions; next_item is the
+# session's last item; no user and no time: the session's first line is its user
+python3 - "$F" <<'PY'
+import sys, ast
+out = open(sys.argv[1] + "/sessions_train.csv", "w", newline="")
+want = open(sys.argv[1] + "/m2.want", "w")
+out.write("prev_items,next_item,locale\n")
+line = 2
+for s in range(400):
+    items = ["B0%08X" % ((s * 2654435761 + k * 40503) % 0xFFFFFFFF) for k in range(1 + s % 14)]
+    nxt = "B0%08X" % (s * 97 + 5)
+    body = ""
+    for k, it in enumerate(items):
+        body += ("" if k == 0 else ("\n " if k % 6 == 0 else " ")) + "'" + it + "'"
+    rec = '"[' + body + ']",' + nxt + "," + ["DE", "JP", "UK"][s % 3] + "\n"
+    out.write(rec)
+    for it in items + [nxt]:
+        want.write("%d\t%s\t1\t\n" % (line, it))
+    line += rec.count("\n")
+PY
+# Steam v1 australian_users_items: one Python dict per user with a list of item dicts (a name with
+# an apostrophe is written in double quotes, as Python's repr does; one user owns no items), and
+# the same data as JSON lines
+python3 - "$F" <<'PY'
+import sys, json
+py = open(sys.argv[1] + "/australian_users_items.json", "w")
+js = open(sys.argv[1] + "/users_items.jsonl", "w")
+want = open(sys.argv[1] + "/steam.want", "w")
+names = ["Counter-Strike", "Garry's Mod", "Team Fortress Classic", "Portal 2"]
+for u in range(250):
+    uid = str(76561197970982479 + u * 7919) if u % 5 else "vanity_%d" % u
+    items = [{"item_id": str(10 * (1 + (u + k) % 40)), "item_name": names[(u + k) % 4],
+              "playtime_forever": (u * k) % 7, "playtime_2weeks": 0} for k in range(u % 6)]
+    rec = {"user_id": uid, "items_count": len(items), "steam_id": uid,
+           "user_url": "http://steamcommunity.com/profiles/" + uid, "items": items}
+    py.write(repr(rec) + "\n")
+    js.write(json.dumps(rec) + "\n")
+    for it in items:
+        if it["playtime_forever"] > 0:
+            want.write("%s\t%s\t%d\t\n" % (uid, it["item_id"], it["playtime_forever"]))
+PY
+cat >"$R/xo.json" <<JSON
+{
+  "schema": 1, "dataset": "xo", "title": "explode test, lists of values and objects", "homepage": "https://example.org/",
+  "license": "test data", "citation": "none", "default_variant": "m2",
+  "variants": {
+    "m2": {"description": "Amazon-M2 sessions", "files": $(file sessions_train.csv),
+      "interactions": {"path": "sessions_train.csv", "format": "csv", "header": true,
+        "explode": {"column": "prev_items", "list": "numpy", "as": "item", "append": "next_item"},
+        "fields": {"user_id": "\$line", "item_id": "item"}}},
+    "steam": {"description": "Steam v1 users and their items", "files": $(file australian_users_items.json),
+      "interactions": {"path": "australian_users_items.json", "format": "python-literal",
+        "explode": {"column": "items", "as": "it"},
+        "fields": {"user_id": "user_id", "item_id": "it.item_id", "rating": "it.playtime_forever"},
+        "filter": [{"column": "it.playtime_forever", "op": ">", "value": 0}]}},
+    "steamjson": {"description": "the same as JSON lines", "files": $(file users_items.jsonl),
+      "interactions": {"path": "users_items.jsonl", "format": "jsonl",
+        "explode": {"column": "items", "as": "it"},
+        "fields": {"user_id": "user_id", "item_id": "it.item_id", "rating": "it.playtime_forever"},
+        "filter": [{"column": "it.playtime_forever", "op": ">", "value": 0}]}}
+  }
+}
+JSON
+xo() { "$L4R" --recipes "$R" convert xo "$@"; }
+for j in 1 3; do
+  check_exit 0 "m2 -j $j" xo --variant m2 --raw "$F/sessions_train.csv" -o "$T/m2-$j" -q -j "$j" --block-size 4096
+  check_exit 0 "steam -j $j" xo --variant steam --raw "$F/australian_users_items.json" -o "$T/steam$j" -q -j "$j" --block-size 4096
+  check_exit 0 "steam json -j $j" xo --variant steamjson --raw "$F/users_items.jsonl" -o "$T/steamj$j" -q -j "$j" --block-size 4096
+done
+for v in m2- steam steamj; do
+  check_same "$v: -j 1 and -j 3 write the same bytes" "$T/${v}1/interactions.tsv" "$T/${v}3/interactions.tsv"
+done
+check_same "m2: each session's items in order, next_item last, the session's first line as user" \
+  <(body "$T/m2-1/interactions.tsv") "$F/m2.want"
+check_same "steam: the played items of every user (Python literals)" <(body "$T/steam1/interactions.tsv") "$F/steam.want"
+check_same "steam: the same from JSON lines" <(body "$T/steamj1/interactions.tsv") "$F/steam.want"
+check_exit 0 "m2: the seq split" xo --variant m2 --raw "$F/sessions_train.csv" -o "$T/m2-seq" -q --split seq
+check_exit 0 "m2: stats reads it" "$L4R" stats "$T/m2-seq"
+
+# an element that does not parse fails its whole record; --max-errors skips the record
+sed '8s/{.item_id.: .\([0-9]*\).,/{"item_id": ["\1"],/' "$F/australian_users_items.json" >"$F/bad.json"
+check "bad.json: line 8 changed" test "$(cmp "$F/bad.json" "$F/australian_users_items.json" 2>&1 | grep -c 'line 8')" = 1
+check_exit 7 "an array where an item id should be" xo --variant steam --raw "$F/bad.json" -o "$T/bad" -q
+check_grep "names line, element and key" "bad.json' line 8: key 'item_id' of element 1 of 'items' holds an array" "$T/.err"
+for j in 1 3; do
+  check_exit 0 "--max-errors 1 skips the record -j $j" xo --variant steam --raw "$F/bad.json" -o "$T/badm$j" -q \
+    --max-errors 1 -j "$j" --block-size 4096
+done
+check_same "--max-errors: -j 1 and -j 3 agree" "$T/badm1/interactions.tsv" "$T/badm3/interactions.tsv"
+awk -F'\t' -v u="$(sed -n '8s/^{.user_id.: .\([^'"'"']*\).*/\1/p' "$F/australian_users_items.json")" '$1 != u' "$F/steam.want" >"$T/bad.want"
+check_same "--max-errors: every row but those of line 8" <(body "$T/badm1/interactions.tsv") "$T/bad.want"
+printf 'prev_items,next_item,locale\n"[%s ... %s]",B1,DE\n' "'B01'" "'B99'" >"$F/summ.csv"
+check_exit 7 "m2: numpy's '...' summary is an error" xo --variant m2 --raw "$F/summ.csv" -o "$T/summ" -q
+check_grep "saying the list is incomplete" "summ.csv' line 2: 'prev_items'.*numpy summarised this array" "$T/.err"
