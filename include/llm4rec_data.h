@@ -135,6 +135,13 @@ int64_t l4r_rfile_size(const l4r_rfile *f);                 /* bytes; -1 when un
 const char *l4r_rfile_md5(const l4r_rfile *f);              /* lower-case hex; NULL when unknown */
 const char *l4r_rfile_sha256(const l4r_rfile *f);           /* lower-case hex; NULL when unknown */
 bool l4r_rfile_unpack(const l4r_rfile *f);                  /* an archive unpacked on fetch */
+/* unpack: the recipe's "unpacked_size", the bytes of the archive's files once unpacked (the inner
+ * archives' included); 0 when the recipe does not say. */
+uint64_t l4r_rfile_unpacked_size(const l4r_rfile *f);
+/* unpack: the recipe's "unpack_nested", members that are archives themselves, each unpacked into a
+ * directory of its own name (paths in the variant directory, in recipe order). */
+size_t l4r_rfile_n_unpack_nested(const l4r_rfile *f);
+const char *l4r_rfile_unpack_nested(const l4r_rfile *f, size_t i); /* NULL when out of range */
 
 const char *l4r_table_path(const l4r_table *t);   /* relative to the variant directory */
 const char *l4r_table_member(const l4r_table *t); /* the member inside the archive for a raw
@@ -159,6 +166,18 @@ bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char 
  * column, *out the output field the set names are joined into with '|'. */
 size_t l4r_table_flags(const l4r_table *t, int *from, const char **out);
 const char *l4r_table_flag_name(const l4r_table *t, size_t i);
+/* The recipe's "extra_fields" ("error", the default, or "ignore") and "time_fraction" ("error",
+ * the default, or "floor").  Static strings. */
+const char *l4r_table_extra_fields(const l4r_table *t);
+const char *l4r_table_time_fraction(const l4r_table *t);
+/* Value filter i (i < l4r_table_n_filters), as the recipe's "filter" spells it: the source
+ * *column, the *op ("==", "!=", "in", "<", "<=", ">", ">=") and either *n_values strings to
+ * compare with (==, != and in; read them with l4r_table_filter_value) or, for the numeric
+ * comparisons, *n_values 0 and the bound in *number.  False when out of range. */
+size_t l4r_table_n_filters(const l4r_table *t);
+bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const char **op, size_t *n_values,
+                      double *number);
+const char *l4r_table_filter_value(const l4r_table *t, size_t i, size_t k); /* NULL when out of range */
 
 /* ---- options of fetch and convert ----
  *

@@ -163,6 +163,21 @@ bool l4r_rfile_unpack(const l4r_rfile *f)
     return f->unpack;
 }
 
+uint64_t l4r_rfile_unpacked_size(const l4r_rfile *f)
+{
+    return f->unpacked_size;
+}
+
+size_t l4r_rfile_n_unpack_nested(const l4r_rfile *f)
+{
+    return f->n_unpack_nested;
+}
+
+const char *l4r_rfile_unpack_nested(const l4r_rfile *f, size_t i)
+{
+    return i < f->n_unpack_nested ? f->unpack_nested[i] : NULL;
+}
+
 const char *l4r_table_path(const l4r_table *t)
 {
     return t->path;
@@ -250,6 +265,55 @@ size_t l4r_table_flags(const l4r_table *t, int *from, const char **out)
 const char *l4r_table_flag_name(const l4r_table *t, size_t i)
 {
     return i < t->n_flag_names ? t->flag_names[i] : NULL;
+}
+
+const char *l4r_table_extra_fields(const l4r_table *t)
+{
+    return t->extra_fields_ignore ? "ignore" : "error";
+}
+
+const char *l4r_table_time_fraction(const l4r_table *t)
+{
+    return t->time_fraction_floor ? "floor" : "error";
+}
+
+size_t l4r_table_n_filters(const l4r_table *t)
+{
+    return t->n_filters;
+}
+
+/* The operators as recipe.c's filter_ops spells them. */
+static const char *filter_op_name(l4r_filter_op op)
+{
+    switch (op) {
+    case L4R_FOP_EQ: return "==";
+    case L4R_FOP_NE: return "!=";
+    case L4R_FOP_IN: return "in";
+    case L4R_FOP_LT: return "<";
+    case L4R_FOP_LE: return "<=";
+    case L4R_FOP_GT: return ">";
+    case L4R_FOP_GE: return ">=";
+    }
+    return "?";
+}
+
+bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const char **op, size_t *n_values,
+                      double *number)
+{
+    if (i >= t->n_filters)
+        return false;
+    const l4r_filter *f = &t->filters[i];
+    bool strings = f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN;
+    *column = f->column;
+    *op = filter_op_name(f->op);
+    *n_values = strings ? f->n_values : 0;
+    *number = strings ? 0 : f->number;
+    return true;
+}
+
+const char *l4r_table_filter_value(const l4r_table *t, size_t i, size_t k)
+{
+    return i < t->n_filters && k < t->filters[i].n_values ? t->filters[i].values[k] : NULL;
 }
 
 /* ---- options ---- */

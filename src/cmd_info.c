@@ -1,9 +1,14 @@
 /*
  * cmd_info.c — `llm4rec-data info DATASET [--variant V] [--json]`: everything the recipe knows
- * about one variant: upstream URLs, sizes, checksums, whether the file is an archive, the table
- * layout the converter will read, license, citation (BibTeX verbatim) and, for gated variants,
- * the manual download steps.  Without --variant the default variant is shown, followed by the
- * names of the others.
+ * about one variant: upstream URLs, sizes, checksums, whether the file is an archive (and the
+ * archives inside it that fetch unpacks too), the table layout the converter will read with what
+ * changes the data on the way (value filters, extra_fields, time_fraction), license, citation
+ * (BibTeX verbatim) and, for gated variants, the manual download steps.  Without --variant the
+ * default variant is shown, followed by the names of the others.
+ *
+ * Filters print as the recipe writes them (`click == "1"`, `label in ["1", "2"]`, `stars >= 4`),
+ * strings JSON-quoted, so what `info` shows can be pasted back into a recipe; --json gives the
+ * recipe's own {"column", "op", "value"} objects.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -21,8 +26,10 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: llm4rec-data info DATASET [--variant V] [--json]\n"
                "\n"
-               "Show the upstream files (URLs, sizes, checksums), the table layout, the license and\n"
-               "the citation of a dataset variant, and the manual steps for gated downloads.\n"
+               "Show the upstream files (URLs, sizes, checksums, the archives inside archives), the\n"
+               "table layout with what changes the data (value filters, extra_fields, time_fraction),\n"
+               "the license and the citation of a dataset variant, and the manual steps for gated\n"
+               "downloads.\n"
                "\n"
                "options:\n"
                "  --variant V     the variant to show (default: the dataset's default variant)\n"
@@ -64,6 +71,53 @@ static void human_size(int64_t b, char *buf, size_t n)
         snprintf(buf, n, "%lld bytes", (long long)b);
     else
         snprintf(buf, n, "%lld bytes (%.1f %s)", (long long)b, v, unit[u]);
+}
+
+/* Print s as a JSON string literal, the way a recipe writes it: "1", "a \"b\"". */
+static void print_quoted(const char *s)
+{
+    json_t *j = json_string(s);
+    char *q = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    if (!q)
+        l4r_cli_oom();
+    fputs(q, stdout);
+    free(q);
+}
+
+/* A filter's numeric bound as short as it reads back exactly: 4, 0.5, 1e+20. */
+static void number_text(double x, char *buf, size_t n)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+/* One value filter as the recipe spells it: `click == "1"`, `label in ["1", "2"]`, `stars >= 4`. */
+static void print_filter(const l4r_table *t, size_t i)
+{
+    const char *column, *op;
+    size_t n_values;
+    double number;
+    l4r_table_filter(t, i, &column, &op, &n_values, &number);
+    printf("%s %s ", column, op);
+    if (!strcmp(op, "in")) {
+        printf("[");
+        for (size_t k = 0; k < n_values; k++) {
+            if (k)
+                printf(", ");
+            print_quoted(l4r_table_filter_value(t, i, k));
+        }
+        printf("]");
+    } else if (n_values) {
+        print_quoted(l4r_table_filter_value(t, i, 0));
+    } else {
+        char nb[32];
+        number_text(number, nb, sizeof nb);
+        printf("%s", nb);
+    }
 }
 
 /* Print a multi-line text with every line indented. */
@@ -118,6 +172,18 @@ static void print_table(const char *what, const l4r_table *t)
         printf("\n");
     }
     printf("  time:      %s\n", l4r_table_time(t));
+    for (size_t i = 0; i < l4r_table_n_filters(t); i++) {
+        printf("%s", i ? "             " : "  filter:    ");
+        print_filter(t, i);
+        printf("\n");
+    }
+    if (strcmp(l4r_table_extra_fields(t), "error"))
+        printf("  extra:     \"extra_fields\": \"%s\" (fields past the columns are dropped, and counted)\n",
+               l4r_table_extra_fields(t));
+    if (strcmp(l4r_table_time_fraction(t), "error"))
+        printf("  fraction:  \"time_fraction\": \"%s\" (Unix times with a fraction are floored, and "
+               "counted)\n",
+               l4r_table_time_fraction(t));
 }
 
 static void print_text(const l4r_recipe *r, const l4r_variant *v, bool others)
@@ -146,6 +212,13 @@ static void print_text(const l4r_recipe *r, const l4r_variant *v, bool others)
         printf("    sha256:  %s\n",
                l4r_rfile_sha256(f) ? l4r_rfile_sha256(f) : "unknown (recorded at the first fetch)");
         printf("    kind:    %s\n", file_kind(f));
+        if (l4r_rfile_unpacked_size(f)) {
+            human_size((int64_t)l4r_rfile_unpacked_size(f), sz, sizeof sz);
+            printf("    unpacks: %s\n", sz);
+        }
+        for (size_t k = 0; k < l4r_rfile_n_unpack_nested(f); k++)
+            printf("%s%s (an archive, unpacked into a directory of that name)\n",
+                   k ? "             " : "    nested:  ", l4r_rfile_unpack_nested(f, k));
     }
     if (l4r_variant_manual(v)) {
         printf("\nmanual download (gated):\n");
@@ -232,12 +305,52 @@ static json_t *table_json(const l4r_table *t)
         json_object_set_new(fl, "out", json_string(flags_out));
         json_object_set_new(o, "flags", fl);
     }
+    json_object_set_new(o, "extra_fields", json_string(l4r_table_extra_fields(t)));
+    json_object_set_new(o, "time_fraction", json_string(l4r_table_time_fraction(t)));
+    /* the recipe's own shape: "value" a string (==, !=), a list of strings (in) or a number */
+    json_t *filters = json_array();
+    const char *column, *op;
+    size_t n_values;
+    double number;
+    for (size_t i = 0; l4r_table_filter(t, i, &column, &op, &n_values, &number); i++) {
+        json_t *fo = json_object();
+        json_object_set_new(fo, "column", json_string(column));
+        json_object_set_new(fo, "op", json_string(op));
+        json_t *val;
+        if (!strcmp(op, "in")) {
+            val = json_array();
+            for (size_t k = 0; k < n_values; k++)
+                json_array_append_new(val, json_string(l4r_table_filter_value(t, i, k)));
+        } else {
+            val = n_values ? json_string(l4r_table_filter_value(t, i, 0)) : json_real(number);
+        }
+        json_object_set_new(fo, "value", val);
+        json_array_append_new(filters, fo);
+    }
+    json_object_set_new(o, "filter", filters);
     return o;
+}
+
+/* What list --json's file objects leave out: the unpacked size (null when unknown) and the
+ * archives inside, added to info_json's copy. */
+static void add_unpack_json(json_t *files, const l4r_variant *v)
+{
+    for (size_t i = 0; i < l4r_variant_n_files(v); i++) {
+        const l4r_rfile *f = l4r_variant_file(v, i);
+        json_t *fo = json_array_get(files, i);
+        uint64_t us = l4r_rfile_unpacked_size(f);
+        json_object_set_new(fo, "unpacked_size", us ? json_integer((json_int_t)us) : json_null());
+        json_t *nested = json_array();
+        for (size_t k = 0; k < l4r_rfile_n_unpack_nested(f); k++)
+            json_array_append_new(nested, json_string(l4r_rfile_unpack_nested(f, k)));
+        json_object_set_new(fo, "unpack_nested", nested);
+    }
 }
 
 static json_t *info_json(const l4r_recipe *r, const l4r_variant *v)
 {
     json_t *o = l4r_cli_variant_json(r, v); /* dataset, variant, default, description, files, gated */
+    add_unpack_json(json_object_get(o, "files"), v);
     json_object_set_new(o, "title", json_string(l4r_recipe_title(r)));
     json_object_set_new(o, "homepage", str_or_null(l4r_recipe_homepage(r)));
     json_object_set_new(o, "manual", str_or_null(l4r_variant_manual(v)));

@@ -40,7 +40,7 @@ outs={o["file"]:o for o in m["outputs"]}
 assert outs["interactions.tsv"]["rows"]==7
 assert outs["interactions.tsv"]["sha256"]==hashlib.sha256(open(sys.argv[3],"rb").read()).hexdigest()
 assert m["command"][:3]==["convert","movielens","--variant"], m["command"]
-assert m["table"]["format"]=="delimited", m["table"]  # the format table'"'"'s one name (recipe: "delim")
+assert m["table"]["format"]=="delimited", m["table"]  # the format table'"'"'s one name
 ' "$o/manifest.json" "$F/ml-100k.zip" "$o/interactions.tsv"
 
 # convert never downloads when given --raw, so it runs where libcurl cannot be loaded

@@ -86,7 +86,7 @@ check_exit 0 "info ml-32m" "$L4R" info movielens --variant ml-32m
 check_grep "info ml-32m: unknown sha256 said so" "sha256: *unknown" "$T/.out"
 check_exit 0 "info amazon" "$L4R" info amazon
 check_grep "info amazon: many variants summarised" "other variants (260): see 'llm4rec-data list amazon'" "$T/.out"
-check_grep "info amazon: python-literal items (the one name, not the recipe's 'pylit')" "format: *python-literal" "$T/.out"
+check_grep "info amazon: python-literal items (the format table's one name)" "format: *python-literal" "$T/.out"
 check_exit 0 "info amazon 2018 ratings" "$L4R" info amazon --variant 2018/ratings/Video_Games
 check_grep "info 2018 ratings: item column first" "columns: *item, user, rating, timestamp" "$T/.out"
 check_grep "info 2018 ratings: mirror" "mirror: *https://datarepo.eng.ucsd.edu/mcauley_group/data/amazon_v2/categoryFilesSmall/Video_Games.csv" "$T/.out"
@@ -101,7 +101,7 @@ t=o["interactions"]
 print(o["variant"], o["default"], o["gated"], o["files"][0]["size"], o["files"][0]["unpack"], t["path"], t["delimiter"], t["header"], t["columns"], t["fields"]["item_id"], t["time"], o["items"]["encoding"], "ml-1m" in o["variants"], o["citation"].startswith("@article{harper2015movielens,"))
 ' "$T/.out")" \
   "ml-10m False False None True ml-10M100K/ratings.dat :: False ['UserID', 'MovieID', 'Rating', 'Timestamp'] MovieID unix_s iso-8859-1 True True"
-check_eq "info --json: the format's one name (the recipe says 'delim')" \
+check_eq "info --json: the format's one name" \
   "$($PY -c 'import json,sys; o=json.load(open(sys.argv[1])); print(o["interactions"]["format"], o["items"]["format"])' "$T/.out")" \
   "delimited delimited"
 
@@ -144,3 +144,78 @@ check_grep "invalid recipe: file and JSON path named" "bad.json: \$.variants.v.f
 check_eq "invalid recipe: nothing on stdout" "$(wc -c < "$T/.out" | tr -d ' ')" "0"
 check_exit 6 "missing recipe directory: exit 6" "$L4R" list --recipes "$T/none"
 check_grep "missing recipe directory: message" "cannot open recipe directory" "$T/.err"
+
+# ---- info: what changes the data (filters, extra_fields, time_fraction, nested archives) --------
+# A synthetic recipe that says every one of them, in the older format spellings (delim, pylit):
+# info prints the format table's names for them, each filter as the recipe writes it, the
+# non-default modes, and the file's unpacked_size and unpack_nested; --json gives the recipe's
+# own filter objects back.
+D="$T/details"
+mkdir -p "$D"
+cat > "$D/syn.json" <<'EOF2'
+{"schema": 1, "dataset": "syn", "title": "Synthetic", "license": "CC0", "default_variant": "v",
+ "variants": {
+  "v": {"description": "every detail",
+   "files": [{"url": "https://example.org/a.zip", "unpack": true, "unpacked_size": 3145728,
+              "unpack_nested": ["A/inner.tar", "A/inner.tar/deep.tgz"]},
+             {"url": "https://example.org/items.txt"}],
+   "interactions": {"path": "A/inner.tar/deep.tgz/r.csv", "format": "delim", "delimiter": ",",
+     "columns": ["u", "i", "click", "label", "stars", "t"],
+     "fields": {"user_id": "u", "item_id": "i", "timestamp": "t"}, "time": "unix_s",
+     "extra_fields": "ignore", "time_fraction": "floor",
+     "filter": [{"column": "click", "op": "==", "value": "1"},
+                {"column": "label", "op": "in", "value": ["1", "2\"x"]},
+                {"column": "stars", "op": ">=", "value": 4},
+                {"column": "stars", "op": "<", "value": 4.75}]},
+   "items": {"path": "items.txt", "format": "pylit", "fields": {"item_id": "i"},
+     "filter": [{"column": "kind", "op": "!=", "value": "ad"}]}},
+  "plain": {"description": "none of them", "files": [{"url": "https://example.org/b.zip", "unpack": true}],
+   "interactions": {"path": "r.csv", "format": "csv", "header": true, "fields": {"user_id": "u", "item_id": "i"}}}}}
+EOF2
+check_exit 0 "info of a recipe with filters and nested archives" "$L4R" --recipes "$D" info syn
+cp "$T/.out" "$T/syn.txt"
+check_eq "info: the interactions block (alias delim shown as delimited, filters as written, modes)" \
+  "$(sed -n '/^interactions:/,/^items:/p' "$T/syn.txt")" \
+  'interactions:
+  path:      A/inner.tar/deep.tgz/r.csv
+  format:    delimited, delimiter '"','"', no header, encoding utf-8
+  columns:   u, i, click, label, stars, t
+  fields:    user_id <- u, item_id <- i, timestamp <- t
+  time:      unix_s
+  filter:    click == "1"
+             label in ["1", "2\"x"]
+             stars >= 4
+             stars < 4.75
+  extra:     "extra_fields": "ignore" (fields past the columns are dropped, and counted)
+  fraction:  "time_fraction": "floor" (Unix times with a fraction are floored, and counted)
+items:'
+check_eq "info: the items table (alias pylit shown as python-literal, its filter)" \
+  "$(sed -n '/^items:/,/^$/p' "$T/syn.txt" | sed -n '3p;6p')" \
+  '  format:    python-literal, encoding utf-8
+  filter:    kind != "ad"'
+check_eq "info: the archive's unpacked size and the archives inside it" \
+  "$(sed -n '/^  a.zip$/,/^  items.txt$/p' "$T/syn.txt" | grep -A2 '^    unpacks:')" \
+  '    unpacks: 3145728 bytes (3.0 MiB)
+    nested:  A/inner.tar (an archive, unpacked into a directory of that name)
+             A/inner.tar/deep.tgz (an archive, unpacked into a directory of that name)'
+check_eq "info: a plain file says neither" \
+  "$(sed -n '/^  items.txt$/,/^$/p' "$T/syn.txt" | grep -c 'unpacks:\|nested:')" "0"
+check_exit 0 "info of a variant without any of them" "$L4R" --recipes "$D" info syn --variant plain
+for w in "filter:" "extra:" "fraction:" "unpacks:" "nested:"; do
+  check_nogrep "info without them: no '$w' line" "^ *$w" "$T/.out"
+done
+check_exit 0 "info --json of the recipe with filters" "$L4R" --recipes "$D" info syn --json
+check_eq "info --json: filters, modes and nested archives as the recipe gives them" \
+  "$($PY -c '
+import json,sys
+o=json.load(open(sys.argv[1])); r=json.load(open(sys.argv[2]))["variants"]["v"]
+t=o["interactions"]; f=o["files"]
+print(t["filter"]==r["interactions"]["filter"], o["items"]["filter"]==r["items"]["filter"],
+      t["extra_fields"], t["time_fraction"], o["items"]["extra_fields"], o["items"]["time_fraction"],
+      t["format"], o["items"]["format"], f[0]["unpacked_size"], f[0]["unpack_nested"], f[1]["unpacked_size"], f[1]["unpack_nested"])
+' "$T/.out" "$D/syn.json")" \
+  "True True ignore floor error error delimited python-literal 3145728 ['A/inner.tar', 'A/inner.tar/deep.tgz'] None []"
+check_exit 0 "info --json of a variant without filters" "$L4R" --recipes "$D" info syn --variant plain --json
+check_eq "info --json without filters: an empty list and the defaults" \
+  "$($PY -c 'import json,sys; t=json.load(open(sys.argv[1]))["interactions"]; print(t["filter"], t["extra_fields"], t["time_fraction"])' "$T/.out")" \
+  "[] error error"

@@ -1,6 +1,7 @@
 /*
  * test_api.c — the public contract (include/llm4rec_data.h) through the public header alone:
- * registry accessors over every built-in recipe, options set by name (every key takes a good
+ * registry accessors over every built-in recipe and over a recipe with filters and nested archives,
+ * options set by name (every key takes a good
  * value and refuses a bad one with a message that starts with the key), stats and verify
  * results through their accessors.
  */
@@ -161,6 +162,69 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* The recipe details `info` shows: filters, extra_fields/time_fraction, unpacked_size and
+ * unpack_nested, with their defaults and out-of-range answers. */
+static void test_table_details(const char *dir)
+{
+    char rdir[4096], p[4200];
+    snprintf(rdir, sizeof rdir, "%s/recipes", dir);
+    T_EQ_INT(mkdir(rdir, 0777), 0);
+    snprintf(p, sizeof p, "%s/d.json", rdir);
+    write_file(p, "{\"schema\": 1, \"dataset\": \"d\", \"title\": \"T\", \"license\": \"L\", "
+                  "\"default_variant\": \"v\", \"variants\": {\"v\": {\"description\": \"D\", "
+                  "\"files\": [{\"url\": \"https://h/a.zip\", \"unpack\": true, \"unpacked_size\": 99, "
+                  "\"unpack_nested\": [\"x/in.tar\"]}, {\"url\": \"https://h/b.csv\"}], "
+                  "\"interactions\": {\"path\": \"x/in.tar/r.csv\", \"format\": \"csv\", \"header\": true, "
+                  "\"fields\": {\"user_id\": \"u\", \"item_id\": \"i\", \"timestamp\": \"t\"}, \"time\": "
+                  "\"unix_ms\", \"extra_fields\": \"ignore\", \"time_fraction\": \"floor\", \"filter\": ["
+                  "{\"column\": \"c\", \"op\": \"in\", \"value\": [\"a\", \"b\"]}, "
+                  "{\"column\": \"s\", \"op\": \">\", \"value\": 2.5}]}, "
+                  "\"items\": {\"path\": \"b.csv\", \"format\": \"csv\", \"header\": true, "
+                  "\"fields\": {\"item_id\": \"i\"}}}}}");
+    l4r_error e = {0};
+    l4r_registry *reg = NULL;
+    T_EQ_INT(l4r_registry_load(&reg, rdir, &e), L4R_OK);
+    if (!reg)
+        return;
+    const l4r_recipe *r;
+    const l4r_variant *v;
+    T_EQ_INT(l4r_registry_find(reg, "d", NULL, &r, &v, &e), L4R_OK);
+    const l4r_rfile *a = l4r_variant_file(v, 0), *b = l4r_variant_file(v, 1);
+    T_EQ_INT(l4r_rfile_unpacked_size(a), 99);
+    T_EQ_INT(l4r_rfile_n_unpack_nested(a), 1);
+    T_EQ_STR(l4r_rfile_unpack_nested(a, 0), "x/in.tar");
+    T_CHECK(l4r_rfile_unpack_nested(a, 1) == NULL);
+    T_EQ_INT(l4r_rfile_unpacked_size(b), 0);
+    T_EQ_INT(l4r_rfile_n_unpack_nested(b), 0);
+
+    const l4r_table *t = l4r_variant_interactions(v);
+    T_EQ_STR(l4r_table_extra_fields(t), "ignore");
+    T_EQ_STR(l4r_table_time_fraction(t), "floor");
+    T_EQ_INT(l4r_table_n_filters(t), 2);
+    const char *col, *op;
+    size_t n;
+    double x;
+    T_CHECK(l4r_table_filter(t, 0, &col, &op, &n, &x));
+    T_EQ_STR(col, "c");
+    T_EQ_STR(op, "in");
+    T_EQ_INT(n, 2);
+    T_EQ_STR(l4r_table_filter_value(t, 0, 1), "b");
+    T_CHECK(l4r_table_filter_value(t, 0, 2) == NULL);
+    T_CHECK(l4r_table_filter(t, 1, &col, &op, &n, &x));
+    T_EQ_STR(op, ">");
+    T_EQ_INT(n, 0);
+    T_CHECK(x == 2.5);
+    T_CHECK(!l4r_table_filter(t, 2, &col, &op, &n, &x));
+    T_CHECK(l4r_table_filter_value(t, 2, 0) == NULL);
+
+    const l4r_table *it = l4r_variant_items(v); /* none of them: the defaults */
+    T_EQ_STR(l4r_table_extra_fields(it), "error");
+    T_EQ_STR(l4r_table_time_fraction(it), "error");
+    T_EQ_INT(l4r_table_n_filters(it), 0);
+    T_CHECK(!l4r_table_filter(it, 0, &col, &op, &n, &x));
+    l4r_registry_free(reg);
+}
+
 static void test_stats_verify(const char *dir)
 {
     char p[4096];
@@ -239,6 +303,7 @@ int main(void)
     }
     test_registry();
     test_options();
+    test_table_details(dir);
     test_stats_verify(dir);
     char cmd[sizeof dir + 16];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

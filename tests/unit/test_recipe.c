@@ -308,8 +308,9 @@ static void test_errors(void)
 #define SET_RECIPE_HEAD                                                                                      \
     "{'schema': 1, 'dataset': 't', 'title': 'T', 'license': 'L', 'default_variant': '2014/x_A_5', "
 
-/* The format table: rows in l4r_format order, one name each, and the older spellings recipes use
- * ("delim", "pylit") read as the same format; errors and `info` print the one name. */
+/* The format table: rows in l4r_format order, one name each, and the older spellings ("delim",
+ * "pylit", which the shipped recipes no longer use but users' recipes may) read as the same
+ * format; errors and `info` print the one name. */
 static void test_format_table(void)
 {
     T_EQ_INT(l4r_n_formats, 4);
