@@ -178,6 +178,14 @@ size_t l4r_table_n_filters(const l4r_table *t);
 bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const char **op, size_t *n_values,
                       double *number);
 const char *l4r_table_filter_value(const l4r_table *t, size_t i, size_t k); /* NULL when out of range */
+/* The table's "explode" (one record holding a list of interactions), false when it has none: the
+ * list's *column, how it is written (*list: "separated", "json", "python" or "numpy"), the
+ * *separator between elements (separated only, else NULL), the element's name *as, the column
+ * *append holding one more element (NULL: none), and *n_parts names the element is split into at
+ * *part_separator (0 and NULL: not split; read them with l4r_table_explode_part). */
+bool l4r_table_explode(const l4r_table *t, const char **column, const char **list, const char **separator,
+                       const char **as, const char **append, size_t *n_parts, const char **part_separator);
+const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when out of range */
 
 /* ---- options of fetch and convert ----
  *

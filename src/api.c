@@ -297,6 +297,34 @@ static const char *filter_op_name(l4r_filter_op op)
     return "?";
 }
 
+bool l4r_table_explode(const l4r_table *t, const char **column, const char **list, const char **separator,
+                       const char **as, const char **append, size_t *n_parts, const char **part_separator)
+{
+    static const char *const lists[] = {"separated", "json", "python", "numpy"};
+    const l4r_explode *x = t->explode;
+    if (!x)
+        return false;
+    *column = x->column;
+    /* an object format's own arrays unless the recipe says how the list is written */
+    l4r_list_form form = x->list;
+    if (!x->list_given && t->format == L4R_FMT_JSONL)
+        form = L4R_XLIST_JSON;
+    else if (!x->list_given && t->format == L4R_FMT_PYLIT)
+        form = L4R_XLIST_PYTHON;
+    *list = lists[form];
+    *separator = form == L4R_XLIST_SEPARATED ? x->separator : NULL;
+    *as = x->as;
+    *append = x->append;
+    *n_parts = x->n_parts;
+    *part_separator = x->part_separator;
+    return true;
+}
+
+const char *l4r_table_explode_part(const l4r_table *t, size_t i)
+{
+    return t->explode && i < t->explode->n_parts ? t->explode->parts[i] : NULL;
+}
+
 bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const char **op, size_t *n_values,
                       double *number)
 {

@@ -2,9 +2,9 @@
  * cmd_info.c — `llm4rec-data info DATASET [--variant V] [--json]`: everything the recipe knows
  * about one variant: upstream URLs, sizes, checksums, whether the file is an archive (and the
  * archives inside it that fetch unpacks too), the table layout the converter will read with what
- * changes the data on the way (value filters, extra_fields, time_fraction), license, citation
- * (BibTeX verbatim) and, for gated variants, the manual download steps.  Without --variant the
- * default variant is shown, followed by the names of the others.
+ * changes the data on the way (a list exploded into interactions, value filters, extra_fields,
+ * time_fraction), license, citation (BibTeX verbatim) and, for gated variants, the manual download steps.
+ * Without --variant the default variant is shown, followed by the names of the others.
  *
  * Filters print as the recipe writes them (`click == "1"`, `label in ["1", "2"]`, `stars >= 4`),
  * strings JSON-quoted, so what `info` shows can be pasted back into a recipe; --json gives the
@@ -27,9 +27,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: llm4rec-data info DATASET [--variant V] [--json]\n"
                "\n"
                "Show the upstream files (URLs, sizes, checksums, the archives inside archives), the\n"
-               "table layout with what changes the data (value filters, extra_fields, time_fraction),\n"
-               "the license and the citation of a dataset variant, and the manual steps for gated\n"
-               "downloads.\n"
+               "table layout with what changes the data (a list exploded into interactions, value\n"
+               "filters, extra_fields, time_fraction), the license and the citation of a dataset\n"
+               "variant, and the manual steps for gated downloads.\n"
                "\n"
                "options:\n"
                "  --variant V     the variant to show (default: the dataset's default variant)\n"
@@ -169,6 +169,26 @@ static void print_table(const char *what, const l4r_table *t)
                (size_t)from + n_flags - 1, flags_out);
         for (size_t i = 0; i < n_flags; i++)
             printf("%s%s", i ? ", " : "", l4r_table_flag_name(t, i));
+        printf("\n");
+    }
+    const char *xcol, *xlist, *xsep, *xas, *xapp, *xpsep;
+    size_t xparts;
+    if (l4r_table_explode(t, &xcol, &xlist, &xsep, &xas, &xapp, &xparts, &xpsep)) {
+        printf("  explode:   %s, a list (%s", xcol, xlist);
+        if (xsep) {
+            printf(" by ");
+            print_quoted(xsep);
+        }
+        printf("): one interaction per element, named %s", xas);
+        if (xparts) {
+            printf("; split at the last ");
+            print_quoted(xpsep);
+            printf(" into ");
+            for (size_t i = 0; i < xparts; i++)
+                printf("%s%s", i ? ", " : "", l4r_table_explode_part(t, i));
+        }
+        if (xapp)
+            printf("; then %s", xapp);
         printf("\n");
     }
     printf("  time:      %s\n", l4r_table_time(t));
@@ -328,6 +348,18 @@ static json_t *table_json(const l4r_table *t)
         json_array_append_new(filters, fo);
     }
     json_object_set_new(o, "filter", filters);
+    const char *xcol, *xlist, *xsep, *xas, *xapp, *xpsep;
+    size_t xparts;
+    json_t *xo = json_null();
+    if (l4r_table_explode(t, &xcol, &xlist, &xsep, &xas, &xapp, &xparts, &xpsep)) {
+        xo = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s?}", "column", xcol, "list", xlist, "separator", xsep,
+                       "as", xas, "append", xapp, "part_separator", xpsep);
+        json_t *parts = json_array();
+        for (size_t i = 0; i < xparts; i++)
+            json_array_append_new(parts, json_string(l4r_table_explode_part(t, i)));
+        json_object_set_new(xo, "parts", parts);
+    }
+    json_object_set_new(o, "explode", xo);
     return o;
 }
 

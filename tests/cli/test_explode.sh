@@ -212,3 +212,17 @@ check_same "--max-errors: every row but those of line 8" <(body "$T/badm1/intera
 printf 'prev_items,next_item,locale\n"[%s ... %s]",B1,DE\n' "'B01'" "'B99'" >"$F/summ.csv"
 check_exit 7 "m2: numpy's '...' summary is an error" xo --variant m2 --raw "$F/summ.csv" -o "$T/summ" -q
 check_grep "saying the list is incomplete" "summ.csv' line 2: 'prev_items'.*numpy summarised this array" "$T/.err"
+
+# info shows the explode as the recipe says it, in text and JSON
+check_exit 0 "info shows a split explode" "$L4R" --recipes "$R" info xt --variant shown
+check_grep "info: column, list, element, parts" \
+  'explode:   impressions, a list (separated by " "): one interaction per element, named imp; split at the last "-" into news, label' "$T/.out"
+check_exit 0 "info shows a numpy explode" "$L4R" --recipes "$R" info xo --variant m2
+check_grep "info: numpy and append" 'explode:   prev_items, a list (numpy): one interaction per element, named item; then next_item' "$T/.out"
+check_exit 0 "info --json" "$L4R" --recipes "$R" info xt --variant shown --json
+check_eq "info --json: the explode object" "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["interactions"]["explode"], sort_keys=True))' "$T/.out")" \
+  '{"append": null, "as": "imp", "column": "impressions", "list": "separated", "part_separator": "-", "parts": ["news", "label"], "separator": " "}'
+check_exit 0 "info --json, a Python literal's list" "$L4R" --recipes "$R" info xo --variant steam --json
+check_eq "info --json: its own syntax when the recipe does not say" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["interactions"]["explode"]["list"])' "$T/.out")" python
+check_exit 0 "info --json without explode" "$L4R" info movielens --json
+check_eq "info --json: explode is null" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["interactions"]["explode"])' "$T/.out")" None
