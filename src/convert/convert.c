@@ -815,7 +815,7 @@ static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
 static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tabctx *c = ctx;
-    const l4r_record_fn record = c->fmt->record;
+    const l4r_record_fn record = c->rs.general ? c->fmt->record_general : c->fmt->record;
     blkhead h = {0, 0, 0, 0, 0, 0};
     /* A fast-path line comes out exactly as long as it went in, so a block's output is about its
      * input's length: one reservation instead of growing from 256 bytes (through 4 KiB faults and

@@ -16,6 +16,14 @@
 
 #include "recipe.h"
 
+/* The record functions' pieces are inlined into each format's two record functions (plain and
+ * general, below), so that the constant `general` removes the other path from each. */
+#if defined(__GNUC__)
+#define REC_INLINE static inline __attribute__((always_inline))
+#else
+#define REC_INLINE static inline
+#endif
+
 static const char *value_kind_name(l4r_vkind k)
 {
     switch (k) {
@@ -292,10 +300,30 @@ static inline const char *cut_line(const char **pp, const char *end, uint64_t *l
     return rec;
 }
 
+/* take_columns for a table with element or derived sources: the filters' columns (an element's
+ * have none), then the general path.  Out of line, so that the plain path keeps its registers. */
+static l4r_status columns_general(const l4r_recspec *rs, l4r_recbuf *b, const char *rec, const char *rend,
+                                  uint64_t recline, l4r_yield_fn yield, void *ud, l4r_error *e)
+#if defined(__GNUC__)
+    __attribute__((noinline))
+#endif
+    ;
+static l4r_status columns_general(const l4r_recspec *rs, l4r_recbuf *b, const char *rec, const char *rend,
+                                  uint64_t recline, l4r_yield_fn yield, void *ud, l4r_error *e)
+{
+    const l4r_span none = {NULL, 0};
+    const l4r_span *f = b->f;
+    for (size_t g = 0; g < rs->n_filt; g++)
+        b->vals[rs->nmap + rs->n_flags + g] = rs->fcol[g] >= 0 ? f[rs->fcol[g]] : none;
+    l4r_record r = {b->vals, rec, rend, recline};
+    return record_general(rs, b, &r, rs->xcol >= 0 ? f[rs->xcol] : none, L4R_V_STRING,
+                          rs->acol >= 0 ? f[rs->acol] : none, L4R_V_STRING, false, yield, ud, e);
+}
+
 /* nf fields in b->f: check their number, pick the table's, yield the record. */
-static inline l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size_t nf, const char *rec,
-                                      const char *rend, uint64_t recline, l4r_yield_fn yield, void *ud,
-                                      l4r_error *e)
+REC_INLINE l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size_t nf, const char *rec,
+                                   const char *rend, uint64_t recline, l4r_yield_fn yield, void *ud,
+                                   l4r_error *e, const bool general)
 {
     const l4r_table *t = rs->t;
     const l4r_span *f = b->f;
@@ -316,31 +344,30 @@ static inline l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size
         b->extra_ignored++;
     }
     l4r_span *vals = b->vals;
-    for (size_t k = 0; k < rs->nmap; k++) {
-        if (rs->col[k] < 0) {
+    /* nmap and col in locals: the stores to vals could alias rs for all the compiler knows */
+    const size_t nmap = rs->nmap;
+    const int *col = rs->col;
+    for (size_t k = 0; k < nmap; k++) {
+        if (col[k] < 0) {
             vals[k].p = t->map[k].value;
             vals[k].n = t->map[k].value ? strlen(t->map[k].value) : 0;
         } else {
-            vals[k] = f[rs->col[k]];
+            vals[k] = f[col[k]];
         }
     }
     for (size_t g = 0; g < rs->n_flags; g++)
         vals[rs->nmap + g] = f[t->flags_from + (int)g];
-    l4r_record r = {vals, rec, rend, recline};
-    if (L4R_UNLIKELY(rs->general)) {
-        const l4r_span none = {NULL, 0};
-        for (size_t g = 0; g < rs->n_filt; g++)
-            vals[rs->nmap + rs->n_flags + g] = rs->fcol[g] >= 0 ? f[rs->fcol[g]] : none;
-        return record_general(rs, b, &r, rs->xcol >= 0 ? f[rs->xcol] : none, L4R_V_STRING,
-                              rs->acol >= 0 ? f[rs->acol] : none, L4R_V_STRING, false, yield, ud, e);
-    }
+    if (general)
+        return columns_general(rs, b, rec, rend, recline, yield, ud, e);
     for (size_t g = 0; g < rs->n_filt; g++)
         vals[rs->nmap + rs->n_flags + g] = f[rs->fcol[g]];
+    l4r_record r = {vals, rec, rend, recline};
     return yield(ud, &r, e);
 }
 
-static l4r_status record_delim(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
-                               uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e)
+REC_INLINE l4r_status delim_record(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
+                                   uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e,
+                                   const bool general)
 {
     uint64_t recline = *line;
     const char *rend;
@@ -348,11 +375,12 @@ static l4r_status record_delim(const l4r_recspec *rs, l4r_recbuf *b, const char 
     if (rend == rec)
         return L4R_OK; /* blank line */
     size_t nf = l4r_split_delim(rec, rend, rs->t->delim, rs->seplen, b->f, L4R_MAX_FIELDS);
-    return take_columns(rs, b, nf, rec, rend, recline, yield, ud, e);
+    return take_columns(rs, b, nf, rec, rend, recline, yield, ud, e, general);
 }
 
-static l4r_status record_csv(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
-                             uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e)
+REC_INLINE l4r_status csv_record(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
+                                 uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e,
+                                 const bool general)
 {
     const char *rec = *pp;
     uint64_t recline = *line;
@@ -378,12 +406,13 @@ static l4r_status record_csv(const l4r_recspec *rs, l4r_recbuf *b, const char **
     /* a blank line is one empty field */
     if (nf == 1 && b->f[0].n == 0)
         return L4R_OK;
-    return take_columns(rs, b, nf, rec, p, recline, yield, ud, e);
+    return take_columns(rs, b, nf, rec, p, recline, yield, ud, e, general);
 }
 
 /* JSON lines and Python literals: the same but for the scanner. */
-static inline l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
-                                       uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e, bool json)
+REC_INLINE l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
+                                    uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e, bool json,
+                                    const bool general)
 {
     const l4r_table *t = rs->t;
     uint64_t recline = *line;
@@ -439,7 +468,7 @@ static inline l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, con
         }
     }
     l4r_record r = {vals, rec, rend, recline};
-    if (L4R_UNLIKELY(rs->general)) {
+    if (general) {
         const l4r_span none = {NULL, 0};
         return record_general(rs, b, &r, rs->xkey >= 0 ? jv[rs->xkey] : none,
                               rs->xkey >= 0 ? kinds[rs->xkey] : L4R_V_ABSENT,
@@ -449,17 +478,28 @@ static inline l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, con
     return yield(ud, &r, e);
 }
 
-static l4r_status record_jsonl(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
-                               uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e)
-{
-    return record_object(rs, b, pp, end, line, yield, ud, e, true);
-}
-
-static l4r_status record_pylit(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
-                               uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e)
-{
-    return record_object(rs, b, pp, end, line, yield, ud, e, false);
-}
+/* Each format's record function twice: the plain one, and the general one for tables with element
+ * or derived sources (l4r_recspec.general), so that the plain path compiles as if the general one
+ * did not exist (a run-time test cost a plain CSV record 12 instructions, docs/PERFORMANCE.md). */
+#define L4R_RECORD_FNS(name, call)                                                                           \
+    static l4r_status name(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,           \
+                           uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e)                       \
+    {                                                                                                        \
+        return call(false);                                                                                  \
+    }                                                                                                        \
+    static l4r_status name##_general(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end, \
+                                     uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e)             \
+    {                                                                                                        \
+        return call(true);                                                                                   \
+    }
+#define DELIM_CALL(g) delim_record(rs, b, pp, end, line, yield, ud, e, g)
+#define CSV_CALL(g) csv_record(rs, b, pp, end, line, yield, ud, e, g)
+#define JSONL_CALL(g) record_object(rs, b, pp, end, line, yield, ud, e, true, g)
+#define PYLIT_CALL(g) record_object(rs, b, pp, end, line, yield, ud, e, false, g)
+L4R_RECORD_FNS(record_delim, DELIM_CALL)
+L4R_RECORD_FNS(record_csv, CSV_CALL)
+L4R_RECORD_FNS(record_jsonl, JSONL_CALL)
+L4R_RECORD_FNS(record_pylit, PYLIT_CALL)
 
 static l4r_status fields_delim(const l4r_table *t, const char **pp, const char *end, l4r_span *f, size_t max,
                                size_t *nf, l4r_buf *scratch, l4r_error *e)
@@ -489,6 +529,7 @@ const l4r_format_def l4r_formats[] = {
         .columns = true,
         .delimiter_max = 2,
         .record = record_delim,
+        .record_general = record_delim_general,
         .fields = fields_delim,
     },
     {
@@ -501,6 +542,7 @@ const l4r_format_def l4r_formats[] = {
         .delimiter_max = 1,
         .delimiter_none = ",",
         .record = record_csv,
+        .record_general = record_csv_general,
         .fields = fields_csv,
     },
     {
@@ -508,6 +550,7 @@ const l4r_format_def l4r_formats[] = {
         .name = "jsonl",
         .cut = L4R_CUT_LINES,
         .record = record_jsonl,
+        .record_general = record_jsonl_general,
     },
     {
         .id = L4R_FMT_PYLIT,
@@ -515,6 +558,7 @@ const l4r_format_def l4r_formats[] = {
         .aliases = {"pylit", NULL},
         .cut = L4R_CUT_LINES,
         .record = record_pylit,
+        .record_general = record_pylit_general,
     },
 };
 const size_t l4r_n_formats = sizeof l4r_formats / sizeof l4r_formats[0];

@@ -133,7 +133,8 @@ typedef struct l4r_format_def {
     size_t delimiter_max;       /* bytes a delimiter may have; 0: no delimiter */
     const char *delimiter_none; /* the delimiter when the recipe gives none; NULL: it is required */
     l4r_record_fn record;
-    l4r_fields_fn fields; /* columns formats: split one record into its fields (the header) */
+    l4r_record_fn record_general; /* the same for a table whose recspec is general */
+    l4r_fields_fn fields;         /* columns formats: split one record into its fields (the header) */
 } l4r_format_def;
 
 /* The rows, in l4r_format order; l4r_format_get(f) is &l4r_formats[f]. */
