@@ -187,6 +187,86 @@ static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, cons
     return L4R_OK;
 }
 
+/* Where each table of v is read from; the items and users tables may be missing (load_meta). */
+static l4r_status locate_tables(const l4r_convert_opts *o, const l4r_variant *v, l4r_input *in_i,
+                                l4r_input *in_it, l4r_input *in_us, l4r_error *e)
+{
+    l4r_status st = l4r_locate(o->raw, o->fetched_dir, v, v->interactions, false, in_i, e);
+    if (st == L4R_OK && v->items)
+        st = l4r_locate(o->raw, o->fetched_dir, v, v->items, true, in_it, e);
+    if (st == L4R_OK && v->users)
+        st = l4r_locate(o->raw, o->fetched_dir, v, v->users, true, in_us, e);
+    return st;
+}
+
+/* What the manifest says before any table is read: the tool, the variant, the command line. */
+static void manifest_head(l4r_manifest *m, const l4r_recipe *r, const l4r_variant *v,
+                          const l4r_convert_opts *o)
+{
+    l4r_manifest_set_str(m, "tool", "llm4rec-data");
+    l4r_manifest_set_str(m, "version", l4r_version());
+    l4r_manifest_set_int(m, "format_version", L4R_MANIFEST_FORMAT_VERSION);
+    l4r_manifest_set_str(m, "dataset", r->dataset);
+    l4r_manifest_set_str(m, "variant", v->name);
+    for (int i = 0; i < o->argc; i++)
+        l4r_manifest_push_str(m, "command", o->argv[i]);
+    l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
+    if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
+        l4r_manifest_set_str(m, "table.time", "none");
+    if (v->interactions->explode) /* one source record, many interactions */
+        l4r_manifest_set_str(m, "table.explode", v->interactions->explode->column);
+    if (!o->raw)
+        l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
+}
+
+/* No stage and no split: the interactions go straight to DIR/interactions.tsv as they are read. */
+static l4r_status stream_interactions(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
+                                      tabctx *ci, l4r_input *in, const char *dir, l4r_manifest *m,
+                                      l4r_error *e)
+{
+    l4r_out *out = NULL;
+    l4r_status st = l4r_out_open(&out, dir, "interactions.tsv", e);
+    if (st)
+        return st;
+    st = l4r_out_puts(out, "user_id\titem_id\trating\ttimestamp\n", e);
+    if (st)
+        goto out;
+    ci->out = out;
+    st = l4r_run_table(o, ci, in, "interactions", m, e);
+    if (st == L4R_OK)
+        st = check_stamp(r, v, o, v->interactions, in, "interactions", m, e);
+    if (st)
+        goto out;
+    st = l4r_out_close(out, m, e);
+    out = NULL;
+    if (st)
+        goto out;
+    l4r_manifest_set_int(m, "counts.interactions", (int64_t)ci->rows);
+out:
+    l4r_out_abort(out);
+    return st;
+}
+
+/* items.tsv and users.tsv of the tables that were read (NULL: none). */
+static l4r_status write_meta(const l4r_items *items, const l4r_items *users, const char *dir, l4r_manifest *m,
+                             l4r_convert_result *res, l4r_error *e)
+{
+    if (items) {
+        l4r_status st = write_items(items, dir, false, m, e);
+        if (st)
+            return st;
+        res->items = items->n;
+        l4r_manifest_set_int(m, "counts.items_with_metadata", (int64_t)items->n);
+    }
+    if (users) {
+        l4r_status st = write_items(users, dir, true, m, e);
+        if (st)
+            return st;
+        l4r_manifest_set_int(m, "counts.users_with_metadata", (int64_t)users->n);
+    }
+    return L4R_OK;
+}
+
 l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
                        l4r_convert_result *res, l4r_error *e)
 {
@@ -213,43 +293,19 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     memset(&ci, 0, sizeof ci);
     memset(&cit, 0, sizeof cit);
     memset(&cus, 0, sizeof cus);
-    l4r_out *out = NULL;
     l4r_idcache caches[3];
     memset(caches, 0, sizeof caches);
     uint64_t skipped = 0; /* bad records skipped in both tables, against --max-errors */
     l4r_status st;
 
-    st = l4r_locate(o->raw, o->fetched_dir, v, v->interactions, false, &in_i, e);
+    st = locate_tables(o, v, &in_i, &in_it, &in_us, e);
     if (st)
         goto out;
-    if (v->items) {
-        st = l4r_locate(o->raw, o->fetched_dir, v, v->items, true, &in_it, e);
-        if (st)
-            goto out;
-    }
-    if (v->users) {
-        st = l4r_locate(o->raw, o->fetched_dir, v, v->users, true, &in_us, e);
-        if (st)
-            goto out;
-    }
     st = l4r_outdir_begin(&od, o->out_dir, o->force, o->log, o->log_ud, e);
     if (st)
         goto out;
 
-    l4r_manifest_set_str(m, "tool", "llm4rec-data");
-    l4r_manifest_set_str(m, "version", l4r_version());
-    l4r_manifest_set_int(m, "format_version", L4R_MANIFEST_FORMAT_VERSION);
-    l4r_manifest_set_str(m, "dataset", r->dataset);
-    l4r_manifest_set_str(m, "variant", v->name);
-    for (int i = 0; i < o->argc; i++)
-        l4r_manifest_push_str(m, "command", o->argv[i]);
-    l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
-    if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
-        l4r_manifest_set_str(m, "table.time", "none");
-    if (v->interactions->explode) /* one source record, many interactions */
-        l4r_manifest_set_str(m, "table.explode", v->interactions->explode->column);
-    if (!o->raw)
-        l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
+    manifest_head(m, r, v, o);
 
     bool table = needs_table(&o->proc);
     st = l4r_tabctx_init(&ci, v->interactions, table ? MODE_TABLE : MODE_STREAM, in_i.label, e);
@@ -304,44 +360,19 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         l4r_manifest_get_int(m, "counts.interactions", &kept);
         res->interactions = (uint64_t)kept;
     } else {
-        st = l4r_out_open(&out, od.tmp, "interactions.tsv", e);
-        if (st)
-            goto out;
-        st = l4r_out_puts(out, "user_id\titem_id\trating\ttimestamp\n", e);
-        if (st)
-            goto out;
-        ci.out = out;
-        st = l4r_run_table(o, &ci, &in_i, "interactions", m, e);
-        if (st == L4R_OK)
-            st = check_stamp(r, v, o, v->interactions, &in_i, "interactions", m, e);
-        if (st)
-            goto out;
-        st = l4r_out_close(out, m, e);
-        out = NULL;
+        st = stream_interactions(o, r, v, &ci, &in_i, od.tmp, m, e);
         if (st)
             goto out;
         res->interactions = ci.rows;
-        l4r_manifest_set_int(m, "counts.interactions", (int64_t)ci.rows);
     }
-    if (items) {
-        st = write_items(items, od.tmp, false, m, e);
-        if (st)
-            goto out;
-        res->items = items->n;
-        l4r_manifest_set_int(m, "counts.items_with_metadata", (int64_t)items->n);
-    }
-    if (users) {
-        st = write_items(users, od.tmp, true, m, e);
-        if (st)
-            goto out;
-        l4r_manifest_set_int(m, "counts.users_with_metadata", (int64_t)users->n);
-    }
+    st = write_meta(items, users, od.tmp, m, res, e);
+    if (st)
+        goto out;
     st = l4r_manifest_write(m, od.tmp, e);
     if (st)
         goto out;
     st = l4r_outdir_commit(&od, e);
 out:
-    l4r_out_abort(out);
     l4r_outdir_abort(&od);
     l4r_tabctx_free(&ci);
     l4r_tabctx_free(&cit);

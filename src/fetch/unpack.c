@@ -434,43 +434,13 @@ static void hash_zeros(l4r_hasher *h, uint64_t n)
     }
 }
 
-/* ---- unpack ---- */
-
-l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opts *uo, l4r_unpacked *out,
-                      l4r_error *e)
+/* Open `archive` for reading into *ap (and *gzp, our own inflater, for a gzip file); both are the
+ * caller's to free, also after an error. */
+static l4r_status open_archive(const char *archive, const char *base, struct archive **ap, gzsrc **gzp,
+                               l4r_error *e)
 {
-    l4r_status st = L4R_OK;
-    struct archive *a = NULL;
-    struct archive *w = NULL;
-    gzsrc *gz = NULL;
-    char *tmp = NULL;
-    char *real = NULL;
-    char *name = NULL; /* the entry's name as the archive gives it (our copy: libarchive's is freed
-                        * by archive_entry_copy_pathname) */
-    l4r_hasher *h = NULL;
-    l4r_buf clean = {0}, hclean = {0}, full = {0};
-    pathmap paths = {0};
-    l4r_unpacked got = {0};
-    uint64_t total = 0;
-    size_t no = 0; /* entry number, from 1 */
-    const char *base = l4r_path_base(archive);
-    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    locale_t old_locale = utf8 ? uselocale(utf8) : (locale_t)0;
-
-    real = realpath(dir, NULL);
-    if (!real) {
-        st = l4r_err(e, L4R_EIO, "cannot resolve '%s': %s", dir, strerror(errno));
-        goto out;
-    }
-    tmp = l4r_xasprintf("%s/.l4r-unpack.XXXXXX", real);
-    if (!mkdtemp(tmp)) {
-        st = l4r_err(e, L4R_EIO, "cannot create a directory in '%s': %s", dir, strerror(errno));
-        free(tmp);
-        tmp = NULL;
-        goto out;
-    }
-
-    a = archive_read_new();
+    struct archive *a = archive_read_new();
+    *ap = a;
     archive_read_support_filter_all(a);
     /* every format of archive_read_support_format_all() but mtree (sniff.h): an mtree "archive" is
      * a text listing of paths whose contents libarchive reads from the local file system, and
@@ -487,27 +457,271 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
         archive_read_support_format_raw(a);
     int r;
     if (is_gzip(archive)) {
-        gz = l4r_xcalloc(1, sizeof *gz);
+        gzsrc *gz = l4r_xcalloc(1, sizeof *gz);
+        *gzp = gz;
         gz->fd = open(archive, O_RDONLY | O_CLOEXEC);
-        if (gz->fd < 0) {
-            st = l4r_err(e, L4R_EIO, "cannot open '%s': %s", archive, strerror(errno));
-            goto out;
-        }
+        if (gz->fd < 0)
+            return l4r_err(e, L4R_EIO, "cannot open '%s': %s", archive, strerror(errno));
         if (inflateInit2(&gz->zs, 15 + 16) != Z_OK) {
             close(gz->fd);
             free(gz);
-            gz = NULL;
-            st = l4r_err(e, L4R_EINTERNAL, "cannot initialise zlib for '%s'", archive);
-            goto out;
+            *gzp = NULL;
+            return l4r_err(e, L4R_EINTERNAL, "cannot initialise zlib for '%s'", archive);
         }
         r = archive_read_open(a, gz, NULL, gz_read_cb, NULL);
     } else {
         r = archive_read_open_filename(a, archive, 1 << 16);
     }
-    if (r != ARCHIVE_OK) {
-        st = read_error(a, gz, archive, NULL, e);
-        goto out;
+    if (r != ARCHIVE_OK)
+        return read_error(a, *gzp, archive, NULL, e);
+    return L4R_OK;
+}
+
+/* Every check of one entry (the file-top list) before anything of it touches the disk: its path
+ * cleaned into `clean` (and a hard link's target into `hclean`), its *kind (K_*; 0: the archive's
+ * "./", to skip) and, for a hard link, *target_rec, the index of its file in the list so far. */
+static l4r_status check_entry(const pathmap *paths, struct archive_entry *ent, const char *archive,
+                              const char *base, const char *name, const l4r_unpack_opts *uo, size_t no,
+                              uint64_t total, l4r_buf *clean, l4r_buf *hclean, char *kind, size_t *target_rec,
+                              l4r_error *e)
+{
+    if (!l4r_archive_path_clean(name, clean))
+        return l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' %s", archive, name,
+                       name[0] == '/' ? "has an absolute path" : "has a '..' component");
+    l4r_buf_cstr(clean);
+    mode_t type = archive_entry_filetype(ent);
+    const char *hard = archive_entry_hardlink(ent);
+    if (clean->len == 0) {
+        if (type == AE_IFDIR)
+            return L4R_OK; /* "./" itself: *kind stays 0 */
+        return l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' has an empty path", archive, name);
     }
+    if (reserved_top(clean->data, base))
+        return l4r_err(e, L4R_EARCHIVE,
+                       "unsafe archive '%s': entry '%s' would replace a file that "
+                       "llm4rec-data manages",
+                       archive, name);
+    size_t top = strcspn(clean->data, "/");
+    for (size_t i = 0; uo && i < uo->n_siblings; i++) {
+        if (strlen(uo->siblings[i]) == top && !strncmp(clean->data, uo->siblings[i], top))
+            return l4r_err(e, L4R_EARCHIVE,
+                           "unsafe archive '%s': entry '%s' would replace '%s', another file of this "
+                           "variant",
+                           archive, name, uo->siblings[i]);
+    }
+    char k;
+    if (hard)
+        k = K_HARD;
+    else if (type == AE_IFLNK)
+        k = K_LINK;
+    else if (type == AE_IFREG)
+        k = K_FILE;
+    else if (type == AE_IFDIR)
+        k = K_DIR;
+    else
+        return l4r_err(e, L4R_EARCHIVE,
+                       "unsafe archive '%s': entry '%s' is a %s, not a file or "
+                       "directory",
+                       archive, name,
+                       type == AE_IFCHR || type == AE_IFBLK ? "device"
+                       : type == AE_IFIFO                   ? "fifo"
+                       : type == AE_IFSOCK                  ? "socket"
+                                                            : "special file");
+    l4r_status st = check_path(paths, archive, name, clean->data, k, no, e);
+    if (st != L4R_OK)
+        return st;
+    const pent *target = NULL;
+    if (k == K_HARD) {
+        if (l4r_archive_path_clean(hard, hclean))
+            target = pm_get(paths, l4r_buf_cstr(hclean), hclean->len);
+        if (!target || target->kind != K_FILE)
+            return l4r_err(e, L4R_EARCHIVE,
+                           "unsafe archive '%s': entry '%s' is a hard link to '%s', "
+                           "which is not a file extracted before it",
+                           archive, name, hard);
+    } else if (k == K_LINK) {
+        const char *ltarget = archive_entry_symlink(ent);
+        if (!ltarget || !l4r_archive_link_safe(clean->data, ltarget))
+            return l4r_err(e, L4R_EARCHIVE,
+                           "unsafe archive '%s': entry '%s' is a symlink to '%s', "
+                           "outside the target directory",
+                           archive, name, ltarget ? ltarget : "");
+    } else if (k == K_FILE && archive_entry_size_is_set(ent) && archive_entry_size(ent) > 0 &&
+               (uint64_t)archive_entry_size(ent) > uo->max_bytes - total) {
+        return ceiling_error(archive, name, uo, e);
+    }
+    *target_rec = target ? target->rec : SIZE_MAX;
+    *kind = k;
+    return L4R_OK;
+}
+
+/* The data of regular file `ent` through the disk writer, hashed as it goes (holes as zeros):
+ * *size bytes, SHA-256 `hex`; *total counts them against the ceiling. */
+static l4r_status copy_file(struct archive *a, struct archive *w, const gzsrc *gz, struct archive_entry *ent,
+                            const char *archive, const char *name, const l4r_unpack_opts *uo, uint64_t *total,
+                            uint64_t *size, char hex[65], l4r_error *e)
+{
+    bool declared = archive_entry_size_is_set(ent) && archive_entry_size(ent) >= 0;
+    uint64_t dsize = declared ? (uint64_t)archive_entry_size(ent) : 0;
+    uint64_t pos = 0; /* bytes of the file so far, holes included */
+    l4r_status st = L4R_OK;
+    l4r_hasher *h = l4r_hasher_new(L4R_HASH_SHA256);
+    for (;;) {
+        int r;
+        const void *buf;
+        size_t sz;
+        la_int64_t off;
+        r = archive_read_data_block(a, &buf, &sz, &off);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r != ARCHIVE_OK) {
+            st = read_error(a, gz, archive, name, e);
+            goto out;
+        }
+        if (off < 0 || (uint64_t)off < pos || sz > UINT64_MAX - (uint64_t)off) {
+            st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': entry '%s': its data blocks are out of order",
+                         archive, name);
+            goto out;
+        }
+        uint64_t end = (uint64_t)off + sz;
+        if (end - pos > uo->max_bytes - *total) {
+            st = ceiling_error(archive, name, uo, e);
+            goto out;
+        }
+        if (declared && end > dsize) {
+            st = l4r_err(e, L4R_EARCHIVE,
+                         "damaged archive '%s': entry '%s' holds more than the %llu bytes its header "
+                         "declares",
+                         archive, name, (unsigned long long)dsize);
+            goto out;
+        }
+        hash_zeros(h, (uint64_t)off - pos); /* a hole of a sparse file reads as zeros */
+        l4r_hasher_update(h, buf, sz);
+        *total += end - pos;
+        pos = end;
+        if (archive_write_data_block(w, buf, sz, off) != ARCHIVE_OK) {
+            st = write_error(w, archive, name, e);
+            goto out;
+        }
+        if (l4r_interrupted) {
+            st = l4r_err(e, L4R_EINTR, "interrupted while unpacking '%s'", archive);
+            goto out;
+        }
+    }
+    if (declared && pos < dsize) {
+        if (archive_entry_sparse_count(ent) == 0) {
+            st = l4r_err(e, L4R_EARCHIVE,
+                         "damaged archive '%s': entry '%s' holds %llu bytes but its header declares "
+                         "%llu",
+                         archive, name, (unsigned long long)pos, (unsigned long long)dsize);
+            goto out;
+        }
+        if (dsize - pos > uo->max_bytes - *total) {
+            st = ceiling_error(archive, name, uo, e);
+            goto out;
+        }
+        hash_zeros(h, dsize - pos); /* a trailing hole */
+        *total += dsize - pos;
+        pos = dsize;
+    }
+    l4r_hasher_final(h, hex);
+    h = NULL;
+    *size = pos;
+out:
+    if (h)
+        l4r_hasher_free(h);
+    return st;
+}
+
+/* The modification time of every file of `got` as it is now under `real` (the fetch stamp keeps
+ * it, so a later run can tell a file edited in place). */
+static l4r_status note_mtimes(const char *real, l4r_unpacked *got, l4r_error *e)
+{
+    for (size_t i = 0; i < got->n; i++) {
+        char *p = l4r_path_join(real, got->v[i].name);
+        struct stat sb;
+        if (lstat(p, &sb) != 0) {
+            l4r_status st = l4r_err(e, L4R_EIO, "cannot stat '%s': %s", p, strerror(errno));
+            free(p);
+            return st;
+        }
+        free(p);
+        got->v[i].mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+    }
+    return L4R_OK;
+}
+
+/* *real: `dir` resolved; *tmp: a new directory in it that the entries are written into before
+ * they are moved into place.  Both malloc'd (NULL when not made). */
+static l4r_status make_tmpdir(const char *dir, char **real, char **tmp, l4r_error *e)
+{
+    *real = realpath(dir, NULL);
+    if (!*real)
+        return l4r_err(e, L4R_EIO, "cannot resolve '%s': %s", dir, strerror(errno));
+    *tmp = l4r_xasprintf("%s/.l4r-unpack.XXXXXX", *real);
+    if (!mkdtemp(*tmp)) {
+        l4r_status st = l4r_err(e, L4R_EIO, "cannot create a directory in '%s': %s", dir, strerror(errno));
+        free(*tmp);
+        *tmp = NULL;
+        return st;
+    }
+    return L4R_OK;
+}
+
+/* Entry `ent`'s name as the archive gives it (malloc'd), NULL if it has none; a lone compressed
+ * file (the raw format) is named after the archive without its compressor suffix. */
+static char *entry_name(struct archive *a, struct archive_entry *ent, const char *base)
+{
+    if (archive_format(a) == ARCHIVE_FORMAT_RAW)
+        return l4r_xstrndup(base, (size_t)(strrchr(base, '.') - base));
+    if (archive_entry_pathname(ent))
+        return l4r_xstrdup(archive_entry_pathname(ent));
+    return NULL;
+}
+
+/* A tar reader stops at its end-of-archive blocks: inflate the gzip data to its end, so its
+ * trailer (CRC-32, length) is checked whatever follows the tar inside it (convert --raw does the
+ * same, src/reader.c). */
+static l4r_status drain_gzip(struct archive *a, gzsrc *gz, const char *archive, l4r_error *e)
+{
+    const void *rest;
+    la_ssize_t n;
+    do {
+        n = gz_read_cb(a, gz, &rest);
+    } while (n > 0);
+    if (n < 0)
+        return read_error(a, gz, archive, NULL, e);
+    return L4R_OK;
+}
+
+/* ---- unpack ---- */
+
+l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opts *uo, l4r_unpacked *out,
+                      l4r_error *e)
+{
+    l4r_status st = L4R_OK;
+    struct archive *a = NULL;
+    struct archive *w = NULL;
+    gzsrc *gz = NULL;
+    char *tmp = NULL;
+    char *real = NULL;
+    char *name = NULL; /* the entry's name as the archive gives it (our copy: libarchive's is freed
+                        * by archive_entry_copy_pathname) */
+    l4r_buf clean = {0}, hclean = {0}, full = {0};
+    pathmap paths = {0};
+    l4r_unpacked got = {0};
+    uint64_t total = 0;
+    size_t no = 0; /* entry number, from 1 */
+    const char *base = l4r_path_base(archive);
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    locale_t old_locale = utf8 ? uselocale(utf8) : (locale_t)0;
+
+    st = make_tmpdir(dir, &real, &tmp, e);
+    if (st != L4R_OK)
+        goto out;
+    st = open_archive(archive, base, &a, &gz, e);
+    if (st != L4R_OK)
+        goto out;
     w = archive_write_disk_new();
     archive_write_disk_set_options(w, ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
                                           ARCHIVE_EXTRACT_TIME);
@@ -518,7 +732,7 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
             goto out;
         }
         struct archive_entry *ent;
-        r = archive_read_next_header(a, &ent);
+        int r = archive_read_next_header(a, &ent);
         if (r == ARCHIVE_EOF)
             break;
         no++;
@@ -527,95 +741,20 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
             goto out;
         }
         free(name);
-        name = NULL;
-        if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
-            name = l4r_xstrndup(base, (size_t)(strrchr(base, '.') - base));
-        } else if (archive_entry_pathname(ent)) {
-            name = l4r_xstrdup(archive_entry_pathname(ent));
-        } else {
+        name = entry_name(a, ent, base);
+        if (!name) {
             st = l4r_err(e, L4R_EARCHIVE, "cannot unpack '%s': entry %zu has no name", archive, no);
             goto out;
         }
-        if (!l4r_archive_path_clean(name, &clean)) {
-            st = l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' %s", archive, name,
-                         name[0] == '/' ? "has an absolute path" : "has a '..' component");
-            goto out;
-        }
-        l4r_buf_cstr(&clean);
-        mode_t type = archive_entry_filetype(ent);
-        const char *hard = archive_entry_hardlink(ent);
-        if (clean.len == 0) {
-            if (type == AE_IFDIR)
-                continue; /* "./" itself */
-            st = l4r_err(e, L4R_EARCHIVE, "unsafe archive '%s': entry '%s' has an empty path", archive, name);
-            goto out;
-        }
-        if (reserved_top(clean.data, base)) {
-            st = l4r_err(e, L4R_EARCHIVE,
-                         "unsafe archive '%s': entry '%s' would replace a file that "
-                         "llm4rec-data manages",
-                         archive, name);
-            goto out;
-        }
-        size_t top = strcspn(clean.data, "/");
-        for (size_t i = 0; uo && i < uo->n_siblings; i++) {
-            if (strlen(uo->siblings[i]) == top && !strncmp(clean.data, uo->siblings[i], top)) {
-                st = l4r_err(e, L4R_EARCHIVE,
-                             "unsafe archive '%s': entry '%s' would replace '%s', another file of this "
-                             "variant",
-                             archive, name, uo->siblings[i]);
-                goto out;
-            }
-        }
-        char kind;
-        if (hard)
-            kind = K_HARD;
-        else if (type == AE_IFLNK)
-            kind = K_LINK;
-        else if (type == AE_IFREG)
-            kind = K_FILE;
-        else if (type == AE_IFDIR)
-            kind = K_DIR;
-        else {
-            st = l4r_err(e, L4R_EARCHIVE,
-                         "unsafe archive '%s': entry '%s' is a %s, not a file or "
-                         "directory",
-                         archive, name,
-                         type == AE_IFCHR || type == AE_IFBLK ? "device"
-                         : type == AE_IFIFO                   ? "fifo"
-                         : type == AE_IFSOCK                  ? "socket"
-                                                              : "special file");
-            goto out;
-        }
-        st = check_path(&paths, archive, name, clean.data, kind, no, e);
+        char kind = 0;
+        size_t target_rec = SIZE_MAX;
+        st = check_entry(&paths, ent, archive, base, name, uo, no, total, &clean, &hclean, &kind, &target_rec,
+                         e);
         if (st != L4R_OK)
             goto out;
-        const pent *target = NULL;
-        if (kind == K_HARD) {
-            if (l4r_archive_path_clean(hard, &hclean))
-                target = pm_get(&paths, l4r_buf_cstr(&hclean), hclean.len);
-            if (!target || target->kind != K_FILE) {
-                st = l4r_err(e, L4R_EARCHIVE,
-                             "unsafe archive '%s': entry '%s' is a hard link to '%s', "
-                             "which is not a file extracted before it",
-                             archive, name, hard);
-                goto out;
-            }
-        } else if (kind == K_LINK) {
-            const char *ltarget = archive_entry_symlink(ent);
-            if (!ltarget || !l4r_archive_link_safe(clean.data, ltarget)) {
-                st = l4r_err(e, L4R_EARCHIVE,
-                             "unsafe archive '%s': entry '%s' is a symlink to '%s', "
-                             "outside the target directory",
-                             archive, name, ltarget ? ltarget : "");
-                goto out;
-            }
-        } else if (kind == K_FILE && archive_entry_size_is_set(ent) && archive_entry_size(ent) > 0 &&
-                   (uint64_t)archive_entry_size(ent) > uo->max_bytes - total) {
-            st = ceiling_error(archive, name, uo, e);
-            goto out;
-        }
-        size_t target_rec = target ? target->rec : SIZE_MAX;
+        if (kind == 0)
+            continue; /* "./" itself */
+        const char *hard = archive_entry_hardlink(ent);
         pent *me = note_path(&paths, clean.data, kind, no);
 
         l4r_buf_reset(&full);
@@ -634,71 +773,11 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
             goto out;
         }
         if (kind == K_FILE) {
-            bool declared = archive_entry_size_is_set(ent) && archive_entry_size(ent) >= 0;
-            uint64_t dsize = declared ? (uint64_t)archive_entry_size(ent) : 0;
-            uint64_t pos = 0; /* bytes of the file so far, holes included */
-            h = l4r_hasher_new(L4R_HASH_SHA256);
-            for (;;) {
-                const void *buf;
-                size_t sz;
-                la_int64_t off;
-                r = archive_read_data_block(a, &buf, &sz, &off);
-                if (r == ARCHIVE_EOF)
-                    break;
-                if (r != ARCHIVE_OK) {
-                    st = read_error(a, gz, archive, name, e);
-                    goto out;
-                }
-                if (off < 0 || (uint64_t)off < pos || sz > UINT64_MAX - (uint64_t)off) {
-                    st = l4r_err(e, L4R_EARCHIVE,
-                                 "cannot unpack '%s': entry '%s': its data blocks are out of order", archive,
-                                 name);
-                    goto out;
-                }
-                uint64_t end = (uint64_t)off + sz;
-                if (end - pos > uo->max_bytes - total) {
-                    st = ceiling_error(archive, name, uo, e);
-                    goto out;
-                }
-                if (declared && end > dsize) {
-                    st = l4r_err(e, L4R_EARCHIVE,
-                                 "damaged archive '%s': entry '%s' holds more than the %llu bytes its header "
-                                 "declares",
-                                 archive, name, (unsigned long long)dsize);
-                    goto out;
-                }
-                hash_zeros(h, (uint64_t)off - pos); /* a hole of a sparse file reads as zeros */
-                l4r_hasher_update(h, buf, sz);
-                total += end - pos;
-                pos = end;
-                if (archive_write_data_block(w, buf, sz, off) != ARCHIVE_OK) {
-                    st = write_error(w, archive, name, e);
-                    goto out;
-                }
-                if (l4r_interrupted) {
-                    st = l4r_err(e, L4R_EINTR, "interrupted while unpacking '%s'", archive);
-                    goto out;
-                }
-            }
-            if (declared && pos < dsize) {
-                if (archive_entry_sparse_count(ent) == 0) {
-                    st = l4r_err(e, L4R_EARCHIVE,
-                                 "damaged archive '%s': entry '%s' holds %llu bytes but its header declares "
-                                 "%llu",
-                                 archive, name, (unsigned long long)pos, (unsigned long long)dsize);
-                    goto out;
-                }
-                if (dsize - pos > uo->max_bytes - total) {
-                    st = ceiling_error(archive, name, uo, e);
-                    goto out;
-                }
-                hash_zeros(h, dsize - pos); /* a trailing hole */
-                total += dsize - pos;
-                pos = dsize;
-            }
             char hex[65];
-            l4r_hasher_final(h, hex);
-            h = NULL;
+            uint64_t pos = 0;
+            st = copy_file(a, w, gz, ent, archive, name, uo, &total, &pos, hex, e);
+            if (st != L4R_OK)
+                goto out;
             me->rec = got.n;
             l4r_unpacked_add(&got, clean.data, pos, hex, 0);
         } else if (kind == K_HARD) {
@@ -712,18 +791,9 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
         }
     }
     if (gz) {
-        /* A tar reader stops at its end-of-archive blocks: inflate the gzip data to its end, so its
-         * trailer (CRC-32, length) is checked whatever follows the tar inside it (convert --raw
-         * does the same, src/reader.c). */
-        const void *rest;
-        la_ssize_t n;
-        do {
-            n = gz_read_cb(a, gz, &rest);
-        } while (n > 0);
-        if (n < 0) {
-            st = read_error(a, gz, archive, NULL, e);
+        st = drain_gzip(a, gz, archive, e);
+        if (st != L4R_OK)
             goto out;
-        }
     }
     if (no == 0) {
         /* nothing at all: libarchive takes NUL bytes for an empty tar and an empty file for an empty
@@ -741,17 +811,9 @@ l4r_status l4r_unpack(const char *archive, const char *dir, const l4r_unpack_opt
     st = merge_entries(tmp, real, e);
     if (st != L4R_OK)
         goto out;
-    for (size_t i = 0; i < got.n; i++) {
-        char *p = l4r_path_join(real, got.v[i].name);
-        struct stat sb;
-        if (lstat(p, &sb) != 0) {
-            st = l4r_err(e, L4R_EIO, "cannot stat '%s': %s", p, strerror(errno));
-            free(p);
-            goto out;
-        }
-        free(p);
-        got.v[i].mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
-    }
+    st = note_mtimes(real, &got, e);
+    if (st != L4R_OK)
+        goto out;
     if (out) {
         for (size_t i = 0; i < got.n; i++)
             l4r_unpacked_add(out, got.v[i].name, got.v[i].size, got.v[i].sha256, got.v[i].mtime_ns);
@@ -772,8 +834,6 @@ out:
         l4r_rmtree(tmp, &e2);
         free(tmp);
     }
-    if (h)
-        l4r_hasher_free(h);
     if (utf8) {
         uselocale(old_locale);
         freelocale(utf8);
