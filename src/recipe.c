@@ -362,16 +362,13 @@ static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
     return L4R_OK;
 }
 
-/* `users`: a user table (user_id and its columns), else an items table when not `interactions`. */
-static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users, l4r_table **out)
+/* The layout of a table: path, member, format and the keys it allows, encoding, time, delimiter,
+ * header, columns.  *fdp gets the format's row. */
+static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_format_def **fdp)
 {
     static const char *const keys[] = {"path",         "member",        "format", "delimiter", "header",
                                        "encoding",     "columns",       "fields", "time",      "flags",
                                        "extra_fields", "time_fraction", "filter", "explode",   NULL};
-    if (!json_is_object(j))
-        return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
-    l4r_table *t = l4r_xcalloc(1, sizeof *t);
-    t->flags_from = -1;
     const l4r_format_def *fd = NULL;
     int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
@@ -462,6 +459,16 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
         }
     }
 
+    *fdp = fd;
+out:
+    free(delim);
+    return st;
+}
+
+/* "explode", before the fields that name its element. */
+static l4r_status table_explode(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd, bool interactions)
+{
+    l4r_status st = L4R_OK;
     json_t *xj = json_object_get(j, "explode");
     if (xj && !json_is_null(xj)) {
         size_t o2 = l4r_rj_path_key(c, "explode");
@@ -471,17 +478,24 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
             st = l4r_recipe_resolve_explode(c, t, fd, interactions);
         l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
-            goto out;
+            return st;
     }
 
+    return st;
+}
+
+/* "fields", the required ones, in the canonical output order. */
+static l4r_status table_fields(pctx *c, json_t *j, l4r_table *t, bool interactions, bool users)
+{
+    l4r_status st = L4R_OK;
     json_t *fields = json_object_get(j, "fields");
     if (!fields) {
         st = l4r_rj_fail(c, "missing required key 'fields'");
-        goto out;
+        return st;
     }
     if (!json_is_object(fields)) {
         st = l4r_rj_fail_at(c, "fields", "expected an object, got %s", l4r_rj_type_name(fields));
-        goto out;
+        return st;
     }
     size_t old = l4r_rj_path_key(c, "fields");
     const char *key;
@@ -500,39 +514,52 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
     }
     l4r_rj_path_pop(c, old);
     if (st != L4R_OK)
-        goto out;
+        return st;
     order_map(t, interactions, users);
 
-    /* A time format without a timestamp column (or the reverse) is a recipe mistake that would
-     * otherwise surface only as silently zero timestamps. */
+    return st;
+}
+
+/* "time" against the fields: a time format without a timestamp column (or the reverse) is a recipe
+ * mistake that would otherwise surface only as silently empty timestamps. */
+static l4r_status table_time(pctx *c, json_t *j, const l4r_table *t)
+{
+    l4r_status st;
     bool has_ts = find_map(t, "timestamp") != NULL;
     if (has_ts && t->time == L4R_TIME_NONE) {
         st = l4r_rj_fail(c, "field 'timestamp' is mapped, so 'time' must name its format");
-        goto out;
+        return st;
     }
     if (!has_ts && t->time != L4R_TIME_NONE) {
         st = l4r_rj_fail_at(c, "time", "is '%s' but no field 'timestamp' is mapped",
-                            l4r_rj_enum_name(timefmts, tf));
-        goto out;
+                            l4r_rj_enum_name(timefmts, (int)t->time));
+        return st;
     }
     /* Only Unix times have a fraction to floor (a datetime's fractional seconds are dropped). */
     if (json_object_get(j, "time_fraction") && t->time != L4R_TIME_UNIX_S && t->time != L4R_TIME_UNIX_MS) {
         st = l4r_rj_fail_at(c, "time_fraction", "applies to time 'unix_s' or 'unix_ms' only, not '%s'",
-                            l4r_rj_enum_name(timefmts, tf));
-        goto out;
+                            l4r_rj_enum_name(timefmts, (int)t->time));
+        return st;
     }
 
+    return L4R_OK;
+}
+
+/* "flags" and "filter". */
+static l4r_status table_flags_filters(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd)
+{
+    l4r_status st = L4R_OK;
     json_t *fl = json_object_get(j, "flags");
     if (fl && !json_is_null(fl)) {
         if (!json_is_object(fl)) {
             st = l4r_rj_fail_at(c, "flags", "expected an object, got %s", l4r_rj_type_name(fl));
-            goto out;
+            return st;
         }
         size_t o2 = l4r_rj_path_key(c, "flags");
         st = parse_flags(c, t, fl);
         l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
-            goto out;
+            return st;
     }
 
     json_t *filt = json_object_get(j, "filter");
@@ -559,9 +586,16 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
         }
         l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
-            goto out;
+            return st;
     }
 
+    return st;
+}
+
+/* Every source name, and the columns of a headerless table. */
+static l4r_status table_resolve(pctx *c, l4r_table *t, const l4r_format_def *fd)
+{
+    l4r_status st = L4R_OK;
     for (size_t i = 0; i < t->n_map; i++) {
         if (!t->map[i].src)
             continue;
@@ -570,7 +604,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
         st = l4r_recipe_check_source(c, t, t->map[i].src, t->map[i].out);
         l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
-            goto out;
+            return st;
     }
 
     /* Headerless delimited tables are resolved here; header tables are resolved by the converter
@@ -586,7 +620,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
                 l4r_rj_path_key(c, t->map[i].out);
                 st = l4r_rj_fail(c, "column '%s' is not in 'columns'", t->map[i].src);
                 l4r_rj_path_pop(c, o2);
-                goto out;
+                return st;
             }
             if (t->flags_from >= 0 && t->map[i].index >= t->flags_from) {
                 size_t o2 = l4r_rj_path_key(c, "fields");
@@ -594,12 +628,33 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
                 st = l4r_rj_fail(c, "column '%s' overlaps the flag columns starting at %d", t->map[i].src,
                                  t->flags_from);
                 l4r_rj_path_pop(c, o2);
-                goto out;
+                return st;
             }
         }
     }
-out:
-    free(delim);
+    return st;
+}
+
+/* One table of a variant: `users` a user table (user_id and its columns), else an items table
+ * when not `interactions`. */
+static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users, l4r_table **out)
+{
+    if (!json_is_object(j))
+        return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
+    l4r_table *t = l4r_xcalloc(1, sizeof *t);
+    t->flags_from = -1;
+    const l4r_format_def *fd = NULL;
+    l4r_status st = table_layout(c, j, t, &fd);
+    if (st == L4R_OK)
+        st = table_explode(c, j, t, fd, interactions);
+    if (st == L4R_OK)
+        st = table_fields(c, j, t, interactions, users);
+    if (st == L4R_OK)
+        st = table_time(c, j, t);
+    if (st == L4R_OK)
+        st = table_flags_filters(c, j, t, fd);
+    if (st == L4R_OK)
+        st = table_resolve(c, t, fd);
     if (st != L4R_OK) {
         table_free(t);
         return st;
