@@ -166,7 +166,7 @@ bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char 
  * column, *out the output field the set names are joined into with '|'. */
 size_t l4r_table_flags(const l4r_table *t, int *from, const char **out);
 const char *l4r_table_flag_name(const l4r_table *t, size_t i);
-/* The recipe's "extra_fields" ("error", the default, or "ignore") and "time_fraction" ("error",
+/* The recipe's "extra_fields" ("error", the default, "ignore" or "last") and "time_fraction" ("error",
  * the default, or "floor").  Static strings. */
 const char *l4r_table_extra_fields(const l4r_table *t);
 const char *l4r_table_time_fraction(const l4r_table *t);

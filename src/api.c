@@ -269,7 +269,7 @@ const char *l4r_table_flag_name(const l4r_table *t, size_t i)
 
 const char *l4r_table_extra_fields(const l4r_table *t)
 {
-    return t->extra_fields_ignore ? "ignore" : "error";
+    return t->extra_fields_ignore ? "ignore" : t->extra_fields_last ? "last" : "error";
 }
 
 const char *l4r_table_time_fraction(const l4r_table *t)

@@ -197,9 +197,12 @@ static void print_table(const char *what, const l4r_table *t)
         print_filter(t, i);
         printf("\n");
     }
-    if (strcmp(l4r_table_extra_fields(t), "error"))
-        printf("  extra:     \"extra_fields\": \"%s\" (fields past the columns are dropped, and counted)\n",
-               l4r_table_extra_fields(t));
+    if (!strcmp(l4r_table_extra_fields(t), "ignore"))
+        printf(
+            "  extra:     \"extra_fields\": \"ignore\" (fields past the columns are dropped, and counted)\n");
+    else if (!strcmp(l4r_table_extra_fields(t), "last"))
+        printf("  extra:     \"extra_fields\": \"last\" (the last column runs to the end of the line, "
+               "delimiters included; counted)\n");
     if (strcmp(l4r_table_time_fraction(t), "error"))
         printf("  fraction:  \"time_fraction\": \"%s\" (Unix times with a fraction are floored, and "
                "counted)\n",

@@ -44,7 +44,7 @@ static const name_val timefmts[] = {{"none", L4R_TIME_NONE},         {"unix_s", 
                                     {"unix_ms", L4R_TIME_UNIX_MS},   {"date", L4R_TIME_DATE},
                                     {"datetime", L4R_TIME_DATETIME}, {"iso8601", L4R_TIME_ISO8601},
                                     {"mdy_ampm", L4R_TIME_MDY_AMPM}, {NULL, 0}};
-static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {NULL, 0}};
+static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {"last", 2}, {NULL, 0}};
 static const name_val fraction_modes[] = {{"error", 0}, {"floor", 1}, {NULL, 0}};
 
 /* ---------------------------------------------------------------------------------------------
@@ -402,7 +402,8 @@ static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_forma
     t->format = fd->id;
     t->encoding = (l4r_encoding)enc;
     t->time = (l4r_timefmt)tf;
-    t->extra_fields_ignore = xf != 0;
+    t->extra_fields_ignore = xf == 1;
+    t->extra_fields_last = xf == 2;
     t->time_fraction_floor = fr != 0;
 
     /* the keys only some formats accept, in this order */
@@ -419,6 +420,12 @@ static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_forma
             st = l4r_rj_fail_at(c, fkeys[k].key, "not allowed for format %s", fd->name);
             goto out;
         }
+    }
+    /* a quoted field is unquoted into a copy, so "the rest of the line" exists only unquoted */
+    if (t->extra_fields_last && fd->quoting) {
+        st = l4r_rj_fail_at(c, "extra_fields", "'last' is for format delimited (no quoting), not %s",
+                            fd->name);
+        goto out;
     }
     if (fd->delimiter_max) {
         if (!delim && !fd->delimiter_none) {

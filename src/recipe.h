@@ -116,6 +116,10 @@ typedef struct l4r_table {
     /* "extra_fields": "ignore" — a delimited/CSV record with more fields than the columns (or the
      * header) is taken, the extra fields dropped and counted; "error" (the default) refuses it. */
     bool extra_fields_ignore;
+    /* "extra_fields": "last" (delimited only) — the last column runs to the end of the line,
+     * separators included: a free-text last column that may hold the delimiter (MicroLens-1M's
+     * titles, which also have unbalanced quotes, "split at the first comma"). */
+    bool extra_fields_last;
     /* "time_fraction": "floor" — Unix seconds (or milliseconds) with a non-zero fraction are
      * floored and counted; "error" (the default) refuses them. */
     bool time_fraction_floor;

@@ -991,7 +991,10 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
             l4r_manifest_push_str(m, key, c->reasons[k]);
     }
     if (c->extra_ignored) {
-        snprintf(key, sizeof key, "inputs.%s.extra_fields_ignored", role);
+        snprintf(key, sizeof key,
+                 c->t->extra_fields_last ? "inputs.%s.extra_fields_in_last"
+                                         : "inputs.%s.extra_fields_ignored",
+                 role);
         l4r_manifest_set_int(m, key, (int64_t)c->extra_ignored);
     }
     if (c->fractions) {
@@ -1009,10 +1012,11 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
         free(msg);
     }
     if (c->log && (c->extra_ignored || c->fractions)) {
-        char *msg =
-            l4r_xasprintf("'%s': %llu records with extra fields (dropped), %llu fractional times "
-                          "(floored), as the recipe allows",
-                          c->name, (unsigned long long)c->extra_ignored, (unsigned long long)c->fractions);
+        char *msg = l4r_xasprintf("'%s': %llu records with extra fields (%s), %llu fractional times "
+                                  "(floored), as the recipe allows",
+                                  c->name, (unsigned long long)c->extra_ignored,
+                                  c->t->extra_fields_last ? "kept in the last column" : "dropped",
+                                  (unsigned long long)c->fractions);
         c->log(c->log_ud, 0, msg);
         free(msg);
     }

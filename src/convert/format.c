@@ -333,7 +333,7 @@ REC_INLINE l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size_t 
         if ((int)nf < rs->ncols)
             return l4r_err(e, L4R_EPARSE, "'%s' line %llu: expected %d fields separated by %s, found %zu",
                            rs->name, (unsigned long long)recline, rs->ncols, sepn, nf);
-        if (!t->extra_fields_ignore) {
+        if (!t->extra_fields_ignore && !t->extra_fields_last) {
             l4r_span x = rs->ncols < L4R_MAX_FIELDS ? f[rs->ncols] : (l4r_span){"", 0};
             return l4r_err(e, L4R_EPARSE,
                            "'%s' line %llu: expected %d fields separated by %s, found %zu; field %d '%.*s' "
@@ -341,6 +341,8 @@ REC_INLINE l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size_t 
                            rs->name, (unsigned long long)recline, rs->ncols, sepn, nf, rs->ncols + 1,
                            (int)(x.n > 40 ? 40 : x.n), x.p);
         }
+        if (t->extra_fields_last && rs->ncols > 0 && (int)nf > rs->ncols) /* the rest of the line */
+            b->f[rs->ncols - 1].n = (size_t)(rend - b->f[rs->ncols - 1].p);
         b->extra_ignored++;
     }
     l4r_span *vals = b->vals;
