@@ -178,6 +178,8 @@ size_t l4r_table_n_filters(const l4r_table *t);
 bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const char **op, size_t *n_values,
                       double *number);
 const char *l4r_table_filter_value(const l4r_table *t, size_t i, size_t k); /* NULL when out of range */
+/* Whether filter i drops the negatives ("negatives": true: convert --keep-negatives skips it). */
+bool l4r_table_filter_negatives(const l4r_table *t, size_t i);
 /* The table's "explode" (one record holding a list of interactions), false when it has none: the
  * list's *column, how it is written (*list: "separated", "json", "python" or "numpy"), the
  * *separator between elements (separated only, else NULL), the element's name *as, the column
@@ -214,7 +216,7 @@ const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when o
  *   jobs            convert        CPUs, 1..1024 (default: the CPUs this process may use)
  *   split, dedup, min-rating, implicit, kcore, user-core, item-core, kcore-mode, ties,
  *   max-history, remap, remap-order, seed, format, candidates, history, memory, block-size,
- *   max-errors      convert        as the options of `llm4rec-data convert` (docs/MANUAL.md)
+ *   max-errors, keep-negatives    convert   as the options of `llm4rec-data convert` (docs/MANUAL.md)
  *
  * A flag takes NULL or "1" to set it and "0" to clear it. */
 typedef struct l4r_options l4r_options;

@@ -339,6 +339,11 @@ bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const c
     return true;
 }
 
+bool l4r_table_filter_negatives(const l4r_table *t, size_t i)
+{
+    return i < t->n_filters && t->filters[i].negatives;
+}
+
 const char *l4r_table_filter_value(const l4r_table *t, size_t i, size_t k)
 {
     return i < t->n_filters && k < t->filters[i].n_values ? t->filters[i].values[k] : NULL;
@@ -603,7 +608,8 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
 
 l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
 {
-    static const char *const flags[] = {"force", "implicit", "remap", "update-lock", "progress", NULL};
+    static const char *const flags[] = {"force",    "implicit",       "remap", "update-lock",
+                                        "progress", "keep-negatives", NULL};
     if (!key)
         return l4r_err(e, L4R_EUSAGE, "(null): no such option");
     int flag = pick(key, flags);
@@ -616,7 +622,8 @@ l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l
         case 1: o->conv.proc.implicit = b; break;
         case 2: o->conv.proc.remap = b; break;
         case 3: o->fetch.update_lock = b; break;
-        default: o->fetch.progress = b; break;
+        case 4: o->fetch.progress = b; break;
+        default: o->conv.keep_negatives = b; break;
         }
         return L4R_OK;
     }

@@ -195,6 +195,8 @@ static void print_table(const char *what, const l4r_table *t)
     for (size_t i = 0; i < l4r_table_n_filters(t); i++) {
         printf("%s", i ? "             " : "  filter:    ");
         print_filter(t, i);
+        if (l4r_table_filter_negatives(t, i))
+            printf("  (drops the negatives; convert --keep-negatives keeps them)");
         printf("\n");
     }
     if (!strcmp(l4r_table_extra_fields(t), "ignore"))
@@ -348,6 +350,8 @@ static json_t *table_json(const l4r_table *t)
             val = n_values ? json_string(l4r_table_filter_value(t, i, 0)) : json_real(number);
         }
         json_object_set_new(fo, "value", val);
+        if (l4r_table_filter_negatives(t, i))
+            json_object_set_new(fo, "negatives", json_true());
         json_array_append_new(filters, fo);
     }
     json_object_set_new(o, "filter", filters);

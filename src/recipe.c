@@ -292,13 +292,15 @@ static const name_val filter_ops[] = {{"==", L4R_FOP_EQ}, {"!=", L4R_FOP_NE}, {"
 /* One entry of "filter": {"column": "click", "op": "==", "value": "1"}. */
 static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
 {
-    static const char *const keys[] = {"column", "op", "value", NULL};
+    static const char *const keys[] = {"column", "op", "value", "negatives", NULL};
     if (!json_is_object(j))
         return l4r_rj_fail(c, "expected an object {\"column\": ..., \"op\": ..., \"value\": ...}, got %s",
                            l4r_rj_type_name(j));
     l4r_status st = l4r_rj_check_keys(c, j, keys);
     if (st == L4R_OK)
         st = l4r_rj_get_str(c, j, "column", true, &f->column);
+    if (st == L4R_OK)
+        st = l4r_rj_get_bool(c, j, "negatives", &f->negatives);
     int op = 0;
     if (st == L4R_OK)
         st = l4r_rj_get_enum(c, j, "op", filter_ops, true, &op);

@@ -62,8 +62,10 @@ typedef struct l4r_filter {
     l4r_filter_op op;
     char **values; /* ==, != : one string; in: one or more */
     size_t n_values;
-    double number; /* <, <=, >, >= */
-    int index;     /* resolved column index for headerless delimited/CSV tables (-1 until resolved) */
+    double number;  /* <, <=, >, >= */
+    int index;      /* resolved column index for headerless delimited/CSV tables (-1 until resolved) */
+    bool negatives; /* "negatives": true — the filter drops the negatives (non-clicks), and convert
+                     * --keep-negatives skips it so that they stay, with their label */
 } l4r_filter;
 
 /* "explode": one source column holds a list; each element becomes one logical record, the

@@ -746,6 +746,8 @@ static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, 
     const l4r_span *fv = r->vals + c->rs.nmap + c->rs.n_flags;
     for (size_t g = 0; g < c->rs.n_filt; g++) {
         const l4r_filter *f = &t->filters[g];
+        if (f->negatives && c->keep_negatives)
+            continue;
         l4r_span v = fv[g];
         bool ok = false;
         if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN) {
@@ -1044,6 +1046,7 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
     }
     const l4r_table *t = c->t;
     c->max_errors = o->max_errors;
+    c->keep_negatives = o->keep_negatives;
     c->log = o->log;
     c->log_ud = o->log_ud;
     l4r_pipe_cfg cfg = {

@@ -33,7 +33,7 @@ cat >"$R/xt.json" <<JSON
       "interactions": {"path": "behaviors.tsv", "format": "delimited", "delimiter": "\t", $MINDCOLS,
         "explode": {"column": "impressions", "parts": ["news", "label"], "part_separator": "-"},
         "fields": {"user_id": "user", "item_id": "news", "rating": "label", "timestamp": "time"}, "time": "mdy_ampm",
-        "filter": [{"column": "label", "op": "==", "value": "1"}]}},
+        "filter": [{"column": "label", "op": "==", "value": "1", "negatives": true}]}},
     "shown": {"description": "MIND impressions: every news shown, the impression as user", "files": $(file behaviors.tsv),
       "interactions": {"path": "behaviors.tsv", "format": "delimited", "delimiter": "\t", $MINDCOLS,
         "explode": {"column": "impressions", "as": "imp", "parts": ["news", "label"], "part_separator": "-"},
@@ -77,6 +77,19 @@ check_same "clicks: user, news, label and impression time of every '-1' impressi
   <(body "$T/clicks1/interactions.tsv") "$T/clicks.want"
 check "clicks: some rows" test -s "$T/clicks.want"
 shown=$(awk -F'\t' '{ n += split($5, a, " ") } END { print n }' "$F/behaviors.tsv")
+# --keep-negatives: the filter marked "negatives" is skipped, every impression entry stays with its label
+for j in 1 3; do
+  check_exit 0 "clicks --keep-negatives -j $j" xt --variant clicks --raw "$F/behaviors.tsv" -o "$T/neg$j" -q -j "$j" \
+    --block-size 4096 --keep-negatives
+done
+check_same "--keep-negatives: -j 1 and -j 3 agree" "$T/neg1/interactions.tsv" "$T/neg3/interactions.tsv"
+check_eq "--keep-negatives: one row per impression entry" "$(body "$T/neg1/interactions.tsv" | wc -l | tr -d ' ')" "$shown"
+check_eq "--keep-negatives: the clicks among them are the positives" \
+  "$(body "$T/neg1/interactions.tsv" | awk -F'\t' '$3 == 1' | cut -f1-4)" "$(cat "$T/clicks.want")"
+check_eq "--keep-negatives: the rest are labelled 0" "$(body "$T/neg1/interactions.tsv" | awk -F'\t' '$3 != 1 && $3 != 0' | wc -l | tr -d ' ')" 0
+check_nogrep "--keep-negatives: nothing filtered out" '"filtered_out": [1-9]' "$T/neg1/manifest.json"
+check_exit 0 "info marks the filter" "$L4R" --recipes "$R" info xt --variant clicks
+check_grep "info: negatives" 'label == "1"  (drops the negatives; convert --keep-negatives keeps them)' "$T/.out"
 check_eq "shown: one row per impression entry" "$(body "$T/shown1/interactions.tsv" | wc -l | tr -d ' ')" "$shown"
 check_grep "shown: manifest counts the interactions" "\"records\": $shown" "$T/shown1/manifest.json"
 check_eq "shown: the impression id as user" "$(body "$T/shown1/interactions.tsv" | head -2 | tr '\t\n' ' ;')" \
