@@ -129,10 +129,13 @@ $(EXAMPLE_BIN): docs/examples/convert_one.c include/llm4rec_data.h $(LIB)
 	$(Q)$(CC) -std=c11 $(OPT) $(WARN) $(filter -fsanitize% -fno-sanitize% -fno-omit-frame-pointer,$(CFLAGS)) \
 	  -Iinclude $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-$(GEN_BIN): tests/gen/l4r-gen.c
+# The fixture generator: main and the family table in l4r-gen.c, shared code in gen_common.c, one
+# gen_<family>.c per dataset family; every tests/gen/*.c is part of it (see l4r-gen.c's top comment).
+GEN_SRC := $(sort $(wildcard tests/gen/*.c))
+$(GEN_BIN): $(GEN_SRC) tests/gen/gen.h
 	@mkdir -p $(dir $@)
 	$(E) "  CCLD    $@"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(GEN_SRC) $(LDLIBS)
 
 # The fault tests' LD_PRELOAD shim (tests/fault/shim.c): a full disk, a stop before a write or a
 # rename.  Built without the sanitizer flags, so it can be preloaded into any build.
@@ -166,10 +169,10 @@ check-tsan:
 	$(MAKE) --no-print-directory BUILD=build-tsan SANITIZER=thread OPT='-O1 -g' L4R_TSAN=1 test
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c tests/fault/*.c docs/examples/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.[ch] tests/fault/*.c docs/examples/*.c)
 
 check-format:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.c tests/fault/*.c docs/examples/*.c)
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*.h src/*/*.h include/*.h tests/unit/*.[ch] tests/gen/*.[ch] tests/fault/*.c docs/examples/*.c)
 
 clean:
 	rm -rf build build-* $(BIN)
