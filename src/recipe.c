@@ -62,6 +62,8 @@ static void table_free(l4r_table *t)
         free(t->map[i].out);
         free(t->map[i].src);
         free(t->map[i].value);
+        free(t->map[i].join_sep);
+        free(t->map[i].join_key);
     }
     free(t->map);
     l4r_rj_free_strv(t->flag_names, t->n_flag_names);
@@ -186,6 +188,18 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
             goto out;
         }
         m.src = l4r_xstrdup(json_string_value(v));
+    } else if (json_is_object(v) && json_object_get(v, "join")) {
+        if (interactions) {
+            st = l4r_rj_fail(c, "\"join\" is for items and users tables (text columns)");
+            goto out;
+        }
+        st = l4r_recipe_parse_join(c, v, &m);
+        if (st != L4R_OK) {
+            free(m.src);
+            free(m.join_sep);
+            free(m.join_key);
+            goto out;
+        }
     } else if (json_is_object(v)) {
         static const char *const keys[] = {"value", NULL};
         st = l4r_rj_check_keys(c, v, keys);
@@ -202,7 +216,8 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
         }
         m.value = l4r_xstrdup(json_string_value(cv));
     } else {
-        st = l4r_rj_fail(c, "expected a source column name or {\"value\": ...}, got %s", l4r_rj_type_name(v));
+        st = l4r_rj_fail(c, "expected a source column name, {\"value\": ...} or {\"join\": ...}, got %s",
+                         l4r_rj_type_name(v));
         goto out;
     }
     m.out = l4r_xstrdup(out);

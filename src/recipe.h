@@ -34,12 +34,27 @@ typedef enum l4r_timefmt {
     L4R_TIME_MDY_AMPM  /* 11/15/2019 10:22:32 AM (MIND) */
 } l4r_timefmt;
 
+/* How a list is written in one field ("explode" and {"join": ...}). */
+typedef enum l4r_list_form {
+    L4R_XLIST_SEPARATED, /* text split on `separator` (empty elements skipped) */
+    L4R_XLIST_JSON,      /* a JSON array */
+    L4R_XLIST_PYTHON,    /* a Python list or tuple */
+    L4R_XLIST_NUMPY      /* a numpy array repr: ['a' 'b'] */
+} l4r_list_form;
+
 /* One output column and where it comes from. */
 typedef struct l4r_colmap {
     char *out;   /* output column name: user_id, item_id, rating, timestamp, title, genres, ... */
     char *src;   /* source column name (header name, `columns` entry, or JSON key); NULL if `value` */
     char *value; /* constant value when the source has no such column (e.g. rating "1") */
     int index;   /* resolved column index for delimited/CSV tables (-1 until resolved) */
+    /* {"join": SRC, ...} (items and users tables): src holds a list whose elements (an object
+     * element's join_key; nested lists flattened one level) are joined with join_sep. */
+    bool join;
+    char *join_sep;          /* default "|" */
+    char *join_key;          /* NULL: the elements themselves */
+    l4r_list_form join_list; /* how a text value writes the list (join_list_given) */
+    bool join_list_given;    /* else: an object format's array value by its own syntax, text as it is */
 } l4r_colmap;
 
 /* A value filter (recipe key "filter"): a record is kept only when every filter of its table holds.
@@ -72,12 +87,6 @@ typedef struct l4r_filter {
  * record's other fields repeated (MIND impressions, Steam v1 per-user lists, Amazon-M2 sessions,
  * NineRec/MicroLens sequences).  Fields and filters name the element as `as`, its parts by their
  * names, an object element's keys as "AS.KEY" (l4r_source_classify). */
-typedef enum l4r_list_form {
-    L4R_XLIST_SEPARATED, /* text split on `separator` (empty elements skipped) */
-    L4R_XLIST_JSON,      /* a JSON array */
-    L4R_XLIST_PYTHON,    /* a Python list or tuple */
-    L4R_XLIST_NUMPY      /* a numpy array repr: ['a' 'b'] */
-} l4r_list_form;
 
 typedef struct l4r_explode {
     char *column; /* the source column (or key) holding the list */
@@ -100,8 +109,15 @@ typedef enum l4r_source_kind {
     L4R_SRC_PART,     /* explode: part *arg of the element */
     L4R_SRC_KEY,      /* explode: key (name + *arg) of an object element ("AS.KEY": *arg = strlen(AS) + 1) */
     L4R_SRC_POSITION, /* "$position": the element's 0-based position in the list (0 without explode) */
-    L4R_SRC_LINE      /* "$line": the physical line the record starts on (a record id, e.g. a session) */
+    L4R_SRC_LINE,     /* "$line": the physical line the record starts on (a record id, e.g. a session) */
+    L4R_SRC_JOIN      /* a column (or key) holding a list, joined ({"join": ...}); resolved like a column */
 } l4r_source_kind;
+
+/* Whether a slot of kind k reads a source column or key (a plain column, or a list to join). */
+static inline bool l4r_src_reads_column(unsigned k)
+{
+    return k == L4R_SRC_COLUMN || k == L4R_SRC_JOIN;
+}
 
 typedef struct l4r_table {
     char *path;   /* file path relative to the variant directory (after unpacking) */

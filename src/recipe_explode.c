@@ -171,3 +171,36 @@ l4r_status l4r_recipe_resolve_explode(pctx *c, l4r_table *t, const l4r_format_de
     }
     return L4R_OK;
 }
+
+l4r_status l4r_recipe_parse_join(pctx *c, json_t *v, l4r_colmap *m)
+{
+    static const char *const keys[] = {"join", "separator", "key", "list", NULL};
+    int form = L4R_XLIST_JSON;
+    l4r_status st = l4r_rj_check_keys(c, v, keys);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, v, "join", true, &m->src);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, v, "separator", false, &m->join_sep);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, v, "key", false, &m->join_key);
+    if (st == L4R_OK)
+        st = l4r_rj_get_enum(c, v, "list", list_forms, false, &form);
+    if (st != L4R_OK)
+        return st;
+    m->join = true;
+    m->join_list = (l4r_list_form)form;
+    m->join_list_given = json_object_get(v, "list") != NULL;
+    if (!*m->src)
+        return l4r_rj_fail_at(c, "join", "must not be empty");
+    if (m->join_list == L4R_XLIST_SEPARATED)
+        return l4r_rj_fail_at(c, "list",
+                              "a text list that is already separated is taken as it is: map the "
+                              "column itself instead of joining it");
+    if (m->join_key && !*m->join_key)
+        return l4r_rj_fail_at(c, "key", "must not be empty");
+    if (!m->join_sep)
+        m->join_sep = l4r_xstrdup("|");
+    if (strpbrk(m->join_sep, "\t\r\n"))
+        return l4r_rj_fail_at(c, "separator", "cannot hold a tab or a line break (the output is TSV)");
+    return L4R_OK;
+}

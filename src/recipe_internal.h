@@ -125,5 +125,7 @@ l4r_status l4r_recipe_parse_variant(pctx *c, const char *name, json_t *j, l4r_va
 l4r_status l4r_recipe_parse_explode(pctx *c, json_t *j, l4r_explode *x);
 l4r_status l4r_recipe_resolve_explode(pctx *c, l4r_table *t, const l4r_format_def *fd, bool interactions);
 l4r_status l4r_recipe_check_source(pctx *c, const l4r_table *t, const char *name, const char *out);
+/* A field {"join": SRC, "separator": "|", "key": K, "list": L} into m (its src and join_*). */
+l4r_status l4r_recipe_parse_join(pctx *c, json_t *v, l4r_colmap *m);
 
 #endif

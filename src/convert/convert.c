@@ -144,7 +144,7 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
         size_t nk = 0;
         for (size_t k = 0; k < t->n_map; k++) {
             c->rs.key_of[k] = -1;
-            if (t->map[k].src && c->rs.skind[k] == L4R_SRC_COLUMN)
+            if (t->map[k].src && l4r_src_reads_column(c->rs.skind[k]))
                 c->rs.key_of[k] = key_index(keys, &nk, t->map[k].src);
         }
         for (size_t g = 0; g < t->n_filters; g++)
@@ -161,7 +161,7 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
     /* delimited / CSV: indices known now unless the header names them */
     for (size_t k = 0; k < t->n_map; k++) {
         c->rs.col[k] = -1;
-        if (t->map[k].src && !t->header && c->rs.skind[k] == L4R_SRC_COLUMN) {
+        if (t->map[k].src && !t->header && l4r_src_reads_column(c->rs.skind[k])) {
             int i = t->map[k].index >= 0 ? t->map[k].index : l4r_table_column(t, t->map[k].src);
             if (i < 0)
                 return l4r_err(e, L4R_ERECIPE, "table '%s': field '%s' names unknown column '%s'", t->path,
@@ -233,7 +233,7 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
     if (nf > L4R_MAX_FIELDS)
         nf = L4R_MAX_FIELDS;
     for (size_t k = 0; k < t->n_map; k++) {
-        if (!t->map[k].src || c->rs.skind[k] != L4R_SRC_COLUMN)
+        if (!t->map[k].src || !l4r_src_reads_column(c->rs.skind[k]))
             continue;
         c->rs.col[k] = -1;
         for (size_t i = 0; i < nf; i++) {

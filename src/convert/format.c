@@ -49,6 +49,7 @@ void l4r_recbuf_init(l4r_recbuf *b)
     b->scratch = (l4r_buf){0};
     b->lscratch = (l4r_buf){0};
     b->oscratch = (l4r_buf){0};
+    b->jscratch = (l4r_buf){0};
     b->extra_ignored = 0;
 }
 
@@ -57,6 +58,7 @@ void l4r_recbuf_free(l4r_recbuf *b)
     l4r_buf_free(&b->scratch);
     l4r_buf_free(&b->lscratch);
     l4r_buf_free(&b->oscratch);
+    l4r_buf_free(&b->jscratch);
 }
 
 static const char *slot_name(const l4r_recspec *rs, size_t s)
@@ -68,6 +70,7 @@ void l4r_recspec_sources(l4r_recspec *rs)
 {
     const l4r_table *t = rs->t;
     rs->x = t->explode;
+    rs->objects = !l4r_format_get(t->format)->columns;
     rs->general = false;
     rs->xcol = rs->acol = rs->xkey = rs->akey = -1;
     rs->eks = NULL;
@@ -77,6 +80,13 @@ void l4r_recspec_sources(l4r_recspec *rs)
         const char *name = slot_name(rs, s);
         int arg = 0;
         l4r_source_kind k = name ? l4r_source_classify(t, name, &arg) : L4R_SRC_COLUMN;
+        if (s < rs->nmap && t->map[s].join) {
+            k = L4R_SRC_JOIN;
+            if (t->map[s].join_key) {
+                const char *jk = t->map[s].join_key;
+                rs->jks[s] = l4r_keyset_new(&jk, 1);
+            }
+        }
         rs->skind[s] = (unsigned char)k;
         rs->sarg[s] = arg;
         if (k == L4R_SRC_KEY) {
@@ -103,6 +113,10 @@ void l4r_recspec_free(l4r_recspec *rs)
     rs->ks = NULL;
     l4r_keyset_free(rs->eks);
     rs->eks = NULL;
+    for (size_t k = 0; k < L4R_MAX_MAP; k++) {
+        l4r_keyset_free(rs->jks[k]);
+        rs->jks[k] = NULL;
+    }
 }
 
 /* The value slot of slot s in vals: map entries first, then the flags, then the filters. */
@@ -268,6 +282,89 @@ static l4r_status explode_list(const l4r_recspec *rs, l4r_recbuf *b, l4r_span lv
     return st;
 }
 
+/* Append the elements of the list [v] to b->jscratch, separated by the slot's separator; depth 0
+ * may hold lists (flattened one level) or, with a "key", objects. */
+static l4r_status join_list(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_span v, l4r_list_syntax syn,
+                            int depth, bool *first, uint64_t line, l4r_error *e)
+{
+    const l4r_colmap *m = &rs->t->map[s];
+    l4r_buf *sc = depth ? &b->oscratch : &b->lscratch;
+    l4r_buf_reset(sc);
+    l4r_list_iter it;
+    l4r_status st = l4r_list_begin(&it, syn, v.p, v.p + v.n, sc, e);
+    size_t pos = 0;
+    for (bool more = true; st == L4R_OK;) {
+        l4r_span ev;
+        l4r_vkind ek;
+        st = l4r_list_next(&it, &ev, &ek, &more, sc, e);
+        if (st || !more)
+            break;
+        pos++;
+        if (ek == L4R_V_ARRAY && depth == 0) {
+            st = join_list(rs, b, s, ev, syn, 1, first, line, e);
+            continue;
+        }
+        if (ek == L4R_V_OBJECT && m->join_key && depth == 0) {
+            l4r_span kv;
+            l4r_vkind kk;
+            l4r_buf_reset(&b->oscratch);
+            st = syn == L4R_LIST_JSON
+                     ? l4r_json_fields(ev.p, ev.p + ev.n, rs->jks[s], &kv, &kk, &b->oscratch, e)
+                     : l4r_pylit_fields(ev.p, ev.p + ev.n, rs->jks[s], &kv, &kk, &b->oscratch, e);
+            if (st)
+                break;
+            ev = kv;
+            ek = kk;
+        }
+        if (ek == L4R_V_NULL || ek == L4R_V_ABSENT)
+            continue;
+        if (ek == L4R_V_ARRAY || ek == L4R_V_OBJECT) {
+            st = l4r_err(e, L4R_EPARSE, "element %zu is %s%s", pos, value_kind_name(ek),
+                         ek == L4R_V_OBJECT ? " (the recipe's \"key\" names the key to join)"
+                                            : " inside a list inside the list (one level is flattened)");
+            break;
+        }
+        if (!*first)
+            l4r_buf_add(&b->jscratch, m->join_sep, strlen(m->join_sep));
+        l4r_buf_add(&b->jscratch, ev.p, ev.n);
+        *first = false;
+    }
+    if (st && depth == 0)
+        l4r_err_prefix(e, "'%s' line %llu: '%s'", rs->name, (unsigned long long)line, m->src);
+    return st;
+}
+
+/* The JOIN slot s: its list's elements joined into b->jscratch at *off (*joined); a text value
+ * without "list" is taken as it is; null or absent is absent. */
+static l4r_status join_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_vkind kind, bool object_json,
+                            uint64_t line, bool *joined, size_t *off, l4r_error *e)
+{
+    const l4r_colmap *m = &rs->t->map[s];
+    l4r_span v = b->vals[s];
+    if (!v.p || kind == L4R_V_NULL || kind == L4R_V_ABSENT) {
+        b->vals[s] = (l4r_span){NULL, 0};
+        return L4R_OK;
+    }
+    if ((kind == L4R_V_STRING || kind == L4R_V_NUMBER) && !m->join_list_given)
+        return L4R_OK; /* already text */
+    if (kind != L4R_V_ARRAY && kind != L4R_V_STRING)
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: '%s' holds %s, expected a list", rs->name,
+                       (unsigned long long)line, m->src, value_kind_name(kind));
+    l4r_list_syntax syn = kind == L4R_V_ARRAY                ? (object_json ? L4R_LIST_JSON : L4R_LIST_PYTHON)
+                          : m->join_list == L4R_XLIST_JSON   ? L4R_LIST_JSON
+                          : m->join_list == L4R_XLIST_PYTHON ? L4R_LIST_PYTHON
+                                                             : L4R_LIST_NUMPY;
+    *off = b->jscratch.len;
+    bool first = true;
+    l4r_status st = join_list(rs, b, s, v, syn, 0, &first, line, e);
+    if (st)
+        return st;
+    b->vals[s].n = b->jscratch.len - *off;
+    b->vals[s].p = ""; /* set once every join is done: jscratch may move until then */
+    *joined = true;
+    return L4R_OK;
+}
+
 /* The general path of every format: the record-level slots are in b->vals already (the element
  * and derived ones absent); "$line" is the record's first line. */
 static l4r_status record_general(const l4r_recspec *rs, l4r_recbuf *b, const l4r_record *r, l4r_span lv,
@@ -275,12 +372,25 @@ static l4r_status record_general(const l4r_recspec *rs, l4r_recbuf *b, const l4r
                                  l4r_yield_fn yield, void *ud, l4r_error *e)
 {
     int ln = snprintf(b->num[0], sizeof b->num[0], "%llu", (unsigned long long)r->line);
+    size_t joff[L4R_MAX_MAP];
+    bool joined[L4R_MAX_MAP] = {false};
+    l4r_buf_reset(&b->jscratch);
     for (size_t s = 0; s < rs->nmap + rs->n_filt; s++) {
-        if (rs->skind[s] == L4R_SRC_LINE)
+        if (rs->skind[s] == L4R_SRC_LINE) {
             b->vals[slot_val(rs, s)] = (l4r_span){b->num[0], (size_t)ln};
-        else if (rs->skind[s] != L4R_SRC_COLUMN)
+        } else if (rs->skind[s] == L4R_SRC_JOIN) {
+            l4r_vkind kind = rs->objects ? b->jkind[s] : L4R_V_STRING;
+            l4r_status st = join_slot(rs, b, s, kind, object_json, r->line, &joined[s], &joff[s], e);
+            if (st)
+                return st;
+        } else if (rs->skind[s] != L4R_SRC_COLUMN) {
             b->vals[slot_val(rs, s)] = (l4r_span){NULL, 0};
+        }
     }
+    /* the joined texts, now that jscratch no longer moves */
+    for (size_t s = 0; s < rs->nmap; s++)
+        if (joined[s])
+            b->vals[s].p = b->jscratch.data + joff[s];
     if (!rs->x)
         return yield(ud, r, e);
     return explode_list(rs, b, lv, lk, av, ak, object_json, r, yield, ud, e);
@@ -443,6 +553,10 @@ REC_INLINE l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, const 
             continue;
         }
         vals[k] = jv[ki];
+        if (general && rs->skind[k] == L4R_SRC_JOIN) {
+            b->jkind[k] = kinds[ki]; /* joined by record_general */
+            continue;
+        }
         if (kinds[ki] == L4R_V_NULL || kinds[ki] == L4R_V_ABSENT) {
             vals[k].p = NULL;
             vals[k].n = 0;

@@ -71,11 +71,14 @@ typedef struct l4r_recspec {
     int xcol, acol;                                  /* columns formats: the list's column, append's (-1) */
     int xkey, akey;                                  /* object formats: their index into ks (-1) */
     l4r_keyset *eks;                                 /* the keys of object elements the slots name */
+    l4r_keyset *jks[L4R_MAX_MAP];                    /* JOIN slots with a "key": that one key */
+    bool objects;                                    /* an object format (JSON lines, Python literals) */
 } l4r_recspec;
 
 /* Fill rs->general, x, skind, sarg and eks from rs->t (xcol/acol/xkey/akey are set to -1: the
  * converter resolves them with the other columns or keys).  Free with l4r_recspec_free. */
 void l4r_recspec_sources(l4r_recspec *rs);
+
 void l4r_recspec_free(l4r_recspec *rs);
 
 /* One logical record, handed to the yield callback.  vals[k] is the span of map entry k (p NULL:
@@ -94,10 +97,12 @@ typedef l4r_status (*l4r_yield_fn)(void *ud, const l4r_record *r, l4r_error *e);
 
 /* A worker's scratch for the record function: reused from record to record, one per worker. */
 typedef struct l4r_recbuf {
-    l4r_buf scratch;  /* unescaped values of the current record */
-    l4r_buf lscratch; /* the general path: unescaped strings of the exploded list's elements */
-    l4r_buf oscratch; /* ... and of the current object element's keys */
-    char num[2][24];  /* ... and the text of "$line" and "$position" */
+    l4r_buf scratch;              /* unescaped values of the current record */
+    l4r_buf lscratch;             /* the general path: unescaped strings of the exploded list's elements */
+    l4r_buf oscratch;             /* ... and of the current object element's keys */
+    char num[2][24];              /* ... and the text of "$line" and "$position" */
+    l4r_buf jscratch;             /* ... and the joined text of the JOIN slots */
+    l4r_vkind jkind[L4R_MAX_MAP]; /* ... and the kind of each JOIN slot's value (object formats) */
     l4r_span f[L4R_MAX_FIELDS];
     l4r_span vals[L4R_MAX_MAP + L4R_MAX_FIELDS + L4R_MAX_FILT];
     uint64_t extra_ignored; /* records whose extra fields were dropped ("extra_fields": "ignore") */
