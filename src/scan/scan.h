@@ -66,13 +66,4 @@ l4r_status l4r_json_fields(const char *p, const char *end, const l4r_keyset *ks,
 l4r_status l4r_pylit_fields(const char *p, const char *end, const l4r_keyset *ks, l4r_span *out,
                             l4r_vkind *kind, l4r_buf *scratch, l4r_error *e);
 
-/* TEMP (until i14-scan lands) */
-typedef enum l4r_list_syntax { L4R_LIST_JSON, L4R_LIST_PYTHON, L4R_LIST_NUMPY } l4r_list_syntax;
-typedef struct l4r_list_iter {
-    int dummy;
-} l4r_list_iter;
-l4r_status l4r_list_begin(l4r_list_iter *it, l4r_list_syntax syn, const char *p, const char *end,
-                          l4r_buf *scratch, l4r_error *e);
-l4r_status l4r_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more, l4r_buf *scratch,
-                         l4r_error *e);
 #endif
