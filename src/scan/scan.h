@@ -1,6 +1,7 @@
 /*
  * scan.h — record scanners for the shapes the datasets use (datasets.md §1): delimited text with
- * a 1- or 2-byte separator, RFC 4180 CSV, JSON lines, and Python-literal dict lines.
+ * a 1- or 2-byte separator, RFC 4180 CSV, JSON lines, and Python-literal dict lines; and an
+ * iterator over the elements of one list held in a field (JSON, Python, numpy's array repr).
  *
  * They pull only the wanted fields, build no tree and allocate nothing per record: unescaped
  * values go into a caller-provided scratch buffer that is reset per record.  All are pure
@@ -65,5 +66,53 @@ l4r_status l4r_json_fields(const char *p, const char *end, const l4r_keyset *ks,
  * lists, tuples, nested dicts.  Values come out as for JSON. */
 l4r_status l4r_pylit_fields(const char *p, const char *end, const l4r_keyset *ks, l4r_span *out,
                             l4r_vkind *kind, l4r_buf *scratch, l4r_error *e);
+
+/* ---- one list, element by element ---- */
+
+typedef enum l4r_list_syntax {
+    L4R_LIST_JSON,   /* strict JSON: "[1, \"a\"]" */
+    L4R_LIST_PYTHON, /* a Python list or tuple literal: "['a', 2,]", "(1, 2)" */
+    L4R_LIST_NUMPY   /* numpy's str() of a 1-D array: "['a' 'b'\n 'c']", "[1 2 3]" */
+} l4r_list_syntax;
+
+/* An iteration over one list (l4r_list_begin).  The fields are private to src/scan/. */
+typedef struct l4r_list_iter {
+    const char *base; /* the range given to l4r_list_begin, for byte offsets in messages */
+    const char *end;
+    const char *at; /* where the separator before the next element (or the closer) is looked for */
+    char *w;        /* scratch write position */
+    l4r_list_syntax syntax;
+    char close; /* ']' or ')' */
+    bool first; /* no element read yet */
+    bool done;  /* the closing bracket, or an error, was reached */
+} l4r_list_iter;
+
+/* Start iterating the one list held in [p, end), surrounding whitespace allowed: JSON "[...]",
+ * Python "[...]" or "(...)" (a comma may stand before the closing bracket), or a numpy array repr
+ * "['a' 'b']" (elements separated by whitespace, newlines included, no commas; the elements are
+ * Python strings or numbers, True/False/None too).  Reserves (end - p) bytes in scratch, so that
+ * element strings unescaped into it never move while iterating: give a scratch buffer that is
+ * used for nothing else until the list is done (it may be reset before l4r_list_begin).  Anything
+ * but an opening bracket is L4R_EPARSE "expected '['" (Python: "expected '[' or '('").  Thread:
+ * any; the iterator holds no resources (nothing to free). */
+l4r_status l4r_list_begin(l4r_list_iter *it, l4r_list_syntax syn, const char *p, const char *end,
+                          l4r_buf *scratch, l4r_error *e);
+
+/* The next element.  *more = true and out/kind set, or *more = false at the closing bracket (out
+ * and kind untouched).  Elements come out as l4r_json_fields gives values: strings unescaped
+ * (L4R_V_STRING), numbers as their literal, true/false/True/False as "true"/"false" (L4R_V_BOOL),
+ * null/None as L4R_V_NULL, arrays and objects as their raw source text (L4R_V_ARRAY /
+ * L4R_V_OBJECT), which can be passed to l4r_json_fields, l4r_pylit_fields or l4r_list_begin
+ * again.  Spans point into [p, end) or into scratch and stay valid until the caller reuses it.
+ * Errors are L4R_EPARSE in the object scanners' style, what was expected and at which byte of
+ * [p, end) ("expected ',' or ']' at byte 7"), text after the closing bracket included
+ * ("unexpected data after the list at byte N"); JSON is strict (RFC 8259: no trailing comma).
+ * NUMPY: a "..." element, numpy's summary of a long array, is "numpy summarised this array
+ * ('...'): the list is incomplete at byte N" (print the array with np.set_printoptions(threshold=
+ * sys.maxsize), or store it as a list).  After the closing bracket or an error the iteration is
+ * over: further calls return L4R_OK with *more = false.  scratch: the buffer given to
+ * l4r_list_begin. */
+l4r_status l4r_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more, l4r_buf *scratch,
+                         l4r_error *e);
 
 #endif

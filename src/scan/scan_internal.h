@@ -41,10 +41,6 @@ static inline uint64_t l4r_swar_lt_or_high(uint64_t v, unsigned char n)
     return ((v - L4R_SWAR_ONES * n) | v) & L4R_SWAR_HIGH;
 }
 
-/* Index of the key in ks, or -1.  Keys are compared as raw (already unescaped) bytes. */
-int l4r_keyset_find(const l4r_keyset *ks, const char *p, size_t n);
-size_t l4r_keyset_count(const l4r_keyset *ks);
-
 /* Append the UTF-8 encoding of code point cp (<= 0x10FFFF) at w; returns the new end. */
 static inline char *l4r_put_utf8(char *w, uint32_t cp)
 {

@@ -1,12 +1,14 @@
 /*
- * scan_pylit.c — pull the wanted top-level keys out of one Python dict literal (the repr() lines
- * of Amazon 2014 meta and Steam: {u'key': u'val', 'k': "it's", 'ok': True, 'x': None, ...}).
+ * scan_pylit.c — the tokens of Python literals for the object walker (scan_object.h): strings,
+ * numbers, True/False/None, as repr() writes them in the Amazon 2014 meta and Steam lines
+ * ({u'key': u'val', 'k': "it's", 'ok': True, 'x': None, ...}).  The walker does the dicts,
+ * lists, tuples and sets (trailing commas, keys of any type); this file says what a Python string
+ * and a Python scalar are.
  *
  * The grammar is the subset of Python literals that repr() produces, read leniently: strings in
  * '...' or "..." (and triple quotes) with u/b/r prefixes, ints (with Python 2's L suffix), floats,
- * True/False/None, lists, tuples, sets and nested dicts, trailing commas.  Like the JSON scanner
- * it builds no tree: wanted strings are unescaped into the scratch buffer (reserved once per
- * record, as an unescaped string never outgrows its source), containers come back as raw text.
+ * True/False/None.  Wanted strings are unescaped into the scratch buffer at the walker's write
+ * pointer (reserved once per record, as an unescaped string never outgrows its source).
  *
  * \x.. and octal escapes are ambiguous across Python versions: in a Python 2 byte string
  * ('caf\xc3\xa9', Amazon 2014) they are bytes of UTF-8 text, in a Python 3 str or a u'' string
@@ -14,36 +16,14 @@
  * strings take bytes first, and if that does not give valid UTF-8 the string is decoded again
  * with code points.  Lone surrogates from \u escapes become U+FFFD.
  */
-#include "scan/scan_internal.h"
-
-#define PY_MAX_DEPTH 512
-
-typedef struct pscan {
-    const char *base;
-    const char *end;
-    char *w;
-    l4r_error *e;
-} pscan;
+#include "scan/scan_object.h"
 
 static const char py_true[] = "true";
 static const char py_false[] = "false";
 static const char py_null[] = "null";
 
-static l4r_status pfail(pscan *s, const char *at, const char *what)
-{
-    if (at >= s->end)
-        return l4r_err(s->e, L4R_EPARSE, "%s at byte %zu (end of record)", what, (size_t)(s->end - s->base));
-    return l4r_err(s->e, L4R_EPARSE, "%s at byte %zu", what, (size_t)(at - s->base));
-}
-
-static inline const char *skip_ws(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
-        p++;
-    return p;
-}
-
-static bool is_str_start(const char *p, const char *end)
+/* A quote, after at most two prefix letters (u, b, r). */
+static bool pstring_start(const char *p, const char *end)
 {
     for (int i = 0; i < 3 && p < end; i++, p++) {
         if (*p == '\'' || *p == '"')
@@ -86,7 +66,7 @@ static bool valid_utf8(const char *p, const char *end)
 
 /* A string literal at *pp (prefix included).  want: its text in *out.  cp_mode: decode \x and
  * octal escapes of an unprefixed string as code points (the retry described above). */
-static l4r_status pstring(pscan *s, const char **pp, bool want, l4r_span *out, bool cp_mode)
+static l4r_status pstring(l4r_scanner *s, const char **pp, bool want, l4r_span *out, bool cp_mode)
 {
     const char *p = *pp;
     const char *end = s->end;
@@ -124,10 +104,10 @@ static l4r_status pstring(pscan *s, const char **pp, bool want, l4r_span *out, b
         }
         p = r;
         if (p >= end)
-            return pfail(s, start - 1, "unterminated string starting");
+            return l4r_scan_fail(s, start - 1, "unterminated string starting");
         if (*p == '\n') {
             if (!triple)
-                return pfail(s, p, "newline in string");
+                return l4r_scan_fail(s, p, "newline in string");
             if (w)
                 *w++ = '\n';
             p++;
@@ -145,7 +125,7 @@ static l4r_status pstring(pscan *s, const char **pp, bool want, l4r_span *out, b
         }
         /* backslash */
         if (p + 1 >= end)
-            return pfail(s, p, "unterminated string");
+            return l4r_scan_fail(s, p, "unterminated string");
         char x = p[1];
         if (raw) {
             if (w) {
@@ -178,7 +158,7 @@ static l4r_status pstring(pscan *s, const char **pp, bool want, l4r_span *out, b
         case '\n': p += 2; continue;
         case 'x':
             if (hexn(p + 2, end, 2, &cp) < 0)
-                return pfail(s, p, "invalid \\x escape");
+                return l4r_scan_fail(s, p, "invalid \\x escape");
             p += 4;
             goto byte_or_cp;
         case 'u':
@@ -187,10 +167,10 @@ static l4r_status pstring(pscan *s, const char **pp, bool want, l4r_span *out, b
                 goto keep;
             n = x == 'u' ? 4 : 8;
             if (hexn(p + 2, end, n, &cp) < 0)
-                return pfail(s, p, x == 'u' ? "invalid \\u escape" : "invalid \\U escape");
+                return l4r_scan_fail(s, p, x == 'u' ? "invalid \\u escape" : "invalid \\U escape");
             p += 2 + n;
             if (cp > 0x10FFFF)
-                return pfail(s, p - 2 - n, "\\U escape beyond U+10FFFF");
+                return l4r_scan_fail(s, p - 2 - n, "\\U escape beyond U+10FFFF");
             if (cp >= 0xD800 && cp <= 0xDBFF) {
                 uint32_t lo;
                 if (end - p >= 6 && p[0] == '\\' && p[1] == 'u' && hexn(p + 2, end, 4, &lo) == 0 &&
@@ -249,7 +229,7 @@ static l4r_status pstring(pscan *s, const char **pp, bool want, l4r_span *out, b
     return L4R_OK;
 }
 
-static l4r_status pnumber(pscan *s, const char **pp, l4r_span *num)
+static l4r_status pnumber(l4r_scanner *s, const char **pp, l4r_span *num)
 {
     const char *p = *pp;
     const char *end = s->end;
@@ -268,13 +248,13 @@ static l4r_status pnumber(pscan *s, const char **pp, l4r_span *num)
         digits = digits || p > f;
     }
     if (!digits)
-        return pfail(s, b, "expected a value");
+        return l4r_scan_fail(s, b, "expected a value");
     if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
         if (p < end && (*p == '+' || *p == '-'))
             p++;
         if (p >= end || *p < '0' || *p > '9')
-            return pfail(s, p, "expected a digit in exponent");
+            return l4r_scan_fail(s, p, "expected a digit in exponent");
         while (p < end && *p >= '0' && *p <= '9')
             p++;
     }
@@ -295,68 +275,17 @@ static bool pword(const char *p, const char *end, const char *w, size_t n)
            !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_');
 }
 
-static l4r_status pvalue(pscan *s, const char **pp, int depth, bool want, l4r_span *out, l4r_vkind *kind)
+/* l4r_dialect's `string` (scan_object.h): a first decoding, \x as bytes unless u''. */
+static l4r_status pstring_walk(l4r_scanner *s, const char **pp, bool want, l4r_span *out)
+{
+    return pstring(s, pp, want, out, false);
+}
+
+/* True, False, None or a number at *pp (l4r_dialect's `scalar`, scan_object.h). */
+static l4r_status pscalar(l4r_scanner *s, const char **pp, bool want, l4r_span *out, l4r_vkind *kind)
 {
     const char *p = *pp;
     const char *end = s->end;
-    l4r_status st;
-    if (p >= end)
-        return pfail(s, p, "expected a value");
-    if (is_str_start(p, end)) {
-        if (want)
-            *kind = L4R_V_STRING;
-        return pstring(s, pp, want, out, false);
-    }
-    char c = *p;
-    if (c == '{' || c == '[' || c == '(') {
-        char close = c == '{' ? '}' : c == '[' ? ']' : ')';
-        if (depth >= PY_MAX_DEPTH)
-            return pfail(s, p, "nesting too deep");
-        const char *q = skip_ws(p + 1, end);
-        int dict = -1; /* for '{': unknown until the first ':' (dict) or ',' / '}' (set) */
-        for (;;) {
-            if (q < end && *q == close) {
-                q++;
-                break;
-            }
-            st = pvalue(s, &q, depth + 1, false, NULL, NULL);
-            if (st)
-                return st;
-            q = skip_ws(q, end);
-            if (c == '{') {
-                if (dict < 0)
-                    dict = q < end && *q == ':';
-                if (dict) {
-                    if (q >= end || *q != ':')
-                        return pfail(s, q, "expected ':'");
-                    q = skip_ws(q + 1, end);
-                    st = pvalue(s, &q, depth + 1, false, NULL, NULL);
-                    if (st)
-                        return st;
-                    q = skip_ws(q, end);
-                }
-            }
-            if (q < end && *q == ',') {
-                q = skip_ws(q + 1, end);
-                continue;
-            }
-            if (q < end && *q == close) {
-                q++;
-                break;
-            }
-            return pfail(s, q,
-                         close == '}'   ? "expected ',' or '}'"
-                         : close == ']' ? "expected ',' or ']'"
-                                        : "expected ',' or ')'");
-        }
-        if (want) {
-            *kind = c == '{' ? L4R_V_OBJECT : L4R_V_ARRAY;
-            out->p = p;
-            out->n = (size_t)(q - p);
-        }
-        *pp = q;
-        return L4R_OK;
-    }
     const char *lit = NULL;
     size_t litn = 0;
     l4r_vkind k = L4R_V_BOOL;
@@ -381,7 +310,7 @@ static l4r_status pvalue(pscan *s, const char **pp, int depth, bool want, l4r_sp
         return L4R_OK;
     }
     l4r_span num;
-    st = pnumber(s, pp, &num);
+    l4r_status st = pnumber(s, pp, &num);
     if (st)
         return st;
     if (want) {
@@ -391,78 +320,60 @@ static l4r_status pvalue(pscan *s, const char **pp, int depth, bool want, l4r_sp
     return L4R_OK;
 }
 
+static l4r_status pvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
+                         l4r_vkind *kind);
+static l4r_status nvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
+                         l4r_vkind *kind);
+
+/* What repr() writes: tuples, sets, trailing commas, keys of any type. */
+static const l4r_dialect PYLIT = {
+    .string_start = pstring_start,
+    .string = pstring_walk,
+    .scalar = pscalar,
+    .value = pvalue,
+    .tuples = true,
+    .trailing_comma = true,
+    .loose_braces = true,
+    .after = "unexpected data after the dict",
+};
+
+/* numpy's str() of a 1-D array, "['a' 'b'\n 'c']": Python strings and numbers, whitespace between
+ * (only a list, never a record: no `after`). */
+static const l4r_dialect NUMPY = {
+    .string_start = pstring_start,
+    .string = pstring_walk,
+    .scalar = pscalar,
+    .value = nvalue,
+    .flat = true,
+    .space_separated = true,
+};
+
+static l4r_status pvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
+                         l4r_vkind *kind)
+{
+    return walk_value(&PYLIT, s, pp, depth, want, out, kind);
+}
+
 l4r_status l4r_pylit_fields(const char *p, const char *end, const l4r_keyset *ks, l4r_span *out,
                             l4r_vkind *kind, l4r_buf *scratch, l4r_error *e)
 {
-    size_t nk = l4r_keyset_count(ks);
-    for (size_t k = 0; k < nk; k++) {
-        out[k].p = NULL;
-        out[k].n = 0;
-        kind[k] = L4R_V_ABSENT;
-    }
-    l4r_buf_reserve(scratch, (size_t)(end - p));
-    pscan s = {p, end, scratch->data + scratch->len, e};
-    const char *q = skip_ws(p, end);
-    l4r_status st = L4R_OK;
-    if (q >= end || *q != '{') {
-        st = pfail(&s, q, "expected '{'");
-        goto out;
-    }
-    q = skip_ws(q + 1, end);
-    for (;;) {
-        if (q < end && *q == '}') {
-            q++;
-            break;
-        }
-        int idx = -1;
-        if (is_str_start(q, end)) {
-            l4r_span key;
-            char *mark = s.w;
-            st = pstring(&s, &q, true, &key, false);
-            if (st)
-                goto out;
-            idx = l4r_keyset_find(ks, key.p, key.n);
-            s.w = mark; /* keys are compared, not kept */
-        } else {
-            st = pvalue(&s, &q, 1, false, NULL, NULL);
-            if (st)
-                goto out;
-        }
-        q = skip_ws(q, end);
-        if (q >= end || *q != ':') {
-            st = pfail(&s, q, "expected ':'");
-            goto out;
-        }
-        q = skip_ws(q + 1, end);
-        if (idx >= 0)
-            st = pvalue(&s, &q, 1, true, &out[idx], &kind[idx]);
-        else
-            st = pvalue(&s, &q, 1, false, NULL, NULL);
-        if (st)
-            goto out;
-        q = skip_ws(q, end);
-        if (q < end && *q == ',') {
-            q = skip_ws(q + 1, end);
-            continue;
-        }
-        if (q < end && *q == '}') {
-            q++;
-            break;
-        }
-        st = pfail(&s, q, "expected ',' or '}'");
-        goto out;
-    }
-    q = skip_ws(q, end);
-    if (q < end)
-        st = pfail(&s, q, "unexpected data after the dict");
-out:
-    scratch->len = (size_t)(s.w - scratch->data);
-    if (st) {
-        for (size_t k = 0; k < nk; k++) {
-            out[k].p = NULL;
-            out[k].n = 0;
-            kind[k] = L4R_V_ABSENT;
-        }
-    }
-    return st;
+    return walk_fields(&PYLIT, p, end, ks, out, kind, scratch, e);
+}
+
+static l4r_status nvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
+                         l4r_vkind *kind)
+{
+    return walk_value(&NUMPY, s, pp, depth, want, out, kind);
+}
+
+l4r_status l4r_pylit_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more,
+                               l4r_buf *scratch, l4r_error *e)
+{
+    return walk_list_next(&PYLIT, it, out, kind, more, scratch, e);
+}
+
+l4r_status l4r_numpy_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more,
+                               l4r_buf *scratch, l4r_error *e)
+{
+    return walk_list_next(&NUMPY, it, out, kind, more, scratch, e);
 }

@@ -1,6 +1,7 @@
 /*
  * test_scan.c — the record scanners: delimited split, RFC 4180 CSV, JSON (differential against
- * jansson on random objects, and a list of inputs that are not JSON), Python literals.
+ * jansson on random objects, and a list of inputs that are not JSON), Python literals, and the
+ * list iterator over JSON, Python and numpy lists.
  */
 #include <jansson.h>
 #include <math.h>
@@ -469,6 +470,184 @@ static void test_pylit(void)
     l4r_buf_free(&scratch);
 }
 
+/* ---- the list iterator ---- */
+
+/* Every element of the list as "K:text" joined by " | " (K: S string, N number, B bool, 0 null,
+ * A array, O object), or after the elements read "!message" when the list is not valid.  Also
+ * checks that a finished iterator stays finished and that spans stay inside the input or the
+ * scratch buffer. */
+static const char *list_dump(l4r_list_syntax syn, const char *text)
+{
+    static l4r_buf dump;
+    l4r_buf scratch = {0};
+    l4r_list_iter it;
+    l4r_error e;
+    const char *end = text + strlen(text);
+    l4r_buf_reset(&dump);
+    l4r_buf_adds(&dump, "");
+    l4r_status st = l4r_list_begin(&it, syn, text, end, &scratch, &e);
+    bool more = !st;
+    while (!st && more) {
+        l4r_span v = {"untouched", 9};
+        l4r_vkind k = L4R_V_ABSENT;
+        st = l4r_list_next(&it, &v, &k, &more, &scratch, &e);
+        if (st || !more) {
+            if (v.n != 9 || k != L4R_V_ABSENT)
+                l4r_buf_adds(&dump, "(out changed at the end) ");
+            break;
+        }
+        bool inside = (v.p >= text && v.p + v.n <= end) ||
+                      (v.p >= scratch.data && v.p + v.n <= scratch.data + scratch.len) ||
+                      (k == L4R_V_BOOL || k == L4R_V_NULL);
+        if (dump.len)
+            l4r_buf_adds(&dump, " | ");
+        l4r_buf_addc(&dump, "?SNB0AO"[k]);
+        l4r_buf_addc(&dump, ':');
+        l4r_buf_add(&dump, v.p, v.n);
+        if (!inside)
+            l4r_buf_adds(&dump, "(span outside)");
+    }
+    if (st) {
+        if (dump.len)
+            l4r_buf_adds(&dump, " | ");
+        l4r_buf_addf(&dump, "!%s", e.msg);
+    }
+    /* spent: more calls say "no more" */
+    l4r_span v;
+    l4r_vkind k;
+    bool again = true;
+    if (l4r_list_next(&it, &v, &k, &again, &scratch, &e) != L4R_OK || again)
+        l4r_buf_adds(&dump, " (not finished)");
+    l4r_buf_free(&scratch);
+    return l4r_buf_cstr(&dump);
+}
+
+static void test_list(void)
+{
+    /* JSON */
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[]"), "");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, " \t[ \n ] \r\n"), "");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[1, \"a\\u00e9\\n\\\"\", true, false, null, -0.5e3, \"\"]"),
+             "N:1 | S:a\xc3\xa9\n\" | B:true | B:false | 0:null | N:-0.5e3 | S:");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[[1, [2]], {\"a\": [3], \"b\": {}}, []]"),
+             "A:[1, [2]] | O:{\"a\": [3], \"b\": {}} | A:[]");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[1, 2"), "N:1 | N:2 | !expected ',' or ']' at byte 5 (end of record)");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[\"abc"), "!unterminated string at byte 5 (end of record)");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[1 2]"), "N:1 | !expected ',' or ']' at byte 3");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[1,]"), "N:1 | !expected a value at byte 3");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[,1]"), "!expected a value at byte 1");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[1] x"), "N:1 | !unexpected data after the list at byte 4");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "['a']"), "!expected a value at byte 1");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[True]"), "!expected a value at byte 1");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "[{\"a\" 1}]"), "!expected ':' at byte 6");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "(1, 2)"), "!expected '[' at byte 0");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "  "), "!expected '[' at byte 2 (end of record)");
+    T_EQ_STR(list_dump(L4R_LIST_JSON, "{\"a\": 1}"), "!expected '[' at byte 0");
+
+    /* Python: lists and tuples, trailing commas, every literal */
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "()"), "");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "[ ]"), "");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "(1,)"), "N:1");
+    T_EQ_STR(
+        list_dump(
+            L4R_LIST_PYTHON,
+            "['a', u'caf\\xe9', \"it's\", 'x\\'y', 12L, True, False, None, 1.5e-3, (1, 2,), {'k': [1]}, "
+            "{1, 2}, [],]"),
+        "S:a | S:caf\xc3\xa9 | S:it's | S:x'y | N:12 | B:true | B:false | 0:null | N:1.5e-3 | A:(1, 2,) | "
+        "O:{'k': [1]} | O:{1, 2} | A:[]");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "['a' 'b']"), "S:a | !expected ',' or ']' at byte 5");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "('a', 'b'"),
+             "S:a | S:b | !expected ',' or ')' at byte 9 (end of record)");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "['a', 'b"), "S:a | !unterminated string starting at byte 6");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "[1,,]"), "N:1 | !expected a value at byte 3");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "(1) (2)"), "N:1 | !unexpected data after the list at byte 4");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "'a'"), "!expected '[' or '(' at byte 0");
+    T_EQ_STR(list_dump(L4R_LIST_PYTHON, "[1)"), "N:1 | !expected ',' or ']' at byte 2");
+
+    /* numpy's array repr: whitespace (newlines too) between elements, no commas */
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['B09W9FND7K' 'B09JSPLN1M'\n 'B076THCGSG']"),
+             "S:B09W9FND7K | S:B09JSPLN1M | S:B076THCGSG");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['a' \"it's\"]"), "S:a | S:it's");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['caf\\xe9' 'x\\ny']"), "S:caf\xc3\xa9 | S:x\ny");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "[]"), "");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "[ 1  2 10]"), "N:1 | N:2 | N:10");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "[1.  2.5 -3.e+00]"), "N:1. | N:2.5 | N:-3.e+00");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "[ True False]"), "B:true | B:false");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['a' 'b' 'c' ... 'x' 'y' 'z']"),
+             "S:a | S:b | S:c | !numpy summarised this array ('...'): the list is incomplete at byte 13");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['a', 'b']"), "S:a | !expected whitespace or ']' at byte 4");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['a''b']"), "S:a | !expected whitespace or ']' at byte 4");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['a' 'b'"),
+             "S:a | S:b | !expected whitespace or ']' at byte 8 (end of record)");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['a' "), "S:a | !expected a value at byte 5 (end of record)");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "['a'] 'b'"), "S:a | !unexpected data after the list at byte 6");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "[['a' 'b']\n ['c' 'd']]"), "!expected a value at byte 1");
+    T_EQ_STR(list_dump(L4R_LIST_NUMPY, "('a' 'b')"), "!expected '[' at byte 0");
+
+    /* nested elements go back into the scanners */
+    const char *t = "[[\"x\", [\"y\"]], {\"a\": \"\\u0041\"}]";
+    l4r_buf scratch = {0};
+    l4r_list_iter it;
+    l4r_error e;
+    l4r_span v, w;
+    l4r_vkind k;
+    bool more;
+    T_EQ_INT(l4r_list_begin(&it, L4R_LIST_JSON, t, t + strlen(t), &scratch, &e), L4R_OK);
+    T_EQ_INT(l4r_list_next(&it, &v, &k, &more, &scratch, &e), L4R_OK);
+    T_CHECK(more && k == L4R_V_ARRAY);
+    l4r_buf inner_scratch = {0};
+    l4r_list_iter inner;
+    T_EQ_INT(l4r_list_begin(&inner, L4R_LIST_JSON, v.p, v.p + v.n, &inner_scratch, &e), L4R_OK);
+    T_EQ_INT(l4r_list_next(&inner, &w, &k, &more, &inner_scratch, &e), L4R_OK);
+    SPAN_EQ(w, "x");
+    T_EQ_INT(l4r_list_next(&inner, &w, &k, &more, &inner_scratch, &e), L4R_OK);
+    T_CHECK(k == L4R_V_ARRAY);
+    SPAN_EQ(w, "[\"y\"]");
+    T_EQ_INT(l4r_list_next(&inner, &w, &k, &more, &inner_scratch, &e), L4R_OK);
+    T_CHECK(!more);
+    T_EQ_INT(l4r_list_next(&it, &v, &k, &more, &scratch, &e), L4R_OK);
+    T_CHECK(more && k == L4R_V_OBJECT);
+    const char *keys[] = {"a"};
+    l4r_keyset *ks = l4r_keyset_new(keys, 1);
+    l4r_span fo[1];
+    l4r_vkind fk[1];
+    l4r_buf_reset(&inner_scratch);
+    T_EQ_INT(l4r_json_fields(v.p, v.p + v.n, ks, fo, fk, &inner_scratch, &e), L4R_OK);
+    SPAN_EQ(fo[0], "A");
+    l4r_keyset_free(ks);
+    T_EQ_INT(l4r_list_next(&it, &v, &k, &more, &scratch, &e), L4R_OK);
+    T_CHECK(!more);
+    l4r_buf_free(&inner_scratch);
+
+    /* unescaped elements stay where they were written while the list is read: 2,000 escaped
+     * strings into a scratch buffer that starts empty */
+    l4r_buf big = {0};
+    l4r_buf_addc(&big, '[');
+    for (int i = 0; i < 2000; i++)
+        l4r_buf_addf(&big, "%s\"e\\u00e9%d\"", i ? ", " : "", i);
+    l4r_buf_addc(&big, ']');
+    l4r_span spans[2000];
+    int n = 0;
+    l4r_buf_free(&scratch);
+    T_EQ_INT(l4r_list_begin(&it, L4R_LIST_JSON, big.data, big.data + big.len, &scratch, &e), L4R_OK);
+    for (;;) {
+        if (l4r_list_next(&it, &v, &k, &more, &scratch, &e) || !more || n == 2000)
+            break;
+        spans[n++] = v;
+    }
+    T_EQ_INT(n, 2000);
+    int wrong = 0;
+    for (int i = 0; i < n; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "e\xc3\xa9%d", i);
+        if (spans[i].n != strlen(want) || memcmp(spans[i].p, want, spans[i].n) != 0)
+            wrong++;
+    }
+    T_EQ_INT(wrong, 0);
+    l4r_buf_free(&big);
+    l4r_buf_free(&scratch);
+}
+
 int main(void)
 {
     test_delim();
@@ -476,5 +655,6 @@ int main(void)
     test_json_differential();
     test_json_invalid();
     test_pylit();
+    test_list();
     return l4r_t_exit();
 }
