@@ -239,3 +239,79 @@ check_exit 0 "info --json, a Python literal's list" "$L4R" --recipes "$R" info x
 check_eq "info --json: its own syntax when the recipe does not say" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["interactions"]["explode"]["list"])' "$T/.out")" python
 check_exit 0 "info --json without explode" "$L4R" info movielens --json
 check_eq "info --json: explode is null" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["interactions"]["explode"])' "$T/.out")" None
+
+# {"join": ...}: list-valued item fields joined into one text column — Steam games' genres and
+# tags (Python lists; a game without tags; a null), Amazon 2014 meta's nested category lists,
+# Goodreads-style author objects (a key), a JSON list inside a CSV text field
+python3 - "$F" <<'PY'
+import sys, json
+d = sys.argv[1]
+games = open(d + "/steam_games.json", "w")
+books = open(d + "/books.jsonl", "w")
+csvf = open(d + "/news.csv", "w")
+gw, bw, cw = open(d + "/games.want", "w"), open(d + "/books.want", "w"), open(d + "/news.want", "w")
+gw.write("item_id\ttitle\tgenres\ttags\tcategories\n"); bw.write("item_id\ttitle\tauthors\n"); cw.write("item_id\ttitle\tentities\n")
+for i in range(120):
+    g = {"publisher": "P%d" % i, "genres": ["Action", "Indie", "Casual"][: i % 4], "app_name": "Game %d's" % i,
+         "title": "Game %d's" % i, "id": str(761140 + i), "tags": None if i % 7 == 0 else ["T%d" % (i % 5), "Multi|Player"],
+         "categories": [["Games", "PC"], ["Games", "Sub %d" % (i % 3)]], "price": 4.99 if i % 2 else "Free To Play"}
+    if i % 11 == 0:
+        del g["tags"]
+    games.write(repr(g) + "\n")
+    tags = g.get("tags") or None
+    cats = [c for sub in g["categories"] for c in sub]
+    gw.write("%s\t%s\t%s\t%s\t%s\n" % (g["id"], g["title"], "|".join(g["genres"]), "|".join(tags) if tags else "", " > ".join(cats)))
+    b = {"book_id": str(5000 + i), "title": "Book \"%d\"" % i, "authors": [{"author_id": str(100 + k), "role": ""} for k in range(i % 3)]}
+    books.write(json.dumps(b) + "\n")
+    bw.write("%s\t%s\t%s\n" % (b["book_id"], b["title"], ",".join(a["author_id"] for a in b["authors"])))
+    ents = [{"Label": "L%d" % k} for k in range(i % 2)] and ["Q%d" % i, "Q%d" % (i + 1)][: i % 3]
+    csvf.write('N%d,Title %d,"%s"\n' % (i, i, json.dumps(ents).replace('"', '""')))
+    cw.write("N%d\tTitle %d\t%s\n" % (i, i, ";".join(ents)))
+PY
+printf 'user,item\n1,761140\n' >"$F/games_inter.csv"
+printf 'user,item\n1,5000\n' >"$F/books_inter.csv"
+printf 'user,item\n1,N0\n' >"$F/news_inter.csv"
+cat >"$R/xj.json" <<JSON
+{
+  "schema": 1, "dataset": "xj", "title": "join test", "homepage": "https://example.org/",
+  "license": "test data", "citation": "none", "default_variant": "games",
+  "variants": {
+    "games": {"description": "Steam games", "files": $(file games_inter.csv),
+      "interactions": {"path": "games_inter.csv", "format": "csv", "header": true, "fields": {"user_id": "user", "item_id": "item"}},
+      "items": {"path": "steam_games.json", "format": "python-literal",
+        "fields": {"item_id": "id", "title": "title", "genres": {"join": "genres"}, "tags": {"join": "tags"},
+                   "categories": {"join": "categories", "separator": " > "}}}},
+    "books": {"description": "authors", "files": $(file books_inter.csv),
+      "interactions": {"path": "books_inter.csv", "format": "csv", "header": true, "fields": {"user_id": "user", "item_id": "item"}},
+      "items": {"path": "books.jsonl", "format": "jsonl",
+        "fields": {"item_id": "book_id", "title": "title", "authors": {"join": "authors", "key": "author_id", "separator": ","}}}},
+    "news": {"description": "a JSON list in a CSV field", "files": $(file news_inter.csv),
+      "interactions": {"path": "news_inter.csv", "format": "csv", "header": true, "fields": {"user_id": "user", "item_id": "item"}},
+      "items": {"path": "news.csv", "format": "csv", "columns": ["id", "title", "ents"],
+        "fields": {"item_id": "id", "title": "title", "entities": {"join": "ents", "list": "json", "separator": ";"}}}}
+  }
+}
+JSON
+mkdir -p "$T/jg" "$T/jb" "$T/jn"
+cp "$F/games_inter.csv" "$F/steam_games.json" "$T/jg/"; cp "$F/books_inter.csv" "$F/books.jsonl" "$T/jb/"; cp "$F/news_inter.csv" "$F/news.csv" "$T/jn/"
+xj() { "$L4R" --recipes "$R" convert xj "$@"; }
+check_exit 0 "join: Steam games' lists" xj --variant games --raw "$T/jg" -o "$T/jgo" -q
+check_same "join: genres and tags joined with |, nested categories flattened, null and missing empty" "$T/jgo/items.tsv" "$F/games.want"
+check_exit 0 "join: author objects by key" xj --variant books --raw "$T/jb" -o "$T/jbo" -q
+check_same "join: the key of each object" "$T/jbo/items.tsv" "$F/books.want"
+check_exit 0 "join: a JSON list in a CSV field" xj --variant news --raw "$T/jn" -o "$T/jno" -q
+check_same "join: the list in the text, joined" "$T/jno/items.tsv" "$F/news.want"
+for j in 1 3; do
+  check_exit 0 "join -j $j" xj --variant games --raw "$T/jg" -o "$T/jgj$j" -q -j $j --block-size 4096
+done
+check_same "join: -j 1 and -j 3 agree" "$T/jgj1/items.tsv" "$T/jgj3/items.tsv"
+sed 's/"authors": {"join": "authors", "key": "author_id", "separator": ","}/"authors": {"join": "authors"}/' "$R/xj.json" >"$T/xj2.json"
+mkdir -p "$T/xj2" && mv "$T/xj2.json" "$T/xj2/xj.json"
+check_exit 7 "join: objects without a key are an error" "$L4R" --recipes "$T/xj2" convert xj --variant books --raw "$T/jb" -o "$T/jbx" -q
+check_grep "join: the message names the key to set" "books.jsonl' line 2: 'authors': element 1 is an object (the recipe's \"key\" names the key to join)" "$T/.err"
+sed 's/"genres": {"join": "genres"}/"genres": {"join": "genres", "list": "separated"}/' "$R/xj.json" >"$T/xj2/xj.json"
+check_exit 6 "join: list separated is a recipe error" "$L4R" --recipes "$T/xj2" info xj
+check_grep "join: saying to map the column" "genres.list: a text list that is already separated is taken as it is" "$T/.err"
+sed 's/"fields": {"user_id": "user", "item_id": "item"}},\n      "items": {"path": "steam_games.json"/X/; 0,/"fields": {"user_id": "user", "item_id": "item"}/s//"fields": {"user_id": "user", "item_id": {"join": "item"}}/' "$R/xj.json" >"$T/xj2/xj.json"
+check_exit 6 "join: not in an interactions table" "$L4R" --recipes "$T/xj2" info xj
+check_grep "join: the message" '"join" is for items and users tables' "$T/.err"
