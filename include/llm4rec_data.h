@@ -162,6 +162,10 @@ const char *l4r_table_column_name(const l4r_table *t, size_t i);
  * (*src, *value NULL) or the constant it takes (*src NULL, *value set).  False when out of range. */
 size_t l4r_table_n_fields(const l4r_table *t);
 bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char **src, const char **value);
+/* Whether field i joins a list ({"join": src}): *sep the separator, *key an object element's key
+ * (NULL: the elements), *list how a text value writes the list (NULL: not parsed). */
+bool l4r_table_field_join(const l4r_table *t, size_t i, const char **sep, const char **key,
+                          const char **list);
 /* Genre-style flag columns: returns the number of flag names (0: none); *from is the first flag
  * column, *out the output field the set names are joined into with '|'. */
 size_t l4r_table_flags(const l4r_table *t, int *from, const char **out);

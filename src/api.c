@@ -253,6 +253,17 @@ bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char 
     return true;
 }
 
+bool l4r_table_field_join(const l4r_table *t, size_t i, const char **sep, const char **key, const char **list)
+{
+    static const char *const lists[] = {"separated", "json", "python", "numpy"};
+    if (i >= t->n_map || !t->map[i].join)
+        return false;
+    *sep = t->map[i].join_sep;
+    *key = t->map[i].join_key;
+    *list = t->map[i].join_list_given ? lists[t->map[i].join_list] : NULL;
+    return true;
+}
+
 size_t l4r_table_flags(const l4r_table *t, int *from, const char **out)
 {
     if (t->flags_from < 0)

@@ -155,7 +155,12 @@ static void print_table(const char *what, const l4r_table *t)
     printf("  fields:    ");
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
-        if (src)
+        const char *jsep, *jkey, *jlist;
+        if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
+            printf("%s%s <- %s%s%s joined by ", i ? ", " : "", out, src, jkey ? "[]." : "[]",
+                   jkey ? jkey : "");
+            print_quoted(jsep);
+        } else if (src)
             printf("%s%s <- %s", i ? ", " : "", out, src);
         else
             printf("%s%s = \"%s\"", i ? ", " : "", out, value);
@@ -307,7 +312,12 @@ static json_t *table_json(const l4r_table *t)
     json_t *fields = json_object();
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
-        if (src) {
+        const char *jsep, *jkey, *jlist;
+        if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
+            json_object_set_new(fields, out,
+                                json_pack("{s:s, s:s, s:s?, s:s?}", "join", src, "separator", jsep, "key",
+                                          jkey, "list", jlist));
+        } else if (src) {
             json_object_set_new(fields, out, json_string(src));
         } else {
             json_t *c = json_object();

@@ -315,3 +315,8 @@ check_grep "join: saying to map the column" "genres.list: a text list that is al
 sed 's/"fields": {"user_id": "user", "item_id": "item"}},\n      "items": {"path": "steam_games.json"/X/; 0,/"fields": {"user_id": "user", "item_id": "item"}/s//"fields": {"user_id": "user", "item_id": {"join": "item"}}/' "$R/xj.json" >"$T/xj2/xj.json"
 check_exit 6 "join: not in an interactions table" "$L4R" --recipes "$T/xj2" info xj
 check_grep "join: the message" '"join" is for items and users tables' "$T/.err"
+check_exit 0 "info shows joins" "$L4R" --recipes "$R" info xj --variant books
+check_grep "info: the join" 'authors <- authors\[\].author_id joined by ","' "$T/.out"
+check_exit 0 "info --json shows joins" "$L4R" --recipes "$R" info xj --variant games --json
+check_eq "info --json: the join object" "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["items"]["fields"]["categories"], sort_keys=True))' "$T/.out")" \
+  '{"join": "categories", "key": null, "list": null, "separator": " > "}'
