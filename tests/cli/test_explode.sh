@@ -51,6 +51,8 @@ cat >"$R/xt.json" <<JSON
 JSON
 xt() { "$L4R" --recipes "$R" convert xt "$@"; }
 body() { tail -n +2 "$1"; }
+# the data rows of a TSV as a file (sh has no <(...))
+bodyf() { tail -n +2 "$1" >"$1.body"; echo "$1.body"; }
 
 for j in 1 3; do
   for v in clicks shown history ninerec; do
@@ -74,7 +76,7 @@ for line in open(sys.argv[1]):
             print(f"{user}\t{news}\t1\t{ts}")
 PY
 check_same "clicks: user, news, label and impression time of every '-1' impression" \
-  <(body "$T/clicks1/interactions.tsv") "$T/clicks.want"
+  "$(bodyf "$T/clicks1/interactions.tsv")" "$T/clicks.want"
 check "clicks: some rows" test -s "$T/clicks.want"
 shown=$(awk -F'\t' '{ n += split($5, a, " ") } END { print n }' "$F/behaviors.tsv")
 # --keep-negatives: the filter marked "negatives" is skipped, every impression entry stays with its label
@@ -95,10 +97,10 @@ check_grep "shown: manifest counts the interactions" "\"records\": $shown" "$T/s
 check_eq "shown: the impression id as user" "$(body "$T/shown1/interactions.tsv" | head -2 | tr '\t\n' ' ;')" \
   "1 N2011 0 ;1 N2028 0 ;"
 awk -F'\t' '{ n = split($4, a, " "); for (k = 1; k <= n; k++) print $2 "\t" a[k] "\t" (k - 1) "\t" }' "$F/behaviors.tsv" >"$T/history.want"
-check_same "history: every clicked news in order, its position, no time (an empty history: no rows)" <(body "$T/history1/interactions.tsv") "$T/history.want"
+check_same "history: every clicked news in order, its position, no time (an empty history: no rows)" "$(bodyf "$T/history1/interactions.tsv")" "$T/history.want"
 awk -F'\t' '{ n = split($2, a, " "); for (k = 1; k <= n; k++) print $1 "\t" a[k] "\t1\t" }' "$F/Bili_behaviour.tsv" >"$T/nine.want"
 check_same "ninerec: one row per item, in sequence order, rating 1 (a trailing space adds none)" \
-  <(body "$T/ninerec1/interactions.tsv") "$T/nine.want"
+  "$(bodyf "$T/ninerec1/interactions.tsv")" "$T/nine.want"
 check_exit 0 "ninerec: the sequence split" xt --variant ninerec --raw "$F/Bili_behaviour.tsv" -o "$T/nine-seq" -q --split seq
 check_exit 0 "stats reads it" "$L4R" stats "$T/nine-seq"
 
@@ -204,9 +206,9 @@ for v in m2- steam steamj; do
   check_same "$v: -j 1 and -j 3 write the same bytes" "$T/${v}1/interactions.tsv" "$T/${v}3/interactions.tsv"
 done
 check_same "m2: each session's items in order, next_item last, the session's first line as user" \
-  <(body "$T/m2-1/interactions.tsv") "$F/m2.want"
-check_same "steam: the played items of every user (Python literals)" <(body "$T/steam1/interactions.tsv") "$F/steam.want"
-check_same "steam: the same from JSON lines" <(body "$T/steamj1/interactions.tsv") "$F/steam.want"
+  "$(bodyf "$T/m2-1/interactions.tsv")" "$F/m2.want"
+check_same "steam: the played items of every user (Python literals)" "$(bodyf "$T/steam1/interactions.tsv")" "$F/steam.want"
+check_same "steam: the same from JSON lines" "$(bodyf "$T/steamj1/interactions.tsv")" "$F/steam.want"
 check_exit 0 "m2: the seq split" xo --variant m2 --raw "$F/sessions_train.csv" -o "$T/m2-seq" -q --split seq
 check_exit 0 "m2: stats reads it" "$L4R" stats "$T/m2-seq"
 
@@ -221,7 +223,7 @@ for j in 1 3; do
 done
 check_same "--max-errors: -j 1 and -j 3 agree" "$T/badm1/interactions.tsv" "$T/badm3/interactions.tsv"
 awk -F'\t' -v u="$(sed -n '8s/^{.user_id.: .\([^'"'"']*\).*/\1/p' "$F/australian_users_items.json")" '$1 != u' "$F/steam.want" >"$T/bad.want"
-check_same "--max-errors: every row but those of line 8" <(body "$T/badm1/interactions.tsv") "$T/bad.want"
+check_same "--max-errors: every row but those of line 8" "$(bodyf "$T/badm1/interactions.tsv")" "$T/bad.want"
 printf 'prev_items,next_item,locale\n"[%s ... %s]",B1,DE\n' "'B01'" "'B99'" >"$F/summ.csv"
 check_exit 7 "m2: numpy's '...' summary is an error" xo --variant m2 --raw "$F/summ.csv" -o "$T/summ" -q
 check_grep "saying the list is incomplete" "summ.csv' line 2: 'prev_items'.*numpy summarised this array" "$T/.err"
