@@ -162,11 +162,15 @@ const char *l4r_table_column_name(const l4r_table *t, size_t i);
  * (*src, *value NULL) or the constant it takes (*src NULL, *value set).  False when out of range. */
 size_t l4r_table_n_fields(const l4r_table *t);
 bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char **src, const char **value);
+/* Whether field i joins a list ({"join": src}): *sep the separator, *key an object element's key
+ * (NULL: the elements), *list how a text value writes the list (NULL: not parsed). */
+bool l4r_table_field_join(const l4r_table *t, size_t i, const char **sep, const char **key,
+                          const char **list);
 /* Genre-style flag columns: returns the number of flag names (0: none); *from is the first flag
  * column, *out the output field the set names are joined into with '|'. */
 size_t l4r_table_flags(const l4r_table *t, int *from, const char **out);
 const char *l4r_table_flag_name(const l4r_table *t, size_t i);
-/* The recipe's "extra_fields" ("error", the default, or "ignore") and "time_fraction" ("error",
+/* The recipe's "extra_fields" ("error", the default, "ignore" or "last") and "time_fraction" ("error",
  * the default, or "floor").  Static strings. */
 const char *l4r_table_extra_fields(const l4r_table *t);
 const char *l4r_table_time_fraction(const l4r_table *t);
@@ -178,6 +182,16 @@ size_t l4r_table_n_filters(const l4r_table *t);
 bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const char **op, size_t *n_values,
                       double *number);
 const char *l4r_table_filter_value(const l4r_table *t, size_t i, size_t k); /* NULL when out of range */
+/* Whether filter i drops the negatives ("negatives": true: convert --keep-negatives skips it). */
+bool l4r_table_filter_negatives(const l4r_table *t, size_t i);
+/* The table's "explode" (one record holding a list of interactions), false when it has none: the
+ * list's *column, how it is written (*list: "separated", "json", "python" or "numpy"), the
+ * *separator between elements (separated only, else NULL), the element's name *as, the column
+ * *append holding one more element (NULL: none), and *n_parts names the element is split into at
+ * *part_separator (0 and NULL: not split; read them with l4r_table_explode_part). */
+bool l4r_table_explode(const l4r_table *t, const char **column, const char **list, const char **separator,
+                       const char **as, const char **append, size_t *n_parts, const char **part_separator);
+const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when out of range */
 
 /* ---- options of fetch and convert ----
  *
@@ -206,7 +220,7 @@ const char *l4r_table_filter_value(const l4r_table *t, size_t i, size_t k); /* N
  *   jobs            convert        CPUs, 1..1024 (default: the CPUs this process may use)
  *   split, dedup, min-rating, implicit, kcore, user-core, item-core, kcore-mode, ties,
  *   max-history, remap, remap-order, seed, format, candidates, history, memory, block-size,
- *   max-errors      convert        as the options of `llm4rec-data convert` (docs/MANUAL.md)
+ *   max-errors, keep-negatives    convert   as the options of `llm4rec-data convert` (docs/MANUAL.md)
  *
  * A flag takes NULL or "1" to set it and "0" to clear it. */
 typedef struct l4r_options l4r_options;

@@ -253,6 +253,17 @@ bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char 
     return true;
 }
 
+bool l4r_table_field_join(const l4r_table *t, size_t i, const char **sep, const char **key, const char **list)
+{
+    static const char *const lists[] = {"separated", "json", "python", "numpy"};
+    if (i >= t->n_map || !t->map[i].join)
+        return false;
+    *sep = t->map[i].join_sep;
+    *key = t->map[i].join_key;
+    *list = t->map[i].join_list_given ? lists[t->map[i].join_list] : NULL;
+    return true;
+}
+
 size_t l4r_table_flags(const l4r_table *t, int *from, const char **out)
 {
     if (t->flags_from < 0)
@@ -269,7 +280,7 @@ const char *l4r_table_flag_name(const l4r_table *t, size_t i)
 
 const char *l4r_table_extra_fields(const l4r_table *t)
 {
-    return t->extra_fields_ignore ? "ignore" : "error";
+    return t->extra_fields_ignore ? "ignore" : t->extra_fields_last ? "last" : "error";
 }
 
 const char *l4r_table_time_fraction(const l4r_table *t)
@@ -297,6 +308,34 @@ static const char *filter_op_name(l4r_filter_op op)
     return "?";
 }
 
+bool l4r_table_explode(const l4r_table *t, const char **column, const char **list, const char **separator,
+                       const char **as, const char **append, size_t *n_parts, const char **part_separator)
+{
+    static const char *const lists[] = {"separated", "json", "python", "numpy"};
+    const l4r_explode *x = t->explode;
+    if (!x)
+        return false;
+    *column = x->column;
+    /* an object format's own arrays unless the recipe says how the list is written */
+    l4r_list_form form = x->list;
+    if (!x->list_given && t->format == L4R_FMT_JSONL)
+        form = L4R_XLIST_JSON;
+    else if (!x->list_given && t->format == L4R_FMT_PYLIT)
+        form = L4R_XLIST_PYTHON;
+    *list = lists[form];
+    *separator = form == L4R_XLIST_SEPARATED ? x->separator : NULL;
+    *as = x->as;
+    *append = x->append;
+    *n_parts = x->n_parts;
+    *part_separator = x->part_separator;
+    return true;
+}
+
+const char *l4r_table_explode_part(const l4r_table *t, size_t i)
+{
+    return t->explode && i < t->explode->n_parts ? t->explode->parts[i] : NULL;
+}
+
 bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const char **op, size_t *n_values,
                       double *number)
 {
@@ -309,6 +348,11 @@ bool l4r_table_filter(const l4r_table *t, size_t i, const char **column, const c
     *n_values = strings ? f->n_values : 0;
     *number = strings ? 0 : f->number;
     return true;
+}
+
+bool l4r_table_filter_negatives(const l4r_table *t, size_t i)
+{
+    return i < t->n_filters && t->filters[i].negatives;
 }
 
 const char *l4r_table_filter_value(const l4r_table *t, size_t i, size_t k)
@@ -575,7 +619,8 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
 
 l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
 {
-    static const char *const flags[] = {"force", "implicit", "remap", "update-lock", "progress", NULL};
+    static const char *const flags[] = {"force",    "implicit",       "remap", "update-lock",
+                                        "progress", "keep-negatives", NULL};
     if (!key)
         return l4r_err(e, L4R_EUSAGE, "(null): no such option");
     int flag = pick(key, flags);
@@ -588,7 +633,8 @@ l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l
         case 1: o->conv.proc.implicit = b; break;
         case 2: o->conv.proc.remap = b; break;
         case 3: o->fetch.update_lock = b; break;
-        default: o->fetch.progress = b; break;
+        case 4: o->fetch.progress = b; break;
+        default: o->conv.keep_negatives = b; break;
         }
         return L4R_OK;
     }

@@ -48,6 +48,9 @@ static void usage(FILE *f)
            "  --max-errors N     skip up to N bad records (each named on stderr with its file,\n"
            "                     line and reason, counted in manifest.json); one more fails the\n"
            "                     run and writes nothing (default 0: the first one fails it)\n"
+           "  --keep-negatives   keep the records the recipe marks as negatives (MIND's shown but\n"
+           "                     not clicked news, KuaiSAR's click == 0) instead of dropping them;\n"
+           "                     their rating is the label (0)\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
@@ -122,6 +125,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"lock", required_argument, NULL, OPT_LOCK},
         {"max-unpacked", required_argument, NULL, OPT_SET},
         {"max-errors", required_argument, NULL, OPT_SET},
+        {"keep-negatives", no_argument, NULL, OPT_SET},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };

@@ -2,9 +2,9 @@
  * cmd_info.c — `llm4rec-data info DATASET [--variant V] [--json]`: everything the recipe knows
  * about one variant: upstream URLs, sizes, checksums, whether the file is an archive (and the
  * archives inside it that fetch unpacks too), the table layout the converter will read with what
- * changes the data on the way (value filters, extra_fields, time_fraction), license, citation
- * (BibTeX verbatim) and, for gated variants, the manual download steps.  Without --variant the
- * default variant is shown, followed by the names of the others.
+ * changes the data on the way (a list exploded into interactions, value filters, extra_fields,
+ * time_fraction), license, citation (BibTeX verbatim) and, for gated variants, the manual download steps.
+ * Without --variant the default variant is shown, followed by the names of the others.
  *
  * Filters print as the recipe writes them (`click == "1"`, `label in ["1", "2"]`, `stars >= 4`),
  * strings JSON-quoted, so what `info` shows can be pasted back into a recipe; --json gives the
@@ -27,9 +27,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: llm4rec-data info DATASET [--variant V] [--json]\n"
                "\n"
                "Show the upstream files (URLs, sizes, checksums, the archives inside archives), the\n"
-               "table layout with what changes the data (value filters, extra_fields, time_fraction),\n"
-               "the license and the citation of a dataset variant, and the manual steps for gated\n"
-               "downloads.\n"
+               "table layout with what changes the data (a list exploded into interactions, value\n"
+               "filters, extra_fields, time_fraction), the license and the citation of a dataset\n"
+               "variant, and the manual steps for gated downloads.\n"
                "\n"
                "options:\n"
                "  --variant V     the variant to show (default: the dataset's default variant)\n"
@@ -155,7 +155,12 @@ static void print_table(const char *what, const l4r_table *t)
     printf("  fields:    ");
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
-        if (src)
+        const char *jsep, *jkey, *jlist;
+        if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
+            printf("%s%s <- %s%s%s joined by ", i ? ", " : "", out, src, jkey ? "[]." : "[]",
+                   jkey ? jkey : "");
+            print_quoted(jsep);
+        } else if (src)
             printf("%s%s <- %s", i ? ", " : "", out, src);
         else
             printf("%s%s = \"%s\"", i ? ", " : "", out, value);
@@ -171,15 +176,40 @@ static void print_table(const char *what, const l4r_table *t)
             printf("%s%s", i ? ", " : "", l4r_table_flag_name(t, i));
         printf("\n");
     }
+    const char *xcol, *xlist, *xsep, *xas, *xapp, *xpsep;
+    size_t xparts;
+    if (l4r_table_explode(t, &xcol, &xlist, &xsep, &xas, &xapp, &xparts, &xpsep)) {
+        printf("  explode:   %s, a list (%s", xcol, xlist);
+        if (xsep) {
+            printf(" by ");
+            print_quoted(xsep);
+        }
+        printf("): one interaction per element, named %s", xas);
+        if (xparts) {
+            printf("; split at the last ");
+            print_quoted(xpsep);
+            printf(" into ");
+            for (size_t i = 0; i < xparts; i++)
+                printf("%s%s", i ? ", " : "", l4r_table_explode_part(t, i));
+        }
+        if (xapp)
+            printf("; then %s", xapp);
+        printf("\n");
+    }
     printf("  time:      %s\n", l4r_table_time(t));
     for (size_t i = 0; i < l4r_table_n_filters(t); i++) {
         printf("%s", i ? "             " : "  filter:    ");
         print_filter(t, i);
+        if (l4r_table_filter_negatives(t, i))
+            printf("  (drops the negatives; convert --keep-negatives keeps them)");
         printf("\n");
     }
-    if (strcmp(l4r_table_extra_fields(t), "error"))
-        printf("  extra:     \"extra_fields\": \"%s\" (fields past the columns are dropped, and counted)\n",
-               l4r_table_extra_fields(t));
+    if (!strcmp(l4r_table_extra_fields(t), "ignore"))
+        printf(
+            "  extra:     \"extra_fields\": \"ignore\" (fields past the columns are dropped, and counted)\n");
+    else if (!strcmp(l4r_table_extra_fields(t), "last"))
+        printf("  extra:     \"extra_fields\": \"last\" (the last column runs to the end of the line, "
+               "delimiters included; counted)\n");
     if (strcmp(l4r_table_time_fraction(t), "error"))
         printf("  fraction:  \"time_fraction\": \"%s\" (Unix times with a fraction are floored, and "
                "counted)\n",
@@ -282,7 +312,12 @@ static json_t *table_json(const l4r_table *t)
     json_t *fields = json_object();
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
-        if (src) {
+        const char *jsep, *jkey, *jlist;
+        if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
+            json_object_set_new(fields, out,
+                                json_pack("{s:s, s:s, s:s?, s:s?}", "join", src, "separator", jsep, "key",
+                                          jkey, "list", jlist));
+        } else if (src) {
             json_object_set_new(fields, out, json_string(src));
         } else {
             json_t *c = json_object();
@@ -325,9 +360,23 @@ static json_t *table_json(const l4r_table *t)
             val = n_values ? json_string(l4r_table_filter_value(t, i, 0)) : json_real(number);
         }
         json_object_set_new(fo, "value", val);
+        if (l4r_table_filter_negatives(t, i))
+            json_object_set_new(fo, "negatives", json_true());
         json_array_append_new(filters, fo);
     }
     json_object_set_new(o, "filter", filters);
+    const char *xcol, *xlist, *xsep, *xas, *xapp, *xpsep;
+    size_t xparts;
+    json_t *xo = json_null();
+    if (l4r_table_explode(t, &xcol, &xlist, &xsep, &xas, &xapp, &xparts, &xpsep)) {
+        xo = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:s?}", "column", xcol, "list", xlist, "separator", xsep,
+                       "as", xas, "append", xapp, "part_separator", xpsep);
+        json_t *parts = json_array();
+        for (size_t i = 0; i < xparts; i++)
+            json_array_append_new(parts, json_string(l4r_table_explode_part(t, i)));
+        json_object_set_new(xo, "parts", parts);
+    }
+    json_object_set_new(o, "explode", xo);
     return o;
 }
 

@@ -44,7 +44,7 @@ static const name_val timefmts[] = {{"none", L4R_TIME_NONE},         {"unix_s", 
                                     {"unix_ms", L4R_TIME_UNIX_MS},   {"date", L4R_TIME_DATE},
                                     {"datetime", L4R_TIME_DATETIME}, {"iso8601", L4R_TIME_ISO8601},
                                     {"mdy_ampm", L4R_TIME_MDY_AMPM}, {NULL, 0}};
-static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {NULL, 0}};
+static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {"last", 2}, {NULL, 0}};
 static const name_val fraction_modes[] = {{"error", 0}, {"floor", 1}, {NULL, 0}};
 
 /* ---------------------------------------------------------------------------------------------
@@ -62,6 +62,8 @@ static void table_free(l4r_table *t)
         free(t->map[i].out);
         free(t->map[i].src);
         free(t->map[i].value);
+        free(t->map[i].join_sep);
+        free(t->map[i].join_key);
     }
     free(t->map);
     l4r_rj_free_strv(t->flag_names, t->n_flag_names);
@@ -71,6 +73,15 @@ static void table_free(l4r_table *t)
         l4r_rj_free_strv(t->filters[i].values, t->filters[i].n_values);
     }
     free(t->filters);
+    if (t->explode) {
+        free(t->explode->column);
+        free(t->explode->separator);
+        free(t->explode->as);
+        l4r_rj_free_strv(t->explode->parts, t->explode->n_parts);
+        free(t->explode->part_separator);
+        free(t->explode->append);
+        free(t->explode);
+    }
     free(t);
 }
 
@@ -177,6 +188,18 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
             goto out;
         }
         m.src = l4r_xstrdup(json_string_value(v));
+    } else if (json_is_object(v) && json_object_get(v, "join")) {
+        if (interactions) {
+            st = l4r_rj_fail(c, "\"join\" is for items and users tables (text columns)");
+            goto out;
+        }
+        st = l4r_recipe_parse_join(c, v, &m);
+        if (st != L4R_OK) {
+            free(m.src);
+            free(m.join_sep);
+            free(m.join_key);
+            goto out;
+        }
     } else if (json_is_object(v)) {
         static const char *const keys[] = {"value", NULL};
         st = l4r_rj_check_keys(c, v, keys);
@@ -193,7 +216,8 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
         }
         m.value = l4r_xstrdup(json_string_value(cv));
     } else {
-        st = l4r_rj_fail(c, "expected a source column name or {\"value\": ...}, got %s", l4r_rj_type_name(v));
+        st = l4r_rj_fail(c, "expected a source column name, {\"value\": ...} or {\"join\": ...}, got %s",
+                         l4r_rj_type_name(v));
         goto out;
     }
     m.out = l4r_xstrdup(out);
@@ -283,13 +307,15 @@ static const name_val filter_ops[] = {{"==", L4R_FOP_EQ}, {"!=", L4R_FOP_NE}, {"
 /* One entry of "filter": {"column": "click", "op": "==", "value": "1"}. */
 static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
 {
-    static const char *const keys[] = {"column", "op", "value", NULL};
+    static const char *const keys[] = {"column", "op", "value", "negatives", NULL};
     if (!json_is_object(j))
         return l4r_rj_fail(c, "expected an object {\"column\": ..., \"op\": ..., \"value\": ...}, got %s",
                            l4r_rj_type_name(j));
     l4r_status st = l4r_rj_check_keys(c, j, keys);
     if (st == L4R_OK)
         st = l4r_rj_get_str(c, j, "column", true, &f->column);
+    if (st == L4R_OK)
+        st = l4r_rj_get_bool(c, j, "negatives", &f->negatives);
     int op = 0;
     if (st == L4R_OK)
         st = l4r_rj_get_enum(c, j, "op", filter_ops, true, &op);
@@ -353,16 +379,13 @@ static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
     return L4R_OK;
 }
 
-/* `users`: a user table (user_id and its columns), else an items table when not `interactions`. */
-static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users, l4r_table **out)
+/* The layout of a table: path, member, format and the keys it allows, encoding, time, delimiter,
+ * header, columns.  *fdp gets the format's row. */
+static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_format_def **fdp)
 {
     static const char *const keys[] = {"path",         "member",        "format", "delimiter", "header",
                                        "encoding",     "columns",       "fields", "time",      "flags",
-                                       "extra_fields", "time_fraction", "filter", NULL};
-    if (!json_is_object(j))
-        return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
-    l4r_table *t = l4r_xcalloc(1, sizeof *t);
-    t->flags_from = -1;
+                                       "extra_fields", "time_fraction", "filter", "explode",   NULL};
     const l4r_format_def *fd = NULL;
     int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
@@ -396,7 +419,8 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
     t->format = fd->id;
     t->encoding = (l4r_encoding)enc;
     t->time = (l4r_timefmt)tf;
-    t->extra_fields_ignore = xf != 0;
+    t->extra_fields_ignore = xf == 1;
+    t->extra_fields_last = xf == 2;
     t->time_fraction_floor = fr != 0;
 
     /* the keys only some formats accept, in this order */
@@ -413,6 +437,12 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
             st = l4r_rj_fail_at(c, fkeys[k].key, "not allowed for format %s", fd->name);
             goto out;
         }
+    }
+    /* a quoted field is unquoted into a copy, so "the rest of the line" exists only unquoted */
+    if (t->extra_fields_last && fd->quoting) {
+        st = l4r_rj_fail_at(c, "extra_fields", "'last' is for format delimited (no quoting), not %s",
+                            fd->name);
+        goto out;
     }
     if (fd->delimiter_max) {
         if (!delim && !fd->delimiter_none) {
@@ -453,14 +483,43 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
         }
     }
 
+    *fdp = fd;
+out:
+    free(delim);
+    return st;
+}
+
+/* "explode", before the fields that name its element. */
+static l4r_status table_explode(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd, bool interactions)
+{
+    l4r_status st = L4R_OK;
+    json_t *xj = json_object_get(j, "explode");
+    if (xj && !json_is_null(xj)) {
+        size_t o2 = l4r_rj_path_key(c, "explode");
+        t->explode = l4r_xcalloc(1, sizeof *t->explode);
+        st = l4r_recipe_parse_explode(c, xj, t->explode);
+        if (st == L4R_OK)
+            st = l4r_recipe_resolve_explode(c, t, fd, interactions);
+        l4r_rj_path_pop(c, o2);
+        if (st != L4R_OK)
+            return st;
+    }
+
+    return st;
+}
+
+/* "fields", the required ones, in the canonical output order. */
+static l4r_status table_fields(pctx *c, json_t *j, l4r_table *t, bool interactions, bool users)
+{
+    l4r_status st = L4R_OK;
     json_t *fields = json_object_get(j, "fields");
     if (!fields) {
         st = l4r_rj_fail(c, "missing required key 'fields'");
-        goto out;
+        return st;
     }
     if (!json_is_object(fields)) {
         st = l4r_rj_fail_at(c, "fields", "expected an object, got %s", l4r_rj_type_name(fields));
-        goto out;
+        return st;
     }
     size_t old = l4r_rj_path_key(c, "fields");
     const char *key;
@@ -479,47 +538,68 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
     }
     l4r_rj_path_pop(c, old);
     if (st != L4R_OK)
-        goto out;
+        return st;
     order_map(t, interactions, users);
 
-    /* A time format without a timestamp column (or the reverse) is a recipe mistake that would
-     * otherwise surface only as silently zero timestamps. */
+    return st;
+}
+
+/* "time" against the fields: a time format without a timestamp column (or the reverse) is a recipe
+ * mistake that would otherwise surface only as silently empty timestamps. */
+static l4r_status table_time(pctx *c, json_t *j, const l4r_table *t)
+{
+    l4r_status st;
     bool has_ts = find_map(t, "timestamp") != NULL;
     if (has_ts && t->time == L4R_TIME_NONE) {
         st = l4r_rj_fail(c, "field 'timestamp' is mapped, so 'time' must name its format");
-        goto out;
+        return st;
     }
     if (!has_ts && t->time != L4R_TIME_NONE) {
         st = l4r_rj_fail_at(c, "time", "is '%s' but no field 'timestamp' is mapped",
-                            l4r_rj_enum_name(timefmts, tf));
-        goto out;
+                            l4r_rj_enum_name(timefmts, (int)t->time));
+        return st;
     }
     /* Only Unix times have a fraction to floor (a datetime's fractional seconds are dropped). */
     if (json_object_get(j, "time_fraction") && t->time != L4R_TIME_UNIX_S && t->time != L4R_TIME_UNIX_MS) {
         st = l4r_rj_fail_at(c, "time_fraction", "applies to time 'unix_s' or 'unix_ms' only, not '%s'",
-                            l4r_rj_enum_name(timefmts, tf));
-        goto out;
+                            l4r_rj_enum_name(timefmts, (int)t->time));
+        return st;
     }
 
+    return L4R_OK;
+}
+
+/* "flags" and "filter". */
+static l4r_status table_flags_filters(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd)
+{
+    l4r_status st = L4R_OK;
     json_t *fl = json_object_get(j, "flags");
     if (fl && !json_is_null(fl)) {
         if (!json_is_object(fl)) {
             st = l4r_rj_fail_at(c, "flags", "expected an object, got %s", l4r_rj_type_name(fl));
-            goto out;
+            return st;
         }
         size_t o2 = l4r_rj_path_key(c, "flags");
         st = parse_flags(c, t, fl);
         l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
-            goto out;
+            return st;
     }
 
     json_t *filt = json_object_get(j, "filter");
     if (filt) {
         size_t o2 = l4r_rj_path_key(c, "filter");
         st = parse_filters(c, t, filt);
+        for (size_t i = 0; i < t->n_filters && st == L4R_OK; i++) {
+            size_t o3 = l4r_rj_path_index(c, i);
+            st = l4r_recipe_check_source(c, t, t->filters[i].column, NULL);
+            l4r_rj_path_pop(c, o3);
+        }
         if (st == L4R_OK && fd->columns && !t->header) {
             for (size_t i = 0; i < t->n_filters && st == L4R_OK; i++) {
+                int arg;
+                if (l4r_source_classify(t, t->filters[i].column, &arg) != L4R_SRC_COLUMN)
+                    continue;
                 t->filters[i].index = l4r_table_column(t, t->filters[i].column);
                 if (t->filters[i].index < 0) {
                     size_t o3 = l4r_rj_path_index(c, i);
@@ -530,14 +610,33 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
         }
         l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
-            goto out;
+            return st;
+    }
+
+    return st;
+}
+
+/* Every source name, and the columns of a headerless table. */
+static l4r_status table_resolve(pctx *c, l4r_table *t, const l4r_format_def *fd)
+{
+    l4r_status st = L4R_OK;
+    for (size_t i = 0; i < t->n_map; i++) {
+        if (!t->map[i].src)
+            continue;
+        size_t o2 = l4r_rj_path_key(c, "fields");
+        l4r_rj_path_key(c, t->map[i].out);
+        st = l4r_recipe_check_source(c, t, t->map[i].src, t->map[i].out);
+        l4r_rj_path_pop(c, o2);
+        if (st != L4R_OK)
+            return st;
     }
 
     /* Headerless delimited tables are resolved here; header tables are resolved by the converter
      * from the header line, so an unknown name there is only found at conversion time. */
     if (fd->columns && !t->header) {
         for (size_t i = 0; i < t->n_map; i++) {
-            if (!t->map[i].src)
+            int arg;
+            if (!t->map[i].src || l4r_source_classify(t, t->map[i].src, &arg) != L4R_SRC_COLUMN)
                 continue;
             t->map[i].index = l4r_table_column(t, t->map[i].src);
             if (t->map[i].index < 0) {
@@ -545,7 +644,7 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
                 l4r_rj_path_key(c, t->map[i].out);
                 st = l4r_rj_fail(c, "column '%s' is not in 'columns'", t->map[i].src);
                 l4r_rj_path_pop(c, o2);
-                goto out;
+                return st;
             }
             if (t->flags_from >= 0 && t->map[i].index >= t->flags_from) {
                 size_t o2 = l4r_rj_path_key(c, "fields");
@@ -553,12 +652,33 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
                 st = l4r_rj_fail(c, "column '%s' overlaps the flag columns starting at %d", t->map[i].src,
                                  t->flags_from);
                 l4r_rj_path_pop(c, o2);
-                goto out;
+                return st;
             }
         }
     }
-out:
-    free(delim);
+    return st;
+}
+
+/* One table of a variant: `users` a user table (user_id and its columns), else an items table
+ * when not `interactions`. */
+static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users, l4r_table **out)
+{
+    if (!json_is_object(j))
+        return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
+    l4r_table *t = l4r_xcalloc(1, sizeof *t);
+    t->flags_from = -1;
+    const l4r_format_def *fd = NULL;
+    l4r_status st = table_layout(c, j, t, &fd);
+    if (st == L4R_OK)
+        st = table_explode(c, j, t, fd, interactions);
+    if (st == L4R_OK)
+        st = table_fields(c, j, t, interactions, users);
+    if (st == L4R_OK)
+        st = table_time(c, j, t);
+    if (st == L4R_OK)
+        st = table_flags_filters(c, j, t, fd);
+    if (st == L4R_OK)
+        st = table_resolve(c, t, fd);
     if (st != L4R_OK) {
         table_free(t);
         return st;

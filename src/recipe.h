@@ -25,7 +25,7 @@
 typedef enum l4r_encoding { L4R_ENC_UTF8, L4R_ENC_LATIN1, L4R_ENC_CP1252 } l4r_encoding;
 
 typedef enum l4r_timefmt {
-    L4R_TIME_NONE,     /* the source has no time: timestamp column is empty-free 0? see FORMAT.md */
+    L4R_TIME_NONE,     /* the source has no time: timestamps are empty, the order is the source order */
     L4R_TIME_UNIX_S,   /* integer Unix seconds (a zero fraction "964982703.0" is whole) */
     L4R_TIME_UNIX_MS,  /* integer Unix milliseconds, divided by 1000 (floor) */
     L4R_TIME_DATE,     /* YYYY-MM-DD, UTC midnight */
@@ -34,12 +34,27 @@ typedef enum l4r_timefmt {
     L4R_TIME_MDY_AMPM  /* 11/15/2019 10:22:32 AM (MIND) */
 } l4r_timefmt;
 
+/* How a list is written in one field ("explode" and {"join": ...}). */
+typedef enum l4r_list_form {
+    L4R_XLIST_SEPARATED, /* text split on `separator` (empty elements skipped) */
+    L4R_XLIST_JSON,      /* a JSON array */
+    L4R_XLIST_PYTHON,    /* a Python list or tuple */
+    L4R_XLIST_NUMPY      /* a numpy array repr: ['a' 'b'] */
+} l4r_list_form;
+
 /* One output column and where it comes from. */
 typedef struct l4r_colmap {
     char *out;   /* output column name: user_id, item_id, rating, timestamp, title, genres, ... */
     char *src;   /* source column name (header name, `columns` entry, or JSON key); NULL if `value` */
     char *value; /* constant value when the source has no such column (e.g. rating "1") */
     int index;   /* resolved column index for delimited/CSV tables (-1 until resolved) */
+    /* {"join": SRC, ...} (items and users tables): src holds a list whose elements (an object
+     * element's join_key; nested lists flattened one level) are joined with join_sep. */
+    bool join;
+    char *join_sep;          /* default "|" */
+    char *join_key;          /* NULL: the elements themselves */
+    l4r_list_form join_list; /* how a text value writes the list (join_list_given) */
+    bool join_list_given;    /* else: an object format's array value by its own syntax, text as it is */
 } l4r_colmap;
 
 /* A value filter (recipe key "filter"): a record is kept only when every filter of its table holds.
@@ -62,9 +77,47 @@ typedef struct l4r_filter {
     l4r_filter_op op;
     char **values; /* ==, != : one string; in: one or more */
     size_t n_values;
-    double number; /* <, <=, >, >= */
-    int index;     /* resolved column index for headerless delimited/CSV tables (-1 until resolved) */
+    double number;  /* <, <=, >, >= */
+    int index;      /* resolved column index for headerless delimited/CSV tables (-1 until resolved) */
+    bool negatives; /* "negatives": true — the filter drops the negatives (non-clicks), and convert
+                     * --keep-negatives skips it so that they stay, with their label */
 } l4r_filter;
+
+/* "explode": one source column holds a list; each element becomes one logical record, the
+ * record's other fields repeated (MIND impressions, Steam v1 per-user lists, Amazon-M2 sessions,
+ * NineRec/MicroLens sequences).  Fields and filters name the element as `as`, its parts by their
+ * names, an object element's keys as "AS.KEY" (l4r_source_classify). */
+
+typedef struct l4r_explode {
+    char *column; /* the source column (or key) holding the list */
+    l4r_list_form list;
+    bool list_given;      /* "list" was written (else: separated; an object format's arrays by its syntax) */
+    char *separator;      /* separated: between elements (default " ") */
+    char *as;             /* the element's name in fields and filters (default: column) */
+    char **parts;         /* per-element split: names of the parts, left to right */
+    size_t n_parts;       /* 0: no split */
+    char *part_separator; /* with parts: split at the last n_parts - 1 of these */
+    char *append;         /* a column whose value is one more element, after the list; NULL: none */
+    int index;            /* column of `column` in a headerless columns table (-1 otherwise) */
+    int append_index;     /* the same for `append` */
+} l4r_explode;
+
+/* Where a name in "fields" or "filter" takes its value from. */
+typedef enum l4r_source_kind {
+    L4R_SRC_COLUMN,   /* a source column or key of the record */
+    L4R_SRC_ELEMENT,  /* explode: the element itself */
+    L4R_SRC_PART,     /* explode: part *arg of the element */
+    L4R_SRC_KEY,      /* explode: key (name + *arg) of an object element ("AS.KEY": *arg = strlen(AS) + 1) */
+    L4R_SRC_POSITION, /* "$position": the element's 0-based position in the list (0 without explode) */
+    L4R_SRC_LINE,     /* "$line": the physical line the record starts on (a record id, e.g. a session) */
+    L4R_SRC_JOIN      /* a column (or key) holding a list, joined ({"join": ...}); resolved like a column */
+} l4r_source_kind;
+
+/* Whether a slot of kind k reads a source column or key (a plain column, or a list to join). */
+static inline bool l4r_src_reads_column(unsigned k)
+{
+    return k == L4R_SRC_COLUMN || k == L4R_SRC_JOIN;
+}
 
 typedef struct l4r_table {
     char *path;   /* file path relative to the variant directory (after unpacking) */
@@ -81,6 +134,10 @@ typedef struct l4r_table {
     /* "extra_fields": "ignore" — a delimited/CSV record with more fields than the columns (or the
      * header) is taken, the extra fields dropped and counted; "error" (the default) refuses it. */
     bool extra_fields_ignore;
+    /* "extra_fields": "last" (delimited only) — the last column runs to the end of the line,
+     * separators included: a free-text last column that may hold the delimiter (MicroLens-1M's
+     * titles, which also have unbalanced quotes, "split at the first comma"). */
+    bool extra_fields_last;
     /* "time_fraction": "floor" — Unix seconds (or milliseconds) with a non-zero fraction are
      * floored and counted; "error" (the default) refuses them. */
     bool time_fraction_floor;
@@ -92,6 +149,7 @@ typedef struct l4r_table {
     char *flags_out;
     l4r_filter *filters; /* "filter": records failing one are dropped and counted */
     size_t n_filters;
+    l4r_explode *explode; /* "explode" (interactions tables only), or NULL */
 } l4r_table;
 
 typedef struct l4r_rfile {
@@ -168,6 +226,11 @@ const l4r_rfile *l4r_variant_nested(const l4r_variant *v, const char *path, cons
  * review.json" -> "review.json".)  The name only chooses the path to look up: the reader still
  * tells by content what the file holds. */
 const char *l4r_variant_member_after(const l4r_variant *v, const char *member, const char *base);
+
+/* What a source name of t's fields or filters refers to (l4r_source_kind), *arg as documented
+ * there.  Names starting with '$' that are not derived, and element names of a table without
+ * "explode", are L4R_SRC_COLUMN (the recipe loader has refused them already). */
+l4r_source_kind l4r_source_classify(const l4r_table *t, const char *name, int *arg);
 
 /* Index of a column name in t->columns, or -1. */
 int l4r_table_column(const l4r_table *t, const char *name);

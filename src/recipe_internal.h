@@ -120,4 +120,12 @@ l4r_status l4r_recipe_parse_set(pctx *c, json_t *set, vlist *l, known_tab *globa
 /* Validate variant `name` (object j) into v, which the caller clears, also after an error. */
 l4r_status l4r_recipe_parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v);
 
+/* recipe_explode.c: a table's "explode" (x zeroed by the caller), its headerless columns once the
+ * table's columns are known, and a source name of a field (out: its output column) or filter. */
+l4r_status l4r_recipe_parse_explode(pctx *c, json_t *j, l4r_explode *x);
+l4r_status l4r_recipe_resolve_explode(pctx *c, l4r_table *t, const l4r_format_def *fd, bool interactions);
+l4r_status l4r_recipe_check_source(pctx *c, const l4r_table *t, const char *name, const char *out);
+/* A field {"join": SRC, "separator": "|", "key": K, "list": L} into m (its src and join_*). */
+l4r_status l4r_recipe_parse_join(pctx *c, json_t *v, l4r_colmap *m);
+
 #endif

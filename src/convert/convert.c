@@ -105,6 +105,7 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
     c->rs.n_filt = t->n_filters;
     if (c->rs.n_filt > L4R_MAX_FILT)
         return l4r_err(e, L4R_ERECIPE, "table '%s' has more than %d filters", t->path, L4R_MAX_FILT);
+    l4r_recspec_sources(&c->rs); /* element and derived sources: not columns or keys */
     c->sep_printable = c->fmt->columns && c->rs.seplen > 0;
     for (size_t k = 0; k < c->rs.seplen; k++)
         if ((unsigned char)t->delim[k] < 0x20 || (unsigned char)t->delim[k] >= 0x7F)
@@ -143,18 +144,24 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
         size_t nk = 0;
         for (size_t k = 0; k < t->n_map; k++) {
             c->rs.key_of[k] = -1;
-            if (t->map[k].src)
+            if (t->map[k].src && l4r_src_reads_column(c->rs.skind[k]))
                 c->rs.key_of[k] = key_index(keys, &nk, t->map[k].src);
         }
         for (size_t g = 0; g < t->n_filters; g++)
-            c->rs.fkey[g] = key_index(keys, &nk, t->filters[g].column);
+            c->rs.fkey[g] =
+                c->rs.skind[t->n_map + g] == L4R_SRC_COLUMN ? key_index(keys, &nk, t->filters[g].column) : -1;
+        if (t->explode) {
+            c->rs.xkey = key_index(keys, &nk, t->explode->column);
+            if (t->explode->append)
+                c->rs.akey = key_index(keys, &nk, t->explode->append);
+        }
         c->rs.ks = l4r_keyset_new(keys, nk);
         return L4R_OK;
     }
     /* delimited / CSV: indices known now unless the header names them */
     for (size_t k = 0; k < t->n_map; k++) {
         c->rs.col[k] = -1;
-        if (t->map[k].src && !t->header) {
+        if (t->map[k].src && !t->header && l4r_src_reads_column(c->rs.skind[k])) {
             int i = t->map[k].index >= 0 ? t->map[k].index : l4r_table_column(t, t->map[k].src);
             if (i < 0)
                 return l4r_err(e, L4R_ERECIPE, "table '%s': field '%s' names unknown column '%s'", t->path,
@@ -164,7 +171,7 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
     }
     for (size_t g = 0; g < t->n_filters; g++) {
         c->rs.fcol[g] = -1;
-        if (!t->header) {
+        if (!t->header && c->rs.skind[t->n_map + g] == L4R_SRC_COLUMN) {
             int i =
                 t->filters[g].index >= 0 ? t->filters[g].index : l4r_table_column(t, t->filters[g].column);
             if (i < 0)
@@ -182,6 +189,14 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
             need = c->rs.fcol[g] + 1;
     if (c->has_flags && t->flags_from + (int)t->n_flag_names > need)
         need = t->flags_from + (int)t->n_flag_names;
+    if (t->explode && !t->header) {
+        c->rs.xcol = t->explode->index;
+        c->rs.acol = t->explode->append_index;
+        if (c->rs.xcol + 1 > need)
+            need = c->rs.xcol + 1;
+        if (c->rs.acol + 1 > need)
+            need = c->rs.acol + 1;
+    }
     c->ncols_needed = need;
     set_ncols(c);
     quad_setup(c);
@@ -190,8 +205,7 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
 
 void l4r_tabctx_free(tabctx *c)
 {
-    l4r_keyset_free(c->rs.ks);
-    c->rs.ks = NULL;
+    l4r_recspec_free(&c->rs);
     for (size_t k = 0; k < L4R_SKIP_REASONS; k++) {
         free(c->reasons[k]);
         c->reasons[k] = NULL;
@@ -219,7 +233,7 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
     if (nf > L4R_MAX_FIELDS)
         nf = L4R_MAX_FIELDS;
     for (size_t k = 0; k < t->n_map; k++) {
-        if (!t->map[k].src)
+        if (!t->map[k].src || !l4r_src_reads_column(c->rs.skind[k]))
             continue;
         c->rs.col[k] = -1;
         for (size_t i = 0; i < nf; i++) {
@@ -239,6 +253,8 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
     for (size_t g = 0; g < t->n_filters; g++) {
         const char *name = t->filters[g].column;
         c->rs.fcol[g] = -1;
+        if (c->rs.skind[t->n_map + g] != L4R_SRC_COLUMN)
+            continue;
         for (size_t i = 0; i < nf; i++) {
             if (f[i].n == strlen(name) && !memcmp(f[i].p, name, f[i].n)) {
                 c->rs.fcol[g] = (int)i;
@@ -253,6 +269,26 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
         }
         if (c->rs.fcol[g] + 1 > c->ncols_needed)
             c->ncols_needed = c->rs.fcol[g] + 1;
+    }
+    if (t->explode) {
+        const char *xname[2] = {t->explode->column, t->explode->append};
+        int *xcol[2] = {&c->rs.xcol, &c->rs.acol};
+        for (int w = 0; w < 2; w++) {
+            if (!xname[w])
+                continue;
+            *xcol[w] = -1;
+            for (size_t i = 0; i < nf && *xcol[w] < 0; i++)
+                if (f[i].n == strlen(xname[w]) && !memcmp(f[i].p, xname[w], f[i].n))
+                    *xcol[w] = (int)i;
+            if (*xcol[w] < 0) {
+                st = l4r_err(e, L4R_EPARSE,
+                             "'%s' line 1: header has no column '%s' (for explode%s); header is '%.*s'",
+                             c->name, xname[w], w ? " append" : "", (int)(len > 200 ? 200 : len), line);
+                goto out;
+            }
+            if (*xcol[w] + 1 > c->ncols_needed)
+                c->ncols_needed = *xcol[w] + 1;
+        }
     }
     set_ncols(c);
     quad_setup(c);
@@ -710,6 +746,8 @@ static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, 
     const l4r_span *fv = r->vals + c->rs.nmap + c->rs.n_flags;
     for (size_t g = 0; g < c->rs.n_filt; g++) {
         const l4r_filter *f = &t->filters[g];
+        if (f->negatives && c->keep_negatives)
+            continue;
         l4r_span v = fv[g];
         bool ok = false;
         if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN) {
@@ -779,7 +817,7 @@ static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
 static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
     tabctx *c = ctx;
-    const l4r_record_fn record = c->fmt->record;
+    const l4r_record_fn record = c->rs.general ? c->fmt->record_general : c->fmt->record;
     blkhead h = {0, 0, 0, 0, 0, 0};
     /* A fast-path line comes out exactly as long as it went in, so a block's output is about its
      * input's length: one reservation instead of growing from 256 bytes (through 4 KiB faults and
@@ -788,8 +826,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
         l4r_buf_reserve(out, sizeof h + in->len);
     l4r_buf_add(out, &h, sizeof h); /* patched at the end */
     l4r_recbuf rb;
-    rb.scratch = (l4r_buf){0};
-    rb.extra_ignored = 0;
+    l4r_recbuf_init(&rb);
     wstate w = {c, out, {0}, &h, 0};
     l4r_buf notes = {0};
     l4r_status st = L4R_OK;
@@ -842,7 +879,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     if (notes.len)
         l4r_buf_add(out, notes.data, notes.len);
 out:
-    l4r_buf_free(&rb.scratch);
+    l4r_recbuf_free(&rb);
     l4r_buf_free(&w.tmp);
     l4r_buf_free(&notes);
     return st;
@@ -956,7 +993,10 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
             l4r_manifest_push_str(m, key, c->reasons[k]);
     }
     if (c->extra_ignored) {
-        snprintf(key, sizeof key, "inputs.%s.extra_fields_ignored", role);
+        snprintf(key, sizeof key,
+                 c->t->extra_fields_last ? "inputs.%s.extra_fields_in_last"
+                                         : "inputs.%s.extra_fields_ignored",
+                 role);
         l4r_manifest_set_int(m, key, (int64_t)c->extra_ignored);
     }
     if (c->fractions) {
@@ -974,10 +1014,11 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
         free(msg);
     }
     if (c->log && (c->extra_ignored || c->fractions)) {
-        char *msg =
-            l4r_xasprintf("'%s': %llu records with extra fields (dropped), %llu fractional times "
-                          "(floored), as the recipe allows",
-                          c->name, (unsigned long long)c->extra_ignored, (unsigned long long)c->fractions);
+        char *msg = l4r_xasprintf("'%s': %llu records with extra fields (%s), %llu fractional times "
+                                  "(floored), as the recipe allows",
+                                  c->name, (unsigned long long)c->extra_ignored,
+                                  c->t->extra_fields_last ? "kept in the last column" : "dropped",
+                                  (unsigned long long)c->fractions);
         c->log(c->log_ud, 0, msg);
         free(msg);
     }
@@ -1005,6 +1046,7 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
     }
     const l4r_table *t = c->t;
     c->max_errors = o->max_errors;
+    c->keep_negatives = o->keep_negatives;
     c->log = o->log;
     c->log_ud = o->log_ud;
     l4r_pipe_cfg cfg = {

@@ -29,6 +29,7 @@ typedef struct l4r_convert_opts {
     bool force;              /* overwrite an output directory that is not ours */
     size_t block_size;       /* 0 = default */
     uint64_t max_errors;     /* --max-errors: bad records skipped (reported, counted) before failing */
+    bool keep_negatives;     /* --keep-negatives: skip the filters marked "negatives" */
     char **argv;             /* the command line, recorded in manifest.json */
     int argc;
     l4r_process_opts proc;

@@ -50,6 +50,7 @@ typedef struct tabctx {
     /* --max-errors: a worker skips at most this many bad records of a block, plus one to fail on;
      * 0: the first bad record fails the block */
     uint64_t max_errors;
+    bool keep_negatives; /* --keep-negatives: the filters marked "negatives" are not applied */
     /* writer-side state */
     uint64_t skipped;                /* bad records skipped in this table */
     uint64_t *skipped_run;           /* ... in the whole run (both tables), against max_errors */

@@ -213,6 +213,8 @@ static void manifest_head(l4r_manifest *m, const l4r_recipe *r, const l4r_varian
     l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
     if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
         l4r_manifest_set_str(m, "table.time", "none");
+    if (v->interactions->explode) /* one source record, many interactions */
+        l4r_manifest_set_str(m, "table.explode", v->interactions->explode->column);
     if (!o->raw)
         l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
 }

@@ -60,7 +60,26 @@ typedef struct l4r_recspec {
     size_t n_filt;           /* t->n_filters */
     int fcol[L4R_MAX_FILT];  /* columns formats: source column of filter f */
     int fkey[L4R_MAX_FILT];  /* object formats: index into ks of filter f */
+    /* Element and derived sources (recipe "explode", "$line", "$position"; l4r_recspec_sources).
+     * A slot s is map entry s (s < nmap) or filter s - nmap.  Slots whose kind is not
+     * L4R_SRC_COLUMN have col/key_of/fcol/fkey -1 and are filled per element by the general path,
+     * which `general` turns on; a table without such sources never takes it. */
+    bool general;
+    const struct l4r_explode *x;                     /* t->explode */
+    unsigned char skind[L4R_MAX_MAP + L4R_MAX_FILT]; /* l4r_source_kind of slot s */
+    int sarg[L4R_MAX_MAP + L4R_MAX_FILT];            /* PART: the part; KEY: index into eks */
+    int xcol, acol;                                  /* columns formats: the list's column, append's (-1) */
+    int xkey, akey;                                  /* object formats: their index into ks (-1) */
+    l4r_keyset *eks;                                 /* the keys of object elements the slots name */
+    l4r_keyset *jks[L4R_MAX_MAP];                    /* JOIN slots with a "key": that one key */
+    bool objects;                                    /* an object format (JSON lines, Python literals) */
 } l4r_recspec;
+
+/* Fill rs->general, x, skind, sarg and eks from rs->t (xcol/acol/xkey/akey are set to -1: the
+ * converter resolves them with the other columns or keys).  Free with l4r_recspec_free. */
+void l4r_recspec_sources(l4r_recspec *rs);
+
+void l4r_recspec_free(l4r_recspec *rs);
 
 /* One logical record, handed to the yield callback.  vals[k] is the span of map entry k (p NULL:
  * absent), followed by the n_flags flag columns, then the n_filt filters' columns (which the
@@ -78,11 +97,20 @@ typedef l4r_status (*l4r_yield_fn)(void *ud, const l4r_record *r, l4r_error *e);
 
 /* A worker's scratch for the record function: reused from record to record, one per worker. */
 typedef struct l4r_recbuf {
-    l4r_buf scratch; /* unescaped values of the current record */
+    l4r_buf scratch;              /* unescaped values of the current record */
+    l4r_buf lscratch;             /* the general path: unescaped strings of the exploded list's elements */
+    l4r_buf oscratch;             /* ... and of the current object element's keys */
+    char num[2][24];              /* ... and the text of "$line" and "$position" */
+    l4r_buf jscratch;             /* ... and the joined text of the JOIN slots */
+    l4r_vkind jkind[L4R_MAX_MAP]; /* ... and the kind of each JOIN slot's value (object formats) */
     l4r_span f[L4R_MAX_FIELDS];
     l4r_span vals[L4R_MAX_MAP + L4R_MAX_FIELDS + L4R_MAX_FILT];
     uint64_t extra_ignored; /* records whose extra fields were dropped ("extra_fields": "ignore") */
 } l4r_recbuf;
+
+/* A worker's scratch: l4r_recbuf_init zeroes it, l4r_recbuf_free releases its buffers. */
+void l4r_recbuf_init(l4r_recbuf *b);
+void l4r_recbuf_free(l4r_recbuf *b);
 
 /* The record function of a format.  Reads the physical record at *pp (*pp < end), moves *pp past
  * it and *line past its physical lines, and calls yield once per logical record it holds: none for
@@ -110,7 +138,8 @@ typedef struct l4r_format_def {
     size_t delimiter_max;       /* bytes a delimiter may have; 0: no delimiter */
     const char *delimiter_none; /* the delimiter when the recipe gives none; NULL: it is required */
     l4r_record_fn record;
-    l4r_fields_fn fields; /* columns formats: split one record into its fields (the header) */
+    l4r_record_fn record_general; /* the same for a table whose recspec is general */
+    l4r_fields_fn fields;         /* columns formats: split one record into its fields (the header) */
 } l4r_format_def;
 
 /* The rows, in l4r_format order; l4r_format_get(f) is &l4r_formats[f]. */

@@ -170,3 +170,27 @@ check_exit 6 "a string under >= is a recipe error" "$L4R" --recipes "$T/bad-r" i
 check_grep "naming the path" "variants.num.interactions.filter\[0\].value: expected a number for '>='" "$T/.err"
 check_exit 0 "info shows the user table" "$L4R" info movielens --variant ml-100k
 check_grep "info: users and their fields" "fields:    user_id <- userId, age <- age" "$T/.out"
+
+# "extra_fields": "last": the last column runs to the end of the line (MicroLens-1M titles: no
+# header, unbalanced quotes, commas in titles; split at the first comma)
+mkdir -p "$T/last-r" "$T/last-in"
+printf 'user,item,timestamp\n1,10,1000\n1,11,2000\n2,12,3000\n' >"$T/last-in/pairs.csv"
+printf '10,Plain title\n11,"Unbalanced, with a comma\n12,a,b,,c\n' >"$T/last-in/title.csv"
+cat >"$T/last-r/lt.json" <<'JSON'
+{"schema": 1, "dataset": "lt", "title": "t", "license": "x", "default_variant": "v",
+ "variants": {"v": {"description": "d", "files": [{"url": "https://example.org/pairs.csv"}, {"url": "https://example.org/title.csv"}],
+   "interactions": {"path": "pairs.csv", "format": "csv", "header": true,
+     "fields": {"user_id": "user", "item_id": "item", "timestamp": "timestamp"}, "time": "unix_ms"},
+   "items": {"path": "title.csv", "format": "delimited", "delimiter": ",", "columns": ["item", "title"],
+     "extra_fields": "last", "fields": {"item_id": "item", "title": "title"}}}}}
+JSON
+check_exit 0 "extra_fields last" "$L4R" --recipes "$T/last-r" convert lt --raw "$T/last-in" -o "$T/last" -q
+printf 'item_id\ttitle\n10\tPlain title\n11\t"Unbalanced, with a comma\n12\ta,b,,c\n' >"$T/last.want"
+check_same "the title is the rest of the line, quotes and commas as they are" "$T/last/items.tsv" "$T/last.want"
+check_grep "manifest counts the records" '"extra_fields_in_last": 2' "$T/last/manifest.json"
+check_exit 0 "info says so" "$L4R" --recipes "$T/last-r" info lt
+check_grep "info: extra last" 'extra:     "extra_fields": "last" (the last column runs to the end of the line' "$T/.out"
+sed 's/"format": "delimited", "delimiter": ","/"format": "csv"/' "$T/last-r/lt.json" >"$T/last-r2.json"
+mkdir -p "$T/last-r2" && mv "$T/last-r2.json" "$T/last-r2/lt.json"
+check_exit 6 "extra_fields last on csv is a recipe error" "$L4R" --recipes "$T/last-r2" info lt
+check_grep "naming the key" "items.extra_fields: 'last' is for format delimited (no quoting), not csv" "$T/.err"
