@@ -42,7 +42,8 @@ static l4r_status collect(void *ud, const l4r_record *r, l4r_error *e)
 }
 
 static char out_u[] = "user_id", out_i[] = "item_id", src_u[] = "u", src_i[] = "i";
-static l4r_colmap two_cols[2] = {{.out = out_u, .src = src_u, .index = 0}, {.out = out_i, .src = src_i, .index = 1}};
+static l4r_colmap two_cols[2] = {{.out = out_u, .src = src_u, .index = 0},
+                                 {.out = out_i, .src = src_i, .index = 1}};
 
 static void columns_spec(l4r_table *t, l4r_recspec *rs, l4r_format f, const char *delim)
 {
