@@ -65,7 +65,9 @@ static bool valid_utf8(const char *p, const char *end)
 }
 
 /* A string literal at *pp (prefix included).  want: its text in *out.  cp_mode: decode \x and
- * octal escapes of an unprefixed string as code points (the retry described above). */
+ * octal escapes of an unprefixed string as code points (the retry described above).  One function
+ * of 160 lines on purpose: it runs per string of every Python-literal record, and its plain-run
+ * loop and escape switch share the write pointer and state in registers. */
 static l4r_status pstring(l4r_scanner *s, const char **pp, bool want, l4r_span *out, bool cp_mode)
 {
     const char *p = *pp;
