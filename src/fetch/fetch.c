@@ -870,6 +870,9 @@ static void review_downloads(job *j)
         srec s;
         if (!f || !entry_ok(f, rf) || !srec_get(f, &s)) {
             j->fetch[i] = true;
+            /* a new archive must replace what the old one unpacked, even when that is intact */
+            if (rf->unpack)
+                j->unpack = true;
             if (f)
                 logf_(o, 0,
                       "the recipe's size or checksum of '%s' differs from the fetched file's; fetching it "
@@ -939,6 +942,28 @@ static void review_unpacked(job *j)
     }
 }
 
+/* Step, before the archives unpack again: the files the previous unpack left (the stamp's list) go,
+ * so that one the new archive no longer has cannot be read as if it were part of it (a release
+ * that dropped or renamed a file).  Only regular files of the recorded size are removed: anything
+ * else is not what we wrote, and stays. */
+static void remove_unpacked(job *j, json_t *stamp)
+{
+    json_t *ua = json_object_get(stamp, "unpacked");
+    size_t k;
+    json_t *u;
+    json_array_foreach(ua, k, u)
+    {
+        srec s;
+        if (!srec_get(u, &s) || !unpacked_name_ok(s.name))
+            continue;
+        char *p = l4r_path_join(j->dir, s.name);
+        struct stat sb;
+        if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && (int64_t)sb.st_size == s.size && unlink(p) == 0)
+            logf_(j->o, 1, "removed '%s', unpacked from the previous archive of %s", s.name, j->what);
+        free(p);
+    }
+}
+
 /* Step, before the archives unpack again: an archive is unpacked only from a verified copy, so one
  * kept on its size and mtime alone is hashed now, and fetched again if it no longer matches. */
 static void reverify_archives(job *j)
@@ -977,6 +1002,27 @@ static l4r_status remove_stamp(const char *dir, l4r_error *e)
 /* Step: every file marked in j->fetch is registered from its --from, found already verified, or
  * downloaded, against the recipe's digests or else the lock file's pin; every file, kept or
  * fetched, gets its pin in j->pins.  Stops at the first file that fails. */
+/* Step, before the stamp goes: a file to fetch whose recipe digest contradicts the lock file's pin
+ * fails now, leaving the variant as it was (stamp and unpacked files), not after the stamp is
+ * removed, which would leave intact old files that no stamp describes. */
+static l4r_status expect_pins(job *j, l4r_error *e)
+{
+    const l4r_variant *v = j->v;
+    for (size_t i = 0; i < v->n_files; i++) {
+        if (!j->fetch[i])
+            continue;
+        l4r_rfile rfl;
+        char pin[65];
+        char *key = l4r_lockfile_key(j->r, v, &v->files[i]);
+        l4r_status st = l4r_lockfile_expect(j->o->update_lock ? NULL : j->lk, j->lock_path, key, &v->files[i],
+                                            &rfl, pin, e);
+        free(key);
+        if (st != L4R_OK)
+            return st;
+    }
+    return L4R_OK;
+}
+
 static l4r_status fetch_downloads(job *j, l4r_error *e)
 {
     const l4r_variant *v = j->v;
@@ -1087,6 +1133,7 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     int lock_fd = -1;
     char *dir = NULL;
     char *what = l4r_xasprintf("%s/%s", r->dataset, v->name);
+    json_t *old_stamp = NULL;
     job j = {0};
     j.r = r;
     j.v = v;
@@ -1157,6 +1204,11 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     st = manual_check(what, r, v, j.by_file, j.fetch, e);
     if (st != L4R_OK)
         goto out;
+    st = expect_pins(&j, e);
+    if (st != L4R_OK)
+        goto out;
+    /* the stamp on disk, read before it goes even with --force: what the last unpack left */
+    old_stamp = j.stamp ? json_incref(j.stamp) : load_stamp(dir);
     st = remove_stamp(dir, e);
     if (st != L4R_OK)
         goto out;
@@ -1165,6 +1217,7 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     if (st != L4R_OK)
         goto out;
     if (j.unpack) {
+        remove_unpacked(&j, old_stamp);
         st = unpack_archives(&j, e);
         if (st != L4R_OK)
             goto out;
@@ -1205,6 +1258,7 @@ out:
     free(j.fetch);
     free(j.hashed);
     json_decref(j.stamp);
+    json_decref(old_stamp);
     l4r_unpacked_free(&j.un);
     free(j.by_file);
     free(dir);

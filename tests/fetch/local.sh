@@ -310,3 +310,50 @@ python3 -c 'import sys; open(sys.argv[1], "a").write(" " * (70 << 20))' "$D/loc/
 check_exit 0 "a 70 MiB stamp: fetch succeeds" f --variant good --mirror "$M"
 check_grep "and finds the variant complete" "loc/good is already fetched and verified" "$T/.err"
 check_nogrep "without a warning about the pins" "unpinned" "$T/.err"
+
+# regression: the recipe's archive changes (a new release: other size and checksum) while the
+# files the old one unpacked are intact — the new archive is fetched AND unpacked again, and the
+# files only the old one had go (the stamp lists the new files only).  Twice: without a lock
+# conflict (a lock file per release), and with one (refused before anything changes on disk, then
+# --update-lock)
+R3="$T/recipes-rel"
+REL="$T/rel"
+mkdir -p "$REL"
+python3 - "$REL" <<'PY'
+import sys, zipfile
+d = sys.argv[1]
+with zipfile.ZipFile(d + "/v1.zip", "w") as z:
+    z.writestr("rel/ratings.dat", "1::2::5::978300760\n")
+    z.writestr("rel/old_only.txt", "old\n")
+with zipfile.ZipFile(d + "/v2.zip", "w") as z:
+    z.writestr("rel/ratings.dat", "1::2::4::978300761\n3::4::5::978300762\n")
+PY
+release() {
+  cp "$REL/v$1.zip" "$REL/rel.zip"
+  write_recipe "$R3" rel "$(variant plain rel.zip "file://$REL/rel.zip" "$(size "$REL/rel.zip")" "$(sha256 "$REL/rel.zip")" true)"
+}
+NEW=$(printf '1::2::4::978300761\n3::4::5::978300762')
+for how in locks conflict; do
+  D3="$T/home-rel-$how"
+  l1="$D3/llm4rec-data.lock"; l2="$l1"
+  [ $how = locks ] && l2="$T/lock2-$how"
+  release 1
+  check_exit 0 "$how: release 1: fetch + unpack" "$L4R" --recipes "$R3" --data-dir "$D3" fetch rel --lock "$l1"
+  check_eq "$how: release 1: its ratings" "$(cat "$D3/rel/plain/rel/ratings.dat")" "1::2::5::978300760"
+  release 2
+  if [ $how = conflict ]; then
+    check_exit 4 "$how: release 2: the lock file still pins release 1" "$L4R" --recipes "$R3" --data-dir "$D3" fetch rel --lock "$l1"
+    check_grep "$how: says why it would fetch again" "differs from the fetched file's; fetching it again" "$T/.err"
+    check "$how: refused before the stamp goes" test -f "$D3/rel/plain/.l4r-fetched.json"
+    check_eq "$how: and release 1 is still there" "$(cat "$D3/rel/plain/rel/ratings.dat")" "1::2::5::978300760"
+    check_exit 0 "$how: release 2: --update-lock" "$L4R" --recipes "$R3" --data-dir "$D3" fetch rel --lock "$l1" --update-lock
+  else
+    check_exit 0 "$how: release 2: fetch again" "$L4R" --recipes "$R3" --data-dir "$D3" fetch rel --lock "$l2"
+    check_grep "$how: says why it fetches again" "differs from the fetched file's; fetching it again" "$T/.err"
+  fi
+  check_eq "$how: release 2: the new archive is unpacked, not the old files kept" "$(cat "$D3/rel/plain/rel/ratings.dat")" "$NEW"
+  check_not "$how: release 2: a file only the old archive had is gone" test -e "$D3/rel/plain/rel/old_only.txt"
+  check_nogrep "$how: release 2: the stamp no longer lists it" "old_only.txt" "$D3/rel/plain/.l4r-fetched.json"
+  check_exit 0 "$how: release 2: a second fetch is a no-op" "$L4R" --recipes "$R3" --data-dir "$D3" fetch rel --lock "$l2"
+  check_grep "$how: already fetched" "already fetched and verified" "$T/.err"
+done
