@@ -214,6 +214,8 @@ const char *l4r_table_time(const l4r_table *t)
     case L4R_TIME_DATETIME: return "datetime";
     case L4R_TIME_ISO8601: return "iso8601";
     case L4R_TIME_MDY_AMPM: return "mdy_ampm";
+    case L4R_TIME_POSTED: return "posted";
+    case L4R_TIME_CTIME_OFFSET: return "ctime_offset";
     }
     return "?";
 }

@@ -40,10 +40,16 @@
 
 static const name_val encodings[] = {
     {"utf-8", L4R_ENC_UTF8}, {"iso-8859-1", L4R_ENC_LATIN1}, {"cp1252", L4R_ENC_CP1252}, {NULL, 0}};
-static const name_val timefmts[] = {{"none", L4R_TIME_NONE},         {"unix_s", L4R_TIME_UNIX_S},
-                                    {"unix_ms", L4R_TIME_UNIX_MS},   {"date", L4R_TIME_DATE},
-                                    {"datetime", L4R_TIME_DATETIME}, {"iso8601", L4R_TIME_ISO8601},
-                                    {"mdy_ampm", L4R_TIME_MDY_AMPM}, {NULL, 0}};
+static const name_val timefmts[] = {{"none", L4R_TIME_NONE},
+                                    {"unix_s", L4R_TIME_UNIX_S},
+                                    {"unix_ms", L4R_TIME_UNIX_MS},
+                                    {"date", L4R_TIME_DATE},
+                                    {"datetime", L4R_TIME_DATETIME},
+                                    {"iso8601", L4R_TIME_ISO8601},
+                                    {"mdy_ampm", L4R_TIME_MDY_AMPM},
+                                    {"posted", L4R_TIME_POSTED},
+                                    {"ctime_offset", L4R_TIME_CTIME_OFFSET},
+                                    {NULL, 0}};
 static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {"last", 2}, {NULL, 0}};
 static const name_val fraction_modes[] = {{"error", 0}, {"floor", 1}, {NULL, 0}};
 
@@ -379,13 +385,13 @@ static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
     return L4R_OK;
 }
 
-/* The layout of a table: path, member, format and the keys it allows, encoding, time, delimiter,
- * header, columns.  *fdp gets the format's row. */
+/* The layout of a table: path, member, format and the keys it allows, encoding, time (and its
+ * time_fraction and time_year), delimiter, header, columns.  *fdp gets the format's row. */
 static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_format_def **fdp)
 {
-    static const char *const keys[] = {"path",         "member",        "format", "delimiter", "header",
-                                       "encoding",     "columns",       "fields", "time",      "flags",
-                                       "extra_fields", "time_fraction", "filter", "explode",   NULL};
+    static const char *const keys[] = {
+        "path", "member", "format",       "delimiter",     "header",    "encoding", "columns", "fields",
+        "time", "flags",  "extra_fields", "time_fraction", "time_year", "filter",   "explode", NULL};
     const l4r_format_def *fd = NULL;
     int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
@@ -408,6 +414,16 @@ static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_forma
         st = l4r_rj_get_enum(c, j, "extra_fields", extra_modes, false, &xf);
     if (st == L4R_OK)
         st = l4r_rj_get_enum(c, j, "time_fraction", fraction_modes, false, &fr);
+    json_t *ty = json_object_get(j, "time_year");
+    if (st == L4R_OK && ty && !json_is_null(ty)) {
+        long long yv = json_is_integer(ty) ? (long long)json_integer_value(ty) : 0;
+        if (!json_is_integer(ty))
+            st = l4r_rj_fail_at(c, "time_year", "expected an integer (a year), got %s", l4r_rj_type_name(ty));
+        else if (yv < 1900 || yv > 9999)
+            st = l4r_rj_fail_at(c, "time_year", "%lld is not a year from 1900 to 9999", yv);
+        else
+            t->time_year = (int)yv;
+    }
     if (st == L4R_OK)
         st = l4r_rj_get_bool(c, j, "header", &t->header);
     if (st == L4R_OK)
@@ -562,6 +578,12 @@ static l4r_status table_time(pctx *c, json_t *j, const l4r_table *t)
     /* Only Unix times have a fraction to floor (a datetime's fractional seconds are dropped). */
     if (json_object_get(j, "time_fraction") && t->time != L4R_TIME_UNIX_S && t->time != L4R_TIME_UNIX_MS) {
         st = l4r_rj_fail_at(c, "time_fraction", "applies to time 'unix_s' or 'unix_ms' only, not '%s'",
+                            l4r_rj_enum_name(timefmts, (int)t->time));
+        return st;
+    }
+    /* Only a "posted" date leaves its year out for "time_year" to fill in. */
+    if (t->time_year && t->time != L4R_TIME_POSTED) {
+        st = l4r_rj_fail_at(c, "time_year", "applies to time 'posted' only, not '%s'",
                             l4r_rj_enum_name(timefmts, (int)t->time));
         return st;
     }

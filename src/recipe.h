@@ -25,13 +25,15 @@
 typedef enum l4r_encoding { L4R_ENC_UTF8, L4R_ENC_LATIN1, L4R_ENC_CP1252 } l4r_encoding;
 
 typedef enum l4r_timefmt {
-    L4R_TIME_NONE,     /* the source has no time: timestamps are empty, the order is the source order */
-    L4R_TIME_UNIX_S,   /* integer Unix seconds (a zero fraction "964982703.0" is whole) */
-    L4R_TIME_UNIX_MS,  /* integer Unix milliseconds, divided by 1000 (floor) */
-    L4R_TIME_DATE,     /* YYYY-MM-DD, UTC midnight */
-    L4R_TIME_DATETIME, /* YYYY-MM-DD HH:MM:SS (or with T), taken as UTC */
-    L4R_TIME_ISO8601,  /* 2010-10-19T23:55:27Z */
-    L4R_TIME_MDY_AMPM  /* 11/15/2019 10:22:32 AM (MIND) */
+    L4R_TIME_NONE,        /* the source has no time: timestamps are empty, the order is the source order */
+    L4R_TIME_UNIX_S,      /* integer Unix seconds (a zero fraction "964982703.0" is whole; "1.6e9" too) */
+    L4R_TIME_UNIX_MS,     /* integer Unix milliseconds, divided by 1000 (floor); "1.684742e+12" too */
+    L4R_TIME_DATE,        /* YYYY-MM-DD, UTC midnight */
+    L4R_TIME_DATETIME,    /* YYYY-MM-DD HH:MM:SS (or with T), taken as UTC */
+    L4R_TIME_ISO8601,     /* 2010-10-19T23:55:27Z */
+    L4R_TIME_MDY_AMPM,    /* 11/15/2019 10:22:32 AM (MIND) */
+    L4R_TIME_POSTED,      /* Posted November 5, 2011. (Steam v1), UTC midnight; no year: "time_year" */
+    L4R_TIME_CTIME_OFFSET /* Sun Jul 30 07:44:10 -0700 2017 (Goodreads), to UTC by the offset */
 } l4r_timefmt;
 
 /* How a list is written in one field ("explode" and {"join": ...}). */
@@ -141,6 +143,9 @@ typedef struct l4r_table {
     /* "time_fraction": "floor" — Unix seconds (or milliseconds) with a non-zero fraction are
      * floored and counted; "error" (the default) refuses them. */
     bool time_fraction_floor;
+    /* "time_year": the year of a "posted" date that leaves it out (Steam omits the crawl year),
+     * 1900..9999; 0 when not given (such a date is then an error). */
+    int time_year;
     /* Genre-style flag columns (ml-100k u.item): columns flags_from.. hold 0/1 for flag_names[i];
      * the set ones are joined with '|' into the output column named flags_out. */
     int flags_from; /* -1 when unused */

@@ -405,6 +405,38 @@ static l4r_status fraction(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
                    c->t->time == L4R_TIME_UNIX_MS ? "milliseconds" : "seconds");
 }
 
+/* A timestamp that is not in the table's "time" format: what the format looks like; for a
+ * "posted" date that would parse with a year, that its year is missing and which key gives it. */
+static l4r_status bad_time(const tabctx *c, uint64_t line, l4r_span ts, l4r_error *e)
+{
+    const l4r_table *t = c->t;
+    int len = (int)(ts.p ? (ts.n > 40 ? 40 : ts.n) : 0);
+    const char *txt = ts.p ? ts.p : "";
+    int64_t v;
+    bool frac;
+    /* 2000 is a leap year: "Posted February 29." is also only missing its year */
+    if (t->time == L4R_TIME_POSTED && !t->time_year && ts.p &&
+        l4r_parse_time_y(ts.p, ts.n, t->time, 2000, &v, &frac))
+        return l4r_err(e, L4R_EPARSE,
+                       "'%s' line %llu: timestamp '%.*s' has no year (Steam leaves it out in the year of "
+                       "the crawl); set the table's \"time_year\" to that year",
+                       c->name, (unsigned long long)line, len, txt);
+    const char *what = "a YYYY-MM-DD HH:MM:SS time"; /* datetime, iso8601 */
+    switch (t->time) {
+    case L4R_TIME_UNIX_S: what = "Unix seconds"; break;
+    case L4R_TIME_UNIX_MS: what = "Unix milliseconds"; break;
+    case L4R_TIME_DATE: what = "a YYYY-MM-DD date"; break;
+    case L4R_TIME_MDY_AMPM: what = "a MM/DD/YYYY hh:mm:ss AM/PM time"; break;
+    case L4R_TIME_POSTED: what = "a date like 'Posted November 5, 2011.'"; break;
+    case L4R_TIME_CTIME_OFFSET:
+        what = "a time like 'Sun Jul 30 07:44:10 -0700 2017' (with the weekday of its date)";
+        break;
+    default: break;
+    }
+    return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
+                   (unsigned long long)line, len, txt, what);
+}
+
 /* An items row: item id, title, then the extras in output order (and the joined flags).  A users
  * row is the same with the user id and an empty title. */
 static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, l4r_buf *tmp, l4r_error *e)
@@ -482,15 +514,8 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
             tv = tv * 10 + (ts.p[k] - '0');
     } else if (t->time != L4R_TIME_NONE && !ts_plain) {
         bool frac = false;
-        if (!ts.p || !l4r_parse_time_frac(ts.p, ts.n, t->time, &tv, &frac))
-            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
-                           (unsigned long long)line, (int)(ts.p ? (ts.n > 40 ? 40 : ts.n) : 0),
-                           ts.p ? ts.p : "",
-                           t->time == L4R_TIME_UNIX_S     ? "Unix seconds"
-                           : t->time == L4R_TIME_UNIX_MS  ? "Unix milliseconds"
-                           : t->time == L4R_TIME_DATE     ? "a YYYY-MM-DD date"
-                           : t->time == L4R_TIME_MDY_AMPM ? "a MM/DD/YYYY hh:mm:ss AM/PM time"
-                                                          : "a YYYY-MM-DD HH:MM:SS time");
+        if (!ts.p || !l4r_parse_time_y(ts.p, ts.n, t->time, t->time_year, &tv, &frac))
+            return bad_time(c, line, ts, e);
         if (L4R_UNLIKELY(frac)) {
             if (!t->time_fraction_floor)
                 return fraction(c, line, ts, e);

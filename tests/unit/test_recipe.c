@@ -837,6 +837,50 @@ static void test_users(void)
                 "$.variants.v1.users: unknown key 'x'");
 }
 
+/* "time_year" (issue 15): the year of Steam's "Posted April 21." dates, only with time "posted". */
+#define POSTED_VARIANT(extra)                                                                                \
+    "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': {'path': 'r.json', 'format': 'jsonl', "  \
+    "'fields': {'user_id': 'u', 'item_id': 'i', 'timestamp': 't'}, " extra "}}"
+static void test_time_year(void)
+{
+    char *json = recipe_with("", POSTED_VARIANT("'time': 'posted', 'time_year': 2014"));
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    T_CHECK(st == L4R_OK);
+    if (st == L4R_OK) {
+        const l4r_table *t = r.variants[0].interactions;
+        T_CHECK(t->time == L4R_TIME_POSTED && t->time_year == 2014);
+        l4r_recipe_clear(&r);
+    }
+    /* without it the year is 0 (a date without one is then a parse error); the other new format */
+    json = recipe_with("", POSTED_VARIANT("'time': 'ctime_offset'"));
+    st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    T_CHECK(st == L4R_OK);
+    if (st == L4R_OK) {
+        T_CHECK(r.variants[0].interactions->time == L4R_TIME_CTIME_OFFSET &&
+                r.variants[0].interactions->time_year == 0);
+        l4r_recipe_clear(&r);
+    }
+    EXPECT_VERR(POSTED_VARIANT("'time': 'unix_s', 'time_year': 2014"),
+                "t.json: $.variants.v1.interactions.time_year: applies to time 'posted' only, not 'unix_s'");
+    EXPECT_VERR(POSTED_VARIANT("'time': 'ctime_offset', 'time_year': 2014"),
+                "$.variants.v1.interactions.time_year: applies to time 'posted' only, not 'ctime_offset'");
+    EXPECT_VERR(POSTED_VARIANT("'time': 'posted', 'time_year': '2014'"),
+                "$.variants.v1.interactions.time_year: expected an integer (a year), got a string");
+    EXPECT_VERR(POSTED_VARIANT("'time': 'posted', 'time_year': 2014.5"),
+                "$.variants.v1.interactions.time_year: expected an integer (a year), got a number");
+    EXPECT_VERR(POSTED_VARIANT("'time': 'posted', 'time_year': 1899"),
+                "$.variants.v1.interactions.time_year: 1899 is not a year from 1900 to 9999");
+    EXPECT_VERR(POSTED_VARIANT("'time': 'posted', 'time_year': 10000"),
+                "$.variants.v1.interactions.time_year: 10000 is not a year from 1900 to 9999");
+    EXPECT_VERR(POSTED_VARIANT("'time': 'posted', 'time_year': 14"), "14 is not a year from 1900 to 9999");
+    EXPECT_VERR(POSTED_VARIANT("'time': 'Posted'"),
+                "$.variants.v1.interactions.time: unknown value 'Posted' (expected one of:");
+}
+
 int main(void)
 {
     test_format_table();
@@ -845,6 +889,7 @@ int main(void)
     test_errors();
     test_filters();
     test_users();
+    test_time_year();
     test_sets();
     test_find_errors();
     test_embedded();

@@ -4,7 +4,8 @@
  * are errors naming file, line and field unless the recipe's table says otherwise ("extra_fields":
  * "ignore", "time_fraction": "floor"), and then they are counted in manifest.json; --max-errors N
  * skips up to N bad records, the same ones with the same messages in the same order for every -j
- * and block size, and fails with record N+1's error, publishing nothing.
+ * and block size, and fails with record N+1's error, publishing nothing.  Also the time formats of
+ * issue 15 (exponents in Unix times, Steam's "posted", Goodreads' "ctime_offset").
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -315,6 +316,200 @@ static void test_impossible_dates(void)
     T_CHECK(l4r_parse_time("2019-12-31 23:59:60", 19, L4R_TIME_DATETIME, &v) && v == 1577836800);
 }
 
+/* One value through the parser: true when it parses to `want` with fraction `frac`. */
+static bool tv(const char *s, l4r_timefmt f, int year, int64_t want, bool frac)
+{
+    int64_t v = -12345;
+    bool fr = !frac;
+    bool ok = l4r_parse_time_y(s, strlen(s), f, year, &v, &fr);
+    if (!ok || v != want || fr != frac)
+        printf("# '%s': ok %d value %lld fraction %d\n", s, ok, (long long)v, fr);
+    return ok && v == want && fr == frac;
+}
+
+/* true when the text is refused */
+static bool refused(const char *s, l4r_timefmt f, int year)
+{
+    int64_t v;
+    bool fr;
+    bool ok = l4r_parse_time_y(s, strlen(s), f, year, &v, &fr);
+    if (ok)
+        printf("# '%s' was taken as %lld\n", s, (long long)v);
+    return !ok;
+}
+
+/* Issue 15: KuaiSAR's float milliseconds print in scientific notation; read exactly, not through
+ * a double, then floored like any fraction. */
+static void test_exponents(void)
+{
+    const l4r_timefmt MS = L4R_TIME_UNIX_MS, S = L4R_TIME_UNIX_S;
+    T_CHECK(tv("1.684742e+12", MS, 0, 1684742000, false)); /* only as precise as its digits */
+    T_CHECK(tv("1.684742E12", MS, 0, 1684742000, false));
+    T_CHECK(tv("1684742400123.0", MS, 0, 1684742400, false));
+    T_CHECK(tv("1.6847424001235e+12", MS, 0, 1684742400, true)); /* 1684742400123.5 ms */
+    T_CHECK(tv("1.6847424001230e+12", MS, 0, 1684742400, false));
+    T_CHECK(tv("16847424001235e-1", MS, 0, 1684742400, true));
+    T_CHECK(tv("1.e3", S, 0, 1000, false));
+    T_CHECK(tv("1.5e9", S, 0, 1500000000, false));
+    T_CHECK(tv("1E+012", S, 0, 1000000000000, false));
+    T_CHECK(tv("12e-1", S, 0, 1, true));
+    T_CHECK(tv("-12e-1", S, 0, -2, true)); /* floored down */
+    T_CHECK(tv("-1.5e0", S, 0, -2, true));
+    T_CHECK(tv("-1.2e3", MS, 0, -2, false)); /* -1200 ms */
+    T_CHECK(tv("5e-30", S, 0, 0, true));
+    T_CHECK(tv("0.000e30", S, 0, 0, false));
+    T_CHECK(tv("9.2e18", S, 0, 9200000000000000000, false));
+    T_CHECK(tv("1e0000000000000000000012", S, 0, 1000000000000, false)); /* the exponent's zeros */
+    /* overflow, absurd exponents, not numbers */
+    static const char *const bad[] = {"1e19", "1e30", "1e31", "0e31",     "1e-31",  "1e99999999999999999999",
+                                      "1e",   "1e+",  "e5",   "1.5e3.0",  "1.5e 3", "nan",
+                                      "NaN",  "inf",  "-inf", "Infinity", ".5e3",   "1,5e3",
+                                      "0x1p3"};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        T_CHECK(refused(bad[k], MS, 0) && refused(bad[k], S, 0));
+
+    /* through the converter: the fraction is the recipe's to allow */
+    run_s r;
+    static const char d[] =
+        "userId,movieId,rating,timestamp\n1,2,3,1.684742e+12\n1,3,4,1.6847424001235e+12\n";
+    char *tab = l4r_xasprintf(CSV4, "true", "unix_ms", "");
+    conv(tab, "r.csv", d, sizeof d - 1, &plain, &r);
+    T_EQ_INT(r.st, L4R_EPARSE);
+    T_CHECK(
+        has(r.e.msg, "line 3: field 4 (timestamp) '1.6847424001235e+12' has a fraction; Unix milliseconds"));
+    run_free(&r);
+    free(tab);
+    tab = l4r_xasprintf(CSV4, "true", "unix_ms", ", \"time_fraction\": \"floor\"");
+    conv(tab, "r.csv", d, sizeof d - 1, &plain, &r);
+    T_EQ_INT(r.st, L4R_OK);
+    T_CHECK(has(l4r_buf_cstr(&r.tsv), "1\t2\t3\t1684742000\n1\t3\t4\t1684742400\n"));
+    T_EQ_INT(manif_int(&r, "time_fractions_floored"), 1);
+    run_free(&r);
+    free(tab);
+    /* a JSON number in exponent form is read from its text, the same way */
+    static const char j[] = "{\"u\": \"a\", \"i\": \"b\", \"t\": 1.684742E+12}\n";
+    tab = l4r_xasprintf(JSONL, "unix_ms", "");
+    conv(tab, "r.jsonl", j, sizeof j - 1, &plain, &r);
+    T_EQ_INT(r.st, L4R_OK);
+    T_CHECK(has(l4r_buf_cstr(&r.tsv), "a\tb\t1\t1684742000\n"));
+    run_free(&r);
+    free(tab);
+}
+
+/* Issue 15: Steam v1's "Posted November 5, 2011." and, in the crawl year, "Posted April 21." */
+static void test_posted(void)
+{
+    const l4r_timefmt P = L4R_TIME_POSTED;
+    T_CHECK(tv("Posted November 5, 2011.", P, 0, 1320451200, false));
+    T_CHECK(tv("November 5, 2011", P, 0, 1320451200, false)); /* "Posted" and "." are optional */
+    T_CHECK(tv("Posted Nov 5, 2011.", P, 0, 1320451200, false));
+    T_CHECK(tv("Posted November 05, 2011", P, 0, 1320451200, false));
+    T_CHECK(tv("Posted December 31, 2015.", P, 0, 1451520000, false));
+    T_CHECK(tv("Posted February 29, 2016.", P, 0, 1456704000, false));
+    T_CHECK(tv("Posted May 1, 1970.", P, 0, 10368000, false));
+    T_CHECK(refused("Posted February 29, 2015.", P, 0));
+    T_CHECK(refused("Posted November 31, 2011.", P, 0));
+    /* month names as Steam writes them: capital first letter, in full or three letters */
+    static const char *const bad[] = {"Posted november 5, 2011.",
+                                      "Posted NOVEMBER 5, 2011.",
+                                      "Posted Sept 5, 2011.",
+                                      "Posted Novembre 5, 2011.",
+                                      "Posted Novem 5, 2011.",
+                                      "posted November 5, 2011.",
+                                      "Posted  November 5, 2011.",
+                                      "Posted November 5,2011.",
+                                      "Posted November 5, 11.",
+                                      "Posted November 5, 2011..",
+                                      "Posted November 123, 2011.",
+                                      "Posted November, 2011.",
+                                      "Posted November 5, 2011. ",
+                                      "Posted 5 November 2011.",
+                                      "Posted ",
+                                      ""};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        T_CHECK(refused(bad[k], P, 2014));
+    /* no year: the recipe's time_year, or a refusal; a written year wins */
+    T_CHECK(refused("Posted April 21.", P, 0));
+    T_CHECK(tv("Posted April 21.", P, 2014, 1398038400, false));
+    T_CHECK(tv("Posted Apr 21", P, 2014, 1398038400, false));
+    T_CHECK(tv("Posted November 5, 2011.", P, 2014, 1320451200, false));
+    T_CHECK(refused("Posted February 29.", P, 2015));
+    T_CHECK(tv("Posted February 29.", P, 2024, 1709164800, false));
+    T_CHECK(refused("Posted April 31.", P, 2014));
+    /* the year is not read in other formats */
+    T_CHECK(tv("2014-04-21", L4R_TIME_DATE, 1999, 1398038400, false));
+
+    /* through the converter */
+    static const char d[] = "{\"u\": \"a\", \"i\": \"b\", \"t\": \"Posted November 5, 2011.\"}\n"
+                            "{\"u\": \"a\", \"i\": \"c\", \"t\": \"Posted April 21.\"}\n";
+    run_s r;
+    char *tab = l4r_xasprintf(JSONL, "posted", "");
+    conv(tab, "r.jsonl", d, sizeof d - 1, &plain, &r);
+    T_EQ_INT(r.st, L4R_EPARSE);
+    T_CHECK(has(r.e.msg, "r.jsonl' line 2: timestamp 'Posted April 21.' has no year (Steam leaves it out in "
+                         "the year of the crawl); set the table's \"time_year\" to that year"));
+    run_free(&r);
+    free(tab);
+    tab = l4r_xasprintf(JSONL, "posted", ", \"time_year\": 2014");
+    conv(tab, "r.jsonl", d, sizeof d - 1, &plain, &r);
+    T_EQ_INT(r.st, L4R_OK);
+    T_CHECK(has(l4r_buf_cstr(&r.tsv), "a\tb\t1\t1320451200\na\tc\t1\t1398038400\n"));
+    run_free(&r);
+    /* not a date at all: the message shows the format, not the year */
+    static const char d2[] = "{\"u\": \"a\", \"i\": \"b\", \"t\": \"Posted Aprl 21.\"}\n";
+    conv(tab, "r.jsonl", d2, sizeof d2 - 1, &plain, &r);
+    T_EQ_INT(r.st, L4R_EPARSE);
+    T_CHECK(
+        has(r.e.msg, "line 1: timestamp 'Posted Aprl 21.' is not a date like 'Posted November 5, 2011.'"));
+    run_free(&r);
+    free(tab);
+}
+
+/* Issue 15: Goodreads' "Sun Jul 30 07:44:10 -0700 2017", to UTC by its offset; the weekday must be
+ * the date's. */
+static void test_ctime_offset(void)
+{
+    const l4r_timefmt C = L4R_TIME_CTIME_OFFSET;
+    T_CHECK(tv("Sun Jul 30 07:44:10 -0700 2017", C, 0, 1501425850, false));
+    T_CHECK(tv("Sun Jul 30 14:44:10 +0000 2017", C, 0, 1501425850, false));
+    T_CHECK(tv("Mon Jul 31 00:14:10 +0930 2017", C, 0, 1501425850, false));
+    T_CHECK(tv("Mon Jul 03 00:00:00 +0000 2017", C, 0, 1499040000, false));
+    T_CHECK(tv("Mon Jul  3 00:00:00 +0000 2017", C, 0, 1499040000, false)); /* space-padded day */
+    T_CHECK(tv("Mon Jul 3 00:00:00 +0000 2017", C, 0, 1499040000, false));
+    /* a negative offset crossing midnight and the year: 1 January 2017 01:00 UTC */
+    T_CHECK(tv("Sat Dec 31 20:00:00 -0500 2016", C, 0, 1483232400, false));
+    /* a positive one back into the old year: 31 December 2016 18:00 UTC */
+    T_CHECK(tv("Sun Jan 01 03:00:00 +0900 2017", C, 0, 1483207200, false));
+    T_CHECK(tv("Mon Feb 29 12:00:00 +0530 2016", C, 0, 1456727400, false)); /* leap day */
+    T_CHECK(tv("Thu Jan 01 00:00:00 +0000 1970", C, 0, 0, false));
+    T_CHECK(tv("Wed Dec 31 23:59:59 +0000 1969", C, 0, -1, false));
+    T_CHECK(tv("Fri Jan 20 18:50:49 -0800 2023", C, 0, 1674269449, false));
+    /* 20 January 2023 was a Friday: a wrong weekday means the text is not what it seems */
+    T_CHECK(refused("Tue Jan 20 18:50:49 -0800 2023", C, 0));
+    T_CHECK(refused("Sat Jul 30 07:44:10 -0700 2017", C, 0));
+    static const char *const bad[] = {"Sun Jux 30 07:44:10 -0700 2017",    "Sun July 30 07:44:10 -0700 2017",
+                                      "Sun jul 30 07:44:10 -0700 2017",    "sun Jul 30 07:44:10 -0700 2017",
+                                      "Sunday Jul 30 07:44:10 -0700 2017", "Xyz Jul 30 07:44:10 -0700 2017",
+                                      "Mon Feb 29 12:00:00 +0000 2015",    "Sun Jul 30 07:44:10 2017",
+                                      "Sun Jul 30 07:44:10 -07:00 2017",   "Sun Jul 30 07:44:10 -2400 2017",
+                                      "Sun Jul 30 07:44:10 -0760 2017",    "Sun Jul 30 07:44:10 -0700 17",
+                                      "Sun Jul 30 07:44:10 -0700 2017 ",   "Sun Jul 30 7:44:10 -0700 2017",
+                                      "Sun Jul 30 24:00:00 -0700 2017",    "Sun Jul   3 07:44:10 -0700 2017",
+                                      "Sun Jul 30 07:44:10 Z 2017",        ""};
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        T_CHECK(refused(bad[k], C, 0));
+
+    static const char d[] = "{\"u\": \"a\", \"i\": \"b\", \"t\": \"Tue Jan 20 18:50:49 -0800 2023\"}\n";
+    run_s r;
+    char *tab = l4r_xasprintf(JSONL, "ctime_offset", "");
+    conv(tab, "r.jsonl", d, sizeof d - 1, &plain, &r);
+    T_EQ_INT(r.st, L4R_EPARSE);
+    T_CHECK(has(r.e.msg, "line 1: timestamp 'Tue Jan 20 18:50:49 -0800 2023' is not a time like 'Sun Jul 30 "
+                         "07:44:10 -0700 2017' (with the weekday of its date)"));
+    run_free(&r);
+    free(tab);
+}
+
 /* The recipe keys are validated like the others. */
 static void test_recipe_keys(void)
 {
@@ -452,6 +647,9 @@ int main(void)
     test_extra_fields();
     test_fractions();
     test_impossible_dates();
+    test_exponents();
+    test_posted();
+    test_ctime_offset();
     test_recipe_keys();
     test_max_errors();
     l4r_error e;
