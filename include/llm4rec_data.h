@@ -173,6 +173,8 @@ const char *l4r_table_flag_name(const l4r_table *t, size_t i);
 /* The recipe's "extra_fields" ("error", the default, "ignore" or "last") and "time_fraction" ("error",
  * the default, or "floor").  Static strings. */
 const char *l4r_table_extra_fields(const l4r_table *t);
+/* The recipe's "time_year" (the year of a "posted" date written without one), 0 when not given. */
+int l4r_table_time_year(const l4r_table *t);
 const char *l4r_table_time_fraction(const l4r_table *t);
 /* Value filter i (i < l4r_table_n_filters), as the recipe's "filter" spells it: the source
  * *column, the *op ("==", "!=", "in", "<", "<=", ">", ">=") and either *n_values strings to

@@ -285,6 +285,11 @@ const char *l4r_table_extra_fields(const l4r_table *t)
     return t->extra_fields_ignore ? "ignore" : t->extra_fields_last ? "last" : "error";
 }
 
+int l4r_table_time_year(const l4r_table *t)
+{
+    return t->time_year;
+}
+
 const char *l4r_table_time_fraction(const l4r_table *t)
 {
     return t->time_fraction_floor ? "floor" : "error";

@@ -196,7 +196,10 @@ static void print_table(const char *what, const l4r_table *t)
             printf("; then %s", xapp);
         printf("\n");
     }
-    printf("  time:      %s\n", l4r_table_time(t));
+    printf("  time:      %s", l4r_table_time(t));
+    if (l4r_table_time_year(t))
+        printf(" (a date without a year is in %d: \"time_year\")", l4r_table_time_year(t));
+    printf("\n");
     for (size_t i = 0; i < l4r_table_n_filters(t); i++) {
         printf("%s", i ? "             " : "  filter:    ");
         print_filter(t, i);
@@ -327,6 +330,8 @@ static json_t *table_json(const l4r_table *t)
     }
     json_object_set_new(o, "fields", fields);
     json_object_set_new(o, "time", json_string(l4r_table_time(t)));
+    if (l4r_table_time_year(t))
+        json_object_set_new(o, "time_year", json_integer(l4r_table_time_year(t)));
     int from;
     const char *flags_out;
     size_t n_flags = l4r_table_flags(t, &from, &flags_out);

@@ -322,3 +322,25 @@ check_grep "info: the join" 'authors <- authors\[\].author_id joined by ","' "$T
 check_exit 0 "info --json shows joins" "$L4R" --recipes "$R" info xj --variant games --json
 check_eq "info --json: the join object" "$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["items"]["fields"]["categories"], sort_keys=True))' "$T/.out")" \
   '{"join": "categories", "key": null, "list": null, "separator": " > "}'
+
+# Steam v1 australian_user_reviews: nested review dicts whose 'posted' dates may lack the year
+# (the crawl year, "time_year"); info says which year
+mkdir -p "$T/ty-r" "$T/ty-in"
+cat >"$T/ty-r/ty.json" <<'JSON'
+{"schema": 1, "dataset": "ty", "title": "t", "license": "x", "default_variant": "v",
+ "variants": {"v": {"description": "d", "files": [{"url": "https://example.org/australian_user_reviews.json"}],
+   "interactions": {"path": "australian_user_reviews.json", "format": "python-literal",
+     "explode": {"column": "reviews", "as": "r"},
+     "fields": {"user_id": "user_id", "item_id": "r.item_id", "timestamp": "r.posted"}, "time": "posted", "time_year": 2016,
+     "filter": [{"column": "r.recommend", "op": "==", "value": "true"}]}}}}
+JSON
+cat >"$T/ty-in/australian_user_reviews.json" <<'PY'
+{'user_id': '76561197970982479', 'user_url': 'http://steamcommunity.com/profiles/76561197970982479', 'reviews': [{'funny': '', 'posted': 'Posted November 5, 2011.', 'last_edited': '', 'item_id': '1250', 'helpful': 'No ratings yet', 'recommend': True, 'review': 'Simple yet with great replayability.'}, {'funny': '', 'posted': 'Posted April 21.', 'last_edited': '', 'item_id': '22200', 'helpful': '0 of 1 people (0%) found this review helpful', 'recommend': True, 'review': "It's fun"}, {'funny': '', 'posted': 'Posted July 28, 2012.', 'last_edited': '', 'item_id': '43110', 'helpful': 'No ratings yet', 'recommend': False, 'review': 'meh'}]}
+{'user_id': 'evcentric', 'user_url': 'http://steamcommunity.com/id/evcentric', 'reviews': []}
+PY
+check_exit 0 "steam v1 reviews: posted dates, nested, recommend filter" "$L4R" --recipes "$T/ty-r" convert ty \
+  --raw "$T/ty-in/australian_user_reviews.json" -o "$T/ty-o" -q
+printf 'user_id\titem_id\trating\ttimestamp\n76561197970982479\t1250\t1\t1320451200\n76561197970982479\t22200\t1\t1461196800\n' >"$T/ty.want"
+check_same "steam v1 reviews: a year-less date is in time_year, a user without reviews adds nothing" "$T/ty-o/interactions.tsv" "$T/ty.want"
+check_exit 0 "info shows time_year" "$L4R" --recipes "$T/ty-r" info ty
+check_grep "info: time_year" 'time:      posted (a date without a year is in 2016: "time_year")' "$T/.out"
