@@ -121,6 +121,8 @@ const char *l4r_variant_name(const l4r_variant *v); /* "ml-1m", "2014/reviews_Be
 const char *l4r_variant_description(const l4r_variant *v);
 const char *l4r_variant_manual(const l4r_variant *v); /* gated: the manual download steps; else NULL */
 const char *l4r_variant_notes(const l4r_variant *v);  /* may be NULL */
+/* The URL of the terms a download of v needs accepted (fetch --accept-license), or NULL. */
+const char *l4r_variant_terms(const l4r_variant *v);
 size_t l4r_variant_n_files(const l4r_variant *v);
 const l4r_rfile *l4r_variant_file(const l4r_variant *v, size_t i); /* NULL when out of range */
 const l4r_table *l4r_variant_interactions(const l4r_variant *v);   /* NULL: not convertible */
@@ -212,6 +214,7 @@ const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when o
  *   progress        fetch, convert flag: draw a progress bar on stderr
  *   from            fetch          a hand-downloaded FILE; each call adds one
  *   update-lock     fetch          flag: fetch again and re-pin the lock file
+ *   accept-license  fetch, convert flag: accept a variant's terms (else its download is L4R_EMANUAL)
  *   connect-timeout, low-speed-time, max-backoff   fetch   seconds (> 0)
  *   max-retries     fetch          retries of transient failures; 0 = never retry
  *   force           fetch: flag, fetch and verify again; convert: flag, replace an output

@@ -93,6 +93,11 @@ const char *l4r_variant_manual(const l4r_variant *v)
     return v->manual;
 }
 
+const char *l4r_variant_terms(const l4r_variant *v)
+{
+    return v->terms;
+}
+
 const char *l4r_variant_notes(const l4r_variant *v)
 {
     return v->notes;
@@ -626,8 +631,8 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
 
 l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
 {
-    static const char *const flags[] = {"force",    "implicit",       "remap", "update-lock",
-                                        "progress", "keep-negatives", NULL};
+    static const char *const flags[] = {"force",    "implicit",       "remap",          "update-lock",
+                                        "progress", "keep-negatives", "accept-license", NULL};
     if (!key)
         return l4r_err(e, L4R_EUSAGE, "(null): no such option");
     int flag = pick(key, flags);
@@ -641,7 +646,8 @@ l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l
         case 2: o->conv.proc.remap = b; break;
         case 3: o->fetch.update_lock = b; break;
         case 4: o->fetch.progress = b; break;
-        default: o->conv.keep_negatives = b; break;
+        case 5: o->conv.keep_negatives = b; break;
+        default: o->fetch.accept_license = b; break;
         }
         return L4R_OK;
     }

@@ -43,6 +43,7 @@ static void usage(FILE *f)
            "                     threads for the stages and sinks\n"
            "  --mirror URL       fetch through a mirror (as in 'fetch')\n"
            "  --lock FILE        the lock file the fetch checks and pins to (as in 'fetch')\n"
+           "  --accept-license   when fetching: accept the dataset's terms (as in 'fetch')\n"
            "  --max-unpacked SIZE  when fetching: the ceiling on what one archive may unpack to\n"
            "                     (as in 'fetch')\n"
            "  --max-errors N     skip up to N bad records (each named on stderr with its file,\n"
@@ -126,6 +127,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"max-unpacked", required_argument, NULL, OPT_SET},
         {"max-errors", required_argument, NULL, OPT_SET},
         {"keep-negatives", no_argument, NULL, OPT_SET},
+        {"accept-license", no_argument, NULL, OPT_SET},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };

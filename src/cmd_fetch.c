@@ -23,13 +23,14 @@ enum {
     OPT_FROM,
     OPT_LOCK,
     OPT_UPDATE_LOCK,
-    OPT_MAX_UNPACKED
+    OPT_MAX_UNPACKED,
+    OPT_ACCEPT_LICENSE
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: llm4rec-data fetch DATASET[/VARIANT] [--variant V] [--force] [--mirror URL]\n"
-               "                          [--from FILE]... [--lock FILE] [--update-lock]\n"
+               "                          [--from FILE]... [--lock FILE] [--update-lock] [--accept-license]\n"
                "                          [--max-unpacked SIZE] [-q] [--data-dir DIR] [--recipes DIR]\n"
                "\n"
                "Download the files of a dataset variant, verify their size and checksums, unpack the\n"
@@ -48,6 +49,9 @@ static void usage(FILE *f)
                "                   $LLM4REC_DATA_LOCK, else DATA/llm4rec-data.lock)\n"
                "  --update-lock    fetch again (implies --force) and re-pin what arrives, after an\n"
                "                   upstream file changed on purpose\n"
+               "  --accept-license accept the terms of a dataset that requires it (MIND, Yelp, ...: `info`\n"
+               "                   names them); without it such a download stops with exit code 9 and\n"
+               "                   the terms' URL.  The stamp records the acceptance\n"
                "  --max-unpacked SIZE  let one archive unpack to at most SIZE (e.g. 200G) instead of the\n"
                "                   automatic ceiling: the recipe's unpacked_size + 1%%, else 100 times\n"
                "                   the archive's size (at least 1M); a damaged archive or a\n"
@@ -104,13 +108,14 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         {"lock", required_argument, NULL, OPT_LOCK},
         {"update-lock", no_argument, NULL, OPT_UPDATE_LOCK},
         {"max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED},
+        {"accept-license", no_argument, NULL, OPT_ACCEPT_LICENSE},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *variant = NULL;
     const char *mirror = NULL;
     const char *lock = NULL;
-    bool force = false, update_lock = false;
+    bool force = false, update_lock = false, accept = false;
     const char **from = l4r_cli_alloc(((size_t)argc + 1) * sizeof *from);
     size_t n_from = 0;
     char *dataset = NULL;
@@ -136,6 +141,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         case OPT_LOCK: lock = optarg; break;
         case OPT_UPDATE_LOCK: update_lock = true; break;
         case OPT_MAX_UNPACKED: max_unpacked = optarg; break;
+        case OPT_ACCEPT_LICENSE: accept = true; break;
         default: rc = l4r_cli_usage_error("fetch", "bad option for 'fetch'"); goto out;
         }
     }
@@ -192,6 +198,8 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         rc = l4r_cli_set(o, "fetch", "lock", NULL, l4r_cli_lock_path(lock));
     if (rc < 0 && update_lock)
         rc = l4r_cli_set(o, "fetch", "update-lock", NULL, NULL);
+    if (rc < 0 && accept)
+        rc = l4r_cli_set(o, "fetch", "accept-license", NULL, NULL);
     env_knob(o, "L4R_LOW_SPEED_TIME", "low-speed-time");
     env_knob(o, "L4R_CONNECT_TIMEOUT", "connect-timeout");
     env_knob(o, "L4R_MAX_RETRIES", "max-retries");

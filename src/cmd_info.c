@@ -253,6 +253,9 @@ static void print_text(const l4r_recipe *r, const l4r_variant *v, bool others)
             printf("%s%s (an archive, unpacked into a directory of that name)\n",
                    k ? "             " : "    nested:  ", l4r_rfile_unpack_nested(f, k));
     }
+    if (l4r_variant_terms(v))
+        printf("\nterms:       %s\n             (a download needs them accepted: fetch --accept-license)\n",
+               l4r_variant_terms(v));
     if (l4r_variant_manual(v)) {
         printf("\nmanual download (gated):\n");
         print_block(l4r_variant_manual(v), "  ");
@@ -408,6 +411,7 @@ static json_t *info_json(const l4r_recipe *r, const l4r_variant *v)
     json_object_set_new(o, "title", json_string(l4r_recipe_title(r)));
     json_object_set_new(o, "homepage", str_or_null(l4r_recipe_homepage(r)));
     json_object_set_new(o, "manual", str_or_null(l4r_variant_manual(v)));
+    json_object_set_new(o, "terms", str_or_null(l4r_variant_terms(v)));
     json_object_set_new(o, "interactions", table_json(l4r_variant_interactions(v)));
     json_object_set_new(o, "items", table_json(l4r_variant_items(v)));
     json_object_set_new(o, "users", table_json(l4r_variant_users(v)));

@@ -109,6 +109,7 @@ static void variant_clear(l4r_variant *v)
         rfile_clear(&v->files[i]);
     free(v->files);
     free(v->manual);
+    free(v->terms);
     table_free(v->interactions);
     table_free(v->items);
     table_free(v->users);
@@ -124,6 +125,7 @@ void l4r_recipe_clear(l4r_recipe *r)
     free(r->title);
     free(r->homepage);
     free(r->license);
+    free(r->terms);
     free(r->citation);
     free(r->default_variant);
     for (size_t i = 0; i < r->n_variants; i++)
@@ -824,7 +826,7 @@ const char *l4r_variant_member_after(const l4r_variant *v, const char *member, c
 
 l4r_status l4r_recipe_parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)
 {
-    static const char *const keys[] = {"description",  "files", "manual", "notes",
+    static const char *const keys[] = {"description",  "files", "manual", "notes", "terms",
                                        "interactions", "items", "users",  NULL};
     if (!json_is_object(j))
         return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
@@ -839,6 +841,10 @@ l4r_status l4r_recipe_parse_variant(pctx *c, const char *name, json_t *j, l4r_va
         st = l4r_rj_get_text(c, j, "manual", false, &v->manual);
     if (st == L4R_OK)
         st = l4r_rj_get_text(c, j, "notes", false, &v->notes);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, j, "terms", false, &v->terms);
+    if (st == L4R_OK && v->terms && !l4r_rj_valid_url(v->terms))
+        st = l4r_rj_fail_at(c, "terms", "expected the URL of the terms (https://, http:// or file://)");
     if (st != L4R_OK)
         return st;
 
@@ -899,9 +905,9 @@ static bool valid_dataset_name(const char *s)
 
 static l4r_status parse_root(pctx *c, json_t *root, l4r_recipe *r)
 {
-    static const char *const keys[] = {
-        "schema",          "dataset",  "title",        "homepage",    "license", "citation",
-        "default_variant", "variants", "variant_sets", "known_files", NULL};
+    static const char *const keys[] = {"schema",       "dataset",     "title",           "homepage",
+                                       "license",      "citation",    "default_variant", "variants",
+                                       "variant_sets", "known_files", "terms",           NULL};
     vlist l = {0};
     known_tab global = {0};
     l4r_status st;
@@ -940,6 +946,10 @@ static l4r_status parse_root(pctx *c, json_t *root, l4r_recipe *r)
         st = l4r_rj_get_text(c, root, "license", true, &r->license);
     if (st == L4R_OK)
         st = l4r_rj_get_text(c, root, "citation", false, &r->citation);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, root, "terms", false, &r->terms);
+    if (st == L4R_OK && r->terms && !l4r_rj_valid_url(r->terms))
+        st = l4r_rj_fail_at(c, "terms", "expected the URL of the terms (https://, http:// or file://)");
     if (st == L4R_OK)
         st = l4r_rj_get_str(c, root, "default_variant", true, &r->default_variant);
     if (st != L4R_OK)
@@ -1006,6 +1016,9 @@ static l4r_status parse_root(pctx *c, json_t *root, l4r_recipe *r)
         st = l4r_rj_fail(c, "the recipe declares no variant");
         goto out;
     }
+    for (size_t i = 0; i < l.n; i++) /* the recipe's terms cover the variants that name none */
+        if (!l.v[i].terms && r->terms)
+            l.v[i].terms = l4r_xstrdup(r->terms);
     if (kf) {
         size_t old = l4r_rj_path_key(c, "known_files");
         st = l4r_recipe_check_known_used(c, &global);

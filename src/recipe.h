@@ -179,6 +179,8 @@ typedef struct l4r_variant {
     l4r_rfile *files;
     size_t n_files;
     char *manual;            /* gated datasets: the manual download steps (fetch says them), else NULL */
+    char *terms;             /* terms the user must accept before a download (fetch --accept-license): their
+                              * URL, from the variant or else the recipe; NULL: none */
     l4r_table *interactions; /* NULL when the variant cannot be converted yet */
     l4r_table *items;        /* optional */
     l4r_table *users;        /* optional: user_id and its columns, written as users.tsv */
@@ -190,6 +192,7 @@ typedef struct l4r_recipe {
     char *title;
     char *homepage;
     char *license;
+    char *terms;    /* "terms": the URL of terms every variant's download needs accepted (NULL: none) */
     char *citation; /* BibTeX */
     char *default_variant;
     l4r_variant *variants;

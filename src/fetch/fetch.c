@@ -302,7 +302,7 @@ typedef struct got_file {
  * of that size (a later archive replaced it by a directory) is left out, and so is a name that is not
  * UTF-8. */
 static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_variant *v, const got_file *got,
-                              const l4r_unpacked *un, l4r_error *e)
+                              const l4r_unpacked *un, bool accepted, l4r_error *e)
 {
     l4r_status st = L4R_OK;
     json_t *root = json_object();
@@ -312,6 +312,8 @@ static l4r_status write_stamp(const char *dir, const l4r_recipe *r, const l4r_va
     json_object_set_new(root, "variant", json_string(v->name));
     json_object_set_new(root, "tool", json_string("llm4rec-data " L4R_VERSION));
     json_object_set_new(root, "fetched_at", json_string(now));
+    if (v->terms && accepted) /* who downloads a variant with terms accepted them (--accept-license) */
+        json_object_set_new(root, "terms_accepted", json_pack("{s:s, s:s}", "url", v->terms, "at", now));
     json_t *files = json_array();
     for (size_t i = 0; i < v->n_files; i++) {
         const l4r_rfile *rf = &v->files[i];
@@ -1002,6 +1004,25 @@ static l4r_status remove_stamp(const char *dir, l4r_error *e)
 /* Step: every file marked in j->fetch is registered from its --from, found already verified, or
  * downloaded, against the recipe's digests or else the lock file's pin; every file, kept or
  * fetched, gets its pin in j->pins.  Stops at the first file that fails. */
+/* Step, before anything is downloaded: a variant whose download needs terms accepted ("terms")
+ * goes on only with --accept-license; a file registered with --from was downloaded by the user,
+ * who saw the terms where they got it. */
+static l4r_status terms_check(job *j, l4r_error *e)
+{
+    const l4r_variant *v = j->v;
+    if (!v->terms || j->o->accept_license)
+        return L4R_OK;
+    for (size_t i = 0; i < v->n_files; i++)
+        if (j->fetch[i] && !j->by_file[i])
+            return l4r_err(
+                e, L4R_EMANUAL,
+                "%s may be downloaded only by someone who accepts its terms: %s; read them, and if "
+                "you accept them, run 'llm4rec-data fetch %s --variant %s --accept-license' (convert "
+                "takes --accept-license too)",
+                j->what, v->terms, j->r->dataset, v->name);
+    return L4R_OK;
+}
+
 /* Step, before the stamp goes: a file to fetch whose recipe digest contradicts the lock file's pin
  * fails now, leaving the variant as it was (stamp and unpacked files), not after the stamp is
  * removed, which would leave intact old files that no stamp describes. */
@@ -1189,7 +1210,9 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
         /* nothing to fetch or unpack; files that were touched but still hash right get their new
          * mtime recorded, so they are trusted again next time */
         if (j.dirty) {
-            st = write_stamp(dir, r, v, j.got, &j.un, e);
+            /* the acceptance of an earlier fetch stays recorded */
+            bool accepted = o->accept_license || json_object_get(j.stamp, "terms_accepted");
+            st = write_stamp(dir, r, v, j.got, &j.un, accepted, e);
             if (st != L4R_OK)
                 goto out;
             logf_(o, 0, "files of %s were touched on disk but still match their recorded sha256", what);
@@ -1204,7 +1227,9 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
     st = manual_check(what, r, v, j.by_file, j.fetch, e);
     if (st != L4R_OK)
         goto out;
-    st = expect_pins(&j, e);
+    st = terms_check(&j, e);
+    if (st == L4R_OK)
+        st = expect_pins(&j, e);
     if (st != L4R_OK)
         goto out;
     /* the stamp on disk, read before it goes even with --force: what the last unpack left */
@@ -1222,7 +1247,7 @@ l4r_status l4r_fetch_variant(const l4r_recipe *r, const l4r_variant *v, const l4
         if (st != L4R_OK)
             goto out;
     }
-    st = write_stamp(dir, r, v, j.got, &j.un, e);
+    st = write_stamp(dir, r, v, j.got, &j.un, o->accept_license, e);
     if (st != L4R_OK)
         goto out;
     st = l4r_lockfile_pin(lock_path, j.pins, v->n_files, o->update_lock, NULL, e);

@@ -49,6 +49,8 @@ typedef struct l4r_fetch_opts {
                              * least L4R_UNPACK_FLOOR) */
     const char *lock_path;  /* the lock file (lockfile.h); NULL: DATA/llm4rec-data.lock */
     bool update_lock;       /* re-pin: fetch again (implies force), ignore the lock's pins, replace them */
+    bool accept_license;    /* --accept-license: the user accepts the variant's "terms" (a download of
+                             * a variant with terms is L4R_EMANUAL without it; the stamp records it) */
     l4r_log_fn log;
     void *log_ud;
 } l4r_fetch_opts;

@@ -357,3 +357,31 @@ for how in locks conflict; do
   check_exit 0 "$how: release 2: a second fetch is a no-op" "$L4R" --recipes "$R3" --data-dir "$D3" fetch rel --lock "$l2"
   check_grep "$how: already fetched" "already fetched and verified" "$T/.err"
 done
+
+# terms a download needs accepted (MIND, Yelp): exit 9 with the terms' URL without
+# --accept-license, nothing downloaded; with it the stamp records the acceptance; a variant
+# fetched before needs no flag; a --from file needs none (the user got it past the terms)
+R4="$T/recipes-terms"
+D4="$T/home-terms"
+write_recipe "$R4" terms "$(variant plain a.bin "file://$A" "$NA" "$SA")"
+sed -i 's|"variants": {|"terms": "https://example.org/terms.html", "variants": {|' "$R4/terms.json"
+tf() { "$L4R" --recipes "$R4" --data-dir "$D4" fetch terms "$@"; }
+check_exit 9 "terms: a download without --accept-license stops" tf
+check_grep "terms: names the terms and the flag" "terms/plain may be downloaded only by someone who accepts its terms: https://example.org/terms.html; read them, and if you accept them, run 'llm4rec-data fetch terms --variant plain --accept-license'" "$T/.err"
+check_not "terms: nothing downloaded" test -e "$D4/terms/plain/a.bin"
+check_not "terms: no .part" test -e "$D4/terms/plain/a.bin.part"
+check_exit 9 "terms: convert stops the same way" "$L4R" --recipes "$R4" --data-dir "$D4" convert terms -o "$T/terms-out"
+check_exit 0 "terms: info shows them" "$L4R" --recipes "$R4" info terms
+check_grep "terms: info" "terms:       https://example.org/terms.html" "$T/.out"
+check_exit 0 "terms: --accept-license downloads" tf --accept-license
+check_grep "terms: the stamp records the acceptance" '"terms_accepted"' "$D4/terms/plain/.l4r-fetched.json"
+check_grep "terms: with the URL" '"url": "https://example.org/terms.html"' "$D4/terms/plain/.l4r-fetched.json"
+check_exit 0 "terms: fetched before, no flag needed" tf
+check_grep "terms: already fetched" "already fetched and verified" "$T/.err"
+check_exit 0 "terms: --from needs no flag" "$L4R" --recipes "$R4" --data-dir "$T/home-terms2" fetch terms --from "$A"
+check_exit 0 "terms: the variant's own terms override the recipe's" sh -c "sed 's|\"description\": \"test\"|\"description\": \"test\", \"terms\": \"https://example.org/v.html\"|' '$R4/terms.json' > '$T/t2.json' && mkdir -p '$T/r5' && mv '$T/t2.json' '$T/r5/terms.json'"
+check_exit 9 "terms: variant terms" "$L4R" --recipes "$T/r5" --data-dir "$T/home-terms3" fetch terms
+check_grep "terms: the variant's URL" "accepts its terms: https://example.org/v.html" "$T/.err"
+sed 's|"terms": "https://example.org/terms.html"|"terms": "not a url"|' "$R4/terms.json" >"$T/r5/terms.json"
+check_exit 6 "terms: not a URL is a recipe error" "$L4R" --recipes "$T/r5" info terms
+check_grep "terms: names the key" '\$.terms: expected the URL of the terms' "$T/.err"
