@@ -148,8 +148,8 @@ int gen_gowalla_main(const args *a)
     if (!checkins && strcmp(a->pos[1], "edges"))
         die("unknown Gowalla file '%s' (checkins, edges)", a->pos[1]);
     if (checkins && op.lines < (uint64_t)op.nusers + 3)
-        die("--lines %" PRIu64 " is too few for %u users (each needs one check-in, user 0 three more)", op.lines,
-            op.nusers);
+        die("--lines %" PRIu64 " is too few for %u users (each needs one check-in, user 0 three more)",
+            op.lines, op.nusers);
     FILE *f = open_out(a);
     sink o;
     sink_file(&o, f, a->gzip);

@@ -35,14 +35,40 @@
  */
 
 /* Artist-name words with non-ASCII letters (UTF-8). */
-static const char *const LF_WIDE[] = {"Björk", "Sigur Rós", "Mötley", "Мумий Тролль", "東京事変", "Café", "Ñu"};
+static const char *const LF_WIDE[] = {"Björk",    "Sigur Rós", "Mötley", "Мумий Тролль",
+                                      "東京事変", "Café",      "Ñu"};
 /* Tags in UTF-8; the curly quotes, dashes, œ and € exist in Windows-1252 but not in Latin-1. */
 static const char *const LF_TAGS[] = {
-    "metal",     "alternative metal", "goth rock",       "rock",      "pop",        "80\xe2\x80\x99s",
-    "new wave",  "electr\xc3\xb3nica", "chanson fran\xc3\xa7" "aise", "shoegaze", "post-rock",
-    "ambient",   "drum \xe2\x80\x93 bass", "\xe2\x80\x9c" "classic\xe2\x80\x9d", "c\xc5\x93ur", "hip-hop",
-    "jazz",      "blues",             "soul",            "indie",     "k-pop",      "\xe2\x82\xac" "uro dance",
-    "singer-songwriter", "seen live", "female vocalists", "caf\xc3\xa9 del mar", "trip \xe2\x80\x94 hop",
+    "metal",
+    "alternative metal",
+    "goth rock",
+    "rock",
+    "pop",
+    "80\xe2\x80\x99s",
+    "new wave",
+    "electr\xc3\xb3nica",
+    "chanson fran\xc3\xa7"
+    "aise",
+    "shoegaze",
+    "post-rock",
+    "ambient",
+    "drum \xe2\x80\x93 bass",
+    "\xe2\x80\x9c"
+    "classic\xe2\x80\x9d",
+    "c\xc5\x93ur",
+    "hip-hop",
+    "jazz",
+    "blues",
+    "soul",
+    "indie",
+    "k-pop",
+    "\xe2\x82\xac"
+    "uro dance",
+    "singer-songwriter",
+    "seen live",
+    "female vocalists",
+    "caf\xc3\xa9 del mar",
+    "trip \xe2\x80\x94 hop",
 };
 
 /* UTF-8 text as Windows-1252: Latin-1 code points as themselves, the 0x80-0x9F extras mapped. */
@@ -101,8 +127,8 @@ static void put_url_name(sink *o, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == ' ')
             putc_(o, '+');
-        else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-                 *p == '.' || *p == '_')
+        else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                 *p == '-' || *p == '.' || *p == '_')
             putc_(o, (char)*p);
         else
             put_fmt(o, "%%%c%c", HEX[*p >> 4], HEX[*p & 15]);
@@ -213,7 +239,8 @@ static void gen_hetrec(const args *a, const char *outdir)
         putc_(&name, 0);
         put_fmt(&o, "%u\t%s\thttp://www.last.fm/music/", id, name.p);
         put_url_name(&o, name.p);
-        put_fmt(&o, "\thttp://userserve-ak.last.fm/serve/252/%u.jpg\n", (unsigned)(100000 + rng_below(&r, 9000000)));
+        put_fmt(&o, "\thttp://userserve-ak.last.fm/serve/252/%u.jpg\n",
+                (unsigned)(100000 + rng_below(&r, 9000000)));
     }
     zip_add(&z, "artists.dat", &o);
 
@@ -318,26 +345,29 @@ static void gen_hetrec(const args *a, const char *outdir)
 /* The first real lines (user_000001's newest plays, from a public copy of the file's head) and the
  * profile file's real head. */
 static const char *const K_FIRST[] = {
-    "user_000001\t2009-05-04T23:08:57Z\tf1b1cf71-bd35-4e99-8624-24a6e15f133a\tDeep Dish\t\tFuck Me Im Famous (Pacha "
+    "user_000001\t2009-05-04T23:08:57Z\tf1b1cf71-bd35-4e99-8624-24a6e15f133a\tDeep Dish\t\tFuck Me Im Famous "
+    "(Pacha "
     "Ibiza)-09-28-2007",
-    "user_000001\t2009-04-01T14:24:52Z\t6c639b1f-5390-4ec9-b3f8-7afe1562e107\tLady Alma\t\tRunning For Nothing "
+    "user_000001\t2009-04-01T14:24:52Z\t6c639b1f-5390-4ec9-b3f8-7afe1562e107\tLady Alma\t\tRunning For "
+    "Nothing "
     "[(Instrumental)]/(Instrumental)",
-    "user_000001\t2009-02-05T22:58:19Z\t440cb8ef-cee3-4711-8408-b1bd6e93f390\tTowa Tei\tc605c224-245b-4107-b9cd-"
+    "user_000001\t2009-02-05T22:58:19Z\t440cb8ef-cee3-4711-8408-b1bd6e93f390\tTowa "
+    "Tei\tc605c224-245b-4107-b9cd-"
     "ab1b2c6adb0a\tMind Wall (Feat. Miho Hatori)",
 };
 #define K_FIRST_OLDEST 1233874699 /* 2009-02-05T22:58:19Z */
 #define K_T1 1241481600           /* 2009-05-05 */
 #define K_T0 1108339200           /* 2005-02-14 */
 static const char *const K_PROFILE[] = {
-    "user_000001\tm\t\tJapan\tAug 13, 2006",        "user_000002\tf\t\tPeru\tFeb 24, 2006",
+    "user_000001\tm\t\tJapan\tAug 13, 2006",           "user_000002\tf\t\tPeru\tFeb 24, 2006",
     "user_000003\tm\t22\tUnited States\tOct 30, 2005", "user_000004\tf\t\t\tApr 26, 2006",
-    "user_000005\tm\t\tBulgaria\tJun 29, 2006",      "user_000006\t\t24\tRussian Federation\tMay 18, 2006",
-    "user_000007\tf\t\tUnited States\tJan 22, 2006",  "user_000008\tm\t23\tSlovakia\tSep 28, 2006",
+    "user_000005\tm\t\tBulgaria\tJun 29, 2006",        "user_000006\t\t24\tRussian Federation\tMay 18, 2006",
+    "user_000007\tf\t\tUnited States\tJan 22, 2006",   "user_000008\tm\t23\tSlovakia\tSep 28, 2006",
     "user_000009\tf\t19\tUnited States\tJan 13, 2007", "user_000010\tm\t19\tPoland\tMay 4, 2006",
     "user_000011\tm\t21\tFinland\tSep 8, 2005",
 };
-static const char *const K_COUNTRIES[] = {"United Kingdom", "Germany", "Brazil", "Sweden", "Canada", "Japan", "Spain",
-                                          "Côte d'Ivoire", "Россия"};
+static const char *const K_COUNTRIES[] = {"United Kingdom", "Germany", "Brazil",        "Sweden", "Canada",
+                                          "Japan",          "Spain",   "Côte d'Ivoire", "Россия"};
 
 /* User number (1-based) of index u: the first 11 are dense (the real profile lines), then a few
  * numbers are skipped, as 992 of 1,000 exist upstream. */
@@ -427,8 +457,8 @@ static void gen_1k(const args *a, const char *outdir)
             put_fmt(&prof, "user_%06u\t%s\t", no, g < 0.45 ? "m" : g < 0.85 ? "f" : "");
             if (rng_chance(&r, 0.3))
                 put_fmt(&prof, "%u", 15 + (unsigned)rng_below(&r, 45));
-            put_fmt(&prof, "\t%s\t%s %u, %d\n", rng_chance(&r, 0.1) ? "" : PICK(&r, K_COUNTRIES), MONTHS[m - 1], d,
-                    y);
+            put_fmt(&prof, "\t%s\t%s %u, %d\n", rng_chance(&r, 0.1) ? "" : PICK(&r, K_COUNTRIES),
+                    MONTHS[m - 1], d, y);
         }
         int64_t t = K_T1 - (int64_t)rng_below(&r, 60 * 86400);
         if (u == 0) {
@@ -441,8 +471,9 @@ static void gen_1k(const args *a, const char *outdir)
         /* A play every few minutes in sessions, newest first; 2% repeat the previous second. */
         for (uint32_t c = 0; c < cnt[u]; c++) {
             rng_t lr = rng_for(seed, "k-line", ((uint64_t)u << 32) ^ c);
-            int64_t gap = rng_chance(&lr, 0.02) ? 0 : rng_chance(&lr, 0.1) ? 3600 + (int64_t)rng_below(&lr, 200000)
-                                                                           : 120 + (int64_t)rng_below(&lr, 300);
+            int64_t gap = rng_chance(&lr, 0.02)  ? 0
+                          : rng_chance(&lr, 0.1) ? 3600 + (int64_t)rng_below(&lr, 200000)
+                                                 : 120 + (int64_t)rng_below(&lr, 300);
             if (t - gap > K_T0)
                 t -= gap;
             uint32_t k = sampler_draw(&pop, &lr);

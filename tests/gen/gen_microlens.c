@@ -24,8 +24,8 @@
 #define ML_T0 1622505600000LL
 #define ML_SPAN (365LL * 86400 * 1000)
 
-static const char *const ML_TOPICS[] = {"cooking", "cat",    "travel vlog", "makeup", "football",
-                                        "guitar",  "puppy",  "street food", "anime",  "fitness"};
+static const char *const ML_TOPICS[] = {"cooking", "cat",   "travel vlog", "makeup", "football",
+                                        "guitar",  "puppy", "street food", "anime",  "fitness"};
 static const char *const ML_WIDE[] = {"美食", "旅行", "猫咪", "日常", "搞笑"};
 
 /* One title in UTF-8: words, often a comma, sometimes a '"' with no partner or a pair of them. */
@@ -144,8 +144,10 @@ int gen_microlens_main(const args *a)
     ml_close(fc, "pairs.csv");
     ml_close(ft, "pairs.tsv");
 
-    snprintf(name, sizeof(name), kind == 0 ? "MicroLens-%s_titles.csv" : kind == 1 ? "MicroLens-%s_title_en.csv"
-                                                                                   : "MicroLens-%s_title.csv",
+    snprintf(name, sizeof(name),
+             kind == 0   ? "MicroLens-%s_titles.csv"
+             : kind == 1 ? "MicroLens-%s_title_en.csv"
+                         : "MicroLens-%s_title.csv",
              up);
     FILE *fi = ml_create(dir, name);
     sink oi, tmp;

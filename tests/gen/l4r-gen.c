@@ -64,7 +64,8 @@ static const family FAMILIES[] = {
      "l4r-gen amazon 2014|2018|2023 reviews|meta|ratings [--lines N] [--users N]\n"
      "                      [--items N] [--gzip] [--seed S] [-o FILE]",
      gen_amazon_main},
-    {"gowalla", "l4r-gen gowalla checkins|edges [--lines N] [--users N] [--items N] [--gzip] [--seed S] [-o FILE]",
+    {"gowalla",
+     "l4r-gen gowalla checkins|edges [--lines N] [--users N] [--items N] [--gzip] [--seed S] [-o FILE]",
      gen_gowalla_main},
     {"lastfm",
      "l4r-gen lastfm hetrec-2k|1k OUTDIR [--users N] [--items N] [--tags N] [--ratings N] [--lines N]\n"
