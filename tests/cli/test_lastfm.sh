@@ -135,7 +135,7 @@ check_exit 0 "stats reads the 1k split" "$L4R" stats "$T/kseq"
 check_exit 0 "info lists the variants" "$L4R" list
 check_grep "list: hetrec-2k/tags" "hetrec-2k/tags" "$T/.out"
 check_exit 0 "info 1k" "$L4R" info lastfm --variant 1k
-check_grep "info 1k: the UPF URL" "http://mtg.upf.edu/static/datasets/last.fm/lastfm-dataset-1K.tar.gz" "$T/.out"
+check_grep "info 1k: the UPF URL" "https://mtg.upf.edu/static/datasets/last.fm/lastfm-dataset-1K.tar.gz" "$T/.out"
 check_grep "info 1k: the Zenodo mirror" "https://zenodo.org/records/6090214/files/lastfm-dataset-1K.tar.gz" "$T/.out"
 check_exit 0 "info hetrec-2k/tagged" "$L4R" info lastfm --variant hetrec-2k/tagged
 check_grep "info: the pinned sha256" "6738f48195667ff03caaab4d32ca9a3133d8cc026b7c3cdaf6ce1010e913c59c" "$T/.out"
