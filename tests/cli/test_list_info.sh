@@ -15,7 +15,7 @@ check_eq "list: every line has 4 tab-separated fields" \
   "$(awk -F'\t' 'NF != 4' "$T/list.txt" | wc -l | tr -d ' ')" "0"
 check_eq "list: 8 MovieLens variants" "$(grep -c '^movielens	' "$T/list.txt")" "8"
 check_eq "list: 261 Amazon variants" "$(grep -c '^amazon	' "$T/list.txt")" "261"
-check_eq "list: exactly one default per dataset" "$(cut -f1,3 "$T/list.txt" | grep -c '	\*$')" "2"
+check_eq "list: exactly one default per dataset" "$(cut -f1,3 "$T/list.txt" | grep -c '	\*$')" "5"
 check_grep "list: amazon default" "$(printf '^amazon\t2014/reviews_Beauty_5\t\\*\t')" "$T/list.txt"
 for v in 2014/reviews_Video_Games_5 2014/reviews_Books 2014/ratings_Amazon_Instant_Video 2018/All_Beauty_5 \
          2018/AMAZON_FASHION 2018/ratings/Prime_Pantry 2023/Unknown 2023/0core/Amazon_Fashion 2023/5core/Video_Games; do
@@ -26,7 +26,7 @@ check_nogrep "list: no 2018 Beauty (only 2014 has it)" "$(printf '^amazon\t2018/
 check_exit 0 "list DATASET" "$L4R" list movielens
 check_eq "list movielens: only movielens lines" "$(cut -f1 "$T/.out" | sort -u)" "movielens"
 check_exit 6 "list unknown dataset: exit 6" "$L4R" list nosuch
-check_grep "list unknown dataset: names the available ones" "unknown dataset 'nosuch'; available: amazon, movielens" "$T/.err"
+check_grep "list unknown dataset: names the available ones" "unknown dataset 'nosuch'; available: amazon, gowalla, lastfm, microlens, movielens" "$T/.err"
 check_exit 2 "list unknown option: exit 2" "$L4R" list --bogus
 check_exit 2 "list two datasets: exit 2" "$L4R" list movielens amazon
 check_exit 0 "list --help" "$L4R" list --help
@@ -36,7 +36,7 @@ check_grep "list --help on stdout" "usage: llm4rec-data list" "$T/.out"
 check_exit 0 "list --json runs" "$L4R" list --json
 cp "$T/.out" "$T/list.json"
 check_eq "list --json: valid JSON with every variant" \
-  "$($PY -c 'import json,sys; a=json.load(open(sys.argv[1])); print(len(a))' "$T/list.json")" "269"
+  "$($PY -c 'import json,sys; a=json.load(open(sys.argv[1])); print(len(a))' "$T/list.json")" "281"
 check_eq "list --json: ml-1m entry" \
   "$($PY -c '
 import json,sys
@@ -106,7 +106,7 @@ check_eq "info --json: the format's one name" \
   "delimited delimited"
 
 check_exit 6 "info unknown dataset: exit 6" "$L4R" info nosuch
-check_grep "info unknown dataset: message" "unknown dataset 'nosuch'; available: amazon, movielens" "$T/.err"
+check_grep "info unknown dataset: message" "unknown dataset 'nosuch'; available: amazon, gowalla, lastfm, microlens, movielens" "$T/.err"
 check_exit 6 "info unknown variant: exit 6" "$L4R" info movielens --variant ml-2m
 check_grep "info unknown variant: lists the variants" "has no variant 'ml-2m'; available: ml-100k, ml-1m, ml-10m" "$T/.err"
 check_exit 6 "info unknown amazon variant: exit 6" "$L4R" info amazon --variant Beauty

@@ -148,14 +148,15 @@ size_t text_len(rng_t *r, double mean);
 
 /* ---- Zip writer (libarchive) and md5 sidecar (libcrypto) ------------------------------------ */
 
-/* A zip being written: members go under dir/, every entry with mtime and owner 0. */
+/* A zip being written: members go under dir/ (at the root when dir is NULL), every entry with
+ * mtime and owner 0. */
 typedef struct {
     struct archive *a;
     const char *dir;
     int64_t mtime;
 } zipw;
 
-/* Creates the zip at path and writes its dir/ entry. */
+/* Creates the zip at path and writes its dir/ entry (none when dir is NULL). */
 void zip_open(zipw *z, const char *path, const char *dir, int64_t mtime);
 /* Adds dir/name with data's bytes and empties data (o->len = 0) for the next member. */
 void zip_add(zipw *z, const char *name, sink *data);
@@ -193,5 +194,11 @@ int gen_movielens_main(const args *a);
 int gen_ml25m_ratings_main(const args *a);
 /* amazon YEAR KIND: Amazon review, metadata or rating lines of the 2014, 2018 or 2023 release. */
 int gen_amazon_main(const args *a);
+/* gowalla checkins|edges: SNAP's check-in or friendship file on stdout or -o FILE (--gzip: .txt.gz). */
+int gen_gowalla_main(const args *a);
+/* lastfm hetrec-2k|1k OUTDIR: the HetRec Last.fm-2K zip or the Last.fm-1K tar.gz in OUTDIR. */
+int gen_lastfm_main(const args *a);
+/* microlens 50k|100k|1m OUTDIR: that release's pairs CSV, sequence TSV and titles in OUTDIR. */
+int gen_microlens_main(const args *a);
 
 #endif

@@ -567,7 +567,10 @@ static void zip_entry(zipw *z, const char *name, const sink *data)
 {
     char path[512];
     struct archive_entry *e = archive_entry_new();
-    snprintf(path, sizeof(path), "%s/%s", z->dir, name);
+    if (z->dir)
+        snprintf(path, sizeof(path), "%s/%s", z->dir, name);
+    else
+        snprintf(path, sizeof(path), "%s", name);
     archive_entry_set_pathname(e, path);
     archive_entry_set_mtime(e, z->mtime, 0);
     archive_entry_set_uid(e, 0);
@@ -604,6 +607,8 @@ void zip_open(zipw *z, const char *path, const char *dir, int64_t mtime)
         die("zip: %s", archive_error_string(z->a));
     if (archive_write_open_filename(z->a, path) != ARCHIVE_OK)
         die("cannot create '%s': %s", path, archive_error_string(z->a));
+    if (!dir) /* members at the zip's root (HetRec's Last.fm zip): no folder entry */
+        return;
     char d[300];
     snprintf(d, sizeof(d), "%s/", dir);
     struct archive_entry *e = archive_entry_new();

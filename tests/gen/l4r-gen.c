@@ -9,6 +9,9 @@
  *       an ML-25M-shaped ratings.csv (header + exactly N rows) on stdout or FILE
  *   l4r-gen amazon 2014|2018|2023 reviews|meta|ratings [--lines N] [--users N] [--items N]
  *                  [--gzip] [--seed S] [-o FILE]
+ *   l4r-gen gowalla checkins|edges [--lines N] [--users N] [--items N] [--gzip] [--seed S] [-o FILE]
+ *   l4r-gen lastfm hetrec-2k|1k OUTDIR [--users N] [--items N] [--tags N] [--ratings N] [--lines N]
+ *   l4r-gen microlens 50k|100k|1m OUTDIR [--users N] [--items N] [--lines N] [--seed S]
  *
  * How: every random choice comes from splitmix64 streams keyed by (seed, label, index), never from
  * time, addresses or iteration order of hash tables, so the same arguments give the same bytes.
@@ -61,6 +64,15 @@ static const family FAMILIES[] = {
      "l4r-gen amazon 2014|2018|2023 reviews|meta|ratings [--lines N] [--users N]\n"
      "                      [--items N] [--gzip] [--seed S] [-o FILE]",
      gen_amazon_main},
+    {"gowalla",
+     "l4r-gen gowalla checkins|edges [--lines N] [--users N] [--items N] [--gzip] [--seed S] [-o FILE]",
+     gen_gowalla_main},
+    {"lastfm",
+     "l4r-gen lastfm hetrec-2k|1k OUTDIR [--users N] [--items N] [--tags N] [--ratings N] [--lines N]\n"
+     "                      [--seed S]   (hetrec-2k: --ratings plays, --lines tag assignments)",
+     gen_lastfm_main},
+    {"microlens", "l4r-gen microlens 50k|100k|1m OUTDIR [--users N] [--items N] [--lines N] [--seed S]",
+     gen_microlens_main},
 };
 
 static void usage(FILE *f)
