@@ -43,9 +43,14 @@ static void check_table(const l4r_table *t, bool interactions)
         size_t dl = strlen(t->delim);
         if (dl < 1 || dl > 2 || strpbrk(t->delim, "\r\n"))
             abort();
-        for (size_t k = 0; k < t->n_map; k++)
-            if (!t->header && t->map[k].src && (t->map[k].index < 0 || (size_t)t->map[k].index >= t->n_columns))
+        /* a source column of a headerless table is resolved (an element or derived name is not a
+         * column: it has none) */
+        for (size_t k = 0; k < t->n_map; k++) {
+            int arg;
+            if (!t->header && t->map[k].src && l4r_source_classify(t, t->map[k].src, &arg) == L4R_SRC_COLUMN &&
+                (t->map[k].index < 0 || (size_t)t->map[k].index >= t->n_columns))
                 abort();
+        }
     }
     if (!maps(t, "item_id") || (interactions && !maps(t, "user_id")))
         abort();
