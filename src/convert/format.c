@@ -162,12 +162,11 @@ static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev,
         size_t want = x->n_parts;
         l4r_span rev[L4R_MAX_MAP];
         while (np + 1 < want) {
+            /* the last separator in [ev.p, hi), by offset (no pointer before the element) */
             const char *q = NULL;
-            for (const char *c = hi - sl; c >= ev.p; c--)
-                if (!memcmp(c, x->part_separator, sl)) {
-                    q = c;
-                    break;
-                }
+            for (size_t off = (size_t)(hi - ev.p); !q && off >= sl; off--)
+                if (!memcmp(ev.p + off - sl, x->part_separator, sl))
+                    q = ev.p + off - sl;
             if (!q)
                 break;
             rev[np++] = (l4r_span){q + sl, (size_t)(hi - q - sl)};

@@ -158,6 +158,9 @@ typedef struct {
 
 /* Creates the zip at path and writes its dir/ entry (none when dir is NULL). */
 void zip_open(zipw *z, const char *path, const char *dir, int64_t mtime);
+/* One entry of an archive being written (zip or tar): data a regular file, NULL a directory;
+ * uid/gid 0, modes 0644/0755, the given mtime.  `kind` names the archive in messages. */
+void archive_put(struct archive *a, const char *kind, const char *path, int64_t mtime, const sink *data);
 /* Adds dir/name with data's bytes and empties data (o->len = 0) for the next member. */
 void zip_add(zipw *z, const char *name, sink *data);
 /* Finishes and closes the zip. */

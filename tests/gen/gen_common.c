@@ -563,16 +563,11 @@ size_t text_len(rng_t *r, double mean)
  * Zip writing (libarchive) and the md5 sidecar (libcrypto)
  */
 
-static void zip_entry(zipw *z, const char *name, const sink *data)
+void archive_put(struct archive *a, const char *kind, const char *path, int64_t mtime, const sink *data)
 {
-    char path[512];
     struct archive_entry *e = archive_entry_new();
-    if (z->dir)
-        snprintf(path, sizeof(path), "%s/%s", z->dir, name);
-    else
-        snprintf(path, sizeof(path), "%s", name);
     archive_entry_set_pathname(e, path);
-    archive_entry_set_mtime(e, z->mtime, 0);
+    archive_entry_set_mtime(e, mtime, 0);
     archive_entry_set_uid(e, 0);
     archive_entry_set_gid(e, 0);
     if (data) {
@@ -584,17 +579,27 @@ static void zip_entry(zipw *z, const char *name, const sink *data)
         archive_entry_set_perm(e, 0755);
         archive_entry_set_size(e, 0);
     }
-    if (archive_write_header(z->a, e) != ARCHIVE_OK)
-        die("zip: %s: %s", path, archive_error_string(z->a));
+    if (archive_write_header(a, e) != ARCHIVE_OK)
+        die("%s: %s: %s", kind, path, archive_error_string(a));
     size_t off = 0;
     while (data && off < data->len) {
         size_t chunk = data->len - off > (1u << 24) ? (1u << 24) : data->len - off;
-        la_ssize_t w = archive_write_data(z->a, data->p + off, chunk);
+        la_ssize_t w = archive_write_data(a, data->p + off, chunk);
         if (w <= 0)
-            die("zip: %s: %s", path, archive_error_string(z->a));
+            die("%s: %s: %s", kind, path, archive_error_string(a));
         off += (size_t)w;
     }
     archive_entry_free(e);
+}
+
+static void zip_entry(zipw *z, const char *name, const sink *data)
+{
+    char path[512];
+    if (z->dir)
+        snprintf(path, sizeof(path), "%s/%s", z->dir, name);
+    else
+        snprintf(path, sizeof(path), "%s", name);
+    archive_put(z->a, "zip", path, z->mtime, data);
 }
 
 void zip_open(zipw *z, const char *path, const char *dir, int64_t mtime)

@@ -399,28 +399,7 @@ static la_ssize_t k_write_cb(struct archive *a, void *ud, const void *buf, size_
 
 static void k_tar_add(struct archive *ar, const char *name, const sink *data)
 {
-    struct archive_entry *e = archive_entry_new();
-    archive_entry_set_pathname(e, name);
-    archive_entry_set_mtime(e, LF_MTIME_1K, 0);
-    archive_entry_set_uid(e, 0);
-    archive_entry_set_gid(e, 0);
-    if (data) {
-        archive_entry_set_filetype(e, AE_IFREG);
-        archive_entry_set_perm(e, 0644);
-        archive_entry_set_size(e, (la_int64_t)data->len);
-    } else {
-        archive_entry_set_filetype(e, AE_IFDIR);
-        archive_entry_set_perm(e, 0755);
-    }
-    if (archive_write_header(ar, e) != ARCHIVE_OK)
-        die("tar: %s: %s", name, archive_error_string(ar));
-    for (size_t off = 0; data && off < data->len;) {
-        la_ssize_t w = archive_write_data(ar, data->p + off, data->len - off);
-        if (w <= 0)
-            die("tar: %s: %s", name, archive_error_string(ar));
-        off += (size_t)w;
-    }
-    archive_entry_free(e);
+    archive_put(ar, "tar", name, LF_MTIME_1K, data);
 }
 
 static void gen_1k(const args *a, const char *outdir)
