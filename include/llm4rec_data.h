@@ -128,6 +128,12 @@ const l4r_rfile *l4r_variant_file(const l4r_variant *v, size_t i); /* NULL when 
 const l4r_table *l4r_variant_interactions(const l4r_variant *v);   /* NULL: not convertible */
 const l4r_table *l4r_variant_items(const l4r_variant *v);          /* NULL: no item table */
 const l4r_table *l4r_variant_users(const l4r_variant *v);          /* NULL: no user table */
+/* The side tables ("tables"), NAME.tsv each: name, table, and whether only convert --with NAME
+ * (or, for train/valid/test, --split published) writes it. */
+size_t l4r_variant_n_tables(const l4r_variant *v);
+const char *l4r_variant_table_name(const l4r_variant *v, size_t i); /* NULL when out of range */
+const l4r_table *l4r_variant_table(const l4r_variant *v, size_t i); /* NULL when out of range */
+bool l4r_variant_table_optional(const l4r_variant *v, size_t i);
 
 const char *l4r_rfile_name(const l4r_rfile *f); /* local name in the variant directory */
 const char *l4r_rfile_url(const l4r_rfile *f);
@@ -226,6 +232,8 @@ const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when o
  *   split, dedup, min-rating, implicit, kcore, user-core, item-core, kcore-mode, ties,
  *   max-history, remap, remap-order, seed, format, candidates, history, memory, block-size,
  *   max-errors, keep-negatives    convert   as the options of `llm4rec-data convert` (docs/MANUAL.md)
+ *   with            convert        optional side tables to write too ("tags,reviews"); each call adds
+ *                                  (split "published": the variant's published train/valid/test)
  *
  * A flag takes NULL or "1" to set it and "0" to clear it. */
 typedef struct l4r_options l4r_options;

@@ -128,6 +128,26 @@ const l4r_table *l4r_variant_users(const l4r_variant *v)
     return v->users;
 }
 
+size_t l4r_variant_n_tables(const l4r_variant *v)
+{
+    return v->n_tables;
+}
+
+const char *l4r_variant_table_name(const l4r_variant *v, size_t i)
+{
+    return i < v->n_tables ? v->tables[i].name : NULL;
+}
+
+const l4r_table *l4r_variant_table(const l4r_variant *v, size_t i)
+{
+    return i < v->n_tables ? v->tables[i].t : NULL;
+}
+
+bool l4r_variant_table_optional(const l4r_variant *v, size_t i)
+{
+    return i < v->n_tables && v->tables[i].optional;
+}
+
 const char *l4r_rfile_name(const l4r_rfile *f)
 {
     return f->name;
@@ -380,6 +400,8 @@ struct l4r_options {
     const char *data_dir; /* "data-dir"; NULL: l4r_data_home(NULL) when needed */
     const char **from;    /* "from", in the order given */
     size_t n_from;
+    const char **with; /* "with": optional side tables, in the order given */
+    size_t n_with;
     char **argv; /* for the manifest */
     int argc;
     char **owned; /* every value copied by l4r_options_set */
@@ -406,6 +428,7 @@ void l4r_options_free(l4r_options *o)
         free(o->owned[i]);
     free(o->owned);
     free(o->from);
+    free(o->with);
     for (int i = 0; i < o->argc; i++)
         free(o->argv[i]);
     free(o->argv);
@@ -538,6 +561,19 @@ static bool set_string(l4r_options *o, const char *key, const char *value)
     else if (!strcmp(key, "from")) {
         o->from = l4r_xrealloc(o->from, (o->n_from + 1) * sizeof *o->from);
         o->from[o->n_from++] = v;
+    } else if (!strcmp(key, "with")) {
+        /* "--with tags,reviews" or "--with tags --with reviews": each name once */
+        for (char *s = v, *tok; (tok = strsep(&s, ","));) {
+            bool dup = !*tok;
+            for (size_t i = 0; i < o->n_with && !dup; i++)
+                dup = !strcmp(o->with[i], tok);
+            if (dup)
+                continue;
+            o->with = l4r_xrealloc(o->with, (o->n_with + 1) * sizeof *o->with);
+            o->with[o->n_with++] = tok;
+        }
+        o->conv.with = o->with;
+        o->conv.n_with = o->n_with;
     } else
         return false;
     return true;
@@ -555,7 +591,12 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     int k;
     uint64_t b;
     *known = true;
-    if (!strcmp(key, "split")) {
+    if (!strcmp(key, "split") && !strcmp(val, "published")) {
+        /* the variant's own train/valid/test files (recipe "tables"), written as they are */
+        p->split = L4R_SPLIT_NONE;
+        o->conv.split_published = true;
+    } else if (!strcmp(key, "split")) {
+        o->conv.split_published = false;
         l4r_process_opts q = *p;
         if (!l4r_parse_split(val, &q, e))
             return l4r_err(e, L4R_EUSAGE, "split: %s", e->msg);

@@ -52,6 +52,8 @@ static void usage(FILE *f)
            "  --keep-negatives   keep the records the recipe marks as negatives (MIND's shown but\n"
            "                     not clicked news, KuaiSAR's click == 0) instead of dropping them;\n"
            "                     their rating is the label (0)\n"
+           "  --with NAME[,NAME]  also write the variant's optional tables (NAME.tsv; 'info'\n"
+           "                     lists them: Amazon's review texts 'reviews', ...)\n"
            "\n"
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
@@ -73,6 +75,8 @@ static void usage(FILE *f)
            "                     the rest -> train.tsv; users with < 3 interactions -> train only\n"
            "                     a source without time orders by source position and writes\n"
            "                     empty timestamps; time and time-quantile need a time\n"
+           "  --split published  the split the dataset publishes (Amazon 2023's benchmark\n"
+           "                     files), written as train/valid/test.tsv as they are\n"
            "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl\n"
            "  --candidates K     jsonl: K seeded negative candidates per example\n"
            "  --history N        jsonl: history length in items (default 10)\n"
@@ -106,6 +110,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"force", no_argument, NULL, OPT_SET},
         {"mirror", required_argument, NULL, OPT_MIRROR},
         {"split", required_argument, NULL, OPT_SET},
+        {"with", required_argument, NULL, OPT_SET},
         {"dedup", required_argument, NULL, OPT_SET},
         {"min-rating", required_argument, NULL, OPT_SET},
         {"implicit", no_argument, NULL, OPT_SET},

@@ -269,6 +269,18 @@ static void print_text(const l4r_recipe *r, const l4r_variant *v, bool others)
         print_table("items", l4r_variant_items(v));
     if (l4r_variant_users(v))
         print_table("users", l4r_variant_users(v));
+    for (size_t k = 0; k < l4r_variant_n_tables(v); k++) {
+        const char *name = l4r_variant_table_name(v, k);
+        bool split = !strcmp(name, "train") || !strcmp(name, "valid") || !strcmp(name, "test");
+        char what[160];
+        if (split)
+            snprintf(what, sizeof what, "%s.tsv (the published split: convert --split published)", name);
+        else if (l4r_variant_table_optional(v, k))
+            snprintf(what, sizeof what, "%s.tsv (optional: convert --with %s)", name, name);
+        else
+            snprintf(what, sizeof what, "%s.tsv", name);
+        print_table(what, l4r_variant_table(v, k));
+    }
     if (l4r_variant_notes(v)) {
         printf("\nnotes:\n");
         print_block(l4r_variant_notes(v), "  ");
@@ -415,6 +427,13 @@ static json_t *info_json(const l4r_recipe *r, const l4r_variant *v)
     json_object_set_new(o, "interactions", table_json(l4r_variant_interactions(v)));
     json_object_set_new(o, "items", table_json(l4r_variant_items(v)));
     json_object_set_new(o, "users", table_json(l4r_variant_users(v)));
+    json_t *tabs = json_object();
+    for (size_t k = 0; k < l4r_variant_n_tables(v); k++) {
+        json_t *tj = table_json(l4r_variant_table(v, k));
+        json_object_set_new(tj, "optional", json_boolean(l4r_variant_table_optional(v, k)));
+        json_object_set_new(tabs, l4r_variant_table_name(v, k), tj);
+    }
+    json_object_set_new(o, "tables", tabs);
     json_object_set_new(o, "notes", str_or_null(l4r_variant_notes(v)));
     json_object_set_new(o, "license", json_string(l4r_recipe_license(r)));
     json_object_set_new(o, "citation", str_or_null(l4r_recipe_citation(r)));

@@ -113,6 +113,11 @@ static void variant_clear(l4r_variant *v)
     table_free(v->interactions);
     table_free(v->items);
     table_free(v->users);
+    for (size_t i = 0; i < v->n_tables; i++) {
+        free(v->tables[i].name);
+        table_free(v->tables[i].t);
+    }
+    free(v->tables);
     free(v->notes);
     memset(v, 0, sizeof *v);
 }
@@ -156,6 +161,10 @@ int l4r_table_column(const l4r_table *t, const char *name)
             return (int)i;
     return -1;
 }
+
+/* What a table of a variant is: "interactions", "items", "users" or one of "tables" (a side table:
+ * any lower-case columns, the interaction columns first when present). */
+typedef enum { TK_INTERACTIONS, TK_ITEMS, TK_USERS, TK_SIDE } tkind;
 
 /* Output columns an interactions table may have; anything else is a typo. */
 static const char *const inter_fields[] = {"user_id", "item_id", "rating", "timestamp", NULL};
@@ -246,8 +255,9 @@ static const l4r_colmap *find_map(const l4r_table *t, const char *out)
 
 /* Canonical output order: the well-known columns first, then the rest in document order, so the
  * converter and `info` never depend on how a recipe author ordered the keys. */
-static void order_map(l4r_table *t, bool interactions, bool users)
+static void order_map(l4r_table *t, tkind kind)
 {
+    bool interactions = kind == TK_INTERACTIONS || kind == TK_SIDE, users = kind == TK_USERS;
     static const char *const item_order[] = {"item_id", "title", NULL};
     static const char *const user_order[] = {"user_id", NULL};
     const char *const *order = interactions ? inter_fields : users ? user_order : item_order;
@@ -508,7 +518,7 @@ out:
 }
 
 /* "explode", before the fields that name its element. */
-static l4r_status table_explode(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd, bool interactions)
+static l4r_status table_explode(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd, tkind kind)
 {
     l4r_status st = L4R_OK;
     json_t *xj = json_object_get(j, "explode");
@@ -517,7 +527,7 @@ static l4r_status table_explode(pctx *c, json_t *j, l4r_table *t, const l4r_form
         t->explode = l4r_xcalloc(1, sizeof *t->explode);
         st = l4r_recipe_parse_explode(c, xj, t->explode);
         if (st == L4R_OK)
-            st = l4r_recipe_resolve_explode(c, t, fd, interactions);
+            st = l4r_recipe_resolve_explode(c, t, fd, kind == TK_INTERACTIONS || kind == TK_SIDE);
         l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
             return st;
@@ -527,8 +537,9 @@ static l4r_status table_explode(pctx *c, json_t *j, l4r_table *t, const l4r_form
 }
 
 /* "fields", the required ones, in the canonical output order. */
-static l4r_status table_fields(pctx *c, json_t *j, l4r_table *t, bool interactions, bool users)
+static l4r_status table_fields(pctx *c, json_t *j, l4r_table *t, tkind kind)
 {
+    bool interactions = kind == TK_INTERACTIONS, users = kind == TK_USERS;
     l4r_status st = L4R_OK;
     json_t *fields = json_object_get(j, "fields");
     if (!fields) {
@@ -548,7 +559,9 @@ static l4r_status table_fields(pctx *c, json_t *j, l4r_table *t, bool interactio
         if (st != L4R_OK)
             break;
     }
-    if (st == L4R_OK) {
+    if (st == L4R_OK && kind == TK_SIDE && t->n_map == 0)
+        st = l4r_rj_fail(c, "'fields' maps no column");
+    if (st == L4R_OK && kind != TK_SIDE) {
         const char *need[] = {interactions || users ? "user_id" : "item_id", interactions ? "item_id" : NULL};
         for (size_t i = 0; i < 2 && st == L4R_OK; i++)
             if (need[i] && !find_map(t, need[i]))
@@ -557,7 +570,7 @@ static l4r_status table_fields(pctx *c, json_t *j, l4r_table *t, bool interactio
     l4r_rj_path_pop(c, old);
     if (st != L4R_OK)
         return st;
-    order_map(t, interactions, users);
+    order_map(t, kind);
 
     return st;
 }
@@ -685,7 +698,7 @@ static l4r_status table_resolve(pctx *c, l4r_table *t, const l4r_format_def *fd)
 
 /* One table of a variant: `users` a user table (user_id and its columns), else an items table
  * when not `interactions`. */
-static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users, l4r_table **out)
+static l4r_status parse_table(pctx *c, json_t *j, tkind kind, l4r_table **out)
 {
     if (!json_is_object(j))
         return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
@@ -694,9 +707,9 @@ static l4r_status parse_table(pctx *c, json_t *j, bool interactions, bool users,
     const l4r_format_def *fd = NULL;
     l4r_status st = table_layout(c, j, t, &fd);
     if (st == L4R_OK)
-        st = table_explode(c, j, t, fd, interactions);
+        st = table_explode(c, j, t, fd, kind);
     if (st == L4R_OK)
-        st = table_fields(c, j, t, interactions, users);
+        st = table_fields(c, j, t, kind);
     if (st == L4R_OK)
         st = table_time(c, j, t);
     if (st == L4R_OK)
@@ -824,10 +837,74 @@ const char *l4r_variant_member_after(const l4r_variant *v, const char *member, c
     return best;
 }
 
+/* The names a side table may not take: the other outputs of a conversion. */
+static const char *const reserved_tables[] = {"interactions", "items", "users", "manifest", NULL};
+
+/* The names of the published split: written only by convert --split published. */
+bool l4r_side_is_split(const char *name)
+{
+    return !strcmp(name, "train") || !strcmp(name, "valid") || !strcmp(name, "test");
+}
+
+/* "tables": {"NAME": TABLE, ...}; a table may say "optional": true (then only convert --with NAME
+ * writes it). */
+static l4r_status parse_side_tables(pctx *c, json_t *tabs, l4r_variant *v)
+{
+    if (!json_is_object(tabs) || json_object_size(tabs) == 0)
+        return l4r_rj_fail(c, "expected an object of tables by name, got %s", l4r_rj_type_name(tabs));
+    v->tables = l4r_xcalloc(json_object_size(tabs), sizeof *v->tables);
+    const char *name;
+    json_t *tj;
+    l4r_status st = L4R_OK;
+    json_object_foreach(tabs, name, tj)
+    {
+        size_t old = l4r_rj_path_key(c, name);
+        bool reserved = false;
+        for (size_t k = 0; reserved_tables[k]; k++)
+            reserved = reserved || !strcmp(name, reserved_tables[k]);
+        if (!valid_out_name(name) || strlen(name) > 40)
+            st = l4r_rj_fail(c, "table names are 1 to 40 lower-case letters, digits and '_' (the file is "
+                                "NAME.tsv)");
+        else if (reserved)
+            st = l4r_rj_fail(c, "'%s' is an output of every conversion; name the table otherwise", name);
+        else if (!json_is_object(tj))
+            st = l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(tj));
+        bool optional = false;
+        json_t *copy = NULL;
+        if (st == L4R_OK) {
+            json_t *oj = json_object_get(tj, "optional");
+            if (oj && !json_is_boolean(oj))
+                st = l4r_rj_fail_at(c, "optional", "expected true or false, got %s", l4r_rj_type_name(oj));
+            optional = oj && json_is_true(oj);
+            copy = json_copy(tj);
+            json_object_del(copy, "optional");
+        }
+        l4r_side *s = &v->tables[v->n_tables];
+        if (st == L4R_OK)
+            st = parse_table(c, copy, TK_SIDE, &s->t);
+        json_decref(copy);
+        if (st == L4R_OK) {
+            s->name = l4r_xstrdup(name);
+            s->optional = optional || l4r_side_is_split(name);
+            v->n_tables++;
+        }
+        l4r_rj_path_pop(c, old);
+        if (st != L4R_OK)
+            return st;
+    }
+    /* a published split is all three files or none */
+    int split = 0;
+    for (size_t i = 0; i < v->n_tables; i++)
+        split += l4r_side_is_split(v->tables[i].name);
+    if (split && split != 3)
+        return l4r_rj_fail(c, "a published split needs the three tables 'train', 'valid' and 'test'");
+    return L4R_OK;
+}
+
 l4r_status l4r_recipe_parse_variant(pctx *c, const char *name, json_t *j, l4r_variant *v)
 {
-    static const char *const keys[] = {"description",  "files", "manual", "notes", "terms",
-                                       "interactions", "items", "users",  NULL};
+    static const char *const keys[] = {"description",  "files", "manual", "notes",  "terms",
+                                       "interactions", "items", "users",  "tables", NULL};
     if (!json_is_object(j))
         return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
     if (!l4r_rj_valid_variant_name(name))
@@ -877,7 +954,7 @@ l4r_status l4r_recipe_parse_variant(pctx *c, const char *name, json_t *j, l4r_va
         if (!t || json_is_null(t))
             continue;
         size_t o2 = l4r_rj_path_key(c, tkeys[k]);
-        st = parse_table(c, t, k == 0, k == 2, dst[k]);
+        st = parse_table(c, t, k == 0 ? TK_INTERACTIONS : k == 1 ? TK_ITEMS : TK_USERS, dst[k]);
         l4r_rj_path_pop(c, o2);
         if (st != L4R_OK)
             return st;
@@ -886,7 +963,15 @@ l4r_status l4r_recipe_parse_variant(pctx *c, const char *name, json_t *j, l4r_va
         return l4r_rj_fail(c, "'items' without 'interactions'");
     if (v->users && !v->interactions)
         return l4r_rj_fail(c, "'users' without 'interactions'");
-    return L4R_OK;
+    json_t *tabs = json_object_get(j, "tables");
+    if (tabs && !json_is_null(tabs)) {
+        if (!v->interactions)
+            return l4r_rj_fail(c, "'tables' without 'interactions'");
+        size_t o2 = l4r_rj_path_key(c, "tables");
+        st = parse_side_tables(c, tabs, v);
+        l4r_rj_path_pop(c, o2);
+    }
+    return st;
 }
 
 /* ---------------------------------------------------------------------------------------------

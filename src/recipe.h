@@ -173,6 +173,18 @@ typedef struct l4r_rfile {
     size_t n_unpack_nested;
 } l4r_rfile;
 
+/* A further table of a variant ("tables"): written as NAME.tsv, each record as it is (its fields in
+ * the canonical order, the timestamp as Unix seconds); no ids interned, nothing deduplicated.
+ * MovieLens tags, Amazon review texts, a published split (train, valid, test). */
+typedef struct l4r_side {
+    char *name;    /* the output file's stem: lower-case letters, digits and '_' */
+    bool optional; /* written only when asked (convert --with NAME); train/valid/test: --split published */
+    l4r_table *t;
+} l4r_side;
+
+/* train, valid and test: the tables of a published split (convert --split published). */
+bool l4r_side_is_split(const char *name);
+
 typedef struct l4r_variant {
     char *name; /* "ml-1m", "2014/reviews_Beauty_5" */
     char *description;
@@ -184,7 +196,9 @@ typedef struct l4r_variant {
     l4r_table *interactions; /* NULL when the variant cannot be converted yet */
     l4r_table *items;        /* optional */
     l4r_table *users;        /* optional: user_id and its columns, written as users.tsv */
-    char *notes;             /* free text shown by `info` */
+    l4r_side *tables;        /* "tables": further tables, NAME.tsv each, in the recipe's order */
+    size_t n_tables;
+    char *notes; /* free text shown by `info` */
 } l4r_variant;
 
 typedef struct l4r_recipe {

@@ -255,9 +255,9 @@ static l4r_status check_dup_variant(pctx *c, const vlist *l)
 
 l4r_status l4r_recipe_parse_set(pctx *c, json_t *set, vlist *l, known_tab *global)
 {
-    static const char *const keys[] = {"names", "variant", "known_files", "description",
-                                       "files", "manual",  "notes",       "interactions",
-                                       "terms", "items",   "users",       NULL};
+    static const char *const keys[] = {
+        "names",        "variant", "known_files", "description", "files",  "manual", "notes",
+        "interactions", "terms",   "items",       "users",       "tables", NULL};
     if (!json_is_object(set))
         return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(set));
     l4r_status st = l4r_rj_check_keys(c, set, keys);

@@ -112,7 +112,11 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
             c->sep_printable = false;
     for (int s = 0; s < N_ISLOTS; s++)
         c->slot[s] = -1;
-    if (mode == MODE_ITEMS || mode == MODE_USERS) {
+    if (mode == MODE_SIDE) {
+        for (size_t k = 0; k < t->n_map; k++)
+            c->extra[c->n_extra++] = (int)k;
+        c->slot[SLOT_TIME] = find_map(t, "timestamp");
+    } else if (mode == MODE_ITEMS || mode == MODE_USERS) {
         bool users = mode == MODE_USERS;
         c->item_slot = find_map(t, users ? "user_id" : "item_id");
         c->title_slot = users ? -1 : find_map(t, "title");
@@ -485,11 +489,45 @@ static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
     return L4R_OK;
 }
 
+/* A side-table row: every mapped column in order, TAB-separated; the timestamp (empty when the
+ * record has none) as Unix seconds, the rest as UTF-8 text. */
+static l4r_status put_side(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, uint64_t *fractions,
+                           l4r_error *e)
+{
+    const l4r_table *t = c->t;
+    for (size_t x = 0; x < c->n_extra; x++) {
+        int k = c->extra[x];
+        l4r_span v = vals[k];
+        if (x)
+            l4r_buf_addc(out, '\t');
+        if (k == c->slot[SLOT_TIME]) {
+            if (!v.p || !v.n)
+                continue;
+            int64_t tv = 0;
+            bool frac = false;
+            if (!l4r_parse_time_y(v.p, v.n, t->time, t->time_year, &tv, &frac))
+                return bad_time(c, line, v, e);
+            if (L4R_UNLIKELY(frac)) {
+                if (!t->time_fraction_floor)
+                    return fraction(c, line, v, e);
+                ++*fractions;
+            }
+            l4r_buf_add_i64(out, tv);
+        } else if (v.p && !l4r_append_text(out, v.p, v.n, t->encoding)) {
+            return bad_text(c, line, t->map[k].out, k, v, e);
+        }
+    }
+    l4r_buf_addc(out, '\n');
+    return L4R_OK;
+}
+
 /* vals[k]: span of map entry k (p NULL = absent).  *fractions counts the times floored. */
 static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t line, l4r_buf *out,
                              l4r_buf *tmp, uint64_t *fractions, l4r_error *e)
 {
     const l4r_table *t = c->t;
+    if (c->mode == MODE_SIDE)
+        return put_side(c, vals, line, out, fractions, e);
     if (c->mode >= MODE_ITEMS) /* items or users */
         return put_item(c, vals, line, out, tmp, e);
 
@@ -961,7 +999,7 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     c->fractions += h.fractions;
     c->filtered += h.filtered;
     c->rows += h.rows;
-    if (c->mode == MODE_STREAM) {
+    if (c->mode == MODE_STREAM || c->mode == MODE_SIDE) {
         l4r_out_add_rows(c->out, h.rows);
         out->len = h.rows_end;
         return l4r_out_write_buf(c->out, out, sizeof h, e);

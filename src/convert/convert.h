@@ -30,7 +30,10 @@ typedef struct l4r_convert_opts {
     size_t block_size;       /* 0 = default */
     uint64_t max_errors;     /* --max-errors: bad records skipped (reported, counted) before failing */
     bool keep_negatives;     /* --keep-negatives: skip the filters marked "negatives" */
-    char **argv;             /* the command line, recorded in manifest.json */
+    const char *const *with; /* --with NAME: the optional side tables ("tables") to write too */
+    size_t n_with;
+    bool split_published; /* --split published: write the variant's train/valid/test tables */
+    char **argv;          /* the command line, recorded in manifest.json */
     int argc;
     l4r_process_opts proc;
     void (*log)(void *ud, int level, const char *msg); /* warnings (level 1) and notes (0) */

@@ -25,8 +25,9 @@
 
 enum { SLOT_USER, SLOT_ITEM, SLOT_RATING, SLOT_TIME, N_ISLOTS };
 
-/* MODE_USERS is MODE_ITEMS keyed by user_id and without a title (users.tsv) */
-typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS, MODE_USERS } mode_t_;
+/* MODE_USERS is MODE_ITEMS keyed by user_id and without a title (users.tsv); MODE_SIDE streams a
+ * side table ("tables") to NAME.tsv, every mapped column as it is, the timestamp as seconds */
+typedef enum { MODE_STREAM, MODE_TABLE, MODE_ITEMS, MODE_USERS, MODE_SIDE } mode_t_;
 
 typedef struct tabctx {
     const l4r_table *t;

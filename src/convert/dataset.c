@@ -247,6 +247,151 @@ out:
     return st;
 }
 
+/* Whether side table s is written: the published split with --split published, an optional table
+ * when --with names it, any other always. */
+static bool side_wanted(const l4r_convert_opts *o, const l4r_side *s)
+{
+    if (l4r_side_is_split(s->name))
+        return o->split_published;
+    if (!s->optional)
+        return true;
+    for (size_t i = 0; i < o->n_with; i++)
+        if (!strcmp(o->with[i], s->name))
+            return true;
+    return false;
+}
+
+/* The refusals of --with and --split published, before anything is read. */
+static l4r_status check_side_opts(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                                  l4r_error *e)
+{
+    for (size_t i = 0; i < o->n_with; i++) {
+        bool found = false;
+        for (size_t k = 0; k < v->n_tables; k++)
+            found = found || (!strcmp(v->tables[k].name, o->with[i]) && !l4r_side_is_split(o->with[i]));
+        if (found)
+            continue;
+        l4r_buf names = {0};
+        for (size_t k = 0; k < v->n_tables; k++) {
+            if (!v->tables[k].optional || l4r_side_is_split(v->tables[k].name))
+                continue;
+            l4r_buf_adds(&names, names.len ? ", " : "");
+            l4r_buf_adds(&names, v->tables[k].name);
+        }
+        l4r_buf_addc(&names, '\0');
+        l4r_status st =
+            l4r_err(e, L4R_EUSAGE, "--with %s: %s/%s has no optional table of that name (%s%s)", o->with[i],
+                    r->dataset, v->name, names.len > 1 ? "it has: " : "it has none", names.data);
+        l4r_buf_free(&names);
+        return st;
+    }
+    if (!o->split_published)
+        return L4R_OK;
+    bool has = false;
+    for (size_t k = 0; k < v->n_tables; k++)
+        has = has || l4r_side_is_split(v->tables[k].name);
+    if (!has)
+        return l4r_err(
+            e, L4R_EUSAGE,
+            "--split published: %s/%s has no published split; 'llm4rec-data list %s' marks the "
+            "variants that have one ('split' in 'info'), or use --split seq, time, ratio or random",
+            r->dataset, v->name, r->dataset);
+    if (needs_table(&o->proc))
+        return l4r_err(e, L4R_EUSAGE,
+                       "--split published writes the published train, valid and test files as they are: it "
+                       "takes no filter, core, dedup, --remap, --ties or --format option (they would change "
+                       "interactions.tsv but not the split)");
+    return L4R_OK;
+}
+
+/* Side table s of the variant to DIR/NAME.tsv, streamed; a default table whose file is missing is
+ * a warning, as for users.tsv, a table the user asked for an error. */
+static l4r_status write_side(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
+                             const l4r_side *s, const char *dir, uint64_t *skipped, l4r_manifest *m,
+                             l4r_error *e)
+{
+    l4r_input in = {0};
+    tabctx c;
+    memset(&c, 0, sizeof c);
+    l4r_out *out = NULL;
+    l4r_buf head = {0};
+    char file[96];
+    snprintf(file, sizeof file, "%s.tsv", s->name);
+    l4r_status st = l4r_locate(o->raw, o->fetched_dir, v, s->t, true, &in, e);
+    if (st)
+        goto out;
+    if (!in.path) {
+        if (s->optional) {
+            st = l4r_err(e, L4R_EIO,
+                         "no '%s' next to the input, so %s cannot be written; give --raw the "
+                         "directory or archive that holds it",
+                         l4r_path_base(s->t->path), file);
+        } else if (o->log) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "no '%s' next to the input; %s is not written",
+                     l4r_path_base(s->t->path), file);
+            o->log(o->log_ud, 1, msg);
+        }
+        goto out;
+    }
+    if (!s->optional && in.member) {
+        /* an archive without the file (a repackaged one) still converts, as for users.tsv */
+        l4r_source *probe = NULL;
+        l4r_error pe = {0};
+        l4r_status ps = l4r_source_open(&probe, in.path, in.member, &pe);
+        l4r_source_close(probe);
+        if (ps == L4R_EARCHIVE) {
+            if (o->log) {
+                char *msg = l4r_xasprintf("%s; %s is not written", pe.msg, file);
+                o->log(o->log_ud, 1, msg);
+                free(msg);
+            }
+            goto out;
+        }
+    }
+    st = l4r_tabctx_init(&c, s->t, MODE_SIDE, in.label, e);
+    if (st)
+        goto out;
+    c.skipped_run = skipped;
+    st = l4r_out_open(&out, dir, file, e);
+    if (st)
+        goto out;
+    for (size_t k = 0; k < s->t->n_map; k++) {
+        if (k)
+            l4r_buf_addc(&head, '\t');
+        l4r_buf_adds(&head, s->t->map[k].out);
+    }
+    l4r_buf_addc(&head, '\n');
+    st = l4r_out_write(out, head.data, head.len, e);
+    if (st)
+        goto out;
+    c.out = out;
+    st = l4r_run_table(o, &c, &in, s->name, m, e);
+    if (st == L4R_OK)
+        st = check_stamp(r, v, o, s->t, &in, s->name, m, e);
+    if (st)
+        goto out;
+    st = l4r_out_close(out, m, e);
+    out = NULL;
+    if (st)
+        goto out;
+    char key[96];
+    snprintf(key, sizeof key, "counts.%s", s->name);
+    l4r_manifest_set_int(m, key, (int64_t)c.rows);
+    if (o->proc.remap && o->log) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "%s keeps the source ids: --remap renumbers interactions.tsv and items.tsv only", file);
+        o->log(o->log_ud, 1, msg);
+    }
+out:
+    l4r_out_abort(out);
+    l4r_buf_free(&head);
+    l4r_tabctx_free(&c);
+    l4r_input_free(&in);
+    return st;
+}
+
 /* items.tsv and users.tsv of the tables that were read (NULL: none). */
 static l4r_status write_meta(const l4r_items *items, const l4r_items *users, const char *dir, l4r_manifest *m,
                              l4r_convert_result *res, l4r_error *e)
@@ -283,6 +428,9 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             "--split %s needs timestamps, but %s/%s has no time (its recipe maps no timestamp): "
             "use --split seq, ratio or random, which order each user's rows by their source position",
             o->proc.split == L4R_SPLIT_TIME ? "time" : "time-quantile", r->dataset, v->name);
+    l4r_status cs = check_side_opts(r, v, o, e);
+    if (cs)
+        return cs;
     l4r_outdir od = {0};
     l4r_manifest *m = l4r_manifest_new();
     l4r_items *items = NULL;
@@ -368,6 +516,13 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     st = write_meta(items, users, od.tmp, m, res, e);
     if (st)
         goto out;
+    for (size_t k = 0; k < v->n_tables && st == L4R_OK; k++)
+        if (side_wanted(o, &v->tables[k]))
+            st = write_side(o, r, v, &v->tables[k], od.tmp, &skipped, m, e);
+    if (st)
+        goto out;
+    if (o->split_published)
+        l4r_manifest_set_str(m, "split.mode", "published");
     st = l4r_manifest_write(m, od.tmp, e);
     if (st)
         goto out;

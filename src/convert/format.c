@@ -125,8 +125,8 @@ static inline size_t slot_val(const l4r_recspec *rs, size_t s)
     return s < rs->nmap ? s : s + rs->n_flags;
 }
 
-/* Put one value of kind `kind` into slot s: a field takes a string or number, a filter a boolean
- * too; null or absent is absent.  what: how the message names where it came from. */
+/* Put one value of kind `kind` into slot s: a string, a number or a boolean ("true"/"false", also
+ * Python's True/False); null or absent is absent.  what: how the message names where it came from. */
 static l4r_status put_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_span v, l4r_vkind kind,
                            uint64_t line, const char *what, l4r_error *e)
 {
@@ -135,10 +135,10 @@ static l4r_status put_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_s
         *o = (l4r_span){NULL, 0};
         return L4R_OK;
     }
-    bool ok = kind == L4R_V_STRING || kind == L4R_V_NUMBER || (s >= rs->nmap && kind == L4R_V_BOOL);
+    bool ok = kind == L4R_V_STRING || kind == L4R_V_NUMBER || kind == L4R_V_BOOL;
     if (!ok)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: %s holds %s, expected a string or number%s", rs->name,
-                       (unsigned long long)line, what, value_kind_name(kind),
+        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: %s holds %s, expected a string, number or boolean%s",
+                       rs->name, (unsigned long long)line, what, value_kind_name(kind),
                        kind == L4R_V_OBJECT ? " (name its keys as 'AS.KEY' in the recipe)" : "");
     *o = v;
     return L4R_OK;
@@ -343,6 +343,35 @@ static l4r_status join_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_
     if (!v.p || kind == L4R_V_NULL || kind == L4R_V_ABSENT) {
         b->vals[s] = (l4r_span){NULL, 0};
         return L4R_OK;
+    }
+    if (kind == L4R_V_OBJECT && m->join_key) {
+        /* an object: its "key" (Amazon 2014's related.also_bought), a list joined or a text */
+        l4r_span kv;
+        l4r_vkind kk;
+        l4r_buf_reset(&b->oscratch);
+        l4r_status st = object_json ? l4r_json_fields(v.p, v.p + v.n, rs->jks[s], &kv, &kk, &b->oscratch, e)
+                                    : l4r_pylit_fields(v.p, v.p + v.n, rs->jks[s], &kv, &kk, &b->oscratch, e);
+        if (st) {
+            l4r_err_prefix(e, "'%s' line %llu: '%s'", rs->name, (unsigned long long)line, m->src);
+            return st;
+        }
+        if (kk == L4R_V_NULL || kk == L4R_V_ABSENT) {
+            b->vals[s] = (l4r_span){NULL, 0};
+            return L4R_OK;
+        }
+        if (kk == L4R_V_STRING || kk == L4R_V_NUMBER) {
+            *off = b->jscratch.len; /* oscratch is the next slot's: copied */
+            l4r_buf_add(&b->jscratch, kv.p, kv.n);
+            b->vals[s].n = kv.n;
+            b->vals[s].p = "";
+            *joined = true;
+            return L4R_OK;
+        }
+        if (kk != L4R_V_ARRAY)
+            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: '%s' key '%s' holds %s, expected a list or text",
+                           rs->name, (unsigned long long)line, m->src, m->join_key, value_kind_name(kk));
+        v = kv; /* an array's span is the record's own text */
+        kind = L4R_V_ARRAY;
     }
     if ((kind == L4R_V_STRING || kind == L4R_V_NUMBER) && !m->join_list_given)
         return L4R_OK; /* already text */
@@ -559,8 +588,9 @@ REC_INLINE l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, const 
         if (kinds[ki] == L4R_V_NULL || kinds[ki] == L4R_V_ABSENT) {
             vals[k].p = NULL;
             vals[k].n = 0;
-        } else if (kinds[ki] != L4R_V_STRING && kinds[ki] != L4R_V_NUMBER) {
-            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: key '%s' holds %s, expected a string or number",
+        } else if (kinds[ki] != L4R_V_STRING && kinds[ki] != L4R_V_NUMBER && kinds[ki] != L4R_V_BOOL) {
+            return l4r_err(e, L4R_EPARSE,
+                           "'%s' line %llu: key '%s' holds %s, expected a string, number or boolean",
                            rs->name, (unsigned long long)recline, t->map[k].src, value_kind_name(kinds[ki]));
         }
     }

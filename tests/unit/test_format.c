@@ -165,7 +165,7 @@ static void test_jsonl(void)
     T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_OK); /* white space only */
     T_EQ_INT(g.n, 1);
     T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_EPARSE);
-    T_EQ_STR(e.msg, "'x.json' line 3: key 'i' holds an array, expected a string or number");
+    T_EQ_STR(e.msg, "'x.json' line 3: key 'i' holds an array, expected a string, number or boolean");
     T_CHECK(p == end);
     T_EQ_INT(line, 4);
     l4r_keyset_free(rs.ks);
