@@ -203,5 +203,8 @@ int gen_gowalla_main(const args *a);
 int gen_lastfm_main(const args *a);
 /* microlens 50k|100k|1m OUTDIR: that release's pairs CSV, sequence TSV and titles in OUTDIR. */
 int gen_microlens_main(const args *a);
+/* goodreads csv|dedup|GENRE OUTDIR: the UCSD Book Graph's CSV and id maps, the dedup JSON with books
+ * and authors, or one genre's interactions and books, in OUTDIR. */
+int gen_goodreads_main(const args *a);
 
 #endif

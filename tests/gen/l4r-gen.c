@@ -73,6 +73,11 @@ static const family FAMILIES[] = {
      gen_lastfm_main},
     {"microlens", "l4r-gen microlens 50k|100k|1m OUTDIR [--users N] [--items N] [--lines N] [--seed S]",
      gen_microlens_main},
+    {"goodreads",
+     "l4r-gen goodreads csv|dedup|GENRE OUTDIR [--lines N] [--users N] [--items N] [--seed S]\n"
+     "         GENRE: children comics_graphic fantasy_paranormal history_biography mystery_thriller_crime\n"
+     "                poetry romance young_adult",
+     gen_goodreads_main},
 };
 
 static void usage(FILE *f)
