@@ -73,6 +73,10 @@ static const family FAMILIES[] = {
      gen_lastfm_main},
     {"microlens", "l4r-gen microlens 50k|100k|1m OUTDIR [--users N] [--items N] [--lines N] [--seed S]",
      gen_microlens_main},
+    {"steam",
+     "l4r-gen steam reviews|games|user-reviews|users-items|bundles [--lines N] [--users N]\n"
+     "                      [--items N] [--gzip] [--seed S] [-o FILE]",
+     gen_steam_main},
 };
 
 static void usage(FILE *f)
