@@ -136,6 +136,7 @@ write("v1p.inter", v1p)
 seq("v1r", v1r)
 facts["v1r_rows"] = len(v1r)
 facts["v1r_yearless"] = sum(1 for u in ur for r in u["reviews"] if "," not in r["posted"])
+facts["v1r_feb29"] = sum(1 for u in ur for r in u["reviews"] if r["posted"] == "Posted February 29.")
 facts["v1r_empty"] = sum(1 for u in ur if not u["reviews"])
 facts["v1r_vanity"] = sum(1 for u in ur if not u["user_id"].isdigit())
 facts["v1r_negatives"] = len(v1r) - len(v1p)
@@ -163,6 +164,7 @@ check "fixture: an id listed twice" test "$games_dups" -ge 1
 check "fixture: games without title" test "$games_notitle" -gt 0
 check "fixture: prices as text and as float" test "$games_price_text" -gt 0 -a "$games_price_float" -gt 0
 check "fixture: v1 dates without a year" test "$v1r_yearless" -gt 0
+check "fixture: a year-less 29 February (a date only in a leap time_year)" test "$v1r_feb29" -gt 0
 check "fixture: v1 users without reviews" test "$v1r_empty" -gt 0
 check "fixture: v1 vanity user ids" test "$v1r_vanity" -gt 0
 check "fixture: v1 reviews that do not recommend" test "$v1r_negatives" -gt 0
