@@ -14,7 +14,7 @@ check_eq "list: ml-100k is not the default" \
 check_eq "list: every line has 4 tab-separated fields" \
   "$(awk -F'\t' 'NF != 4' "$T/list.txt" | wc -l | tr -d ' ')" "0"
 check_eq "list: 8 MovieLens variants" "$(grep -c '^movielens	' "$T/list.txt")" "8"
-check_eq "list: 261 Amazon variants" "$(grep -c '^amazon	' "$T/list.txt")" "261"
+check_eq "list: 533 Amazon variants" "$(grep -c '^amazon	' "$T/list.txt")" "533"
 NREC=$(ls "$TOP"/recipes/*.json | wc -l | tr -d ' ')
 check_eq "list: exactly one default per dataset" "$(cut -f1,3 "$T/list.txt" | grep -c '	\*$')" "$NREC"
 check_grep "list: amazon default" "$(printf '^amazon\t2014/reviews_Beauty_5\t\\*\t')" "$T/list.txt"
@@ -60,8 +60,8 @@ check_eq "list --json equals list (same variants, same order)" \
   "$($PY -c 'import json,sys; [print(x["dataset"]+"\t"+x["variant"]) for x in json.load(open(sys.argv[1]))]' "$T/list.json")" \
   "$(cut -f1,2 "$T/list.txt")"
 check_exit 0 "list --json DATASET" "$L4R" list --json amazon
-check_eq "list --json amazon: 261 entries, one default" \
-  "$($PY -c 'import json,sys; a=json.load(open(sys.argv[1])); print(len(a), sum(x["default"] for x in a))' "$T/.out")" "261 1"
+check_eq "list --json amazon: 533 entries, one default" \
+  "$($PY -c 'import json,sys; a=json.load(open(sys.argv[1])); print(len(a), sum(x["default"] for x in a))' "$T/.out")" "533 1"
 
 # ---- info ---------------------------------------------------------------------------------------
 check_exit 0 "info movielens (default variant)" "$L4R" info movielens

@@ -206,5 +206,7 @@ int gen_microlens_main(const args *a);
 /* goodreads csv|dedup|GENRE OUTDIR: the UCSD Book Graph's CSV and id maps, the dedup JSON with books
  * and authors, or one genre's interactions and books, in OUTDIR. */
 int gen_goodreads_main(const args *a);
+/* steam reviews|games|user-reviews|users-items|bundles: that Steam file on stdout or -o FILE. */
+int gen_steam_main(const args *a);
 
 #endif

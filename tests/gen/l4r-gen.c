@@ -78,6 +78,10 @@ static const family FAMILIES[] = {
      "         GENRE: children comics_graphic fantasy_paranormal history_biography mystery_thriller_crime\n"
      "                poetry romance young_adult",
      gen_goodreads_main},
+    {"steam",
+     "l4r-gen steam reviews|games|user-reviews|users-items|bundles [--lines N] [--users N]\n"
+     "                      [--items N] [--gzip] [--seed S] [-o FILE]",
+     gen_steam_main},
 };
 
 static void usage(FILE *f)
