@@ -88,7 +88,7 @@ check_nogrep "info --variant: no list of other variants" "other variants" "$T/.o
 check_exit 0 "info ml-32m" "$L4R" info movielens --variant ml-32m
 check_grep "info ml-32m: unknown sha256 said so" "sha256: *unknown" "$T/.out"
 check_exit 0 "info amazon" "$L4R" info amazon
-check_grep "info amazon: many variants summarised" "other variants (260): see 'llm4rec-data list amazon'" "$T/.out"
+check_grep "info amazon: many variants summarised" "other variants (532): see 'llm4rec-data list amazon'" "$T/.out"
 check_grep "info amazon: python-literal items (the format table's one name)" "format: *python-literal" "$T/.out"
 check_exit 0 "info amazon 2018 ratings" "$L4R" info amazon --variant 2018/ratings/Video_Games
 check_grep "info 2018 ratings: item column first" "columns: *item, user, rating, timestamp" "$T/.out"
@@ -113,7 +113,7 @@ check_grep "info unknown dataset: message" "unknown dataset 'nosuch'; available:
 check_exit 6 "info unknown variant: exit 6" "$L4R" info movielens --variant ml-2m
 check_grep "info unknown variant: lists the variants" "has no variant 'ml-2m'; available: ml-100k, ml-1m, ml-10m" "$T/.err"
 check_exit 6 "info unknown amazon variant: exit 6" "$L4R" info amazon --variant Beauty
-check_grep "info unknown amazon variant: count and hint" "it has 261 variants, see 'llm4rec-data list amazon'" "$T/.err"
+check_grep "info unknown amazon variant: count and hint" "it has 533 variants, see 'llm4rec-data list amazon'" "$T/.err"
 check_grep "info unknown amazon variant: suggestion" "did you mean 2014/reviews_Beauty_5" "$T/.err"
 check_exit 2 "info without dataset: exit 2" "$L4R" info
 check_exit 2 "info --variant without value: exit 2" "$L4R" info movielens --variant
