@@ -336,6 +336,7 @@ static const char *filter_op_name(l4r_filter_op op)
     case L4R_FOP_LE: return "<=";
     case L4R_FOP_GT: return ">";
     case L4R_FOP_GE: return ">=";
+    case L4R_FOP_PRESENT: return "present";
     }
     return "?";
 }

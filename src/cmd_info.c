@@ -102,7 +102,10 @@ static void print_filter(const l4r_table *t, size_t i)
     size_t n_values;
     double number;
     l4r_table_filter(t, i, &column, &op, &n_values, &number);
-    printf("%s %s ", column, op);
+    printf("%s %s", column, op);
+    if (!strcmp(op, "present"))
+        return;
+    printf(" ");
     if (!strcmp(op, "in")) {
         printf("[");
         for (size_t k = 0; k < n_values; k++) {
@@ -372,7 +375,9 @@ static json_t *table_json(const l4r_table *t)
         json_object_set_new(fo, "column", json_string(column));
         json_object_set_new(fo, "op", json_string(op));
         json_t *val;
-        if (!strcmp(op, "in")) {
+        if (!strcmp(op, "present")) {
+            val = json_null();
+        } else if (!strcmp(op, "in")) {
             val = json_array();
             for (size_t k = 0; k < n_values; k++)
                 json_array_append_new(val, json_string(l4r_table_filter_value(t, i, k)));

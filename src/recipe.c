@@ -320,7 +320,7 @@ static l4r_status parse_flags(pctx *c, l4r_table *t, json_t *fl)
 
 static const name_val filter_ops[] = {{"==", L4R_FOP_EQ}, {"!=", L4R_FOP_NE}, {"in", L4R_FOP_IN},
                                       {"<", L4R_FOP_LT},  {"<=", L4R_FOP_LE}, {">", L4R_FOP_GT},
-                                      {">=", L4R_FOP_GE}, {NULL, 0}};
+                                      {">=", L4R_FOP_GE}, {"present", L4R_FOP_PRESENT}, {NULL, 0}};
 
 /* One entry of "filter": {"column": "click", "op": "==", "value": "1"}. */
 static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
@@ -341,6 +341,11 @@ static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
         return st;
     f->op = (l4r_filter_op)op;
     json_t *v = json_object_get(j, "value");
+    if (f->op == L4R_FOP_PRESENT) {
+        if (v)
+            return l4r_rj_fail_at(c, "value", "'present' takes no value (it keeps the records that have the field)");
+        return L4R_OK;
+    }
     if (!v)
         return l4r_rj_fail(c, "missing required key 'value'");
     if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE) {

@@ -69,7 +69,8 @@ typedef enum l4r_filter_op {
     L4R_FOP_LT,
     L4R_FOP_LE,
     L4R_FOP_GT,
-    L4R_FOP_GE
+    L4R_FOP_GE,
+    L4R_FOP_PRESENT /* the field is there, not null and not empty (no value) */
 } l4r_filter_op;
 
 #define L4R_MAX_FILTERS 16 /* filters one table may have */

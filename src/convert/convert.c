@@ -813,7 +813,9 @@ static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, 
             continue;
         l4r_span v = fv[g];
         bool ok = false;
-        if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN) {
+        if (f->op == L4R_FOP_PRESENT) {
+            ok = v.p && v.n;
+        } else if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN) {
             for (size_t i = 0; i < f->n_values && !ok; i++)
                 ok = v.p && strlen(f->values[i]) == v.n && !memcmp(f->values[i], v.p, v.n);
             if (f->op == L4R_FOP_NE)
