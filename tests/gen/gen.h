@@ -203,5 +203,7 @@ int gen_gowalla_main(const args *a);
 int gen_lastfm_main(const args *a);
 /* microlens 50k|100k|1m OUTDIR: that release's pairs CSV, sequence TSV and titles in OUTDIR. */
 int gen_microlens_main(const args *a);
+/* mind small|large train|dev|test OUTDIR: OUTDIR/MIND<size>_<split>.zip, flat, as Microsoft ships it. */
+int gen_mind_main(const args *a);
 
 #endif

@@ -73,6 +73,8 @@ static const family FAMILIES[] = {
      gen_lastfm_main},
     {"microlens", "l4r-gen microlens 50k|100k|1m OUTDIR [--users N] [--items N] [--lines N] [--seed S]",
      gen_microlens_main},
+    {"mind", "l4r-gen mind small|large train|dev|test OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_mind_main},
 };
 
 static void usage(FILE *f)
