@@ -16,6 +16,11 @@ for v in $SPLITS; do
   check_exit 0 "generate $v" "$GEN" mind "${v%/*}" "${v#*/}" "$F"
 done
 check_exit 1 "the generator refuses small/test (MIND-small has none)" "$GEN" mind small test "$F"
+check_exit 0 "generate small/train again" "$GEN" mind small train "$T/again"
+check_same "the generator: same arguments, same bytes" "$T/again/MINDsmall_train.zip" "$F/MINDsmall_train.zip"
+check_exit 0 "generate a scaled zip" "$GEN" mind large dev "$T/scaled" --lines 50 --users 10 --items 60 --seed 3
+check_eq "the scaled zip: --lines impressions" "$(unzip -p "$T/scaled/MINDlarge_dev.zip" behaviors.tsv | wc -l | tr -d ' ')" 50
+check_eq "the scaled zip: --items news" "$(unzip -p "$T/scaled/MINDlarge_dev.zip" news.tsv | wc -l | tr -d ' ')" 60
 zipof() { echo "$F/MIND${1%/*}_${1#*/}.zip"; }
 check_eq "zip: the four files sit at the root (no folder)" \
   "$(python3 -c 'import sys, zipfile; print(" ".join(sorted(zipfile.ZipFile(sys.argv[1]).namelist())))' "$(zipof small/train)")" \
