@@ -208,5 +208,7 @@ int gen_microlens_main(const args *a);
 int gen_goodreads_main(const args *a);
 /* steam reviews|games|user-reviews|users-items|bundles: that Steam file on stdout or -o FILE. */
 int gen_steam_main(const args *a);
+/* mind small|large train|dev|test OUTDIR: OUTDIR/MIND<size>_<split>.zip, flat, as Microsoft ships it. */
+int gen_mind_main(const args *a);
 
 #endif

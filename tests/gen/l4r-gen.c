@@ -82,6 +82,8 @@ static const family FAMILIES[] = {
      "l4r-gen steam reviews|games|user-reviews|users-items|bundles [--lines N] [--users N]\n"
      "                      [--items N] [--gzip] [--seed S] [-o FILE]",
      gen_steam_main},
+    {"mind", "l4r-gen mind small|large train|dev|test OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_mind_main},
 };
 
 static void usage(FILE *f)
