@@ -90,6 +90,12 @@ for v in splits:
                 shown.append((user, news, label, t))
                 if label == "1":
                     clicks.append((user, news, label, t))
+        for e in imps.split(" "):   # impressions.tsv (--with impressions): every entry, its impression id
+            if split == "test":
+                facts.setdefault(n + "/imp", []).append((user, e, "", t, imp))
+            else:
+                news, label = e.rsplit("-", 1)
+                facts.setdefault(n + "/imp", []).append((user, news, label, t, imp))
         for h in history.split():
             hist.append((user, h, "1", t))
         if when.split(" ")[1].startswith("12:"):
@@ -100,6 +106,7 @@ for v in splits:
         write(f"{n}.want", clicks)
         write(f"{n}-neg.want", shown)
     write(f"{n}-history.want", hist)
+    write(f"{n}-imp.want", facts.pop(n + "/imp"), "user_id\titem_id\trating\ttimestamp\timpression_id\n")
     news = lines(z, "news.tsv")
     assert all(len(r) == 8 for r in news)
     write(f"{n}.items", [(r[0], r[3], r[1], r[2], r[4]) for r in news], "item_id\ttitle\tcategory\tsubcategory\tabstract\n")
@@ -203,6 +210,19 @@ for v in small/train large/dev; do
   check_nogrep "$v --keep-negatives: nothing filtered out" '"filtered_out": [1-9]' "$T/$n-neg-1/manifest.json"
   check_grep "$v --keep-negatives: the manifest records the flag" 'keep-negatives' "$T/$n-neg-1/manifest.json"
 done
+# --with impressions: the shown entries with the impression id (per-impression metrics)
+for v in small/train large/test; do
+  n=$(name "$v")
+  for j in 1 3; do
+    check_exit 0 "$v --with impressions -j $j" md --variant "$v" --raw "$(zipof "$v")" -o "$T/$n-imp-$j" -q -j "$j" \
+      --block-size 4096 --with impressions
+  done
+  check_same "$v impressions.tsv: every shown entry with its label and impression_id" "$T/$n-imp-1/impressions.tsv" "$T/$n-imp.want"
+  check_same "$v impressions.tsv: -j 1 and -j 3 agree" "$T/$n-imp-1/impressions.tsv" "$T/$n-imp-3/impressions.tsv"
+  check_same "$v --with impressions: interactions.tsv unchanged (clicks only)" "$T/$n-imp-1/interactions.tsv" "$T/$n.want"
+done
+check_exit 0 "small/train without --with: no impressions.tsv" md --variant small/train --raw "$(zipof small/train)" -o "$T/noimp" -q
+check "no impressions.tsv unless asked" test ! -e "$T/noimp/impressions.tsv"
 check_grep "the real row: U397059 clicked N26703 at 11/15/2019 10:22:32 AM = 1573813352" \
   "$(printf '^U397059\tN26703\t1\t1573813352$')" "$T/small-train-1/interactions.tsv"
 check_grep "the real row's history, at the same time" "$(printf '^U397059\tN121652\t1\t1573813352$')" "$T/small-train-history-1/interactions.tsv"
