@@ -282,5 +282,7 @@ check_exit 6 "tables: optional must be a boolean" rcp '{"t": {"optional": 1, "pa
 check_exit 6 "tables: no fields" rcp '{"t": {"path": "b.csv", "format": "csv", "header": true, "fields": {}}}'
 check_exit 6 "tables: an unknown key is still a typo" rcp '{"t": {"path": "b.csv", "format": "csv", "header": true, "fields": {"x": "x"}, "optionl": true}}'
 check_exit 6 "tables: not an object" rcp '[]'
+check_exit 6 "filter 'present' takes no value" rcp '{"t": {"path": "b.csv", "format": "csv", "header": true, "fields": {"x": "x"}, "filter": [{"column": "x", "op": "present", "value": "1"}]}}'
+check_grep "filter 'present': the reason" "'present' takes no value" "$T/.err"
 check_exit 0 "tables: a good one" rcp '{"t": {"optional": true, "path": "b.csv", "format": "csv", "header": true, "fields": {"x": "x", "when": "w"}}}'
 check_grep "info: the good one" "^t.tsv (optional: convert --with t):" "$T/.out"
