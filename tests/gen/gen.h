@@ -203,5 +203,8 @@ int gen_gowalla_main(const args *a);
 int gen_lastfm_main(const args *a);
 /* microlens 50k|100k|1m OUTDIR: that release's pairs CSV, sequence TSV and titles in OUTDIR. */
 int gen_microlens_main(const args *a);
+/* yelp json|kaggle|kaggle-2018 OUTDIR: Yelp-JSON.zip (zip > gzip tar > JSON lines) or a Kaggle archive.zip.
+ */
+int gen_yelp_main(const args *a);
 
 #endif
