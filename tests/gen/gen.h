@@ -206,5 +206,7 @@ int gen_microlens_main(const args *a);
 /* yelp json|kaggle|kaggle-2018 OUTDIR: Yelp-JSON.zip (zip > gzip tar > JSON lines) or a Kaggle archive.zip.
  */
 int gen_yelp_main(const args *a);
+/* kuaisar v2|small OUTDIR: KuaiSAR_v2.zip or KuaiSAR.zip (rec and search logs, features) in OUTDIR. */
+int gen_kuaisar_main(const args *a);
 
 #endif
