@@ -41,6 +41,24 @@ async function duckdb() {
     await con.run(`COPY (SELECT ${cols} FROM r WHERE n >= 3 AND rn = 1 ${order}) TO ${q(out + "/test.tsv")} ${tsv}`);
     await con.run(`COPY (SELECT ${cols} FROM r WHERE n >= 3 AND rn = 2 ${order}) TO ${q(out + "/valid.tsv")} ${tsv}`);
     await con.run(`COPY (SELECT ${cols} FROM r WHERE n < 3 OR rn > 2 ${order}) TO ${q(out + "/train.tsv")} ${tsv}`);
+  } else if (task === "mind") {
+    // the clicked entries ("N123-1") of every impression, at the impression's 12-hour time
+    await con.run(`COPY (SELECT usr AS user_id, substr(e, 1, length(e) - 2) AS item_id, 1 AS rating,
+                               epoch(strptime(t, '%m/%d/%Y %I:%M:%S %p'))::BIGINT AS timestamp
+                        FROM (SELECT column1 AS usr, column2 AS t, unnest(string_split(column4, ' ')) AS e
+                              FROM read_csv(${q(input)}, delim = '\t', header = false, quote = '',
+                                   escape = '', columns = {column0: 'VARCHAR', column1: 'VARCHAR',
+                                   column2: 'VARCHAR', column3: 'VARCHAR', column4: 'VARCHAR'}))
+                        WHERE suffix(e, '-1'))
+                   TO ${q(out)} ${tsv}`);
+  } else if (task === "yelp") {
+    // DuckDB cannot read a tar inside a zip: this reads the review JSON extracted beforehand
+    await con.run(`COPY (SELECT user_id, business_id AS item_id, stars AS rating,
+                               epoch(strptime(date, '%Y-%m-%d %H:%M:%S'))::BIGINT AS timestamp
+                        FROM read_json(${q(input)}, format = 'newline_delimited',
+                             columns = {user_id: 'VARCHAR', business_id: 'VARCHAR', stars: 'DOUBLE',
+                                        date: 'VARCHAR'}))
+                   TO ${q(out)} ${tsv}`);
   } else {
     throw new Error("unknown task " + task);
   }

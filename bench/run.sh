@@ -4,6 +4,9 @@
 #   A  ML-25M-shaped ratings.csv (25,000,095 rows) -> interactions.tsv
 #   B  Amazon-2018-shaped reviews .json.gz (2,000,000 lines) -> interactions.tsv
 #   C  leave-one-out (seq) split of the A input -> train/valid/test.tsv (runs when `--split seq` works)
+#   D  Steam v2 steam_reviews.json.gz (Python-2 literals, 500,000 lines) -> interactions.tsv
+#   E  MIND small/train behaviors.tsv (156,965 impressions: the real size) -> the clicks, exploded
+#   F  Yelp-JSON.zip (a gzip tar inside a zip, 2,000,000 reviews) -> interactions.tsv
 #
 # Each row runs BENCH_RUNS times (default 3), the rows of a task in turn (round-robin, so the
 # machine's drift falls on all of them alike; the llm4rec-data rows take turns going first):
@@ -16,7 +19,8 @@
 # cannot be installed shows up as "not available" instead of failing the run.
 #
 # Environment: BUILD (build dir, default build), BENCH_RUNS (3), BENCH_ROWS (25000095),
-# BENCH_AMZ_LINES (2000000), BENCH_JOBS (nproc), BENCH_TASKS ("A B C"), BENCH_OUT (bench/out),
+# BENCH_AMZ_LINES (2000000), BENCH_STEAM_LINES (500000), BENCH_MIND_LINES (156965),
+# BENCH_YELP_LINES (2000000), BENCH_JOBS (nproc), BENCH_TASKS ("A B C D E F"), BENCH_OUT (bench/out),
 # BENCH_NO_INSTALL=1 (do not install peers), BENCH_SKIP ("duckdb polars pandas mawk": peers to leave out).  Results: bench/out/results.md (also printed).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,7 +33,10 @@ ROWS=${BENCH_ROWS:-25000095}
 LINES=${BENCH_AMZ_LINES:-2000000}
 NPROC=$(nproc 2>/dev/null || echo 1)
 JOBS=${BENCH_JOBS:-$NPROC}
-TASKS=${BENCH_TASKS:-A B C}
+TASKS=${BENCH_TASKS:-A B C D E F}
+STEAM=${BENCH_STEAM_LINES:-500000}
+MIND=${BENCH_MIND_LINES:-156965}
+YELP=${BENCH_YELP_LINES:-2000000}
 OUT=${BENCH_OUT:-$top/bench/out}
 PY=/usr/bin/python3
 NODE_DIR="$top/bench"
@@ -327,6 +334,92 @@ case " $TASKS " in *" C "*)
   ;;
 esac
 
+case " $TASKS " in *" D "*)
+  SJ="$OUT/steam-reviews-$STEAM.json.gz"
+  if [ ! -s "$SJ" ]; then
+    note "generating $SJ"
+    "$GEN" steam reviews --lines "$STEAM" --gzip -o "$SJ.part" && mv "$SJ.part" "$SJ" || exit 1
+  fi
+  [ -s "$SJ.size" ] || gzip -dc "$SJ" | wc -c | tr -d ' ' >"$SJ.size"
+  SB=$(cat "$SJ.size")
+  want=$((STEAM + 1))
+  measure D "llm4rec-data -j $JOBS" "$SB" $want o/interactions.tsv \
+    "'$L4R' convert steam --raw '$SJ' -o \"\$W/o\" -j $JOBS -q"
+  [ "$JOBS" != 1 ] && measure D "llm4rec-data -j 1" "$SB" $want o/interactions.tsv \
+    "'$L4R' convert steam --raw '$SJ' -o \"\$W/o\" -j 1 -q"
+  if [ $HAVE_PANDAS = 1 ]; then
+    measure D "python ast.literal_eval per line + pandas (the published scripts)" "$SB" $want out.tsv \
+      "'$PY' '$B/peers.py' steam '$SJ' \"\$W/out.tsv\""
+  else na D "pandas" "not available"; fi
+  na D "DuckDB, Polars" "cannot read Python literals (single quotes, u'' strings, True/None)"
+  run_rows "$SJ"
+  ;;
+esac
+
+case " $TASKS " in *" E "*)
+  MD="$OUT/mind-$MIND"
+  if [ ! -s "$MD/behaviors.tsv" ]; then
+    note "generating $MD"
+    rm -rf "$MD"; mkdir -p "$MD"
+    "$GEN" mind small train "$MD" --lines "$MIND" && (cd "$MD" && unzip -q -o MINDsmall_train.zip behaviors.tsv) || exit 1
+  fi
+  MB=$(wc -c <"$MD/behaviors.tsv" | tr -d ' ')
+  # the clicks: entries ending in -1, one output row each
+  want=$(awk -F'\t' '{ n = split($5, a, " "); for (i = 1; i <= n; i++) if (a[i] ~ /-1$/) c++ } END { print c + 1 }' "$MD/behaviors.tsv")
+  measure E "llm4rec-data -j $JOBS" "$MB" "$want" o/interactions.tsv \
+    "'$L4R' convert mind --variant small/train --raw '$MD/behaviors.tsv' -o \"\$W/o\" -j $JOBS -q"
+  [ "$JOBS" != 1 ] && measure E "llm4rec-data -j 1" "$MB" "$want" o/interactions.tsv \
+    "'$L4R' convert mind --variant small/train --raw '$MD/behaviors.tsv' -o \"\$W/o\" -j 1 -q"
+  if [ $HAVE_DUCKDB = 1 ]; then
+    measure E "DuckDB unnest(string_split) + strptime" "$MB" "$want" out.tsv \
+      "node '$B/peers.mjs' duckdb mind '$MD/behaviors.tsv' \"\$W/out.tsv\" $JOBS"
+  else na E "DuckDB" "not available"; fi
+  if [ $HAVE_PANDAS = 1 ]; then
+    measure E "pandas read_csv + str.split + explode + to_datetime" "$MB" "$want" out.tsv \
+      "'$PY' '$B/peers.py' mind '$MD/behaviors.tsv' \"\$W/out.tsv\""
+  else na E "pandas" "not available"; fi
+  run_rows "$MD/behaviors.tsv"
+  ;;
+esac
+
+case " $TASKS " in *" F "*)
+  YD="$OUT/yelp-$YELP"
+  if [ ! -s "$YD/Yelp-JSON.zip" ]; then
+    note "generating $YD"
+    rm -rf "$YD"; mkdir -p "$YD"
+    "$GEN" yelp json "$YD" --lines "$YELP" || exit 1
+  fi
+  # DuckDB gets the review JSON extracted beforehand (it cannot read a tar inside a zip; the
+  # extraction is not timed, which favours it)
+  if [ ! -s "$YD/review.json" ]; then
+    "$PY" -c '
+import sys, tarfile, zipfile, shutil
+z = zipfile.ZipFile(sys.argv[1])
+inner = next(n for n in z.namelist() if n.endswith("yelp_dataset.tar") and not n.startswith("__MACOSX"))
+with z.open(inner) as raw, tarfile.open(fileobj=raw, mode="r|gz") as t:
+    for m in t:
+        if m.name.endswith("yelp_academic_dataset_review.json"):
+            shutil.copyfileobj(t.extractfile(m), open(sys.argv[2], "wb"))
+            break' "$YD/Yelp-JSON.zip" "$YD/review.json" || exit 1
+  fi
+  YB=$(wc -c <"$YD/review.json" | tr -d ' ')
+  want=$(($(wc -l <"$YD/review.json") + 1))
+  measure F "llm4rec-data -j $JOBS (reads the zip)" "$YB" "$want" o/interactions.tsv \
+    "'$L4R' convert yelp --raw '$YD/Yelp-JSON.zip' -o \"\$W/o\" -j $JOBS -q --accept-license"
+  [ "$JOBS" != 1 ] && measure F "llm4rec-data -j 1 (reads the zip)" "$YB" "$want" o/interactions.tsv \
+    "'$L4R' convert yelp --raw '$YD/Yelp-JSON.zip' -o \"\$W/o\" -j 1 -q --accept-license"
+  if [ $HAVE_DUCKDB = 1 ]; then
+    measure F "DuckDB read_json (on the extracted review JSON)" "$YB" "$want" out.tsv \
+      "node '$B/peers.mjs' duckdb yelp '$YD/review.json' \"\$W/out.tsv\" $JOBS"
+  else na F "DuckDB" "not available"; fi
+  if [ $HAVE_PANDAS = 1 ]; then
+    measure F "pandas read_json(chunks) through zipfile + tarfile (reads the zip)" "$YB" "$want" out.tsv \
+      "'$PY' '$B/peers.py' yelp '$YD/Yelp-JSON.zip' \"\$W/out.tsv\""
+  else na F "pandas" "not available"; fi
+  run_rows "$YD/Yelp-JSON.zip"
+  ;;
+esac
+
 # --- report -------------------------------------------------------------------------------------
 cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
 ver_duck=$(node -e "console.log(require('$B/node_modules/@duckdb/node-api/package.json').version)" 2>/dev/null || echo -)
@@ -339,12 +432,15 @@ ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo
   echo "- machine: $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM"
   echo "- $("$L4R" --version 2>/dev/null | head -1) (git $REV at start); peers: DuckDB node-api $ver_duck, nodejs-polars $ver_pl, pandas $ver_pd, $(mawk -W version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- runs per measurement: $RUNS (median wall time; peak RSS = max over runs)"
-  echo "- command: \`BENCH_RUNS=$RUNS make bench\` (inputs: \`l4r-gen ml25m-ratings --rows $ROWS\`, \`l4r-gen amazon 2018 reviews --lines $LINES --gzip\`)"
+  echo "- command: \`BENCH_RUNS=$RUNS make bench\` (inputs: \`l4r-gen ml25m-ratings --rows $ROWS\`, \`l4r-gen amazon 2018 reviews --lines $LINES --gzip\`, \`l4r-gen steam reviews --lines $STEAM --gzip\`, \`l4r-gen mind small train DIR --lines $MIND\`, \`l4r-gen yelp json DIR --lines $YELP\`)"
   echo
   awk -F'\t' '
     function title(t) {
       if (t == "A") return "A: ML-25M ratings.csv (" rows " rows) -> interactions.tsv"
       if (t == "B") return "B: Amazon 2018 reviews .json.gz (" lines " lines) -> interactions.tsv (MB/s of uncompressed JSON)"
+      if (t == "D") return "D: Steam v2 steam_reviews.json.gz (" steam " lines of Python-2 literals) -> interactions.tsv (MB/s of uncompressed text)"
+      if (t == "E") return "E: MIND small/train behaviors.tsv (" mind " impressions) -> the clicked entries, exploded"
+      if (t == "F") return "F: Yelp-JSON.zip (gzip tar inside; " yelp " reviews) -> interactions.tsv (MB/s of the review JSON)"
       return "C: seq (leave-one-out) split of the ML-25M ratings -> train/valid/test.tsv"
     }
     { task[NR] = $1; name[NR] = $2; t[NR] = $3; rss[NR] = $4; bytes[NR] = $5; st[NR] = $6; runs[NR] = $7
@@ -381,6 +477,6 @@ ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo
         printf "| %s | %s | %s | %s | %s | %s | %s |\n", name[i], t[i], mem, mbs, ratio, st[i], runs[i]
       }
       if (cur != "") paired(cur)
-    }' rows="$ROWS" lines="$LINES" "$RES"
+    }' rows="$ROWS" lines="$LINES" steam="$STEAM" mind="$MIND" yelp="$YELP" "$RES"
 } >"$OUT/results.md"
 cat "$OUT/results.md"

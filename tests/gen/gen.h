@@ -210,5 +210,10 @@ int gen_goodreads_main(const args *a);
 int gen_steam_main(const args *a);
 /* mind small|large train|dev|test OUTDIR: OUTDIR/MIND<size>_<split>.zip, flat, as Microsoft ships it. */
 int gen_mind_main(const args *a);
+/* yelp json|kaggle|kaggle-2018 OUTDIR: Yelp-JSON.zip (zip > gzip tar > JSON lines) or a Kaggle archive.zip.
+ */
+int gen_yelp_main(const args *a);
+/* kuaisar v2|small OUTDIR: KuaiSAR_v2.zip or KuaiSAR.zip (rec and search logs, features) in OUTDIR. */
+int gen_kuaisar_main(const args *a);
 
 #endif

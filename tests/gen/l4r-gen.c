@@ -12,6 +12,8 @@
  *   l4r-gen gowalla checkins|edges [--lines N] [--users N] [--items N] [--gzip] [--seed S] [-o FILE]
  *   l4r-gen lastfm hetrec-2k|1k OUTDIR [--users N] [--items N] [--tags N] [--ratings N] [--lines N]
  *   l4r-gen microlens 50k|100k|1m OUTDIR [--users N] [--items N] [--lines N] [--seed S]
+ *   l4r-gen yelp json|kaggle|kaggle-2018 OUTDIR [--lines N] [--users N] [--items N] [--seed S]
+ *   l4r-gen kuaisar v2|small OUTDIR [--lines N] [--ratings N] [--users N] [--items N] [--seed S]
  *
  * How: every random choice comes from splitmix64 streams keyed by (seed, label, index), never from
  * time, addresses or iteration order of hash tables, so the same arguments give the same bytes.
@@ -84,6 +86,12 @@ static const family FAMILIES[] = {
      gen_steam_main},
     {"mind", "l4r-gen mind small|large train|dev|test OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
      gen_mind_main},
+    {"yelp", "l4r-gen yelp json|kaggle|kaggle-2018 OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_yelp_main},
+    {"kuaisar",
+     "l4r-gen kuaisar v2|small OUTDIR [--lines N] [--ratings N] [--users N] [--items N] [--seed S]\n"
+     "                      (--lines rec_inter.csv rows, --ratings src_inter.csv rows)",
+     gen_kuaisar_main},
 };
 
 static void usage(FILE *f)
