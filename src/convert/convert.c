@@ -1101,6 +1101,7 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
         free(in->label);
         in->label = l4r_xstrdup(l4r_source_name(src));
         c->name = in->label;
+        c->rs.name = in->label; /* the record functions name it in their messages */
     }
     if (o->threads > 0 && !l4r_pipeline_duo(src, o->threads)) {
         /* The reader thread is the busiest: take the input's digest off it, and the output's off

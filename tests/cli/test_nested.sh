@@ -242,3 +242,25 @@ check_exit 5 "padded: convert --raw of the gzip tar with a wrong CRC behind padd
 check_grep "padded: it names the CRC" "yelp_dataset.tar': CRC mismatch" "$T/.err"
 check_exit 0 "padded: the good gzip tar given itself converts" l4r convert nested --variant nest --raw "$T/byhand/Yelp JSON/yelp_dataset.tar" -o "$T/r-tar2" -q -j 3
 check_same "padded: to the same bytes at -j 3" "$T/r-tar2/interactions.tsv" "$T/r-nest/interactions.tsv"
+
+# Regression: a bad record of the *items* table inside a zip -> gzip tar chain was named with
+# freed memory (the record functions kept the label that the opened chain replaced).
+RB="$T/regr-name"
+mkdir -p "$RB"
+python3 - "$RB" <<'PY'
+import io, sys, tarfile, zipfile
+d = sys.argv[1]
+rev = b'{"review_id":"r1","user_id":"u1","business_id":"b1","stars":3.0,"useful":0,"funny":0,"cool":0,"text":"t","date":"2018-07-07 22:09:11"}\n'
+bus = b'{"business_id":"b1","name":"A","categories":"Food"}\n{"business_id":"b2","name":"B","categories":"Bars"}\n{"business_id":"b3","name":["not","text"],"categories":null}\n'
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w:gz") as t:
+    for name, data in (("yelp_academic_dataset_review.json", rev), ("yelp_academic_dataset_business.json", bus)):
+        ti = tarfile.TarInfo(name); ti.size = len(data); t.addfile(ti, io.BytesIO(data))
+with zipfile.ZipFile(d + "/Yelp-JSON.zip", "w") as z:
+    z.writestr("Yelp JSON/yelp_dataset.tar", buf.getvalue())
+PY
+for j in 1 3; do
+  check_exit 7 "items error inside zip > tar.gz, -j $j: exit 7" "$L4R" convert yelp --raw "$RB/Yelp-JSON.zip" -o "$RB/o$j" -q -j "$j" --accept-license
+  check_grep "items error inside zip > tar.gz, -j $j: names the chain and the line" \
+    "'$RB/Yelp-JSON.zip:Yelp JSON/yelp_dataset.tar:yelp_academic_dataset_business.json' line 3: key 'name' holds an array" "$T/.err"
+done
