@@ -49,6 +49,8 @@ static const name_val timefmts[] = {{"none", L4R_TIME_NONE},
                                     {"mdy_ampm", L4R_TIME_MDY_AMPM},
                                     {"posted", L4R_TIME_POSTED},
                                     {"ctime_offset", L4R_TIME_CTIME_OFFSET},
+                                    {"yyyymmdd", L4R_TIME_YYYYMMDD},
+                                    {"mmdd", L4R_TIME_MMDD},
                                     {NULL, 0}};
 static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {"last", 2}, {NULL, 0}};
 static const name_val fraction_modes[] = {{"error", 0}, {"floor", 1}, {NULL, 0}};
@@ -601,10 +603,15 @@ static l4r_status table_time(pctx *c, json_t *j, const l4r_table *t)
                             l4r_rj_enum_name(timefmts, (int)t->time));
         return st;
     }
-    /* Only a "posted" date leaves its year out for "time_year" to fill in. */
-    if (t->time_year && t->time != L4R_TIME_POSTED) {
-        st = l4r_rj_fail_at(c, "time_year", "applies to time 'posted' only, not '%s'",
+    /* Only a "posted" or "mmdd" date leaves its year out for "time_year" to fill in. */
+    if (t->time_year && t->time != L4R_TIME_POSTED && t->time != L4R_TIME_MMDD) {
+        st = l4r_rj_fail_at(c, "time_year", "applies to time 'posted' or 'mmdd' only, not '%s'",
                             l4r_rj_enum_name(timefmts, (int)t->time));
+        return st;
+    }
+    /* "mmdd" never has a year: without "time_year" no date could be read */
+    if (t->time == L4R_TIME_MMDD && !t->time_year) {
+        st = l4r_rj_fail_at(c, "time", "'mmdd' has no year: the table needs \"time_year\" (the year of the log)");
         return st;
     }
 

@@ -33,7 +33,9 @@ typedef enum l4r_timefmt {
     L4R_TIME_ISO8601,     /* 2010-10-19T23:55:27Z */
     L4R_TIME_MDY_AMPM,    /* 11/15/2019 10:22:32 AM (MIND) */
     L4R_TIME_POSTED,      /* Posted November 5, 2011. (Steam v1), UTC midnight; no year: "time_year" */
-    L4R_TIME_CTIME_OFFSET /* Sun Jul 30 07:44:10 -0700 2017 (Goodreads), to UTC by the offset */
+    L4R_TIME_CTIME_OFFSET, /* Sun Jul 30 07:44:10 -0700 2017 (Goodreads), to UTC by the offset */
+    L4R_TIME_YYYYMMDD,     /* 20151111 (Tmall IJCAI-16, U-NEED's ds), UTC midnight */
+    L4R_TIME_MMDD          /* 1111 or 829: month and day without a year (Tmall IJCAI-15): "time_year" */
 } l4r_timefmt;
 
 /* How a list is written in one field ("explode" and {"join": ...}). */

@@ -435,6 +435,8 @@ static l4r_status bad_time(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
     case L4R_TIME_CTIME_OFFSET:
         what = "a time like 'Sun Jul 30 07:44:10 -0700 2017' (with the weekday of its date)";
         break;
+    case L4R_TIME_YYYYMMDD: what = "a YYYYMMDD date"; break;
+    case L4R_TIME_MMDD: what = "a month and day like 1111 or 829 (MMDD)"; break;
     default: break;
     }
     return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
