@@ -59,7 +59,7 @@ static void quad_setup(tabctx *c)
     c->quad = false;
 #if defined(__SSE2__)
     if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->rs.nmap != 4 || c->rs.n_filt ||
-        c->rs.seplen != 1 || !c->fmt->columns || t->time != L4R_TIME_UNIX_S)
+        c->rs.seplen != 1 || !c->fmt->columns || t->time != L4R_TIME_UNIX_S || t->escape)
         return;
     char s = t->delim[0];
     if (s == '\n' || s == '\r' || s == '"' || (s >= '0' && s <= '9'))
@@ -1120,7 +1120,7 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
     l4r_pipe_cfg cfg = {
         .threads = o->threads,
         .block_size = o->block_size,
-        .cut = c->fmt->cut,
+        .cut = t->escape ? L4R_CUT_LINES : c->fmt->cut, /* escaped quotes: one record per line */
         .header_lines = t->header ? 1 : 0,
         .on_header = t->header ? on_header : NULL,
         .work = work,

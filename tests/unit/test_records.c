@@ -473,8 +473,8 @@ static void test_day_dates(void)
     T_CHECK(tv("20151111", Y, 0, 1447200000, false));
     T_CHECK(tv("19700101", Y, 0, 0, false));
     T_CHECK(tv("20160229", Y, 0, 1456704000, false));
-    static const char *const ybad[] = {"20150229", "2015111", "201511111", "2015-1111", "20151311", "20151100",
-                                       " 20151111", "2015111a", ""};
+    static const char *const ybad[] = {"20150229", "2015111",   "201511111", "2015-1111", "20151311",
+                                       "20151100", " 20151111", "2015111a",  ""};
     for (size_t k = 0; k < sizeof ybad / sizeof *ybad; k++)
         T_CHECK(refused(ybad[k], Y, 0));
     T_CHECK(tv("1111", M, 2014, 1415664000, false));
