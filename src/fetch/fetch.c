@@ -427,13 +427,16 @@ static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_
 {
     size_t n = 0;
     char **cand = l4r_xcalloc(rf->n_mirrors + 1, sizeof *cand);
+    const char **orig = l4r_xcalloc(rf->n_mirrors + 1, sizeof *orig);
     for (size_t i = 0; i <= rf->n_mirrors; i++) {
         const char *u = i == 0 ? rf->url : rf->mirrors[i - 1];
         char *m = l4r_mirror_url(o->mirror, u);
-        if (url_listed(cand, n, m))
+        if (url_listed(cand, n, m)) {
             free(m);
-        else
+        } else {
+            orig[n] = u;
             cand[n++] = m;
+        }
     }
     l4r_status st = L4R_ENETWORK;
     l4r_status first_st = L4R_OK;
@@ -443,7 +446,12 @@ static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_
         l4r_error ei = {0};
         if (i > 0)
             logf_(o, 0, "trying mirror '%s'", cand[i]);
-        st = l4r_download(cand[i], dest, rf->size, rf->md5, rf->sha256, o, got->sha256, &ei);
+        char *confirmed = NULL; /* Google Drive's confirmation of a large file */
+        st = l4r_drive_resolve(orig[i], cand[i], o, &confirmed, &ei);
+        if (st == L4R_OK)
+            st = l4r_download(confirmed ? confirmed : cand[i], dest, rf->size, rf->md5, rf->sha256, o,
+                              got->sha256, &ei);
+        free(confirmed);
         if (st == L4R_OK) {
             got->url = l4r_xstrdup(cand[i]);
             break;
@@ -481,6 +489,7 @@ out:
     for (size_t i = 0; i < n; i++)
         free(cand[i]);
     free(cand);
+    free(orig);
     return st;
 }
 
@@ -639,10 +648,11 @@ static l4r_status match_from(const char *what, const l4r_variant *v, const char 
             if (v->files[i].size >= 0)
                 l4r_buf_addf(&names, " (%lld bytes)", (long long)v->files[i].size);
         }
-        st = l4r_err(e, L4R_EUSAGE,
-                     "--from '%s' matches no file of %s by name%s (its files: %s); rename it to the file it is",
-                     of[k].path, what, "" /* content was compared where the recipe has a digest */,
-                     l4r_buf_cstr(&names));
+        st = l4r_err(
+            e, L4R_EUSAGE,
+            "--from '%s' matches no file of %s by name%s (its files: %s); rename it to the file it is",
+            of[k].path, what, "" /* content was compared where the recipe has a digest */,
+            l4r_buf_cstr(&names));
         l4r_buf_free(&names);
         goto out;
     }
