@@ -780,7 +780,7 @@ static void test_filters(void)
                 "$.variants.v1.interactions.filter[0]: missing required key 'op'");
     EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '=', 'value': '1'}]"),
                 "$.variants.v1.interactions.filter[0].op: unknown value '=' (expected one of: ==, !=, in, <, "
-                "<=, >, >=)");
+                "<=, >, >=, present)");
     EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '=='}]"),
                 "$.variants.v1.interactions.filter[0]: missing required key 'value'");
     EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '==', 'value': 1}]"),
