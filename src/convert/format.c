@@ -526,7 +526,8 @@ REC_INLINE l4r_status csv_record(const l4r_recspec *rs, l4r_recbuf *b, const cha
     uint64_t recline = *line;
     size_t nf = 0;
     l4r_buf_reset(&b->scratch);
-    l4r_status st = l4r_csv_record(pp, end, rs->t->delim[0], b->f, L4R_MAX_FIELDS, &nf, &b->scratch, e);
+    l4r_status st =
+        l4r_csv_record(pp, end, rs->t->delim[0], rs->t->escape, b->f, L4R_MAX_FIELDS, &nf, &b->scratch, e);
     if (st) {
         l4r_err_prefix(e, "'%s' line %llu", rs->name, (unsigned long long)recline);
         /* skipped: the record is taken to end with its first line */
@@ -657,7 +658,7 @@ static l4r_status fields_delim(const l4r_table *t, const char **pp, const char *
 static l4r_status fields_csv(const l4r_table *t, const char **pp, const char *end, l4r_span *f, size_t max,
                              size_t *nf, l4r_buf *scratch, l4r_error *e)
 {
-    return l4r_csv_record(pp, end, t->delim[0], f, max, nf, scratch, e);
+    return l4r_csv_record(pp, end, t->delim[0], t->escape, f, max, nf, scratch, e);
 }
 
 #define COLUMN_KEYS                                                                                          \
