@@ -143,6 +143,7 @@ check_exit 9 "fetch QB/seq (default) without --from: exit 9" "$L4R" fetch ninere
 check_grep "exit 9 names the Drive file" "https://drive.google.com/file/d/15RlthgPczrFbP4U7l6QflSImK5wSGP5K/view?usp=sharing" "$T/.err"
 check_grep "exit 9 names the files" "missing 'QB_behaviour.tsv', 'QB_item.csv'" "$T/.err"
 check_grep "exit 9 gives the next command" "fetch ninerec --variant QB/seq --from QB_behaviour.tsv --from QB_item.csv" "$T/.err"
+check_grep "exit 9 mentions --from DIR" "or --from DIR, the unpacked folder holding them" "$T/.err"
 check_exit 9 "fetch Bili_2M without --from: exit 9" "$L4R" fetch ninerec --variant Bili_2M -q
 check_grep "exit 9 names the Source Datasets file" "'Source Datasets' file, https://drive.google.com/file/d/1fR5XB-dC0CDsyZ4BvtUJJn7i3OnWJa-9" "$T/.err"
 check_grep "exit 9 names the pairs and the items" "missing 'Bili_2M_pair.csv', 'Bili_2M_item.csv'" "$T/.err"
@@ -155,5 +156,13 @@ check_exit 0 "fetch Bili_Food --from both files" "$L4R" fetch ninerec --variant 
 check_exit 0 "convert the fetched Bili_Food" "$L4R" convert ninerec --variant Bili_Food -o "$T/ff" -q
 check_same "Bili_Food: fetched = --raw" "$T/ff/interactions.tsv" "$T/Bili_Food.inter"
 check_same "Bili_Food: fetched items = --raw" "$T/ff/items.tsv" "$T/Bili_Food.items"
+# --from DIR: the unpacked dataset folder (covers and the other files beside them are ignored)
+mkdir -p "$T/un/KU/KU_cover"
+cp "$F/KU/"* "$T/un/KU/"
+echo "v20000,https://example.invalid/v20000" >"$T/un/KU/KU_url.csv"
+check_exit 0 "fetch KU/seq --from the unpacked folder" "$L4R" fetch ninerec --variant KU/seq --from "$T/un/KU" -q
+check_exit 0 "convert the fetched KU/seq" "$L4R" convert ninerec --variant KU/seq -o "$T/fk" -q
+check_same "KU/seq: fetched from a directory = --raw" "$T/fk/interactions.tsv" "$T/KU.seqinter"
+check_same "KU/seq: fetched items = --raw" "$T/fk/items.tsv" "$T/KU.items"
 check_exit 0 "convert --raw DIR (the unpacked folder)" "$L4R" convert ninerec --variant Bili_Food/seq --raw "$F/Bili_Food" -o "$T/fd" -q
 check_same "Bili_Food/seq: --raw DIR = --raw FILE" "$T/fd/interactions.tsv" "$T/Bili_Food.seqinter"

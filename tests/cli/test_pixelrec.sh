@@ -168,6 +168,7 @@ check_grep "exit 9 names the Item Information folder" "https://drive.google.com/
 check_grep "exit 9 names the files" "missing 'Pixel200K.csv', 'Pixel200K_iteminfo.csv'" "$T/.err"
 check_grep "exit 9 says to rename the second" "save it (or rename it) as Pixel200K_iteminfo.csv" "$T/.err"
 check_grep "exit 9 gives the next command" "fetch pixelrec --variant 200k --from Pixel200K.csv --from Pixel200K_iteminfo.csv" "$T/.err"
+check_grep "exit 9 mentions --from DIR" "or --from DIR, the folder holding both" "$T/.err"
 check_not "nothing fetched" test -e "$LLM4REC_DATA_HOME/pixelrec/200k/Pixel200K.csv"
 check_exit 9 "convert 200k without --raw: exit 9 too" "$L4R" convert pixelrec -o "$T/nf" -q
 check_exit 2 "the two same-named files, not renamed: exit 2 (both stand for one file)" "$L4R" fetch pixelrec \
@@ -187,3 +188,11 @@ check_exit 0 "convert the fetched 50k" "$L4R" convert pixelrec --variant 50k -o 
 check_same "50k: fetched = --raw" "$T/f50/interactions.tsv" "$T/50k-1/interactions.tsv"
 check_same "50k: fetched items = --raw" "$T/f50/items.tsv" "$T/50k-1/items.tsv"
 check_exit 0 "fetch 50k again: already fetched" "$L4R" fetch pixelrec --variant 50k -q
+# --from DIR: the folder holding both (renamed) files; the two Drive folders as they are are refused
+check_exit 2 "--from the two Drive folders, not renamed: exit 2" "$L4R" fetch pixelrec --variant 1m \
+  --from "$F/1m/pixelrec_interaction" --from "$F/1m/pixelrec_iteminfo" -q
+check_grep "the message names the shared name" "both stand for 'Pixel1M.csv'" "$T/.err"
+check_exit 0 "fetch 1m --from DIR (both files, renamed)" "$L4R" fetch pixelrec --variant 1m --from "$T/d/1m" -q
+check_exit 0 "convert the fetched 1m" "$L4R" convert pixelrec --variant 1m -o "$T/f1m" -q
+check_same "1m: fetched from a directory = --raw" "$T/f1m/interactions.tsv" "$T/1m.inter"
+check_same "1m: fetched items = --raw" "$T/f1m/items.tsv" "$T/1m.items"
