@@ -215,5 +215,9 @@ int gen_mind_main(const args *a);
 int gen_yelp_main(const args *a);
 /* kuaisar v2|small OUTDIR: KuaiSAR_v2.zip or KuaiSAR.zip (rec and search logs, features) in OUTDIR. */
 int gen_kuaisar_main(const args *a);
+/* pixelrec 200k|1m|8m|full|50k OUTDIR: the Drive folders' interaction and item-information CSVs. */
+int gen_pixelrec_main(const args *a);
+/* ninerec DS OUTDIR [item-first|user-first]: one NineRec dataset's behaviour TSV, pairs CSV and items CSV. */
+int gen_ninerec_main(const args *a);
 
 #endif

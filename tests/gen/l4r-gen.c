@@ -92,6 +92,12 @@ static const family FAMILIES[] = {
      "l4r-gen kuaisar v2|small OUTDIR [--lines N] [--ratings N] [--users N] [--items N] [--seed S]\n"
      "                      (--lines rec_inter.csv rows, --ratings src_inter.csv rows)",
      gen_kuaisar_main},
+    {"pixelrec", "l4r-gen pixelrec 200k|1m|8m|full|50k OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_pixelrec_main},
+    {"ninerec",
+     "l4r-gen ninerec DS OUTDIR [item-first|user-first] [--lines N] [--users N] [--items N] [--seed S]\n"
+     "         DS: Bili_2M Bili_500K QB TN Bili_Food Bili_Dance Bili_Movie Bili_Cartoon Bili_Music DY KU",
+     gen_ninerec_main},
 };
 
 static void usage(FILE *f)
