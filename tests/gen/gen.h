@@ -215,5 +215,7 @@ int gen_mind_main(const args *a);
 int gen_yelp_main(const args *a);
 /* kuaisar v2|small OUTDIR: KuaiSAR_v2.zip or KuaiSAR.zip (rec and search logs, features) in OUTDIR. */
 int gen_kuaisar_main(const args *a);
+/* tenrec QK-video|QB-video|QK-article|QB-article|all OUTDIR: Tenrec's scenario CSVs (all: its folder). */
+int gen_tenrec_main(const args *a);
 
 #endif

@@ -92,6 +92,10 @@ static const family FAMILIES[] = {
      "l4r-gen kuaisar v2|small OUTDIR [--lines N] [--ratings N] [--users N] [--items N] [--seed S]\n"
      "                      (--lines rec_inter.csv rows, --ratings src_inter.csv rows)",
      gen_kuaisar_main},
+    {"tenrec",
+     "l4r-gen tenrec QK-video|QB-video|QK-article|QB-article|all OUTDIR [--lines N] [--users N] [--items N]\n"
+     "                      [--seed S]",
+     gen_tenrec_main},
 };
 
 static void usage(FILE *f)
