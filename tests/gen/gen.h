@@ -217,5 +217,7 @@ int gen_yelp_main(const args *a);
 int gen_kuaisar_main(const args *a);
 /* tenrec QK-video|QB-video|QK-article|QB-article|all OUTDIR: Tenrec's scenario CSVs (all: its folder). */
 int gen_tenrec_main(const args *a);
+/* taobao OUTDIR: OUTDIR/UserBehavior.csv.zip, Tianchi's Taobao user behaviour log. */
+int gen_taobao_main(const args *a);
 
 #endif

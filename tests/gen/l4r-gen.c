@@ -96,6 +96,7 @@ static const family FAMILIES[] = {
      "l4r-gen tenrec QK-video|QB-video|QK-article|QB-article|all OUTDIR [--lines N] [--users N] [--items N]\n"
      "                      [--seed S]",
      gen_tenrec_main},
+    {"taobao", "l4r-gen taobao OUTDIR [--lines N] [--users N] [--items N] [--seed S]", gen_taobao_main},
 };
 
 static void usage(FILE *f)
