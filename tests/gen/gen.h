@@ -219,5 +219,7 @@ int gen_kuaisar_main(const args *a);
 int gen_tenrec_main(const args *a);
 /* taobao OUTDIR: OUTDIR/UserBehavior.csv.zip, Tianchi's Taobao user behaviour log. */
 int gen_taobao_main(const args *a);
+/* tmall ijcai15|ijcai16 OUTDIR: Tianchi's data_format1.zip (IJCAI-15) or IJCAI16_data.zip in OUTDIR. */
+int gen_tmall_main(const args *a);
 
 #endif

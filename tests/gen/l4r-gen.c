@@ -97,6 +97,8 @@ static const family FAMILIES[] = {
      "                      [--seed S]",
      gen_tenrec_main},
     {"taobao", "l4r-gen taobao OUTDIR [--lines N] [--users N] [--items N] [--seed S]", gen_taobao_main},
+    {"tmall", "l4r-gen tmall ijcai15|ijcai16 OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_tmall_main},
 };
 
 static void usage(FILE *f)
