@@ -219,5 +219,11 @@ int gen_kuaisar_main(const args *a);
 int gen_pixelrec_main(const args *a);
 /* ninerec DS OUTDIR [item-first|user-first]: one NineRec dataset's behaviour TSV, pairs CSV and items CSV. */
 int gen_ninerec_main(const args *a);
+/* tenrec QK-video|QB-video|QK-article|QB-article|all OUTDIR: Tenrec's scenario CSVs (all: its folder). */
+int gen_tenrec_main(const args *a);
+/* taobao OUTDIR: OUTDIR/UserBehavior.csv.zip, Tianchi's Taobao user behaviour log. */
+int gen_taobao_main(const args *a);
+/* tmall ijcai15|ijcai16 OUTDIR: Tianchi's data_format1.zip (IJCAI-15) or IJCAI16_data.zip in OUTDIR. */
+int gen_tmall_main(const args *a);
 
 #endif

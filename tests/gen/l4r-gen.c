@@ -98,6 +98,13 @@ static const family FAMILIES[] = {
      "l4r-gen ninerec DS OUTDIR [item-first|user-first] [--lines N] [--users N] [--items N] [--seed S]\n"
      "         DS: Bili_2M Bili_500K QB TN Bili_Food Bili_Dance Bili_Movie Bili_Cartoon Bili_Music DY KU",
      gen_ninerec_main},
+    {"tenrec",
+     "l4r-gen tenrec QK-video|QB-video|QK-article|QB-article|all OUTDIR [--lines N] [--users N] [--items N]\n"
+     "                      [--seed S]",
+     gen_tenrec_main},
+    {"taobao", "l4r-gen taobao OUTDIR [--lines N] [--users N] [--items N] [--seed S]", gen_taobao_main},
+    {"tmall", "l4r-gen tmall ijcai15|ijcai16 OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_tmall_main},
 };
 
 static void usage(FILE *f)
