@@ -215,5 +215,7 @@ int gen_mind_main(const args *a);
 int gen_yelp_main(const args *a);
 /* kuaisar v2|small OUTDIR: KuaiSAR_v2.zip or KuaiSAR.zip (rec and search logs, features) in OUTDIR. */
 int gen_kuaisar_main(const args *a);
+/* douban dmsc|dtcdr OUTDIR: OUTDIR/archive.zip, Kaggle's DMSC.csv or the DTCDR movie/book/music dump. */
+int gen_douban_main(const args *a);
 
 #endif
