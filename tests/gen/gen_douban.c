@@ -33,17 +33,20 @@ typedef struct {
     uint32_t nusers, nitems;
 } db_opts;
 
-static const char *const DB_CN[] = {"复仇者联盟", "大鱼海棠", "美人鱼", "西游", "寻龙诀", "小时代", "夏洛特烦恼",
-                                    "疯狂动物城", "湄公河行动", "后会无期", "港囧",   "捉妖记", "功夫熊猫",
-                                    "变形金刚",   "左耳",     "十二公民", "七月与安生"};
-static const char *const DB_PHRASE[] = {"还不错",     "剧情太拖沓", "特效很好",     "演员演技在线",  "一般般",
-                                        "看哭了",     "值得二刷",   "失望",         "配乐很棒",      "节奏紧凑",
-                                        "great fun",  "not bad",    "meh",          "好看！！",       "三星半吧",
-                                        "boring, but", "😂",         "a \"classic\"", "强烈推荐，真的", "呵呵"};
-static const char *const DB_NICK[] = {"小米", "阿飞",  "momo", "影迷", "Lucy", "大白", "kiki", "老王",
+static const char *const DB_CN[] = {"复仇者联盟", "大鱼海棠",   "美人鱼",     "西游",       "寻龙诀",
+                                    "小时代",     "夏洛特烦恼", "疯狂动物城", "湄公河行动", "后会无期",
+                                    "港囧",       "捉妖记",     "功夫熊猫",   "变形金刚",   "左耳",
+                                    "十二公民",   "七月与安生"};
+static const char *const DB_PHRASE[] = {
+    "还不错",   "剧情太拖沓",  "特效很好", "演员演技在线",  "一般般",         "看哭了", "值得二刷",
+    "失望",     "配乐很棒",    "节奏紧凑", "great fun",     "not bad",        "meh",    "好看！！",
+    "三星半吧", "boring, but", "😂",        "a \"classic\"", "强烈推荐，真的", "呵呵"};
+static const char *const DB_NICK[] = {"小米", "阿飞", "momo", "影迷", "Lucy", "大白", "kiki", "老王",
                                       "sun",  "豆友", "ZZ",   "阿狸", "Tom",  "木木", "七七", "jay"};
-static const char *const DB_PLACE[] = {"北京", "上海", "广州", "成都", "杭州", "", "南京", "武汉", "西安", "深圳"};
-static const char *const DB_LABEL[] = {"剧情", "爱情", "喜剧", "动作", "科幻", "小说", "文学", "流行", "摇滚", "日本"};
+static const char *const DB_PLACE[] = {"北京", "上海", "广州", "成都", "杭州",
+                                       "",     "南京", "武汉", "西安", "深圳"};
+static const char *const DB_LABEL[] = {"剧情", "爱情", "喜剧", "动作", "科幻",
+                                       "小说", "文学", "流行", "摇滚", "日本"};
 
 /* "YYYY-MM-DD" of day z since 1970, and " HH:MM:SS" when with_time. */
 static void put_day(sink *o, int64_t t, int with_time)
@@ -190,7 +193,9 @@ static void dt_uid(sink *s, uint32_t u)
 static void gen_dt_reviews(sink *o, const db_opts *op, unsigned dom)
 {
     const char *d = DT_DOMAINS[dom];
-    put_fmt(o, "\"user_id\"\t\"%s_id\"\t\"rating\"\t\"labels\"\t\"comment\"\t\"useful_num\"\t\"ID\"\t\"time\"\n", d);
+    put_fmt(o,
+            "\"user_id\"\t\"%s_id\"\t\"rating\"\t\"labels\"\t\"comment\"\t\"useful_num\"\t\"ID\"\t\"time\"\n",
+            d);
     uint32_t *counts = xmalloc(sizeof(uint32_t) * op->nusers);
     rng_t cr = rng_for(op->seed, "dt-counts", dom);
     apportion(&cr, op->nusers, op->lines, 1, 1000000, 1.3, counts);
@@ -265,7 +270,8 @@ static void gen_dt_items(sink *o, const db_opts *op, unsigned dom)
     put_fmt(o, "\"UID\"\t\"%s_id\"\t\"name\"\n", DT_DOMAINS[dom]);
     for (uint32_t k = 0; k < op->nitems; k++) {
         rng_t r = rng_for(op->seed, "dt-item", ((uint64_t)dom << 32) | k);
-        put_fmt(o, "\"%" PRIu64 "\"\t\"%u\"\t\"%s%u\"\n", 1000000 + (uint64_t)k * 13, k + 1, PICK(&r, DB_CN), k);
+        put_fmt(o, "\"%" PRIu64 "\"\t\"%u\"\t\"%s%u\"\n", 1000000 + (uint64_t)k * 13, k + 1, PICK(&r, DB_CN),
+                k);
     }
 }
 
@@ -298,7 +304,8 @@ int gen_douban_main(const args *a)
         zip_add(&z, "DMSC.csv", &o);
     } else {
         zip_open(&z, path, "douban_dataset(text information)", DB_MTIME);
-        static const char *const item_files[] = {"movies_cleaned.txt", "books_cleaned.txt", "music_cleaned.txt"};
+        static const char *const item_files[] = {"movies_cleaned.txt", "books_cleaned.txt",
+                                                 "music_cleaned.txt"};
         for (unsigned d = 0; d < 3; d++) {
             char name[64];
             snprintf(name, sizeof(name), "%sreviews_cleaned.txt", DT_DOMAINS[d]);

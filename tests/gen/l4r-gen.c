@@ -92,7 +92,8 @@ static const family FAMILIES[] = {
      "l4r-gen kuaisar v2|small OUTDIR [--lines N] [--ratings N] [--users N] [--items N] [--seed S]\n"
      "                      (--lines rec_inter.csv rows, --ratings src_inter.csv rows)",
      gen_kuaisar_main},
-    {"douban", "l4r-gen douban dmsc|dtcdr OUTDIR [--lines N] [--users N] [--items N] [--seed S]", gen_douban_main},
+    {"douban", "l4r-gen douban dmsc|dtcdr OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_douban_main},
 };
 
 static void usage(FILE *f)
