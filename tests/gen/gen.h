@@ -217,5 +217,7 @@ int gen_yelp_main(const args *a);
 int gen_kuaisar_main(const args *a);
 /* douban dmsc|dtcdr OUTDIR: OUTDIR/archive.zip, Kaggle's DMSC.csv or the DTCDR movie/book/music dump. */
 int gen_douban_main(const args *a);
+/* book-crossing dump OUTDIR: OUTDIR/BX-CSV-Dump.zip (ratings, books, users; ';', quoted, cp1252). */
+int gen_book_crossing_main(const args *a);
 
 #endif

@@ -94,6 +94,8 @@ static const family FAMILIES[] = {
      gen_kuaisar_main},
     {"douban", "l4r-gen douban dmsc|dtcdr OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
      gen_douban_main},
+    {"book-crossing", "l4r-gen book-crossing dump OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_book_crossing_main},
 };
 
 static void usage(FILE *f)
