@@ -219,5 +219,7 @@ int gen_kuaisar_main(const args *a);
 int gen_douban_main(const args *a);
 /* book-crossing dump OUTDIR: OUTDIR/BX-CSV-Dump.zip (ratings, books, users; ';', quoted, cp1252). */
 int gen_book_crossing_main(const args *a);
+/* netflix kaggle|original OUTDIR: Kaggle's archive.zip or the 2006 nf_prize_dataset.tar.gz (block format). */
+int gen_netflix_main(const args *a);
 
 #endif

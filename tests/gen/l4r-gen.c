@@ -96,6 +96,8 @@ static const family FAMILIES[] = {
      gen_douban_main},
     {"book-crossing", "l4r-gen book-crossing dump OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
      gen_book_crossing_main},
+    {"netflix", "l4r-gen netflix kaggle|original OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_netflix_main},
 };
 
 static void usage(FILE *f)
