@@ -225,5 +225,11 @@ int gen_tenrec_main(const args *a);
 int gen_taobao_main(const args *a);
 /* tmall ijcai15|ijcai16 OUTDIR: Tianchi's data_format1.zip (IJCAI-15) or IJCAI16_data.zip in OUTDIR. */
 int gen_tmall_main(const args *a);
+/* douban dmsc|dtcdr OUTDIR: OUTDIR/archive.zip, Kaggle's DMSC.csv or the DTCDR movie/book/music dump. */
+int gen_douban_main(const args *a);
+/* book-crossing dump OUTDIR: OUTDIR/BX-CSV-Dump.zip (ratings, books, users; ';', quoted, cp1252). */
+int gen_book_crossing_main(const args *a);
+/* netflix kaggle|original OUTDIR: Kaggle's archive.zip or the 2006 nf_prize_dataset.tar.gz (block format). */
+int gen_netflix_main(const args *a);
 
 #endif

@@ -105,6 +105,12 @@ static const family FAMILIES[] = {
     {"taobao", "l4r-gen taobao OUTDIR [--lines N] [--users N] [--items N] [--seed S]", gen_taobao_main},
     {"tmall", "l4r-gen tmall ijcai15|ijcai16 OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
      gen_tmall_main},
+    {"douban", "l4r-gen douban dmsc|dtcdr OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_douban_main},
+    {"book-crossing", "l4r-gen book-crossing dump OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_book_crossing_main},
+    {"netflix", "l4r-gen netflix kaggle|original OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
+     gen_netflix_main},
 };
 
 static void usage(FILE *f)
