@@ -38,13 +38,28 @@ static inline const char *find_sep_or_nl(const char *p, const char *end, unsigne
     return p;
 }
 
+/* Whether the quote at c closes the field: the line ends after it, or the delimiter and the next
+ * field's opening quote follow (Book-Crossing's `";"`). */
+static inline bool closes(const char *c, const char *end, char sep)
+{
+    const char *a = c + 1;
+    return a == end || *a == '\n' || *a == '\r' || (*a == sep && a + 1 < end && a[1] == '"');
+}
+
 /* The quoted field at p (after its opening quote) with `esc` escaping the next byte (Book-Crossing's
- * \"): *q gets the closing quote, the unescaped bytes go to scratch.  False: no closing quote. */
-static bool quoted_escaped(const char *p, const char *end, char esc, const char **q, l4r_buf *scratch,
-                           l4r_span *f, size_t stored, l4r_span *out)
+ * \"): *q gets the closing quote, the unescaped bytes go to scratch.  A title that ends in the escape
+ * byte ("Title\";"Author") is read as upstream's own reader splits it, at `";"`: an escaped quote that
+ * closes the field (closes()) is a literal escape byte and the closing quote.  False: no closing
+ * quote. */
+static bool quoted_escaped(const char *p, const char *end, char sep, char esc, const char **q,
+                           l4r_buf *scratch, l4r_span *f, size_t stored, l4r_span *out)
 {
     const char *c = p;
     while (c < end) {
+        if (*c == esc && c + 1 < end && c[1] == '"' && closes(c + 1, end, sep)) {
+            c++; /* the escape byte stays; the quote closes */
+            break;
+        }
         if (*c == esc && c + 1 < end)
             c += 2;
         else if (*c == '"' && c + 1 < end && c[1] == '"')
@@ -88,7 +103,7 @@ l4r_status l4r_csv_record(const char **pp, const char *end, char sep, char esc, 
             const char *q = p;
             if (esc) {
                 l4r_span v;
-                if (!quoted_escaped(p, end, esc, &q, scratch, f, stored, &v)) {
+                if (!quoted_escaped(p, end, sep, esc, &q, scratch, f, stored, &v)) {
                     *nf = n;
                     return l4r_err(e, L4R_EPARSE, "unterminated quoted field starting at byte %zu",
                                    (size_t)(open - base));

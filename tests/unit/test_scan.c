@@ -62,7 +62,21 @@ static void test_csv(void)
         SPAN_EQ(f[1], "A \"Quoted\" Title; x");
         SPAN_EQ(f[2], "a\\b");
         SPAN_EQ(f[3], "c\"d");
-        T_EQ_INT(l4r_csv_record(&q, qe, ';', '\\', f, 8, &nf, &s, &e), L4R_EPARSE); /* "e\" never closes */
+        T_EQ_INT(l4r_csv_record(&q, qe, ';', '\\', f, 8, &nf, &s, &e), L4R_OK); /* "e\" at the end closes */
+        T_EQ_INT(nf, 1);
+        SPAN_EQ(f[0], "e\\");
+        /* a title ending in a backslash: closed at '";"', the backslash kept */
+        const char *tb = "\"Readers)\\\";\"Author\"\n\"a \\\"b\\\"; c\";\"x\"\n";
+        q = tb;
+        qe = tb + strlen(tb);
+        T_EQ_INT(l4r_csv_record(&q, qe, ';', '\\', f, 8, &nf, &s, &e), L4R_OK);
+        T_EQ_INT(nf, 2);
+        SPAN_EQ(f[0], "Readers)\\");
+        SPAN_EQ(f[1], "Author");
+        /* an escaped quote followed by ';' but no quote stays a quote */
+        T_EQ_INT(l4r_csv_record(&q, qe, ';', '\\', f, 8, &nf, &s, &e), L4R_OK);
+        T_EQ_INT(nf, 2);
+        SPAN_EQ(f[0], "a \"b\"; c");
         l4r_buf_reset(&s);
     }
     T_EQ_INT(l4r_csv_record(&p, end, ',', 0, f, 8, &nf, &s, &e), L4R_OK);
