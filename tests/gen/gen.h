@@ -215,5 +215,7 @@ int gen_mind_main(const args *a);
 int gen_yelp_main(const args *a);
 /* kuaisar v2|small OUTDIR: KuaiSAR_v2.zip or KuaiSAR.zip (rec and search logs, features) in OUTDIR. */
 int gen_kuaisar_main(const args *a);
+/* amazon-m2 OUTDIR: the KDD Cup 2023 sessions (train, test tasks 1-3) and products CSVs in OUTDIR. */
+int gen_amazon_m2_main(const args *a);
 
 #endif

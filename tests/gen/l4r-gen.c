@@ -92,6 +92,8 @@ static const family FAMILIES[] = {
      "l4r-gen kuaisar v2|small OUTDIR [--lines N] [--ratings N] [--users N] [--items N] [--seed S]\n"
      "                      (--lines rec_inter.csv rows, --ratings src_inter.csv rows)",
      gen_kuaisar_main},
+    {"amazon-m2", "l4r-gen amazon-m2 OUTDIR [--lines N] [--items N] [--seed S]   (--lines training sessions)",
+     gen_amazon_m2_main},
 };
 
 static void usage(FILE *f)
