@@ -12,6 +12,7 @@
 """
 import ast
 import gzip
+import io
 import os
 import sys
 import tarfile
@@ -73,7 +74,12 @@ def main(task, src, out):
             for m in t:
                 if not m.name.endswith("yelp_academic_dataset_review.json"):
                     continue
-                for c in pd.read_json(t.extractfile(m), lines=True, chunksize=200000, dtype=False):
+                src_f = t.extractfile(m)  # a stream: pandas cannot seek it, so it gets chunks of lines
+                while True:
+                    lines = src_f.readlines(1 << 26)
+                    if not lines:
+                        break
+                    c = pd.read_json(io.BytesIO(b"".join(lines)), lines=True, dtype=False)
                     c = c[["user_id", "business_id", "stars", "date"]]
                     c.columns = HDR
                     c["timestamp"] = pd.to_datetime(c["timestamp"], format="%Y-%m-%d %H:%M:%S").astype("int64") // 10**9

@@ -408,6 +408,8 @@ with z.open(inner) as raw, tarfile.open(fileobj=raw, mode="r|gz") as t:
     "'$L4R' convert yelp --raw '$YD/Yelp-JSON.zip' -o \"\$W/o\" -j $JOBS -q --accept-license"
   [ "$JOBS" != 1 ] && measure F "llm4rec-data -j 1 (reads the zip)" "$YB" "$want" o/interactions.tsv \
     "'$L4R' convert yelp --raw '$YD/Yelp-JSON.zip' -o \"\$W/o\" -j 1 -q --accept-license"
+  measure F "llm4rec-data -j $JOBS (on the extracted review JSON)" "$YB" "$want" o/interactions.tsv \
+    "'$L4R' convert yelp --raw '$YD/review.json' -o \"\$W/o\" -j $JOBS -q --accept-license"
   if [ $HAVE_DUCKDB = 1 ]; then
     measure F "DuckDB read_json (on the extracted review JSON)" "$YB" "$want" out.tsv \
       "node '$B/peers.mjs' duckdb yelp '$YD/review.json' \"\$W/out.tsv\" $JOBS"
@@ -416,6 +418,8 @@ with z.open(inner) as raw, tarfile.open(fileobj=raw, mode="r|gz") as t:
     measure F "pandas read_json(chunks) through zipfile + tarfile (reads the zip)" "$YB" "$want" out.tsv \
       "'$PY' '$B/peers.py' yelp '$YD/Yelp-JSON.zip' \"\$W/out.tsv\""
   else na F "pandas" "not available"; fi
+  measure F "floor: unzip -p | gzip -dc > /dev/null (what extracting costs)" "$YB" - - \
+    "unzip -p '$YD/Yelp-JSON.zip' 'Yelp JSON/yelp_dataset.tar' | gzip -dc >/dev/null"
   run_rows "$YD/Yelp-JSON.zip"
   ;;
 esac

@@ -241,6 +241,8 @@ const char *l4r_table_time(const l4r_table *t)
     case L4R_TIME_MDY_AMPM: return "mdy_ampm";
     case L4R_TIME_POSTED: return "posted";
     case L4R_TIME_CTIME_OFFSET: return "ctime_offset";
+    case L4R_TIME_YYYYMMDD: return "yyyymmdd";
+    case L4R_TIME_MMDD: return "mmdd";
     }
     return "?";
 }

@@ -40,16 +40,11 @@
 
 static const name_val encodings[] = {
     {"utf-8", L4R_ENC_UTF8}, {"iso-8859-1", L4R_ENC_LATIN1}, {"cp1252", L4R_ENC_CP1252}, {NULL, 0}};
-static const name_val timefmts[] = {{"none", L4R_TIME_NONE},
-                                    {"unix_s", L4R_TIME_UNIX_S},
-                                    {"unix_ms", L4R_TIME_UNIX_MS},
-                                    {"date", L4R_TIME_DATE},
-                                    {"datetime", L4R_TIME_DATETIME},
-                                    {"iso8601", L4R_TIME_ISO8601},
-                                    {"mdy_ampm", L4R_TIME_MDY_AMPM},
-                                    {"posted", L4R_TIME_POSTED},
-                                    {"ctime_offset", L4R_TIME_CTIME_OFFSET},
-                                    {NULL, 0}};
+static const name_val timefmts[] = {
+    {"none", L4R_TIME_NONE},         {"unix_s", L4R_TIME_UNIX_S},     {"unix_ms", L4R_TIME_UNIX_MS},
+    {"date", L4R_TIME_DATE},         {"datetime", L4R_TIME_DATETIME}, {"iso8601", L4R_TIME_ISO8601},
+    {"mdy_ampm", L4R_TIME_MDY_AMPM}, {"posted", L4R_TIME_POSTED},     {"ctime_offset", L4R_TIME_CTIME_OFFSET},
+    {"yyyymmdd", L4R_TIME_YYYYMMDD}, {"mmdd", L4R_TIME_MMDD},         {NULL, 0}};
 static const name_val extra_modes[] = {{"error", 0}, {"ignore", 1}, {"last", 2}, {NULL, 0}};
 static const name_val fraction_modes[] = {{"error", 0}, {"floor", 1}, {NULL, 0}};
 
@@ -318,8 +313,8 @@ static l4r_status parse_flags(pctx *c, l4r_table *t, json_t *fl)
     return L4R_OK;
 }
 
-static const name_val filter_ops[] = {{"==", L4R_FOP_EQ}, {"!=", L4R_FOP_NE}, {"in", L4R_FOP_IN},
-                                      {"<", L4R_FOP_LT},  {"<=", L4R_FOP_LE}, {">", L4R_FOP_GT},
+static const name_val filter_ops[] = {{"==", L4R_FOP_EQ}, {"!=", L4R_FOP_NE},           {"in", L4R_FOP_IN},
+                                      {"<", L4R_FOP_LT},  {"<=", L4R_FOP_LE},           {">", L4R_FOP_GT},
                                       {">=", L4R_FOP_GE}, {"present", L4R_FOP_PRESENT}, {NULL, 0}};
 
 /* One entry of "filter": {"column": "click", "op": "==", "value": "1"}. */
@@ -343,7 +338,8 @@ static l4r_status parse_filter(pctx *c, json_t *j, l4r_filter *f)
     json_t *v = json_object_get(j, "value");
     if (f->op == L4R_FOP_PRESENT) {
         if (v)
-            return l4r_rj_fail_at(c, "value", "'present' takes no value (it keeps the records that have the field)");
+            return l4r_rj_fail_at(c, "value",
+                                  "'present' takes no value (it keeps the records that have the field)");
         return L4R_OK;
     }
     if (!v)
@@ -407,8 +403,9 @@ static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
 static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_format_def **fdp)
 {
     static const char *const keys[] = {
-        "path", "member", "format",       "delimiter",     "header",    "encoding", "columns", "fields",
-        "time", "flags",  "extra_fields", "time_fraction", "time_year", "filter",   "explode", NULL};
+        "path",    "member", "format", "delimiter",    "header",        "encoding",  "columns",
+        "fields",  "time",   "flags",  "extra_fields", "time_fraction", "time_year", "filter",
+        "explode", "escape", NULL};
     const l4r_format_def *fd = NULL;
     int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
@@ -470,6 +467,23 @@ static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_forma
             st = l4r_rj_fail_at(c, fkeys[k].key, "not allowed for format %s", fd->name);
             goto out;
         }
+    }
+    json_t *esc = json_object_get(j, "escape");
+    if (esc) {
+        const char *ev = json_is_string(esc) ? json_string_value(esc) : NULL;
+        if (!fd->quoting) {
+            st = l4r_rj_fail_at(c, "escape", "not allowed for format %s (only csv has quoted fields)",
+                                fd->name);
+            goto out;
+        }
+        if (!ev || strlen(ev) != 1 || ev[0] == '"' || ev[0] == '\r' || ev[0] == '\n' ||
+            (delim && ev[0] == delim[0]) || (!delim && ev[0] == ',')) {
+            st = l4r_rj_fail_at(c, "escape",
+                                "expected one byte that is not a quote, a line break or the delimiter "
+                                "(Book-Crossing's \"\\\\\")");
+            goto out;
+        }
+        t->escape = ev[0];
     }
     /* a quoted field is unquoted into a copy, so "the rest of the line" exists only unquoted */
     if (t->extra_fields_last && fd->quoting) {
@@ -601,10 +615,16 @@ static l4r_status table_time(pctx *c, json_t *j, const l4r_table *t)
                             l4r_rj_enum_name(timefmts, (int)t->time));
         return st;
     }
-    /* Only a "posted" date leaves its year out for "time_year" to fill in. */
-    if (t->time_year && t->time != L4R_TIME_POSTED) {
-        st = l4r_rj_fail_at(c, "time_year", "applies to time 'posted' only, not '%s'",
+    /* Only a "posted" or "mmdd" date leaves its year out for "time_year" to fill in. */
+    if (t->time_year && t->time != L4R_TIME_POSTED && t->time != L4R_TIME_MMDD) {
+        st = l4r_rj_fail_at(c, "time_year", "applies to time 'posted' or 'mmdd' only, not '%s'",
                             l4r_rj_enum_name(timefmts, (int)t->time));
+        return st;
+    }
+    /* "mmdd" never has a year: without "time_year" no date could be read */
+    if (t->time == L4R_TIME_MMDD && !t->time_year) {
+        st = l4r_rj_fail_at(c, "time",
+                            "'mmdd' has no year: the table needs \"time_year\" (the year of the log)");
         return st;
     }
 

@@ -25,15 +25,17 @@
 typedef enum l4r_encoding { L4R_ENC_UTF8, L4R_ENC_LATIN1, L4R_ENC_CP1252 } l4r_encoding;
 
 typedef enum l4r_timefmt {
-    L4R_TIME_NONE,        /* the source has no time: timestamps are empty, the order is the source order */
-    L4R_TIME_UNIX_S,      /* integer Unix seconds (a zero fraction "964982703.0" is whole; "1.6e9" too) */
-    L4R_TIME_UNIX_MS,     /* integer Unix milliseconds, divided by 1000 (floor); "1.684742e+12" too */
-    L4R_TIME_DATE,        /* YYYY-MM-DD, UTC midnight */
-    L4R_TIME_DATETIME,    /* YYYY-MM-DD HH:MM:SS (or with T), taken as UTC */
-    L4R_TIME_ISO8601,     /* 2010-10-19T23:55:27Z */
-    L4R_TIME_MDY_AMPM,    /* 11/15/2019 10:22:32 AM (MIND) */
-    L4R_TIME_POSTED,      /* Posted November 5, 2011. (Steam v1), UTC midnight; no year: "time_year" */
-    L4R_TIME_CTIME_OFFSET /* Sun Jul 30 07:44:10 -0700 2017 (Goodreads), to UTC by the offset */
+    L4R_TIME_NONE,         /* the source has no time: timestamps are empty, the order is the source order */
+    L4R_TIME_UNIX_S,       /* integer Unix seconds (a zero fraction "964982703.0" is whole; "1.6e9" too) */
+    L4R_TIME_UNIX_MS,      /* integer Unix milliseconds, divided by 1000 (floor); "1.684742e+12" too */
+    L4R_TIME_DATE,         /* YYYY-MM-DD, UTC midnight */
+    L4R_TIME_DATETIME,     /* YYYY-MM-DD HH:MM:SS (or with T), taken as UTC */
+    L4R_TIME_ISO8601,      /* 2010-10-19T23:55:27Z */
+    L4R_TIME_MDY_AMPM,     /* 11/15/2019 10:22:32 AM (MIND) */
+    L4R_TIME_POSTED,       /* Posted November 5, 2011. (Steam v1), UTC midnight; no year: "time_year" */
+    L4R_TIME_CTIME_OFFSET, /* Sun Jul 30 07:44:10 -0700 2017 (Goodreads), to UTC by the offset */
+    L4R_TIME_YYYYMMDD,     /* 20151111 (Tmall IJCAI-16, U-NEED's ds), UTC midnight */
+    L4R_TIME_MMDD          /* 1111 or 829: month and day without a year (Tmall IJCAI-15): "time_year" */
 } l4r_timefmt;
 
 /* How a list is written in one field ("explode" and {"join": ...}). */
@@ -128,6 +130,8 @@ typedef struct l4r_table {
     l4r_format format;
     char delim[3]; /* 1 or 2 bytes, NUL-terminated; "\t" for TSV, "::" for ml-1m */
     bool header;   /* the first line is a header row */
+    char escape;   /* csv "escape": the byte that escapes the next one inside quotes (Book-Crossing's
+                    * backslash); 0: RFC 4180 only.  Such a table has one record per line. */
     l4r_encoding encoding;
     char **columns; /* source column names in file order (required when header is false) */
     size_t n_columns;

@@ -59,7 +59,7 @@ static void quad_setup(tabctx *c)
     c->quad = false;
 #if defined(__SSE2__)
     if ((c->mode != MODE_STREAM && c->mode != MODE_TABLE) || c->rs.nmap != 4 || c->rs.n_filt ||
-        c->rs.seplen != 1 || !c->fmt->columns || t->time != L4R_TIME_UNIX_S)
+        c->rs.seplen != 1 || !c->fmt->columns || t->time != L4R_TIME_UNIX_S || t->escape)
         return;
     char s = t->delim[0];
     if (s == '\n' || s == '\r' || s == '"' || (s >= '0' && s <= '9'))
@@ -435,6 +435,8 @@ static l4r_status bad_time(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
     case L4R_TIME_CTIME_OFFSET:
         what = "a time like 'Sun Jul 30 07:44:10 -0700 2017' (with the weekday of its date)";
         break;
+    case L4R_TIME_YYYYMMDD: what = "a YYYYMMDD date"; break;
+    case L4R_TIME_MMDD: what = "a month and day like 1111 or 829 (MMDD)"; break;
     default: break;
     }
     return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
@@ -1118,7 +1120,7 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
     l4r_pipe_cfg cfg = {
         .threads = o->threads,
         .block_size = o->block_size,
-        .cut = c->fmt->cut,
+        .cut = t->escape ? L4R_CUT_LINES : c->fmt->cut, /* escaped quotes: one record per line */
         .header_lines = t->header ? 1 : 0,
         .on_header = t->header ? on_header : NULL,
         .work = work,

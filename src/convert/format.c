@@ -144,15 +144,30 @@ static l4r_status put_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_s
     return L4R_OK;
 }
 
+/* put_slot for an element (key: NULL) or a key of an object element: the words that name it in a
+ * message ("element 3 of 'impressions'") are made only when there is a message to write, not for
+ * each of the millions of elements that are fine. */
+static l4r_status put_elem_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_span v, l4r_vkind kind,
+                                uint64_t line, const char *key, size_t pos, l4r_error *e)
+{
+    if (L4R_LIKELY(kind == L4R_V_STRING || kind == L4R_V_NUMBER || kind == L4R_V_BOOL || kind == L4R_V_NULL ||
+                   kind == L4R_V_ABSENT || !v.p))
+        return put_slot(rs, b, s, v, kind, line, "", e);
+    char what[240];
+    if (key)
+        snprintf(what, sizeof what, "key '%s' of element %zu of '%s'", key, pos + 1, rs->x->column);
+    else
+        snprintf(what, sizeof what, "element %zu of '%s'", pos + 1, rs->x->column);
+    return put_slot(rs, b, s, v, kind, line, what, e);
+}
+
 /* One element of the list (position pos): fill the element slots and yield. */
 static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev, l4r_vkind ek, size_t pos,
                               bool objects_json, const l4r_record *r, l4r_yield_fn yield, void *ud,
                               l4r_error *e)
 {
     const l4r_explode *x = rs->x;
-    char what[160];
-    snprintf(what, sizeof what, "element %zu of '%s'", pos + 1, x->column);
-    int pn = snprintf(b->num[1], sizeof b->num[1], "%zu", pos);
+    int pn = -1; /* b->num[1] holds the position once a slot wants it */
     l4r_span parts[L4R_MAX_MAP];
     size_t np = 0;
     if (x->n_parts && ek != L4R_V_NULL && ev.p) {
@@ -164,9 +179,12 @@ static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev,
         while (np + 1 < want) {
             /* the last separator in [ev.p, hi), by offset (no pointer before the element) */
             const char *q = NULL;
-            for (size_t off = (size_t)(hi - ev.p); !q && off >= sl; off--)
-                if (!memcmp(ev.p + off - sl, x->part_separator, sl))
-                    q = ev.p + off - sl;
+            if (sl == 1) /* MIND's "-": one byte, found from the end at memrchr's speed */
+                q = hi > ev.p ? memrchr(ev.p, x->part_separator[0], (size_t)(hi - ev.p)) : NULL;
+            else
+                for (size_t off = (size_t)(hi - ev.p); !q && off >= sl; off--)
+                    if (!memcmp(ev.p + off - sl, x->part_separator, sl))
+                        q = ev.p + off - sl;
             if (!q)
                 break;
             rev[np++] = (l4r_span){q + sl, (size_t)(hi - q - sl)};
@@ -182,8 +200,12 @@ static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev,
     for (size_t s = 0; s < rs->nmap + rs->n_filt; s++) {
         l4r_status st = L4R_OK;
         switch ((l4r_source_kind)rs->skind[s]) {
-        case L4R_SRC_ELEMENT: st = put_slot(rs, b, s, ev, ek, r->line, what, e); break;
-        case L4R_SRC_POSITION: b->vals[slot_val(rs, s)] = (l4r_span){b->num[1], (size_t)pn}; break;
+        case L4R_SRC_ELEMENT: st = put_elem_slot(rs, b, s, ev, ek, r->line, NULL, pos, e); break;
+        case L4R_SRC_POSITION:
+            if (pn < 0)
+                pn = snprintf(b->num[1], sizeof b->num[1], "%zu", pos);
+            b->vals[slot_val(rs, s)] = (l4r_span){b->num[1], (size_t)pn};
+            break;
         case L4R_SRC_PART: {
             size_t i = (size_t)rs->sarg[s];
             l4r_span v = i < np ? parts[i] : (l4r_span){NULL, 0};
@@ -193,24 +215,24 @@ static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev,
         case L4R_SRC_KEY:
             if (!keys_read) {
                 if (ek != L4R_V_OBJECT)
-                    return l4r_err(e, L4R_EPARSE,
-                                   "'%s' line %llu: %s holds %s, but the recipe names its keys ('%s')",
-                                   rs->name, (unsigned long long)r->line, what,
-                                   ek == L4R_V_STRING ? "a string" : value_kind_name(ek), slot_name(rs, s));
+                    return l4r_err(
+                        e, L4R_EPARSE,
+                        "'%s' line %llu: element %zu of '%s' holds %s, but the recipe names its keys "
+                        "('%s')",
+                        rs->name, (unsigned long long)r->line, pos + 1, x->column,
+                        ek == L4R_V_STRING ? "a string" : value_kind_name(ek), slot_name(rs, s));
                 l4r_buf_reset(&b->oscratch);
                 st = objects_json ? l4r_json_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e)
                                   : l4r_pylit_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e);
                 if (st) {
-                    l4r_err_prefix(e, "'%s' line %llu: %s", rs->name, (unsigned long long)r->line, what);
+                    l4r_err_prefix(e, "'%s' line %llu: element %zu of '%s'", rs->name,
+                                   (unsigned long long)r->line, pos + 1, x->column);
                     return st;
                 }
                 keys_read = true;
             }
-            {
-                char kwhat[200];
-                snprintf(kwhat, sizeof kwhat, "key '%s' of %s", slot_name(rs, s) + strlen(x->as) + 1, what);
-                st = put_slot(rs, b, s, kv[rs->sarg[s]], kk[rs->sarg[s]], r->line, kwhat, e);
-            }
+            st = put_elem_slot(rs, b, s, kv[rs->sarg[s]], kk[rs->sarg[s]], r->line,
+                               slot_name(rs, s) + strlen(x->as) + 1, pos, e);
             break;
         default: break;
         }
@@ -399,12 +421,14 @@ static l4r_status record_general(const l4r_recspec *rs, l4r_recbuf *b, const l4r
                                  l4r_vkind lk, l4r_span av, l4r_vkind ak, bool object_json,
                                  l4r_yield_fn yield, void *ud, l4r_error *e)
 {
-    int ln = snprintf(b->num[0], sizeof b->num[0], "%llu", (unsigned long long)r->line);
+    int ln = -1; /* b->num[0] holds the line once a "$line" slot wants it */
     size_t joff[L4R_MAX_MAP];
     bool joined[L4R_MAX_MAP] = {false};
     l4r_buf_reset(&b->jscratch);
     for (size_t s = 0; s < rs->nmap + rs->n_filt; s++) {
         if (rs->skind[s] == L4R_SRC_LINE) {
+            if (ln < 0)
+                ln = snprintf(b->num[0], sizeof b->num[0], "%llu", (unsigned long long)r->line);
             b->vals[slot_val(rs, s)] = (l4r_span){b->num[0], (size_t)ln};
         } else if (rs->skind[s] == L4R_SRC_JOIN) {
             l4r_vkind kind = rs->objects ? b->jkind[s] : L4R_V_STRING;
@@ -526,7 +550,8 @@ REC_INLINE l4r_status csv_record(const l4r_recspec *rs, l4r_recbuf *b, const cha
     uint64_t recline = *line;
     size_t nf = 0;
     l4r_buf_reset(&b->scratch);
-    l4r_status st = l4r_csv_record(pp, end, rs->t->delim[0], b->f, L4R_MAX_FIELDS, &nf, &b->scratch, e);
+    l4r_status st =
+        l4r_csv_record(pp, end, rs->t->delim[0], rs->t->escape, b->f, L4R_MAX_FIELDS, &nf, &b->scratch, e);
     if (st) {
         l4r_err_prefix(e, "'%s' line %llu", rs->name, (unsigned long long)recline);
         /* skipped: the record is taken to end with its first line */
@@ -657,7 +682,7 @@ static l4r_status fields_delim(const l4r_table *t, const char **pp, const char *
 static l4r_status fields_csv(const l4r_table *t, const char **pp, const char *end, l4r_span *f, size_t max,
                              size_t *nf, l4r_buf *scratch, l4r_error *e)
 {
-    return l4r_csv_record(pp, end, t->delim[0], f, max, nf, scratch, e);
+    return l4r_csv_record(pp, end, t->delim[0], t->escape, f, max, nf, scratch, e);
 }
 
 #define COLUMN_KEYS                                                                                          \

@@ -328,6 +328,19 @@ bool l4r_parse_time_y(const char *p, size_t n, l4r_timefmt fmt, int year, int64_
         *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - off;
         return true;
     }
+    case L4R_TIME_YYYYMMDD:
+        if (n != 8 || !digits(&p, e, 4, &y) || !digits(&p, e, 2, &mo) || !digits(&p, e, 2, &d) ||
+            !valid_ymdhms(y, mo, d, 0, 0, 0))
+            return false;
+        *out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400;
+        return true;
+    case L4R_TIME_MMDD:
+        /* the last two digits are the day, the one or two before them the month: 829, 1111 */
+        if ((n != 3 && n != 4) || year <= 0 || !digits(&p, e, (int)n - 2, &mo) || !digits(&p, e, 2, &d) ||
+            !valid_ymdhms(year, mo, d, 0, 0, 0))
+            return false;
+        *out = days_from_civil(year, (unsigned)mo, (unsigned)d) * 86400;
+        return true;
     case L4R_TIME_MDY_AMPM: {
         /* 11/15/2019 10:22:32 AM */
         if (!digits12(&p, e, &mo) || !expect(&p, e, '/') || !digits12(&p, e, &d) || !expect(&p, e, '/') ||

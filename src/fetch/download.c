@@ -773,6 +773,192 @@ out:
     return st;
 }
 
+/* ---- Google Drive: the confirmation page of a large file ---- */
+
+/* Whether url is on one of Google Drive's download hosts. */
+static bool drive_url(const char *url)
+{
+    static const char *const hosts[] = {"drive.google.com/", "docs.google.com/",
+                                        "drive.usercontent.google.com/", NULL};
+    const char *rest = !strncasecmp(url, "https://", 8)  ? url + 8
+                       : !strncasecmp(url, "http://", 7) ? url + 7
+                                                         : NULL;
+    for (size_t k = 0; rest && hosts[k]; k++)
+        if (!strncasecmp(rest, hosts[k], strlen(hosts[k])))
+            return true;
+    return false;
+}
+
+typedef struct page {
+    l4r_buf b;
+    size_t cap;
+    bool over; /* more than cap bytes: the file itself, not a page */
+    bool html;
+} page;
+
+static size_t on_page(char *p, size_t sz, size_t n, void *ud)
+{
+    page *pg = ud;
+    size_t len = sz * n;
+    if (pg->b.len + len > pg->cap) {
+        pg->over = true;
+        return 0; /* stop: nothing to learn from a body this large */
+    }
+    l4r_buf_add(&pg->b, p, len);
+    return len;
+}
+
+static size_t on_page_header(char *p, size_t sz, size_t n, void *ud)
+{
+    page *pg = ud;
+    size_t len = sz * n;
+    if (len > 13 && !strncasecmp(p, "Content-Type:", 13)) {
+        char tmp[128];
+        size_t tl = len - 13 < sizeof tmp - 1 ? len - 13 : sizeof tmp - 1;
+        memcpy(tmp, p + 13, tl);
+        tmp[tl] = 0;
+        pg->html = strstr(tmp, "text/html") != NULL;
+    }
+    return len;
+}
+
+/* The value of attribute `name` ("action", "value", ...) in the tag [t, te), unescaped (&amp;). */
+static char *attr(const char *t, const char *te, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = t; p + nl + 2 < te; p++) {
+        if (strncasecmp(p, name, nl) || p[nl] != '=' || (p[nl + 1] != '"' && p[nl + 1] != '\'') ||
+            (p > t && p[-1] != ' ' && p[-1] != '\t' && p[-1] != '\n'))
+            continue;
+        char q = p[nl + 1];
+        const char *v = p + nl + 2, *ve = memchr(v, q, (size_t)(te - v));
+        if (!ve)
+            return NULL;
+        l4r_buf out = {0};
+        for (const char *c = v; c < ve; c++) {
+            if (ve - c >= 5 && !strncmp(c, "&amp;", 5)) {
+                l4r_buf_addc(&out, '&');
+                c += 4;
+            } else {
+                l4r_buf_addc(&out, *c);
+            }
+        }
+        l4r_buf_addc(&out, 0);
+        return out.data;
+    }
+    return NULL;
+}
+
+/* The URL a confirmation page points to: the download form (action plus its hidden inputs, the
+ * current page) or a link carrying confirm= (the older page), made absolute; NULL: neither. */
+static char *drive_confirm_url(const char *html)
+{
+    const char *form = strstr(html, "id=\"download-form\"");
+    if (form) {
+        const char *ts = form;
+        while (ts > html && *ts != '<')
+            ts--;
+        const char *te = strchr(form, '>');
+        const char *fe = strstr(form, "</form>");
+        char *action = te ? attr(ts, te, "action") : NULL;
+        if (action && fe) {
+            l4r_buf u = {0};
+            l4r_buf_adds(&u, action);
+            bool first = !strchr(action, '?');
+            for (const char *p = te; (p = strstr(p, "<input")) && p < fe; p++) {
+                const char *ie = strchr(p, '>');
+                if (!ie)
+                    break;
+                char *nm = attr(p, ie, "name"), *val = attr(p, ie, "value");
+                if (nm && val) {
+                    l4r_buf_addf(&u, "%c%s=%s", first ? '?' : '&', nm, val);
+                    first = false;
+                }
+                free(nm);
+                free(val);
+            }
+            free(action);
+            l4r_buf_addc(&u, 0);
+            return u.data;
+        }
+        free(action);
+    }
+    for (const char *p = html; (p = strstr(p, "href=")); p++) {
+        const char *te = strchr(p, '>');
+        if (!te)
+            break;
+        char *h = attr(p, te, "href");
+        if (h && strstr(h, "confirm=") && (strstr(h, "export=download") || strstr(h, "/download"))) {
+            if (h[0] == '/') {
+                char *abs = l4r_xasprintf("https://drive.google.com%s", h);
+                free(h);
+                return abs;
+            }
+            return h;
+        }
+        free(h);
+    }
+    return NULL;
+}
+
+l4r_status l4r_drive_resolve(const char *orig, const char *url, const l4r_fetch_opts *o, char **out,
+                             l4r_error *e)
+{
+    *out = NULL;
+    if (!drive_url(orig) || strncasecmp(url, "http", 4))
+        return L4R_OK;
+    const l4r_curl_api *cu = l4r_curl_api_get(e);
+    if (!cu)
+        return L4R_EIO;
+    CURL *c = cu->easy_init();
+    if (!c)
+        return l4r_err(e, L4R_EINTERNAL, "cannot initialise libcurl");
+    l4r_fetch_opts od = *o;
+    l4r_fetch_opts_defaults(&od);
+    page pg = {{0}, 1u << 20, false, false};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    cu->easy_setopt(c, CURLOPT_URL, url);
+    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    cu->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, od.connect_timeout_s);
+    cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, od.low_speed_time_s);
+    cu->easy_setopt(c, CURLOPT_USERAGENT, "llm4rec-data/" L4R_VERSION);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_page);
+    cu->easy_setopt(c, CURLOPT_WRITEDATA, &pg);
+    cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_page_header);
+    cu->easy_setopt(c, CURLOPT_HEADERDATA, &pg);
+    CURLcode rc = cu->easy_perform(c);
+    long code = 0;
+    cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    cu->easy_cleanup(c);
+    l4r_status st = L4R_OK;
+    if (pg.over || !pg.html || (rc != CURLE_OK && rc != CURLE_WRITE_ERROR) || code >= 400) {
+        /* the file itself (or an error the download proper will report, with its retries) */
+        l4r_buf_free(&pg.b);
+        return L4R_OK;
+    }
+    l4r_buf_addc(&pg.b, 0);
+    char *next = drive_confirm_url(pg.b.data);
+    if (next) {
+        logf_(&od, 0, "Google Drive asks to confirm the download of a large file; confirming");
+        *out = l4r_mirror_url(od.mirror, next);
+        free(next);
+    } else {
+        st = l4r_err(e, L4R_ENETWORK,
+                     "Google Drive answered '%s' with a web page, not the file (it may need a login, or its "
+                     "download quota may be used up for today): download it in a browser and give it to "
+                     "'fetch --from FILE'",
+                     url);
+    }
+    l4r_buf_free(&pg.b);
+    return st;
+}
+
 l4r_status l4r_download(const char *url, const char *dest, int64_t size, const char *md5, const char *sha256,
                         const l4r_fetch_opts *o, char *sha256_out, l4r_error *e)
 {

@@ -427,13 +427,16 @@ static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_
 {
     size_t n = 0;
     char **cand = l4r_xcalloc(rf->n_mirrors + 1, sizeof *cand);
+    const char **orig = l4r_xcalloc(rf->n_mirrors + 1, sizeof *orig);
     for (size_t i = 0; i <= rf->n_mirrors; i++) {
         const char *u = i == 0 ? rf->url : rf->mirrors[i - 1];
         char *m = l4r_mirror_url(o->mirror, u);
-        if (url_listed(cand, n, m))
+        if (url_listed(cand, n, m)) {
             free(m);
-        else
+        } else {
+            orig[n] = u;
             cand[n++] = m;
+        }
     }
     l4r_status st = L4R_ENETWORK;
     l4r_status first_st = L4R_OK;
@@ -443,7 +446,12 @@ static l4r_status download_one(const l4r_rfile *rf, const char *dest, const l4r_
         l4r_error ei = {0};
         if (i > 0)
             logf_(o, 0, "trying mirror '%s'", cand[i]);
-        st = l4r_download(cand[i], dest, rf->size, rf->md5, rf->sha256, o, got->sha256, &ei);
+        char *confirmed = NULL; /* Google Drive's confirmation of a large file */
+        st = l4r_drive_resolve(orig[i], cand[i], o, &confirmed, &ei);
+        if (st == L4R_OK)
+            st = l4r_download(confirmed ? confirmed : cand[i], dest, rf->size, rf->md5, rf->sha256, o,
+                              got->sha256, &ei);
+        free(confirmed);
         if (st == L4R_OK) {
             got->url = l4r_xstrdup(cand[i]);
             break;
@@ -481,6 +489,7 @@ out:
     for (size_t i = 0; i < n; i++)
         free(cand[i]);
     free(cand);
+    free(orig);
     return st;
 }
 
@@ -492,33 +501,182 @@ static char *file_url(const char *path)
     return u;
 }
 
-/* Match the --from files to recipe files: by base name, or the only one to the only file. */
-static l4r_status match_from(const char *what, const l4r_variant *v, const char **from, size_t n_from,
-                             const char **by_file, l4r_error *e)
+/* One file a --from offers: given itself, or found in a --from directory (then it may be anything
+ * else in there, and matching nothing is no error). */
+typedef struct offer {
+    char *path;
+    bool in_dir;
+    bool used;
+} offer;
+
+/* The recipe file's size, when known, and whether a file of `size` bytes can be it. */
+static bool size_fits(const l4r_rfile *rf, uint64_t size)
 {
-    for (size_t k = 0; k < n_from; k++) {
-        const char *base = l4r_path_base(from[k]);
-        size_t hit = v->n_files;
-        for (size_t i = 0; i < v->n_files; i++)
-            if (!strcmp(v->files[i].name, base))
-                hit = i;
-        if (hit == v->n_files && v->n_files == 1 && n_from == 1)
-            hit = 0;
-        if (hit == v->n_files) {
-            l4r_buf names = {0};
-            for (size_t i = 0; i < v->n_files; i++)
-                l4r_buf_addf(&names, "%s'%s'", i ? ", " : "", v->files[i].name);
-            l4r_status st = l4r_err(e, L4R_EUSAGE, "--from '%s' matches no file of %s (its files: %s)",
-                                    from[k], what, l4r_buf_cstr(&names));
-            l4r_buf_free(&names);
-            return st;
+    return rf->size < 0 || (uint64_t)rf->size == size;
+}
+
+/* Whether the file at `path` has the content the recipe records for rf (its sha256, else its md5):
+ * how a renamed download ("archive (1).zip") is still recognised.  False when rf has no digest. */
+static bool content_is(const l4r_rfile *rf, const char *path)
+{
+    struct stat sb;
+    if ((!rf->sha256 && !rf->md5) || stat(path, &sb) != 0 || !size_fits(rf, (uint64_t)sb.st_size))
+        return false;
+    char hex[65];
+    uint64_t size;
+    l4r_error ig = {0};
+    if (l4r_hash_file(path, rf->sha256 ? L4R_HASH_SHA256 : L4R_HASH_MD5, hex, &size, &ig) != L4R_OK)
+        return false;
+    return !strcmp(hex, rf->sha256 ? rf->sha256 : rf->md5);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files of directory d, sorted (dot files and fetch's own .part files left out). */
+static void list_dir(const char *d, offer **o, size_t *n, size_t *cap)
+{
+    DIR *dh = opendir(d);
+    if (!dh)
+        return;
+    char **names = NULL;
+    size_t nn = 0;
+    for (struct dirent *de; (de = readdir(dh));) {
+        size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.' || (len > 5 && !strcmp(de->d_name + len - 5, ".part")))
+            continue;
+        char *p = l4r_path_join(d, de->d_name);
+        if (!l4r_is_file(p)) {
+            free(p);
+            continue;
         }
-        if (by_file[hit])
-            return l4r_err(e, L4R_EUSAGE, "--from '%s' and --from '%s' both stand for '%s'", by_file[hit],
-                           from[k], v->files[hit].name);
-        by_file[hit] = from[k];
+        names = l4r_xrealloc(names, (nn + 1) * sizeof *names);
+        names[nn++] = p;
     }
-    return L4R_OK;
+    closedir(dh);
+    qsort(names, nn, sizeof *names, cmp_str);
+    for (size_t k = 0; k < nn; k++) {
+        if (*n == *cap) {
+            *cap = *cap ? 2 * *cap : 8;
+            *o = l4r_xrealloc(*o, *cap * sizeof **o);
+        }
+        (*o)[(*n)++] = (offer){names[k], true, false};
+    }
+    free(names);
+}
+
+/* Which recipe file each --from stands for (by_file; the paths are owned by *owned, freed by the
+ * caller).  A --from is a file or a directory of files.  In this order: the file of the same name;
+ * then, for a recipe file not matched yet whose sha256 or md5 the recipe records, the offered file
+ * with that content (a download the browser renamed); then, when one recipe file and one given
+ * file are left, that one.  A given file that matches nothing, or two that stand for one recipe
+ * file, is a usage error naming the variant's files; a directory's other files are ignored, but a
+ * directory that offers nothing is an error too. */
+static l4r_status match_from(const char *what, const l4r_variant *v, const char **from, size_t n_from,
+                             const char **by_file, char ***owned, size_t *n_owned, l4r_error *e)
+{
+    offer *of = NULL;
+    size_t n = 0, cap = 0;
+    l4r_status st = L4R_OK;
+    for (size_t k = 0; k < n_from; k++) {
+        if (l4r_is_dir(from[k])) {
+            size_t before = n;
+            list_dir(from[k], &of, &n, &cap);
+            if (n == before) {
+                st = l4r_err(e, L4R_EUSAGE, "--from '%s' is a directory without files", from[k]);
+                goto out;
+            }
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            of = l4r_xrealloc(of, cap * sizeof *of);
+        }
+        of[n++] = (offer){l4r_xstrdup(from[k]), false, false};
+    }
+    /* 1. by name */
+    for (size_t k = 0; k < n; k++) {
+        const char *base = l4r_path_base(of[k].path);
+        for (size_t i = 0; i < v->n_files; i++) {
+            if (strcmp(v->files[i].name, base))
+                continue;
+            if (by_file[i]) {
+                st = l4r_err(e, L4R_EUSAGE, "--from '%s' and --from '%s' both stand for '%s'", by_file[i],
+                             of[k].path, v->files[i].name);
+                goto out;
+            }
+            by_file[i] = of[k].path;
+            of[k].used = true;
+        }
+    }
+    /* 2. by content, for the files the recipe has a digest of */
+    for (size_t i = 0; i < v->n_files; i++) {
+        if (by_file[i] || (!v->files[i].sha256 && !v->files[i].md5))
+            continue;
+        for (size_t k = 0; k < n && !by_file[i]; k++) {
+            if (!of[k].used && content_is(&v->files[i], of[k].path)) {
+                by_file[i] = of[k].path;
+                of[k].used = true;
+            }
+        }
+    }
+    /* 3. the one left */
+    size_t left_files = 0, left_given = 0, fi = 0, gk = 0;
+    for (size_t i = 0; i < v->n_files; i++)
+        if (!by_file[i]) {
+            left_files++;
+            fi = i;
+        }
+    for (size_t k = 0; k < n; k++)
+        if (!of[k].used && !of[k].in_dir) {
+            left_given++;
+            gk = k;
+        }
+    if (left_files == 1 && left_given == 1 && n_from == 1 && v->n_files == 1) {
+        by_file[fi] = of[gk].path;
+        of[gk].used = true;
+        left_given = 0;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (of[k].used || of[k].in_dir)
+            continue;
+        l4r_buf names = {0};
+        for (size_t i = 0; i < v->n_files; i++) {
+            l4r_buf_addf(&names, "%s'%s'", i ? ", " : "", v->files[i].name);
+            if (v->files[i].size >= 0)
+                l4r_buf_addf(&names, " (%lld bytes)", (long long)v->files[i].size);
+        }
+        st = l4r_err(
+            e, L4R_EUSAGE,
+            "--from '%s' matches no file of %s by name%s (its files: %s); rename it to the file it is",
+            of[k].path, what, "" /* content was compared where the recipe has a digest */,
+            l4r_buf_cstr(&names));
+        l4r_buf_free(&names);
+        goto out;
+    }
+    bool any = false;
+    for (size_t k = 0; k < n; k++)
+        any = any || of[k].used;
+    if (n && !any) {
+        st = l4r_err(e, L4R_EUSAGE, "--from: no file in '%s' is one of %s's files", from[0], what);
+        goto out;
+    }
+out:
+    for (size_t k = 0; k < n; k++) {
+        if (of[k].used && st == L4R_OK) {
+            *owned = l4r_xrealloc(*owned, (*n_owned + 1) * sizeof **owned);
+            (*owned)[(*n_owned)++] = of[k].path;
+        } else {
+            free(of[k].path);
+        }
+    }
+    if (st)
+        for (size_t i = 0; i < v->n_files; i++)
+            by_file[i] = NULL;
+    free(of);
+    return st;
 }
 
 /* See fetch.h.  The fetch above holds the lock exclusively while it changes the directory; readers
@@ -753,17 +911,32 @@ static l4r_status manual_check(const char *what, const l4r_recipe *r, const l4r_
 {
     if (!v->manual)
         return L4R_OK;
-    l4r_buf missing = {0};
-    for (size_t i = 0; i < v->n_files; i++)
-        if (!by_file[i] && (!need || need[i]))
-            l4r_buf_addf(&missing, "%s'%s'", missing.len ? ", " : "", v->files[i].name);
+    l4r_buf missing = {0}, list = {0}, cmd = {0};
+    for (size_t i = 0; i < v->n_files; i++) {
+        if (by_file[i] || (need && !need[i]))
+            continue;
+        const l4r_rfile *f = &v->files[i];
+        l4r_buf_addf(&missing, "%s'%s'", missing.len ? ", " : "", f->name);
+        l4r_buf_addf(&list, "\n  %s", f->name);
+        if (f->size >= 0)
+            l4r_buf_addf(&list, "  %lld bytes", (long long)f->size);
+        if (f->sha256)
+            l4r_buf_addf(&list, "  sha256 %s", f->sha256);
+        else if (f->md5)
+            l4r_buf_addf(&list, "  md5 %s", f->md5);
+        l4r_buf_addf(&cmd, " --from %s", f->name);
+    }
     l4r_status st = L4R_OK;
     if (missing.len)
         st = l4r_err(e, L4R_EMANUAL,
-                     "%s must be downloaded by hand (missing %s): %s; then run "
-                     "'llm4rec-data fetch %s --variant %s --from FILE'",
-                     what, l4r_buf_cstr(&missing), v->manual, r->dataset, v->name);
+                     "%s must be downloaded by hand (missing %s): %s\nthe file%s to download:%s\nthen run: "
+                     "llm4rec-data fetch %s --variant %s%s\n(--from also takes the directory they are in; a "
+                     "renamed file is recognised by its checksum where the recipe has one)",
+                     what, l4r_buf_cstr(&missing), v->manual, strchr(l4r_buf_cstr(&missing), ',') ? "s" : "",
+                     l4r_buf_cstr(&list), r->dataset, v->name, l4r_buf_cstr(&cmd));
     l4r_buf_free(&missing);
+    l4r_buf_free(&list);
+    l4r_buf_free(&cmd);
     return st;
 }
 
@@ -801,6 +974,8 @@ typedef struct job {
     const char *lock_path; /* the lock file that pins what was fetched */
     l4r_lockfile *lk;
     const char **by_file; /* per file: the --from file that stands for it, or NULL */
+    char **from_paths;    /* the paths by_file points to (owned) */
+    size_t n_from_paths;
     l4r_lock_entry *pins; /* per file: what the lock file records once the variant is complete */
     got_file *got;        /* per file: where it came from, its size, sha256 and time */
     bool *fetch;          /* per file: must be fetched (or registered) */
@@ -840,7 +1015,7 @@ static l4r_status match_from_opts(job *j, l4r_error *e)
         from[n_from++] = o->from;
     for (size_t k = 0; k < o->n_from_files; k++)
         from[n_from++] = o->from_files[k];
-    l4r_status st = match_from(j->what, j->v, from, n_from, j->by_file, e);
+    l4r_status st = match_from(j->what, j->v, from, n_from, j->by_file, &j->from_paths, &j->n_from_paths, e);
     free(from);
     return st;
 }
@@ -1286,6 +1461,9 @@ out:
     json_decref(old_stamp);
     l4r_unpacked_free(&j.un);
     free(j.by_file);
+    for (size_t k = 0; k < j.n_from_paths; k++)
+        free(j.from_paths[k]);
+    free(j.from_paths);
     free(dir);
     free(what);
     return st;

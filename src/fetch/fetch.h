@@ -113,6 +113,14 @@ l4r_status l4r_variant_check_pins(const l4r_recipe *r, const l4r_variant *v, con
  * malloc'd. */
 char *l4r_mirror_url(const char *mirror, const char *url);
 
+/* Google Drive serves a large file only after a confirmation page ("can't scan this file for
+ * viruses"): when `orig` (the recipe's URL) is on a Drive host, GET `url` (orig, mirrored) and, if
+ * it answers with that page, *out gets the URL its form (or older confirm= link) leads to, through
+ * the mirror; *out NULL: download url itself.  A Drive page without a way on (a login, a quota) is
+ * L4R_ENETWORK saying to download it by hand. */
+l4r_status l4r_drive_resolve(const char *orig, const char *url, const l4r_fetch_opts *o, char **out,
+                             l4r_error *e);
+
 /* Download url to dest (via dest.part, resuming).  Verifies expected size (-1 = unknown) and the
  * given digests (NULL = unknown) before renaming onto dest.  On success fills sha256_out (65
  * bytes) with the digest of the file. */

@@ -34,8 +34,8 @@ size_t l4r_split_delim(const char *p, const char *end, const char *sep, size_t s
  * unescaped, into scratch (so spans stay valid until scratch is reset).  *nf gets the field count
  * (fields beyond max are counted, not stored).  A quote that never closes, or text after a closing
  * quote, is L4R_EPARSE ("unterminated quoted field", "unexpected character after quoted field"). */
-l4r_status l4r_csv_record(const char **pp, const char *end, char sep, l4r_span *f, size_t max, size_t *nf,
-                          l4r_buf *scratch, l4r_error *e);
+l4r_status l4r_csv_record(const char **pp, const char *end, char sep, char esc, l4r_span *f, size_t max,
+                          size_t *nf, l4r_buf *scratch, l4r_error *e);
 
 /* A set of top-level keys to pull from an object (JSON or Python literal). */
 typedef struct l4r_keyset l4r_keyset;

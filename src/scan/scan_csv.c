@@ -38,8 +38,43 @@ static inline const char *find_sep_or_nl(const char *p, const char *end, unsigne
     return p;
 }
 
-l4r_status l4r_csv_record(const char **pp, const char *end, char sep, l4r_span *f, size_t max, size_t *nf,
-                          l4r_buf *scratch, l4r_error *e)
+/* The quoted field at p (after its opening quote) with `esc` escaping the next byte (Book-Crossing's
+ * \"): *q gets the closing quote, the unescaped bytes go to scratch.  False: no closing quote. */
+static bool quoted_escaped(const char *p, const char *end, char esc, const char **q, l4r_buf *scratch,
+                           l4r_span *f, size_t stored, l4r_span *out)
+{
+    const char *c = p;
+    while (c < end) {
+        if (*c == esc && c + 1 < end)
+            c += 2;
+        else if (*c == '"' && c + 1 < end && c[1] == '"')
+            c += 2;
+        else if (*c == '"')
+            break;
+        else
+            c++;
+    }
+    if (c >= end)
+        return false;
+    *q = c;
+    scratch_reserve(scratch, (size_t)(c - p), f, stored);
+    char *w0 = scratch->data + scratch->len, *w = w0;
+    while (p < c) {
+        if ((*p == esc || *p == '"') && p + 1 < c) {
+            *w++ = p[1];
+            p += 2;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    scratch->len += (size_t)(w - w0);
+    out->p = w0;
+    out->n = (size_t)(w - w0);
+    return true;
+}
+
+l4r_status l4r_csv_record(const char **pp, const char *end, char sep, char esc, l4r_span *f, size_t max,
+                          size_t *nf, l4r_buf *scratch, l4r_error *e)
 {
     const char *base = *pp;
     const char *p = base;
@@ -51,6 +86,19 @@ l4r_status l4r_csv_record(const char **pp, const char *end, char sep, l4r_span *
             size_t stored = n < max ? n : max;
             /* Find the closing quote first so the copy needs one reservation. */
             const char *q = p;
+            if (esc) {
+                l4r_span v;
+                if (!quoted_escaped(p, end, esc, &q, scratch, f, stored, &v)) {
+                    *nf = n;
+                    return l4r_err(e, L4R_EPARSE, "unterminated quoted field starting at byte %zu",
+                                   (size_t)(open - base));
+                }
+                if (n < max)
+                    f[n] = v;
+                n++;
+                p = q + 1;
+                goto after_quote;
+            }
             for (;;) {
                 q = memchr(q, '"', (size_t)(end - q));
                 if (!q) {
@@ -85,6 +133,7 @@ l4r_status l4r_csv_record(const char **pp, const char *end, char sep, l4r_span *
             }
             n++;
             p = q + 1;
+        after_quote:
             if (p == end)
                 break;
             if (*p == sep) {

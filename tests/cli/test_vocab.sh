@@ -194,3 +194,39 @@ sed 's/"format": "delimited", "delimiter": ","/"format": "csv"/' "$T/last-r/lt.j
 mkdir -p "$T/last-r2" && mv "$T/last-r2.json" "$T/last-r2/lt.json"
 check_exit 6 "extra_fields last on csv is a recipe error" "$L4R" --recipes "$T/last-r2" info lt
 check_grep "naming the key" "items.extra_fields: 'last' is for format delimited (no quoting), not csv" "$T/.err"
+
+# ---- csv "escape": backslash-escaped quotes inside quoted fields (Book-Crossing) -----------------
+BX="$T/bx"
+mkdir -p "$BX/r"
+cat >"$BX/r/bx.json" <<'J'
+{"schema": 1, "dataset": "bx", "title": "t", "license": "l", "default_variant": "v",
+ "variants": {"v": {"description": "d", "files": [{"url": "https://example.org/BX-Book-Ratings.csv"}],
+   "interactions": {"path": "BX-Book-Ratings.csv", "format": "csv", "delimiter": ";", "header": true,
+                    "encoding": "cp1252", "escape": "\\",
+                    "fields": {"user_id": "User-ID", "item_id": "ISBN", "rating": "Book-Rating"}},
+   "items": {"path": "BX-Books.csv", "format": "csv", "delimiter": ";", "header": true, "encoding": "cp1252",
+             "escape": "\\", "fields": {"item_id": "ISBN", "title": "Book-Title", "author": "Book-Author"}}}}}
+J
+printf '"User-ID";"ISBN";"Book-Rating"\r\n"276725";"034545104X";"0"\r\n"276726";"0155061224";"5"\r\n' >"$BX/BX-Book-Ratings.csv"
+printf '"ISBN";"Book-Title";"Book-Author"\r\n"034545104X";"Flesh Tones: A Novel";"M. J. Rose"\r\n"0155061224";"A \\"Quoted\\" Title; with a semicolon";"Caf\351 Author"\r\n"0000000001";"Back\\\\slash";"x"\r\n' >"$BX/BX-Books.csv"
+for j in 1 3; do
+  check_exit 0 "escape: Book-Crossing-shaped files -j $j" "$L4R" --recipes "$BX/r" convert bx --raw "$BX" -o "$BX/o$j" -q -j "$j"
+done
+check_same "escape: -j 1 = -j 3" "$BX/o1/items.tsv" "$BX/o3/items.tsv"
+python3 - "$BX" <<'PY'
+import re, sys
+d = sys.argv[1]
+with open(d + "/items.want", "w", encoding="utf-8") as f:
+    f.write("item_id\ttitle\tauthor\n")
+    for line in open(d + "/BX-Books.csv", encoding="cp1252", newline="").read().split("\r\n")[1:]:
+        if not line:
+            continue
+        parts = [re.sub(r'\\(.)', r'\1', p) for p in re.split(r'(?<=");(?=")', line)]
+        f.write("\t".join(p[1:-1] if p.startswith('"') else p for p in parts) + "\n")
+PY
+check_same "escape: \\\" is a quote, \\\\ a backslash, ';' inside quotes stays, cp1252 decoded" "$BX/o1/items.tsv" "$BX/items.want"
+check_eq "escape: the ratings" "$(tail -n +2 "$BX/o1/interactions.tsv" | tr '\t' ' ' | tr '\n' '|')" "276725 034545104X 0 |276726 0155061224 5 |"
+sed 's/"escape": "\\\\"/"escape": "ab"/' "$BX/r/bx.json" >"$BX/bad.json"
+mkdir -p "$BX/rb" && cp "$BX/bad.json" "$BX/rb/bx.json"
+check_exit 6 "escape: more than one byte is a recipe error" "$L4R" --recipes "$BX/rb" info bx
+check_grep "escape: the reason" "expected one byte" "$T/.err"

@@ -126,3 +126,32 @@ check_grep "corrupt .part: then downloaded from zero" "corrupt=1 range=- status=
 L4R_LOW_SPEED_TIME=1 L4R_MAX_RETRIES=10 check_exit 3 "stalls every time: exit 3" "$L4R" --recipes "$R" --data-dir "$D" fetch web2/stallmany
 check_grep "stalls every time: says it stalled, and how often" "stalled (no data for 1 s.*it timed out 3 times in a row without getting further" "$T/.err"
 check_eq "stalls every time: 4 attempts (the first got 1000 bytes)" "$(grep -c 'many=1 ' "$SLOG")" 4
+
+# ---- Google Drive: the confirmation page of a large file (issue 16) --------------------------
+mkdir -p "$SRV/drive"
+cp "$SRV/payload.bin" "$SRV/drive/BIGFILE"
+cp "$SRV/payload.bin" "$SRV/drive/old-BIG"
+printf 'small file\n' >"$SRV/drive/SMALL"
+SM=$(sha256 "$SRV/drive/SMALL")
+RG="$T/recipes-gd"
+VG=
+addg() { VG="$VG${VG:+, }$(variant "$@")"; }
+addg plain payload.bin "https://drive.google.com/uc?export=download&id=BIGFILE" "$N" "$S"
+addg old payload.bin "https://drive.google.com/uc?export=download&id=old-BIG" "$N" "$S"
+addg small small.txt "https://drive.google.com/uc?export=download&id=SMALL" "$(size "$SRV/drive/SMALL")" "$SM"
+addg quota payload.bin "https://drive.google.com/uc?export=download&id=quota" "$N" "$S"
+write_recipe "$RG" gd "$VG"
+g() { "$L4R" --recipes "$RG" --data-dir "$T/home-gd" fetch gd --mirror "$BASE/gd" "$@"; }
+check_exit 0 "Drive: a large file through today's confirmation form" g --variant plain
+check_same "Drive: the file, not the page" "$T/home-gd/gd/plain/payload.bin" "$SRV/payload.bin"
+check_grep "Drive: the form was followed (id, export, confirm, uuid)" "GET /gd/drive.usercontent.google.com/download?id=BIGFILE&export=download&confirm=t&uuid=5f2c-77aa range=- status=200" "$SLOG"
+check_grep "Drive: says it confirmed" "asks to confirm the download of a large file" "$T/.err"
+check_exit 0 "Drive: the older page (a confirm= link)" g --variant old
+check_same "Drive, older page: the file" "$T/home-gd/gd/old/payload.bin" "$SRV/payload.bin"
+check_grep "Drive, older page: the token was sent" "GET /gd/drive.google.com/uc?export=download&confirm=Tk3n&id=old-BIG" "$SLOG"
+check_exit 0 "Drive: a small file is served at once" g --variant small
+check_same "Drive, small file" "$T/home-gd/gd/small/small.txt" "$SRV/drive/SMALL"
+check_exit 3 "Drive: a page with no way on (quota): a network error" g --variant quota
+check_grep "Drive, quota: says to download it by hand" "answered .* with a web page, not the file" "$T/.err"
+check_grep "Drive, quota: names --from" "fetch --from FILE" "$T/.err"
+check "Drive, quota: no file saved" test ! -e "$T/home-gd/gd/quota/payload.bin"

@@ -77,6 +77,8 @@ done
 add slow a.bin "$BASE/mode/slow/a.bin?chunks=20&delay=0.1" "$NA" "$SA"
 add slowint a.bin "$BASE/mode/slow/a.bin?chunks=50&delay=0.2" "$NA" "$SA"
 V="$V, \"gated\": {\"description\": \"test\", \"manual\": \"sign the form at https://example.org/form and download a.bin\", \"files\": [{\"name\": \"a.bin\", \"url\": \"$(up a.bin)\", \"size\": $NA, \"sha256\": \"$SA\"}]}"
+GZ="$U/files.example.org/ds/good.zip"
+V="$V, \"gated2\": {\"description\": \"test\", \"manual\": \"download both at https://example.org/form\", \"files\": [{\"name\": \"a.bin\", \"url\": \"$(up a.bin)\", \"size\": $NA, \"sha256\": \"$SA\"}, {\"name\": \"good.zip\", \"url\": \"$(up good.zip)\", \"size\": $(size "$GZ"), \"sha256\": \"$(sha256 "$GZ")\"}]}"
 V="$V, \"nosum\": {\"description\": \"test\", \"files\": [{\"name\": \"a.bin\", \"url\": \"$(up a.bin)\"}]}"
 V="$V, \"fallback\": {\"description\": \"test\", \"files\": [{\"name\": \"a.bin\", \"url\": \"$BASE/mode/404/a.bin\", \"mirrors\": [\"file://$A\"], \"size\": $NA, \"sha256\": \"$SA\"}]}"
 write_recipe "$R" loc "$V"
@@ -176,6 +178,34 @@ check_exit 0 "--from right file: fetch succeeds" f --variant gated --from "$T/dl
 check_same "--from: file registered" "$D/loc/gated/a.bin" "$A"
 check "--from: source left in place" test -f "$T/dl/a.bin"
 check_exit 2 "--from twice for one file: usage error" f --variant gated --force --from "$T/dl/a.bin" --from "$A"
+
+# issue 16: the manual message lists each file (size, digest) and the exact command; --from takes
+# a directory; a renamed download is recognised by its checksum
+check_exit 9 "gated2: exit 9 without --from" f --variant gated2
+check_grep "gated2: the page" "download both at https://example.org/form" "$T/.err"
+check_grep "gated2: a.bin with its size and sha256" "^  a.bin  $NA bytes  sha256 $SA" "$T/.err"
+check_grep "gated2: good.zip with its size" "^  good.zip  $(size "$GZ") bytes" "$T/.err"
+check_grep "gated2: the command to run next" "then run: llm4rec-data fetch loc --variant gated2 --from a.bin --from good.zip" "$T/.err"
+mkdir -p "$T/dl2" "$T/dl3" "$T/dl4" "$T/dl5"
+cp "$A" "$T/dl2/a.bin"; cp "$GZ" "$T/dl2/good.zip"; echo other >"$T/dl2/notes.txt"
+check_exit 0 "--from DIR: both files found by name, other files ignored" "$L4R" --recipes "$R" --data-dir "$T/d2" fetch loc --variant gated2 --from "$T/dl2"
+check_same "--from DIR: a.bin registered" "$T/d2/loc/gated2/a.bin" "$A"
+check_same "--from DIR: good.zip registered" "$T/d2/loc/gated2/good.zip" "$GZ"
+cp "$A" "$T/dl3/a (1).bin"; cp "$GZ" "$T/dl3/download.zip"
+check_exit 0 "--from DIR of renamed downloads: recognised by sha256" "$L4R" --recipes "$R" --data-dir "$T/d3" fetch loc --variant gated2 --from "$T/dl3"
+check_same "renamed: a.bin registered under its recipe name" "$T/d3/loc/gated2/a.bin" "$A"
+check_same "renamed: good.zip registered under its recipe name" "$T/d3/loc/gated2/good.zip" "$GZ"
+check_exit 0 "--from renamed files given one by one" "$L4R" --recipes "$R" --data-dir "$T/d4" fetch loc --variant gated2 --from "$T/dl3/download.zip" --from "$T/dl3/a (1).bin"
+check_same "renamed, one by one: good.zip" "$T/d4/loc/gated2/good.zip" "$GZ"
+check_exit 2 "--from an empty directory: usage error" f --variant gated2 --from "$T/dl4"
+check_grep "--from an empty directory: says so" "is a directory without files" "$T/.err"
+echo other >"$T/dl5/notes.txt"
+check_exit 2 "--from a directory without any of the files: usage error" f --variant gated2 --from "$T/dl5"
+check_grep "--from a directory without any of the files: says so" "no file in" "$T/.err"
+check_exit 2 "--from a file that is none of them: usage error" f --variant gated2 --from "$T/dl5/notes.txt"
+check_grep "--from none of them: lists the files with sizes" "its files: 'a.bin' ($NA bytes), 'good.zip'" "$T/.err"
+check_exit 9 "--from one of two files: still exit 9 for the other" "$L4R" --recipes "$R" --data-dir "$T/d5" fetch loc --variant gated2 --from "$T/dl2/a.bin"
+check_grep "one of two: names the missing one" "missing 'good.zip'" "$T/.err"
 
 # unpacking: a good zip, and hostile archives that must fail with exit 5 and leave nothing
 check_exit 0 "good zip: fetch + unpack" f --variant good --mirror "$M"

@@ -24,6 +24,16 @@ the query string.  The state ("the first time") is kept per path+query.
   /mode/slow/P?chunks=C&delay=D
                      the whole file in C pieces (default 10) with D seconds between (default 0.1)
   /mode/redirloop/P  302 to itself, for ever (tests/fault/network.sh)
+
+Google Drive, reached through a --mirror of http://127.0.0.1:PORT/gd (so the paths are
+/gd/HOST/PATH); the files are ROOT/drive/ID:
+  /gd/drive.google.com/uc?export=download&id=ID
+                     a file under 1000 bytes is served at once; a larger one gets the confirmation
+                     page of today's Drive (a form to drive.usercontent.google.com/download with
+                     hidden id, export, confirm=t and uuid); an ID starting "old-" gets the older
+                     page (a link back to /uc with &amp;confirm=TOKEN); "quota" a page with no way on
+  /gd/drive.google.com/uc?...&confirm=TOKEN, /gd/drive.usercontent.google.com/download?...&uuid=U
+                     the file, when the token or uuid is the one the page gave, else 403
 """
 import argparse
 import os
@@ -81,10 +91,48 @@ class Handler(BaseHTTPRequestHandler):
     def do_HEAD(self):
         self.do_GET()
 
+    def drive(self, path, q):
+        fid = q.get("id", "")
+        local = os.path.join(self.server.root, "drive", fid)
+        html = [("Content-Type", "text/html; charset=utf-8")]
+        if fid == "quota" or not os.path.isfile(local):
+            return self.simple(200, b"<html><body>Too many users have viewed or downloaded this file recently."
+                               b" Please try accessing the file again later.</body></html>", html)
+        data = open(local, "rb").read()
+        file_hdr = [("Content-Type", "application/octet-stream")]
+        if path == "/gd/drive.google.com/uc":
+            if q.get("confirm") == "Tk3n":
+                return self.simple(200, data, file_hdr)
+            if "confirm" in q:
+                return self.simple(403, b"bad token\n", html)
+            if len(data) < 1000:
+                return self.simple(200, data, file_hdr)
+            if fid.startswith("old-"):
+                page = ('<html><body><p>Google Drive can\'t scan this file for viruses.</p>'
+                        '<a id="uc-download-link" href="/uc?export=download&amp;confirm=Tk3n&amp;id=%s">'
+                        'Download anyway</a></body></html>' % fid)
+            else:
+                page = ('<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title></head>'
+                        '<body><p>Google Drive can\'t scan this file for viruses.</p>'
+                        '<form id="download-form" action="https://drive.usercontent.google.com/download" method="get">'
+                        '<input type="submit" id="uc-download-link" value="Download anyway"/>'
+                        '<input type="hidden" name="id" value="%s">'
+                        '<input type="hidden" name="export" value="download">'
+                        '<input type="hidden" name="confirm" value="t">'
+                        '<input type="hidden" name="uuid" value="5f2c-77aa"></form></body></html>' % fid)
+            return self.simple(200, page.encode(), html)
+        if path == "/gd/drive.usercontent.google.com/download":
+            if q.get("uuid") == "5f2c-77aa" and q.get("confirm") == "t":
+                return self.simple(200, data, file_hdr)
+            return self.simple(403, b"bad uuid\n", html)
+        return self.simple(404, b"not found\n")
+
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         q = dict(urllib.parse.parse_qsl(url.query))
         path = urllib.parse.unquote(url.path)
+        if path.startswith("/gd/"):
+            return self.drive(path, q)
         mode = "plain"
         if path.startswith("/mode/"):
             rest = path[len("/mode/"):]

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         size_t nf;
         l4r_error e;
         l4r_buf_reset(&scratch);
-        if (l4r_csv_record(&p, end, sep, f, 6, &nf, &scratch, &e) != L4R_OK)
+        if (l4r_csv_record(&p, end, sep, 0, f, 6, &nf, &scratch, &e) != L4R_OK)
             break;
         if (p <= before || p > end || nf == 0)
             abort();
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
             const char *q = w.data;
             l4r_span g[6];
             size_t ng;
-            if (l4r_csv_record(&q, w.data + w.len, sep, g, 6, &ng, &scratch2, &e) != L4R_OK || ng != nf ||
+            if (l4r_csv_record(&q, w.data + w.len, sep, 0, g, 6, &ng, &scratch2, &e) != L4R_OK || ng != nf ||
                 q != w.data + w.len)
                 abort();
             for (size_t i = 0; i < nf; i++)

@@ -74,6 +74,8 @@ static bool format(int64_t v, l4r_timefmt fmt, char *buf, size_t cap)
         snprintf(buf, cap, "%s %.3s %02d %02d:%02d:%02d +0000 %04d", wdays[tm.tm_wday], months[tm.tm_mon],
                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, y);
         return true;
+    case L4R_TIME_YYYYMMDD: snprintf(buf, cap, "%04d%02d%02d", y, mo, tm.tm_mday); return true;
+    case L4R_TIME_MMDD: snprintf(buf, cap, "%d%02d", mo, tm.tm_mday); return true;
     default: break;
     }
     snprintf(buf, cap, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -174,11 +176,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     static const struct {
         l4r_timefmt fmt;
         int year;
-    } sel[10] = {{L4R_TIME_NONE, 0},     {L4R_TIME_UNIX_S, 0},   {L4R_TIME_UNIX_MS, 0},
+    } sel[12] = {{L4R_TIME_NONE, 0},     {L4R_TIME_UNIX_S, 0},   {L4R_TIME_UNIX_MS, 0},
                  {L4R_TIME_DATE, 0},     {L4R_TIME_DATETIME, 0}, {L4R_TIME_ISO8601, 0},
                  {L4R_TIME_MDY_AMPM, 0}, {L4R_TIME_POSTED, 0},   {L4R_TIME_CTIME_OFFSET, 0},
-                 {L4R_TIME_POSTED, 2014}};
-    unsigned k = data[0] % 10u;
+                 {L4R_TIME_POSTED, 2014}, {L4R_TIME_YYYYMMDD, 0}, {L4R_TIME_MMDD, 2014}};
+    unsigned k = data[0] % 12u;
     l4r_timefmt fmt = sel[k].fmt;
     int year = sel[k].year;
     const char *p = (const char *)data + 1;
@@ -217,6 +219,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         if (!has_year && (v < 1388534400 || v >= 1420070400))
             abort(); /* then it is in 2014 */
     }
+    if (fmt == L4R_TIME_MMDD && (v < 1388534400 || v >= 1420070400 || v % 86400))
+        abort(); /* a month and day of the given year, at midnight */
+    if (fmt == L4R_TIME_YYYYMMDD && v % 86400)
+        abort();
     if (fmt == L4R_TIME_CTIME_OFFSET && n == 30) {
         /* "Sun Jul 30 07:44:10 -0700 2017": the weekday is the local date's */
         int oh = (p[21] - '0') * 10 + (p[22] - '0'), om = (p[23] - '0') * 10 + (p[24] - '0');
@@ -255,6 +261,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                         !strstr(text, " 0");
             break;
         case L4R_TIME_CTIME_OFFSET: canonical = n == 30 && !memcmp(text + 20, "+0000", 5) && text[8] != ' '; break;
+        case L4R_TIME_YYYYMMDD: canonical = n == 8; break;
+        case L4R_TIME_MMDD: canonical = text[0] != '0'; break;
         default: break;
         }
         /* a leap second (":60") is the next minute's ":00", which is right */

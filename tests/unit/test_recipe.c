@@ -780,7 +780,7 @@ static void test_filters(void)
                 "$.variants.v1.interactions.filter[0]: missing required key 'op'");
     EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '=', 'value': '1'}]"),
                 "$.variants.v1.interactions.filter[0].op: unknown value '=' (expected one of: ==, !=, in, <, "
-                "<=, >, >=)");
+                "<=, >, >=, present)");
     EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '=='}]"),
                 "$.variants.v1.interactions.filter[0]: missing required key 'value'");
     EXPECT_VERR(FILT_VARIANT("[{'column': 'click', 'op': '==', 'value': 1}]"),
@@ -867,9 +867,11 @@ static void test_time_year(void)
         l4r_recipe_clear(&r);
     }
     EXPECT_VERR(POSTED_VARIANT("'time': 'unix_s', 'time_year': 2014"),
-                "t.json: $.variants.v1.interactions.time_year: applies to time 'posted' only, not 'unix_s'");
-    EXPECT_VERR(POSTED_VARIANT("'time': 'ctime_offset', 'time_year': 2014"),
-                "$.variants.v1.interactions.time_year: applies to time 'posted' only, not 'ctime_offset'");
+                "t.json: $.variants.v1.interactions.time_year: applies to time 'posted' or 'mmdd' only, not "
+                "'unix_s'");
+    EXPECT_VERR(
+        POSTED_VARIANT("'time': 'ctime_offset', 'time_year': 2014"),
+        "$.variants.v1.interactions.time_year: applies to time 'posted' or 'mmdd' only, not 'ctime_offset'");
     EXPECT_VERR(POSTED_VARIANT("'time': 'posted', 'time_year': '2014'"),
                 "$.variants.v1.interactions.time_year: expected an integer (a year), got a string");
     EXPECT_VERR(POSTED_VARIANT("'time': 'posted', 'time_year': 2014.5"),

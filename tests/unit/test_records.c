@@ -465,6 +465,29 @@ static void test_posted(void)
     free(tab);
 }
 
+/* Issue 16: Tmall's and U-NEED's day dates: 20151111 (yyyymmdd), and 1111 / 829 without a year
+ * (mmdd, which takes the table's time_year). */
+static void test_day_dates(void)
+{
+    const l4r_timefmt Y = L4R_TIME_YYYYMMDD, M = L4R_TIME_MMDD;
+    T_CHECK(tv("20151111", Y, 0, 1447200000, false));
+    T_CHECK(tv("19700101", Y, 0, 0, false));
+    T_CHECK(tv("20160229", Y, 0, 1456704000, false));
+    static const char *const ybad[] = {"20150229", "2015111",   "201511111", "2015-1111", "20151311",
+                                       "20151100", " 20151111", "2015111a",  ""};
+    for (size_t k = 0; k < sizeof ybad / sizeof *ybad; k++)
+        T_CHECK(refused(ybad[k], Y, 0));
+    T_CHECK(tv("1111", M, 2014, 1415664000, false));
+    T_CHECK(tv("829", M, 2014, 1409270400, false));
+    T_CHECK(tv("0829", M, 2014, 1409270400, false));
+    T_CHECK(tv("229", M, 2016, 1456704000, false));
+    T_CHECK(refused("229", M, 2015)); /* no 29 February in 2015 */
+    T_CHECK(refused("1111", M, 0));   /* no year given */
+    static const char *const mbad[] = {"1311", "1100", "11", "11111", "1a11", "", "-111"};
+    for (size_t k = 0; k < sizeof mbad / sizeof *mbad; k++)
+        T_CHECK(refused(mbad[k], M, 2014));
+}
+
 /* Issue 15: Goodreads' "Sun Jul 30 07:44:10 -0700 2017", to UTC by its offset; the weekday must be
  * the date's. */
 static void test_ctime_offset(void)
@@ -650,6 +673,7 @@ int main(void)
     test_exponents();
     test_posted();
     test_ctime_offset();
+    test_day_dates();
     test_recipe_keys();
     test_max_errors();
     l4r_error e;

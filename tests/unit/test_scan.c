@@ -53,27 +53,39 @@ static void test_csv(void)
                      "\"multi\nline\",\"\",x\n"
                      "last,no,newline";
     const char *p = in, *end = in + strlen(in);
-    T_EQ_INT(l4r_csv_record(&p, end, ',', f, 8, &nf, &s, &e), L4R_OK);
+    {
+        /* Book-Crossing: a backslash escapes the next byte inside quotes; "" still works */
+        const char *bx = "\"0155061224\";\"A \\\"Quoted\\\" Title; x\";\"a\\\\b\";\"c\"\"d\"\r\n\"e\\";
+        const char *q = bx, *qe = bx + strlen(bx);
+        T_EQ_INT(l4r_csv_record(&q, qe, ';', '\\', f, 8, &nf, &s, &e), L4R_OK);
+        T_EQ_INT(nf, 4);
+        SPAN_EQ(f[1], "A \"Quoted\" Title; x");
+        SPAN_EQ(f[2], "a\\b");
+        SPAN_EQ(f[3], "c\"d");
+        T_EQ_INT(l4r_csv_record(&q, qe, ';', '\\', f, 8, &nf, &s, &e), L4R_EPARSE); /* "e\" never closes */
+        l4r_buf_reset(&s);
+    }
+    T_EQ_INT(l4r_csv_record(&p, end, ',', 0, f, 8, &nf, &s, &e), L4R_OK);
     T_EQ_INT(nf, 3);
     SPAN_EQ(f[1], "American President, The (1995)");
     SPAN_EQ(f[2], "Comedy|Drama|Romance");
-    T_EQ_INT(l4r_csv_record(&p, end, ',', f, 8, &nf, &s, &e), L4R_OK);
+    T_EQ_INT(l4r_csv_record(&p, end, ',', 0, f, 8, &nf, &s, &e), L4R_OK);
     T_EQ_INT(nf, 3);
     SPAN_EQ(f[1], "b \"q\" c");
     SPAN_EQ(f[2], "d");
-    T_EQ_INT(l4r_csv_record(&p, end, ',', f, 8, &nf, &s, &e), L4R_OK);
+    T_EQ_INT(l4r_csv_record(&p, end, ',', 0, f, 8, &nf, &s, &e), L4R_OK);
     T_EQ_INT(nf, 3);
     SPAN_EQ(f[0], "multi\nline");
     SPAN_EQ(f[1], "");
     T_CHECK(f[1].p != NULL);
-    T_EQ_INT(l4r_csv_record(&p, end, ',', f, 2, &nf, &s, &e), L4R_OK);
+    T_EQ_INT(l4r_csv_record(&p, end, ',', 0, f, 2, &nf, &s, &e), L4R_OK);
     T_EQ_INT(nf, 3);
     SPAN_EQ(f[1], "no");
     T_CHECK(p == end);
     /* ';'-separated, every field quoted (Book-Crossing shape) */
     in = "\"276725\";\"034545104X\";\"0\"\n";
     p = in;
-    T_EQ_INT(l4r_csv_record(&p, in + strlen(in), ';', f, 8, &nf, &s, &e), L4R_OK);
+    T_EQ_INT(l4r_csv_record(&p, in + strlen(in), ';', 0, f, 8, &nf, &s, &e), L4R_OK);
     T_EQ_INT(nf, 3);
     SPAN_EQ(f[1], "034545104X");
     /* spans into scratch stay valid while scratch grows (many quoted fields, tiny scratch) */
@@ -86,7 +98,7 @@ static void test_csv(void)
         l4r_buf_adds(&big, i < 7 ? "\"," : "\"\n");
     }
     p = big.data;
-    T_EQ_INT(l4r_csv_record(&p, big.data + big.len, ',', f, 8, &nf, &s, &e), L4R_OK);
+    T_EQ_INT(l4r_csv_record(&p, big.data + big.len, ',', 0, f, 8, &nf, &s, &e), L4R_OK);
     T_EQ_INT(nf, 8);
     bool ok = true;
     for (int i = 0; i < 8; i++) {
@@ -99,11 +111,11 @@ static void test_csv(void)
     /* errors */
     in = "a,\"never closed\nb,c\n";
     p = in;
-    T_EQ_INT(l4r_csv_record(&p, in + strlen(in), ',', f, 8, &nf, &s, &e), L4R_EPARSE);
+    T_EQ_INT(l4r_csv_record(&p, in + strlen(in), ',', 0, f, 8, &nf, &s, &e), L4R_EPARSE);
     T_EQ_STR(e.msg, "unterminated quoted field starting at byte 2");
     in = "a,\"q\"x,b\n";
     p = in;
-    T_EQ_INT(l4r_csv_record(&p, in + strlen(in), ',', f, 8, &nf, &s, &e), L4R_EPARSE);
+    T_EQ_INT(l4r_csv_record(&p, in + strlen(in), ',', 0, f, 8, &nf, &s, &e), L4R_EPARSE);
     T_EQ_STR(e.msg, "unexpected character after quoted field at byte 5");
     l4r_buf_free(&s);
 }
