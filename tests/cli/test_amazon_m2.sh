@@ -256,7 +256,7 @@ check_exit 9 "fetch train: manual (AIcrowd login), exit 9" "$L4R" fetch amazon-m
 check_grep "the steps name the AIcrowd page" "https://www.aicrowd.com/challenges/amazon-kdd-cup-23-multilingual-recommendation-challenge" "$T/.err"
 check_grep "the steps name the sessions file" "'sessions_train.csv'" "$T/.err"
 check_grep "the steps name the products file" "'products_train.csv'" "$T/.err"
-check_grep "the steps give the --from command" "fetch amazon-m2 --variant train --from sessions_train.csv --from products_train.csv" "$T/.err"
+check_grep "the steps give the --from command" "then run: llm4rec-data fetch amazon-m2 --variant train --from sessions_train.csv --from products_train.csv" "$T/.err"
 check_exit 9 "convert without --raw: the same exit 9" m2 --variant task2 -o "$T/nf" -q
 check_grep "task2: its own test file" "'sessions_test_task2.csv'" "$T/.err"
 check_exit 2 "fetch --from a zip: not one of the variant's files" "$L4R" fetch amazon-m2 --from "$T/all.zip" -q
@@ -267,8 +267,8 @@ check_exit 0 "convert the fetched copy" m2 -o "$T/fetched" -q
 for f in interactions items sessions; do
   check_same "fetched = --raw: $f.tsv" "$T/fetched/$f.tsv" "$T/train-1/$f.tsv"
 done
-check_exit 0 "fetch --from for task1/JP" "$L4R" fetch amazon-m2 --variant task1/JP \
-  --from "$F/sessions_test_task1.csv" --from "$F/products_train.csv" -q
+check_exit 0 "fetch --from the directory holding all five files, for task1/JP" "$L4R" fetch amazon-m2 --variant task1/JP \
+  --from "$F" -q
 check_exit 0 "convert task1/JP fetched" m2 --variant task1/JP -o "$T/fetched-jp" -q
 check_same "task1/JP fetched = --raw" "$T/fetched-jp/interactions.tsv" "$T/task1-JP-1/interactions.tsv"
 

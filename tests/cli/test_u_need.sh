@@ -1,7 +1,7 @@
 # CLI tests: the u-need recipe on l4r-gen's dialogues in the shape of the authors' examples.md (one
 # dialogue object per line; Chinese text; times with and without microseconds; a send_content that
 # is a number; quotes, line breaks and TABs escaped in the JSON).  python's json module computes the
-# expected interactions (userid, sellerid per dialogue, no time) and messages.tsv (one row per
+# expected interactions (userid, sellerid per dialogue, ds as the day) and messages.tsv (one row per
 # message, the time floored to the second as UTC); -j 1 = -j 3; the JSON-array form the authors'
 # code reads is refused (exit 7) and python's one-object-per-line rewrite of it converts the same;
 # the manual download (exit 9 naming the e-mail address and the file), fetch --from, fetched = --raw.
@@ -24,12 +24,14 @@ assert ds == json.load(open(f"{src}/dialogues.json", encoding="utf-8"))
 def text(v):
     s = v if isinstance(v, str) else json.dumps(v)
     return s.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+def day(s):
+    return calendar.timegm(time.strptime(s, "%Y%m%d"))
 def ts(s):
     return calendar.timegm(time.strptime(s.split(".")[0], "%Y-%m-%d %H:%M:%S"))
 with open(f"{out}/inter.want", "w", encoding="utf-8") as f:
     f.write("user_id\titem_id\trating\ttimestamp\n")
     for d in ds:
-        f.write(f"{d['userid']}\t{d['sellerid']}\t1\t\n")
+        f.write(f"{d['userid']}\t{d['sellerid']}\t1\t{day(d['ds'])}\n")
 with open(f"{out}/messages.want", "w", encoding="utf-8") as f:
     f.write("user_id\ttimestamp\tsid\tdomain\tsellerid\tds\tseq_no\tsender_type\tact_tag\tsend_content\n")
     for d in ds:
@@ -39,7 +41,7 @@ with open(f"{out}/messages.want", "w", encoding="utf-8") as f:
 msgs = [m for d in ds for m in d["dialogue"]]
 users = {}
 for d in ds:
-    users.setdefault(d["userid"], []).append(d["sellerid"])
+    users.setdefault(d["userid"], []).append((day(d["ds"]), d["sellerid"]))
 with open(f"{out}/facts", "w") as f:
     f.write("micro %d\n" % sum(1 for m in msgs if "." in m["time"]))
     f.write("number %d\n" % sum(1 for m in msgs if not isinstance(m["send_content"], str)))
@@ -47,12 +49,15 @@ with open(f"{out}/facts", "w") as f:
     f.write("rec %d\n" % sum(1 for m in msgs if m["rec_item_id"]))
     f.write("multi %d\n" % sum(1 for v in users.values() if len(v) >= 3))
     f.write("domains %d\n" % len({d["domain"] for d in ds}))
-# seq on file order: every user's dialogues in order, the last shop to test
+    f.write("unsorted %d\n" % sum(1 for v in users.values() if [t for t, _ in v] != sorted(t for t, _ in v)))
+    f.write("sameday %d\n" % sum(1 for v in users.values() if len({t for t, _ in v}) < len(v)))
+# seq: every user's dialogues by day (stable: one day's keep the file's order), the last to test
 with open(f"{out}/test.want", "w") as f:
     f.write("user_id\titem_id\trating\ttimestamp\n")
     for u in dict.fromkeys(d["userid"] for d in ds):
         if len(users[u]) >= 3:
-            f.write(f"{u}\t{users[u][-1]}\t1\t\n")
+            t, s = sorted(users[u], key=lambda x: x[0])[-1]
+            f.write(f"{u}\t{s}\t1\t{t}\n")
 PY
 fact() { awk -v k="$1" '$1 == k { print $2 }' "$T/facts"; }
 check "fixture: times with microseconds" test "$(fact micro)" -gt 100
@@ -61,19 +66,22 @@ check "fixture: quotes, line breaks or TABs in messages" test "$(fact escaped)" 
 check "fixture: recommendation messages with item ids" test "$(fact rec)" -gt 100
 check "fixture: users with 3 or more dialogues" test "$(fact multi)" -gt 5
 check_eq "fixture: the five domains" "$(fact domains)" 5
+check "fixture: users whose dialogues are not in day order in the file" test "$(fact unsorted)" -gt 5
+check "fixture: users with two dialogues on one day" test "$(fact sameday)" -gt 0
 
 un() { "$L4R" convert u-need "$@"; }
 for j in 1 3; do
   check_exit 0 "dialogues -j $j" un --raw "$F/dialogues.jsonl" -o "$T/o$j" -q -j "$j" --block-size 4096
 done
-check_same "interactions: userid, sellerid, 1, no time, one row per dialogue" "$T/o1/interactions.tsv" "$T/inter.want"
+check_same "interactions: userid, sellerid, 1, ds (yyyymmdd) as UTC midnight, one row per dialogue" "$T/o1/interactions.tsv" "$T/inter.want"
 check_same "messages.tsv: one row per message, time floored to the second, numbers as written" "$T/o1/messages.tsv" "$T/messages.want"
 for f in interactions messages; do
   check_same "$f.tsv: -j 1 = -j 3" "$T/o1/$f.tsv" "$T/o3/$f.tsv"
 done
+check_eq "the real dialogue: ds 20180930 is 2018-09-30 00:00 UTC" "$(sed -n 2p "$T/o1/interactions.tsv")" "$(printf '2201523477005\t2830038155\t1\t1538265600')"
 check_eq "the real first message: 2018-09-30 15:57:00 as UTC" "$(sed -n 2p "$T/o1/messages.tsv" | cut -f2,10)" "$(printf '1538323020\t你们店有没有套装')"
-check_exit 0 "--split seq (no time: the file's order)" un --raw "$F/dialogues.jsonl" -o "$T/seq" -q --split seq
-check_same "seq test: each user's last dialogue's shop" "$T/seq/test.tsv" "$T/test.want"
+check_exit 0 "--split seq (by ds, one day's dialogues in file order)" un --raw "$F/dialogues.jsonl" -o "$T/seq" -q --split seq
+check_same "seq test: the shop of each user's latest dialogue by ds, not the file's last" "$T/seq/test.tsv" "$T/test.want"
 
 # the JSON array the authors' code reads is not JSON lines
 check_exit 7 "the JSON array form is refused" un --raw "$F/dialogues.json" -o "$T/arr" -q
