@@ -215,6 +215,22 @@ int gen_mind_main(const args *a);
 int gen_yelp_main(const args *a);
 /* kuaisar v2|small OUTDIR: KuaiSAR_v2.zip or KuaiSAR.zip (rec and search logs, features) in OUTDIR. */
 int gen_kuaisar_main(const args *a);
+/* pixelrec 200k|1m|8m|full|50k OUTDIR: the Drive folders' interaction and item-information CSVs. */
+int gen_pixelrec_main(const args *a);
+/* ninerec DS OUTDIR [item-first|user-first]: one NineRec dataset's behaviour TSV, pairs CSV and items CSV. */
+int gen_ninerec_main(const args *a);
+/* tenrec QK-video|QB-video|QK-article|QB-article|all OUTDIR: Tenrec's scenario CSVs (all: its folder). */
+int gen_tenrec_main(const args *a);
+/* taobao OUTDIR: OUTDIR/UserBehavior.csv.zip, Tianchi's Taobao user behaviour log. */
+int gen_taobao_main(const args *a);
+/* tmall ijcai15|ijcai16 OUTDIR: Tianchi's data_format1.zip (IJCAI-15) or IJCAI16_data.zip in OUTDIR. */
+int gen_tmall_main(const args *a);
+/* douban dmsc|dtcdr OUTDIR: OUTDIR/archive.zip, Kaggle's DMSC.csv or the DTCDR movie/book/music dump. */
+int gen_douban_main(const args *a);
+/* book-crossing dump OUTDIR: OUTDIR/BX-CSV-Dump.zip (ratings, books, users; ';', quoted, cp1252). */
+int gen_book_crossing_main(const args *a);
+/* netflix kaggle|original OUTDIR: Kaggle's archive.zip or the 2006 nf_prize_dataset.tar.gz (block format). */
+int gen_netflix_main(const args *a);
 /* amazon-m2 OUTDIR: the KDD Cup 2023 sessions (train, test tasks 1-3) and products CSVs in OUTDIR. */
 int gen_amazon_m2_main(const args *a);
 /* u-need OUTDIR: the pre-sales dialogues as JSON lines (dialogues.jsonl) and as one JSON array. */
