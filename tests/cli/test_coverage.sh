@@ -116,6 +116,12 @@ def fixture(ds, v, info):
         k = v.split("/")[-1]
         d = os.path.join(F, "gr-" + k)
         return d if gen(d, "goodreads", k, d, "--lines", "300") else None
+    if ds == "amazon-m2":
+        d = os.path.join(F, "m2")
+        return d if gen(d, "amazon-m2", d, "--lines", "400") else None
+    if ds == "u-need":
+        d = os.path.join(F, "uneed")
+        return d if gen(d, "u-need", d, "--lines", "100") else None
     # the families of issue 16: generated into a directory per kind; an archive the variant unpacks
     # is given itself, plain files by their directory
     if ds == "pixelrec":
@@ -137,7 +143,7 @@ def fixture(ds, v, info):
         d = os.path.join(F, "nr-" + v.replace("/", "-"))
         return d if gen(d, "ninerec", name, d, *order, "--lines", "50") else None
     kinds = {"tenrec": ("all",), "taobao": (), "book-crossing": ("dump",)}
-    if ds in kinds or ds in ("tmall", "douban", "amazon-m2", "u-need"):
+    if ds in kinds or ds in ("tmall", "douban"):
         if ds == "tmall":
             k = (v.split("/")[0],)
         elif ds == "douban":

@@ -25,7 +25,8 @@ done
 check_nogrep "list: no 2018 Beauty (only 2014 has it)" "$(printf '^amazon\t2018/Beauty')" "$T/list.txt"
 
 # the available names, from recipes/ (a new family adds itself here)
-AVAIL=$(for f in "$TOP"/recipes/*.json; do basename "$f" .json; done | LC_ALL=C sort | paste -sd, - | sed 's/,/, /g')
+# (in the registry's order: sorted by file name, so amazon-m2.json comes before amazon.json)
+AVAIL=$(for f in "$TOP"/recipes/*.json; do basename "$f"; done | LC_ALL=C sort | sed 's/\.json$//' | paste -sd, - | sed 's/,/, /g')
 check_exit 0 "list DATASET" "$L4R" list movielens
 check_eq "list movielens: only movielens lines" "$(cut -f1 "$T/.out" | sort -u)" "movielens"
 check_exit 6 "list unknown dataset: exit 6" "$L4R" list nosuch

@@ -231,5 +231,9 @@ int gen_douban_main(const args *a);
 int gen_book_crossing_main(const args *a);
 /* netflix kaggle|original OUTDIR: Kaggle's archive.zip or the 2006 nf_prize_dataset.tar.gz (block format). */
 int gen_netflix_main(const args *a);
+/* amazon-m2 OUTDIR: the KDD Cup 2023 sessions (train, test tasks 1-3) and products CSVs in OUTDIR. */
+int gen_amazon_m2_main(const args *a);
+/* u-need OUTDIR: the pre-sales dialogues as JSON lines (dialogues.jsonl) and as one JSON array. */
+int gen_u_need_main(const args *a);
 
 #endif

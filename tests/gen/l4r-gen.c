@@ -111,6 +111,10 @@ static const family FAMILIES[] = {
      gen_book_crossing_main},
     {"netflix", "l4r-gen netflix kaggle|original OUTDIR [--lines N] [--users N] [--items N] [--seed S]",
      gen_netflix_main},
+    {"amazon-m2", "l4r-gen amazon-m2 OUTDIR [--lines N] [--items N] [--seed S]   (--lines training sessions)",
+     gen_amazon_m2_main},
+    {"u-need", "l4r-gen u-need OUTDIR [--lines N] [--users N] [--items N] [--seed S]   (--lines dialogues)",
+     gen_u_need_main},
 };
 
 static void usage(FILE *f)
