@@ -556,7 +556,8 @@ static void list_dir(const char *d, offer **o, size_t *n, size_t *cap)
         names[nn++] = p;
     }
     closedir(dh);
-    qsort(names, nn, sizeof *names, cmp_str);
+    if (nn) /* qsort must not be given the NULL of an empty list */
+        qsort(names, nn, sizeof *names, cmp_str);
     for (size_t k = 0; k < nn; k++) {
         if (*n == *cap) {
             *cap = *cap ? 2 * *cap : 8;
