@@ -491,6 +491,23 @@ static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
     return L4R_OK;
 }
 
+/* The timestamp text ts in the table's format as Unix seconds (*tv); a fraction is floored and
+ * counted when the recipe allows it, else an error. */
+static inline l4r_status read_time(const tabctx *c, uint64_t line, l4r_span ts, int64_t *tv,
+                                   uint64_t *fractions, l4r_error *e)
+{
+    const l4r_table *t = c->t;
+    bool frac = false;
+    if (!ts.p || !l4r_parse_time_y(ts.p, ts.n, t->time, t->time_year, tv, &frac))
+        return bad_time(c, line, ts, e);
+    if (L4R_UNLIKELY(frac)) {
+        if (!t->time_fraction_floor)
+            return fraction(c, line, ts, e);
+        ++*fractions;
+    }
+    return L4R_OK;
+}
+
 /* A side-table row: every mapped column in order, TAB-separated; the timestamp (empty when the
  * record has none) as Unix seconds, the rest as UTF-8 text. */
 static l4r_status put_side(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, uint64_t *fractions,
@@ -506,14 +523,9 @@ static l4r_status put_side(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
             if (!v.p || !v.n)
                 continue;
             int64_t tv = 0;
-            bool frac = false;
-            if (!l4r_parse_time_y(v.p, v.n, t->time, t->time_year, &tv, &frac))
-                return bad_time(c, line, v, e);
-            if (L4R_UNLIKELY(frac)) {
-                if (!t->time_fraction_floor)
-                    return fraction(c, line, v, e);
-                ++*fractions;
-            }
+            l4r_status st = read_time(c, line, v, &tv, fractions, e);
+            if (st)
+                return st;
             l4r_buf_add_i64(out, tv);
         } else if (v.p && !l4r_append_text(out, v.p, v.n, t->encoding)) {
             return bad_text(c, line, t->map[k].out, k, v, e);
@@ -553,14 +565,9 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
         for (size_t k = 0; k < ts.n; k++) /* at most 18 digits: no overflow */
             tv = tv * 10 + (ts.p[k] - '0');
     } else if (t->time != L4R_TIME_NONE && !ts_plain) {
-        bool frac = false;
-        if (!ts.p || !l4r_parse_time_y(ts.p, ts.n, t->time, t->time_year, &tv, &frac))
-            return bad_time(c, line, ts, e);
-        if (L4R_UNLIKELY(frac)) {
-            if (!t->time_fraction_floor)
-                return fraction(c, line, ts, e);
-            ++*fractions;
-        }
+        l4r_status st = read_time(c, line, ts, &tv, fractions, e);
+        if (st)
+            return st;
     }
     if (c->mode == MODE_STREAM) {
         /* Fast path: plain ASCII fields and a canonical integer time are copied as they are. */

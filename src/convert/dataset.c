@@ -122,6 +122,27 @@ static l4r_status write_items(const l4r_items *it, const char *dir, bool users, 
     return l4r_out_close(o, m, e);
 }
 
+/* Whether the archive given to --raw lacks the member of a side-information table (users.tsv, a
+ * side table): a repackaged archive still converts, with a warning that `file` is not written.  A
+ * broken archive fails on the interactions table anyway. */
+static bool member_missing(const l4r_convert_opts *o, const l4r_input *in, const char *file)
+{
+    if (!in->member)
+        return false;
+    l4r_source *probe = NULL;
+    l4r_error pe = {0};
+    l4r_status ps = l4r_source_open(&probe, in->path, in->member, &pe);
+    l4r_source_close(probe);
+    if (ps != L4R_EARCHIVE)
+        return false;
+    if (o->log) {
+        char *msg = l4r_xasprintf("%s; %s is not written", pe.msg, file);
+        o->log(o->log_ud, 1, msg);
+        free(msg);
+    }
+    return true;
+}
+
 /* The items (MODE_ITEMS) or users (MODE_USERS) table `t` of the variant, found at `in` (no path:
  * not next to the input, a warning), into *store. */
 static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
@@ -138,23 +159,9 @@ static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, cons
         }
         return L4R_OK;
     }
-    if (mode == MODE_USERS && in->member) {
-        /* An archive without the user file (a repackaged one) still converts: users.tsv is side
-         * information, as when the file is not next to a plain input.  The items table has no
-         * such leniency; a broken archive fails on the interactions table anyway. */
-        l4r_source *probe = NULL;
-        l4r_error pe = {0};
-        l4r_status ps = l4r_source_open(&probe, in->path, in->member, &pe);
-        l4r_source_close(probe);
-        if (ps == L4R_EARCHIVE) {
-            if (o->log) {
-                char *msg = l4r_xasprintf("%s; users.tsv is not written", pe.msg);
-                o->log(o->log_ud, 1, msg);
-                free(msg);
-            }
-            return L4R_OK;
-        }
-    }
+    /* the items table has no such leniency */
+    if (mode == MODE_USERS && member_missing(o, in, "users.tsv"))
+        return L4R_OK;
     char genres[] = "genres";
     char *names[L4R_MAX_MAP + 1];
     size_t nn = 0;
@@ -334,21 +341,8 @@ static l4r_status write_side(const l4r_convert_opts *o, const l4r_recipe *r, con
         }
         goto out;
     }
-    if (!s->optional && in.member) {
-        /* an archive without the file (a repackaged one) still converts, as for users.tsv */
-        l4r_source *probe = NULL;
-        l4r_error pe = {0};
-        l4r_status ps = l4r_source_open(&probe, in.path, in.member, &pe);
-        l4r_source_close(probe);
-        if (ps == L4R_EARCHIVE) {
-            if (o->log) {
-                char *msg = l4r_xasprintf("%s; %s is not written", pe.msg, file);
-                o->log(o->log_ud, 1, msg);
-                free(msg);
-            }
-            goto out;
-        }
-    }
+    if (!s->optional && member_missing(o, &in, file))
+        goto out;
     st = l4r_tabctx_init(&c, s->t, MODE_SIDE, in.label, e);
     if (st)
         goto out;

@@ -518,6 +518,23 @@ static l4r_status part_offset(xfer *x, const char *part, int64_t size, bool *com
 /* Step of an attempt: one request for url from x->offset on, with the callbacks' verdicts reset
  * first; returns libcurl's result and sets *code to the final HTTP status (0 for file://).  The
  * options are set afresh each time, as easy_reset clears them. */
+/* The options every request here shares: the URL, the protocols, redirects, timeouts, the user
+ * agent, the error buffer. */
+static void base_opts(const l4r_curl_api *cu, CURL *c, const char *url, const l4r_fetch_opts *o, char *errbuf)
+{
+    cu->easy_setopt(c, CURLOPT_URL, url);
+    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    cu->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
+    cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
+    cu->easy_setopt(c, CURLOPT_USERAGENT, "llm4rec-data/" L4R_VERSION);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+}
+
 static CURLcode run_attempt(xfer *x, const char *url, char *errbuf, long *code)
 {
     const l4r_curl_api *cu = x->cu;
@@ -532,17 +549,7 @@ static CURLcode run_attempt(xfer *x, const char *url, char *errbuf, long *code)
 
     CURL *c = x->curl;
     cu->easy_reset(c);
-    cu->easy_setopt(c, CURLOPT_URL, url);
-    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-    cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    cu->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
-    cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
-    cu->easy_setopt(c, CURLOPT_USERAGENT, "llm4rec-data/" L4R_VERSION);
-    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    base_opts(cu, c, url, o, errbuf);
     cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     cu->easy_setopt(c, CURLOPT_WRITEDATA, x);
     cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -917,17 +924,7 @@ l4r_status l4r_drive_resolve(const char *orig, const char *url, const l4r_fetch_
     l4r_fetch_opts_defaults(&od);
     page pg = {{0}, 1u << 20, false, false};
     char errbuf[CURL_ERROR_SIZE] = "";
-    cu->easy_setopt(c, CURLOPT_URL, url);
-    cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    cu->easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT, od.connect_timeout_s);
-    cu->easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    cu->easy_setopt(c, CURLOPT_LOW_SPEED_TIME, od.low_speed_time_s);
-    cu->easy_setopt(c, CURLOPT_USERAGENT, "llm4rec-data/" L4R_VERSION);
-    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    base_opts(cu, c, url, &od, errbuf); /* url starts with http (above) */
     cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_page);
     cu->easy_setopt(c, CURLOPT_WRITEDATA, &pg);
     cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_page_header);
