@@ -290,6 +290,58 @@ void l4r_buf_add(l4r_buf *b, const void *p, size_t n)
     b->len += n;
 }
 
+size_t l4r_field_len(const char *s, size_t n)
+{
+    const char *q = n ? memchr(s, '"', n) : NULL;
+    if (L4R_LIKELY(!q))
+        return n;
+    size_t k = 0;
+    for (; q; q = memchr(q + 1, '"', (size_t)(s + n - q - 1)))
+        k++;
+    return n + 2 + k;
+}
+
+char *l4r_field_put(char *d, const char *s, size_t n)
+{
+    if (L4R_LIKELY(!n || !memchr(s, '"', n))) {
+        memcpy(d, s, n);
+        return d + n;
+    }
+    *d++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            *d++ = '"';
+        *d++ = s[i];
+    }
+    *d++ = '"';
+    return d;
+}
+
+void l4r_buf_add_field(l4r_buf *b, const char *s, size_t n)
+{
+    l4r_buf_reserve(b, l4r_field_len(s, n));
+    b->len = (size_t)(l4r_field_put(b->data + b->len, s, n) - b->data);
+}
+
+void l4r_buf_quote_tail(l4r_buf *b, size_t start)
+{
+    size_t n = b->len - start;
+    size_t q = l4r_field_len(b->data + start, n);
+    if (L4R_LIKELY(q == n))
+        return;
+    l4r_buf_reserve(b, q - n);
+    /* back to front: each byte moves right by the quotes before it, plus the opening one */
+    char *s = b->data + start, *d = s + q;
+    *--d = '"';
+    for (size_t i = n; i-- > 0;) {
+        *--d = s[i];
+        if (s[i] == '"')
+            *--d = '"';
+    }
+    *--d = '"';
+    b->len = start + q;
+}
+
 void l4r_buf_addc(l4r_buf *b, char c)
 {
     l4r_buf_reserve(b, 1);

@@ -71,6 +71,16 @@ void l4r_buf_adds(l4r_buf *b, const char *s);
 void l4r_buf_addf(l4r_buf *b, const char *fmt, ...) L4R_PRINTF(2, 3);
 void l4r_buf_add_u64(l4r_buf *b, uint64_t v);
 void l4r_buf_add_i64(l4r_buf *b, int64_t v);
+/* A TSV field under the output contract (docs/FORMAT.md): as it is, or, when it holds a double
+ * quote, RFC 4180-quoted (wrapped in '"', each '"' doubled), so pandas, Polars and DuckDB read
+ * the value back exactly.  The text has no TAB, CR or LF (text.c replaced them). */
+void l4r_buf_add_field(l4r_buf *b, const char *s, size_t n);
+/* Quote, in place, the field appended since `start` when it needs it (as l4r_buf_add_field). */
+void l4r_buf_quote_tail(l4r_buf *b, size_t start);
+/* The bytes l4r_buf_add_field writes for s: n, or n + 2 + its quotes. */
+size_t l4r_field_len(const char *s, size_t n);
+/* l4r_buf_add_field into d (room for l4r_field_len bytes); returns the end. */
+char *l4r_field_put(char *d, const char *s, size_t n);
 static inline void l4r_buf_reset(l4r_buf *b)
 {
     b->len = 0;

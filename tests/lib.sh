@@ -8,6 +8,8 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$TOP/$BUILD" ;; esac
 L4R=${L4R:-$BUILD/llm4rec-data}
 GEN=${GEN:-$BUILD/l4r-gen}
+# tests/py/l4r_expect.py: the TSV contract for the expected files the tests write in python
+export PYTHONPATH="$HERE/py${PYTHONPATH:+:$PYTHONPATH}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/l4r-test.XXXXXX")
 export LLM4REC_DATA_HOME="$T/home"
 unset LLM4REC_DATA_MIRROR

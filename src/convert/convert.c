@@ -342,8 +342,9 @@ static l4r_status bad_text(const tabctx *c, uint64_t line, const char *what, int
 #define ONES8 0x0101010101010101ULL
 #define HIGH8 0x8080808080808080ULL
 
-/* A field that is printable ASCII: no TAB/CR/LF, nothing to transcode or validate.  Eight bytes
- * at a time: a byte >= 0x80 sets its high bit; a byte < 0x20 borrows in v - 0x20. */
+/* A field that is printable ASCII without a double quote: no TAB/CR/LF, nothing to transcode or
+ * validate, nothing to quote (docs/FORMAT.md).  Eight bytes at a time: a byte >= 0x80 sets its
+ * high bit; a byte < 0x20 borrows in v - 0x20; a '"' is a zero byte of v ^ 0x22.. */
 static inline bool is_plain(l4r_span f)
 {
     const char *p = f.p;
@@ -351,11 +352,12 @@ static inline bool is_plain(l4r_span f)
     for (; i + 8 <= f.n; i += 8) {
         uint64_t v;
         memcpy(&v, p + i, 8);
-        if ((v | ((v - ONES8 * 0x20) & ~v)) & HIGH8)
+        uint64_t q = v ^ (ONES8 * '"');
+        if ((v | ((v - ONES8 * 0x20) & ~v) | ((q - ONES8) & ~q)) & HIGH8)
             return false;
     }
     for (; i < f.n; i++)
-        if (L4R_UNLIKELY((unsigned char)(p[i] - 0x20) >= 0x5F))
+        if (L4R_UNLIKELY((unsigned char)(p[i] - 0x20) >= 0x5F || p[i] == '"'))
             return false;
     return true;
 }
@@ -527,8 +529,11 @@ static l4r_status put_side(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
             if (st)
                 return st;
             l4r_buf_add_i64(out, tv);
-        } else if (v.p && !l4r_append_text(out, v.p, v.n, t->encoding)) {
-            return bad_text(c, line, t->map[k].out, k, v, e);
+        } else if (v.p) {
+            size_t at = out->len;
+            if (!l4r_append_text(out, v.p, v.n, t->encoding))
+                return bad_text(c, line, t->map[k].out, k, v, e);
+            l4r_buf_quote_tail(out, at);
         }
     }
     l4r_buf_addc(out, '\n');
@@ -603,12 +608,17 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
         out->len = start;
         if (!l4r_append_text(out, u.p, u.n, t->encoding))
             return bad_text(c, line, "the user id", c->slot[SLOT_USER], u, e);
+        l4r_buf_quote_tail(out, start);
         l4r_buf_addc(out, '\t');
+        size_t at = out->len;
         if (!l4r_append_text(out, it.p, it.n, t->encoding))
             return bad_text(c, line, "the item id", c->slot[SLOT_ITEM], it, e);
+        l4r_buf_quote_tail(out, at);
         l4r_buf_addc(out, '\t');
+        at = out->len;
         if (!l4r_append_text(out, r.p, r.n, t->encoding))
             return bad_text(c, line, "the rating", c->slot[SLOT_RATING], r, e);
+        l4r_buf_quote_tail(out, at);
         l4r_buf_addc(out, '\t');
         if (ts_plain) /* tv was not computed: copied as it is */
             l4r_buf_add(out, ts.p, ts.n);
@@ -648,12 +658,13 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
 
 #if defined(__SSE2__)
 /* Bit masks of 16 bytes: the newline, the separator, the bytes that rule the fast path out
- * (anything but printable ASCII, separator and newline; a quote in CSV), and the digits. */
+ * (anything but printable ASCII, separator and newline; a double quote: CSV quoting, or a
+ * character the output quotes), and the digits. */
 typedef struct qmask {
     uint64_t nl, sep, bad, dig;
 } qmask;
 
-static inline void quad_masks(const char *p, __m128i vsep, bool csv, int at, qmask *m)
+static inline void quad_masks(const char *p, __m128i vsep, int at, qmask *m)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
     __m128i nl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
@@ -661,8 +672,7 @@ static inline void quad_masks(const char *p, __m128i vsep, bool csv, int at, qma
     /* signed: bytes >= 0x80 are negative, so one compare catches them and the controls */
     __m128i bad =
         _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
-    if (csv)
-        bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
     bad = _mm_andnot_si128(_mm_or_si128(nl, sp), bad);
     __m128i dig =
         _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
@@ -682,13 +692,12 @@ static inline size_t quad_line(const tabctx *c, const char *p, l4r_buf *out)
 {
     char s = c->t->delim[0];
     __m128i vsep = _mm_set1_epi8(s);
-    bool csv = c->fmt->quoting;
     qmask m = {0, 0, 0, 0};
-    quad_masks(p, vsep, csv, 0, &m);
-    quad_masks(p + 16, vsep, csv, 16, &m);
+    quad_masks(p, vsep, 0, &m);
+    quad_masks(p + 16, vsep, 16, &m);
     if (!m.nl) {
-        quad_masks(p + 32, vsep, csv, 32, &m);
-        quad_masks(p + 48, vsep, csv, 48, &m);
+        quad_masks(p + 32, vsep, 32, &m);
+        quad_masks(p + 48, vsep, 48, &m);
         if (!m.nl)
             return 0;
     }

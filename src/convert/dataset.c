@@ -94,16 +94,16 @@ static l4r_status write_items(const l4r_items *it, const char *dir, bool users, 
     for (size_t i = 0; i < it->n && st == L4R_OK; i++) {
         size_t n;
         const char *id = l4r_dict_str(it->ids, (uint32_t)i, &n);
-        l4r_buf_add(&line, id, n);
+        l4r_buf_add_field(&line, id, n);
         if (!users) {
             l4r_buf_addc(&line, '\t');
             if (it->title[i])
-                l4r_buf_adds(&line, it->title[i]);
+                l4r_buf_add_field(&line, it->title[i], strlen(it->title[i]));
         }
         for (size_t x = 0; x < it->n_extra; x++) {
             l4r_buf_addc(&line, '\t');
             if (it->extra && it->extra[i] && it->extra[i][x])
-                l4r_buf_adds(&line, it->extra[i][x]);
+                l4r_buf_add_field(&line, it->extra[i][x], strlen(it->extra[i][x]));
         }
         l4r_buf_addc(&line, '\n');
         if (line.len > (1u << 20)) {

@@ -116,5 +116,6 @@ out:
     free(p->imap);
     free(p->ititle);
     free(p->alive_items);
+    l4r_proc_views_free(p);
     return st;
 }

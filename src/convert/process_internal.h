@@ -57,9 +57,13 @@ typedef struct proc {
     uint32_t *alive_items; /* item ids alive after the stages (jsonl candidates) */
     size_t n_alive_items;
     size_t maxrow; /* longest possible interaction line */
-    /* dictionary views for the formatting loops (see put_row) */
+    /* dictionary views for the TSV formatting loops (see put_row): the strings as the TSV
+     * contract writes them (RFC 4180-quoted when they hold a '"'), and as they are (JSONL) */
     const char *const *us_str, *const *it_str, *const *ra_str;
     const uint32_t *us_len, *it_len, *ra_len;
+    const char *const *us_raw, *const *it_raw;
+    const uint32_t *us_rlen, *it_rlen;
+    struct qview *qv[3]; /* quoted copies of users, items, ratings (NULL: none needed one) */
     const uint64_t *srcrow; /* out-of-core batches: source row of each local row (else NULL) */
 } proc;
 
@@ -333,6 +337,7 @@ extern const char l4r_tsv_header[];
 extern const char l4r_recbole_header[];
 /* The dictionary views the formatting loops read (call after the last intern). */
 void l4r_proc_views(proc *p);
+void l4r_proc_views_free(proc *p);
 /* Longest string of d. */
 size_t l4r_dict_maxlen(const l4r_dict *d);
 /* p->ititle from the item side information (once; a no-op without items). */

@@ -112,7 +112,7 @@ static l4r_status write_map(proc *p, const char *name, const l4r_dict *d, const 
     for (uint32_t k = 1; k <= count; k++) {
         size_t sn;
         const char *s = l4r_dict_str(d, inv[k], &sn);
-        l4r_buf_add(&b, s, sn);
+        l4r_buf_add_field(&b, s, sn);
         l4r_buf_addc(&b, '\t');
         l4r_buf_add_u64(&b, k);
         l4r_buf_addc(&b, '\n');

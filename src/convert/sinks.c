@@ -22,11 +22,76 @@ static inline char *put_str(char *d, const char *s, size_t n)
     return d + n;
 }
 
+/* The quoted copy of a dictionary whose strings need it: every string, the quoted ones in their own
+ * arena (padded, so put_str may copy 16 bytes from any of them). */
+typedef struct qview {
+    const char **str;
+    uint32_t *len;
+    char *arena;
+    size_t grow; /* the most a string grew by */
+} qview;
+
+static qview *quote_view(const l4r_dict *dict, const char *const **str, const uint32_t **len)
+{
+    size_t n = l4r_dict_size(dict), need = 0;
+    const char *const *s;
+    const uint32_t *l;
+    l4r_dict_view(dict, &s, &l);
+    for (size_t i = 0; i < n; i++) {
+        size_t q = l4r_field_len(s[i], l[i]);
+        need += q != l[i] ? q : 0;
+    }
+    if (L4R_LIKELY(!need))
+        return NULL;
+    qview *v = l4r_xcalloc(1, sizeof *v);
+    v->str = l4r_xmalloc(n * sizeof *v->str);
+    v->len = l4r_xmalloc(n * sizeof *v->len);
+    v->arena = l4r_xcalloc(need + 16, 1);
+    char *d = v->arena;
+    for (size_t i = 0; i < n; i++) {
+        size_t q = l4r_field_len(s[i], l[i]);
+        v->str[i] = s[i];
+        v->len[i] = l[i];
+        if (q == l[i])
+            continue;
+        v->str[i] = d;
+        v->len[i] = (uint32_t)q;
+        d = l4r_field_put(d, s[i], l[i]);
+        v->grow = q - l[i] > v->grow ? q - l[i] : v->grow;
+    }
+    *str = v->str;
+    *len = v->len;
+    return v;
+}
+
 void l4r_proc_views(proc *p)
 {
-    l4r_dict_view(p->t->users, &p->us_str, &p->us_len);
-    l4r_dict_view(p->t->items, &p->it_str, &p->it_len);
+    l4r_proc_views_free(p);
+    l4r_dict_view(p->t->users, &p->us_raw, &p->us_rlen);
+    l4r_dict_view(p->t->items, &p->it_raw, &p->it_rlen);
+    p->us_str = p->us_raw;
+    p->us_len = p->us_rlen;
+    p->it_str = p->it_raw;
+    p->it_len = p->it_rlen;
     l4r_dict_view(p->t->ratings, &p->ra_str, &p->ra_len);
+    p->qv[0] = quote_view(p->t->users, &p->us_str, &p->us_len);
+    p->qv[1] = quote_view(p->t->items, &p->it_str, &p->it_len);
+    p->qv[2] = quote_view(p->t->ratings, &p->ra_str, &p->ra_len);
+    for (int k = 0; k < 3; k++)
+        p->maxrow += p->qv[k] ? p->qv[k]->grow : 0;
+}
+
+void l4r_proc_views_free(proc *p)
+{
+    for (int k = 0; k < 3; k++) {
+        if (!p->qv[k])
+            continue;
+        free(p->qv[k]->str);
+        free(p->qv[k]->len);
+        free(p->qv[k]->arena);
+        free(p->qv[k]);
+        p->qv[k] = NULL;
+    }
 }
 
 static inline char *put_i64(char *d, int64_t v)
@@ -151,14 +216,15 @@ void l4r_fmt_sequences(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, ui
         const uint32_t *g = p->idx + p->ubeg[u];
         if (!p->ulen[u])
             continue;
+        /* ids as they are: a line is a user and a space-separated list, not a CSV record */
         l4r_buf_reserve(&bufs[0], user_len(p, u) + 2);
-        bufs[0].len = (size_t)(put_user(p, bufs[0].data + bufs[0].len, u) - bufs[0].data);
+        bufs[0].len = (size_t)(put_id(bufs[0].data + bufs[0].len, p->umap, p->us_raw, p->us_rlen, u) - bufs[0].data);
         for (uint32_t j = 0; j < p->ulen[u]; j++) {
             uint32_t it = p->t->item[g[j]];
             l4r_buf_reserve(&bufs[0], item_len(p, it) + 2);
             char *d = bufs[0].data + bufs[0].len;
             *d++ = j ? ' ' : '\t';
-            d = put_item(p, d, it);
+            d = put_id(d, p->imap, p->it_raw, p->it_rlen, it);
             bufs[0].len = (size_t)(d - bufs[0].data);
         }
         l4r_buf_addc(&bufs[0], '\n');
@@ -217,12 +283,12 @@ static void json_id(l4r_buf *b, const uint32_t *map, const char *const *str, con
 
 static void json_user(const proc *p, l4r_buf *b, uint32_t u)
 {
-    json_id(b, p->umap, p->us_str, p->us_len, u);
+    json_id(b, p->umap, p->us_raw, p->us_rlen, u);
 }
 
 static void json_item(const proc *p, l4r_buf *b, uint32_t i)
 {
-    json_id(b, p->imap, p->it_str, p->it_len, i);
+    json_id(b, p->imap, p->it_raw, p->it_rlen, i);
 }
 
 static void json_title(const proc *p, l4r_buf *b, uint32_t i)
@@ -748,11 +814,11 @@ l4r_status l4r_sink_recbole_items(proc *p, l4r_error *e)
         b.len = (size_t)(put_item(p, b.data + b.len, i) - b.data);
         l4r_buf_addc(&b, '\t');
         if (j != UINT32_MAX && it->title[j])
-            l4r_buf_adds(&b, it->title[j]);
+            l4r_buf_add_field(&b, it->title[j], strlen(it->title[j]));
         for (size_t x = 0; x < it->n_extra; x++) {
             l4r_buf_addc(&b, '\t');
             if (j != UINT32_MAX && it->extra && it->extra[j] && it->extra[j][x])
-                l4r_buf_adds(&b, it->extra[j][x]);
+                l4r_buf_add_field(&b, it->extra[j][x], strlen(it->extra[j][x]));
         }
         l4r_buf_addc(&b, '\n');
         rows++;

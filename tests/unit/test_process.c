@@ -358,7 +358,7 @@ static void test_sinks(void)
     free(train);
     free(rtrain);
     CHECK_FILE(&R, "ds.item",
-               "item_id:token\ttitle:token_seq\tgenres:token_seq\na\tSay \"hi\"\\\tx\n"
+               "item_id:token\ttitle:token_seq\tgenres:token_seq\na\t\"Say \"\"hi\"\"\\\"\tx\n"
                "b\tB\xc3\xa9\t\nc\tC\x01\t\nd\t\t\n");
     CHECK_FILE(&R, "sequences.tsv", "user_id\titem_ids\nu1\tb c d a\nu2\ta b c d\nu3\tc a\n");
     CHECK_FILE(&R, "train.jsonl",

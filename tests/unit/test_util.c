@@ -117,8 +117,47 @@ static void test_big_resize(void)
     }
 }
 
+/* The TSV contract (docs/FORMAT.md): a field with a '"' is RFC 4180-quoted, any other as it is. */
+static void test_field(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"", ""},
+        {"plain", "plain"},
+        {"C:\\path", "C:\\path"},
+        {"NA", "NA"},
+        {"11'09\"01 - September 11 (2002)", "\"11'09\"\"01 - September 11 (2002)\""},
+        {"\"Quoted\" start", "\"\"\"Quoted\"\" start\""},
+        {"\"", "\"\"\"\""},
+        {"a\"\"b", "\"a\"\"\"\"b\""},
+        {"caf\xc3\xa9 \"x\"", "\"caf\xc3\xa9 \"\"x\"\"\""},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *in = cases[k].in;
+        size_t n = strlen(in);
+        l4r_buf b = {0};
+        l4r_buf_adds(&b, "x\t");
+        l4r_buf_add_field(&b, in, n);
+        T_EQ_STR(l4r_buf_cstr(&b) + 2, cases[k].out);
+        T_CHECK(l4r_field_len(in, n) == strlen(cases[k].out));
+        /* in place, after other text: the same bytes */
+        l4r_buf c = {0};
+        l4r_buf_adds(&c, "x\t");
+        l4r_buf_add(&c, in, n);
+        l4r_buf_quote_tail(&c, 2);
+        T_EQ_STR(l4r_buf_cstr(&c) + 2, cases[k].out);
+        char d[64];
+        char *e = l4r_field_put(d, in, n);
+        T_CHECK((size_t)(e - d) == strlen(cases[k].out) && memcmp(d, cases[k].out, (size_t)(e - d)) == 0);
+        l4r_buf_free(&b);
+        l4r_buf_free(&c);
+    }
+}
+
 int main(void)
 {
+    test_field();
     test_big_resize();
     test_growth();
     test_take();
