@@ -63,7 +63,7 @@ typedef struct proc {
     const uint32_t *us_len, *it_len, *ra_len;
     const char *const *us_raw, *const *it_raw;
     const uint32_t *us_rlen, *it_rlen;
-    struct qview *qv[3]; /* quoted copies of users, items, ratings (NULL: none needed one) */
+    struct qview *qv[3];    /* quoted copies of users, items, ratings (NULL: none needed one) */
     const uint64_t *srcrow; /* out-of-core batches: source row of each local row (else NULL) */
 } proc;
 

@@ -218,7 +218,8 @@ void l4r_fmt_sequences(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, ui
             continue;
         /* ids as they are: a line is a user and a space-separated list, not a CSV record */
         l4r_buf_reserve(&bufs[0], user_len(p, u) + 2);
-        bufs[0].len = (size_t)(put_id(bufs[0].data + bufs[0].len, p->umap, p->us_raw, p->us_rlen, u) - bufs[0].data);
+        bufs[0].len =
+            (size_t)(put_id(bufs[0].data + bufs[0].len, p->umap, p->us_raw, p->us_rlen, u) - bufs[0].data);
         for (uint32_t j = 0; j < p->ulen[u]; j++) {
             uint32_t it = p->t->item[g[j]];
             l4r_buf_reserve(&bufs[0], item_len(p, it) + 2);
