@@ -149,6 +149,7 @@ $(FAULT_SHIM): tests/fault/shim.c
 
 # The README's test command. tests/run.sh prints "N passed, N failed" and exits non-zero on failure.
 test: deps
+	@scripts/test-deps.sh
 	@$(MAKE) --no-print-directory run-tests
 
 run-tests: build unit

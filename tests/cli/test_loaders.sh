@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 if ! node -e "require('$TOP/bench/node_modules/nodejs-polars'); require('$TOP/bench/node_modules/@duckdb/node-api')" 2>/dev/null; then
-  fail "Polars and DuckDB for node are missing: run 'npm install --prefix bench --no-audit --no-fund'"
+  fail "Polars and DuckDB for node are missing: run scripts/test-deps.sh (npm install in bench/)"
   exit 1
 fi
 PANDAS_PY=${L4R_PANDAS_PYTHON:-/usr/bin/python3} # Debian's python3-pandas

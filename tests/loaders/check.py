@@ -97,6 +97,10 @@ def main(dirs):
                 ok = say(False, f"{label}: node readers failed: {r.stderr.strip()[-300:]}") and ok
                 continue
             out = json.loads(r.stdout)
+            plain = len(pd.read_csv(p, sep="\t"))
+            ok = say(plain == out["plain"]["polars"] == out["plain"]["duckdb"] == len(want),
+                     f"{label}: plain defaults of pandas, Polars, DuckDB: {plain}, "
+                     f"{out['plain']['polars']}, {out['plain']['duckdb']} rows, want {len(want)}") and ok
             for lib in ("polars", "duckdb"):
                 ok = compare(f"{label} ({lib})", out[lib]["columns"], out[lib]["rows"], want_cols,
                              want) and ok

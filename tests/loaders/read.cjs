@@ -36,8 +36,16 @@ async function duckdb() {
   return { columns: r.columnNames(), rows: r.getRows().map((row) => row.map(str)) };
 }
 
+// Plain defaults (pl.read_csv(p, separator="\t"), read_csv(p)): the row count they give.
+async function plain() {
+  const inst = await duck.DuckDBInstance.create(':memory:');
+  const c = await inst.connect();
+  const r = await c.runAndReadAll(`SELECT count(*)::VARCHAR FROM read_csv('${file.replace(/'/g, "''")}')`);
+  return { polars: pl.readCSV(file, { sep: '\t' }).height, duckdb: Number(r.getRows()[0][0]) };
+}
+
 (async () => {
-  const out = { polars: polars(), duckdb: await duckdb() };
+  const out = { polars: polars(), duckdb: await duckdb(), plain: await plain() };
   process.stdout.write(JSON.stringify(out));
 })().catch((err) => {
   process.stderr.write(String(err && err.stack ? err.stack : err) + '\n');

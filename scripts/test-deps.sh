@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs what the tests load the outputs with, when it is missing (never prompts):
+# Debian's python3-pandas for /usr/bin/python3, Node.js and npm, and Polars and DuckDB from the
+# npm registry into bench/node_modules (versions pinned in bench/package.json).
+# tests/cli/test_loaders.sh fails, naming this script, when they are still missing.
+top=$(cd "$(dirname "$0")/.." && pwd)
+debs=""
+/usr/bin/python3 -c "import pandas" 2>/dev/null || debs="$debs python3-pandas"
+command -v node >/dev/null 2>&1 || debs="$debs nodejs"
+command -v npm >/dev/null 2>&1 || debs="$debs npm"
+if [ -n "$debs" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "llm4rec-data: installing test dependencies:$debs" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q $debs >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $debs >/dev/null 2>&1; } ||
+      echo "llm4rec-data: could not install:$debs (the loader tests will fail)" >&2
+  else
+    echo "llm4rec-data: missing test dependencies:$debs (as root: apt-get install$debs)" >&2
+  fi
+fi
+if command -v npm >/dev/null 2>&1 &&
+  ! node -e "require('$top/bench/node_modules/nodejs-polars'); require('$top/bench/node_modules/@duckdb/node-api')" 2>/dev/null; then
+  echo "llm4rec-data: installing Polars and DuckDB for node into bench/node_modules" >&2
+  (cd "$top/bench" && npm install --no-audit --no-fund --no-package-lock >/dev/null 2>&1) ||
+    echo "llm4rec-data: npm install in bench/ failed (the loader tests will fail)" >&2
+fi
+exit 0
