@@ -683,11 +683,12 @@ static l4r_status options_set(l4r_options *o, const char *key, const char *value
  * left out of manifest.json's "convert_options" and of the up-to-date comparison (uptodate.c). */
 static bool shapes_outputs(const char *key)
 {
-    static const char *const how[] = {"data-dir",       "mirror",         "lock",         "max-unpacked",
-                                      "progress",       "from",           "update-lock",  "accept-license",
-                                      "connect-timeout", "low-speed-time", "max-backoff", "max-retries",
-                                      "force",          "output",         "jobs",         "memory",
-                                      "block-size",     NULL};
+    static const char *const how[] = {"data-dir",       "mirror",         "lock",
+                                      "max-unpacked",   "progress",       "from",
+                                      "update-lock",    "accept-license", "connect-timeout",
+                                      "low-speed-time", "max-backoff",    "max-retries",
+                                      "force",          "output",         "jobs",
+                                      "memory",         "block-size",     NULL};
     return pick(key, how) < 0;
 }
 

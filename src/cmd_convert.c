@@ -32,7 +32,8 @@ static void usage(FILE *f)
            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
            "  --dry-run          print what would run (fetch, convert, or nothing when DIR is up\n"
            "                     to date) on stdout and do nothing\n"
-           "  --force            convert even when DIR is up to date, and replace DIR even if it is not an earlier output of llm4rec-data\n"
+           "  --force            convert even when DIR is up to date, and replace DIR even if it is not an "
+           "earlier output of llm4rec-data\n"
            "                     (without it, a non-empty DIR is replaced only when its\n"
            "                     manifest.json is ours and it holds nothing else but the files\n"
            "                     that manifest lists); --force DELETES everything in DIR.\n"
@@ -245,8 +246,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         char *vdir = l4r_variant_path(r, var, o, &fetched);
         if (!raw && !fetched)
             printf("would fetch %s/%s into '%s'\n", l4r_recipe_dataset(r), what_in, vdir);
-        printf("would convert %s/%s from '%s' into '%s'%s%s\n", l4r_recipe_dataset(r), what_in, raw ? raw : vdir,
-               out_dir, why[0] && !force ? ": " : "", force ? "" : why);
+        printf("would convert %s/%s from '%s' into '%s'%s%s\n", l4r_recipe_dataset(r), what_in,
+               raw ? raw : vdir, out_dir, why[0] && !force ? ": " : "", force ? "" : why);
         free(vdir);
         rc = 0;
         goto out;

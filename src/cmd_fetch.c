@@ -221,7 +221,8 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         bool fetched = false;
         char *vdir = l4r_variant_path(r, v, o, &fetched);
         if (fetched && !force && !update_lock) {
-            printf("nothing to do: %s/%s is fetched in '%s'\n", l4r_recipe_dataset(r), l4r_variant_name(v), vdir);
+            printf("nothing to do: %s/%s is fetched in '%s'\n", l4r_recipe_dataset(r), l4r_variant_name(v),
+                   vdir);
         } else {
             for (size_t i = 0; i < l4r_variant_n_files(v); i++) {
                 const l4r_rfile *f = l4r_variant_file(v, i);
