@@ -14,7 +14,7 @@
  * size and mtime it has now, takes the stamp's digest (fetch trusts the same two facts); any other
  * input is read and hashed.  An input inside an archive ("x.zip:ml-1m/ratings.dat") is recorded
  * with the digest of the outer file, so the longest prefix before a ':' that is a regular file is
- * the file to compare.
+ * the file to compare.  A fetched input's name is relative to the variant directory.
  */
 #include "convert/uptodate.h"
 
@@ -82,7 +82,10 @@ static char *input_path(const char *file)
 
 static bool input_current(const char *file, const char *sha, const char *fetched_dir, json_t *stamp)
 {
-    char *p = input_path(file);
+    /* a fetched input is named relative to the variant directory */
+    char *full = fetched_dir && file[0] != '/' ? l4r_path_join(fetched_dir, file) : NULL;
+    char *p = input_path(full ? full : file);
+    free(full);
     if (!p)
         return false;
     bool ok = false;
