@@ -257,8 +257,11 @@ SHAREDIR   := $(PREFIX)/share/llm4rec-data
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR := $(PREFIX)/share/zsh/site-functions
 INSTALL    ?= install
-# Requires.private: what the static library needs at link time (libcurl is loaded at run time).
-PC_REQUIRES := $(filter-out libcurl,$(PKGS))
+# Libs.private: what the static library needs at link time, as this build links it (the shared
+# libarchive, jansson, zlib, libcrypto and ISA-L; libcurl is loaded at run time, hence -ldl).  Not
+# Requires.private: `pkg-config --static` would then ask for libarchive's own static dependencies
+# (libacl, ...), which a system with the shared libraries need not have.
+PC_LIBS_PRIVATE := $(PKG_LIBS) -pthread -lm
 
 INSTALLED := $(BINDIR)/$(BIN) $(MANDIR)/llm4rec-data.1 $(BASHCOMPDIR)/llm4rec-data \
              $(ZSHCOMPDIR)/_llm4rec-data $(INCDIR)/llm4rec_data.h $(LIBDIR)/libllm4rec_data.a \
@@ -277,8 +280,8 @@ install: build $(LIB)
 	@printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$${prefix}/lib' \
 	  'includedir=$${prefix}/include' '' 'Name: llm4rec-data' \
 	  'Description: fetch and convert LLM-for-recommendation datasets (static library)' \
-	  'Version: $(VERSION)' 'Requires.private: $(PC_REQUIRES)' 'Cflags: -I$${includedir}' \
-	  'Libs: -L$${libdir} -lllm4rec_data' 'Libs.private: -ldl -pthread -lm' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+	  'Libs: -L$${libdir} -lllm4rec_data' 'Libs.private: $(strip $(PC_LIBS_PRIVATE))' \
 	  > $(DESTDIR)$(PCDIR)/llm4rec-data.pc
 	$(INSTALL) -m 644 llm4rec-data.mk $(DESTDIR)$(SHAREDIR)/llm4rec-data.mk
 	$(INSTALL) -m 644 $(RECIPES) $(DESTDIR)$(SHAREDIR)/recipes/
