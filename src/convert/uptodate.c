@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "convert/output.h"
 #include "util.h"
 
 #define MANIFEST_CAP ((size_t)64 << 20)
@@ -130,6 +131,11 @@ bool l4r_output_current(const char *out_dir, const char *dataset, const char *va
     if (!tool || strcmp(tool, "llm4rec-data") || !version || strcmp(version, l4r_version()) || !ds ||
         strcmp(ds, dataset) || !va || strcmp(va, variant)) {
         why(reason, reason_size, "the manifest of '%s' is of another dataset, variant or version", out_dir);
+        goto out;
+    }
+    /* a directory holding anything the manifest does not list is not ours: convert refuses it */
+    if (l4r_outdir_replaceable(out_dir, &e) != L4R_OK) {
+        why(reason, reason_size, "'%s' holds files its manifest.json does not list", out_dir);
         goto out;
     }
     json_t *opts = json_object_get(m, "convert_options");
