@@ -240,3 +240,53 @@ bench-scan: $(BUILD)/bench_scan
 
 $(BUILD)/bench_scan: tests/bench_scan.c $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# ---- install (README "Install") ----
+# make install PREFIX=/usr/local DESTDIR=   the binary, the man page, bash and zsh completion, the
+# public header, the static library, llm4rec-data.pc, the recipes and llm4rec-data.mk.
+# make uninstall (same PREFIX and DESTDIR) removes exactly those files.  The recipes are built into
+# the binary, so an installed binary finds them from any directory; the copies under
+# share/llm4rec-data/recipes are for reading and for --recipes.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     := $(PREFIX)/bin
+MANDIR     := $(PREFIX)/share/man/man1
+INCDIR     := $(PREFIX)/include
+LIBDIR     := $(PREFIX)/lib
+PCDIR      := $(LIBDIR)/pkgconfig
+SHAREDIR   := $(PREFIX)/share/llm4rec-data
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR := $(PREFIX)/share/zsh/site-functions
+INSTALL    ?= install
+# Libs.private: what the static library needs at link time, as this build links it (the shared
+# libarchive, jansson, zlib, libcrypto and ISA-L; libcurl is loaded at run time, hence -ldl).  Not
+# Requires.private: `pkg-config --static` would then ask for libarchive's own static dependencies
+# (libacl, ...), which a system with the shared libraries need not have.
+PC_LIBS_PRIVATE := $(PKG_LIBS) -pthread -lm
+
+INSTALLED := $(BINDIR)/$(BIN) $(MANDIR)/llm4rec-data.1 $(BASHCOMPDIR)/llm4rec-data \
+             $(ZSHCOMPDIR)/_llm4rec-data $(INCDIR)/llm4rec_data.h $(LIBDIR)/libllm4rec_data.a \
+             $(PCDIR)/llm4rec-data.pc $(SHAREDIR)/llm4rec-data.mk $(RECIPES:%=$(SHAREDIR)/%)
+
+.PHONY: install uninstall
+install: build $(LIB)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR) \
+	  $(DESTDIR)$(SHAREDIR)/recipes $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	$(INSTALL) -m 755 $(BUILD)/$(BIN) $(DESTDIR)$(BINDIR)/$(BIN)
+	$(INSTALL) -m 644 docs/llm4rec-data.1 $(DESTDIR)$(MANDIR)/llm4rec-data.1
+	$(INSTALL) -m 644 scripts/completion/llm4rec-data.bash $(DESTDIR)$(BASHCOMPDIR)/llm4rec-data
+	$(INSTALL) -m 644 scripts/completion/_llm4rec-data $(DESTDIR)$(ZSHCOMPDIR)/_llm4rec-data
+	$(INSTALL) -m 644 include/llm4rec_data.h $(DESTDIR)$(INCDIR)/llm4rec_data.h
+	$(INSTALL) -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libllm4rec_data.a
+	@printf '%s\n' 'prefix=$(PREFIX)' 'exec_prefix=$${prefix}' 'libdir=$${prefix}/lib' \
+	  'includedir=$${prefix}/include' '' 'Name: llm4rec-data' \
+	  'Description: fetch and convert LLM-for-recommendation datasets (static library)' \
+	  'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+	  'Libs: -L$${libdir} -lllm4rec_data' 'Libs.private: $(strip $(PC_LIBS_PRIVATE))' \
+	  > $(DESTDIR)$(PCDIR)/llm4rec-data.pc
+	$(INSTALL) -m 644 llm4rec-data.mk $(DESTDIR)$(SHAREDIR)/llm4rec-data.mk
+	$(INSTALL) -m 644 $(RECIPES) $(DESTDIR)$(SHAREDIR)/recipes/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(SHAREDIR)/recipes $(DESTDIR)$(SHAREDIR) 2>/dev/null || true

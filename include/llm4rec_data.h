@@ -274,6 +274,23 @@ l4r_status l4r_fetch(const l4r_recipe *r, const l4r_variant *v, const l4r_option
 l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o,
                                uint64_t *interactions, uint64_t *items, l4r_error *e);
 
+/* The data directory these options use (malloc'd: the caller frees it): "data-dir", else
+ * $LLM4REC_DATA_HOME, else ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data. */
+char *l4r_data_dir(const l4r_options *o);
+/* Where l4r_fetch puts variant v (DATA/DATASET/VARIANT, malloc'd: the caller frees it); *fetched
+ * (may be NULL) is true when it is fetched and every file is as its stamp records.  Reads only. */
+char *l4r_variant_path(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o, bool *fetched);
+
+/* Is "output" already what l4r_convert_dataset with these options would write?  *current is true
+ * when its manifest.json is ours, of this version and variant, records the same options (those that
+ * shape the outputs: not jobs, memory, mirror, output, ...; manifest.json's "convert_options") and
+ * recipe, every input it lists still has the recorded SHA-256 (a fetched one: the fetch stamp's,
+ * when size and mtime agree with it; the variant must be fetched and unchanged) and every output is
+ * there with its recorded size.  Otherwise false, with the first reason in why (why_size bytes).
+ * Reads; never writes, fetches or locks.  An error only for options without "output". */
+l4r_status l4r_convert_current(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o, bool *current,
+                               char *why, size_t why_size, l4r_error *e);
+
 /* ---- stats of a converted output ---- */
 
 typedef struct l4r_stats l4r_stats;

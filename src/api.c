@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "convert/convert.h"
+#include "convert/uptodate.h"
 #include "fetch/fetch.h"
 #include "recipe.h"
 #include "util.h"
@@ -409,6 +410,8 @@ struct l4r_options {
     int argc;
     char **owned; /* every value copied by l4r_options_set */
     size_t n_owned;
+    const char **shaping; /* key, value, ...: options that shape the outputs, as set (uptodate.c) */
+    size_t n_shaping;
 };
 
 l4r_options *l4r_options_new(void)
@@ -430,6 +433,7 @@ void l4r_options_free(l4r_options *o)
     for (size_t i = 0; i < o->n_owned; i++)
         free(o->owned[i]);
     free(o->owned);
+    free(o->shaping);
     free(o->from);
     free(o->with);
     for (int i = 0; i < o->argc; i++)
@@ -673,7 +677,41 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     return L4R_OK;
 }
 
+static l4r_status options_set(l4r_options *o, const char *key, const char *value, l4r_error *e);
+
+/* Options that change only how the work is done, or where it goes, not what the outputs hold:
+ * left out of manifest.json's "convert_options" and of the up-to-date comparison (uptodate.c). */
+static bool shapes_outputs(const char *key)
+{
+    static const char *const how[] = {"data-dir",       "mirror",         "lock",
+                                      "max-unpacked",   "progress",       "from",
+                                      "update-lock",    "accept-license", "connect-timeout",
+                                      "low-speed-time", "max-backoff",    "max-retries",
+                                      "force",          "output",         "jobs",
+                                      "memory",         "block-size",     NULL};
+    return pick(key, how) < 0;
+}
+
 l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
+{
+    l4r_status st = options_set(o, key, value, e);
+    if (st || !shapes_outputs(key))
+        return st;
+    /* the last value of a key wins (as in the options themselves); "with" accumulates */
+    const char *kept = keep(o, !strcmp(key, "with") ? "" : value ? value : "1");
+    for (size_t i = 0; i < o->n_shaping; i++)
+        if (!strcmp(o->shaping[2 * i], key)) {
+            o->shaping[2 * i + 1] = kept;
+            return L4R_OK;
+        }
+    o->shaping = l4r_xrealloc(o->shaping, (o->n_shaping + 1) * 2 * sizeof *o->shaping);
+    o->shaping[2 * o->n_shaping] = keep(o, key);
+    o->shaping[2 * o->n_shaping + 1] = kept;
+    o->n_shaping++;
+    return L4R_OK;
+}
+
+static l4r_status options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
 {
     static const char *const flags[] = {"force",    "implicit",       "remap",          "update-lock",
                                         "progress", "keep-negatives", "accept-license", NULL};
@@ -788,6 +826,93 @@ static void note(const l4r_options *o, int level, const char *fmt, ...)
     va_end(ap);
 }
 
+static int cmp_pair(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* What manifest.json records as "convert_options" and the up-to-date check compares: the options
+ * that shape the outputs, sorted by key ("with": its names in the order given, comma-separated), and
+ * "recipe": "builtin" or the SHA-256 of the recipe file.  Returns the number of pairs; *pairs
+ * (key, value, ...) and *owned are the caller's to free (the strings point into o or *owned). */
+static size_t convert_settings(const l4r_options *o, const l4r_recipe *r, const char ***pairs, char **owned)
+{
+    size_t n = o->n_shaping;
+    const char **p = l4r_xcalloc(2 * (n + 1), sizeof *p);
+    memcpy(p, o->shaping, 2 * n * sizeof *p);
+    l4r_buf b = {0};
+    for (size_t i = 0; i < o->n_with; i++) {
+        if (i)
+            l4r_buf_addc(&b, ',');
+        l4r_buf_adds(&b, o->with[i]);
+    }
+    const char *src = r->source_path ? r->source_path : "";
+    char hex[65] = "builtin";
+    if (strncmp(src, "<builtin>", 9)) {
+        uint64_t size;
+        l4r_error e = {0};
+        if (l4r_hash_file(src, L4R_HASH_SHA256, hex, &size, &e) != L4R_OK)
+            snprintf(hex, sizeof hex, "unreadable");
+    }
+    l4r_buf_adds(&b, "");
+    size_t wl = b.len;
+    l4r_buf_addc(&b, 0);
+    l4r_buf_adds(&b, hex);
+    l4r_buf_addc(&b, 0);
+    *owned = b.data;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(p[2 * i], "with"))
+            p[2 * i + 1] = b.data;
+    p[2 * n] = "recipe";
+    p[2 * n + 1] = b.data + wl + 1;
+    n++;
+    qsort(p, n, 2 * sizeof *p, cmp_pair);
+    *pairs = p;
+    return n;
+}
+
+char *l4r_data_dir(const l4r_options *o)
+{
+    return l4r_data_home(o->data_dir);
+}
+
+char *l4r_variant_path(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o, bool *fetched)
+{
+    char *home = l4r_data_home(o->data_dir);
+    char *dir = l4r_variant_dir(home, r, v);
+    if (fetched)
+        *fetched = l4r_variant_state(home, r, v) == L4R_FETCHED;
+    free(home);
+    return dir;
+}
+
+l4r_status l4r_convert_current(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o, bool *current,
+                               char *why, size_t why_size, l4r_error *e)
+{
+    *current = false;
+    if (!o->conv.out_dir)
+        return l4r_err(e, L4R_EUSAGE, "output: no output directory given");
+    char *home = l4r_data_home(o->data_dir);
+    char *dir = NULL;
+    if (!o->conv.raw) {
+        if (l4r_variant_state(home, r, v) != L4R_FETCHED) {
+            snprintf(why, why_size, "%s/%s is not fetched, or changed since", r->dataset, v->name);
+            goto out;
+        }
+        dir = l4r_variant_dir(home, r, v);
+    }
+    const char **pairs;
+    char *owned;
+    size_t n = convert_settings(o, r, &pairs, &owned);
+    *current = l4r_output_current(o->conv.out_dir, r->dataset, v->name, pairs, n, dir, why, why_size);
+    free(pairs);
+    free(owned);
+out:
+    free(dir);
+    free(home);
+    return L4R_OK;
+}
+
 l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o,
                                uint64_t *interactions, uint64_t *items, l4r_error *e)
 {
@@ -796,6 +921,10 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
     l4r_convert_opts co = o->conv;
     co.argv = o->argv;
     co.argc = o->argc;
+    char *settings_owned = NULL;
+    const char **settings = NULL;
+    co.n_settings = convert_settings(o, r, &settings, &settings_owned);
+    co.settings = settings;
     l4r_fetch_result fr = {0};
     l4r_status st = L4R_OK;
     int hold_fd = -1;
@@ -841,6 +970,8 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
     if (hold_fd >= 0)
         close(hold_fd);
     free(fr.dir);
+    free(settings);
+    free(settings_owned);
     if (st)
         return st;
     if (interactions)

@@ -101,6 +101,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv);
 int cmd_convert(l4r_cli *cli, int argc, char **argv);
 int cmd_stats(l4r_cli *cli, int argc, char **argv);
 int cmd_verify(l4r_cli *cli, int argc, char **argv);
+int cmd_cache(l4r_cli *cli, int argc, char **argv);
 
 typedef struct l4r_command {
     const char *name;

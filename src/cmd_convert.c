@@ -30,10 +30,15 @@ static void usage(FILE *f)
            "                     holding its unpacked contents, or the interaction file itself\n"
            "                     (a file: not a pipe)\n"
            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
-           "  --force            replace DIR even if it is not an earlier output of llm4rec-data\n"
+           "  --dry-run          print what would run (fetch, convert, or nothing when DIR is up\n"
+           "                     to date) on stdout and do nothing\n"
+           "  --force            convert even when DIR is up to date, and replace DIR even if it is not an "
+           "earlier output of llm4rec-data\n"
            "                     (without it, a non-empty DIR is replaced only when its\n"
            "                     manifest.json is ours and it holds nothing else but the files\n"
-           "                     that manifest lists); --force DELETES everything in DIR\n"
+           "                     that manifest lists); --force DELETES everything in DIR.\n"
+           "                     Without --force, a DIR whose manifest.json records the same\n"
+           "                     inputs (by SHA-256) and options is left as it is, and says so\n"
            "  -j, --jobs N       CPUs to use; output is identical for any N (default: the CPUs\n"
            "                     this process may use).  -j 1 runs in one thread; -j 2 on a\n"
            "                     plain file (not compressed, not in an archive) runs two: a\n"
@@ -91,7 +96,7 @@ static void usage(FILE *f)
 }
 
 /* OPT_SET: the library option named like the long option (l4r_options_set). */
-enum { OPT_VARIANT = L4R_OPT_FIRST_CMD, OPT_MIRROR, OPT_LOCK, OPT_SET };
+enum { OPT_VARIANT = L4R_OPT_FIRST_CMD, OPT_MIRROR, OPT_LOCK, OPT_SET, OPT_DRY_RUN };
 
 static double now(void)
 {
@@ -133,6 +138,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"max-errors", required_argument, NULL, OPT_SET},
         {"keep-negatives", no_argument, NULL, OPT_SET},
         {"accept-license", no_argument, NULL, OPT_SET},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -141,6 +147,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     l4r_options *o = l4r_options_new();
     l4r_error e = {0};
     int rc = -1; /* l4r_cli_set: -1 while every value is taken */
+    bool force = false, dry_run = false;
+    const char *raw = NULL;
     int c, li = 0;
     while (rc < 0 && (c = getopt_long(argc, argv, "o:j:hq", longopts, &li)) != -1) {
         if (l4r_cli_common_opt(cli, c, optarg))
@@ -155,7 +163,13 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         case OPT_LOCK: lock = optarg; break;
         case 'o': out_dir = optarg; break;
         case 'j': rc = l4r_cli_set(o, "convert", "jobs", "-j", optarg); break;
-        case OPT_SET: rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg); break;
+        case OPT_DRY_RUN: dry_run = true; break;
+        case OPT_SET:
+            force = force || !strcmp(longopts[li].name, "force");
+            if (!strcmp(longopts[li].name, "raw"))
+                raw = optarg;
+            rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg);
+            break;
         default: rc = l4r_cli_usage_error("convert", "invalid option"); break;
         }
     }
@@ -205,6 +219,38 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             l4r_options_set(o, "mirror", mirror, &ie);
         if (l4r_cli_lock_path(lock))
             l4r_options_set(o, "lock", l4r_cli_lock_path(lock), &ie);
+    }
+    /* an output that already holds what this convert would write is left alone (--force: not) */
+    bool current = false;
+    char why[512] = "";
+    if (!force && l4r_convert_current(r, var, o, &current, why, sizeof why, &e) != L4R_OK) {
+        rc = l4r_cli_fail(e.status, &e);
+        goto out;
+    }
+    const char *what_in = l4r_variant_name(var);
+    if (current) {
+        if (dry_run)
+            printf("nothing to do: '%s' is up to date\n", out_dir);
+        else
+            l4r_msg_info(cli,
+                         "'%s' is up to date (its manifest.json records the same inputs and options); "
+                         "nothing to do (--force converts again)",
+                         out_dir);
+        if (!dry_run)
+            printf("%s\n", out_dir);
+        rc = 0;
+        goto out;
+    }
+    if (dry_run) {
+        bool fetched = false;
+        char *vdir = l4r_variant_path(r, var, o, &fetched);
+        if (!raw && !fetched)
+            printf("would fetch %s/%s into '%s'\n", l4r_recipe_dataset(r), what_in, vdir);
+        printf("would convert %s/%s from '%s' into '%s'%s%s\n", l4r_recipe_dataset(r), what_in,
+               raw ? raw : vdir, out_dir, why[0] && !force ? ": " : "", force ? "" : why);
+        free(vdir);
+        rc = 0;
+        goto out;
     }
     uint64_t interactions = 0, items = 0;
     double t0 = now();

@@ -24,7 +24,8 @@ enum {
     OPT_LOCK,
     OPT_UPDATE_LOCK,
     OPT_MAX_UNPACKED,
-    OPT_ACCEPT_LICENSE
+    OPT_ACCEPT_LICENSE,
+    OPT_DRY_RUN
 };
 
 static void usage(FILE *f)
@@ -40,6 +41,8 @@ static void usage(FILE *f)
                "options:\n"
                "  --variant V      the variant (default: the recipe's default variant)\n"
                "  --force          fetch and verify again even when already done\n"
+               "  --dry-run        print what would be downloaded (URL, size, where to) on stdout, or\n"
+               "                   that the variant is fetched, and do nothing\n"
                "  --mirror URL     fetch https://HOST/PATH from URL/HOST/PATH instead (a `wget -x` copy;\n"
                "                   file:///dir or http://host:port); default $LLM4REC_DATA_MIRROR\n"
                "  --from FILE      use FILE, downloaded by hand, instead of downloading it (verified\n"
@@ -109,13 +112,14 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         {"update-lock", no_argument, NULL, OPT_UPDATE_LOCK},
         {"max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED},
         {"accept-license", no_argument, NULL, OPT_ACCEPT_LICENSE},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
     const char *variant = NULL;
     const char *mirror = NULL;
     const char *lock = NULL;
-    bool force = false, update_lock = false, accept = false;
+    bool force = false, update_lock = false, accept = false, dry_run = false;
     const char **from = l4r_cli_alloc(((size_t)argc + 1) * sizeof *from);
     size_t n_from = 0;
     char *dataset = NULL;
@@ -142,6 +146,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         case OPT_UPDATE_LOCK: update_lock = true; break;
         case OPT_MAX_UNPACKED: max_unpacked = optarg; break;
         case OPT_ACCEPT_LICENSE: accept = true; break;
+        case OPT_DRY_RUN: dry_run = true; break;
         default: rc = l4r_cli_usage_error("fetch", "bad option for 'fetch'"); goto out;
         }
     }
@@ -211,6 +216,26 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
     if (rc >= 0)
         goto out;
     rc = 0;
+
+    if (dry_run) {
+        bool fetched = false;
+        char *vdir = l4r_variant_path(r, v, o, &fetched);
+        if (fetched && !force && !update_lock) {
+            printf("nothing to do: %s/%s is fetched in '%s'\n", l4r_recipe_dataset(r), l4r_variant_name(v),
+                   vdir);
+        } else {
+            for (size_t i = 0; i < l4r_variant_n_files(v); i++) {
+                const l4r_rfile *f = l4r_variant_file(v, i);
+                printf("would fetch %s%s%s into '%s/%s'", l4r_rfile_url(f), mirror ? " through " : "",
+                       mirror ? mirror : "", vdir, l4r_rfile_name(f));
+                if (l4r_rfile_size(f) >= 0)
+                    printf(" (%lld bytes)", (long long)l4r_rfile_size(f));
+                printf("%s\n", l4r_rfile_unpack(f) ? " and unpack it" : "");
+            }
+        }
+        free(vdir);
+        goto out;
+    }
 
     char *dir = NULL;
     bool already = false;

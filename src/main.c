@@ -23,6 +23,7 @@ const l4r_command l4r_commands[] = {
     {"convert", cmd_convert, "convert a dataset to the common format (splits, stages, exports)"},
     {"stats", cmd_stats, "describe an interactions file or a converted directory"},
     {"verify", cmd_verify, "re-check every output of a converted directory against manifest.json"},
+    {"cache", cmd_cache, "list what the data directory holds, or remove it (cache clean)"},
     {"help", cmd_help, "show help for a command"},
     {NULL, NULL, NULL},
 };

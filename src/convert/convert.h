@@ -35,6 +35,8 @@ typedef struct l4r_convert_opts {
     bool split_published; /* --split published: write the variant's train/valid/test tables */
     char **argv;          /* the command line, recorded in manifest.json */
     int argc;
+    const char *const *settings; /* key, value, ...: manifest.json's "convert_options" (uptodate.c) */
+    size_t n_settings;
     l4r_process_opts proc;
     void (*log)(void *ud, int level, const char *msg); /* warnings (level 1) and notes (0) */
     void *log_ud;

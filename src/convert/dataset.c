@@ -217,6 +217,11 @@ static void manifest_head(l4r_manifest *m, const l4r_recipe *r, const l4r_varian
     l4r_manifest_set_str(m, "variant", v->name);
     for (int i = 0; i < o->argc; i++)
         l4r_manifest_push_str(m, "command", o->argv[i]);
+    for (size_t i = 0; i < o->n_settings; i++) {
+        char *key = l4r_xasprintf("convert_options.%s", o->settings[2 * i]);
+        l4r_manifest_set_str(m, key, o->settings[2 * i + 1]);
+        free(key);
+    }
     l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
     if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
         l4r_manifest_set_str(m, "table.time", "none");

@@ -713,6 +713,11 @@ static l4r_status check_replaceable(const char *final, bool force, l4r_error *e)
     return st;
 }
 
+l4r_status l4r_outdir_replaceable(const char *final, l4r_error *e)
+{
+    return check_replaceable(final, false, e);
+}
+
 /* Split final into its parent directory and base name (trailing slashes dropped). */
 static void split_final(const char *final, char **dir, char **base)
 {

@@ -111,6 +111,9 @@ typedef struct l4r_outdir {
 /* Lock, clean up, check and create the temporary directory.  Refuses (L4R_EIO) when final is not
  * a directory or not replaceable (see above), unless force.  Call l4r_outdir_abort afterwards in
  * every case (it also releases the lock). */
+/* The check l4r_outdir_begin makes without force: L4R_OK when final is absent, empty, or an earlier
+ * output of llm4rec-data; else L4R_EIO saying what was found.  Takes no lock. */
+l4r_status l4r_outdir_replaceable(const char *final, l4r_error *e);
 l4r_status l4r_outdir_begin(l4r_outdir *d, const char *final, int force, l4r_outdir_log log, void *log_ud,
                             l4r_error *e);
 /* Rename tmp onto final, replacing a previous output directory (checked again first, unless

@@ -1,5 +1,5 @@
 /*
- * scan.h — record scanners for the shapes the datasets use (datasets.md §1): delimited text with
+ * scan.h — record scanners for the shapes the datasets' files come in: delimited text with
  * a 1- or 2-byte separator, RFC 4180 CSV, JSON lines, and Python-literal dict lines; and an
  * iterator over the elements of one list held in a field (JSON, Python, numpy's array repr).
  *

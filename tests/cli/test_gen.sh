@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/cli/test_gen.sh — the fixture generator itself: same arguments give the same bytes, and the
-# files have the upstream shapes of /work/shared/datasets.md (zip layouts, encodings, quoting,
+# files have the upstream shapes (zip layouts, encodings, quoting,
 # line endings, JSON vs Python literals, the quoted real lines first).
 . "$(dirname "$0")/../lib.sh"
 PY=${PYTHON:-python3}
