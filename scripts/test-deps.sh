@@ -1,13 +1,18 @@
 #!/bin/sh
-# Installs what the tests load the outputs with, when it is missing (never prompts):
-# Debian's python3-pandas for /usr/bin/python3, Node.js and npm, and Polars and DuckDB from the
-# npm registry into bench/node_modules (versions pinned in bench/package.json).
-# tests/cli/test_loaders.sh fails, naming this script, when they are still missing.
+# Installs what the tests need beyond the build, when it is missing (never prompts): Debian's
+# python3-pandas for /usr/bin/python3, Node.js and npm, and Polars and DuckDB from the npm
+# registry into bench/node_modules (versions pinned in bench/package.json), for the loader tests
+# (tests/cli/test_loaders.sh, which fails naming this script when they are still missing); zsh,
+# groff, man and mandoc for the install test (the completion and the man page).
 top=$(cd "$(dirname "$0")/.." && pwd)
 debs=""
 /usr/bin/python3 -c "import pandas" 2>/dev/null || debs="$debs python3-pandas"
 command -v node >/dev/null 2>&1 || debs="$debs nodejs"
 command -v npm >/dev/null 2>&1 || debs="$debs npm"
+command -v zsh >/dev/null 2>&1 || debs="$debs zsh"
+command -v groff >/dev/null 2>&1 || debs="$debs groff-base"
+command -v man >/dev/null 2>&1 || debs="$debs man-db"
+command -v mandoc >/dev/null 2>&1 || debs="$debs mandoc"
 if [ -n "$debs" ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "llm4rec-data: installing test dependencies:$debs" >&2
