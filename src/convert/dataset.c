@@ -174,6 +174,13 @@ static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, cons
     if (c->has_flags)
         names[nn++] = t->flags_out ? t->flags_out : genres;
     *store = l4r_items_new(names, nn);
+    for (size_t x = 0; x < nn; x++) { /* the lists (RecBole's token_seq columns) */
+        bool flags = c->has_flags && x + 1 == nn;
+        l4r_items_set_list(*store, x,
+                           flags                      ? "|"
+                           : t->map[c->extra[x]].join ? t->map[c->extra[x]].join_sep
+                                                      : NULL);
+    }
     c->items = *store;
     st = l4r_run_table(o, c, in, role, m, e);
     if (st == L4R_OK)
@@ -486,7 +493,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         double t1 = l4r_now();
         l4r_process_opts po = o->proc;
         po.threads = o->process_threads ? o->process_threads : 1;
-        po.dataset = r->dataset;
+        po.dataset = od.final; /* RecBole loads data_path/NAME/NAME.inter: the stem is its base name */
+        po.users = users;
         st = l4r_process(itab, items, &po, od.tmp, m, e);
         if (st)
             goto out;

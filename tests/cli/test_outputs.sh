@@ -1,0 +1,144 @@
+# CLI tests: outputs that load unchanged (issue 17) — RecBole files named after the output
+# directory, token_seq split on spaces, NAME.user; the sasrec export renumbering only its own file.
+. "$(dirname "$0")/../lib.sh"
+
+F="$T/fx"
+mkdir -p "$F/ml-100k" "$F/ml-1m"
+printf '196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n196\t302\t4\t881250949\n196\t377\t2\t881250000\n186\t242\t5\t891717000\n22\t242\t2\t878887000\n186\t377\t4\t891717800\n' > "$F/ml-100k/u.data"
+{
+  printf '242|Kolya (1996)|24-Jan-1997||http://x|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n'
+  printf '302|L.A.  Confidential (1997)|01-Jan-1997||http://x|0|0|0|0|0|0|1|0|0|0|1|0|0|1|0|0|1|0|0\n'
+  printf '377|Mis\351rables, Les (1995)|01-Jan-1995||http://x|0|0|0|0|1|0|0|0|1|0|0|0|1|0|0|0|0|0|0\n'
+} > "$F/ml-100k/u.item"
+printf '196|49|M|writer|55105\n186|39|F|other|00000\n22|25|M|writer|40206\n999|30|F|none|12345\n' > "$F/ml-100k/u.user"
+(cd "$F" && python3 -c 'import zipfile,sys; z=zipfile.ZipFile("ml-100k.zip","w"); [z.write(p) for p in sys.argv[1:]]' ml-100k/u.data ml-100k/u.item ml-100k/u.user)
+printf '1::1193::5::978300760\n1::661::3::978302109\n2::1193::4::978298413\n' > "$F/ml-1m/ratings.dat"
+printf '1193::One Flew Over the Cuckoo'"'"'s Nest (1975)::Drama\n661::James and the Giant Peach (1996)::Animation|Children'"'"'s|Film Noir\n' > "$F/ml-1m/movies.dat"
+printf '1::F::1::10::48067\n2::M::56::16::70072\n' > "$F/ml-1m/users.dat"
+
+# RecBole's loader rules, mimicked: data_path/NAME/NAME.SUFFIX with NAME the directory's base name,
+# header 'name:type', fields split on TAB, token_seq split on a space (its default seq_separator),
+# float fields numbers (an empty one is NaN).  Prints {suffix: [rows as dicts]} as JSON.
+cat > "$T/recbole_load.py" <<'PY'
+import json, os, sys
+data_path, name = sys.argv[1], sys.argv[2]
+d = os.path.join(data_path, name)
+out = {}
+for suf in ["inter", "item", "user", "train.inter", "valid.inter", "test.inter"]:
+    p = os.path.join(d, name + "." + suf)
+    if not os.path.exists(p):
+        continue
+    lines = open(p, encoding="utf-8").read().split("\n")
+    assert lines[-1] == "", p
+    head = [h.split(":") for h in lines[0].split("\t")]
+    for h in head:
+        assert len(h) == 2 and h[1] in ("token", "token_seq", "float", "float_seq"), (p, h)
+    rows = []
+    for ln in lines[1:-1]:
+        f = ln.split("\t")
+        assert len(f) == len(head), (p, ln)
+        r = {}
+        for (n, t), v in zip(head, f):
+            if t == "token_seq":
+                toks = v.split(" ") if v else []
+                assert all(toks), (p, n, v)  # no empty token
+                r[n] = toks
+            elif t == "float":
+                r[n] = float(v) if v else None
+            else:
+                r[n] = v
+        rows.append(r)
+    out[suf] = rows
+print(json.dumps(out, sort_keys=True))
+PY
+
+o="$T/rb/ml100k-seq"
+check_exit 0 "ml-100k --format recbole --split seq" "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" \
+  -o "$o" --format recbole --split seq -q
+check "RecBole files are named after the output directory" test -f "$o/ml100k-seq.train.inter"
+check_not "no file is named after the dataset family" sh -c 'ls "$1" | grep -q "^movielens\."' sh "$o"
+python3 "$T/recbole_load.py" "$T/rb" ml100k-seq >"$T/rb.json" 2>"$T/rb.err"
+check_eq "RecBole loader rules accept every file" "$?" 0
+check "token_seq genres split into their genre tokens" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+items={r["item_id"]:r for r in d["item"]}
+assert items["302"]["genres"]==["Crime","Film-Noir","Mystery","Thriller"], items["302"]
+assert items["302"]["title"]==["L.A.","Confidential","(1997)"], items["302"]  # blanks collapse
+assert items["377"]["title"]==["Misérables,","Les","(1995)"], items["377"]
+assert set(d)=={"item","user","train.inter","valid.inter","test.inter"}, sorted(d)
+users={r["user_id"]:r for r in d["user"]}
+assert sorted(users)==["186","196","22"], users  # the surviving users only (999 has no rows)
+assert users["186"]=={"user_id":"186","age":"39","gender":"F","occupation":"other","zip_code":"00000"}, users["186"]
+assert d["test.inter"]==[{"user_id":"196","item_id":"302","rating":4.0,"timestamp":881250949.0},
+  {"user_id":"186","item_id":"377","rating":4.0,"timestamp":891717800.0}], d["test.inter"]
+' "$T/rb.json"
+check_grep "the .user header types every column" "^user_id:token	age:token	gender:token	occupation:token	zip_code:token$" "$o/ml100k-seq.user"
+
+# two variants of one family side by side under one data_path, each loadable by its name
+o2="$T/rb/movielens-ml-1m"
+check_exit 0 "ml-1m --format tsv,recbole --remap" "$L4R" convert movielens --variant ml-1m --raw "$F/ml-1m/ratings.dat" \
+  -o "$o2" --format tsv,recbole --remap -q
+python3 "$T/recbole_load.py" "$T/rb" movielens-ml-1m >"$T/rb1.json" 2>"$T/rb1.err"
+check_eq "a second variant loads beside the first" "$?" 0
+check "ml-1m: list genres and remapped .item/.user ids" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+items={r["item_id"]:r for r in d["item"]}
+imap=dict(l.rstrip("\n").split("\t") for l in open(sys.argv[2]).readlines()[1:])
+umap=dict(l.rstrip("\n").split("\t") for l in open(sys.argv[3]).readlines()[1:])
+assert items[imap["661"]]["genres"]==["Animation","Children'"'"'s","Film_Noir"], items
+assert items[imap["1193"]]["genres"]==["Drama"], items
+users={r["user_id"]:r for r in d["user"]}
+assert users[umap["2"]]["age"]=="56", users
+assert {r["user_id"] for r in d["inter"]}==set(users), d["inter"]
+' "$T/rb1.json" "$o2/item_map.tsv" "$o2/user_map.tsv"
+check_grep "items.tsv keeps the source genres" "^661	James and the Giant Peach (1996)	Animation|Children's|Film Noir$" "$o2/items.tsv"
+o3="$T/rb/slash"
+check_exit 0 "-o DIR/ with a trailing slash" "$L4R" convert movielens --variant ml-1m --raw "$F/ml-1m/ratings.dat" \
+  -o "$o3/" --format recbole -q
+check "a trailing slash does not change the name" test -f "$o3/slash.inter"
+
+# ---- sasrec: an export never renumbers another output ----
+a="$T/sas-tsv"
+b="$T/sas-both"
+check_exit 0 "--format tsv --split seq" "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" -o "$a" --split seq -q
+check_exit 0 "--format tsv,sasrec --split seq" "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" \
+  -o "$b" --split seq --format tsv,sasrec -q
+for f in train.tsv valid.tsv test.tsv items.tsv users.tsv; do
+  check_same "sasrec leaves $f as without it" "$b/$f" "$a/$f"
+done
+check_not "no user_map.tsv without --remap" test -e "$b/user_map.tsv"
+check "the sasrec file joined through its maps gives the interactions back" python3 -c '
+import sys
+d=sys.argv[1]
+def m(f): return {v:k for k,v in (l.rstrip("\n").split("\t") for l in open(d+"/"+f).readlines()[1:])}
+um,im=m("sasrec_user_map.tsv"),m("sasrec_item_map.tsv")
+got=[(um[u],im[i]) for u,i in (l.split() for l in open(d+"/sas-both.txt"))]
+rows=[]
+for f in ("train.tsv","valid.tsv","test.tsv"):
+    rows+= [tuple(l.split("\t")[:2]) for l in open(d+"/"+f).readlines()[1:]]
+assert sorted(got)==sorted(rows), (got,rows)
+nums=[int(l.split()[0]) for l in open(d+"/sas-both.txt")]
+assert nums==sorted(nums) and nums[0]==1, nums
+' "$b"
+check "manifest: the sasrec file names its maps, the others none" python3 -c '
+import json,sys
+m=json.load(open(sys.argv[1]))
+o={x["file"]:x for x in m["outputs"]}
+assert o["sas-both.txt"]["user_map"]=="sasrec_user_map.tsv" and o["sas-both.txt"]["item_map"]=="sasrec_item_map.tsv", o["sas-both.txt"]
+assert "user_map" not in o["train.tsv"], o["train.tsv"]
+assert "remap" not in m.get("stages",{}), m.get("stages")
+' "$b/manifest.json"
+c="$T/sas-remap"
+check_exit 0 "--format tsv,sasrec --remap" "$L4R" convert movielens --variant ml-100k --raw "$F/ml-100k.zip" \
+  -o "$c" --split seq --format tsv,sasrec --remap -q
+check "under --remap every renumbered file names user_map.tsv" python3 -c '
+import json,sys
+m=json.load(open(sys.argv[1]))
+o={x["file"]:x for x in m["outputs"]}
+for f in ("train.tsv","valid.tsv","test.tsv","sas-remap.txt"):
+    assert o[f]["user_map"]=="user_map.tsv" and o[f]["item_map"]=="item_map.tsv", o[f]
+assert "user_map" not in o["items.tsv"], o["items.tsv"]
+' "$c/manifest.json"
+check_not "under --remap no separate sasrec maps" test -e "$c/sasrec_user_map.tsv"
