@@ -796,6 +796,10 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
     l4r_convert_opts co = o->conv;
     co.argv = o->argv;
     co.argc = o->argc;
+    char *data_home = l4r_data_home(o->data_dir);
+    co.data_dir = data_home;
+    co.mirror = o->fetch.mirror;
+    co.lock = o->fetch.lock_path;
     l4r_fetch_result fr = {0};
     l4r_status st = L4R_OK;
     int hold_fd = -1;
@@ -841,6 +845,7 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
     if (hold_fd >= 0)
         close(hold_fd);
     free(fr.dir);
+    free(data_home);
     if (st)
         return st;
     if (interactions)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "convert.h"
 #include "convert_internal.h"
 #include "format.h"
@@ -224,6 +225,11 @@ static void manifest_head(l4r_manifest *m, const l4r_recipe *r, const l4r_varian
     l4r_manifest_set_str(m, "variant", v->name);
     for (int i = 0; i < o->argc; i++)
         l4r_manifest_push_str(m, "command", o->argv[i]);
+    /* the global options and environment that shaped the run (null: not used) */
+    l4r_manifest_set_str(m, "options.recipes", r->source_path);
+    l4r_manifest_set_str(m, "options.data_dir", o->raw ? NULL : o->data_dir);
+    l4r_manifest_set_str(m, "options.mirror", o->raw ? NULL : o->mirror);
+    l4r_manifest_set_str(m, "options.lock", o->raw ? NULL : o->lock);
     l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
     if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
         l4r_manifest_set_str(m, "table.time", "none");
@@ -525,6 +531,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         goto out;
     if (o->split_published)
         l4r_manifest_set_str(m, "split.mode", "published");
+    l4r_describe_outputs(m, od.tmp); /* columns, types and id maps of every file */
     st = l4r_manifest_write(m, od.tmp, e);
     if (st)
         goto out;

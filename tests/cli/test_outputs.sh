@@ -142,3 +142,69 @@ for f in ("train.tsv","valid.tsv","test.tsv","sas-remap.txt"):
 assert "user_map" not in o["items.tsv"], o["items.tsv"]
 ' "$c/manifest.json"
 check_not "under --remap no separate sasrec maps" test -e "$c/sasrec_user_map.tsv"
+
+# ---- manifest.json: the global options and every output's columns ----
+R="$T/recipes"
+mkdir -p "$R" "$T/mirror/example.org/x"
+printf 'a\t1\t5\t100\nb\t2\t3\t200\na\t2\t4\t300\nb\t1\t2\t400\na\t3\t1\t500\n' >"$T/mirror/example.org/x/r.tsv"
+sum=$(sha256sum "$T/mirror/example.org/x/r.tsv" | cut -d' ' -f1)
+cat >"$R/toy.json" <<JSON
+{
+  "schema": 1, "dataset": "toy", "title": "toy", "homepage": "https://example.org/",
+  "license": "test data", "citation": "none", "default_variant": "v",
+  "variants": {
+    "v": {
+      "description": "four columns",
+      "files": [{"name": "r.tsv", "url": "https://example.org/x/r.tsv", "sha256": "$sum"}],
+      "interactions": {"path": "r.tsv", "format": "delimited", "delimiter": "\t", "header": false,
+        "columns": ["u", "i", "r", "t"], "time": "unix_s", "fields": {"user_id": "u", "item_id": "i", "rating": "r", "timestamp": "t"}}
+    }
+  }
+}
+JSON
+o="$T/toy-out"
+check_exit 0 "convert through --recipes, --data-dir and --mirror" "$L4R" --recipes "$R" convert toy --data-dir "$T/dd" \
+  --mirror "file://$T/mirror" -o "$o" --split seq --format tsv,recbole,sasrec,jsonl,sequences --remap -q
+check "manifest: options records --recipes, --data-dir and the mirror" python3 -c '
+import json,sys
+m=json.load(open(sys.argv[1]))
+o=m["options"]
+assert o["recipes"]==sys.argv[2]+"/toy.json", o
+assert o["data_dir"]==sys.argv[3], o
+assert o["mirror"]=="file://"+sys.argv[4], o
+assert set(o)=={"recipes","data_dir","mirror","lock"}, o
+' "$o/manifest.json" "$R" "$T/dd" "$T/mirror"
+check "manifest: every output has typed columns matching its header" python3 -c '
+import json,sys,os
+d=sys.argv[1]
+m=json.load(open(d+"/manifest.json"))
+seen=set()
+for x in m["outputs"]:
+    f=x["file"]; cols=x["columns"]; seen.add(f)
+    names=[c["name"] for c in cols]
+    for c in cols:
+        assert c["type"] in ("string","int64","float64","list<string>","list<int64>"), c
+    if f.endswith(".tsv"):
+        assert names==open(os.path.join(d,f)).readline().rstrip("\n").split("\t"), (f,names)
+    if f.endswith(".inter"):
+        assert names==[h.split(":")[0] for h in open(os.path.join(d,f)).readline().rstrip("\n").split("\t")], (f,names)
+    if f.endswith(".jsonl"):
+        for l in open(os.path.join(d,f)):
+            assert list(json.loads(l))==names, (f,names)
+types={(x["file"],c["name"]):c["type"] for x in m["outputs"] for c in x["columns"]}
+assert types[("train.tsv","user_id")]=="int64" and types[("train.tsv","rating")]=="float64", types  # --remap
+assert types[("train.tsv","timestamp")]=="int64" and types[("toy-out.txt","item_id")]=="int64", types
+assert types[("user_map.tsv","original_id")]=="string" and types[("sequences.tsv","item_ids")]=="list<int64>", types
+assert types[("train.jsonl","history_item_ids")]=="list<string>", types
+assert {"train.tsv","toy-out.train.inter","toy-out.txt","train.jsonl","sequences.tsv","user_map.tsv"}<=seen, seen
+' "$o"
+o="$T/toy-raw"
+check_exit 0 "--raw: no data directory, mirror or lock used" "$L4R" --recipes "$R" convert toy \
+  --raw "$T/mirror/example.org/x/r.tsv" -o "$o" -q
+check "manifest: --raw records options as null, and no timestamp is nullable" python3 -c '
+import json,sys
+m=json.load(open(sys.argv[1]))
+assert m["options"]["data_dir"] is None and m["options"]["mirror"] is None, m["options"]
+c=m["outputs"][0]["columns"]
+assert c==[{"name":"user_id","type":"string"},{"name":"item_id","type":"string"},{"name":"rating","type":"float64"},{"name":"timestamp","type":"int64"}], c
+' "$o/manifest.json"
