@@ -208,3 +208,69 @@ assert m["options"]["data_dir"] is None and m["options"]["mirror"] is None, m["o
 c=m["outputs"][0]["columns"]
 assert c==[{"name":"user_id","type":"string"},{"name":"item_id","type":"string"},{"name":"rating","type":"float64"},{"name":"timestamp","type":"int64"}], c
 ' "$o/manifest.json"
+
+# ---- Amazon 2018 meta: "clean": "html" on title, brand, main_cat, category, description, feature ----
+A="$T/a18"
+mkdir -p "$A"
+"$GEN" amazon 2018 reviews --lines 800 --gzip -o "$A/All_Beauty_5.json.gz" || fail "generate 2018 reviews"
+"$GEN" amazon 2018 meta --lines 300 --gzip -o "$A/meta_All_Beauty.json.gz" || fail "generate 2018 meta"
+check_exit 0 "2018 All_Beauty_5 with its meta" "$L4R" convert amazon --variant 2018/All_Beauty_5 --raw "$A" -o "$T/a18o" -q
+# the traps (tests/gen/gen_amazon.c), exactly; read as TSV with RFC 4180 quotes allowed
+cat >"$T/html_check.py" <<'PY'
+import csv, gzip, html, json, re, sys
+meta, items_tsv, manifest = sys.argv[1:4]
+rows = list(csv.reader(open(items_tsv, encoding="utf-8", newline=""), delimiter="\t"))
+head = rows[0]
+items = {r[0]: dict(zip(head, r)) for r in rows[1:]}
+recs = [json.loads(l) for l in gzip.open(meta, "rt", encoding="utf-8")]
+want = ["Kolya's Weekly",
+        "Caf\u00e9 \u2013 Tea & Co \"Best\" Edition '24 'n' <More>",
+        "Tom &amp; Jerry <3 &bogus; & A<B"]
+for rec, w in zip(recs, want):
+    assert items[rec["asin"]]["title"] == w, (items[rec["asin"]]["title"], w)
+# every cleaned field as an independent cleaner gives it, and the count of records it changed
+def plain(s):
+    s = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", s)
+    s = re.sub(r"<!--.*?-->|</?[A-Za-z][^>]*>", " ", s)
+    s = html.unescape(s).replace("\u00a0", " ")
+    return " ".join(s.split())
+def text(v, sep):
+    return sep.join(v) if isinstance(v, list) else (v or "")
+fields = {"title": None, "brand": None, "main_cat": None, "category": "|", "description": " ", "feature": "|"}
+changed, seen = 0, set()
+for rec in recs:
+    raw = {f: text(rec.get(f), s or "") for f, s in fields.items()}
+    raw = {f: " ".join(v.replace("\t", " ").replace("\r", " ").replace("\n", " ").split(" ")) for f, v in raw.items()}
+    clean = {f: plain(v) for f, v in raw.items()}
+    changed += any(clean[f] != raw[f] for f in fields)
+    if rec["asin"] in seen:
+        continue
+    seen.add(rec["asin"])
+    for f in fields:
+        assert items[rec["asin"]][f] == clean[f], (rec["asin"], f, items[rec["asin"]][f], clean[f])
+m = json.load(open(manifest))
+assert m["inputs"]["items"]["html_cleaned"] == changed, (m["inputs"]["items"], changed)
+assert changed > 3, changed
+PY
+check "2018 meta: markup stripped, entities decoded once, counted in the manifest" \
+  python3 "$T/html_check.py" "$A/meta_All_Beauty.json.gz" "$T/a18o/items.tsv" "$T/a18o/manifest.json"
+# the option is validated: only "html", only in items and users tables
+mkdir -p "$T/badr"
+cat >"$T/badr/toy.json" <<'JSON'
+{
+  "schema": 1, "dataset": "toy", "title": "toy", "homepage": "https://example.org/",
+  "license": "test data", "citation": "none", "default_variant": "v",
+  "variants": {
+    "v": {
+      "description": "bad clean",
+      "files": [{"name": "r.tsv", "url": "https://example.org/x/r.tsv"}],
+      "interactions": {"path": "r.tsv", "format": "delimited", "delimiter": "\t", "header": false,
+        "columns": ["u", "i"], "fields": {"user_id": "u", "item_id": "i"}},
+      "items": {"path": "i.tsv", "format": "delimited", "delimiter": "\t", "header": false,
+        "columns": ["i", "t"], "fields": {"item_id": "i", "title": {"column": "t", "clean": "text"}}}
+    }
+  }
+}
+JSON
+check_exit 6 "\"clean\": an unknown value is a recipe error" "$L4R" --recipes "$T/badr" info toy
+check_grep "naming the JSON path and the values" "clean" "$T/.err"
