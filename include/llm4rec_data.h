@@ -304,7 +304,18 @@ void l4r_stats_free(l4r_stats *s); /* NULL is fine */
 size_t l4r_stats_users(const l4r_stats *s);
 size_t l4r_stats_items(const l4r_stats *s);
 size_t l4r_stats_interactions(const l4r_stats *s);
-double l4r_stats_density(const l4r_stats *s); /* interactions / (users x items); 0 when empty */
+/* distinct (user, item) pairs / (users x items): a pair repeated is one cell; 0 when empty */
+double l4r_stats_density(const l4r_stats *s);
+size_t l4r_stats_distinct_pairs(const l4r_stats *s);
+/* Every user's number of rows, ascending (*n of them; NULL when empty); owned by s. */
+const uint32_t *l4r_stats_history_lengths(const l4r_stats *s, size_t *n);
+/* Rows per calendar month (UTC), *n months from *first (year * 12 + month - 1); NULL when there
+ * is no row or no time.  Owned by s. */
+const int64_t *l4r_stats_months(const l4r_stats *s, size_t *n, int *first);
+/* Write the SVG of `stats --plot` to path: the history-length distribution (users per
+ * power-of-two bin of rows) and, with time, the rows over time (per month, or per quarter or year
+ * when there are many months); self-contained (no script, no external font or image). */
+l4r_status l4r_stats_plot(const l4r_stats *s, const char *path, l4r_error *e);
 /* Interactions per user: minimum, median, mean, maximum (0 when empty). */
 void l4r_stats_history(const l4r_stats *s, uint64_t *min, double *median, double *mean, uint64_t *max);
 /* Smallest and largest timestamp (Unix seconds); false when there is no row, or when the timestamps

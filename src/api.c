@@ -925,6 +925,10 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
     const char **settings = NULL;
     co.n_settings = convert_settings(o, r, &settings, &settings_owned);
     co.settings = settings;
+    char *data_home = l4r_data_home(o->data_dir);
+    co.data_dir = data_home;
+    co.mirror = o->fetch.mirror;
+    co.lock = o->fetch.lock_path;
     l4r_fetch_result fr = {0};
     l4r_status st = L4R_OK;
     int hold_fd = -1;
@@ -972,6 +976,7 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
     free(fr.dir);
     free(settings);
     free(settings_owned);
+    free(data_home);
     if (st)
         return st;
     if (interactions)

@@ -3,6 +3,7 @@
  * computed by l4r_stats_load() (src/stats.c) and printed as tab-separated lines or one JSON
  * object.
  */
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,17 +13,20 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: llm4rec-data stats PATH [--json]\n"
+    fprintf(f, "usage: llm4rec-data stats PATH [--json] [--plot FILE.svg]\n"
                "\n"
                "Statistics of an interactions TSV (common format) or of a converted directory\n"
                "(interactions.tsv, or train.tsv + valid.tsv + test.tsv): users, items,\n"
-               "interactions, density, history length, time span, tied-timestamp share,\n"
-               "duplicate (user, item) share, and cold items in test.  The time span and the\n"
+               "interactions, distinct (user, item) pairs, density (distinct pairs / users x\n"
+               "items), history length, time span, tied-timestamp share, duplicate share\n"
+               "(rows repeating a pair / rows), and cold items in test.  The time span and the\n"
                "tied share are 'none' (JSON null) when the timestamps are empty: the source\n"
                "has no time.\n"
                "\n"
                "options:\n"
                "  --json          one JSON object instead of text\n"
+               "  --plot FILE.svg also draw the history-length distribution and the\n"
+               "                  interactions per month as one self-contained SVG\n"
                "  -h, --help      this help\n");
 }
 
@@ -61,8 +65,8 @@ static void print_stats(const l4r_stats *s, bool json, const char *path)
             if ((unsigned char)*p >= 0x20)
                 putchar(*p);
         }
-        printf("\",\"users\":%zu,\"items\":%zu,\"interactions\":%zu,\"density\":%.9g,", users, items, n,
-               l4r_stats_density(s));
+        printf("\",\"users\":%zu,\"items\":%zu,\"interactions\":%zu,\"distinct_pairs\":%zu,\"density\":%.9g,",
+               users, items, n, l4r_stats_distinct_pairs(s), l4r_stats_density(s));
         printf("\"history\":{\"min\":%" PRIu64 ",\"median\":%.9g,\"mean\":%.9g,\"max\":%" PRIu64 "},", hmin,
                hmedian, hmean, hmax);
         if (n && !timeless)
@@ -85,8 +89,8 @@ static void print_stats(const l4r_stats *s, bool json, const char *path)
         return;
     }
     printf("path\t%s\n", path);
-    printf("users\t%zu\nitems\t%zu\ninteractions\t%zu\ndensity\t%.6g\n", users, items, n,
-           l4r_stats_density(s));
+    printf("users\t%zu\nitems\t%zu\ninteractions\t%zu\ndistinct_pairs\t%zu\ndensity\t%.6g\n", users, items, n,
+           l4r_stats_distinct_pairs(s), l4r_stats_density(s));
     printf("history_min\t%" PRIu64 "\nhistory_median\t%.6g\nhistory_mean\t%.6g\nhistory_max\t%" PRIu64 "\n",
            hmin, hmedian, hmean, hmax);
     if (timeless)
@@ -106,9 +110,25 @@ static void print_stats(const l4r_stats *s, bool json, const char *path)
 int cmd_stats(l4r_cli *cli, int argc, char **argv)
 {
     bool json = false;
-    int rc = l4r_cli_simple_opts(cli, argc, argv, "stats", usage, &json);
-    if (rc >= 0)
-        return rc;
+    const char *plot = NULL;
+    enum { OPT_JSON = L4R_OPT_FIRST_CMD, OPT_PLOT };
+    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
+                                         {"plot", required_argument, NULL, OPT_PLOT},
+                                         L4R_COMMON_LONGOPTS,
+                                         {0, 0, 0, 0}};
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, "hq", opts, NULL)) != -1;) {
+        if (c == 'h') {
+            usage(stdout);
+            return 0;
+        }
+        if (c == OPT_JSON)
+            json = true;
+        else if (c == OPT_PLOT)
+            plot = optarg;
+        else if (!l4r_cli_common_opt(cli, c, optarg))
+            return l4r_cli_usage_error("stats", "unknown option or missing value: '%s'", argv[optind - 1]);
+    }
     if (argc - optind != 1)
         return l4r_cli_usage_error("stats", "expected one PATH (a TSV file or a converted directory)");
     const char *path = argv[optind];
@@ -117,6 +137,13 @@ int cmd_stats(l4r_cli *cli, int argc, char **argv)
     l4r_status st = l4r_stats_load(path, &s, &e);
     if (st)
         return l4r_cli_fail(st, &e);
+    if (plot) {
+        st = l4r_stats_plot(s, plot, &e);
+        if (st) {
+            l4r_stats_free(s);
+            return l4r_cli_fail(st, &e);
+        }
+    }
     print_stats(s, json, path);
     fflush(stdout);
     l4r_stats_free(s);

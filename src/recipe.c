@@ -212,6 +212,24 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
             free(m.join_key);
             goto out;
         }
+    } else if (json_is_object(v) && json_object_get(v, "column")) {
+        /* {"column": SRC, "clean": "html"}: a column with an option */
+        static const char *const keys[] = {"column", "clean", NULL};
+        if (interactions) {
+            st = l4r_rj_fail(c, "\"clean\" is for items and users tables (text columns)");
+            goto out;
+        }
+        st = l4r_rj_check_keys(c, v, keys);
+        if (st == L4R_OK)
+            st = l4r_rj_get_str(c, v, "column", true, &m.src);
+        if (st == L4R_OK && !*m.src)
+            st = l4r_rj_fail_at(c, "column", "must not be empty");
+        if (st == L4R_OK)
+            st = l4r_recipe_parse_clean(c, v, &m);
+        if (st != L4R_OK) {
+            free(m.src);
+            goto out;
+        }
     } else if (json_is_object(v)) {
         static const char *const keys[] = {"value", NULL};
         st = l4r_rj_check_keys(c, v, keys);
@@ -228,8 +246,10 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
         }
         m.value = l4r_xstrdup(json_string_value(cv));
     } else {
-        st = l4r_rj_fail(c, "expected a source column name, {\"value\": ...} or {\"join\": ...}, got %s",
-                         l4r_rj_type_name(v));
+        st = l4r_rj_fail(
+            c,
+            "expected a source column name, {\"value\": ...}, {\"column\": ...} or {\"join\": ...}, got %s",
+            l4r_rj_type_name(v));
         goto out;
     }
     m.out = l4r_xstrdup(out);

@@ -59,6 +59,7 @@ typedef struct l4r_colmap {
     char *join_key;          /* NULL: the elements themselves */
     l4r_list_form join_list; /* how a text value writes the list (join_list_given) */
     bool join_list_given;    /* else: an object format's array value by its own syntax, text as it is */
+    bool clean_html;         /* "clean": "html": markup stripped, references decoded (html.h) */
 } l4r_colmap;
 
 /* A value filter (recipe key "filter"): a record is kept only when every filter of its table holds.

@@ -172,9 +172,18 @@ l4r_status l4r_recipe_resolve_explode(pctx *c, l4r_table *t, const l4r_format_de
     return L4R_OK;
 }
 
+l4r_status l4r_recipe_parse_clean(pctx *c, json_t *v, l4r_colmap *m)
+{
+    static const name_val cleans[] = {{"html", 1}, {NULL, 0}};
+    int k = 0;
+    l4r_status st = l4r_rj_get_enum(c, v, "clean", cleans, false, &k);
+    m->clean_html = st == L4R_OK && k == 1;
+    return st;
+}
+
 l4r_status l4r_recipe_parse_join(pctx *c, json_t *v, l4r_colmap *m)
 {
-    static const char *const keys[] = {"join", "separator", "key", "list", NULL};
+    static const char *const keys[] = {"join", "separator", "key", "list", "clean", NULL};
     int form = L4R_XLIST_JSON;
     l4r_status st = l4r_rj_check_keys(c, v, keys);
     if (st == L4R_OK)
@@ -185,6 +194,8 @@ l4r_status l4r_recipe_parse_join(pctx *c, json_t *v, l4r_colmap *m)
         st = l4r_rj_get_str(c, v, "key", false, &m->join_key);
     if (st == L4R_OK)
         st = l4r_rj_get_enum(c, v, "list", list_forms, false, &form);
+    if (st == L4R_OK)
+        st = l4r_recipe_parse_clean(c, v, m);
     if (st != L4R_OK)
         return st;
     m->join = true;

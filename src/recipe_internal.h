@@ -127,5 +127,7 @@ l4r_status l4r_recipe_resolve_explode(pctx *c, l4r_table *t, const l4r_format_de
 l4r_status l4r_recipe_check_source(pctx *c, const l4r_table *t, const char *name, const char *out);
 /* A field {"join": SRC, "separator": "|", "key": K, "list": L} into m (its src and join_*). */
 l4r_status l4r_recipe_parse_join(pctx *c, json_t *v, l4r_colmap *m);
+/* The optional "clean" key of a field object ("html") into m->clean_html. */
+l4r_status l4r_recipe_parse_clean(pctx *c, json_t *v, l4r_colmap *m);
 
 #endif

@@ -113,11 +113,31 @@ struct l4r_stats {
     double hmedian, hmean;
     int64_t tmin, tmax;
     size_t tied, dup;
+    uint32_t *hist; /* history length of every user, ascending (the --plot histogram) */
+    int64_t *month; /* rows per calendar month from the first row's month (n_month of them) */
+    size_t n_month;
+    int month0; /* the first month as year * 12 + month - 1 */
     bool split;
     bool timeless; /* the timestamp field is empty on every row */
     size_t part_rows[3];
     size_t cold_items, cold_rows, test_items;
 };
+
+/* The calendar month (UTC) of Unix time ts, as year * 12 + month - 1. */
+static int month_of(int64_t ts)
+{
+    int64_t days = ts >= 0 ? ts / 86400 : -((-ts + 86399) / 86400);
+    /* civil_from_days (Howard Hinnant's algorithm) */
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    int64_t y = yoe + era * 400 + (m <= 2);
+    return (int)(y * 12 + m - 1);
+}
 
 static void compute(const l4r_itab *t, const uint8_t *part, bool timeless, l4r_stats *s)
 {
@@ -126,7 +146,6 @@ static void compute(const l4r_itab *t, const uint8_t *part, bool timeless, l4r_s
     s->n = t->n;
     s->users = l4r_dict_size(t->users);
     s->items = l4r_dict_size(t->items);
-    s->density = s->users && s->items ? (double)s->n / ((double)s->users * (double)s->items) : 0;
     size_t nu = s->users;
     uint32_t *beg = l4r_xcalloc(nu + 1, sizeof *beg);
     for (size_t r = 0; r < t->n; r++)
@@ -145,7 +164,7 @@ static void compute(const l4r_itab *t, const uint8_t *part, bool timeless, l4r_s
         s->hmax = sl[nu - 1];
         s->hmedian = nu % 2 ? sl[nu / 2] : ((double)sl[nu / 2 - 1] + sl[nu / 2]) / 2.0;
         s->hmean = (double)t->n / (double)nu;
-        free(sl);
+        s->hist = sl;
     }
     /* rows grouped by user: timestamps and items */
     int64_t *ts = l4r_xmalloc((t->n ? t->n : 1) * sizeof *ts);
@@ -177,6 +196,15 @@ static void compute(const l4r_itab *t, const uint8_t *part, bool timeless, l4r_s
         }
         for (size_t j = 1; j < n; j++)
             s->dup += b[j] == b[j - 1];
+    }
+    /* density from distinct (user, item) pairs: a repeated pair is one cell of the matrix */
+    s->density = s->users && s->items ? (double)(s->n - s->dup) / ((double)s->users * (double)s->items) : 0;
+    if (t->n && !timeless) {
+        s->month0 = month_of(s->tmin);
+        s->n_month = (size_t)(month_of(s->tmax) - s->month0 + 1);
+        s->month = l4r_xcalloc(s->n_month, sizeof *s->month);
+        for (size_t r = 0; r < t->n; r++)
+            s->month[month_of(t->ts[r]) - s->month0]++;
     }
     free(ts);
     free(it);
@@ -249,6 +277,10 @@ l4r_status l4r_stats_load(const char *path, l4r_stats **out, l4r_error *e)
 
 void l4r_stats_free(l4r_stats *s)
 {
+    if (s) {
+        free(s->hist);
+        free(s->month);
+    }
     free(s);
 }
 
@@ -319,4 +351,22 @@ double l4r_stats_cold_item_share(const l4r_stats *s)
 double l4r_stats_cold_interaction_share(const l4r_stats *s)
 {
     return share(s->cold_rows, s->part_rows[2]);
+}
+
+size_t l4r_stats_distinct_pairs(const l4r_stats *s)
+{
+    return s->n - s->dup;
+}
+
+const uint32_t *l4r_stats_history_lengths(const l4r_stats *s, size_t *n)
+{
+    *n = s->hist ? s->users : 0;
+    return s->hist;
+}
+
+const int64_t *l4r_stats_months(const l4r_stats *s, size_t *n, int *first)
+{
+    *n = s->n_month;
+    *first = s->month0;
+    return s->month;
 }

@@ -27,6 +27,7 @@
 
 #include "convert_internal.h"
 #include "format.h"
+#include "html.h"
 #include "idcache.h"
 #include "locate.h"
 #include "output.h"
@@ -113,8 +114,12 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
     for (int s = 0; s < N_ISLOTS; s++)
         c->slot[s] = -1;
     if (mode == MODE_SIDE) {
-        for (size_t k = 0; k < t->n_map; k++)
+        for (size_t k = 0; k < t->n_map; k++) {
+            if (t->map[k].clean_html)
+                return l4r_err(e, L4R_ERECIPE, "table '%s': \"clean\" is for items and users tables",
+                               t->path);
             c->extra[c->n_extra++] = (int)k;
+        }
         c->slot[SLOT_TIME] = find_map(t, "timestamp");
     } else if (mode == MODE_ITEMS || mode == MODE_USERS) {
         bool users = mode == MODE_USERS;
@@ -445,8 +450,22 @@ static l4r_status bad_time(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
                    (unsigned long long)line, len, txt, what);
 }
 
+/* "clean": "html" (html.h): tmp's text made plain in place; whether it changed. */
+static bool clean_html(l4r_buf *tmp)
+{
+    l4r_buf c = {0};
+    bool changed = l4r_html_clean(&c, tmp->data ? tmp->data : "", tmp->len);
+    if (changed) {
+        l4r_buf_reset(tmp);
+        l4r_buf_add(tmp, c.data ? c.data : "", c.len);
+    }
+    l4r_buf_free(&c);
+    return changed;
+}
+
 /* An items row: item id, title, then the extras in output order (and the joined flags).  A users
- * row is the same with the user id and an empty title. */
+ * row is the same with the user id and an empty title.  The field count's top bit says that a
+ * "clean": "html" field changed (counted by the writer). */
 static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *out, l4r_buf *tmp, l4r_error *e)
 {
     const l4r_table *t = c->t;
@@ -455,6 +474,8 @@ static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
     if (!id.p || !id.n)
         return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty %s id", c->name, (unsigned long long)line, what);
     uint32_t nfields = (uint32_t)(2 + c->n_extra);
+    size_t nf_at = out->len;
+    bool cleaned = false;
     l4r_buf_add(out, &nfields, sizeof nfields);
     l4r_buf_reset(tmp);
     if (!l4r_append_text(tmp, id.p, id.n, t->encoding))
@@ -464,6 +485,8 @@ static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
     if (c->title_slot >= 0 && vals[c->title_slot].p &&
         !l4r_append_text(tmp, vals[c->title_slot].p, vals[c->title_slot].n, t->encoding))
         return bad_text(c, line, "the title", c->title_slot, vals[c->title_slot], e);
+    if (c->title_slot >= 0 && t->map[c->title_slot].clean_html)
+        cleaned |= clean_html(tmp);
     pack_span(out, tmp->data ? tmp->data : "", tmp->len);
     size_t nx = c->n_extra - (c->has_flags ? 1 : 0);
     for (size_t x = 0; x < nx; x++) {
@@ -471,7 +494,13 @@ static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
         l4r_buf_reset(tmp);
         if (v.p && !l4r_append_text(tmp, v.p, v.n, t->encoding))
             return bad_text(c, line, t->map[c->extra[x]].out, c->extra[x], v, e);
+        if (t->map[c->extra[x]].clean_html)
+            cleaned |= clean_html(tmp);
         pack_span(out, tmp->data ? tmp->data : "", tmp->len);
+    }
+    if (cleaned) {
+        nfields |= UINT32_C(1) << 31;
+        memcpy(out->data + nf_at, &nfields, sizeof nfields);
     }
     if (c->has_flags) {
         /* the flag columns were stored after the map entries by the caller */
@@ -1047,6 +1076,10 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     char *fields[L4R_MAX_MAP + 2];
     while (p < end) {
         uint32_t nf = get_u32(&p);
+        if (nf >> 31) { /* a "clean": "html" field changed */
+            c->html_cleaned++;
+            nf &= ~(UINT32_C(1) << 31);
+        }
         for (uint32_t k = 0; k < nf; k++) {
             uint32_t n = get_u32(&p);
             fields[k] = l4r_xstrndup(p, n);
@@ -1085,6 +1118,13 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
     if (c->fractions) {
         snprintf(key, sizeof key, "inputs.%s.time_fractions_floored", role);
         l4r_manifest_set_int(m, key, (int64_t)c->fractions);
+    }
+    bool clean = false;
+    for (size_t k = 0; k < c->t->n_map; k++)
+        clean = clean || c->t->map[k].clean_html;
+    if (clean) { /* written whenever the recipe cleans a field, even when it is 0 */
+        snprintf(key, sizeof key, "inputs.%s.html_cleaned", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->html_cleaned);
     }
     if (c->t->n_filters) {
         snprintf(key, sizeof key, "inputs.%s.filtered_out", role);

@@ -33,7 +33,10 @@ typedef struct l4r_convert_opts {
     const char *const *with; /* --with NAME: the optional side tables ("tables") to write too */
     size_t n_with;
     bool split_published; /* --split published: write the variant's train/valid/test tables */
-    char **argv;          /* the command line, recorded in manifest.json */
+    const char *data_dir; /* for manifest.json "options": the data directory, */
+    const char *mirror;   /* the mirror and the lock file in use (NULL: none) */
+    const char *lock;
+    char **argv; /* the command line, recorded in manifest.json */
     int argc;
     const char *const *settings; /* key, value, ...: manifest.json's "convert_options" (uptodate.c) */
     size_t n_settings;

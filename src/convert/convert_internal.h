@@ -67,6 +67,7 @@ typedef struct tabctx {
     l4r_items *items;
     uint64_t rows;
     uint64_t dup_items;
+    uint64_t html_cleaned; /* records whose "clean": "html" fields changed */
     l4r_error *err;
 } tabctx;
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "columns.h"
 #include "convert.h"
 #include "convert_internal.h"
 #include "format.h"
@@ -174,6 +175,13 @@ static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, cons
     if (c->has_flags)
         names[nn++] = t->flags_out ? t->flags_out : genres;
     *store = l4r_items_new(names, nn);
+    for (size_t x = 0; x < nn; x++) { /* the lists (RecBole's token_seq columns) */
+        bool flags = c->has_flags && x + 1 == nn;
+        l4r_items_set_list(*store, x,
+                           flags                      ? "|"
+                           : t->map[c->extra[x]].join ? t->map[c->extra[x]].join_sep
+                                                      : NULL);
+    }
     c->items = *store;
     st = l4r_run_table(o, c, in, role, m, e);
     if (st == L4R_OK)
@@ -222,6 +230,11 @@ static void manifest_head(l4r_manifest *m, const l4r_recipe *r, const l4r_varian
         l4r_manifest_set_str(m, key, o->settings[2 * i + 1]);
         free(key);
     }
+    /* the global options and environment that shaped the run (null: not used) */
+    l4r_manifest_set_str(m, "options.recipes", r->source_path);
+    l4r_manifest_set_str(m, "options.data_dir", o->raw ? NULL : o->data_dir);
+    l4r_manifest_set_str(m, "options.mirror", o->raw ? NULL : o->mirror);
+    l4r_manifest_set_str(m, "options.lock", o->raw ? NULL : o->lock);
     l4r_manifest_set_str(m, "table.format", l4r_format_get(v->interactions->format)->name);
     if (v->interactions->time == L4R_TIME_NONE) /* the timestamps are empty (docs/FORMAT.md) */
         l4r_manifest_set_str(m, "table.time", "none");
@@ -491,7 +504,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         double t1 = l4r_now();
         l4r_process_opts po = o->proc;
         po.threads = o->process_threads ? o->process_threads : 1;
-        po.dataset = r->dataset;
+        po.dataset = od.final; /* RecBole loads data_path/NAME/NAME.inter: the stem is its base name */
+        po.users = users;
         st = l4r_process(itab, items, &po, od.tmp, m, e);
         if (st)
             goto out;
@@ -522,6 +536,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         goto out;
     if (o->split_published)
         l4r_manifest_set_str(m, "split.mode", "published");
+    l4r_describe_outputs(m, od.tmp); /* columns, types and id maps of every file */
     st = l4r_manifest_write(m, od.tmp, e);
     if (st)
         goto out;

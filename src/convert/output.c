@@ -135,6 +135,47 @@ void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, u
     json_array_append_new(array_at(m, "outputs"), o);
 }
 
+size_t l4r_manifest_n_outputs(const l4r_manifest *m)
+{
+    return json_array_size(json_object_get(m->root, "outputs"));
+}
+
+static json_t *output_at(const l4r_manifest *m, size_t i)
+{
+    return json_array_get(json_object_get(m->root, "outputs"), i);
+}
+
+const char *l4r_manifest_output_file(const l4r_manifest *m, size_t i)
+{
+    return json_string_value(json_object_get(output_at(m, i), "file"));
+}
+
+void l4r_manifest_output_set_str(l4r_manifest *m, size_t i, const char *key, const char *v)
+{
+    json_t *o = output_at(m, i);
+    if (o)
+        json_object_set_new(o, key, json_string(v));
+}
+
+void l4r_manifest_output_add_column(l4r_manifest *m, size_t i, const char *name, const char *type,
+                                    bool nullable)
+{
+    json_t *o = output_at(m, i);
+    if (!o)
+        return;
+    json_t *cols = json_object_get(o, "columns");
+    if (!cols) {
+        cols = json_array();
+        json_object_set_new(o, "columns", cols);
+    }
+    json_t *c = json_object();
+    json_object_set_new(c, "name", json_string(name));
+    json_object_set_new(c, "type", json_string(type));
+    if (nullable)
+        json_object_set_new(c, "nullable", json_true());
+    json_array_append_new(cols, c);
+}
+
 int l4r_manifest_add_fetch_stamp(l4r_manifest *m, const char *variant_dir)
 {
     char *path = l4r_path_join(variant_dir, ".l4r-fetched.json");

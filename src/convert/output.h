@@ -38,6 +38,14 @@ void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *con
 /* Record an output file: outputs[] gets {file, rows, bytes, sha256}. */
 void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, uint64_t bytes,
                              const char *sha256);
+/* The outputs[] entries recorded so far: their number, the file of entry i (NULL past the end),
+ * a string key set on entry i, and a column {name, type[, nullable: true]} appended to its
+ * "columns" array. */
+size_t l4r_manifest_n_outputs(const l4r_manifest *m);
+const char *l4r_manifest_output_file(const l4r_manifest *m, size_t i);
+void l4r_manifest_output_set_str(l4r_manifest *m, size_t i, const char *key, const char *v);
+void l4r_manifest_output_add_column(l4r_manifest *m, size_t i, const char *name, const char *type,
+                                    bool nullable);
 /* Copy the verified upstream files (name, size, sha256, md5) of a fetched variant from its stamp
  * DIR/.l4r-fetched.json into "source.files"; URLs and times are left out so the manifest stays the
  * same whichever mirror served the file.  A missing or unreadable stamp is not an error (false). */

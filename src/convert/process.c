@@ -62,6 +62,7 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     p->items = items;
     p->o = o;
     p->dir = dir;
+    p->stem = l4r_sink_stem(o->dataset);
     p->m = m;
     p->threads = o->threads > 0 ? o->threads : 1;
     p->n_users = l4r_dict_size(t->users);
@@ -100,6 +101,8 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     st = l4r_sink_interactions(p, formats, e);
     if (!st && (formats & L4R_SINK_RECBOLE))
         st = l4r_sink_recbole_items(p, e);
+    if (!st && (formats & L4R_SINK_RECBOLE))
+        st = l4r_sink_recbole_users(p, e);
     if (!st && (formats & L4R_SINK_SASREC))
         st = l4r_sink_sasrec(p, e);
     if (!st && (formats & L4R_SINK_SEQUENCES))
@@ -112,9 +115,14 @@ out:
     free(p->ulen);
     free(p->icnt);
     free(p->part);
+    if (p->sas_umap != p->umap)
+        free(p->sas_umap);
+    if (p->sas_imap != p->imap)
+        free(p->sas_imap);
     free(p->umap);
     free(p->imap);
     free(p->ititle);
+    free(p->stem);
     free(p->alive_items);
     l4r_proc_views_free(p);
     return st;

@@ -56,7 +56,10 @@ typedef struct l4r_process_opts {
     unsigned formats;                 /* L4R_SINK_* bits; 0 means TSV */
     int candidates;                   /* jsonl: negatives per example, 0 = none */
     int history_len;                  /* jsonl: last N history items (default 10) */
-    const char *dataset;              /* for sink file names (RecBole: DATASET.inter) */
+    const char *dataset;              /* the output directory: its base name is the stem of the
+                                         RecBole and SASRec files (NAME/NAME.inter, as RecBole
+                                         loads data_path/NAME/NAME.inter) */
+    const l4r_items *users;           /* the users table (RecBole NAME.user), or NULL */
     int threads;
     uint64_t memory_limit; /* bytes; beyond it, spill (if implemented) */
 } l4r_process_opts;

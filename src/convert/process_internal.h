@@ -43,6 +43,7 @@ typedef struct proc {
     const l4r_items *items;
     const l4r_process_opts *o;
     const char *dir;
+    char *stem; /* file stem of the RecBole and SASRec files: the output directory's base name */
     l4r_manifest *m;
     int threads;
     size_t n_users, n_items;
@@ -53,6 +54,8 @@ typedef struct proc {
     uint8_t *part;  /* per row: 0 train, 1 valid, 2 test, PART_DROP */
     uint32_t *umap; /* remap: new id (from 1) per user id, 0 = gone; NULL without --remap */
     uint32_t *imap;
+    uint32_t *sas_umap;    /* SASRec's dense ids: umap / imap under --remap, else its own numbering */
+    uint32_t *sas_imap;    /* (written as sasrec_user_map.tsv / sasrec_item_map.tsv), NULL without sasrec */
     const char **ititle;   /* title per item id (or NULL) */
     uint32_t *alive_items; /* item ids alive after the stages (jsonl candidates) */
     size_t n_alive_items;
@@ -340,6 +343,9 @@ void l4r_proc_views(proc *p);
 void l4r_proc_views_free(proc *p);
 /* Longest string of d. */
 size_t l4r_dict_maxlen(const l4r_dict *d);
+/* The RecBole/SASRec file stem of output directory dir: its base name without trailing slashes
+ * ("dataset" when dir is NULL or has none).  Caller frees. */
+char *l4r_sink_stem(const char *dir);
 /* p->ititle from the item side information (once; a no-op without items). */
 void l4r_sink_titles(proc *p);
 /* The formatting functions of the passes (worker threads; they read proc only). */
@@ -372,6 +378,8 @@ char *l4r_sasrec_name(const proc *p);
 /* The in-memory sinks: open, run over the whole table, close. */
 l4r_status l4r_sink_interactions(proc *p, unsigned formats, l4r_error *e);
 l4r_status l4r_sink_recbole_items(proc *p, l4r_error *e);
+/* RecBole NAME.user from the users table (o->users) for the surviving users; a no-op without. */
+l4r_status l4r_sink_recbole_users(proc *p, l4r_error *e);
 l4r_status l4r_sink_sasrec(proc *p, l4r_error *e);
 l4r_status l4r_sink_sequences(proc *p, l4r_error *e);
 l4r_status l4r_sink_jsonl(proc *p, l4r_error *e);

@@ -1,7 +1,8 @@
 /*
  * remap.c — --remap and the SASRec sink's numbering: users and items numbered from 1 in order of
  * first appearance in the time-ordered data (or sorted by id string, or shuffled with the seed),
- * written as user_map.tsv and item_map.tsv.
+ * written as user_map.tsv and item_map.tsv (or, for SASRec alone, sasrec_user_map.tsv and
+ * sasrec_item_map.tsv: without --remap no other output changes its ids).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -167,23 +168,43 @@ l4r_status l4r_stage_remap(proc *p, l4r_error *e)
     return l4r_remap_finish(p, uk, ik, e);
 }
 
-/* Number users and items from their first-appearance keys (consumed), record and write maps. */
+/* Number users and items from their first-appearance keys (consumed), record and write maps.
+ * Under --remap the numbering is every output's (user_map.tsv, item_map.tsv) and SASRec's too;
+ * without it only the SASRec file is renumbered (an export never changes another output's ids),
+ * and its maps are sasrec_user_map.tsv and sasrec_item_map.tsv. */
 l4r_status l4r_remap_finish(proc *p, remap_key *uk, remap_key *ik, l4r_error *e)
 {
     const l4r_process_opts *o = p->o;
     const l4r_itab *t = p->t;
-    p->umap = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *p->umap);
-    p->imap = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *p->imap);
-    uint32_t nu = number_ids(p, uk, p->n_users, t->users, p->umap, 0x75736572ull);
-    uint32_t ni = number_ids(p, ik, p->n_items, t->items, p->imap, 0x6974656dull);
+    uint32_t *um = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *um);
+    uint32_t *im = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *im);
+    uint32_t nu = number_ids(p, uk, p->n_users, t->users, um, 0x75736572ull);
+    uint32_t ni = number_ids(p, ik, p->n_items, t->items, im, 0x6974656dull);
     free(uk);
     free(ik);
     static const char *const order[3] = {"first", "sorted", "shuffle"};
-    l4r_manifest_set_str(p->m, "stages.remap.order", order[o->remap_order]);
-    l4r_manifest_set_int(p->m, "stages.remap.users", nu);
-    l4r_manifest_set_int(p->m, "stages.remap.items", ni);
-    l4r_status st = write_map(p, "user_map.tsv", t->users, p->umap, p->n_users, nu, e);
+    const char *un = "user_map.tsv", *in = "item_map.tsv";
+    if (o->remap) {
+        p->umap = um;
+        p->imap = im;
+        l4r_manifest_set_str(p->m, "stages.remap.order", order[o->remap_order]);
+        l4r_manifest_set_int(p->m, "stages.remap.users", nu);
+        l4r_manifest_set_int(p->m, "stages.remap.items", ni);
+    } else {
+        un = "sasrec_user_map.tsv";
+        in = "sasrec_item_map.tsv";
+        l4r_manifest_set_str(p->m, "sasrec.order", order[o->remap_order]);
+        l4r_manifest_set_int(p->m, "sasrec.users", nu);
+        l4r_manifest_set_int(p->m, "sasrec.items", ni);
+    }
+    if (o->formats & L4R_SINK_SASREC) {
+        p->sas_umap = um;
+        p->sas_imap = im;
+        l4r_manifest_set_str(p->m, "sasrec.user_map", un);
+        l4r_manifest_set_str(p->m, "sasrec.item_map", in);
+    }
+    l4r_status st = write_map(p, un, t->users, um, p->n_users, nu, e);
     if (!st)
-        st = write_map(p, "item_map.tsv", t->items, p->imap, p->n_items, ni, e);
+        st = write_map(p, in, t->items, im, p->n_items, ni, e);
     return st;
 }

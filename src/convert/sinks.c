@@ -197,9 +197,9 @@ void l4r_fmt_sasrec(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint6
         for (uint32_t j = 0; j < p->ulen[u]; j++) {
             l4r_buf_reserve(&bufs[0], 24);
             char *d = bufs[0].data + bufs[0].len;
-            d = put_u64(d, p->umap[u]);
+            d = put_u64(d, p->sas_umap[u]);
             *d++ = ' ';
-            d = put_u64(d, p->imap[p->t->item[g[j]]]);
+            d = put_u64(d, p->sas_imap[p->t->item[g[j]]]);
             *d++ = '\n';
             bufs[0].len = (size_t)(d - bufs[0].data);
         }
@@ -624,9 +624,22 @@ l4r_status l4r_close_outs(proc *p, pass *ps, l4r_status st, l4r_error *e)
 const char l4r_tsv_header[] = "user_id\titem_id\trating\ttimestamp\n";
 const char l4r_recbole_header[] = "user_id:token\titem_id:token\trating:float\ttimestamp:float\n";
 
+char *l4r_sink_stem(const char *dir)
+{
+    size_t n = dir ? strlen(dir) : 0;
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && dir[b - 1] != '/')
+        b--;
+    if (b == n)
+        return l4r_xstrdup("dataset");
+    return l4r_xasprintf("%.*s", (int)(n - b), dir + b);
+}
+
 static const char *dataset_name(const proc *p)
 {
-    return p->o->dataset ? p->o->dataset : "dataset";
+    return p->stem;
 }
 
 l4r_status l4r_sink_open_inter(proc *p, unsigned formats, pass *ps, char *rbn[3], l4r_error *e)
@@ -705,8 +718,8 @@ uint32_t *l4r_sasrec_users(const proc *p, size_t *nu)
     uint32_t *uorder = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *uorder);
     *nu = 0;
     for (size_t u = 0; u < p->n_users; u++) {
-        if (p->umap[u]) {
-            uorder[p->umap[u] - 1] = (uint32_t)u;
+        if (p->sas_umap[u]) {
+            uorder[p->sas_umap[u] - 1] = (uint32_t)u;
             ++*nu;
         }
     }
@@ -774,52 +787,90 @@ l4r_status l4r_sink_jsonl(proc *p, l4r_error *e)
     return run_and_close(p, &ps, st, e);
 }
 
-l4r_status l4r_sink_recbole_items(proc *p, l4r_error *e)
+/* A RecBole token_seq value: tokens separated by one space (RecBole's default seq_separator).
+ * A list (sep non-NULL) gives one token per element, an element's own blanks becoming '_' so it
+ * stays one token ("Film Noir" -> Film_Noir); a text (sep NULL, a title) gives its words.  Runs of
+ * blanks collapse and none leads or trails, so no token is empty. */
+static void recbole_seq(l4r_buf *b, const char *s, const char *sep)
 {
-    if (!p->items)
-        return L4R_OK;
-    const l4r_items *it = p->items;
-    char *name = l4r_xasprintf("%s.item", dataset_name(p));
+    size_t sl = sep ? strlen(sep) : 0;
+    bool pending = false, any = false;
+    while (*s) {
+        if (sl && !strncmp(s, sep, sl)) {
+            pending = any;
+            s += sl;
+            continue;
+        }
+        if (*s == ' ') {
+            if (!sl)
+                pending = any;
+            else if (any && !pending && s[1] && strncmp(s + 1, sep, sl) && s[1] != ' ')
+                l4r_buf_addc(b, '_');
+            s++;
+            continue;
+        }
+        if (pending)
+            l4r_buf_addc(b, ' ');
+        pending = false;
+        any = true;
+        l4r_buf_addc(b, *s++);
+    }
+}
+
+/* NAME.item (items) or NAME.user (users): the surviving ids, in remapped order when remapped,
+ * else in id (first appearance) order, with the title (items) and every extra column: a list as
+ * token_seq, a single value as token. */
+static l4r_status recbole_side(proc *p, const l4r_items *it, bool users, l4r_error *e)
+{
+    size_t n = users ? p->n_users : p->n_items;
+    const uint32_t *map = users ? p->umap : p->imap;
+    const l4r_dict *d = users ? p->t->users : p->t->items;
+    char *name = l4r_xasprintf("%s.%s", dataset_name(p), users ? "user" : "item");
     l4r_out *out = NULL;
     l4r_buf b = {0};
     l4r_status st = l4r_out_open(&out, p->dir, name, e);
     if (st)
         goto out;
-    l4r_buf_adds(&b, "item_id:token\ttitle:token_seq");
-    for (size_t k = 0; k < it->n_extra; k++) {
-        l4r_buf_addf(&b, "\t%s:token_seq", it->extra_names[k]);
-    }
+    l4r_buf_adds(&b, users ? "user_id:token" : "item_id:token\ttitle:token_seq");
+    for (size_t k = 0; k < it->n_extra; k++)
+        l4r_buf_addf(&b, "\t%s:%s", it->extra_names[k], it->extra_sep[k] ? "token_seq" : "token");
     l4r_buf_addc(&b, '\n');
     uint64_t rows = 0;
-    /* alive items, in remapped order when remapped, else in id (first appearance) order */
-    uint32_t *order = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *order);
+    uint32_t *order = l4r_xmalloc((n ? n : 1) * sizeof *order);
     size_t no = 0;
-    if (p->imap) {
-        for (size_t i = 0; i < p->n_items; i++) {
-            if (p->imap[i])
-                order[p->imap[i] - 1] = (uint32_t)i;
-        }
-        no = p->n_alive_items;
-    } else {
-        for (size_t i = 0; i < p->n_items; i++) {
-            if (p->icnt[i])
-                order[no++] = (uint32_t)i;
-        }
+    for (size_t i = 0; i < n; i++) {
+        if (map && map[i])
+            order[map[i] - 1] = (uint32_t)i;
+        else if (!map && (users ? p->ulen[i] : p->icnt[i]))
+            order[no++] = (uint32_t)i;
+    }
+    if (map) {
+        for (size_t i = 0; i < n; i++)
+            no += map[i] != 0;
     }
     for (size_t k = 0; k < no && !st; k++) {
         uint32_t i = order[k];
         size_t sn;
-        const char *s = l4r_dict_str(p->t->items, i, &sn);
+        const char *s = l4r_dict_str(d, i, &sn);
         uint32_t j = l4r_dict_find(it->ids, s, sn);
-        l4r_buf_reserve(&b, item_len(p, i) + 2);
-        b.len = (size_t)(put_item(p, b.data + b.len, i) - b.data);
-        l4r_buf_addc(&b, '\t');
-        if (j != UINT32_MAX && it->title[j])
-            l4r_buf_add_field(&b, it->title[j], strlen(it->title[j]));
+        l4r_buf_reserve(&b, (users ? user_len(p, i) : item_len(p, i)) + 2);
+        b.len = (size_t)((users ? put_user(p, b.data + b.len, i) : put_item(p, b.data + b.len, i)) - b.data);
+        if (!users) {
+            l4r_buf_addc(&b, '\t');
+            size_t at = b.len;
+            if (j != UINT32_MAX && it->title[j])
+                recbole_seq(&b, it->title[j], NULL);
+            l4r_buf_quote_tail(&b, at); /* RecBole reads with pandas: the TSV rule */
+        }
         for (size_t x = 0; x < it->n_extra; x++) {
             l4r_buf_addc(&b, '\t');
-            if (j != UINT32_MAX && it->extra && it->extra[j] && it->extra[j][x])
-                l4r_buf_add_field(&b, it->extra[j][x], strlen(it->extra[j][x]));
+            const char *v = j != UINT32_MAX && it->extra && it->extra[j] ? it->extra[j][x] : NULL;
+            size_t at = b.len;
+            if (v && it->extra_sep[x])
+                recbole_seq(&b, v, it->extra_sep[x]);
+            else if (v)
+                l4r_buf_adds(&b, v);
+            l4r_buf_quote_tail(&b, at);
         }
         l4r_buf_addc(&b, '\n');
         rows++;
@@ -841,6 +892,16 @@ out:
     l4r_buf_free(&b);
     free(name);
     return st;
+}
+
+l4r_status l4r_sink_recbole_items(proc *p, l4r_error *e)
+{
+    return p->items ? recbole_side(p, p->items, false, e) : L4R_OK;
+}
+
+l4r_status l4r_sink_recbole_users(proc *p, l4r_error *e)
+{
+    return p->o->users ? recbole_side(p, p->o->users, true, e) : L4R_OK;
 }
 
 void l4r_report_jsonl(proc *p)

@@ -473,9 +473,9 @@ static l4r_status x_sas_group(ext *x, uint32_t u, l4r_error *e)
     l4r_buf_reserve(&x->sasb, x->gn * 24);
     char *d = x->sasb.data + x->sasb.len;
     for (size_t j = 0; j < x->gn; j++) {
-        d = put_u64(d, p->umap[u]);
+        d = put_u64(d, p->sas_umap[u]);
         *d++ = ' ';
-        d = put_u64(d, p->imap[x->g[j].item]);
+        d = put_u64(d, p->sas_imap[x->g[j].item]);
         *d++ = '\n';
     }
     x->sasb.len = (size_t)(d - x->sasb.data);
@@ -777,6 +777,8 @@ static l4r_status x_sinks(ext *x, xsinks *S, unsigned formats, l4r_error *e)
     }
     if (!st && (formats & L4R_SINK_RECBOLE))
         st = l4r_sink_recbole_items(p, e);
+    if (!st && (formats & L4R_SINK_RECBOLE))
+        st = l4r_sink_recbole_users(p, e);
     if (!st && x->sas_fd >= 0)
         st = x_sas_write(x, e);
     if (!st && S->has_seq) {

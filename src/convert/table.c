@@ -362,6 +362,7 @@ l4r_items *l4r_items_new(char **extra_names, size_t n_extra)
     it->n_extra = n_extra;
     if (n_extra) {
         it->extra_names = l4r_xcalloc(n_extra, sizeof *it->extra_names);
+        it->extra_sep = l4r_xcalloc(n_extra, sizeof *it->extra_sep);
         for (size_t k = 0; k < n_extra; k++)
             it->extra_names[k] = l4r_xstrdup(extra_names[k]);
     }
@@ -384,11 +385,22 @@ void l4r_items_free(l4r_items *it)
     }
     free(it->title);
     free(it->extra);
-    for (size_t k = 0; k < it->n_extra; k++)
+    for (size_t k = 0; k < it->n_extra; k++) {
         free(it->extra_names[k]);
+        free(it->extra_sep[k]);
+    }
     free(it->extra_names);
+    free(it->extra_sep);
     l4r_dict_free(it->ids);
     free(it);
+}
+
+void l4r_items_set_list(l4r_items *it, size_t k, const char *sep)
+{
+    if (k >= it->n_extra || !sep || !*sep)
+        return;
+    free(it->extra_sep[k]);
+    it->extra_sep[k] = l4r_xstrdup(sep);
 }
 
 bool l4r_items_add(l4r_items *it, const char *id, size_t idn, const char *title, char **extra)

@@ -85,6 +85,8 @@ typedef struct l4r_items {
     char **title;       /* title[i] for ids id i (UTF-8, tabs/newlines already replaced), NULL if none */
     char ***extra;      /* extra[i][k], k < n_extra */
     char **extra_names; /* output column names after "title" (e.g. "genres") */
+    char **extra_sep;   /* per extra column: the separator of a list (a recipe "join" or "flags"
+                           column, RecBole's token_seq), NULL for a single value */
     size_t n_extra;
     size_t n;
     size_t cap;
@@ -92,6 +94,8 @@ typedef struct l4r_items {
 
 l4r_items *l4r_items_new(char **extra_names, size_t n_extra); /* takes copies of the names */
 void l4r_items_free(l4r_items *it);
+/* Mark extra column k as a list whose elements are separated by sep (copied). */
+void l4r_items_set_list(l4r_items *it, size_t k, const char *sep);
 /* Add or replace the entry of an item id (the first occurrence wins; returns false if dup). */
 bool l4r_items_add(l4r_items *it, const char *id, size_t idn, const char *title, char **extra);
 /* Title of an item id string or NULL. */

@@ -19,7 +19,7 @@ n=0
 compare() { # compare NAME RAWARGS... -- CONVERTARGS...
   name=$1; shift
   n=$((n + 1))
-  a="$D/a$n" b="$D/b$n"
+  a="$D/a$n/out" b="$D/b$n/out" # one name: RecBole and SASRec files are named after the directory
   "$L4R" convert "$@" -o "$a" -q 2>/dev/null || { fail "$name: unlimited run"; return; }
   "$L4R" convert "$@" -o "$b" -q --memory 1M 2>/dev/null || { fail "$name: --memory 1M run"; return; }
   same=1

@@ -133,7 +133,7 @@ check_exit 0 "generate 2023 reviews" "$GEN" amazon 2023 reviews --lines 800 --gz
 check_exit 0 "generate 2023 meta" "$GEN" amazon 2023 meta --lines 300 --gzip -o "$C/meta_All_Beauty.jsonl.gz"
 check_exit 0 "2023 All_Beauty --with reviews" c amazon --variant 2023/All_Beauty --raw "$C" -o "$T/a23" -q --with reviews
 python3 - "$B" "$C" "$T" <<'PY'
-import gzip, json, re, sys
+import gzip, html, json, re, sys
 B, C, T = sys.argv[1], sys.argv[2], sys.argv[3]
 def clean(s):
     return s.replace("\t", " ").replace("\r", " ").replace("\n", " ")
@@ -147,6 +147,10 @@ def text(v):
     return clean(str(v))
 def join(v, sep="|"):
     return clean(sep.join(x for x in (v or []) if x is not None))
+def plain(s):  # the recipe's "clean": "html" (docs/recipes.md)
+    s = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", s)
+    s = re.sub(r"<!--.*?-->|</?[A-Za-z][^>]*>", " ", s)
+    return " ".join(html.unescape(s).replace("\u00a0", " ").split())
 seen = set()
 with open(T + "/items18.want", "w", encoding="utf-8") as f:
     f.write("item_id\ttitle\tbrand\tprice\tmain_cat\tcategory\tdescription\tfeature\talso_buy\talso_view\n")
@@ -155,9 +159,10 @@ with open(T + "/items18.want", "w", encoding="utf-8") as f:
         if d["asin"] in seen:
             continue
         seen.add(d["asin"])
-        f.write("\t".join([d["asin"], text(d.get("title")), text(d.get("brand")), text(d.get("price")),
-                           text(d.get("main_cat")), join(d.get("category")), join(d.get("description"), " "),
-                           join(d.get("feature")), join(d.get("also_buy")), join(d.get("also_view"))]) + "\n")
+        f.write("\t".join([d["asin"], plain(text(d.get("title"))), plain(text(d.get("brand"))), text(d.get("price")),
+                           plain(text(d.get("main_cat"))), plain(join(d.get("category"))),
+                           plain(join(d.get("description"), " ")), plain(join(d.get("feature"))),
+                           join(d.get("also_buy")), join(d.get("also_view"))]) + "\n")
 seen = set()
 with open(T + "/items23.want", "w", encoding="utf-8") as f:
     f.write("item_id\ttitle\tmain_category\tstore\tprice\taverage_rating\trating_number\tcategories\tfeatures\tdescription\n")

@@ -42,6 +42,8 @@ for s in none seq ratio:8,1,1 random:8,1,1; do
   for extra in "" "--dedup first"; do
     name="--split $s${extra:+ $extra}"
     o="$D/o-$(printf %s "$s$extra" | tr -c 'a-z0-9' _)"
+    # the -j 3 run's directory has the same name (RecBole files are named after it)
+    j3="$D/j3/$(basename "$o")"
     # shellcheck disable=SC2086
     check_exit 0 "$name: converts" tl convert tl --raw "$D/r.tsv" --split "$s" $extra \
       --format tsv,recbole,jsonl,sequences -o "$o" -q
@@ -55,11 +57,11 @@ for s in none seq ratio:8,1,1 random:8,1,1; do
       "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["table"]["time"])' "$o/manifest.json")" none
     # -j 3 writes the same bytes as -j 1
     # shellcheck disable=SC2086
-    tl convert tl --raw "$D/r.tsv" --split "$s" $extra --format tsv,recbole,jsonl,sequences -o "$o-j3" -q -j 3 \
+    tl convert tl --raw "$D/r.tsv" --split "$s" $extra --format tsv,recbole,jsonl,sequences -o "$j3" -q -j 3 \
       >/dev/null 2>&1 || fail "$name: -j 3 run"
     same=1
     for f in "$o"/*; do
-      [ "$(basename "$f")" = manifest.json ] || cmp -s "$f" "$o-j3/$(basename "$f")" || same=0
+      [ "$(basename "$f")" = manifest.json ] || cmp -s "$f" "$j3/$(basename "$f")" || same=0
     done
     check_eq "$name: -j 1 and -j 3 byte-identical" "$same" 1
   done
@@ -75,7 +77,7 @@ check_eq "seq: and its valid item the row before" \
 check_eq "seq: train keeps source order" "$(tail -n +2 "$O/train.tsv" | cut -f1,2 | tr '\t\n' ',;')" \
   "a,30;a,10;b,12;c,50;"
 check_eq "seq: the sequences keep source order" "$(sed -n 2p "$O/sequences.tsv")" "a	30 10 20 5"
-check_grep "seq: the RecBole file has an empty timestamp" "^a	5	3	$" "$O/tl.test.inter"
+check_grep "seq: the RecBole file has an empty timestamp" "^a	5	3	$" "$O/o-seq.test.inter"
 check_grep "seq: the JSONL target has a null timestamp" '"target_item_id":"5","target_title":null,"timestamp":null' "$O/test.jsonl"
 
 # the temporal splits: a usage error naming the split, before anything is read or written
@@ -98,7 +100,7 @@ awk 'BEGIN { for (r = 0; r < 150000; r++) printf "u%d\t%d\t%d\n", (r * 7919) % 3
 n=0
 for args in "--split seq" "--split none --dedup first" "--split random:8,1,1 --kcore 3" "--split ratio:8,1,1 --remap"; do
   n=$((n + 1))
-  a="$D/sa$n" b="$D/sb$n"
+  a="$D/sa$n/out" b="$D/sb$n/out" # one name: RecBole files are named after the directory
   # shellcheck disable=SC2086
   tl convert tl --raw "$D/big/r.tsv" $args --format tsv,recbole,jsonl -o "$a" -q >/dev/null 2>&1 || fail "$args: unlimited run"
   # shellcheck disable=SC2086

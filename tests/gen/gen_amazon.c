@@ -527,6 +527,16 @@ static void make_product_title(rng_t *r, sink *tmp)
     putc_(tmp, 0);
 }
 
+/* The first 2018 meta titles, as JSON strings: what Magazine_Subscriptions and others hold — a
+ * title wrapped in a <span> (with a script after it), HTML entities, and an entity escaped twice
+ * (which "clean": "html" decodes once only: "&amp;amp;" is "&amp;"). */
+static const char *const TITLE_TRAPS_2018[] = {
+    "\"<span class=\\\"a-size-medium a-color-secondary a-text-normal\\\">  Kolya's\\n  Weekly </span>"
+    "<script>var t = \\\"<b>x</b>\\\";</script>\"",
+    "\"Caf&eacute; &#8211; Tea &#x26; Co &quot;Best&quot;&nbsp;Edition &#39;24 &apos;n&apos; &lt;More&gt;\"",
+    "\"Tom &amp;amp; Jerry &lt;3 &bogus; & A<B\"",
+};
+
 /* Metadata, one product per line: 2014 Python literals, 2018 and 2023 JSON. */
 static void gen_amazon_meta(sink *o, const amz_opts *op)
 {
@@ -612,7 +622,10 @@ static void gen_amazon_meta(sink *o, const amz_opts *op)
             puts_(o, "], \"tech1\": \"\", \"description\": [");
             put_text_json(o, &r, &tmp2, text_len(&r, 200), 0, 1);
             puts_(o, "], \"fit\": \"\", \"title\": ");
-            put_json(o, tmp.p, 0);
+            if (line < ARRAY_LEN(TITLE_TRAPS_2018))
+                puts_(o, TITLE_TRAPS_2018[line]); /* upstream's HTML titles (datasets.md) */
+            else
+                put_json(o, tmp.p, 0);
             puts_(o, ", \"also_buy\": ");
             put_asin_list_json(o, &r, op->seed, op->nitems, (int)rng_below(&r, 5));
             put_fmt(o, ", \"tech2\": \"\", \"brand\": \"%s\", \"feature\": [", PICK(&r, LAST));

@@ -238,7 +238,9 @@ static void test_stats_verify(const char *dir)
         T_EQ_INT(l4r_stats_users(s), 2);
         T_EQ_INT(l4r_stats_items(s), 2);
         T_EQ_INT(l4r_stats_interactions(s), 4);
-        T_CHECK(l4r_stats_density(s) == 1.0);
+        /* u1 has i1 twice: 3 distinct pairs of 2 x 2 */
+        T_CHECK(l4r_stats_density(s) == 0.75);
+        T_EQ_INT(l4r_stats_distinct_pairs(s), 3);
         uint64_t mn, mx;
         double med, mean;
         l4r_stats_history(s, &mn, &med, &mean, &mx);

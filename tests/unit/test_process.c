@@ -333,15 +333,26 @@ static void test_sinks(void)
     o.dataset = "ds";
     run_proc(&R, F1, &o, NULL);
     CHECK_FILE(&R, "ds.txt", "1 1\n1 3\n1 2\n1 4\n2 2\n2 1\n3 3\n3 2\n3 4\n3 1\n");
-    /* sasrec implies remap: the maps are written, and the other sinks use the new ids too */
+    /* sasrec numbers its own file only: its maps are its own, the other sinks keep the source ids */
+    CHECK_FILE(&R, "sasrec_user_map.tsv", "original_id\tnew_id\nu2\t1\nu3\t2\nu1\t3\n");
+    CHECK_FILE(&R, "user_map.tsv", "(missing)");
+    CHECK_FILE(&R, "sequences.tsv", "user_id\titem_ids\nu1\tb c d a\nu2\ta b c d\nu3\tc a\n");
+    done(&R);
+    /* under --remap, the one numbering is every sink's */
+    o.remap = true;
+    run_proc(&R, F1, &o, NULL);
+    CHECK_FILE(&R, "ds.txt", "1 1\n1 3\n1 2\n1 4\n2 2\n2 1\n3 3\n3 2\n3 4\n3 1\n");
     CHECK_FILE(&R, "user_map.tsv", "original_id\tnew_id\nu2\t1\nu3\t2\nu1\t3\n");
     CHECK_FILE(&R, "sequences.tsv", "user_id\titem_ids\n3\t3 2 4 1\n1\t1 3 2 4\n2\t2 1\n");
+    CHECK_FILE(&R, "sasrec_user_map.tsv", "(missing)");
+    o.remap = false;
     CHECK_FILE(&R, "interactions.tsv", "(missing)");
     done(&R);
 
     char g[] = "genres", x1[] = "x", tA[] = "Say \"hi\"\\", tB[] = "B\xc3\xa9", tC[] = "C\x01";
     char *names[] = {g}, *ex[] = {x1};
     l4r_items *it = l4r_items_new(names, 1);
+    l4r_items_set_list(it, 0, "|");
     l4r_items_add(it, "a", 1, tA, ex);
     l4r_items_add(it, "b", 1, tB, NULL);
     l4r_items_add(it, "c", 1, tC, NULL);
