@@ -38,6 +38,9 @@ void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *con
 /* Record an output file: outputs[] gets {file, rows, bytes, sha256}. */
 void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, uint64_t bytes,
                              const char *sha256);
+/* Remove the outputs[] entry of file (when a run drops a file it wrote, e.g. a TSV that
+ * --format parquet alone only read). */
+void l4r_manifest_drop_output(l4r_manifest *m, const char *file);
 /* Copy the verified upstream files (name, size, sha256, md5) of a fetched variant from its stamp
  * DIR/.l4r-fetched.json into "source.files"; URLs and times are left out so the manifest stays the
  * same whichever mirror served the file.  A missing or unreadable stamp is not an error (false). */
