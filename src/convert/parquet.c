@@ -547,9 +547,9 @@ static l4r_status write_chunk(l4r_pq *w, pqcol *c, chunk_meta *cm, l4r_error *e)
     cm->dict_page = -1;
     cm->num_values = (int64_t)R;
     cm->nulls = (int64_t)(R - c->nvals);
+    if (c->type == L4R_PQ_STRING && c->off)
+        c->off[c->nvals] = c->sdata.len; /* the end of the last value */
     chunk_stats(c, cm);
-    if (c->type == L4R_PQ_STRING)
-        c->off[c->nvals] = c->sdata.len;
 
     uint32_t *idx = NULL, *first = NULL;
     size_t nd = 0;
