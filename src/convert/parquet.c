@@ -119,8 +119,11 @@ void l4r_tc_end(l4r_tc *t)
 /* Bytes of an RLE run's value: the bit width rounded up to whole bytes. */
 static void put_le(l4r_buf *b, uint64_t v, int nbytes)
 {
+    l4r_buf_reserve(b, (size_t)nbytes);
+    unsigned char *d = (unsigned char *)b->data + b->len;
     for (int i = 0; i < nbytes; i++)
-        l4r_buf_addc(b, (char)((v >> (8 * i)) & 0xff));
+        d[i] = (unsigned char)((v >> (8 * i)) & 0xff);
+    b->len += (size_t)nbytes;
 }
 
 void l4r_pq_rle(l4r_buf *out, const uint32_t *v, size_t n, int bit_width)
@@ -365,15 +368,18 @@ static void stat_put(l4r_buf *b, const void *p, size_t n)
     l4r_buf_add(b, p, n);
 }
 
-/* min / max of the chunk's values into cm (none when the column has no value). */
-static void chunk_stats(const pqcol *c, chunk_meta *cm)
+/* min / max of the chunk's values into cm (none when the column has no value); a string column's
+ * over its nd distinct values (value first[d] is entry d). */
+static void chunk_stats(const pqcol *c, const uint32_t *first, size_t nd, chunk_meta *cm)
 {
     if (!c->nvals)
         return;
     unsigned char tmp[8];
     if (c->type == L4R_PQ_STRING) {
-        size_t mi = 0, ma = 0, n1, n2, nk;
-        for (size_t k = 1; k < c->nvals; k++) {
+        /* over the distinct values: every value is one of them */
+        size_t mi = first[0], ma = first[0], n1, n2, nk;
+        for (size_t d = 1; d < nd; d++) {
+            size_t k = first[d];
             const char *s = str_at(c, k, &nk);
             const char *a = str_at(c, mi, &n1);
             const char *b = str_at(c, ma, &n2);
@@ -549,7 +555,6 @@ static l4r_status write_chunk(l4r_pq *w, pqcol *c, chunk_meta *cm, l4r_error *e)
     cm->nulls = (int64_t)(R - c->nvals);
     if (c->type == L4R_PQ_STRING && c->off)
         c->off[c->nvals] = c->sdata.len; /* the end of the last value */
-    chunk_stats(c, cm);
 
     uint32_t *idx = NULL, *first = NULL;
     size_t nd = 0;
@@ -566,6 +571,7 @@ static l4r_status write_chunk(l4r_pq *w, pqcol *c, chunk_meta *cm, l4r_error *e)
         dict += (uint64_t)c->nvals * (uint64_t)bw / 8;
         cm->dict = dict < plain / 4 * 3;
     }
+    chunk_stats(c, first, nd, cm);
     if (cm->dict) {
         cm->dict_page = (int64_t)w->pos;
         l4r_buf_reset(&w->page);

@@ -208,6 +208,31 @@ static bool parse_num(span v, double *out)
     }
     if (i != v.n)
         return false;
+    /* the usual case, digits with at most one point and no exponent: an integer below 2^53 and a
+     * power of ten below 10^23 are exact doubles, so one division is correctly rounded (as
+     * strtod is) */
+    uint64_t mant = 0;
+    int frac = -1;
+    size_t nd = 0;
+    bool simple = true;
+    for (size_t j = (v.s[0] == '-' || v.s[0] == '+'); j < v.n && simple; j++) {
+        if (v.s[j] == '.')
+            frac = 0;
+        else if (v.s[j] >= '0' && v.s[j] <= '9') {
+            mant = mant * 10 + (uint64_t)(v.s[j] - '0');
+            nd++;
+            if (frac >= 0)
+                frac++;
+        } else
+            simple = false;
+    }
+    if (simple && nd <= 15) {
+        static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        double d = (double)mant / p10[frac > 0 ? frac : 0];
+        *out = v.s[0] == '-' ? -d : d;
+        return true;
+    }
     char tmp[72];
     memcpy(tmp, v.s, v.n);
     tmp[v.n] = 0;
