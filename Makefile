@@ -12,8 +12,8 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS     := libcurl libarchive jansson zlib libcrypto
-DEBPKGS  := libcurl4-openssl-dev libarchive-dev libjansson-dev zlib1g-dev libssl-dev pkg-config
+PKGS     := libcurl libarchive jansson zlib libcrypto libzstd
+DEBPKGS  := libcurl4-openssl-dev libarchive-dev libjansson-dev zlib1g-dev libssl-dev libzstd-dev pkg-config
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 # ISA-L is optional: used for .gz inflation when present (HAVE_ISAL), zlib otherwise.

@@ -17,6 +17,7 @@ for m in $missing; do
     jansson) debs="$debs libjansson-dev" ;;
     zlib) debs="$debs zlib1g-dev" ;;
     libcrypto) debs="$debs libssl-dev" ;;
+    libzstd) debs="$debs libzstd-dev" ;;
     libisal) debs="$debs libisal-dev" ;;
     cc) debs="$debs gcc make" ;;
   esac
@@ -27,7 +28,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
     exit 0
   fi
   echo "llm4rec-data: missing build dependencies:$missing" >&2
-  echo "llm4rec-data: install the development packages of libcurl, libarchive, jansson, zlib and OpenSSL (libcrypto), and pkg-config" >&2
+  echo "llm4rec-data: install the development packages of libcurl, libarchive, jansson, zlib, OpenSSL (libcrypto) and zstd, and pkg-config" >&2
   exit 1
 fi
 SUDO=""

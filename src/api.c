@@ -506,11 +506,9 @@ static bool parse_formats(const char *s, unsigned *out)
     static const struct {
         const char *name;
         unsigned bit;
-    } sinks[] = {{"tsv", L4R_SINK_TSV},
-                 {"recbole", L4R_SINK_RECBOLE},
-                 {"sasrec", L4R_SINK_SASREC},
-                 {"sequences", L4R_SINK_SEQUENCES},
-                 {"jsonl", L4R_SINK_JSONL}};
+    } sinks[] = {{"tsv", L4R_SINK_TSV},       {"recbole", L4R_SINK_RECBOLE},
+                 {"sasrec", L4R_SINK_SASREC}, {"sequences", L4R_SINK_SEQUENCES},
+                 {"jsonl", L4R_SINK_JSONL},   {"parquet", L4R_SINK_PARQUET}};
     unsigned f = 0;
     char *copy = l4r_xstrdup(s);
     bool ok = true;
@@ -656,9 +654,13 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_formats(val, &f))
             return l4r_err(e, L4R_EUSAGE,
                            "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
-                           "not '%s'",
+                           "parquet, not '%s'",
                            val);
         p->formats = f;
+    } else if (!strcmp(key, "partitions")) {
+        if (!parse_long(val, 1, 10000, &v))
+            return l4r_err(e, L4R_EUSAGE, "partitions takes a number from 1 to 10000, not '%s'", val);
+        p->partitions = (int)v;
     } else if (!strcmp(key, "candidates")) {
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "candidates takes a number >= 0, not '%s'", val);

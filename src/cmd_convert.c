@@ -82,10 +82,16 @@ static void usage(FILE *f)
            "                     empty timestamps; time and time-quantile need a time\n"
            "  --split published  the split the dataset publishes (Amazon 2023's benchmark\n"
            "                     files), written as train/valid/test.tsv as they are\n"
-           "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl;\n"
-           "                     RecBole and SASRec files are named after the output directory\n"
-           "                     (DIR/DIR.inter); sasrec renumbers its own file only (with\n"
-           "                     sasrec_user_map.tsv, sasrec_item_map.tsv) unless --remap\n"
+           "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl,\n"
+           "                     parquet.  RecBole and SASRec files are named after the output\n"
+           "                     directory (DIR/DIR.inter); sasrec renumbers its own file only\n"
+           "                     (with sasrec_user_map.tsv, sasrec_item_map.tsv) unless --remap;\n"
+           "                     parquet writes NAME.parquet of every table (typed columns, zstd,\n"
+           "                     statistics; docs/FORMAT.md \"Parquet\"); parquet without tsv\n"
+           "                     leaves out interactions.tsv / train, valid, test.tsv\n"
+           "  --partitions N     parquet: tables with a user_id in N files NAME/part-00000.parquet\n"
+           "                     ... by FNV-1a 64 of the user id modulo N (one dataset to DuckDB,\n"
+           "                     Polars, Spark: read_parquet('NAME/*.parquet'))\n"
            "  --candidates K     jsonl: K seeded negative candidates per example\n"
            "  --history N        jsonl: history length in items (default 10)\n"
            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
@@ -132,6 +138,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"remap-order", required_argument, NULL, OPT_SET},
         {"seed", required_argument, NULL, OPT_SET},
         {"format", required_argument, NULL, OPT_SET},
+        {"partitions", required_argument, NULL, OPT_SET},
         {"candidates", required_argument, NULL, OPT_SET},
         {"history", required_argument, NULL, OPT_SET},
         {"memory", required_argument, NULL, OPT_SET},

@@ -22,6 +22,7 @@
 #include "idcache.h"
 #include "locate.h"
 #include "output.h"
+#include "parquet.h"
 #include "process.h"
 #include "reader.h"
 #include "table.h"
@@ -75,7 +76,7 @@ static bool needs_table(const l4r_process_opts *p)
 {
     return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating || p->implicit ||
            p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
-           (p->formats & ~(unsigned)L4R_SINK_TSV) != 0 || p->ties != L4R_TIES_SOURCE;
+           (p->formats & ~(unsigned)(L4R_SINK_TSV | L4R_SINK_PARQUET)) != 0 || p->ties != L4R_TIES_SOURCE;
 }
 
 /* items.tsv (item_id, title, extras) or users.tsv (user_id, extras: no title). */
@@ -424,6 +425,26 @@ static l4r_status write_meta(const l4r_items *items, const l4r_items *users, con
     return L4R_OK;
 }
 
+/* --format parquet: every table written so far, as Parquet too. */
+static l4r_status write_parquet(const l4r_convert_opts *o, const l4r_variant *v, const char *dir,
+                                l4r_manifest *m, l4r_error *e)
+{
+    const char *side[64];
+    size_t ns = 0;
+    for (size_t k = 0; k < v->n_tables && ns < 64; k++)
+        if (side_wanted(o, &v->tables[k]))
+            side[ns++] = v->tables[k].name;
+    const char *rg = getenv("L4R_PARQUET_ROW_GROUP"); /* for tests: small row groups */
+    l4r_parquet_opts po = {.dir = dir,
+                           .partitions = o->proc.partitions,
+                           .remap = o->proc.remap,
+                           .keep_tsv = (o->proc.formats & L4R_SINK_TSV) != 0,
+                           .side = side,
+                           .n_side = ns,
+                           .row_group_rows = rg ? (size_t)strtoull(rg, NULL, 10) : 0};
+    return l4r_parquet_write_tables(&po, m, e);
+}
+
 l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
                        l4r_convert_result *res, l4r_error *e)
 {
@@ -440,6 +461,9 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             "--split %s needs timestamps, but %s/%s has no time (its recipe maps no timestamp): "
             "use --split seq, ratio or random, which order each user's rows by their source position",
             o->proc.split == L4R_SPLIT_TIME ? "time" : "time-quantile", r->dataset, v->name);
+    if (o->proc.partitions > 0 && !(o->proc.formats & L4R_SINK_PARQUET))
+        return l4r_err(e, L4R_EUSAGE,
+                       "--partitions splits the Parquet files: add --format parquet (or tsv,parquet)");
     l4r_status cs = check_side_opts(r, v, o, e);
     if (cs)
         return cs;
@@ -506,6 +530,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         po.threads = o->process_threads ? o->process_threads : 1;
         po.dataset = od.final; /* RecBole loads data_path/NAME/NAME.inter: the stem is its base name */
         po.users = users;
+        if (po.formats & L4R_SINK_PARQUET) /* Parquet is made from the TSVs (parquet_tables.c) */
+            po.formats |= L4R_SINK_TSV;
         st = l4r_process(itab, items, &po, od.tmp, m, e);
         if (st)
             goto out;
@@ -534,6 +560,11 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
             st = write_side(o, r, v, &v->tables[k], od.tmp, &skipped, m, e);
     if (st)
         goto out;
+    if (o->proc.formats & L4R_SINK_PARQUET) {
+        st = write_parquet(o, v, od.tmp, m, e);
+        if (st)
+            goto out;
+    }
     if (o->split_published)
         l4r_manifest_set_str(m, "split.mode", "published");
     l4r_describe_outputs(m, od.tmp); /* columns, types and id maps of every file */

@@ -176,6 +176,18 @@ void l4r_manifest_output_add_column(l4r_manifest *m, size_t i, const char *name,
     json_array_append_new(cols, c);
 }
 
+void l4r_manifest_drop_output(l4r_manifest *m, const char *file)
+{
+    json_t *a = json_object_get(m->root, "outputs");
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        const char *f = json_string_value(json_object_get(json_array_get(a, i), "file"));
+        if (f && !strcmp(f, file)) {
+            json_array_remove(a, i);
+            return;
+        }
+    }
+}
+
 int l4r_manifest_add_fetch_stamp(l4r_manifest *m, const char *variant_dir)
 {
     char *path = l4r_path_join(variant_dir, ".l4r-fetched.json");

@@ -46,6 +46,9 @@ const char *l4r_manifest_output_file(const l4r_manifest *m, size_t i);
 void l4r_manifest_output_set_str(l4r_manifest *m, size_t i, const char *key, const char *v);
 void l4r_manifest_output_add_column(l4r_manifest *m, size_t i, const char *name, const char *type,
                                     bool nullable);
+/* Remove the outputs[] entry of file (when a run drops a file it wrote, e.g. a TSV that
+ * --format parquet alone only read). */
+void l4r_manifest_drop_output(l4r_manifest *m, const char *file);
 /* Copy the verified upstream files (name, size, sha256, md5) of a fetched variant from its stamp
  * DIR/.l4r-fetched.json into "source.files"; URLs and times are left out so the manifest stays the
  * same whichever mirror served the file.  A missing or unreadable stamp is not an error (false). */

@@ -36,7 +36,8 @@ enum {
     L4R_SINK_RECBOLE = 1 << 1,
     L4R_SINK_SASREC = 1 << 2,
     L4R_SINK_SEQUENCES = 1 << 3,
-    L4R_SINK_JSONL = 1 << 4
+    L4R_SINK_JSONL = 1 << 4,
+    L4R_SINK_PARQUET = 1 << 5 /* the finished TSVs as Parquet (parquet_tables.c) */
 };
 
 typedef struct l4r_process_opts {
@@ -62,6 +63,7 @@ typedef struct l4r_process_opts {
     const l4r_items *users;           /* the users table (RecBole NAME.user), or NULL */
     int threads;
     uint64_t memory_limit; /* bytes; beyond it, spill (if implemented) */
+    int partitions;        /* --partitions N: Parquet tables with a user_id in N files (0 = one) */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);

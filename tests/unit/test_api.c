@@ -92,7 +92,7 @@ static void test_options(void)
         {"max-history", "50", "0"},
         {"remap-order", "shuffle", "reverse"},
         {"seed", "7", "-7"},
-        {"format", "tsv,jsonl", "parquet"},
+        {"format", "tsv,jsonl", "feather"},
         {"candidates", "99", "-1"},
         {"history", "20", "0"},
         {"memory", "2G", "1K"},
