@@ -97,9 +97,11 @@ check_eq "shown: one row per impression entry" "$(body "$T/shown1/interactions.t
 check_grep "shown: manifest counts the interactions" "\"records\": $shown" "$T/shown1/manifest.json"
 check_eq "shown: the impression id as user" "$(body "$T/shown1/interactions.tsv" | head -2 | tr '\t\n' ' ;')" \
   "1 N2011 0 ;1 N2028 0 ;"
-awk -F'\t' '{ n = split($4, a, " "); for (k = 1; k <= n; k++) print $2 "\t" a[k] "\t" (k - 1) "\t" }' "$F/behaviors.tsv" >"$T/history.want"
+# q(): one TSV field as docs/FORMAT.md writes it (RFC 4180-quoted when it holds a '"'), as tests/py/l4r_expect.py's field()
+Q='function q(s) { if (index(s, "\"")) { gsub(/"/, "\"\"", s); s = "\"" s "\"" } return s }'
+awk -F'\t' "$Q"'{ n = split($4, a, " "); for (k = 1; k <= n; k++) print q($2) "\t" q(a[k]) "\t" (k - 1) "\t" }' "$F/behaviors.tsv" >"$T/history.want"
 check_same "history: every clicked news in order, its position, no time (an empty history: no rows)" "$(bodyf "$T/history1/interactions.tsv")" "$T/history.want"
-awk -F'\t' '{ n = split($2, a, " "); for (k = 1; k <= n; k++) print $1 "\t" a[k] "\t1\t" }' "$F/Bili_behaviour.tsv" >"$T/nine.want"
+awk -F'\t' "$Q"'{ n = split($2, a, " "); for (k = 1; k <= n; k++) print q($1) "\t" q(a[k]) "\t1\t" }' "$F/Bili_behaviour.tsv" >"$T/nine.want"
 check_same "ninerec: one row per item, in sequence order, rating 1 (a trailing space adds none)" \
   "$(bodyf "$T/ninerec1/interactions.tsv")" "$T/nine.want"
 check_exit 0 "ninerec: the sequence split" xt --variant ninerec --raw "$F/Bili_behaviour.tsv" -o "$T/nine-seq" -q --split seq
