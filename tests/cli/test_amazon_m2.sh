@@ -25,6 +25,7 @@ check_eq "fixture: the test files have no next_item" "$(head -qn1 "$F"/sessions_
 # The independent reading: python's csv module, numpy's repr taken apart by hand.
 python3 - "$F" "$T/want" <<'PY'
 import csv, os, re, sys
+from l4r_expect import write_tsv as write
 src, out = sys.argv[1], sys.argv[2]
 os.makedirs(out)
 LOCS = ["DE", "JP", "UK", "ES", "FR", "IT"]
@@ -53,11 +54,6 @@ with open(f"{src}/products_train.csv", newline="", encoding="utf-8") as f:
     pheader = next(rd)
     products = [dict(zip(pheader, r)) for r in rd]
 COLS = ["title", "locale", "price", "brand", "color", "size", "model", "material", "author", "desc"]
-def write(path, header, rows):
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\t".join(header) + "\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
 def items_of(prods):
     seen, rows = set(), []
     for p in prods:

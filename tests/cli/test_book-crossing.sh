@@ -17,6 +17,7 @@ Z="$F/BX-CSV-Dump.zip"
 
 python3 - "$Z" "$F/big/BX-CSV-Dump.zip" "$T" <<'PY'
 import re, sys, zipfile
+from l4r_expect import write_tsv
 zpath, bigpath, out = sys.argv[1:4]
 facts = []
 def fact(name, ok):
@@ -62,10 +63,7 @@ def table(z, name):
     assert lines[-1] == ""
     return raw, lines[0], lines[1:-1]
 def write(name, head, rows):
-    with open(f"{out}/{name}", "w", encoding="utf-8", newline="") as f:
-        f.write("\t".join(head) + "\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
+    write_tsv(f"{out}/{name}", head, rows)
 z = zipfile.ZipFile(zpath)
 fact("layout", z.namelist() == ["BX-Book-Ratings.csv", "BX-Books.csv", "BX-Users.csv"])
 raw, head, lines = table(z, "BX-Book-Ratings.csv")

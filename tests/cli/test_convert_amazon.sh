@@ -24,7 +24,8 @@ gzip -c "$F/meta_Beauty.json" > "$F/meta_Beauty.json.gz"
 printf 'user_id\titem_id\trating\ttimestamp\nA1YJEY40YUW4SE\t7806397051\t1.0\t1391040000\nA2SUAM1J3GNN3B\t0000013714\t5.0\t1252800000\nA1YJEY40YUW4SE\t0000013714\t4.0\t1391040000\n' > "$F/exp14.tsv"
 # every text field a prompt uses: brand, price, the nested categories flattened, the description,
 # the related ids (a key of the 'related' object) joined; absent keys are empty
-printf 'item_id\ttitle\tbrand\tprice\tcategories\tdescription\talso_bought\talso_viewed\tbought_together\n7806397051\tDon'"'"'t "Stop" Kit\t\t\tBeauty|Tools & Accessories\t\t\t\t\n0000013714\t\t\t12.5\t\tno title here\tB001|B002\t\t\n0558925278\tEco Friendly \303\251co Brush Set\t\t\t\t\t\t\t\n' > "$F/exp14-items.tsv"
+# the title Don't "Stop" Kit holds a quote: written RFC 4180-quoted (docs/FORMAT.md)
+printf 'item_id\ttitle\tbrand\tprice\tcategories\tdescription\talso_bought\talso_viewed\tbought_together\n7806397051\t"Don'"'"'t ""Stop"" Kit"\t\t\tBeauty|Tools & Accessories\t\t\t\t\n0000013714\t\t\t12.5\t\tno title here\tB001|B002\t\t\n0558925278\tEco Friendly \303\251co Brush Set\t\t\t\t\t\t\t\n' > "$F/exp14-items.tsv"
 
 o="$T/a14"
 check_exit 0 "2014 reviews .json.gz converts (default variant)" "$L4R" convert amazon --raw "$F/reviews_Beauty_5.json.gz" -o "$o" -q
@@ -102,7 +103,8 @@ check_same "-j 1 = -j 3 on JSON lines" "$T/j1/interactions.tsv" "$T/j3/interacti
 check_eq "every review became a row" "$(wc -l < "$T/j1/interactions.tsv")" "3001"
 check "jansson-free cross-check with python json" python3 -c '
 import gzip,json,sys
-rows=[l.rstrip("\n").split("\t") for l in open(sys.argv[2],encoding="utf-8")][1:]
+from l4r_expect import read_tsv
+rows=read_tsv(sys.argv[2])[1:]
 src=[json.loads(l) for l in gzip.open(sys.argv[1],"rt",encoding="utf-8")]
 assert len(rows)==len(src)
 for r,s in zip(rows,src):

@@ -117,7 +117,8 @@ printf 'movieId,title,genres\r\n1,Toy Story (1995),Adventure|Animation|Children|
 o="$T/olatest"
 check_exit 0 "ml-latest-small (CSV, CRLF) converts" "$L4R" convert movielens --variant ml-latest-small --raw "$F/ml-latest-small.zip" -o "$o" -q
 printf 'user_id\titem_id\trating\ttimestamp\n1\t1\t4.0\t964982703\n1\t3\t4.0\t964981247\n2\t11\t3.5\t1445714994\n' > "$F/exp/latest-inter.tsv"
-printf 'item_id\ttitle\tgenres\n1\tToy Story (1995)\tAdventure|Animation|Children|Comedy|Fantasy\n3\tStory of "G.I. Joe", The (1945)\tWar\n11\tAmerican President, The (1995)\tComedy|Drama|Romance\n12\tMulti line, title (2000)\t(no genres listed)\n' > "$F/exp/latest-items.tsv"
+# the title Story of "G.I. Joe", The (1945) holds a quote: written RFC 4180-quoted (docs/FORMAT.md)
+printf 'item_id\ttitle\tgenres\n1\tToy Story (1995)\tAdventure|Animation|Children|Comedy|Fantasy\n3\t"Story of ""G.I. Joe"", The (1945)"\tWar\n11\tAmerican President, The (1995)\tComedy|Drama|Romance\n12\tMulti line, title (2000)\t(no genres listed)\n' > "$F/exp/latest-items.tsv"
 check_same "CSV: CRLF stripped, header mapped" "$o/interactions.tsv" "$F/exp/latest-inter.tsv"
 check_same "CSV: quoted commas, doubled quotes, newline in a title" "$o/items.tsv" "$F/exp/latest-items.tsv"
 check "pandas-style read: every line has 4 fields" awk -F'\t' 'NF!=4{exit 1}' "$o/interactions.tsv"

@@ -22,6 +22,7 @@ TZ="$F/dtcdr/archive.zip"
 
 python3 - "$DZ" "$TZ" "$F/big/archive.zip" "$T" <<'PY'
 import calendar, csv, io, sys, time, zipfile
+from l4r_expect import write_tsv
 dz, tz, bigz, out = sys.argv[1:5]
 facts = []
 def fact(name, ok):
@@ -32,10 +33,7 @@ def ts(s):
     fmt = "%Y-%m-%d %H:%M:%S" if " " in s else "%Y-%m-%d"
     return str(calendar.timegm(time.strptime(s, fmt)))
 def write(name, head, rows):
-    with open(f"{out}/{name}", "w", encoding="utf-8", newline="") as f:
-        f.write("\t".join(head) + "\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
+    write_tsv(f"{out}/{name}", head, rows)
 IH = ["user_id", "item_id", "rating", "timestamp"]
 def seq(tag, inter):
     order, by = [], {}

@@ -67,13 +67,14 @@ done
 # what awk and python make of the same files
 python3 - "$F/behaviors.tsv" >"$T/clicks.want" <<'PY'
 import sys, datetime
-for line in open(sys.argv[1]):
-    imp, user, when, hist, imps = line.rstrip("\n").split("\t")
+from l4r_expect import line
+for src in open(sys.argv[1]):
+    imp, user, when, hist, imps = src.rstrip("\n").split("\t")
     ts = int(datetime.datetime.strptime(when, "%m/%d/%Y %I:%M:%S %p").replace(tzinfo=datetime.timezone.utc).timestamp())
     for e in imps.split():
         news, label = e.rsplit("-", 1)
         if label == "1":
-            print(f"{user}\t{news}\t1\t{ts}")
+            print(line([user, news, "1", ts]), end="")
 PY
 check_same "clicks: user, news, label and impression time of every '-1' impression" \
   "$(bodyf "$T/clicks1/interactions.tsv")" "$T/clicks.want"
@@ -96,9 +97,11 @@ check_eq "shown: one row per impression entry" "$(body "$T/shown1/interactions.t
 check_grep "shown: manifest counts the interactions" "\"records\": $shown" "$T/shown1/manifest.json"
 check_eq "shown: the impression id as user" "$(body "$T/shown1/interactions.tsv" | head -2 | tr '\t\n' ' ;')" \
   "1 N2011 0 ;1 N2028 0 ;"
-awk -F'\t' '{ n = split($4, a, " "); for (k = 1; k <= n; k++) print $2 "\t" a[k] "\t" (k - 1) "\t" }' "$F/behaviors.tsv" >"$T/history.want"
+# q(): one TSV field as docs/FORMAT.md writes it (RFC 4180-quoted when it holds a '"'), as tests/py/l4r_expect.py's field()
+Q='function q(s) { if (index(s, "\"")) { gsub(/"/, "\"\"", s); s = "\"" s "\"" } return s }'
+awk -F'\t' "$Q"'{ n = split($4, a, " "); for (k = 1; k <= n; k++) print q($2) "\t" q(a[k]) "\t" (k - 1) "\t" }' "$F/behaviors.tsv" >"$T/history.want"
 check_same "history: every clicked news in order, its position, no time (an empty history: no rows)" "$(bodyf "$T/history1/interactions.tsv")" "$T/history.want"
-awk -F'\t' '{ n = split($2, a, " "); for (k = 1; k <= n; k++) print $1 "\t" a[k] "\t1\t" }' "$F/Bili_behaviour.tsv" >"$T/nine.want"
+awk -F'\t' "$Q"'{ n = split($2, a, " "); for (k = 1; k <= n; k++) print q($1) "\t" q(a[k]) "\t1\t" }' "$F/Bili_behaviour.tsv" >"$T/nine.want"
 check_same "ninerec: one row per item, in sequence order, rating 1 (a trailing space adds none)" \
   "$(bodyf "$T/ninerec1/interactions.tsv")" "$T/nine.want"
 check_exit 0 "ninerec: the sequence split" xt --variant ninerec --raw "$F/Bili_behaviour.tsv" -o "$T/nine-seq" -q --split seq
@@ -137,10 +140,11 @@ check_grep "manifest: table.explode names the column" '"explode": "impressions"'
 # session's last item; no user and no time: the session's first line is its user
 python3 - "$F" <<'PY'
 import sys, ast
+from l4r_expect import line
 out = open(sys.argv[1] + "/sessions_train.csv", "w", newline="")
 want = open(sys.argv[1] + "/m2.want", "w")
 out.write("prev_items,next_item,locale\n")
-line = 2
+lno = 2
 for s in range(400):
     items = ["B0%08X" % ((s * 2654435761 + k * 40503) % 0xFFFFFFFF) for k in range(1 + s % 14)]
     nxt = "B0%08X" % (s * 97 + 5)
@@ -150,14 +154,15 @@ for s in range(400):
     rec = '"[' + body + ']",' + nxt + "," + ["DE", "JP", "UK"][s % 3] + "\n"
     out.write(rec)
     for it in items + [nxt]:
-        want.write("%d\t%s\t1\t\n" % (line, it))
-    line += rec.count("\n")
+        want.write(line([lno, it, "1", ""]))
+    lno += rec.count("\n")
 PY
 # Steam v1 australian_users_items: one Python dict per user with a list of item dicts (a name with
 # an apostrophe is written in double quotes, as Python's repr does; one user owns no items), and
 # the same data as JSON lines
 python3 - "$F" <<'PY'
 import sys, json
+from l4r_expect import line
 py = open(sys.argv[1] + "/australian_users_items.json", "w")
 js = open(sys.argv[1] + "/users_items.jsonl", "w")
 want = open(sys.argv[1] + "/steam.want", "w")
@@ -172,7 +177,7 @@ for u in range(250):
     js.write(json.dumps(rec) + "\n")
     for it in items:
         if it["playtime_forever"] > 0:
-            want.write("%s\t%s\t%d\t\n" % (uid, it["item_id"], it["playtime_forever"]))
+            want.write(line([uid, it["item_id"], it["playtime_forever"], ""]))
 PY
 cat >"$R/xo.json" <<JSON
 {
@@ -247,6 +252,7 @@ check_eq "info --json: explode is null" "$(python3 -c 'import json,sys; print(js
 # Goodreads-style author objects (a key), a JSON list inside a CSV text field
 python3 - "$F" <<'PY'
 import sys, json
+from l4r_expect import line
 d = sys.argv[1]
 games = open(d + "/steam_games.json", "w")
 books = open(d + "/books.jsonl", "w")
@@ -262,13 +268,13 @@ for i in range(120):
     games.write(repr(g) + "\n")
     tags = g.get("tags") or None
     cats = [c for sub in g["categories"] for c in sub]
-    gw.write("%s\t%s\t%s\t%s\t%s\n" % (g["id"], g["title"], "|".join(g["genres"]), "|".join(tags) if tags else "", " > ".join(cats)))
+    gw.write(line([g["id"], g["title"], "|".join(g["genres"]), "|".join(tags) if tags else "", " > ".join(cats)]))
     b = {"book_id": str(5000 + i), "title": "Book \"%d\"" % i, "authors": [{"author_id": str(100 + k), "role": ""} for k in range(i % 3)]}
     books.write(json.dumps(b) + "\n")
-    bw.write("%s\t%s\t%s\n" % (b["book_id"], b["title"], ",".join(a["author_id"] for a in b["authors"])))
+    bw.write(line([b["book_id"], b["title"], ",".join(a["author_id"] for a in b["authors"])]))
     ents = [{"Label": "L%d" % k} for k in range(i % 2)] and ["Q%d" % i, "Q%d" % (i + 1)][: i % 3]
     csvf.write('N%d,Title %d,"%s"\n' % (i, i, json.dumps(ents).replace('"', '""')))
-    cw.write("N%d\tTitle %d\t%s\n" % (i, i, ";".join(ents)))
+    cw.write(line(["N%d" % i, "Title %d" % i, ";".join(ents)]))
 PY
 printf 'user,item\n1,761140\n' >"$F/games_inter.csv"
 printf 'user,item\n1,5000\n' >"$F/books_inter.csv"

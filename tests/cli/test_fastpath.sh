@@ -71,7 +71,8 @@ head -n 18 "$T/o/interactions.tsv" > "$T/head.tsv"
 {
   printf 'user_id\titem_id\trating\ttimestamp\n'
   printf '1\t296\t5.0\t1147880044\n1\t306\t3.5\t0\n2\t7\t4\t123\n2\t8\t\t1147880044\n3\t9\t1.0\t1147880044\n'
-  printf '3\t10\t2.0\t1147880045\n3\ta,"b"\t2.0\t1147880046\n4\t11\t3.0\t1147880047\ncaf\303\251\t12\t3.0\t1147880048\n'
+  # the item a,"b" holds a quote: written RFC 4180-quoted (docs/FORMAT.md)
+  printf '3\t10\t2.0\t1147880045\n3\t"a,""b"""\t2.0\t1147880046\n4\t11\t3.0\t1147880047\ncaf\303\251\t12\t3.0\t1147880048\n'
   printf '5\t13\t3.0\t-5\n6\t14\t3.0\t99999999999999999\n6\t15\t3.0\t999999999999999999\n'
   printf 'u%058d\t1\t1\t1\nu%059d\t1\t1\t1\nu%090d\t1\t1\t1\n' 7 7 7
   printf '7\t16\t2.5\t1147880049\n8\t17\t2.5\t1147880050\n'

@@ -42,6 +42,7 @@ check_same "csv: -j 1 and -j 3 write the same users.tsv" "$T/csv1/users.tsv" "$T
 # The independent reading: python's json and datetime.strptime.
 python3 - "$F" "$T" <<'PY'
 import csv, gzip, json, sys
+from l4r_expect import write_tsv
 from datetime import datetime
 F, out = sys.argv[1], sys.argv[2]
 FMT = "%a %b %d %H:%M:%S %z %Y"
@@ -53,10 +54,7 @@ def ts(s):
 def clean(s):
     return s.replace("\t", " ").replace("\n", " ").replace("\r", " ")
 def write(name, head, rows):
-    with open(f"{out}/{name}", "w", encoding="utf-8") as f:
-        f.write("\t".join(head) + "\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
+    write_tsv(f"{out}/{name}", head, rows)
 H = ["user_id", "item_id", "rating", "timestamp"]
 def seq(rows):
     users, by = [], {}

@@ -30,6 +30,7 @@ done
 
 python3 - "$Z" "$K" "$T" <<'PY'
 import calendar, sys, tarfile, time, zipfile
+from l4r_expect import write_tsv
 z = zipfile.ZipFile(sys.argv[1])
 out = sys.argv[3]
 def table(name, enc="utf-8"):
@@ -38,10 +39,7 @@ def table(name, enc="utf-8"):
     return [l.split("\t") for l in lines[1:-1]]   # header dropped, split on TAB only (no quoting)
 H = "user_id\titem_id\trating\ttimestamp\n"
 def write(name, head, rows):
-    with open(f"{out}/{name}", "w", encoding="utf-8") as f:
-        f.write(head)
-        for r in rows:
-            f.write("\t".join(r) + "\n")
+    write_tsv(f"{out}/{name}", head.rstrip("\n").split("\t"), rows)
 artists = [(i, n, u, p) for i, n, u, p in table("artists.dat")]
 write("artists.want", "item_id\ttitle\turl\tpicture_url\n", artists)
 write("plays.want", H, [(u, a, w, "") for u, a, w in table("user_artists.dat")])

@@ -27,24 +27,25 @@ for v in 50k 100k 1m; do
   done
   python3 - "$F/$v" "$U" "$(title $v)" "$T/$v" <<'PY'
 import csv, sys
+from l4r_expect import line
 d, up, tname, out = sys.argv[1:]
 H = "user_id\titem_id\trating\ttimestamp\n"
 lines = open(f"{d}/MicroLens-{up}_pairs.csv", encoding="utf-8").read().split("\n")
 assert lines[0] == "user,item,timestamp" and lines[-1] == ""
 rows = [l.split(",") for l in lines[1:-1]]
 with open(out + ".inter", "w") as f:
-    f.write(H + "".join(f"{u}\t{i}\t1\t{int(ms) // 1000}\n" for u, i, ms in rows))
+    f.write(H + "".join(line([u, i, "1", int(ms) // 1000]) for u, i, ms in rows))
 with open(out + ".seqinter", "w") as f:
     f.write(H)
     for l in open(f"{d}/MicroLens-{up}_pairs.tsv", encoding="utf-8"):
         u, items = l.rstrip("\n").split("\t")
-        f.write("".join(f"{u}\t{i}\t1\t\n" for i in items.split(" ")))
+        f.write("".join(line([u, i, "1", ""]) for i in items.split(" ")))
 if tname.endswith("_titles.csv"):
     t = list(csv.reader(open(f"{d}/{tname}", encoding="utf-8", newline="")))[1:]
 else:   # not CSV: everything after the first comma is the title, quotes and commas included
     t = [l.rstrip("\n").split(",", 1) for l in open(f"{d}/{tname}", encoding="utf-8")]
 with open(out + ".items", "w") as f:
-    f.write("item_id\ttitle\n" + "".join(f"{i}\t{x}\n" for i, x in t))
+    f.write("item_id\ttitle\n" + "".join(line([i, x]) for i, x in t))
 # the CSV's items per user, sorted by time, must be the sequence file's items (the same data)
 by, users = {}, []
 for u, i, ms in rows:

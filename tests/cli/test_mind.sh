@@ -59,14 +59,14 @@ done
 # what python makes of the same zips
 python3 - "$F" "$T" $SPLITS <<'PY'
 import datetime, sys, zipfile
+from l4r_expect import write_tsv
 F, out, splits = sys.argv[1], sys.argv[2], sys.argv[3:]
 H = "user_id\titem_id\trating\ttimestamp\n"
 def ts(when):   # the upstream clock, read by python's own %I/%p rules (12 AM = 0h, 12 PM = 12h)
     d = datetime.datetime.strptime(when, "%m/%d/%Y %I:%M:%S %p").replace(tzinfo=datetime.timezone.utc)
     return int(d.timestamp())
 def write(name, rows, head=H):
-    with open(f"{out}/{name}", "w", encoding="utf-8") as f:
-        f.write(head + "".join("\t".join(r) + "\n" for r in rows))
+    write_tsv(f"{out}/{name}", head.rstrip("\n").split("\t"), rows)
 def lines(z, member):
     t = z.read(member).decode("utf-8").split("\n")
     assert t[-1] == ""

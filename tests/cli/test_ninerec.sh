@@ -45,23 +45,24 @@ for d in $ALL; do
   done
   python3 - "$F/$d" "$d" "$T/$d" <<'PY'
 import csv, sys
+from l4r_expect import line
 d, ds, out = sys.argv[1:]
 H = "user_id\titem_id\trating\ttimestamp\n"
 with open(out + ".seqinter", "w", encoding="utf-8") as f:
     f.write(H)
     for l in open(f"{d}/{ds}_behaviour.tsv", encoding="utf-8"):
         u, items = l.rstrip("\n").split("\t")
-        f.write("".join(f"{u}\t{i}\t1\t\n" for i in items.split(" ")))
+        f.write("".join(line([u, i, "1", ""]) for i in items.split(" ")))
 pairs = list(csv.reader(open(f"{d}/{ds}_pair.csv", encoding="utf-8", newline="")))
 timed = ds not in ("QB", "TN")
 with open(out + ".inter", "w", encoding="utf-8") as f:
     f.write(H)
     for r in pairs:
         i, u = r[0], r[1]
-        f.write(f"{u}\t{i}\t1\t{int(r[2]) if timed else ''}\n")
+        f.write(line([u, i, "1", int(r[2]) if timed else ""]))
 items = list(csv.reader(open(f"{d}/{ds}_item.csv", encoding="utf-8", newline="")))
 with open(out + ".items", "w", encoding="utf-8") as f:
-    f.write("item_id\ttitle\ttitle_en\n" + "".join(f"{r[0]}\t{r[1]}\t{r[2]}\n" for r in items))
+    f.write("item_id\ttitle\ttitle_en\n" + "".join(line(r[:3]) for r in items))
 facts = [len(set(len(r) for r in pairs)) == 1 and len(pairs[0]),
          sum(1 for r in items if len(r) > 3),
          sum(1 for r in items if "," in r[1] or "," in r[2]),

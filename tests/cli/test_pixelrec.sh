@@ -46,22 +46,23 @@ for v in 200k 1m 8m full 50k; do
   check_same "$v: -j 1 and -j 3 write the same items" "$T/$v-1/items.tsv" "$T/$v-3/items.tsv"
   python3 - "$(inter $v)" "$(items $v)" "$T/$v" <<'PY'
 import csv, sys
+from l4r_expect import line
 inter, items, out = sys.argv[1:]
 rows = list(csv.reader(open(inter, encoding="utf-8", newline="")))
 assert rows[0] == ["item_id", "user_id", "timestamp"], rows[0]
 with open(out + ".inter", "w", encoding="utf-8") as f:
     f.write("user_id\titem_id\trating\ttimestamp\n")
-    f.write("".join(f"{u}\t{i}\t1\t{int(t)}\n" for i, u, t in rows[1:]))
+    f.write("".join(line([u, i, "1", int(t)]) for i, u, t in rows[1:]))
 it = list(csv.reader(open(items, encoding="utf-8", newline="")))
 h = it[0]
 want = ["item_id", "title", "tag", "description", "view_number", "comment_number", "thumbup_number",
         "share_number", "coin_number", "favorite_number", "barrage_number"]
 clean = lambda s: s.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 with open(out + ".items", "w", encoding="utf-8") as f:
-    f.write("\t".join(want) + "\n")
+    f.write(line(want))
     for r in it[1:]:
         d = dict(zip(h, r))
-        f.write("\t".join(clean(d[k]) for k in want) + "\n")
+        f.write(line(clean(d[k]) for k in want))
 # leave-one-out on time: per user the latest is test, the one before valid
 by = {}
 for i, u, t in rows[1:]:
@@ -70,10 +71,10 @@ test, valid = [], []
 for u, l in by.items():
     l.sort()
     assert len(l) >= 3 and len({t for t, _ in l}) == len(l)
-    test.append(f"{u}\t{l[-1][1]}\t1\t{l[-1][0]}")
-    valid.append(f"{u}\t{l[-2][1]}\t1\t{l[-2][0]}")
-open(out + ".test", "w").write("".join(sorted(x + "\n" for x in test)))
-open(out + ".valid", "w").write("".join(sorted(x + "\n" for x in valid)))
+    test.append(line([u, l[-1][1], "1", l[-1][0]]))
+    valid.append(line([u, l[-2][1], "1", l[-2][0]]))
+open(out + ".test", "w").write("".join(sorted(test)))
+open(out + ".valid", "w").write("".join(sorted(valid)))
 d = [dict(zip(h, r)) for r in it[1:]]
 unsorted = sum(1 for a, b in zip(rows[1:], rows[2:]) if int(a[2]) > int(b[2]))
 facts = [unsorted,

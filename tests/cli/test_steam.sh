@@ -38,8 +38,9 @@ check_grep "fixture: datasets.md's v1 library line starts line 1" \
 # The independent reading: python's ast.literal_eval of every line, its own date parsing.
 python3 - "$F" <<'PY'
 import ast, calendar, gzip, sys
+from l4r_expect import write_tsv
 F = sys.argv[1]
-HEAD = "user_id\titem_id\trating\ttimestamp\n"
+HEAD = ["user_id", "item_id", "rating", "timestamp"]
 def lines(p):
     return [ast.literal_eval(l) for l in gzip.open(p, "rt", encoding="utf-8")]
 def clean(s):
@@ -60,10 +61,7 @@ def posted(s):
     m, d = md.split(" ")
     return calendar.timegm((y, MONTHS.index(m) + 1, int(d), 0, 0, 0))
 def write(name, rows):
-    with open(F + "/" + name, "w", encoding="utf-8") as f:
-        f.write(HEAD)
-        for r in rows:
-            f.write("\t".join(r) + "\n")
+    write_tsv(F + "/" + name, HEAD, rows)
 def seq(prefix, rows):
     users, by = [], {}
     for r in rows:
@@ -119,10 +117,7 @@ for n, g in enumerate(games, 1):
         continue
     seen.add(g["id"])
     items.append([g["id"]] + [cell(g, c) for c in cols])
-with open(F + "/items.want", "w", encoding="utf-8") as f:
-    f.write("item_id\t" + "\t".join(cols) + "\n")
-    for r in items:
-        f.write("\t".join(r) + "\n")
+write_tsv(F + "/items.want", ["item_id"] + cols, items)
 facts["games_noid"] = len(noid)
 facts["games_noid_first"] = noid[0]
 facts["games_dups"] = len(games) - len(noid) - len(items)

@@ -22,6 +22,7 @@ check_same "ml-25m tags.tsv: -j 1 and -j 3 the same bytes" "$T/m25_1/tags.tsv" "
 check_exit 0 "ml-10m" c movielens --variant ml-10m --raw "$F/ml-10m.zip" -o "$T/m10" -q
 python3 - "$F" "$T" <<'PY'
 import csv, io, sys, zipfile
+from l4r_expect import line
 F, T = sys.argv[1], sys.argv[2]
 def clean(s):
     return s.replace("\t", " ").replace("\r", " ").replace("\n", " ")
@@ -31,16 +32,16 @@ assert rows[0] == ["userId", "movieId", "tag", "timestamp"], rows[0]
 with open(T + "/tags25.want", "w", encoding="utf-8") as f:
     f.write("user_id\titem_id\ttimestamp\ttag\n")
     for u, m, tag, ts in rows[1:]:
-        f.write(f"{u}\t{m}\t{ts}\t{clean(tag)}\n")
+        f.write(line([u, m, ts, clean(tag)]))
 with open(T + "/tags25.quoted", "w") as f:  # how many tags needed quoting (a comma or a quote)
     f.write(str(sum(1 for r in rows[1:] if "," in r[2] or '"' in r[2])))
 z = zipfile.ZipFile(F + "/ml-10m.zip")
 name = [n for n in z.namelist() if n.endswith("/tags.dat")][0]
 with open(T + "/tags10.want", "w", encoding="utf-8") as f:
     f.write("user_id\titem_id\ttimestamp\ttag\n")
-    for line in z.open(name).read().decode("iso-8859-1").splitlines():
-        u, m, tag, ts = line.split("::")
-        f.write(f"{u}\t{m}\t{ts}\t{clean(tag)}\n")
+    for src in z.open(name).read().decode("iso-8859-1").splitlines():
+        u, m, tag, ts = src.split("::")
+        f.write(line([u, m, ts, clean(tag)]))
 PY
 check_same "ml-25m tags.tsv: every tag event of tags.csv, as python's csv reads it" "$T/m25_1/tags.tsv" "$T/tags25.want"
 check "ml-25m fixture: some tags are quoted (commas or quotes)" test "$(cat "$T/tags25.quoted")" -gt 0
@@ -78,6 +79,7 @@ check "an optional table is not written unless asked for" test ! -e "$T/a14n/rev
 check_same "interactions.tsv does not depend on --with" "$T/a14n/interactions.tsv" "$T/a14_1/interactions.tsv"
 python3 - "$A" "$T" <<'PY'
 import ast, gzip, json, re, sys
+from l4r_expect import line
 A, T = sys.argv[1], sys.argv[2]
 def clean(s):
     return s.replace("\t", " ").replace("\r", " ").replace("\n", " ")
@@ -89,25 +91,25 @@ def text(v):
     return clean(str(v))
 with open(T + "/rev14.want", "w", encoding="utf-8") as f:
     f.write("user_id\titem_id\trating\ttimestamp\tsummary\treview_text\n")
-    for line in gzip.open(A + "/reviews_Beauty_5.json.gz", "rt", encoding="utf-8"):
-        d = json.loads(line)
-        f.write("\t".join([d["reviewerID"], d["asin"], repr(d["overall"]), str(d["unixReviewTime"]),
-                           text(d.get("summary")), text(d.get("reviewText"))]) + "\n")
+    for src in gzip.open(A + "/reviews_Beauty_5.json.gz", "rt", encoding="utf-8"):
+        d = json.loads(src)
+        f.write(line([d["reviewerID"], d["asin"], repr(d["overall"]), str(d["unixReviewTime"]),
+                           text(d.get("summary")), text(d.get("reviewText"))]))
 seen = set()
 with open(T + "/items14.want", "w", encoding="utf-8") as f:
     f.write("item_id\ttitle\tbrand\tprice\tcategories\tdescription\talso_bought\talso_viewed\tbought_together\n")
-    for line in gzip.open(A + "/meta_Beauty.json.gz", "rt", encoding="utf-8"):
-        d = ast.literal_eval(line)
+    for src in gzip.open(A + "/meta_Beauty.json.gz", "rt", encoding="utf-8"):
+        d = ast.literal_eval(src)
         if d["asin"] in seen:
             continue
         seen.add(d["asin"])
         cats = "|".join(x for sub in d.get("categories", []) for x in sub)
-        price = re.search(r"'price': ([-+0-9.eE]+)", line)  # the literal as written (178.50)
+        price = re.search(r"'price': ([-+0-9.eE]+)", src)  # the literal as written (178.50)
         rel = d.get("related", {})
-        f.write("\t".join([d["asin"], text(d.get("title")), text(d.get("brand")),
+        f.write(line([d["asin"], text(d.get("title")), text(d.get("brand")),
                            price.group(1) if price else "", clean(cats), text(d.get("description")),
                            "|".join(rel.get("also_bought", [])), "|".join(rel.get("also_viewed", [])),
-                           "|".join(rel.get("bought_together", []))]) + "\n")
+                           "|".join(rel.get("bought_together", []))]))
 PY
 check_same "2014 reviews.tsv: ids, rating, time, summary and text of every review" "$T/a14_1/reviews.tsv" "$T/rev14.want"
 check_same "2014 items.tsv: nested categories flattened, related ids joined, the rest as text" "$T/a14_1/items.tsv" "$T/items14.want"
@@ -134,6 +136,7 @@ check_exit 0 "generate 2023 meta" "$GEN" amazon 2023 meta --lines 300 --gzip -o 
 check_exit 0 "2023 All_Beauty --with reviews" c amazon --variant 2023/All_Beauty --raw "$C" -o "$T/a23" -q --with reviews
 python3 - "$B" "$C" "$T" <<'PY'
 import gzip, html, json, re, sys
+from l4r_expect import line
 B, C, T = sys.argv[1], sys.argv[2], sys.argv[3]
 def clean(s):
     return s.replace("\t", " ").replace("\r", " ").replace("\n", " ")
@@ -154,34 +157,34 @@ def plain(s):  # the recipe's "clean": "html" (docs/recipes.md)
 seen = set()
 with open(T + "/items18.want", "w", encoding="utf-8") as f:
     f.write("item_id\ttitle\tbrand\tprice\tmain_cat\tcategory\tdescription\tfeature\talso_buy\talso_view\n")
-    for line in gzip.open(B + "/meta_All_Beauty.json.gz", "rt", encoding="utf-8"):
-        d = json.loads(line)
+    for src in gzip.open(B + "/meta_All_Beauty.json.gz", "rt", encoding="utf-8"):
+        d = json.loads(src)
         if d["asin"] in seen:
             continue
         seen.add(d["asin"])
-        f.write("\t".join([d["asin"], plain(text(d.get("title"))), plain(text(d.get("brand"))), text(d.get("price")),
-                           plain(text(d.get("main_cat"))), plain(join(d.get("category"))),
-                           plain(join(d.get("description"), " ")), plain(join(d.get("feature"))),
-                           join(d.get("also_buy")), join(d.get("also_view"))]) + "\n")
+        f.write(line([d["asin"], plain(text(d.get("title"))), plain(text(d.get("brand"))), text(d.get("price")),
+                      plain(text(d.get("main_cat"))), plain(join(d.get("category"))),
+                      plain(join(d.get("description"), " ")), plain(join(d.get("feature"))),
+                      join(d.get("also_buy")), join(d.get("also_view"))]))
 seen = set()
 with open(T + "/items23.want", "w", encoding="utf-8") as f:
     f.write("item_id\ttitle\tmain_category\tstore\tprice\taverage_rating\trating_number\tcategories\tfeatures\tdescription\n")
-    for line in gzip.open(C + "/meta_All_Beauty.jsonl.gz", "rt", encoding="utf-8"):
-        d = json.loads(line)
+    for src in gzip.open(C + "/meta_All_Beauty.jsonl.gz", "rt", encoding="utf-8"):
+        d = json.loads(src)
         if d["parent_asin"] in seen:
             continue
         seen.add(d["parent_asin"])
-        price = re.search(r'"price": ([-+0-9.eE]+)', line)  # the literal as written (69.40)
-        f.write("\t".join([d["parent_asin"], text(d.get("title")), text(d.get("main_category")), text(d.get("store")),
+        price = re.search(r'"price": ([-+0-9.eE]+)', src)  # the literal as written (69.40)
+        f.write(line([d["parent_asin"], text(d.get("title")), text(d.get("main_category")), text(d.get("store")),
                            price.group(1) if price else "", text(d.get("average_rating")), text(d.get("rating_number")),
-                           join(d.get("categories")), join(d.get("features")), join(d.get("description"), " ")]) + "\n")
+                           join(d.get("categories")), join(d.get("features")), join(d.get("description"), " ")]))
 with open(T + "/rev23.want", "w", encoding="utf-8") as f:
     f.write("user_id\titem_id\trating\ttimestamp\treview_title\treview_text\thelpful_vote\tverified_purchase\n")
-    for line in gzip.open(C + "/All_Beauty.jsonl.gz", "rt", encoding="utf-8"):
-        d = json.loads(line)
-        f.write("\t".join([d["user_id"], d["parent_asin"], repr(d["rating"]), str(d["timestamp"] // 1000),
+    for src in gzip.open(C + "/All_Beauty.jsonl.gz", "rt", encoding="utf-8"):
+        d = json.loads(src)
+        f.write(line([d["user_id"], d["parent_asin"], repr(d["rating"]), str(d["timestamp"] // 1000),
                            text(d.get("title")), text(d.get("text")), text(d.get("helpful_vote")),
-                           text(d.get("verified_purchase"))]) + "\n")
+                           text(d.get("verified_purchase"))]))
 nulls = sum(1 for l in gzip.open(C + "/meta_All_Beauty.jsonl.gz", "rt") if '"price": null' in l)
 open(T + "/nulls23", "w").write(str(nulls))
 PY
@@ -199,6 +202,7 @@ check_exit 0 "generate 2023 meta (split)" "$GEN" amazon 2023 meta --lines 200 --
 # timestamp cut points), with and without the history column.
 python3 - "$P" "$T" <<'PY'
 import csv, gzip, sys
+from l4r_expect import line
 P, T = sys.argv[1], sys.argv[2]
 rows = list(csv.reader(open(P + "/r.csv")))[1:]
 by = {}
@@ -237,7 +241,7 @@ for split in ("last_out", "timestamp"):
             with open(f"{T}/{name}.{part}.want", "w") as f:
                 f.write("user_id\titem_id\trating\ttimestamp" + ("\thistory" if his else "") + "\n")
                 for u, i, r, t, h in lst:
-                    f.write(f"{u}\t{i}\t{r}\t{t // 1000}" + (f"\t{h}" if his else "") + "\n")
+                    f.write(line([u, i, r, t // 1000] + ([h] if his else [])))
 PY
 for s in last_out timestamp last_out_w_his timestamp_w_his; do
   cp "$P/All_Beauty.csv.gz" "$P/meta_All_Beauty.jsonl.gz" "$P/$s/"

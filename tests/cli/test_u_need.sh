@@ -18,6 +18,7 @@ check_grep "fixture: datasets.md's dialogue header first" \
 
 python3 - "$F" "$T" <<'PY'
 import calendar, json, sys, time
+from l4r_expect import line
 src, out = sys.argv[1], sys.argv[2]
 ds = [json.loads(l) for l in open(f"{src}/dialogues.jsonl", encoding="utf-8")]
 assert ds == json.load(open(f"{src}/dialogues.json", encoding="utf-8"))
@@ -31,13 +32,13 @@ def ts(s):
 with open(f"{out}/inter.want", "w", encoding="utf-8") as f:
     f.write("user_id\titem_id\trating\ttimestamp\n")
     for d in ds:
-        f.write(f"{d['userid']}\t{d['sellerid']}\t1\t{day(d['ds'])}\n")
+        f.write(line([d['userid'], d['sellerid'], "1", day(d['ds'])]))
 with open(f"{out}/messages.want", "w", encoding="utf-8") as f:
     f.write("user_id\ttimestamp\tsid\tdomain\tsellerid\tds\tseq_no\tsender_type\tact_tag\tsend_content\n")
     for d in ds:
         for m in d["dialogue"]:
-            f.write("\t".join([d["userid"], str(ts(m["time"])), d["sid"], d["domain"], d["sellerid"], d["ds"],
-                               str(m["seq_no"]), m["sender_type"], m["act_tag"], text(m["send_content"])]) + "\n")
+            f.write(line([d["userid"], str(ts(m["time"])), d["sid"], d["domain"], d["sellerid"], d["ds"],
+                         str(m["seq_no"]), m["sender_type"], m["act_tag"], text(m["send_content"])]))
 msgs = [m for d in ds for m in d["dialogue"]]
 users = {}
 for d in ds:
@@ -57,7 +58,7 @@ with open(f"{out}/test.want", "w") as f:
     for u in dict.fromkeys(d["userid"] for d in ds):
         if len(users[u]) >= 3:
             t, s = sorted(users[u], key=lambda x: x[0])[-1]
-            f.write(f"{u}\t{s}\t1\t{t}\n")
+            f.write(line([u, s, "1", t]))
 PY
 fact() { awk -v k="$1" '$1 == k { print $2 }' "$T/facts"; }
 check "fixture: times with microseconds" test "$(fact micro)" -gt 100

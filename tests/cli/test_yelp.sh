@@ -23,6 +23,7 @@ K18="$F/k18/archive.zip"
 
 python3 - "$Z" "$KZ" "$K18" "$T" <<'PY'
 import calendar, gzip, io, json, sys, tarfile, time, zipfile
+from l4r_expect import write_tsv
 zpath, kpath, k18path, out = sys.argv[1:5]
 facts = []
 def fact(name, ok):
@@ -58,10 +59,7 @@ def ts(s):
     fmt = "%Y-%m-%d %H:%M:%S" if " " in s else "%Y-%m-%d"
     return str(calendar.timegm(time.strptime(s, fmt)))
 def write(name, head, rows):
-    with open(f"{out}/{name}", "w", encoding="utf-8") as f:
-        f.write("\t".join(head) + "\n")
-        for r in rows:
-            f.write("\t".join(r) + "\n")
+    write_tsv(f"{out}/{name}", head, rows)
 IH = ["user_id", "item_id", "rating", "timestamp"]
 BH = ["item_id", "title", "categories", "city", "state", "postal_code", "latitude", "longitude",
       "stars", "review_count", "is_open"]

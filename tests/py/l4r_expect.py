@@ -20,3 +20,18 @@ def clean(s):
 def line(fields):
     """One TSV line (with its newline) from the field values."""
     return "\t".join(field(f) for f in fields) + "\n"
+
+
+def write_tsv(path, head, rows):
+    """A TSV file: the header's column names, then one line per row of values."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(line(head))
+        for r in rows:
+            f.write(line(r))
+
+
+def read_tsv(path):
+    """Our TSV output read back as rows of values (header included), un-quoting by the contract."""
+    import csv
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.reader(f, delimiter="\t", strict=True))
