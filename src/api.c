@@ -601,8 +601,15 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     } else if (!strcmp(key, "split")) {
         o->conv.split_published = false;
         l4r_process_opts q = *p;
-        if (!l4r_parse_split(val, &q, e))
-            return l4r_err(e, L4R_EUSAGE, "split: %s", e->msg);
+        if (!l4r_parse_split(val, &q, e)) {
+            /* "invalid --split 'x': expected ..." -> "split 'x': expected ...": a copy, since
+             * the message is formatted into the buffer it is read from */
+            char why[sizeof e->msg];
+            const char *p0 = "invalid --split ";
+            snprintf(why, sizeof why, "%s", e->msg);
+            const char *rest = strncmp(why, p0, strlen(p0)) ? why : why + strlen(p0);
+            return l4r_err(e, L4R_EUSAGE, "split %s", rest);
+        }
         *p = q;
     } else if (!strcmp(key, "dedup")) {
         k = pick(val, dedup);

@@ -17,7 +17,7 @@
 static void usage(FILE *f)
 {
     fprintf(
-        f, "usage: llm4rec-data convert DATASET [--variant V] [--raw PATH] [-o DIR] [options]\n"
+        f, "usage: llm4rec-data convert DATASET[/VARIANT] [--variant V] [--raw PATH] [-o DIR] [options]\n"
            "\n"
            "Convert a dataset to the common format (docs/FORMAT.md): interactions.tsv (or\n"
            "train/valid/test.tsv), items.tsv, users.tsv (when the recipe has those tables)\n"
@@ -25,7 +25,8 @@ static void usage(FILE *f)
            "(see 'llm4rec-data fetch --help').\n"
            "\n"
            "input and output:\n"
-           "  --variant V        variant (default: the recipe's default; 'llm4rec-data list')\n"
+           "  --variant V        variant (default: the recipe's default; 'llm4rec-data list');\n"
+           "                     DATASET/VARIANT says the same\n"
            "  --raw PATH         convert PATH without fetching: the upstream archive, a directory\n"
            "                     holding its unpacked contents, or the interaction file itself\n"
            "                     (a file: not a pipe)\n"
@@ -70,7 +71,7 @@ static void usage(FILE *f)
            "\n"
            "split and exports:\n"
            "  --split none|seq|ratio:8,1,1|time:T1,T2|time-quantile:0.8,0.9|random:8,1,1\n"
-           "                     none (default) streams in source order; seq is leave-one-out:\n"
+           "                     none (default) streams in source order; seq (or loo) is leave-one-out:\n"
            "                     each user's last interaction -> test.tsv, second last -> valid.tsv,\n"
            "                     the rest -> train.tsv; users with < 3 interactions -> train only\n"
            "                     a source without time orders by source position and writes\n"
@@ -142,7 +143,9 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     l4r_error e = {0};
     int rc = -1; /* l4r_cli_set: -1 while every value is taken */
     int c, li = 0;
-    while (rc < 0 && (c = getopt_long(argc, argv, "o:j:hq", longopts, &li)) != -1) {
+    char *dataset = NULL;
+    opterr = 0;
+    while (rc < 0 && (c = getopt_long(argc, argv, ":o:j:hq", longopts, &li)) != -1) {
         if (l4r_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -156,7 +159,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         case 'o': out_dir = optarg; break;
         case 'j': rc = l4r_cli_set(o, "convert", "jobs", "-j", optarg); break;
         case OPT_SET: rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg); break;
-        default: rc = l4r_cli_usage_error("convert", "invalid option"); break;
+        default: rc = l4r_cli_option_error("convert", c, argv, longopts); break;
         }
     }
     if (rc >= 0)
@@ -169,7 +172,9 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         rc = l4r_cli_usage_error("convert", "unexpected argument '%s'", argv[optind + 1]);
         goto out;
     }
-    const char *dataset = argv[optind];
+    rc = l4r_cli_dataset_arg("convert", argv[optind], &dataset, &variant);
+    if (rc >= 0)
+        goto out;
 
     l4r_status st;
     const l4r_registry *reg = l4r_cli_registry_for(cli, dataset, &st);
@@ -219,6 +224,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         rc = 0;
     }
 out:
+    free(dataset);
     free(out_default);
     l4r_options_free(o);
     return rc;
