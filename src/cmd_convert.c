@@ -7,6 +7,7 @@
  * (for getopt and --help) and the defaults that are the command line's own (the output
  * directory, $LLM4REC_DATA_MIRROR, $LLM4REC_DATA_LOCK).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@ static void usage(FILE *f)
            "                     holding its unpacked contents, or the interaction file itself\n"
            "                     (a file: not a pipe)\n"
            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
+           "  -o -               write interactions.tsv to stdout instead, and nothing else (no\n"
+           "                     items.tsv, no manifest.json); only with --split none, no stage\n"
+           "                     and --format tsv (anything writing more files is a usage error)\n"
            "  --force            replace DIR even if it is not an earlier output of llm4rec-data\n"
            "                     (without it, a non-empty DIR is replaced only when its\n"
            "                     manifest.json is ours and it holds nothing else but the files\n"
@@ -88,6 +92,7 @@ static void usage(FILE *f)
            "examples:\n"
            "  llm4rec-data convert movielens --split seq\n"
            "  llm4rec-data convert movielens --variant ml-25m --raw ml-25m.zip -o ml25m\n"
+           "  llm4rec-data convert movielens/ml-1m -o - | head\n"
            "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n");
 }
 
@@ -211,16 +216,21 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         if (l4r_cli_lock_path(lock))
             l4r_options_set(o, "lock", l4r_cli_lock_path(lock), &ie);
     }
+    bool to_stdout = !strcmp(out_dir, "-");
+    if (to_stdout)
+        signal(SIGPIPE, SIG_DFL); /* `-o - | head` ends the run as it ends cat */
     uint64_t interactions = 0, items = 0;
     double t0 = now();
     st = l4r_convert_dataset(r, var, o, &interactions, &items, &e);
     if (st) {
         rc = l4r_cli_fail(st, &e);
     } else {
-        l4r_msg_info(cli, "converted %s/%s: %llu interactions%s in %.1f s into '%s'", l4r_recipe_dataset(r),
+        l4r_msg_info(cli, "converted %s/%s: %llu interactions%s in %.1f s %s%s%s", l4r_recipe_dataset(r),
                      l4r_variant_name(var), (unsigned long long)interactions, items ? " and items" : "",
-                     now() - t0, out_dir);
-        printf("%s\n", out_dir);
+                     now() - t0, to_stdout ? "to standard output" : "into '", to_stdout ? "" : out_dir,
+                     to_stdout ? "" : "'");
+        if (!to_stdout)
+            printf("%s\n", out_dir);
         rc = 0;
     }
 out:

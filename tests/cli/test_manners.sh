@@ -90,3 +90,25 @@ check_exit 0 "--split loo converts" l4r convert movielens/ml-100k --raw "$F/ml-1
 check_eq "--split loo is recorded as seq" "$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["split"]["kind"] if isinstance(m.get("split"),dict) else m.get("split"))' "$T/o2/manifest.json")" "seq"
 check_exit 2 "a bad --split value: one clean message" l4r convert movielens --split x
 check_grep "a bad --split value names it once" "^llm4rec-data: --split 'x': expected none, seq" "$T/.err"
+
+# ---- -o -: interactions.tsv on stdout ----
+mkdir -p "$T/big"
+"$GEN" movielens ml-1m "$T/big" --users 600 --items 400 --ratings 60000 >/dev/null
+BIGRAW="$T/big/ml-1m.zip"
+check_exit 0 "a normal run for comparison" l4r convert movielens/ml-1m --raw "$BIGRAW" -o "$T/normal" -q
+mkdir -p "$T/cwd"
+(cd "$T/cwd" && l4r convert movielens/ml-1m --raw "$BIGRAW" -o - -q >"$T/stdout.tsv" 2>"$T/stdout.err"; echo $? >"$T/stdout.rc")
+check_eq "-o -: exit 0" "$(cat "$T/stdout.rc")" "0"
+check_same "-o -: stdout is the interactions.tsv of a normal run" "$T/stdout.tsv" "$T/normal/interactions.tsv"
+check_eq "-o -: nothing else on stdout, no directory '-' and nothing else created" "$(ls -A "$T/cwd")" ""
+first=$(cd "$T/cwd" && l4r convert movielens/ml-1m --raw "$BIGRAW" -o - 2>"$T/head.err" | head -1)
+check_eq "-o - | head -1 prints the header" "$first" "$(printf 'user_id\titem_id\trating\ttimestamp')"
+check_nogrep "-o - | head -1: no error about the closed pipe" "cannot write\|Broken pipe" "$T/head.err"
+check_eq "-o - | head -1: still nothing named '-'" "$(ls -A "$T/cwd")" ""
+check_exit 2 "-o - with a split is a usage error" l4r convert movielens/ml-1m --raw "$BIGRAW" -o - --split seq
+check_grep "-o - with a split: says why" "one file: a split writes train/valid/test.tsv" "$T/.err"
+check_exit 2 "-o - with another format is a usage error" l4r convert movielens/ml-1m --raw "$BIGRAW" -o - --format tsv,recbole
+check_exit 2 "-o - with a stage is a usage error" l4r convert movielens/ml-1m --raw "$BIGRAW" -o - --kcore 2
+check_eq "-o - refused: nothing on stdout" "$(wc -c <"$T/.out")" "0"
+check_eq "-o - refused: still nothing named '-'" "$(ls -A "$T/cwd")" ""
+check_grep "convert --help: -o - and no manifest" "no manifest.json" "$T/ch.txt"
