@@ -812,6 +812,7 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
         char *home;
         fetch_opts(o, &fo, &home);
         fo.force = false;
+        fo.quiet_if_done = true; /* "use --force to fetch again" is fetch's advice, not convert's */
         fo.update_lock = false;
         fo.from_files = NULL;
         fo.n_from_files = 0;
