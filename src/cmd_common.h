@@ -104,6 +104,11 @@ int l4r_cli_option_usage(const char *cmd, const char *fmt, ...) L4R_CLI_PRINTF(2
  * A slash form and a different --variant (*variant already set) is a usage error of cmd: returns
  * its exit code; -1 when taken. */
 int l4r_cli_dataset_arg(const char *cmd, const char *arg, char **dataset, const char **variant);
+/* convert --raw FILE without a variant: the variant of r that FILE fits (src/cmd_convert_raw.c).
+ * Sets *var to the default when it fits or nothing does, else to the one that fits (saying so on
+ * stderr) and returns -1; when several fit and the default does not, returns the usage exit code
+ * after naming them. */
+int l4r_cli_raw_variant(const char *cmd, const l4r_recipe *r, const char *raw, const l4r_variant **var);
 /* The closest command name to a mistyped one, or NULL. */
 const char *l4r_cli_suggest_command(const char *typed);
 

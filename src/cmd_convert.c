@@ -30,7 +30,9 @@ static void usage(FILE *f)
            "                     DATASET/VARIANT says the same\n"
            "  --raw PATH         convert PATH without fetching: the upstream archive, a directory\n"
            "                     holding its unpacked contents, or the interaction file itself\n"
-           "                     (a file: not a pipe)\n"
+           "                     (a file: not a pipe).  Without --variant, a file that is not the\n"
+           "                     default variant's (by name and first line) picks the variant it\n"
+           "                     fits, or, when several fit, lists them (exit 2)\n"
            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
            "  -o -               write interactions.tsv to stdout instead, and nothing else (no\n"
            "                     items.tsv, no manifest.json); only with --split none, no stage\n"
@@ -142,7 +144,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    const char *variant = NULL, *mirror = NULL, *lock = NULL, *out_dir = NULL;
+    const char *variant = NULL, *mirror = NULL, *lock = NULL, *out_dir = NULL, *raw = NULL;
     char *out_default = NULL;
     l4r_options *o = l4r_options_new();
     l4r_error e = {0};
@@ -163,7 +165,11 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         case OPT_LOCK: lock = optarg; break;
         case 'o': out_dir = optarg; break;
         case 'j': rc = l4r_cli_set(o, "convert", "jobs", "-j", optarg); break;
-        case OPT_SET: rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg); break;
+        case OPT_SET:
+            if (!strcmp(longopts[li].name, "raw"))
+                raw = optarg;
+            rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg);
+            break;
         default: rc = l4r_cli_option_error("convert", c, argv, longopts); break;
         }
     }
@@ -193,6 +199,11 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     if (st) {
         rc = l4r_cli_fail(st, &e);
         goto out;
+    }
+    if (raw && !variant) {
+        rc = l4r_cli_raw_variant("convert", r, raw, &var); /* which variant the file is */
+        if (rc >= 0)
+            goto out;
     }
     if (!out_dir) {
         out_default = l4r_cli_alloc(strlen(l4r_recipe_dataset(r)) + strlen(l4r_variant_name(var)) + 2);

@@ -112,3 +112,24 @@ check_exit 2 "-o - with a stage is a usage error" l4r convert movielens/ml-1m --
 check_eq "-o - refused: nothing on stdout" "$(wc -c <"$T/.out")" "0"
 check_eq "-o - refused: still nothing named '-'" "$(ls -A "$T/cwd")" ""
 check_grep "convert --help: -o - and no manifest" "no manifest.json" "$T/ch.txt"
+
+# ---- convert --raw FILE without a variant: the shape decides ----
+mkdir -p "$T/shape"
+printf 'userId,movieId,rating,timestamp\n1,2,3.5,1000\n' >"$T/shape/ratings.csv"
+check_exit 2 "ratings.csv without --variant: several variants fit, none the default" l4r convert movielens --raw "$T/shape/ratings.csv" -o "$T/s1"
+check_grep "names why and the candidates" "'$T/shape/ratings.csv' is not the shape of movielens/ml-1m's ratings.dat; it fits 5 variants (ml-20m, ml-25m, ml-32m, ml-latest-small, ml-latest)" "$T/.err"
+check_grep "gives the exact command" "e.g. 'llm4rec-data convert movielens/ml-20m --raw $T/shape/ratings.csv'" "$T/.err"
+check "nothing written" test ! -e "$T/s1"
+cmd=$(sed -n "s/.*e\.g\. '\(.*\)'$/\1/p" "$T/.err" | sed 's/^llm4rec-data //')
+check_exit 0 "the suggested command works" l4r $cmd -o "$T/s2" -q
+check_eq "the suggested command converted the file" "$(tail -n +2 "$T/s2/interactions.tsv")" "$(printf '1\t2\t3.5\t1000')"
+check_exit 0 "u.data without --variant: only ml-100k fits" l4r convert movielens --raw "$F/ml-100k/u.data" -o "$T/s3"
+check_grep "says which variant it took" "warning: .*u.data' is not the shape of movielens/ml-1m's ratings.dat; it fits movielens/ml-100k, converting that" "$T/.err"
+check_eq "converted as ml-100k" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["variant"])' "$T/s3/manifest.json")" "ml-100k"
+printf '1::2::3::4\n' >"$T/shape/ratings.dat"
+check_exit 0 "the default's own shape: taken silently" l4r convert movielens --raw "$T/shape/ratings.dat" -o "$T/s4"
+check_nogrep "no variant message for the default" "fits" "$T/.err"
+printf 'a,b,c,d\n1,2,3,4\n' >"$T/shape/ratings.csv"
+check_exit 7 "a ratings.csv whose header fits no variant: the default's parse error, as before" l4r convert movielens --raw "$T/shape/ratings.csv" -o "$T/s5"
+check_exit 0 "--variant given: no guessing" l4r convert movielens --variant ml-100k --raw "$F/ml-100k/u.data" -o "$T/s6"
+check_nogrep "--variant given: no message" "fits" "$T/.err"
