@@ -56,6 +56,13 @@ int l4r_exit_code(l4r_status st);
 /* Library version, "MAJOR.MINOR.PATCH". */
 const char *l4r_version(void);
 
+/* "Did you mean": the candidate closest to a mistyped `typed` (a command, option, dataset or
+ * variant name), or NULL when none is close.  A candidate equal but for ASCII case wins; else the
+ * one at the smallest optimal-string-alignment distance (case-folded), when that is at most a
+ * third of typed's length (so nothing is suggested for fewer than 3 characters); ties go to the
+ * earlier candidate.  NULL entries are skipped.  The result is borrowed from cands.  Thread: any. */
+const char *l4r_suggest(const char *typed, const char *const *cands, size_t n);
+
 /* Set by a signal handler to ask long-running loops to stop; they return L4R_EINTR. */
 extern volatile int l4r_interrupted;
 

@@ -603,8 +603,15 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     } else if (!strcmp(key, "split")) {
         o->conv.split_published = false;
         l4r_process_opts q = *p;
-        if (!l4r_parse_split(val, &q, e))
-            return l4r_err(e, L4R_EUSAGE, "split: %s", e->msg);
+        if (!l4r_parse_split(val, &q, e)) {
+            /* "invalid --split 'x': expected ..." -> "split 'x': expected ...": a copy, since
+             * the message is formatted into the buffer it is read from */
+            char why[sizeof e->msg];
+            const char *p0 = "invalid --split ";
+            snprintf(why, sizeof why, "%s", e->msg);
+            const char *rest = strncmp(why, p0, strlen(p0)) ? why : why + strlen(p0);
+            return l4r_err(e, L4R_EUSAGE, "split %s", rest);
+        }
         *p = q;
     } else if (!strcmp(key, "dedup")) {
         k = pick(val, dedup);
@@ -940,6 +947,7 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
         char *home;
         fetch_opts(o, &fo, &home);
         fo.force = false;
+        fo.quiet_if_done = true; /* "use --force to fetch again" is fetch's advice, not convert's */
         fo.update_lock = false;
         fo.from_files = NULL;
         fo.n_from_files = 0;

@@ -179,7 +179,7 @@ int l4r_cli_simple_opts(l4r_cli *cli, int argc, char **argv, const char *cmd, vo
     const struct option *opts = json ? with_json : with_json + 1;
     opterr = 0;
     for (;;) {
-        int c = getopt_long(argc, argv, "hq", opts, NULL);
+        int c = getopt_long(argc, argv, ":hq", opts, NULL);
         if (c == -1)
             return -1;
         if (c == 'h') {
@@ -192,6 +192,107 @@ int l4r_cli_simple_opts(l4r_cli *cli, int argc, char **argv, const char *cmd, vo
         }
         if (l4r_cli_common_opt(cli, c, optarg))
             continue;
-        return l4r_cli_usage_error(cmd, "unknown option or missing value: '%s'", argv[optind - 1]);
+        return l4r_cli_option_error(cmd, c, argv, opts);
     }
+}
+
+/* The option-error line: "llm4rec-data: CMD: MESSAGE (see 'llm4rec-data CMD --help')". */
+static int option_usage_v(const char *cmd, const char *fmt, va_list ap)
+{
+    char line[1024];
+    vsnprintf(line, sizeof line, fmt, ap);
+    if (cmd)
+        fprintf(stderr, "llm4rec-data: %s: %s (see 'llm4rec-data %s --help')\n", cmd, line, cmd);
+    else
+        fprintf(stderr, "llm4rec-data: %s (see 'llm4rec-data --help')\n", line);
+    return l4r_exit_code(L4R_EUSAGE);
+}
+
+int l4r_cli_option_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = option_usage_v(cmd, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int l4r_cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts)
+{
+    const char *text = optind > 0 ? argv[optind - 1] : "";
+    if (strncmp(text, "--", 2) || !text[2]) {
+        /* a short option (optopt), perhaps inside a cluster such as -qx */
+        if (c == ':')
+            return l4r_cli_option_usage(cmd, "option '-%c' needs a value", optopt);
+        if (optopt)
+            return l4r_cli_option_usage(cmd, "unknown option '-%c'", optopt);
+        return l4r_cli_option_usage(cmd, "unknown option '%s'", text);
+    }
+    const char *name = text + 2;
+    size_t len = strcspn(name, "=");
+    bool has_value = name[len] == '=';
+    /* the option getopt_long matched: the exact name, else the only one it abbreviates */
+    const struct option *hit = NULL;
+    size_t n_prefix = 0, n_opts = 0;
+    for (const struct option *o = longopts; o->name; o++, n_opts++) {
+        if (strlen(o->name) == len && !strncmp(o->name, name, len)) {
+            hit = o;
+            n_prefix = 1;
+            break;
+        }
+        if (!strncmp(o->name, name, len)) {
+            n_prefix++;
+            hit = o;
+        }
+    }
+    if (n_prefix == 1 && c == ':')
+        return l4r_cli_option_usage(cmd, "option '--%s' needs a value", hit->name);
+    if (n_prefix == 1 && has_value && hit->has_arg == no_argument)
+        return l4r_cli_option_usage(cmd, "option '--%s' takes no value", hit->name);
+    if (n_prefix > 1) {
+        char list[512] = "";
+        size_t k = 0;
+        for (const struct option *o = longopts; o->name; o++)
+            if (!strncmp(o->name, name, len))
+                k += (size_t)snprintf(list + k, k < sizeof list ? sizeof list - k : 0, "%s--%s",
+                                      k ? ", " : "", o->name);
+        return l4r_cli_option_usage(cmd, "option '--%.*s' is ambiguous: %s", (int)len, name, list);
+    }
+    /* unknown: the closest long option */
+    const char **names = l4r_cli_alloc((n_opts + 1) * sizeof *names);
+    for (size_t i = 0; i < n_opts; i++)
+        names[i] = longopts[i].name;
+    char *typed = l4r_cli_alloc(len + 1);
+    memcpy(typed, name, len);
+    const char *near = l4r_suggest(typed, names, n_opts);
+    int rc = near ? l4r_cli_option_usage(cmd, "unknown option '--%s'; did you mean '--%s'?", typed, near)
+                  : l4r_cli_option_usage(cmd, "unknown option '--%s'", typed);
+    free(typed);
+    free(names);
+    return rc;
+}
+
+int l4r_cli_dataset_arg(const char *cmd, const char *arg, char **dataset, const char **variant)
+{
+    const char *slash = strchr(arg, '/');
+    if (!slash) {
+        *dataset = l4r_cli_strdup(arg);
+        return -1;
+    }
+    if (*variant && strcmp(*variant, slash + 1))
+        return l4r_cli_usage_error(cmd, "'%s' names variant '%s' but --variant says '%s': give one", arg,
+                                   slash + 1, *variant);
+    *dataset = l4r_cli_alloc((size_t)(slash - arg) + 1);
+    memcpy(*dataset, arg, (size_t)(slash - arg));
+    *variant = slash + 1;
+    return -1;
+}
+
+const char *l4r_cli_suggest_command(const char *typed)
+{
+    const char *names[32];
+    size_t n = 0;
+    for (const l4r_command *c = l4r_commands; c->name && n < sizeof names / sizeof names[0]; c++)
+        names[n++] = c->name;
+    return l4r_suggest(typed, names, n);
 }

@@ -90,6 +90,28 @@ void l4r_msg_info(const l4r_cli *cli, const char *fmt, ...) L4R_CLI_PRINTF(2, 3)
 int l4r_cli_fail(l4r_status st, const l4r_error *e);
 /* "llm4rec-data: unknown option ...; try 'llm4rec-data CMD --help'" and the usage exit code. */
 int l4r_cli_usage_error(const char *cmd, const char *fmt, ...) L4R_CLI_PRINTF(2, 3);
+/* A getopt_long error as a usage error of `cmd` (NULL: the global options), in one style for every
+ * command: `llm4rec-data: convert: option '--split' needs a value (see 'llm4rec-data convert
+ * --help')`; an unknown option names the closest one (`did you mean '--split'?`), an abbreviation
+ * that fits several names them.  `c` is what getopt_long returned: ':' (a missing value; the
+ * short options must start with ':') or '?'.  Reads argv[optind - 1] and optopt.  Returns the
+ * usage exit code. */
+int l4r_cli_option_error(const char *cmd, int c, char **argv, const struct option *longopts);
+/* The same message style for a problem with an option that is not getopt's to find. */
+int l4r_cli_option_usage(const char *cmd, const char *fmt, ...) L4R_CLI_PRINTF(2, 3);
+/* DATASET or DATASET/VARIANT (a variant name may itself hold '/': the first one splits): sets
+ * *dataset (malloc'd, the caller frees it) and, for the slash form, *variant (borrowed from arg).
+ * A slash form and a different --variant (*variant already set) is a usage error of cmd: returns
+ * its exit code; -1 when taken. */
+int l4r_cli_dataset_arg(const char *cmd, const char *arg, char **dataset, const char **variant);
+/* convert --raw FILE without a variant: the variant of r that FILE fits (src/cmd_convert_raw.c).
+ * Sets *var to the default when it fits or nothing does, else to the one that fits (saying so on
+ * stderr) and returns -1; when several fit and the default does not, returns the usage exit code
+ * after naming them. */
+int l4r_cli_raw_variant(const char *cmd, const l4r_recipe *r, const char *raw, const l4r_variant **var);
+/* The closest command name to a mistyped one, or NULL. */
+const char *l4r_cli_suggest_command(const char *typed);
+
 /* Log callback for library modules (level 0 info, 1 warning). */
 void l4r_cli_log(void *cli, int level, const char *msg);
 

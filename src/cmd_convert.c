@@ -7,6 +7,7 @@
  * (for getopt and --help) and the defaults that are the command line's own (the output
  * directory, $LLM4REC_DATA_MIRROR, $LLM4REC_DATA_LOCK).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 static void usage(FILE *f)
 {
     fprintf(
-        f, "usage: llm4rec-data convert DATASET [--variant V] [--raw PATH] [-o DIR] [options]\n"
+        f, "usage: llm4rec-data convert DATASET[/VARIANT] [--variant V] [--raw PATH] [-o DIR] [options]\n"
            "\n"
            "Convert a dataset to the common format (docs/FORMAT.md): interactions.tsv (or\n"
            "train/valid/test.tsv), items.tsv, users.tsv (when the recipe has those tables)\n"
@@ -25,15 +26,21 @@ static void usage(FILE *f)
            "(see 'llm4rec-data fetch --help').\n"
            "\n"
            "input and output:\n"
-           "  --variant V        variant (default: the recipe's default; 'llm4rec-data list')\n"
+           "  --variant V        variant (default: the recipe's default; 'llm4rec-data list');\n"
+           "                     DATASET/VARIANT says the same\n"
            "  --raw PATH         convert PATH without fetching: the upstream archive, a directory\n"
            "                     holding its unpacked contents, or the interaction file itself\n"
-           "                     (a file: not a pipe)\n"
+           "                     (a file: not a pipe).  Without --variant, a file that is not the\n"
+           "                     default variant's (by name and first line) picks the variant it\n"
+           "                     fits, or, when several fit, lists them (exit 2)\n"
            "  -o, --output DIR   output directory (default ./DATASET-VARIANT, '/' -> '-')\n"
            "  --dry-run          print what would run (fetch, convert, or nothing when DIR is up\n"
            "                     to date) on stdout and do nothing\n"
            "  --force            convert even when DIR is up to date, and replace DIR even if it is not an "
            "earlier output of llm4rec-data\n"
+           "  -o -               write interactions.tsv to stdout instead, and nothing else (no\n"
+           "                     items.tsv, no manifest.json); only with --split none, no stage\n"
+           "                     and --format tsv (anything writing more files is a usage error)\n"
            "                     (without it, a non-empty DIR is replaced only when its\n"
            "                     manifest.json is ours and it holds nothing else but the files\n"
            "                     that manifest lists); --force DELETES everything in DIR.\n"
@@ -75,7 +82,7 @@ static void usage(FILE *f)
            "\n"
            "split and exports:\n"
            "  --split none|seq|ratio:8,1,1|time:T1,T2|time-quantile:0.8,0.9|random:8,1,1\n"
-           "                     none (default) streams in source order; seq is leave-one-out:\n"
+           "                     none (default) streams in source order; seq (or loo) is leave-one-out:\n"
            "                     each user's last interaction -> test.tsv, second last -> valid.tsv,\n"
            "                     the rest -> train.tsv; users with < 3 interactions -> train only\n"
            "                     a source without time orders by source position and writes\n"
@@ -101,6 +108,7 @@ static void usage(FILE *f)
            "examples:\n"
            "  llm4rec-data convert movielens --split seq\n"
            "  llm4rec-data convert movielens --variant ml-25m --raw ml-25m.zip -o ml25m\n"
+           "  llm4rec-data convert movielens/ml-1m -o - | head\n"
            "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n");
 }
 
@@ -152,15 +160,16 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
-    const char *variant = NULL, *mirror = NULL, *lock = NULL, *out_dir = NULL;
+    const char *variant = NULL, *mirror = NULL, *lock = NULL, *out_dir = NULL, *raw = NULL;
     char *out_default = NULL;
     l4r_options *o = l4r_options_new();
     l4r_error e = {0};
     int rc = -1; /* l4r_cli_set: -1 while every value is taken */
     bool force = false, dry_run = false;
-    const char *raw = NULL;
     int c, li = 0;
-    while (rc < 0 && (c = getopt_long(argc, argv, "o:j:hq", longopts, &li)) != -1) {
+    char *dataset = NULL;
+    opterr = 0;
+    while (rc < 0 && (c = getopt_long(argc, argv, ":o:j:hq", longopts, &li)) != -1) {
         if (l4r_cli_common_opt(cli, c, optarg))
             continue;
         switch (c) {
@@ -180,7 +189,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
                 raw = optarg;
             rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg);
             break;
-        default: rc = l4r_cli_usage_error("convert", "invalid option"); break;
+        default: rc = l4r_cli_option_error("convert", c, argv, longopts); break;
         }
     }
     if (rc >= 0)
@@ -193,7 +202,9 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         rc = l4r_cli_usage_error("convert", "unexpected argument '%s'", argv[optind + 1]);
         goto out;
     }
-    const char *dataset = argv[optind];
+    rc = l4r_cli_dataset_arg("convert", argv[optind], &dataset, &variant);
+    if (rc >= 0)
+        goto out;
 
     l4r_status st;
     const l4r_registry *reg = l4r_cli_registry_for(cli, dataset, &st);
@@ -207,6 +218,11 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     if (st) {
         rc = l4r_cli_fail(st, &e);
         goto out;
+    }
+    if (raw && !variant) {
+        rc = l4r_cli_raw_variant("convert", r, raw, &var); /* which variant the file is */
+        if (rc >= 0)
+            goto out;
     }
     if (!out_dir) {
         out_default = l4r_cli_alloc(strlen(l4r_recipe_dataset(r)) + strlen(l4r_variant_name(var)) + 2);
@@ -230,37 +246,43 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         if (l4r_cli_lock_path(lock))
             l4r_options_set(o, "lock", l4r_cli_lock_path(lock), &ie);
     }
-    /* an output that already holds what this convert would write is left alone (--force: not) */
-    bool current = false;
-    char why[512] = "";
-    if (!force && l4r_convert_current(r, var, o, &current, why, sizeof why, &e) != L4R_OK) {
-        rc = l4r_cli_fail(e.status, &e);
-        goto out;
-    }
-    const char *what_in = l4r_variant_name(var);
-    if (current) {
-        if (dry_run)
-            printf("nothing to do: '%s' is up to date\n", out_dir);
-        else
-            l4r_msg_info(cli,
-                         "'%s' is up to date (its manifest.json records the same inputs and options); "
-                         "nothing to do (--force converts again)",
-                         out_dir);
-        if (!dry_run)
-            printf("%s\n", out_dir);
-        rc = 0;
-        goto out;
-    }
-    if (dry_run) {
-        bool fetched = false;
-        char *vdir = l4r_variant_path(r, var, o, &fetched);
-        if (!raw && !fetched)
-            printf("would fetch %s/%s into '%s'\n", l4r_recipe_dataset(r), what_in, vdir);
-        printf("would convert %s/%s from '%s' into '%s'%s%s\n", l4r_recipe_dataset(r), what_in,
-               raw ? raw : vdir, out_dir, why[0] && !force ? ": " : "", force ? "" : why);
-        free(vdir);
-        rc = 0;
-        goto out;
+    bool to_stdout = !strcmp(out_dir, "-");
+    if (to_stdout)
+        signal(SIGPIPE, SIG_DFL); /* `-o - | head` ends the run as it ends cat */
+    /* an output that already holds what this convert would write is left alone (--force: not);
+     * a stream (-o -) is never up to date */
+    if (!to_stdout) {
+        bool current = false;
+        char why[512] = "";
+        if (!force && l4r_convert_current(r, var, o, &current, why, sizeof why, &e) != L4R_OK) {
+            rc = l4r_cli_fail(e.status, &e);
+            goto out;
+        }
+        const char *what_in = l4r_variant_name(var);
+        if (current) {
+            if (dry_run)
+                printf("nothing to do: '%s' is up to date\n", out_dir);
+            else
+                l4r_msg_info(cli,
+                             "'%s' is up to date (its manifest.json records the same inputs and options); "
+                             "nothing to do (--force converts again)",
+                             out_dir);
+            if (!dry_run)
+                printf("%s\n", out_dir);
+            rc = 0;
+            goto out;
+        }
+        if (dry_run) {
+            bool fetched = false;
+            char *vdir = l4r_variant_path(r, var, o, &fetched);
+            if (!raw && !fetched)
+                printf("would fetch %s/%s into '%s'\n", l4r_recipe_dataset(r), what_in, vdir);
+            printf("would convert %s/%s from '%s' into '%s'%s%s\n", l4r_recipe_dataset(r), what_in,
+                   raw ? raw : vdir, out_dir, why[0] && !force ? ": " : "", force ? "" : why);
+            free(vdir);
+            rc = 0;
+            goto out;
+        }
     }
     uint64_t interactions = 0, items = 0;
     double t0 = now();
@@ -268,13 +290,16 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     if (st) {
         rc = l4r_cli_fail(st, &e);
     } else {
-        l4r_msg_info(cli, "converted %s/%s: %llu interactions%s in %.1f s into '%s'", l4r_recipe_dataset(r),
+        l4r_msg_info(cli, "converted %s/%s: %llu interactions%s in %.1f s %s%s%s", l4r_recipe_dataset(r),
                      l4r_variant_name(var), (unsigned long long)interactions, items ? " and items" : "",
-                     now() - t0, out_dir);
-        printf("%s\n", out_dir);
+                     now() - t0, to_stdout ? "to standard output" : "into '", to_stdout ? "" : out_dir,
+                     to_stdout ? "" : "'");
+        if (!to_stdout)
+            printf("%s\n", out_dir);
         rc = 0;
     }
 out:
+    free(dataset);
     free(out_default);
     l4r_options_free(o);
     return rc;

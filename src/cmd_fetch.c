@@ -39,7 +39,8 @@ static void usage(FILE *f)
                "fetched and verified before is not fetched again.\n"
                "\n"
                "options:\n"
-               "  --variant V      the variant (default: the recipe's default variant)\n"
+               "  --variant V      the variant (default: the recipe's default variant); DATASET/VARIANT\n"
+               "                   says the same (both: they must agree)\n"
                "  --force          fetch and verify again even when already done\n"
                "  --dry-run        print what would be downloaded (URL, size, where to) on stdout, or\n"
                "                   that the variant is fetched, and do nothing\n"
@@ -127,8 +128,9 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
     const char *max_unpacked = NULL;
     int rc = 0;
 
+    opterr = 0;
     for (;;) {
-        int c = getopt_long(argc, argv, "hq", longopts, NULL);
+        int c = getopt_long(argc, argv, ":hq", longopts, NULL);
         if (c == -1)
             break;
         if (c == 'h') {
@@ -147,7 +149,7 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
         case OPT_MAX_UNPACKED: max_unpacked = optarg; break;
         case OPT_ACCEPT_LICENSE: accept = true; break;
         case OPT_DRY_RUN: dry_run = true; break;
-        default: rc = l4r_cli_usage_error("fetch", "bad option for 'fetch'"); goto out;
+        default: rc = l4r_cli_option_error("fetch", c, argv, longopts); goto out;
         }
     }
     if (optind + 1 != argc) {
@@ -155,20 +157,10 @@ int cmd_fetch(l4r_cli *cli, int argc, char **argv)
                                                          : "'fetch' takes one DATASET, not several");
         goto out;
     }
-    dataset = l4r_cli_strdup(argv[optind]);
-    {
-        /* DATASET/VARIANT is a short form of --variant (variant names may contain '/') */
-        char *slash = strchr(dataset, '/');
-        if (slash) {
-            if (variant) {
-                rc = l4r_cli_usage_error("fetch", "give the variant either as DATASET/VARIANT or with "
-                                                  "--variant, not both");
-                goto out;
-            }
-            *slash = 0;
-            variant = slash + 1;
-        }
-    }
+    rc = l4r_cli_dataset_arg("fetch", argv[optind], &dataset, &variant);
+    if (rc >= 0)
+        goto out;
+    rc = 0;
     if (!mirror) {
         const char *m = getenv("LLM4REC_DATA_MIRROR");
         if (m && *m)

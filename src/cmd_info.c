@@ -24,7 +24,7 @@ enum { OPT_JSON = L4R_OPT_FIRST_CMD, OPT_VARIANT };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: llm4rec-data info DATASET [--variant V] [--json]\n"
+    fprintf(f, "usage: llm4rec-data info DATASET[/VARIANT] [--variant V] [--json]\n"
                "\n"
                "Show the upstream files (URLs, sizes, checksums, the archives inside archives), the\n"
                "table layout with what changes the data (a list exploded into interactions, value\n"
@@ -32,7 +32,8 @@ static void usage(FILE *f)
                "variant, and the manual steps for gated downloads.\n"
                "\n"
                "options:\n"
-               "  --variant V     the variant to show (default: the dataset's default variant)\n"
+               "  --variant V     the variant to show (default: the dataset's default variant);\n"
+               "                  DATASET/VARIANT says the same\n"
                "  --json          print one JSON object instead of text\n"
                "  --recipes DIR   read recipes from DIR instead of the built-in ones\n"
                "  -h, --help      this help\n");
@@ -460,7 +461,7 @@ int cmd_info(l4r_cli *cli, int argc, char **argv)
     int c;
     opterr = 0;
     for (;;) {
-        c = getopt_long(argc, argv, "hq", opts, NULL);
+        c = getopt_long(argc, argv, ":hq", opts, NULL);
         if (c == -1)
             break;
         if (c == 'h') {
@@ -477,21 +478,27 @@ int cmd_info(l4r_cli *cli, int argc, char **argv)
         }
         if (l4r_cli_common_opt(cli, c, optarg))
             continue;
-        return l4r_cli_usage_error("info", "unknown option or missing value: '%s'", argv[optind - 1]);
+        return l4r_cli_option_error("info", c, argv, opts);
     }
     if (argc == optind)
         return l4r_cli_usage_error("info", "missing DATASET");
     if (argc - optind > 1)
         return l4r_cli_usage_error("info", "expected one DATASET, got %d arguments", argc - optind);
 
+    char *dataset = NULL;
+    int rc = l4r_cli_dataset_arg("info", argv[optind], &dataset, &variant);
+    if (rc >= 0)
+        return rc;
     l4r_status st;
-    const l4r_registry *reg = l4r_cli_registry_for(cli, argv[optind], &st);
-    if (!reg)
-        return l4r_exit_code(st);
+    const l4r_registry *reg = l4r_cli_registry_for(cli, dataset, &st);
     const l4r_recipe *r;
     const l4r_variant *v;
     l4r_error e = {0};
-    st = l4r_registry_find(reg, argv[optind], variant, &r, &v, &e);
+    if (reg)
+        st = l4r_registry_find(reg, dataset, variant, &r, &v, &e);
+    free(dataset);
+    if (!reg)
+        return l4r_exit_code(st);
     if (st != L4R_OK)
         return l4r_cli_fail(st, &e);
     if (json) {

@@ -1,5 +1,5 @@
 /*
- * cmd_list.c — `llm4rec-data list [--json] [DATASET]`: every dataset and variant.
+ * cmd_list.c — `llm4rec-data list [--json] [DATASET[/VARIANT]]`: every dataset and variant.
  *
  * Text output is one variant per line, tab-separated: dataset, variant, "*" for the default
  * variant (else empty), description — easy to grep, cut and sort.  --json prints one array of
@@ -14,10 +14,11 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: llm4rec-data list [--json] [DATASET]\n"
+    fprintf(f, "usage: llm4rec-data list [--json] [DATASET[/VARIANT]]\n"
                "\n"
                "List every dataset and variant the recipes describe, one per line:\n"
                "dataset, variant, '*' for the default variant, description (tab-separated).\n"
+               "With DATASET, only its variants; with DATASET/VARIANT, only that one.\n"
                "\n"
                "options:\n"
                "  --json          a JSON array of {dataset, variant, default, description, files, gated}\n"
@@ -67,20 +68,32 @@ int cmd_list(l4r_cli *cli, int argc, char **argv)
         return rc;
     if (argc - optind > 1)
         return l4r_cli_usage_error("list", "expected at most one DATASET, got %d arguments", argc - optind);
-    const char *only = optind < argc ? argv[optind] : NULL;
+    char *only = NULL;
+    const char *only_variant = NULL;
+    const l4r_variant *only_v = NULL;
+    if (optind < argc) {
+        rc = l4r_cli_dataset_arg("list", argv[optind], &only, &only_variant);
+        if (rc >= 0)
+            return rc;
+    }
 
     l4r_status st;
     const l4r_registry *reg = l4r_cli_registry(cli, &st);
-    if (!reg)
+    if (!reg) {
+        free(only);
         return l4r_exit_code(st);
+    }
     if (only) {
         const l4r_recipe *r;
-        const l4r_variant *v;
         l4r_error e = {0};
-        /* only the dataset matters here; its default variant always exists */
-        st = l4r_registry_find(reg, only, NULL, &r, &v, &e);
-        if (st != L4R_OK)
+        /* without a variant only the dataset matters; its default variant always exists */
+        st = l4r_registry_find(reg, only, only_variant, &r, &only_v, &e);
+        if (st != L4R_OK) {
+            free(only);
             return l4r_cli_fail(st, &e);
+        }
+        if (!only_variant)
+            only_v = NULL;
     }
 
     json_t *arr = json ? json_array() : NULL;
@@ -91,6 +104,8 @@ int cmd_list(l4r_cli *cli, int argc, char **argv)
         const l4r_variant *def = l4r_recipe_default_variant(r);
         for (size_t k = 0; k < l4r_recipe_n_variants(r); k++) {
             const l4r_variant *v = l4r_recipe_variant(r, k);
+            if (only_v && v != only_v)
+                continue;
             if (arr)
                 json_array_append_new(arr, l4r_cli_variant_json(r, v));
             else
@@ -98,6 +113,7 @@ int cmd_list(l4r_cli *cli, int argc, char **argv)
                        l4r_variant_description(v));
         }
     }
+    free(only);
     if (arr) {
         char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(arr);

@@ -117,7 +117,7 @@ int cmd_stats(l4r_cli *cli, int argc, char **argv)
                                          L4R_COMMON_LONGOPTS,
                                          {0, 0, 0, 0}};
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "hq", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1;) {
         if (c == 'h') {
             usage(stdout);
             return 0;
@@ -127,7 +127,7 @@ int cmd_stats(l4r_cli *cli, int argc, char **argv)
         else if (c == OPT_PLOT)
             plot = optarg;
         else if (!l4r_cli_common_opt(cli, c, optarg))
-            return l4r_cli_usage_error("stats", "unknown option or missing value: '%s'", argv[optind - 1]);
+            return l4r_cli_option_error("stats", c, argv, opts);
     }
     if (argc - optind != 1)
         return l4r_cli_usage_error("stats", "expected one PATH (a TSV file or a converted directory)");

@@ -31,6 +31,7 @@ const l4r_command l4r_commands[] = {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: llm4rec-data [--data-dir DIR] [--recipes DIR] [-q] <command> [options]\n"
+               "       llm4rec-data help [COMMAND] | -h | -v\n"
                "\n"
                "Fetch and convert the public datasets of LLM-for-recommendation research into\n"
                "clean, reproducible, model-ready files.\n"
@@ -45,7 +46,7 @@ static void usage(FILE *f)
                "  --recipes DIR    load recipes from DIR instead of the built-in ones\n"
                "  -q, --quiet      no progress and no informational messages\n"
                "  -h, --help       this help; 'llm4rec-data COMMAND --help' for a command\n"
-               "  --version        print the version\n"
+               "  -v, --version    print the version\n"
                "\n"
                "examples:\n"
                "  llm4rec-data fetch movielens\n"
@@ -63,19 +64,57 @@ static const l4r_command *find_command(const char *name)
     return NULL;
 }
 
+/* "unknown command 'x'", with the closest command when one is close. */
+static int unknown_command(const char *name)
+{
+    const char *near = l4r_cli_suggest_command(name);
+    if (near)
+        return l4r_cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, near);
+    return l4r_cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
+static void help_usage(FILE *f)
+{
+    fprintf(f, "usage: llm4rec-data help [COMMAND]\n"
+               "\n"
+               "Without COMMAND, the list of commands and the global options; with one, the same as\n"
+               "'llm4rec-data COMMAND --help'.\n");
+}
+
 int cmd_help(l4r_cli *cli, int argc, char **argv)
 {
     if (argc < 2) {
         usage(stdout);
         return 0;
     }
+    if (argc > 2)
+        return l4r_cli_usage_error("help", "expected one COMMAND, got %d arguments", argc - 1);
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        help_usage(stdout);
+        return 0;
+    }
     const l4r_command *c = find_command(argv[1]);
     if (!c)
-        return l4r_cli_usage_error(NULL, "unknown command '%s'", argv[1]);
+        return unknown_command(argv[1]);
     char helpopt[] = "--help";
     char *args[] = {argv[1], helpopt, NULL};
     optind = 0;
     return c->fn(cli, 2, args);
+}
+
+/* A global option this parser did not take: a missing value, or unknown (with the closest). */
+static int global_option_error(const char *a)
+{
+    static const char *const global[] = {"--data-dir", "--recipes", "--quiet", "--help", "--version"};
+    if (!strcmp(a, "--data-dir") || !strcmp(a, "--recipes"))
+        return l4r_cli_option_usage(NULL, "option '%s' needs a value", a);
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(a, "="), a);
+    const char *near = l4r_suggest(name, global, sizeof global / sizeof global[0]);
+    if (near)
+        return l4r_cli_option_usage(NULL, "unknown option '%s'; did you mean '%s'?", name, near);
+    return l4r_cli_option_usage(NULL, "unknown option '%s' (the command's own options follow the command)",
+                                name);
 }
 
 static void on_signal(int sig)
@@ -104,7 +143,7 @@ int main(int argc, char **argv)
     int i = 1;
     while (i < argc && argv[i][0] == '-') {
         const char *a = argv[i];
-        if (!strcmp(a, "--version")) {
+        if (!strcmp(a, "--version") || !strcmp(a, "-v")) {
             printf("llm4rec-data %s\n", l4r_version());
             return 0;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -123,7 +162,7 @@ int main(int argc, char **argv)
             l4r_cli_common_opt(&cli, L4R_OPT_RECIPES, a + 10);
             i++;
         } else {
-            return l4r_cli_usage_error(NULL, "unknown option '%s'", a);
+            return global_option_error(a);
         }
     }
     if (i >= argc) {
@@ -132,7 +171,7 @@ int main(int argc, char **argv)
     }
     const l4r_command *c = find_command(argv[i]);
     if (!c)
-        return l4r_cli_usage_error(NULL, "unknown command '%s'", argv[i]);
+        return unknown_command(argv[i]);
     cli.cmd_argc = argc - i;
     cli.cmd_argv = l4r_cli_alloc(((size_t)cli.cmd_argc + 1) * sizeof *cli.cmd_argv);
     memcpy(cli.cmd_argv, argv + i, (size_t)cli.cmd_argc * sizeof *cli.cmd_argv);

@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "recipe_internal.h"
+#include "suggest.h"
 #include "util.h"
 
 /* A recipe is a small hand-written file; anything bigger is a mistake, not a recipe. */
@@ -1325,6 +1326,28 @@ l4r_status l4r_registry_load(l4r_registry **out, const char *dir, l4r_error *e)
 #define FIND_LIST_MAX 12
 #define FIND_SUGGEST_MAX 5
 
+/* The dataset or variant name closest to a mistyped one (l4r_suggest), or NULL. */
+static const char *suggest_dataset(const l4r_registry *reg, const char *typed)
+{
+    size_t n = reg ? reg->n_recipes : 0;
+    const char **names = l4r_xmalloc((n + 1) * sizeof *names);
+    for (size_t i = 0; i < n; i++)
+        names[i] = reg->recipes[i].dataset;
+    const char *near = l4r_suggest(typed, names, n);
+    free(names);
+    return near;
+}
+
+static const char *suggest_variant(const l4r_recipe *rec, const char *typed)
+{
+    const char **names = l4r_xmalloc((rec->n_variants + 1) * sizeof *names);
+    for (size_t i = 0; i < rec->n_variants; i++)
+        names[i] = rec->variants[i].name;
+    const char *near = l4r_suggest(typed, names, rec->n_variants);
+    free(names);
+    return near;
+}
+
 l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const char *variant,
                              const l4r_recipe **r, const l4r_variant **v, l4r_error *e)
 {
@@ -1337,6 +1360,11 @@ l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const
     l4r_buf b = {0};
     l4r_status st = L4R_OK;
     if (!rec) {
+        const char *near = suggest_dataset(reg, dataset);
+        if (near) {
+            st = l4r_err(e, L4R_ERECIPE, "unknown dataset '%s'; did you mean '%s'?", dataset, near);
+            goto out;
+        }
         for (size_t i = 0; reg && i < reg->n_recipes; i++)
             l4r_buf_addf(&b, "%s%s", i ? ", " : "", reg->recipes[i].dataset);
         st = l4r_err(e, L4R_ERECIPE, "unknown dataset '%s'; available: %s", dataset,
@@ -1350,6 +1378,12 @@ l4r_status l4r_registry_find(const l4r_registry *reg, const char *dataset, const
             *v = &rec->variants[i];
             goto out;
         }
+    }
+    const char *near = suggest_variant(rec, want);
+    if (near) {
+        st = l4r_err(e, L4R_ERECIPE, "dataset '%s' has no variant '%s'; did you mean '%s'?", dataset, want,
+                     near);
+        goto out;
     }
     if (rec->n_variants <= FIND_LIST_MAX) {
         for (size_t i = 0; i < rec->n_variants; i++)

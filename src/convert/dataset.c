@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "columns.h"
 #include "convert.h"
@@ -77,6 +78,24 @@ static bool needs_table(const l4r_process_opts *p)
     return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating || p->implicit ||
            p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
            (p->formats & ~(unsigned)(L4R_SINK_TSV | L4R_SINK_PARQUET)) != 0 || p->ties != L4R_TIES_SOURCE;
+}
+
+/* What -o - cannot do (it streams one file): a split, a stage or export (they need the table and
+ * write several files), --split published, --with.  L4R_OK when nothing stands in the way. */
+static l4r_status stdout_refusals(const l4r_convert_opts *o)
+{
+    return needs_table(&o->proc) || o->split_published || o->n_with ? L4R_EUSAGE : L4R_OK;
+}
+
+static const char *stdout_refusal_text(const l4r_convert_opts *o)
+{
+    if (o->split_published || o->proc.split != L4R_SPLIT_NONE)
+        return "a split writes train/valid/test.tsv: use -o DIR";
+    if ((o->proc.formats & ~(unsigned)L4R_SINK_TSV) != 0)
+        return "--format other than tsv writes more files: use -o DIR";
+    if (o->n_with)
+        return "--with writes more files: use -o DIR";
+    return "stages (--dedup, --kcore, --remap, ...) run on the whole table: use -o DIR";
 }
 
 /* items.tsv (item_id, title, extras) or users.tsv (user_id, extras: no title). */
@@ -245,13 +264,15 @@ static void manifest_head(l4r_manifest *m, const l4r_recipe *r, const l4r_varian
         l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
 }
 
-/* No stage and no split: the interactions go straight to DIR/interactions.tsv as they are read. */
+/* No stage and no split: the interactions go straight to DIR/interactions.tsv as they are read
+ * (dir NULL: to standard output, for -o -). */
 static l4r_status stream_interactions(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
                                       tabctx *ci, l4r_input *in, const char *dir, l4r_manifest *m,
                                       l4r_error *e)
 {
     l4r_out *out = NULL;
-    l4r_status st = l4r_out_open(&out, dir, "interactions.tsv", e);
+    l4r_status st = dir ? l4r_out_open(&out, dir, "interactions.tsv", e)
+                        : l4r_out_open_fd(&out, STDOUT_FILENO, "standard output", "interactions.tsv", e);
     if (st)
         return st;
     st = l4r_out_puts(out, "user_id\titem_id\trating\ttimestamp\n", e);
@@ -482,10 +503,21 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     uint64_t skipped = 0; /* bad records skipped in both tables, against --max-errors */
     l4r_status st;
 
+    /* -o -: interactions.tsv to standard output, nothing else written (no directory, no manifest) */
+    bool to_stdout = !strcmp(o->out_dir, "-");
+    if (to_stdout) {
+        st = stdout_refusals(o);
+        if (st) {
+            l4r_err(e, st, "-o - writes interactions.tsv to standard output, one file: %s",
+                    stdout_refusal_text(o));
+            goto out;
+        }
+    }
     st = locate_tables(o, v, &in_i, &in_it, &in_us, e);
     if (st)
         goto out;
-    st = l4r_outdir_begin(&od, o->out_dir, o->force, o->log, o->log_ud, e);
+    if (!to_stdout)
+        st = l4r_outdir_begin(&od, o->out_dir, o->force, o->log, o->log_ud, e);
     if (st)
         goto out;
 
@@ -498,12 +530,12 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     ci.skipped_run = &skipped;
 
     /* items first: sinks (jsonl) need the titles */
-    if (v->items) {
+    if (v->items && !to_stdout) {
         st = load_meta(o, r, v, v->items, MODE_ITEMS, &in_it, &cit, &skipped, m, &items, e);
         if (st)
             goto out;
     }
-    if (v->users) {
+    if (v->users && !to_stdout) {
         st = load_meta(o, r, v, v->users, MODE_USERS, &in_us, &cus, &skipped, m, &users, e);
         if (st)
             goto out;
@@ -547,11 +579,13 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         l4r_manifest_get_int(m, "counts.interactions", &kept);
         res->interactions = (uint64_t)kept;
     } else {
-        st = stream_interactions(o, r, v, &ci, &in_i, od.tmp, m, e);
+        st = stream_interactions(o, r, v, &ci, &in_i, to_stdout ? NULL : od.tmp, m, e);
         if (st)
             goto out;
         res->interactions = ci.rows;
     }
+    if (to_stdout)
+        goto out;
     st = write_meta(items, users, od.tmp, m, res, e);
     if (st)
         goto out;

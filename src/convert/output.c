@@ -317,6 +317,7 @@ struct l4r_out {
     uint64_t rows;
     l4r_hasher *h;
     struct qhash *q; /* hashes what was written, on a thread of its own (l4r_out_hash_aside) */
+    bool is_fd;      /* l4r_out_open_fd: a descriptor of the caller's, never unlinked */
 };
 
 /* ---- hashing aside: a ring of buffers between the writer and a hashing thread ----
@@ -416,6 +417,23 @@ l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_er
     o->name = l4r_xstrdup(name);
     o->buf = l4r_xmalloc(OUT_BUF);
     o->h = l4r_hasher_new(L4R_HASH_SHA256);
+    *out = o;
+    return L4R_OK;
+}
+
+l4r_status l4r_out_open_fd(l4r_out **out, int fd, const char *what, const char *name, l4r_error *e)
+{
+    *out = NULL;
+    int d = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (d < 0)
+        return l4r_err(e, L4R_EIO, "cannot write to %s: %s", what, strerror(errno));
+    l4r_out *o = l4r_xcalloc(1, sizeof *o);
+    o->fd = d;
+    o->path = l4r_xstrdup(what);
+    o->name = l4r_xstrdup(name);
+    o->buf = l4r_xmalloc(OUT_BUF);
+    o->h = l4r_hasher_new(L4R_HASH_SHA256);
+    o->is_fd = true;
     *out = o;
     return L4R_OK;
 }
@@ -538,7 +556,7 @@ l4r_status l4r_out_close(l4r_out *o, l4r_manifest *m, l4r_error *e)
         o->h = NULL;
         if (m)
             l4r_manifest_add_output(m, o->name, o->rows, o->bytes, hex);
-    } else {
+    } else if (!o->is_fd) {
         unlink(o->path);
     }
     out_free(o);
@@ -550,7 +568,8 @@ void l4r_out_abort(l4r_out *o)
     if (!o)
         return;
     close(o->fd);
-    unlink(o->path);
+    if (!o->is_fd)
+        unlink(o->path);
     out_free(o);
 }
 

@@ -72,6 +72,9 @@ l4r_status l4r_manifest_write(const l4r_manifest *m, const char *dir, l4r_error 
 typedef struct l4r_out l4r_out;
 /* Create DIR/NAME for writing. */
 l4r_status l4r_out_open(l4r_out **out, const char *dir, const char *name, l4r_error *e);
+/* Write to (a duplicate of) descriptor fd instead, named `what` in messages ("standard output")
+ * and `name` in the manifest; close and abort never unlink anything. */
+l4r_status l4r_out_open_fd(l4r_out **out, int fd, const char *what, const char *name, l4r_error *e);
 /* From now on hash what is written on a thread of its own, so the writing thread only writes.
  * Keeps hashing inline when no thread can be had. */
 void l4r_out_hash_aside(l4r_out *o);

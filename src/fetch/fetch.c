@@ -1442,7 +1442,8 @@ already:
     }
     if (st != L4R_OK)
         goto out;
-    logf_(o, 0, "%s is already fetched and verified in %s; use --force to fetch again", what, dir);
+    if (!o->quiet_if_done)
+        logf_(o, 0, "%s is already fetched and verified in %s; use --force to fetch again", what, dir);
     res->dir = dir;
     dir = NULL;
 out:

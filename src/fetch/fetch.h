@@ -38,6 +38,7 @@ typedef struct l4r_fetch_opts {
                                     * is matched to a recipe file by base name, or to the only file */
     size_t n_from_files;
     bool force;             /* re-download and re-verify even when the stamp says done */
+    bool quiet_if_done;     /* say nothing when the stamp says done (convert's fetch first) */
     bool progress;          /* draw a progress bar on stderr (the caller checks isatty) */
     long connect_timeout_s; /* default 30 */
     long low_speed_time_s;  /* abort a transfer slower than 1 byte/s for this long; default 20 */

@@ -240,7 +240,7 @@ check_same "lone CSV: the same interactions" "$T/lone/interactions.tsv" "$T/trai
 check_grep "lone CSV: the missing products file is a warning" "products_train.csv" "$T/.err"
 
 # traps
-check_exit 7 "a test file given to train: no next_item to append" m2 --raw "$F/sessions_test_task1.csv" -o "$T/bad" -q
+check_exit 7 "a test file given to train: no next_item to append" m2 --variant train --raw "$F/sessions_test_task1.csv" -o "$T/bad" -q
 check_grep "the message names the missing column" "header has no column 'next_item'" "$T/.err"
 mkdir "$T/summ"
 printf 'prev_items,next_item,locale\n"[%s ... %s]",B1,DE\n' "'B01'" "'B99'" >"$T/summ/sessions_train.csv"

@@ -33,3 +33,23 @@ check_exit 0 "demo runs again" sh "$TOP/scripts/demo.sh"
 for f in train.tsv valid.tsv test.tsv items.tsv manifest.json; do
   check_same "same bytes on a second run: $f" "$T/first/$f" "$o/$f"
 done
+
+# what the demo says (issue 17): synthetic data, the commands as they ran, next steps, no noise
+sh "$TOP/scripts/demo.sh" >"$T/demo.out" 2>"$T/demo.err"
+cat "$T/demo.out" "$T/demo.err" >"$T/demo.all"
+check_grep "demo says the data is synthetic" "SYNTHETIC data" "$T/demo.out"
+check_grep "demo shows the fetch as it ran (recipes, data dir, mirror)" "^\$ $L4R --recipes $DEMO_DIR/recipes --data-dir $DEMO_DIR/data fetch movielens/ml-1m --mirror file://$DEMO_DIR/mirror$" "$T/demo.out"
+check_grep "demo shows the convert as it ran" "^\$ $L4R --recipes $DEMO_DIR/recipes --data-dir $DEMO_DIR/data convert movielens/ml-1m --split seq -o $DEMO_DIR/movielens-ml-1m$" "$T/demo.out"
+# the shown commands are the real ones: run the convert line as printed, into another directory
+line=$(grep "^\$ .* convert " "$T/demo.out" | sed -e 's/^\$ //' -e "s|-o $DEMO_DIR/movielens-ml-1m|-o $T/again|")
+check "the printed convert command runs as printed" sh -c "$line -q"
+check_same "and gives the demo's train.tsv" "$T/again/train.tsv" "$DEMO_DIR/movielens-ml-1m/train.tsv"
+check_nogrep "no 'use --force to fetch again' noise" "use --force" "$T/demo.all"
+check_grep "next steps: a real fetch" "^    $L4R fetch movielens/ml-1m$" "$T/demo.out"
+check_grep "next steps: stats on the output" "^    $L4R stats $DEMO_DIR/movielens-ml-1m$" "$T/demo.out"
+for lib in 'pd\.read_csv(' 'pl\.read_csv(' 'duckdb\.sql('; do
+  want=$(grep -m1 "^$lib" "$TOP/docs/FORMAT.md")
+  check_eq "docs/FORMAT.md has a $lib loader" "$( [ -n "$want" ] && echo yes)" "yes"
+  check_eq "next steps: the FORMAT.md loader $lib" "$(grep -F -x -c "    $want" "$T/demo.out")" "1"
+done
+check_eq "the demo ends with the next steps" "$(tail -1 "$T/demo.out" | grep -c 'docs/MANUAL.md')" "1"

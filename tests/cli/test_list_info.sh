@@ -111,8 +111,8 @@ check_eq "info --json: the format's one name" \
 
 check_exit 6 "info unknown dataset: exit 6" "$L4R" info nosuch
 check_grep "info unknown dataset: message" "unknown dataset 'nosuch'; available: $AVAIL" "$T/.err"
-check_exit 6 "info unknown variant: exit 6" "$L4R" info movielens --variant ml-2m
-check_grep "info unknown variant: lists the variants" "has no variant 'ml-2m'; available: ml-100k, ml-1m, ml-10m" "$T/.err"
+check_exit 6 "info unknown variant: exit 6" "$L4R" info movielens --variant ml-huge
+check_grep "info unknown variant: lists the variants" "has no variant 'ml-huge'; available: ml-100k, ml-1m, ml-10m" "$T/.err"
 check_exit 6 "info unknown amazon variant: exit 6" "$L4R" info amazon --variant Beauty
 check_grep "info unknown amazon variant: count and hint" "it has 533 variants, see 'llm4rec-data list amazon'" "$T/.err"
 check_grep "info unknown amazon variant: suggestion" "did you mean 2014/reviews_Beauty_5" "$T/.err"
