@@ -338,3 +338,14 @@ done
 check_exit 0 "the table for our split" A "$o"
 check_grep "the table says which layout was detected" "tsv layout (detected); also present: recbole,sasrec" "$T/.out"
 check_grep "the table ends with the verdict" "^verdict: .* (--fail-on error: pass)" "$T/.out"
+
+# our global temporal split: no global leakage (docs/AUDIT.md says so of it)
+o="$T/tq"
+check_exit 0 "convert the fixture with --split time-quantile:0.8,0.9" \
+  "$L4R" convert movielens --variant ml-1m --raw "$F/ml/ml-1m.zip" -o "$o" --split time-quantile:0.8,0.9 -q
+check_exit 0 "our time-quantile split passes" A "$o" --json
+jcheck "time-quantile split: no test or valid row older than the latest train row" "$o" '
+g = v("temporal_leakage_global")
+assert f["temporal_leakage_global"]["severity"] == "ok" and g["test_rows"] == 0 and g["valid_rows"] == 0, g
+assert g["test_of"] > 0 and g["valid_of"] > 0, g
+assert f["history_contains_target"]["severity"] == "skipped"'
