@@ -349,3 +349,27 @@ g = v("temporal_leakage_global")
 assert f["temporal_leakage_global"]["severity"] == "ok" and g["test_rows"] == 0 and g["valid_rows"] == 0, g
 assert g["test_of"] > 0 and g["valid_of"] > 0, g
 assert f["history_contains_target"]["severity"] == "skipped"'
+
+# RecBole's sequential benchmark files: an item_id_list history column, no timestamp
+mkdir -p "$F/rbseq"
+printf 'user_id:token\titem_id_list:token_seq\titem_id:token\n1\t5 6 7\t8\n2\t5 6\t7\n' > "$F/rbseq/Beauty.train.inter"
+printf 'user_id:token\titem_id_list:token_seq\titem_id:token\n1\t5 6 7 8\t9\n2\t5 6 7\t5\n' > "$F/rbseq/Beauty.test.inter"
+check_exit 11 "RecBole item_id_list holding its target: exit 11" A "$F/rbseq" --json
+jcheck "RecBole item_id_list: 1 of 4 examples, no timestamps, no valid file" "$F/rbseq" '
+h = v("history_contains_target")
+assert (h["rows"], h["of"]) == (1, 4), h
+assert "Beauty.test.inter line 3" in f["history_contains_target"]["numbers"], f["history_contains_target"]
+assert j["timestamps"] is False and j["rows"] == {"train": 2, "valid": 0, "test": 2}, j'
+
+# a malformed row is a parse error naming the file and line
+mkdir -p "$F/bad"
+printf 'user_id\titem_id\trating\ttimestamp\nu1\ti1\t4\t10\n' > "$F/bad/train.tsv"
+printf 'user_id\titem_id\trating\ttimestamp\nu1\ti2\t4\tsoon\n' > "$F/bad/test.tsv"
+check_exit 7 "a timestamp that is not a number: parse exit code" A "$F/bad"
+check_grep "the message names the file and line" "test.tsv' line 2, field timestamp" "$T/.err"
+
+# SASRec: a user whose lines are not together is refused, not split in two
+mkdir -p "$F/sasbad"
+printf '1 1\n1 2\n2 1\n1 3\n' > "$F/sasbad/x.txt"
+check_exit 7 "SASRec file with a user's lines apart: parse exit code" A "$F/sasbad"
+check_grep "names the line" "x.txt' line 4: user '1' appears again" "$T/.err"
