@@ -35,6 +35,7 @@ typedef enum l4r_status {
     L4R_EIO,       /* local file system error */
     L4R_EMANUAL,   /* gated dataset: the user must download it by hand (--from) */
     L4R_ELOCKED,   /* another process holds the dataset lock */
+    L4R_EFINDING,  /* audit: a finding at or above --fail-on */
     L4R_EINTR,     /* interrupted by a signal */
     L4R_EINTERNAL, /* a bug */
     L4R_STATUS_MAX
@@ -363,6 +364,47 @@ const char *l4r_verify_file_of(const l4r_verify_report *r, size_t i);
 /* What differs ("bytes 10, manifest 12; sha256 ..., manifest ...") or why the file is missing
  * (strerror); NULL for the other states. */
 const char *l4r_verify_detail(const l4r_verify_report *r, size_t i);
+
+/* ---- audit a split on disk ---- */
+
+typedef struct l4r_audit l4r_audit;
+/* A check's verdict, in increasing order of gravity (SKIPPED: the layout lacks what it needs). */
+typedef enum l4r_audit_severity {
+    L4R_AUDIT_SKIPPED,
+    L4R_AUDIT_OK,
+    L4R_AUDIT_INFO,
+    L4R_AUDIT_WARN,
+    L4R_AUDIT_ERROR
+} l4r_audit_severity;
+typedef struct l4r_audit_value {
+    const char *key; /* "rows", "share", ... (docs/AUDIT.md lists them per check) */
+    double value;
+    bool integer; /* a count */
+} l4r_audit_value;
+typedef struct l4r_audit_finding {
+    const char *check; /* "temporal_leakage_user", "cold_items", ... */
+    l4r_audit_severity severity;
+    const char *numbers;     /* one line: the counts and shares behind the verdict */
+    const char *explanation; /* one line: what it means */
+    size_t n_values;
+    const l4r_audit_value *values;
+} l4r_audit_finding;
+
+/* Read the split in DIR and run every check (docs/AUDIT.md).  format is "tsv", "recbole",
+ * "sasrec", "p5", or NULL / "auto" to detect it from the file names (in that order of
+ * preference).  On success *out is new (l4r_audit_free); L4R_EUSAGE for an unknown format,
+ * L4R_EIO when DIR holds no such split, L4R_EPARSE naming the file and line of a malformed row.
+ * Thread: any; memory is about 20 bytes per row. */
+l4r_status l4r_audit_dir(const char *dir, const char *format, l4r_audit **out, l4r_error *e);
+void l4r_audit_free(l4r_audit *a);                /* NULL is fine */
+const char *l4r_audit_format(const l4r_audit *a); /* the layout read: "tsv", "recbole", ... */
+const char *l4r_audit_also(const l4r_audit *a);   /* other layouts present, comma-separated, or "" */
+const char *l4r_audit_files(const l4r_audit *a);  /* the split files read, space-separated */
+/* Rows of train, valid, test; distinct users and items; whether every row has a time. */
+void l4r_audit_counts(const l4r_audit *a, size_t rows[3], size_t *users, size_t *items, bool *timed);
+size_t l4r_audit_count(const l4r_audit *a);                           /* findings, in a fixed order */
+const l4r_audit_finding *l4r_audit_get(const l4r_audit *a, size_t i); /* borrowed; NULL past the end */
+const char *l4r_audit_severity_name(l4r_audit_severity s);            /* "ok", "warn", ... */
 
 /* ---- small helpers ---- */
 

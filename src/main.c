@@ -24,6 +24,7 @@ const l4r_command l4r_commands[] = {
     {"stats", cmd_stats, "describe an interactions file or a converted directory"},
     {"verify", cmd_verify, "re-check every output of a converted directory against manifest.json"},
     {"cache", cmd_cache, "list what the data directory holds, or remove it (cache clean)"},
+    {"audit", cmd_audit, "check a split on disk for leakage, cold starts, id orders and ties"},
     {"help", cmd_help, "show help for a command"},
     {NULL, NULL, NULL},
 };
@@ -53,7 +54,7 @@ static void usage(FILE *f)
                "  llm4rec-data convert movielens --split seq\n"
                "\n"
                "exit codes: 0 ok, 1 internal, 2 usage, 3 network, 4 checksum, 5 archive, 6 recipe,\n"
-               "7 parse, 8 i/o, 9 manual download required, 10 locked, 130 interrupted\n");
+               "7 parse, 8 i/o, 9 manual download required, 10 locked, 11 audit finding, 130 interrupted\n");
 }
 
 static const l4r_command *find_command(const char *name)

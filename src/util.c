@@ -159,6 +159,7 @@ static const char *const status_text[L4R_STATUS_MAX] = {
     [L4R_EIO] = "i/o error",
     [L4R_EMANUAL] = "manual download required",
     [L4R_ELOCKED] = "dataset is locked by another process",
+    [L4R_EFINDING] = "audit finding",
     [L4R_EINTR] = "interrupted",
     [L4R_EINTERNAL] = "internal error",
 };
@@ -184,6 +185,7 @@ int l4r_exit_code(l4r_status st)
     case L4R_EIO: return 8;
     case L4R_EMANUAL: return 9;
     case L4R_ELOCKED: return 10;
+    case L4R_EFINDING: return 11;
     case L4R_EINTR: return 130;
     default: return 1;
     }

@@ -48,7 +48,7 @@ _llm4rec_data()
             fi ;;
         cache)
             [[ -z $dataset ]] && COMPREPLY=($(compgen -W "clean" -- "$cur")) ;;
-        stats|verify)
+        stats|verify|audit)
             COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
 }

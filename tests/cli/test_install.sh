@@ -55,7 +55,7 @@ for c in '' $(cat "$T/commands"); do
   [ -z "$c" ] || grep -q "^\\.SS $c\\b" "$T/man.txt" || missing="$missing section:$c"
 done
 check_eq "every command and every option of every --help is in the man page" "$missing" ""
-for code in 0 1 2 3 4 5 6 7 8 9 10 130; do
+for code in 0 1 2 3 4 5 6 7 8 9 10 11 130; do
   grep -q "^\\.B $code\$" "$T/man.txt" || missing="$missing exit:$code"
 done
 for v in LLM4REC_DATA_HOME LLM4REC_DATA_MIRROR LLM4REC_DATA_LOCK LLM4REC_RECIPES LLM4REC_LIBCURL; do
