@@ -910,6 +910,8 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     l4r_buf_add(out, &h, sizeof h); /* patched at the end */
     l4r_recbuf rb;
     l4r_recbuf_init(&rb);
+    if (in->state)
+        rb.block = (l4r_span){in->state, in->state_len}; /* the last block header before the block */
     wstate w = {c, out, {0}, &h, 0};
     l4r_buf notes = {0};
     l4r_status st = L4R_OK;
@@ -966,6 +968,18 @@ out:
     l4r_buf_free(&w.tmp);
     l4r_buf_free(&notes);
     return st;
+}
+
+/* The reader's hook for a table with a "block_header": the last header line of each block, handed
+ * to the next block's worker (pipeline.h, carry). */
+static bool carry_block_header(void *ctx, const char *data, size_t len, l4r_buf *state)
+{
+    const tabctx *c = ctx;
+    l4r_span h;
+    if (!l4r_block_header_last(c->t, data, len, &h))
+        return false;
+    l4r_buf_add(state, h.p, h.n);
+    return true;
 }
 
 /* ---- writers (pipeline emit, input order) ---- */
@@ -1141,6 +1155,7 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
         .on_header = t->header ? on_header : NULL,
         .work = work,
         .emit = emit,
+        .carry = t->block_header ? carry_block_header : NULL,
         .ctx = c,
     };
     st = l4r_pipeline_run(src, &cfg, e);
