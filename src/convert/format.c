@@ -51,6 +51,7 @@ void l4r_recbuf_init(l4r_recbuf *b)
     b->oscratch = (l4r_buf){0};
     b->jscratch = (l4r_buf){0};
     b->extra_ignored = 0;
+    b->block = (l4r_span){NULL, 0};
 }
 
 void l4r_recbuf_free(l4r_recbuf *b)
