@@ -956,7 +956,7 @@ static void test_paths_block_header(void)
         "block_header.suffix: must be non-empty and hold neither a line break nor the delimiter");
     EXPECT_VERR(
         NF_VARIANT("'path': 'a', " NF_COLS "'block_header': {'suffix': '', 'as': 'movie'}, " NF_FIELDS),
-        "block_header.suffix: must be non-empty");
+        "block_header.suffix: must not be empty");
     EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS "'block_header': {'suffix': ':', 'as': 'c'}, " NF_FIELDS),
                 "block_header.as: 'c' is a column already ('columns')");
     EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS "'block_header': {'suffix': ':', 'as': '$m'}, " NF_FIELDS),
