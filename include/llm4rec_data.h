@@ -162,6 +162,12 @@ const char *l4r_rfile_unpack_nested(const l4r_rfile *f, size_t i); /* NULL when 
 const char *l4r_table_path(const l4r_table *t);   /* relative to the variant directory */
 const char *l4r_table_member(const l4r_table *t); /* the member inside the archive for a raw
                                                    * convert; may be NULL */
+/* "paths": the table's files in reading order (an entry may be a glob over file names); 0 for a
+ * table of one "path". */
+size_t l4r_table_n_paths(const l4r_table *t);
+const char *l4r_table_path_at(const l4r_table *t, size_t i);
+/* "block_header": true with its suffix and the column name its text becomes. */
+bool l4r_table_block_header(const l4r_table *t, const char **suffix, const char **as);
 /* The names recipes use: format "delimited", "csv", "jsonl", "python-literal" (the format table's
  * one name; recipes may also say "delim" and "pylit"); encoding "utf-8",
  * "iso-8859-1", "cp1252"; time "none", "unix_s", "unix_ms", "date", "datetime", "iso8601",

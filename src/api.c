@@ -214,6 +214,25 @@ const char *l4r_table_member(const l4r_table *t)
     return t->member;
 }
 
+size_t l4r_table_n_paths(const l4r_table *t)
+{
+    return t->n_paths;
+}
+
+const char *l4r_table_path_at(const l4r_table *t, size_t i)
+{
+    return i < t->n_paths ? t->paths[i] : NULL;
+}
+
+bool l4r_table_block_header(const l4r_table *t, const char **suffix, const char **as)
+{
+    if (!t->block_header)
+        return false;
+    *suffix = t->block_header->suffix;
+    *as = t->block_header->as;
+    return true;
+}
+
 /* The recipe vocabulary's names.  When the format table of src/scan/ lands, these read it. */
 const char *l4r_table_format(const l4r_table *t)
 {

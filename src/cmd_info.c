@@ -141,7 +141,19 @@ static void print_table(const char *what, const l4r_table *t)
 {
     char db[8];
     printf("%s:\n", what);
-    printf("  path:      %s\n", l4r_table_path(t));
+    if (l4r_table_n_paths(t)) {
+        printf("  paths:     ");
+        for (size_t i = 0; i < l4r_table_n_paths(t); i++)
+            printf("%s%s", i ? ", " : "", l4r_table_path_at(t, i));
+        printf(" (read in order as one table)\n");
+    } else {
+        printf("  path:      %s\n", l4r_table_path(t));
+    }
+    const char *bsuf, *bas;
+    if (l4r_table_block_header(t, &bsuf, &bas))
+        printf("  blocks:    a line 'N%s' (no delimiter) opens a block; N is column '%s' of the records "
+               "after it\n",
+               bsuf, bas);
     if (l4r_table_member(t))
         printf("  member:    %s (inside the archive, for --raw)\n", l4r_table_member(t));
     printf("  format:    %s", l4r_table_format(t));

@@ -49,6 +49,7 @@ typedef struct blk {
     l4r_chunk chunk;
     l4r_buf in;
     l4r_buf out;
+    l4r_buf carried; /* chunk.state's bytes (cfg->carry) */
     l4r_status st;
     l4r_error err;
     blk_state state;
@@ -291,6 +292,9 @@ typedef struct rstate {
     bool tap_here;    /* the reader hashes what it reads (the first block, which it edits) */
     bool started;     /* the first block (BOM, header) is behind */
     l4r_buf carry;
+    l4r_buf state;   /* cfg->carry: what the blocks so far left */
+    bool have_state; /* ... once one of them left any */
+    l4r_buf next_state;
 } rstate;
 
 /* Read until b->in is full (its capacity minus the NUL slot) or the source ends. */
@@ -451,6 +455,24 @@ static l4r_status read_block(rstate *r, blk **out, l4r_error *e)
     r->b->chunk.data = r->b->in.data;
     r->b->chunk.len = cut;
     r->b->chunk.line0 = r->line0;
+    r->b->chunk.state = NULL;
+    r->b->chunk.state_len = 0;
+    if (p->cfg->carry) {
+        if (r->have_state) {
+            l4r_buf_reset(&r->b->carried);
+            l4r_buf_reserve(&r->b->carried, r->state.len); /* data not NULL, even for an empty state */
+            l4r_buf_add(&r->b->carried, r->state.data, r->state.len);
+            r->b->chunk.state = r->b->carried.data;
+            r->b->chunk.state_len = r->b->carried.len;
+        }
+        l4r_buf_reset(&r->next_state);
+        if (p->cfg->carry(p->cfg->ctx, r->b->in.data, cut, &r->next_state)) {
+            l4r_buf tmp = r->state;
+            r->state = r->next_state;
+            r->next_state = tmp;
+            r->have_state = true;
+        }
+    }
     r->b->raw_off = r->raw_start;
     r->b->raw_len = r->tap_here ? 0 : r->fill - r->raw_start;
     r->tap_here = false;
@@ -528,6 +550,8 @@ static void *reader_main(void *arg)
     pthread_cond_broadcast(&p->cv_tap);
     pthread_mutex_unlock(&p->mu);
     l4r_buf_free(&r.carry);
+    l4r_buf_free(&r.state);
+    l4r_buf_free(&r.next_state);
     return NULL;
 }
 
@@ -675,6 +699,7 @@ static void pipe_free(pipe_s *p)
     for (size_t i = 0; i < p->nblocks; i++) {
         l4r_buf_free(&p->blocks[i].in);
         l4r_buf_free(&p->blocks[i].out);
+        l4r_buf_free(&p->blocks[i].carried);
     }
     free(p->blocks);
     free(p->ring);

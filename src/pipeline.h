@@ -39,6 +39,10 @@ typedef struct l4r_chunk {
     const char *data; /* whole records; the last may lack its '\n' only in the final block */
     size_t len;
     uint64_t line0; /* 1-based physical line number of data[0] in the source */
+    /* With cfg->carry: what the records before this block left (the reader's state as it was
+     * before the block); NULL when they left none.  Valid while the block is worked on. */
+    const char *state;
+    size_t state_len;
 } l4r_chunk;
 
 typedef struct l4r_pipe_cfg {
@@ -57,6 +61,12 @@ typedef struct l4r_pipe_cfg {
     /* Calling thread, strictly in block order.  May take out's memory by swapping it for another
      * buffer (l4r_out_write_buf): the block keeps whatever buffer it is left with. */
     l4r_status (*emit)(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e);
+    /* Reader thread, once per block as it is cut, in input order (may be NULL): the state a block
+     * leaves for the blocks after it, from its bytes [data, data + len).  Return true with the new
+     * state in *state (reset, then filled), false to keep the state of the blocks before.  Each
+     * chunk carries the state before it (l4r_chunk.state), so that a worker starts where the
+     * records before its block left off: a table's "block_header", the last 'N:' line. */
+    bool (*carry)(void *ctx, const char *data, size_t len, l4r_buf *state);
     void *ctx;
 } l4r_pipe_cfg;
 

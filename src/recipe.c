@@ -59,6 +59,12 @@ static void table_free(l4r_table *t)
         return;
     free(t->path);
     free(t->member);
+    l4r_rj_free_strv(t->paths, t->n_paths);
+    if (t->block_header) {
+        free(t->block_header->suffix);
+        free(t->block_header->as);
+        free(t->block_header);
+    }
     l4r_rj_free_strv(t->columns, t->n_columns);
     for (size_t i = 0; i < t->n_map; i++) {
         free(t->map[i].out);
@@ -419,24 +425,105 @@ static l4r_status parse_filters(pctx *c, l4r_table *t, json_t *fl)
     return L4R_OK;
 }
 
+/* "path", or "paths" (several files read in order as one table; the last segment of an entry may
+ * be a glob: '*' and '?', no '[').  Exactly one of the two. */
+static l4r_status table_paths(pctx *c, json_t *j, l4r_table *t)
+{
+    json_t *pj = json_object_get(j, "paths");
+    if (!pj || json_is_null(pj)) {
+        l4r_status st = l4r_rj_get_str(c, j, "path", true, &t->path);
+        if (st == L4R_OK && !l4r_rj_safe_relpath(t->path))
+            st = l4r_rj_fail_at(c, "path", "must be a relative path without '..' segments");
+        return st;
+    }
+    if (json_object_get(j, "path"))
+        return l4r_rj_fail_at(c, "paths", "give 'path' (one file) or 'paths' (several), not both");
+    l4r_status st = l4r_rj_get_str_array(c, j, "paths", &t->paths, &t->n_paths);
+    if (st != L4R_OK)
+        return st;
+    if (t->n_paths == 0)
+        return l4r_rj_fail_at(c, "paths", "expected at least one path");
+    for (size_t i = 0; i < t->n_paths; i++) {
+        const char *p = t->paths[i];
+        const char *last = strrchr(p, '/');
+        size_t dirlen = last ? (size_t)(last - p) : 0;
+        const char *msg = NULL;
+        if (!l4r_rj_safe_relpath(p))
+            msg = "must be a relative path without '..' segments";
+        else if (strcspn(p, "*?") < dirlen)
+            msg = "a glob ('*', '?') may only be in the last segment (the file name)";
+        else if (strchr(p, '['))
+            msg = "'[' is not allowed (a glob has '*' and '?' only)";
+        for (size_t k = 0; !msg && k < i; k++)
+            if (!strcmp(t->paths[k], p))
+                msg = "listed twice";
+        if (msg) {
+            size_t old = l4r_rj_path_key(c, "paths");
+            l4r_rj_path_index(c, i);
+            st = l4r_rj_fail(c, "'%s': %s", p, msg);
+            l4r_rj_path_pop(c, old);
+            return st;
+        }
+    }
+    t->path = l4r_xstrdup(t->paths[0]);
+    return L4R_OK;
+}
+
+/* "block_header": {"suffix": ":", "as": "movie"}, delimited tables only; `as` is a name of its own
+ * (not a column, not derived), the suffix holds neither the delimiter nor a line break. */
+static l4r_status table_block_header(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd)
+{
+    json_t *bj = json_object_get(j, "block_header");
+    if (!bj || json_is_null(bj))
+        return L4R_OK;
+    if (fd->id != L4R_FMT_DELIM)
+        return l4r_rj_fail_at(c, "block_header", "not allowed for format %s (delimited only)", fd->name);
+    size_t old = l4r_rj_path_key(c, "block_header");
+    static const char *const keys[] = {"suffix", "as", NULL};
+    l4r_block_header *h = l4r_xcalloc(1, sizeof *h);
+    t->block_header = h;
+    l4r_status st = json_is_object(bj)
+                        ? L4R_OK
+                        : l4r_rj_fail(c, "expected an object {\"suffix\": \":\", \"as\": NAME}, got %s",
+                                      l4r_rj_type_name(bj));
+    if (st == L4R_OK)
+        st = l4r_rj_check_keys(c, bj, keys);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, bj, "suffix", true, &h->suffix);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, bj, "as", true, &h->as);
+    if (st == L4R_OK && (!*h->suffix || strpbrk(h->suffix, "\r\n") || strstr(h->suffix, t->delim)))
+        st = l4r_rj_fail_at(c, "suffix", "must be non-empty and hold neither a line break nor the delimiter");
+    if (st == L4R_OK && (!*h->as || h->as[0] == '$' || strchr(h->as, '.')))
+        st = l4r_rj_fail_at(c, "as", "'%s': a name must be non-empty, not start with '$' and hold no '.'",
+                            h->as);
+    if (st == L4R_OK && l4r_table_column(t, h->as) >= 0)
+        st = l4r_rj_fail_at(c, "as", "'%s' is a column already ('columns')", h->as);
+    if (st == L4R_OK && t->explode)
+        st = l4r_rj_fail(c, "not allowed with 'explode'");
+    l4r_rj_path_pop(c, old);
+    return st;
+}
+
 /* The layout of a table: path, member, format and the keys it allows, encoding, time (and its
  * time_fraction and time_year), delimiter, header, columns.  *fdp gets the format's row. */
 static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_format_def **fdp)
 {
     static const char *const keys[] = {
-        "path",    "member", "format", "delimiter",    "header",        "encoding",  "columns",
-        "fields",  "time",   "flags",  "extra_fields", "time_fraction", "time_year", "filter",
-        "explode", "escape", NULL};
+        "path",         "member",        "format",       "delimiter", "header",
+        "encoding",     "columns",       "fields",       "time",      "flags",
+        "extra_fields", "time_fraction", "time_year",    "filter",    "explode",
+        "escape",       "paths",         "block_header", NULL};
     const l4r_format_def *fd = NULL;
     int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
     l4r_status st = l4r_rj_check_keys(c, j, keys);
     if (st == L4R_OK)
-        st = l4r_rj_get_str(c, j, "path", true, &t->path);
-    if (st == L4R_OK && !l4r_rj_safe_relpath(t->path))
-        st = l4r_rj_fail_at(c, "path", "must be a relative path without '..' segments");
+        st = table_paths(c, j, t);
     if (st == L4R_OK)
         st = l4r_rj_get_str(c, j, "member", false, &t->member);
+    if (st == L4R_OK && t->member && t->paths)
+        st = l4r_rj_fail_at(c, "member", "not allowed with 'paths' (each entry is also its member path)");
     if (st == L4R_OK && t->member && !l4r_rj_safe_relpath(t->member))
         st = l4r_rj_fail_at(c, "member", "must be a relative path without '..' segments");
     if (st == L4R_OK)
@@ -754,6 +841,8 @@ static l4r_status parse_table(pctx *c, json_t *j, tkind kind, l4r_table **out)
     l4r_status st = table_layout(c, j, t, &fd);
     if (st == L4R_OK)
         st = table_explode(c, j, t, fd, kind);
+    if (st == L4R_OK)
+        st = table_block_header(c, j, t, fd);
     if (st == L4R_OK)
         st = table_fields(c, j, t, kind);
     if (st == L4R_OK)

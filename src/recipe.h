@@ -116,7 +116,8 @@ typedef enum l4r_source_kind {
     L4R_SRC_KEY,      /* explode: key (name + *arg) of an object element ("AS.KEY": *arg = strlen(AS) + 1) */
     L4R_SRC_POSITION, /* "$position": the element's 0-based position in the list (0 without explode) */
     L4R_SRC_LINE,     /* "$line": the physical line the record starts on (a record id, e.g. a session) */
-    L4R_SRC_JOIN      /* a column (or key) holding a list, joined ({"join": ...}); resolved like a column */
+    L4R_SRC_JOIN,     /* a column (or key) holding a list, joined ({"join": ...}); resolved like a column */
+    L4R_SRC_BLOCK     /* "block_header": the text of the last header line before the record ('1:' -> 1) */
 } l4r_source_kind;
 
 /* Whether a slot of kind k reads a source column or key (a plain column, or a list to join). */
@@ -125,9 +126,23 @@ static inline bool l4r_src_reads_column(unsigned k)
     return k == L4R_SRC_COLUMN || k == L4R_SRC_JOIN;
 }
 
+/* "block_header" (delimited tables): a line that ends with `suffix` and holds no delimiter is no
+ * record; its text before the suffix is the column `as` of every record after it, up to the next
+ * such line (the Netflix Prize's 'MovieID:' blocks).  Each file starts with no header. */
+typedef struct l4r_block_header {
+    char *suffix; /* ":" */
+    char *as;     /* the column's name in fields and filters ("movie") */
+} l4r_block_header;
+
 typedef struct l4r_table {
-    char *path;   /* file path relative to the variant directory (after unpacking) */
-    char *member; /* for --raw ARCHIVE: the member path inside the upstream archive */
+    char *path; /* file path relative to the variant directory (after unpacking); paths[0] with "paths" */
+    /* "paths": several files read in order as one table, each relative to the variant directory; an
+     * entry whose last segment holds '*' or '?' is a glob over that directory's files, in byte order
+     * of their names.  NULL (n_paths 0) for a table of one "path". */
+    char **paths;
+    size_t n_paths;
+    l4r_block_header *block_header; /* or NULL */
+    char *member;                   /* for --raw ARCHIVE: the member path inside the upstream archive */
     l4r_format format;
     char delim[3]; /* 1 or 2 bytes, NUL-terminated; "\t" for TSV, "::" for ml-1m */
     bool header;   /* the first line is a header row */

@@ -26,6 +26,8 @@ l4r_source_kind l4r_source_classify(const l4r_table *t, const char *name, int *a
         return L4R_SRC_LINE;
     if (!strcmp(name, "$position"))
         return L4R_SRC_POSITION;
+    if (t->block_header && !strcmp(name, t->block_header->as))
+        return L4R_SRC_BLOCK;
     const l4r_explode *x = t->explode;
     if (!x)
         return L4R_SRC_COLUMN;

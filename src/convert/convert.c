@@ -939,6 +939,8 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     l4r_buf_add(out, &h, sizeof h); /* patched at the end */
     l4r_recbuf rb;
     l4r_recbuf_init(&rb);
+    if (in->state)
+        rb.block = (l4r_span){in->state, in->state_len}; /* the last block header before the block */
     wstate w = {c, out, {0}, &h, 0};
     l4r_buf notes = {0};
     l4r_status st = L4R_OK;
@@ -995,6 +997,18 @@ out:
     l4r_buf_free(&w.tmp);
     l4r_buf_free(&notes);
     return st;
+}
+
+/* The reader's hook for a table with a "block_header": the last header line of each block, handed
+ * to the next block's worker (pipeline.h, carry). */
+static bool carry_block_header(void *ctx, const char *data, size_t len, l4r_buf *state)
+{
+    const tabctx *c = ctx;
+    l4r_span h;
+    if (!l4r_block_header_last(c->t, data, len, &h))
+        return false;
+    l4r_buf_add(state, h.p, h.n);
+    return true;
 }
 
 /* ---- writers (pipeline emit, input order) ---- */
@@ -1147,8 +1161,8 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
     }
 }
 
-l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, const char *role,
-                         l4r_manifest *m, l4r_error *e)
+/* One file of the table through the pipeline into c's sink; its digest and size into *in. */
+static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, l4r_error *e)
 {
     l4r_source *src = NULL;
     l4r_status st = l4r_source_open(&src, in->path, in->member, e);
@@ -1158,9 +1172,9 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
         /* the chain of archives, known once opened: "A.zip:INNER.tar:MEMBER" (reader.h) */
         free(in->label);
         in->label = l4r_xstrdup(l4r_source_name(src));
-        c->name = in->label;
-        c->rs.name = in->label; /* the record functions name it in their messages */
     }
+    c->name = in->label;
+    c->rs.name = in->label; /* the record functions name it in their messages */
     if (o->threads > 0 && !l4r_pipeline_duo(src, o->threads)) {
         /* The reader thread is the busiest: take the input's digest off it, and the output's off
          * the writer.  Two threads on a plain file (-j 2) keep both where the bytes are. */
@@ -1169,10 +1183,6 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
             l4r_out_hash_aside(c->out);
     }
     const l4r_table *t = c->t;
-    c->max_errors = o->max_errors;
-    c->keep_negatives = o->keep_negatives;
-    c->log = o->log;
-    c->log_ud = o->log_ud;
     l4r_pipe_cfg cfg = {
         .threads = o->threads,
         .block_size = o->block_size,
@@ -1181,28 +1191,94 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
         .on_header = t->header ? on_header : NULL,
         .work = work,
         .emit = emit,
+        .carry = t->block_header ? carry_block_header : NULL,
         .ctx = c,
     };
+    c->header_ncols = 0;
     st = l4r_pipeline_run(src, &cfg, e);
     if (st == L4R_OK && t->header && c->header_ncols == 0)
         st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
-    if (st == L4R_OK) {
-        char hex[65];
-        uint64_t size = 0;
-        st = l4r_source_file_digest(src, hex, &size, e);
-        if (st == L4R_OK) {
-            char key[64];
-            snprintf(key, sizeof key, "inputs.%s.file", role);
-            l4r_manifest_set_str(m, key, in->label);
-            snprintf(key, sizeof key, "inputs.%s.bytes", role);
-            l4r_manifest_set_int(m, key, (int64_t)size);
-            snprintf(key, sizeof key, "inputs.%s.sha256", role);
-            l4r_manifest_set_str(m, key, hex);
-            snprintf(key, sizeof key, "inputs.%s.records", role);
-            l4r_manifest_set_int(m, key, (int64_t)c->rows);
-            record_counts(c, role, m);
-        }
-    }
+    if (st == L4R_OK)
+        st = l4r_source_file_digest(src, in->sha256, &in->bytes, e);
     l4r_source_close(src);
+    return st;
+}
+
+/* A table of several files: the SHA-256 of their listing, one line "SHA256  LABEL\n" per file in
+ * reading order (what `sha256sum FILE...` prints), and their total size; when every file is a
+ * member of one archive, that archive's digest and size instead. */
+static void parts_digest(const l4r_input *in, char hex[65], uint64_t *bytes)
+{
+    bool one = true;
+    for (size_t i = 1; i < in->n_parts && one; i++)
+        one = !strcmp(in->parts[i].path, in->parts[0].path);
+    if (one) {
+        memcpy(hex, in->parts[0].sha256, 65);
+        *bytes = in->parts[0].bytes;
+        return;
+    }
+    l4r_hasher *h = l4r_hasher_new(L4R_HASH_SHA256);
+    *bytes = 0;
+    for (size_t i = 0; i < in->n_parts; i++) {
+        l4r_hasher_update(h, in->parts[i].sha256, 64);
+        l4r_hasher_update(h, "  ", 2);
+        l4r_hasher_update(h, in->parts[i].label, strlen(in->parts[i].label));
+        l4r_hasher_update(h, "\n", 1);
+        *bytes += in->parts[i].bytes;
+    }
+    l4r_hasher_final(h, hex);
+}
+
+l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, const char *role,
+                         l4r_manifest *m, l4r_error *e)
+{
+    c->max_errors = o->max_errors;
+    c->keep_negatives = o->keep_negatives;
+    c->log = o->log;
+    c->log_ud = o->log_ud;
+    char hex[65];
+    uint64_t size = 0;
+    l4r_status st = L4R_OK;
+    if (!in->n_parts) {
+        st = run_file(o, c, in, e);
+        memcpy(hex, in->sha256, sizeof hex);
+        size = in->bytes;
+    } else {
+        /* one file after the other, in order, into the same sink; each starts at its line 1 and
+         * with no block header */
+        bool members = false;
+        for (size_t i = 0; i < in->n_parts && st == L4R_OK; i++) {
+            st = run_file(o, c, &in->parts[i], e);
+            members |= in->parts[i].member != NULL;
+        }
+        if (st == L4R_OK) {
+            parts_digest(in, hex, &size);
+            if (members) { /* the archive chains, known now */
+                l4r_buf lb = {0};
+                for (size_t i = 0; i < in->n_parts; i++)
+                    l4r_buf_addf(&lb, "%s%s", i ? ", " : "", in->parts[i].label);
+                free(in->label);
+                in->label = l4r_buf_take(&lb);
+            }
+        }
+        c->name = in->label;
+        c->rs.name = in->label;
+    }
+    if (st == L4R_OK) {
+        char key[64];
+        snprintf(key, sizeof key, "inputs.%s.file", role);
+        l4r_manifest_set_str(m, key, in->label);
+        snprintf(key, sizeof key, "inputs.%s.bytes", role);
+        l4r_manifest_set_int(m, key, (int64_t)size);
+        snprintf(key, sizeof key, "inputs.%s.sha256", role);
+        l4r_manifest_set_str(m, key, hex);
+        if (in->n_parts) {
+            snprintf(key, sizeof key, "inputs.%s.files", role);
+            l4r_manifest_set_int(m, key, (int64_t)in->n_parts);
+        }
+        snprintf(key, sizeof key, "inputs.%s.records", role);
+        l4r_manifest_set_int(m, key, (int64_t)c->rows);
+        record_counts(c, role, m);
+    }
     return st;
 }

@@ -51,6 +51,7 @@ void l4r_recbuf_init(l4r_recbuf *b)
     b->oscratch = (l4r_buf){0};
     b->jscratch = (l4r_buf){0};
     b->extra_ignored = 0;
+    b->block = (l4r_span){NULL, 0};
 }
 
 void l4r_recbuf_free(l4r_recbuf *b)
@@ -101,7 +102,7 @@ void l4r_recspec_sources(l4r_recspec *rs)
         if (k != L4R_SRC_COLUMN)
             rs->general = true;
     }
-    if (rs->x)
+    if (rs->x || t->block_header)
         rs->general = true;
     if (nk)
         rs->eks = l4r_keyset_new(keys, nk);
@@ -435,6 +436,8 @@ static l4r_status record_general(const l4r_recspec *rs, l4r_recbuf *b, const l4r
             l4r_status st = join_slot(rs, b, s, kind, object_json, r->line, &joined[s], &joff[s], e);
             if (st)
                 return st;
+        } else if (rs->skind[s] == L4R_SRC_BLOCK) {
+            b->vals[slot_val(rs, s)] = b->block;
         } else if (rs->skind[s] != L4R_SRC_COLUMN) {
             b->vals[slot_val(rs, s)] = (l4r_span){NULL, 0};
         }
@@ -529,6 +532,64 @@ REC_INLINE l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size_t 
     return yield(ud, &r, e);
 }
 
+bool l4r_block_header_line(const l4r_table *t, const char *rec, const char *rend, l4r_span *name)
+{
+    const char *suf = t->block_header->suffix;
+    size_t n = strlen(suf), len = (size_t)(rend - rec);
+    if (len < n || memcmp(rend - n, suf, n) != 0)
+        return false;
+    size_t dl = strlen(t->delim);
+    for (const char *q = rec; q + dl <= rend - n; q++)
+        if (!memcmp(q, t->delim, dl))
+            return false;
+    name->p = rec;
+    name->n = len - n;
+    return true;
+}
+
+bool l4r_block_header_last(const l4r_table *t, const char *data, size_t len, l4r_span *name)
+{
+    const char *suf = t->block_header->suffix;
+    size_t n = strlen(suf);
+    const unsigned char last = (unsigned char)suf[n - 1];
+    const char *end = data + len;
+    /* Backwards from the end to each occurrence of the suffix's last byte (memrchr: 'N:' lines are
+     * the only ones with a ':' in Netflix's files, so this mostly jumps straight to the header). */
+    while (end > data) {
+        const char *q = memrchr(data, last, (size_t)(end - data));
+        if (!q)
+            return false;
+        const char *re = q + 1; /* the line must end right after the suffix */
+        if (re == data + len || *re == '\n' || (*re == '\r' && (re + 1 == data + len || re[1] == '\n'))) {
+            const char *ls = q;
+            while (ls > data && ls[-1] != '\n')
+                ls--;
+            if (l4r_block_header_line(t, ls, re, name))
+                return true;
+        }
+        end = q;
+    }
+    return false;
+}
+
+/* A block_header line sets the block's text; any other record needs one before it. */
+static l4r_status block_line(const l4r_recspec *rs, l4r_recbuf *b, const char *rec, const char *rend,
+                             uint64_t recline, bool *header, l4r_error *e)
+{
+    l4r_span h;
+    *header = l4r_block_header_line(rs->t, rec, rend, &h);
+    if (*header) {
+        b->block = h;
+        return L4R_OK;
+    }
+    if (L4R_UNLIKELY(!b->block.p))
+        return l4r_err(e, L4R_EPARSE,
+                       "'%s' line %llu: a record before the first block header line (a line ending in '%s', "
+                       "recipe key \"block_header\")",
+                       rs->name, (unsigned long long)recline, rs->t->block_header->suffix);
+    return L4R_OK;
+}
+
 REC_INLINE l4r_status delim_record(const l4r_recspec *rs, l4r_recbuf *b, const char **pp, const char *end,
                                    uint64_t *line, l4r_yield_fn yield, void *ud, l4r_error *e,
                                    const bool general)
@@ -538,6 +599,12 @@ REC_INLINE l4r_status delim_record(const l4r_recspec *rs, l4r_recbuf *b, const c
     const char *rec = cut_line(pp, end, line, &rend);
     if (rend == rec)
         return L4R_OK; /* blank line */
+    if (general && rs->t->block_header) {
+        bool header;
+        l4r_status st = block_line(rs, b, rec, rend, recline, &header, e);
+        if (st || header)
+            return st;
+    }
     size_t nf = l4r_split_delim(rec, rend, rs->t->delim, rs->seplen, b->f, L4R_MAX_FIELDS);
     return take_columns(rs, b, nf, rec, rend, recline, yield, ud, e, general);
 }

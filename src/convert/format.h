@@ -106,11 +106,20 @@ typedef struct l4r_recbuf {
     l4r_span f[L4R_MAX_FIELDS];
     l4r_span vals[L4R_MAX_MAP + L4R_MAX_FIELDS + L4R_MAX_FILT];
     uint64_t extra_ignored; /* records whose extra fields were dropped ("extra_fields": "ignore") */
+    l4r_span block;         /* "block_header": the last header's text (p NULL: none yet); the worker
+                             * sets it from its chunk before the first record of a block */
 } l4r_recbuf;
 
 /* A worker's scratch: l4r_recbuf_init zeroes it, l4r_recbuf_free releases its buffers. */
 void l4r_recbuf_init(l4r_recbuf *b);
 void l4r_recbuf_free(l4r_recbuf *b);
+
+/* "block_header" (t->block_header set): whether the line [rec, rend) (without its line break) is a
+ * header line, ending with the suffix and holding no delimiter; *name gets its text before the
+ * suffix.  l4r_block_header_last finds the last header line of [data, data + len), whole lines
+ * (the pipeline's reader hands each block the last one of the blocks before it). */
+bool l4r_block_header_line(const struct l4r_table *t, const char *rec, const char *rend, l4r_span *name);
+bool l4r_block_header_last(const struct l4r_table *t, const char *data, size_t len, l4r_span *name);
 
 /* The record function of a format.  Reads the physical record at *pp (*pp < end), moves *pp past
  * it and *line past its physical lines, and calls yield once per logical record it holds: none for

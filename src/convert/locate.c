@@ -11,7 +11,9 @@
  */
 #include "locate.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,6 +26,10 @@ void l4r_input_free(l4r_input *in)
     free(in->path);
     free(in->member);
     free(in->label);
+    free(in->rel);
+    for (size_t i = 0; i < in->n_parts; i++)
+        l4r_input_free(&in->parts[i]);
+    free(in->parts);
     memset(in, 0, sizeof *in);
 }
 
@@ -36,20 +42,23 @@ static bool is_archive(const char *path)
     return l4r_archive_sniff(path, &k, NULL) == L4R_OK && k.is_archive;
 }
 
-l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_variant *v, const l4r_table *t,
-                      bool is_items, l4r_input *in, l4r_error *e)
+/* One file of table t: tpath is its path in the variant directory, tmember its member path (NULL:
+ * tpath). */
+static l4r_status locate_one(const char *raw, const char *fetched_dir, const l4r_variant *v,
+                             const char *tpath, const char *tmember, bool is_items, l4r_input *in,
+                             l4r_error *e)
 {
     memset(in, 0, sizeof *in);
-    const char *base = l4r_path_base(t->path);
-    const char *member = t->member ? t->member : t->path;
+    const char *base = l4r_path_base(tpath);
+    const char *member = tmember ? tmember : tpath;
     if (!raw) {
-        in->path = l4r_path_join(fetched_dir, t->path);
+        in->path = l4r_path_join(fetched_dir, tpath);
         const char *nest;
-        const l4r_rfile *nf = l4r_variant_nested(v, t->path, &nest);
+        const l4r_rfile *nf = l4r_variant_nested(v, tpath, &nest);
         if (!l4r_is_file(in->path) && nf && !is_items) {
             l4r_status st =
                 l4r_err(e, L4R_EARCHIVE, "no member '%s' in archive '%s:%s' (fetch unpacked it into '%s/%s')",
-                        t->path + strlen(nest) + 1, nf->name, nest, fetched_dir, nest);
+                        tpath + strlen(nest) + 1, nf->name, nest, fetched_dir, nest);
             l4r_input_free(in);
             return st;
         }
@@ -61,11 +70,11 @@ l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_varian
             l4r_input_free(in);
             return is_items ? L4R_OK : st;
         }
-        in->label = l4r_xstrdup(t->path);
+        in->label = l4r_xstrdup(tpath);
         return L4R_OK;
     }
     if (l4r_is_dir(raw)) {
-        char *cands[3] = {l4r_path_join(raw, t->path), l4r_path_join(raw, base), NULL};
+        char *cands[3] = {l4r_path_join(raw, tpath), l4r_path_join(raw, base), NULL};
         /* a directory that is the archive's own top folder (e.g. --raw ~/dl/ml-1m) */
         for (int k = 0; k < 2; k++) {
             if (!in->path && l4r_is_file(cands[k])) {
@@ -87,7 +96,7 @@ l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_varian
         if (!in->path) {
             if (is_items)
                 return L4R_OK;
-            return l4r_err(e, L4R_EIO, "'%s' holds neither '%s' nor '%s'", raw, t->path, base);
+            return l4r_err(e, L4R_EIO, "'%s' holds neither '%s' nor '%s'", raw, tpath, base);
         }
         in->label = l4r_xstrdup(in->path);
         return L4R_OK;
@@ -133,4 +142,167 @@ l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_varian
     in->member = l4r_xstrdup(after ? after : member);
     in->label = l4r_xasprintf("%s:%s", raw, in->member);
     return L4R_OK;
+}
+
+static bool has_glob(const char *p)
+{
+    return strpbrk(l4r_path_base(p), "*?") != NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The regular files of directory dir whose names match pattern (fnmatch, no '/'), sorted by name
+ * (byte order); *n 0 when none or dir cannot be read. */
+static char **glob_dir(const char *dir, const char *pattern, size_t *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    char **names = NULL;
+    size_t cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' && pattern[0] != '.')
+            continue;
+        if (fnmatch(pattern, de->d_name, FNM_PERIOD) != 0)
+            continue;
+        char *full = l4r_path_join(dir, de->d_name);
+        bool file = l4r_is_file(full);
+        free(full);
+        if (!file)
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            names = l4r_xrealloc(names, cap * sizeof *names);
+        }
+        names[(*n)++] = l4r_xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (*n)
+        qsort(names, *n, sizeof *names, cmp_str);
+    return names;
+}
+
+static void add_part(l4r_input *in, l4r_input *part, const char *rel)
+{
+    in->parts = l4r_xrealloc(in->parts, (in->n_parts + 1) * sizeof *in->parts);
+    part->rel = l4r_xstrdup(rel);
+    in->parts[in->n_parts++] = *part;
+}
+
+/* A glob entry of "paths": the matching files in the fetched directory, or under a --raw directory
+ * (raw/ENTRY's directory, else raw itself, as for one file).  Inside an archive a glob is refused:
+ * the reader opens one member at a time, and opening 17,770 of them would read the archive 17,770
+ * times. */
+static l4r_status locate_glob(const char *raw, const char *fetched_dir, const char *entry, l4r_input *in,
+                              l4r_buf *label, l4r_error *e)
+{
+    const char *pat = l4r_path_base(entry);
+    char *sub = l4r_xstrndup(entry, (size_t)(pat - entry)); /* "dir/" or "" */
+    char *dirs[2] = {NULL, NULL};
+    if (!raw) {
+        dirs[0] = l4r_path_join(fetched_dir, *sub ? sub : ".");
+    } else if (l4r_is_dir(raw)) {
+        dirs[0] = l4r_path_join(raw, *sub ? sub : ".");
+        dirs[1] = l4r_xstrdup(raw);
+    } else {
+        free(sub);
+        return l4r_err(e, L4R_EIO,
+                       "'%s' is a file, and the table's files are '%s' (a glob): a glob is not read "
+                       "inside an archive; let fetch unpack it (llm4rec-data fetch ... --from '%s'), or "
+                       "unpack it by hand, inner archives too, and give --raw the directory",
+                       raw, entry, raw);
+    }
+    l4r_status st = L4R_OK;
+    size_t n = 0;
+    char **names = NULL;
+    int k = 0;
+    for (; k < 2 && dirs[k]; k++) {
+        names = glob_dir(dirs[k], pat, &n);
+        if (n)
+            break;
+    }
+    if (!n) {
+        st = l4r_err(e, L4R_EIO, "no file matches '%s' in '%s'%s", pat, dirs[0],
+                     raw ? "" : " (run 'llm4rec-data fetch --force' to fetch again)");
+        goto out;
+    }
+    char *dirlabel = raw ? l4r_xstrdup(dirs[k]) : l4r_xstrdup(*sub ? sub : "");
+    if (label->len)
+        l4r_buf_adds(label, ", ");
+    l4r_buf_addf(label, "%s%s%s", dirlabel, *dirlabel && dirlabel[strlen(dirlabel) - 1] != '/' ? "/" : "",
+                 pat);
+    free(dirlabel);
+    for (size_t i = 0; i < n; i++) {
+        l4r_input part = {0};
+        char *rel = l4r_xasprintf("%s%s", sub, names[i]);
+        part.path = l4r_path_join(dirs[k], names[i]);
+        part.label = raw ? l4r_xstrdup(part.path) : l4r_xstrdup(rel);
+        add_part(in, &part, rel);
+        free(rel);
+    }
+out:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(dirs[0]);
+    free(dirs[1]);
+    free(sub);
+    return st;
+}
+
+l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_variant *v, const l4r_table *t,
+                      bool is_items, l4r_input *in, l4r_error *e)
+{
+    if (!t->paths)
+        return locate_one(raw, fetched_dir, v, t->path, t->member, is_items, in, e);
+    memset(in, 0, sizeof *in);
+    /* A lone file given to --raw for a table of several: that one file is the table. */
+    if (raw && l4r_is_file(raw) && !is_archive(raw)) {
+        l4r_status st = locate_one(raw, fetched_dir, v, t->path, NULL, is_items, in, e);
+        if (st || !in->path)
+            return st;
+        l4r_input part = {0};
+        part.path = l4r_xstrdup(in->path);
+        part.label = l4r_xstrdup(in->label);
+        add_part(in, &part, t->path);
+        return L4R_OK;
+    }
+    l4r_buf label = {0};
+    l4r_status st = L4R_OK;
+    for (size_t i = 0; i < t->n_paths && st == L4R_OK; i++) {
+        if (has_glob(t->paths[i])) {
+            st = locate_glob(raw, fetched_dir, t->paths[i], in, &label, e);
+            continue;
+        }
+        l4r_input part;
+        st = locate_one(raw, fetched_dir, v, t->paths[i], NULL, is_items, &part, e);
+        if (st == L4R_OK && !part.path) /* an items or side table: every file or none */
+            st = in->n_parts ? l4r_err(e, L4R_EIO, "'%s' of the table's files is missing", t->paths[i])
+                             : L4R_OK;
+        if (st || !part.path) {
+            l4r_input_free(&part);
+            if (!in->n_parts && st == L4R_OK)
+                break;
+            continue;
+        }
+        if (label.len)
+            l4r_buf_adds(&label, ", ");
+        l4r_buf_adds(&label, part.label);
+        add_part(in, &part, t->paths[i]);
+    }
+    if (st == L4R_OK && in->n_parts) {
+        in->path = l4r_xstrdup(in->parts[0].path);
+        in->member = in->parts[0].member ? l4r_xstrdup(in->parts[0].member) : NULL;
+        in->label = l4r_buf_take(&label);
+    } else {
+        l4r_buf_free(&label);
+    }
+    if (st)
+        l4r_input_free(in);
+    return st;
 }

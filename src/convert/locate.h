@@ -13,6 +13,13 @@ typedef struct l4r_input {
     char *path;   /* file to open */
     char *member; /* archive member or NULL */
     char *label;  /* for the manifest: "PATH" or "PATH:MEMBER" */
+    /* A table of several files ("paths"): each one, in reading order (path, member and label above
+     * are then the first's, label the list of all); n_parts 0 for a table of one file. */
+    struct l4r_input *parts;
+    size_t n_parts;
+    char *rel;       /* a part: its path in the variant directory (fetched data; for the stamp) */
+    char sha256[65]; /* a part, once read: the SHA-256 and size of the file it was read from */
+    uint64_t bytes;
 } l4r_input;
 
 /* Find the file of table t: under fetched_dir when raw is NULL, else in what --raw names (a

@@ -142,6 +142,25 @@ def fixture(ds, v, info):
         order = ["user-first"] if v.endswith("/user-first") else []
         d = os.path.join(F, "nr-" + v.replace("/", "-"))
         return d if gen(d, "ninerec", name, d, *order, "--lines", "50") else None
+    if ds == "netflix":
+        d = os.path.join(F, "nf-" + v)
+        if not gen(d, "netflix", v, d, "--lines", "500"):
+            return None
+        if v == "kaggle":
+            return os.path.join(d, "archive.zip")
+        # the original's glob is read from a directory: the tarball and its inner tar unpacked
+        u = os.path.join(d, "unpacked")
+        if not os.path.exists(os.path.join(u, ".done")):
+            import tarfile
+            with tarfile.open(os.path.join(d, "nf_prize_dataset.tar.gz")) as t:
+                t.extractall(u)
+            inner = os.path.join(u, "download", "training_set.tar")
+            with tarfile.open(inner) as t:
+                t.extractall(inner + ".d")
+            os.remove(inner)
+            os.rename(inner + ".d", inner)
+            open(os.path.join(u, ".done"), "w").close()
+        return u
     kinds = {"tenrec": ("all",), "taobao": (), "book-crossing": ("dump",)}
     if ds in kinds or ds in ("tmall", "douban"):
         if ds == "tmall":

@@ -1,13 +1,14 @@
-# CLI tests: the netflix recipe, fetch-only because the recipe vocabulary cannot carry a 'MovieID:'
-# block header onto the rows below it.  l4r-gen writes both layouts (Kaggle's archive.zip with
+# CLI tests: the netflix recipe.  l4r-gen writes both layouts (Kaggle's archive.zip with
 # combined_data_1..4.txt and movie_titles.csv; the 2006 nf_prize_dataset.tar.gz > download/
 # training_set.tar > mv_*.txt); python checks their shape (the real example line, one rating per
 # customer and movie, probe a subset of the training pairs, qualifying disjoint from them, both
-# layouts the same ratings, Latin-1 titles with commas and NULL years).  The tool: fetch exits 9
-# naming the page and file; fetch --from unpacks both layouts (the inner tar into a directory of its
-# name); convert refuses (exit 6) with --raw and after the fetch; info shows the terms and the gap;
-# the titles mapping the notes promise (extra_fields last, iso-8859-1) is checked through a
-# test-only recipe against python's split at the first two commas.
+# layouts the same ratings, Latin-1 titles with commas and NULL years) and computes, from its own
+# parse of the 'MovieID:' blocks, every output the tool must write: interactions, items, probe and
+# qualifying, and the leave-one-out split with ties in file order.  The tool: convert reads the
+# blocks ("block_header") over several files ("paths": the four combined_data files, the glob over
+# mv_*.txt) with the same bytes for -j 1, 2 and 3 and blocks cut inside movies; both layouts give
+# the same interactions; errors name the file and line; fetch exits 9 naming the page and file;
+# fetch --from unpacks both layouts; a changed mv file is caught; info shows the new vocabulary.
 . "$(dirname "$0")/../lib.sh"
 
 F="$T/fx"
@@ -17,12 +18,14 @@ check_exit 0 "generate original" "$GEN" netflix original "$F/o" --lines 3000
 check_exit 0 "generate kaggle again" "$GEN" netflix kaggle "$F/k2" --lines 3000
 check_same "generator: same arguments, same bytes" "$F/k/archive.zip" "$F/k2/archive.zip"
 check_exit 0 "generator: scales with --lines/--users/--items" "$GEN" netflix kaggle "$F/big" --lines 5000 --users 700 --items 120
+check_exit 0 "generate kaggle with few customers (same-day ties)" "$GEN" netflix kaggle "$F/ties" --lines 3000 --users 40
 KZ="$F/k/archive.zip"
 OT="$F/o/nf_prize_dataset.tar.gz"
 
-python3 - "$KZ" "$OT" "$F/big/archive.zip" "$T" <<'PY'
-import io, re, sys, tarfile, zipfile
-kz, ot, bigz, out = sys.argv[1:5]
+python3 - "$KZ" "$OT" "$F/big/archive.zip" "$T" "$F/ties/archive.zip" <<'PY'
+import calendar, io, re, sys, tarfile, zipfile
+from l4r_expect import line
+kz, ot, bigz, out, tiesz = sys.argv[1:6]
 facts = []
 def fact(name, ok):
     facts.append(f"{name} {1 if ok else 0}")
@@ -90,30 +93,102 @@ br = []
 for i in range(1, 5):
     br += blocks(big.read(f"combined_data_{i}.txt").decode(), 3)
 fact("gen_scales", len(br) == 5000 and len({m for m, *_ in br}) == 120 and len({c for _, c, _, _ in br}) > 300)
+def ts(d):
+    return calendar.timegm((int(d[:4]), int(d[5:7]), int(d[8:10]), 0, 0, 0))
+def write(name, header, rows):
+    with open(f"{out}/{name}", "w", encoding="utf-8") as f:
+        f.write(header)
+        for r in rows:
+            f.write(line(r))
+write("inter.want", "user_id\titem_id\trating\ttimestamp\n", [(c, m, r, ts(d)) for m, c, r, d in kr])
+write("probe.want", "user_id\titem_id\n", [(c, m) for m, c in probe])
+write("qual.want", "user_id\titem_id\ttimestamp\n", [(c, m, ts(d)) for m, c, d in qual])
+# leave-one-out on the few-customers fixture: users in order of first appearance, each user's rows
+# in time order, equal times in file order (a stable sort); last -> test, second last -> valid
+tz = zipfile.ZipFile(tiesz)
+tr = []
+for i in range(1, 5):
+    tr += blocks(tz.read(f"combined_data_{i}.txt").decode(), 3)
+byuser = {}
+for m, c, r, d in tr:
+    byuser.setdefault(c, []).append((c, m, r, ts(d)))
+fact("ties_exist", any(len({t for *_, t in rows}) < len(rows) for rows in byuser.values()))
+fact("ties_unsorted_in_file", any([t for *_, t in rows] != sorted(t for *_, t in rows) for rows in byuser.values()))
+split = {"train": [], "valid": [], "test": []}
+for rows in byuser.values():
+    rows = sorted(rows, key=lambda x: x[3])
+    if len(rows) < 3:
+        split["train"] += rows
+        continue
+    split["train"] += rows[:-2]
+    split["valid"].append(rows[-2])
+    split["test"].append(rows[-1])
+for k, rows in split.items():
+    write(f"{k}.want", "user_id\titem_id\trating\ttimestamp\n", rows)
 open(f"{out}/facts", "w").write("\n".join(facts) + "\n")
 PY
 while read -r name ok; do
   check_eq "fixture: $name" "$ok" 1
 done <"$T/facts"
-check_eq "fixture: every fact was computed" "$(wc -l <"$T/facts")" 21
+check_eq "fixture: every fact was computed" "$(wc -l <"$T/facts")" 23
 
-# convert refuses: no interactions table (the gap), for both layouts
-check_exit 6 "kaggle: convert --raw is refused (block format not expressible)" "$L4R" convert netflix --raw "$KZ" -o "$T/c" -q
-check_grep "kaggle: the message says why" "no interaction table" "$T/.err"
-check_exit 6 "original: convert --raw is refused" "$L4R" convert netflix --variant original --raw "$OT" -o "$T/c" -q
+# convert --raw archive.zip: the blocks over the four files, items, and --with the side tables
+check_exit 0 "kaggle: convert --raw archive.zip" "$L4R" convert netflix --raw "$KZ" -o "$T/k1" -q -j 1
+check_same "kaggle: interactions as python reads the blocks (movie from the 'N:' line, date at UTC midnight)" "$T/k1/interactions.tsv" "$T/inter.want"
+check_same "kaggle: items split at the first two commas, Latin-1 to UTF-8, NULL year copied" "$T/k1/items.tsv" "$T/titles.want"
+check "kaggle: probe and qualifying only when asked" test ! -e "$T/k1/probe.tsv" -a ! -e "$T/k1/qualifying.tsv"
+check_grep "manifest: four files" '"files": 4' "$T/k1/manifest.json"
+check_grep "manifest: the files named in order" 'archive.zip:combined_data_1.txt, .*archive.zip:combined_data_4.txt' "$T/k1/manifest.json"
+check_exit 0 "kaggle: -j 3 with 256-byte blocks (cut inside movie blocks)" "$L4R" convert netflix --raw "$KZ" -o "$T/k3" -q -j 3 --block-size 256 --with probe,qualifying
+check_same "kaggle: -j 1 and -j 3 give the same bytes" "$T/k3/interactions.tsv" "$T/k1/interactions.tsv"
+check_exit 0 "kaggle: -j 2 with 100-byte blocks" "$L4R" convert netflix --raw "$KZ" -o "$T/k2" -q -j 2 --block-size 100
+check_same "kaggle: -j 2 the same bytes" "$T/k2/interactions.tsv" "$T/k1/interactions.tsv"
+check_same "probe: side table, movie from the block header, no rating" "$T/k3/probe.tsv" "$T/probe.want"
+check_same "qualifying: side table with its dates, apart from interactions" "$T/k3/qualifying.tsv" "$T/qual.want"
+check_eq "probe/qualifying: not in interactions.tsv" "$(wc -l <"$T/k3/interactions.tsv")" 3001
 
-# info: terms, manual steps, and the gap stated with the needed syntax
+# leave-one-out on time, ties in file order
+check_exit 0 "split seq on the few-customers fixture" "$L4R" convert netflix --raw "$F/ties/archive.zip" -o "$T/s" -q --split seq -j 3 --block-size 300
+for k in train valid test; do
+  check_same "split seq: $k.tsv (time order, same-day ratings in file order)" "$T/s/$k.tsv" "$T/$k.want"
+done
+
+# errors: a record before any header line; a missing combined_data file
+mkdir -p "$T/bad" "$T/miss"
+(cd "$T/bad" && unzip -q "$KZ")
+(cd "$T/miss" && unzip -q "$KZ" && rm combined_data_3.txt)
+printf '1488844,3,2005-09-06\n' | cat - "$T/bad/combined_data_3.txt" >"$T/bad/c3" && mv "$T/bad/c3" "$T/bad/combined_data_3.txt"
+check_exit 7 "error: a record before the first 'N:' line (exit 7)" "$L4R" convert netflix --raw "$T/bad" -o "$T/e1" -q
+check_grep "error: names the file and line" "combined_data_3.txt' line 1: a record before the first block header line" "$T/.err"
+check "error: nothing written" test ! -e "$T/e1"
+check_exit 0 "a lone combined_data file given to --raw is the table" "$L4R" convert netflix --raw "$T/miss/combined_data_1.txt" -o "$T/one" -q
+check_eq "a lone file: its own ratings" "$(sed 1d "$T/one/interactions.tsv" | wc -l)" "$(grep -vc ':$' "$T/miss/combined_data_1.txt")"
+check_exit 8 "error: a missing combined_data file (exit 8)" "$L4R" convert netflix --raw "$T/miss" -o "$T/e2" -q
+check_grep "error: names the missing file" "combined_data_3.txt" "$T/.err"
+check_exit 8 "original: convert --raw of the tarball is refused (a glob inside an archive)" "$L4R" convert netflix --variant original --raw "$OT" -o "$T/e3" -q
+check_grep "original: says why and what to do" "a glob is not read inside an archive" "$T/.err"
+
+# original unpacked by hand, inner tar too: --raw DIR
+mkdir -p "$T/ou"
+(cd "$T/ou" && tar xzf "$OT" && mkdir download/ts && tar xf download/training_set.tar -C download/ts && rm download/training_set.tar && mv download/ts download/training_set.tar)
+check_exit 0 "original: --raw the unpacked directory" "$L4R" convert netflix --variant original --raw "$T/ou" -o "$T/o1" -q -j 3 --block-size 128
+check_same "original: the same interactions as kaggle (and python)" "$T/o1/interactions.tsv" "$T/inter.want"
+check_same "original: the same items" "$T/o1/items.tsv" "$T/titles.want"
+check_grep "original manifest: one file per movie" "\"files\": $(grep -c '' "$T/titles.want" | awk '{print $1 - 1}')" "$T/o1/manifest.json"
+
+# info: terms, manual steps, the new vocabulary
 check_exit 0 "info kaggle" "$L4R" info netflix
 check_grep "info: terms" "terms:       https://www.kaggle.com/datasets/netflix-inc/netflix-prize-data" "$T/.out"
-check_grep "info: not convertible" "interactions: not convertible yet" "$T/.out"
-check_grep "info: the gap, exactly" "cannot carry a value from a header line onto the rows" "$T/.out"
-check_grep "info: the needed syntax" '"block_header": {"suffix": ":", "as": "movie"}' "$T/.out"
-check_grep "info: probe and qualifying kept apart" "must stay apart from it" "$T/.out"
+check_nogrep "info: no longer fetch-only" "not convertible" "$T/.out"
+check_nogrep "info: title no longer says fetch only" "fetch only" "$T/.out"
+check_grep "info: the four files" "paths:     combined_data_1.txt, combined_data_2.txt, combined_data_3.txt, combined_data_4.txt" "$T/.out"
+check_grep "info: the block header" "a line 'N:' (no delimiter) opens a block; N is column 'movie'" "$T/.out"
+check_grep "info: probe and qualifying optional" "probe.tsv (optional: convert --with probe)" "$T/.out"
 check_grep "info: license" "non-commercial research only" "$T/.out"
 check_exit 0 "info original" "$L4R" info netflix --variant original
-check_grep "info original: the nested tar" "download/training_set.tar" "$T/.out"
+check_grep "info original: the glob" "paths:     download/training_set.tar/training_set/mv_\*.txt" "$T/.out"
 
-# manual fetch, then --from
+# manual fetch, then --from, then convert
 check_exit 9 "kaggle: fetch is manual (Kaggle login), exit 9" "$L4R" fetch netflix
 check_grep "kaggle: the page" "sign in at https://www.kaggle.com/datasets/netflix-inc/netflix-prize-data" "$T/.err"
 check_grep "kaggle: the file and the --from command" "fetch netflix --variant kaggle --from archive.zip" "$T/.err"
@@ -122,25 +197,18 @@ check_grep "original: the file and the --from command" "fetch netflix --variant 
 check_exit 0 "kaggle: fetch --from archive.zip" "$L4R" fetch netflix --from "$KZ" -q
 D="$LLM4REC_DATA_HOME/netflix/kaggle"
 check "kaggle: combined_data_4.txt unpacked" test -f "$D/combined_data_4.txt"
-check_exit 6 "kaggle: convert after the fetch is still refused" "$L4R" convert netflix -o "$T/c" -q
+check_exit 0 "kaggle: convert after the fetch" "$L4R" convert netflix -o "$T/kf" -q
+check_same "kaggle fetched: same interactions" "$T/kf/interactions.tsv" "$T/inter.want"
 check_exit 0 "original: fetch --from nf_prize_dataset.tar.gz" "$L4R" fetch netflix --variant original --from "$OT" -q
 D="$LLM4REC_DATA_HOME/netflix/original"
 check "original: training_set.tar unpacked into a directory of its name" test -f "$D/download/training_set.tar/training_set/mv_0000001.txt"
 check_eq "original: mv_0000001.txt begins with the real example" "$(head -2 "$D/download/training_set.tar/training_set/mv_0000001.txt" | tr '\n' ' ')" "1: 1488844,3,2005-09-06 "
 check "original: probe.txt kept beside, not mixed in" test -f "$D/download/probe.txt"
-
-# the titles mapping the notes describe, through a test-only recipe (a stand-in interactions table:
-# the vocabulary needs one before it takes items)
-mkdir -p "$T/r"
-cat >"$T/r/nftitles.json" <<'J'
-{"schema": 1, "dataset": "nftitles", "title": "t", "license": "l", "default_variant": "v",
- "variants": {"v": {"description": "stand-in", "files": [{"url": "https://example.org/movie_titles.csv"}],
-   "interactions": {"path": "movie_titles.csv", "format": "delimited", "delimiter": ",", "encoding": "iso-8859-1",
-                    "columns": ["MovieID", "YearOfRelease", "Title"], "extra_fields": "last",
-                    "fields": {"user_id": "MovieID", "item_id": "MovieID"}},
-   "items": {"path": "movie_titles.csv", "format": "delimited", "delimiter": ",", "encoding": "iso-8859-1",
-             "columns": ["MovieID", "YearOfRelease", "Title"], "extra_fields": "last",
-             "fields": {"item_id": "MovieID", "title": "Title", "year": "YearOfRelease"}}}}}
-J
-check_exit 0 "titles: the promised items mapping reads movie_titles.csv" "$L4R" --recipes "$T/r" convert nftitles --raw "$KZ" -o "$T/t" -q
-check_same "titles: split at the first two commas, Latin-1 to UTF-8, NULL year copied" "$T/t/items.tsv" "$T/titles.want"
+check_exit 0 "original: convert after the fetch" "$L4R" convert netflix --variant original -o "$T/of" -q --with probe,qualifying
+check_same "original fetched: the same interactions as kaggle" "$T/of/interactions.tsv" "$T/kf/interactions.tsv"
+check_same "original fetched: the same probe table" "$T/of/probe.tsv" "$T/probe.want"
+# a fetched mv file edited in place is caught by the stamp, file by file
+MV="$D/download/training_set.tar/training_set/mv_0000002.txt"
+sed 's/,1,/,2,/;s/,3,/,1,/' "$MV" >"$T/mv" && cat "$T/mv" >"$MV"
+check_exit 4 "original: an mv file changed after the fetch is refused (exit 4)" "$L4R" convert netflix --variant original -o "$T/og" -q
+check_grep "original: names the changed file" "mv_0000002.txt' changed after it was fetched" "$T/.err"

@@ -886,6 +886,85 @@ static void test_time_year(void)
                 "$.variants.v1.interactions.time: unknown value 'Posted' (expected one of:");
 }
 
+/* "paths" and "block_header" (Netflix): parsed, and every rule of docs/recipes.md refused with its
+ * JSON path. */
+#define NF_VARIANT(table) "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': {" table "}}"
+#define NF_FIELDS "'fields': {'user_id': 'c', 'item_id': 'movie', 'rating': 'r'}"
+#define NF_BH "'block_header': {'suffix': ':', 'as': 'movie'}"
+static void test_paths_block_header(void)
+{
+    char *json =
+        recipe_with("", NF_VARIANT("'paths': ['a_1.txt', 'd/mv_*.txt'], 'format': 'delimited', "
+                                   "'delimiter': ',', 'columns': ['c', 'r'], " NF_BH ", " NF_FIELDS));
+    l4r_recipe r;
+    l4r_error e = {0};
+    l4r_status st = l4r_recipe_parse(&r, json, strlen(json), "t.json", &e);
+    free(json);
+    T_CHECK(st == L4R_OK);
+    if (st == L4R_OK) {
+        const l4r_table *t = r.variants[0].interactions;
+        T_CHECK(t->n_paths == 2 && !strcmp(t->paths[0], "a_1.txt") && !strcmp(t->paths[1], "d/mv_*.txt"));
+        T_CHECK(!strcmp(t->path, "a_1.txt")); /* the first, for what names one path */
+        T_CHECK(t->block_header && !strcmp(t->block_header->suffix, ":") &&
+                !strcmp(t->block_header->as, "movie"));
+        int arg;
+        T_CHECK(l4r_source_classify(t, "movie", &arg) == L4R_SRC_BLOCK);
+        T_CHECK(l4r_source_classify(t, "c", &arg) == L4R_SRC_COLUMN);
+        T_CHECK(t->map[1].index == -1 || t->map[1].index < 0); /* not a column */
+        l4r_span h;
+        const char *ln = "17770:";
+        T_CHECK(l4r_block_header_line(t, ln, ln + 6, &h) && h.n == 5 && !memcmp(h.p, "17770", 5));
+        ln = "1,2:";
+        T_CHECK(!l4r_block_header_line(t, ln, ln + 4, &h)); /* holds the delimiter: a record */
+        ln = "1488844,3,2005-09-06";
+        T_CHECK(!l4r_block_header_line(t, ln, ln + strlen(ln), &h));
+        const char *blk = "1:\n5,3\n2:\r\n6,1\n7:x\n";
+        T_CHECK(l4r_block_header_last(t, blk, strlen(blk), &h) && h.n == 1 && h.p[0] == '2');
+        blk = "5,3\n6,1\n";
+        T_CHECK(!l4r_block_header_last(t, blk, strlen(blk), &h));
+        blk = "5,3\n9:";
+        T_CHECK(l4r_block_header_last(t, blk, strlen(blk), &h) && h.n == 1 && h.p[0] == '9');
+        l4r_recipe_clear(&r);
+    }
+#define NF_COLS "'format': 'delimited', 'delimiter': ',', 'columns': ['c', 'r'], "
+    EXPECT_VERR(NF_VARIANT("'path': 'a', 'paths': ['b'], " NF_COLS NF_BH ", " NF_FIELDS),
+                "$.variants.v1.interactions.paths: give 'path' (one file) or 'paths' (several), not both");
+    EXPECT_VERR(NF_VARIANT("'paths': [], " NF_COLS NF_BH ", " NF_FIELDS),
+                "$.variants.v1.interactions.paths: expected at least one path");
+    EXPECT_VERR(NF_VARIANT("'paths': 'a', " NF_COLS NF_BH ", " NF_FIELDS),
+                "$.variants.v1.interactions.paths: expected an array of strings, got a string");
+    EXPECT_VERR(NF_VARIANT("'paths': ['a', '../b'], " NF_COLS NF_BH ", " NF_FIELDS),
+                "$.variants.v1.interactions.paths[1]: '../b': must be a relative path");
+    EXPECT_VERR(NF_VARIANT("'paths': ['d*/a.txt'], " NF_COLS NF_BH ", " NF_FIELDS),
+                "paths[0]: 'd*/a.txt': a glob ('*', '?') may only be in the last segment");
+    EXPECT_VERR(NF_VARIANT("'paths': ['mv_[0-9].txt'], " NF_COLS NF_BH ", " NF_FIELDS), "'[' is not allowed");
+    EXPECT_VERR(NF_VARIANT("'paths': ['a', 'a'], " NF_COLS NF_BH ", " NF_FIELDS),
+                "paths[1]: 'a': listed twice");
+    EXPECT_VERR(NF_VARIANT("'paths': ['a'], 'member': 'x/a', " NF_COLS NF_BH ", " NF_FIELDS),
+                "$.variants.v1.interactions.member: not allowed with 'paths'");
+    EXPECT_VERR(NF_VARIANT("'path': 'a', 'format': 'csv', 'columns': ['c', 'r'], " NF_BH ", " NF_FIELDS),
+                "$.variants.v1.interactions.block_header: not allowed for format csv (delimited only)");
+    EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS "'block_header': ':', " NF_FIELDS),
+                "$.variants.v1.interactions.block_header: expected an object");
+    EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS "'block_header': {'suffix': ':'}, " NF_FIELDS),
+                "$.variants.v1.interactions.block_header: missing required key 'as'");
+    EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS
+                           "'block_header': {'suffix': ':', 'as': 'movie', 'x': 1}, " NF_FIELDS),
+                "$.variants.v1.interactions.block_header: unknown key 'x'");
+    EXPECT_VERR(
+        NF_VARIANT("'path': 'a', " NF_COLS "'block_header': {'suffix': ',', 'as': 'movie'}, " NF_FIELDS),
+        "block_header.suffix: must be non-empty and hold neither a line break nor the delimiter");
+    EXPECT_VERR(
+        NF_VARIANT("'path': 'a', " NF_COLS "'block_header': {'suffix': '', 'as': 'movie'}, " NF_FIELDS),
+        "block_header.suffix: must not be empty");
+    EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS "'block_header': {'suffix': ':', 'as': 'c'}, " NF_FIELDS),
+                "block_header.as: 'c' is a column already ('columns')");
+    EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS "'block_header': {'suffix': ':', 'as': '$m'}, " NF_FIELDS),
+                "block_header.as: '$m': a name must be non-empty, not start with '$'");
+    /* without the block header, 'movie' is an unknown column */
+    EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS NF_FIELDS), "column 'movie' is not in 'columns'");
+}
+
 int main(void)
 {
     test_format_table();
@@ -900,5 +979,6 @@ int main(void)
     test_embedded();
     test_embedded_for();
     test_dir();
+    test_paths_block_header();
     return l4r_t_exit();
 }
