@@ -755,7 +755,7 @@ static l4r_status options_set(l4r_options *o, const char *key, const char *value
         case 1: o->conv.proc.implicit = b; break;
         case 2: o->conv.proc.remap = b; break;
         case 3: o->fetch.update_lock = b; break;
-        case 4: o->fetch.progress = b; break;
+        case 4: o->fetch.progress = o->conv.progress = b; break;
         case 5: o->conv.keep_negatives = b; break;
         default: o->fetch.accept_license = b; break;
         }

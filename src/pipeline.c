@@ -455,6 +455,7 @@ static l4r_status read_block(rstate *r, blk **out, l4r_error *e)
     r->b->chunk.data = r->b->in.data;
     r->b->chunk.len = cut;
     r->b->chunk.line0 = r->line0;
+    r->b->chunk.src_pos = l4r_source_disk_read(r->p->src);
     r->b->chunk.state = NULL;
     r->b->chunk.state_len = 0;
     if (p->cfg->carry) {

@@ -43,6 +43,7 @@ typedef struct l4r_chunk {
      * before the block); NULL when they left none.  Valid while the block is worked on. */
     const char *state;
     size_t state_len;
+    uint64_t src_pos; /* the source's bytes on disk read when the block was cut (for progress) */
 } l4r_chunk;
 
 typedef struct l4r_pipe_cfg {

@@ -51,6 +51,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -1046,6 +1047,17 @@ static l4r_status side_join(l4r_source *s, bool abandon, l4r_error *e)
     s->hash = l4r_trail_finish(s->side, abandon, e);
     s->side = NULL;
     return s->hash || abandon ? L4R_OK : L4R_EIO;
+}
+
+uint64_t l4r_source_disk_read(const l4r_source *s)
+{
+    return s->raw_size;
+}
+
+uint64_t l4r_source_disk_size(const l4r_source *s)
+{
+    struct stat st;
+    return fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
 
 l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e)

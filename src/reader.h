@@ -60,6 +60,11 @@ l4r_hasher *l4r_source_lend_hash(l4r_source *s);
  * an error. */
 void l4r_source_return_hash(l4r_source *s, l4r_hasher *h, bool ok);
 
+/* The bytes of the file on disk read so far, and its size (0 when unknown: not a regular file):
+ * how far a conversion is, for a progress line.  On the reading thread only. */
+uint64_t l4r_source_disk_read(const l4r_source *s);
+uint64_t l4r_source_disk_size(const l4r_source *s);
+
 /* Read up to cap bytes; *got = 0 means end of input.  Errors name the source. */
 l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e);
 

@@ -1046,10 +1046,53 @@ static l4r_status take_notes(tabctx *c, const char *p, uint64_t n, l4r_error *e)
     return L4R_OK;
 }
 
+/* Bytes as "12.3 MiB". */
+static void human_bytes(char *out, size_t n, double v)
+{
+    static const char *const u[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int i = 0;
+    while (v >= 1024 && i < 4) {
+        v /= 1024;
+        i++;
+    }
+    snprintf(out, n, i ? "%.1f %s" : "%.0f %s", v, u[i]);
+}
+
+/* The progress line: the table, how far into its file (bytes on disk, share of its size), the
+ * rows so far, the rate and, from the size, the time left.  At most five times a second. */
+static void draw_progress(tabctx *c, uint64_t pos, bool final)
+{
+    double now = l4r_now();
+    if (!final && now - c->prog.last < 0.2)
+        return;
+    c->prog.last = now;
+    double dt = now - c->prog.t0;
+    char have[32], all[32], rate[32], eta[32] = "";
+    human_bytes(have, sizeof have, (double)pos);
+    human_bytes(rate, sizeof rate, dt > 0 ? (double)pos / dt : 0);
+    const char *base = strrchr(c->name, '/');
+    base = base ? base + 1 : c->name;
+    if (c->prog.total) {
+        human_bytes(all, sizeof all, (double)c->prog.total);
+        double left = pos && dt > 0 ? (double)(c->prog.total - (pos < c->prog.total ? pos : c->prog.total)) *
+                                          dt / (double)pos
+                                    : 0;
+        if (!final && pos)
+            snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)(left / 60), (int)left % 60);
+        int pct = (int)(100.0 * (double)pos / (double)c->prog.total);
+        fprintf(stderr, "\r%-24.24s %3d%% %s / %s  %llu rows  %s/s%s   ", base, pct > 100 ? 100 : pct, have,
+                all, (unsigned long long)c->rows, rate, eta);
+    } else {
+        fprintf(stderr, "\r%-24.24s %s  %llu rows  %s/s   ", base, have, (unsigned long long)c->rows, rate);
+    }
+    c->prog.drew = true;
+}
+
 static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *e)
 {
-    (void)in;
     tabctx *c = ctx;
+    if (L4R_UNLIKELY(c->prog.on))
+        draw_progress(c, in->src_pos, false);
     blkhead h;
     memcpy(&h, out->data, sizeof h);
     const char *p = out->data + sizeof h, *end = out->data + h.rows_end;
@@ -1195,7 +1238,14 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
         .ctx = c,
     };
     c->header_ncols = 0;
+    c->prog.on = o->progress;
+    c->prog.drew = false;
+    c->prog.t0 = l4r_now();
+    c->prog.last = c->prog.t0 - 1; /* the first block draws at once */
+    c->prog.total = o->progress ? l4r_source_disk_size(src) : 0;
     st = l4r_pipeline_run(src, &cfg, e);
+    if (c->prog.drew) /* the line goes: what follows is the run's own summary */
+        fprintf(stderr, "\r%-78s\r", "");
     if (st == L4R_OK && t->header && c->header_ncols == 0)
         st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
     if (st == L4R_OK)

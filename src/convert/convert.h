@@ -27,6 +27,7 @@ typedef struct l4r_convert_opts {
     int threads;             /* parser threads of the pipeline; 0 = one thread does everything */
     int process_threads;     /* threads of the stages and sinks; 0 = 1 */
     bool force;              /* overwrite an output directory that is not ours */
+    bool progress;           /* a progress line on stderr (a terminal, not -q: the CLI decides) */
     size_t block_size;       /* 0 = default */
     uint64_t max_errors;     /* --max-errors: bad records skipped (reported, counted) before failing */
     bool keep_negatives;     /* --keep-negatives: skip the filters marked "negatives" */

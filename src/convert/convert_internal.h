@@ -69,6 +69,12 @@ typedef struct tabctx {
     uint64_t dup_items;
     uint64_t html_cleaned; /* records whose "clean": "html" fields changed */
     l4r_error *err;
+    /* the progress line on stderr (convert on a terminal): drawn by emit, in block order */
+    struct {
+        bool on, drew;
+        double t0, last;
+        uint64_t total; /* the file's size on disk (0: unknown) */
+    } prog;
 } tabctx;
 
 /* Resolve table t for `mode` (name: the source's name in messages) into c, which the caller

@@ -120,11 +120,63 @@ static l4r_status check_stamp_parts(const l4r_recipe *r, const l4r_variant *v, c
     return st;
 }
 
-static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
-                              const l4r_table *t, const l4r_input *in, const char *role,
-                              const l4r_manifest *m, l4r_error *e)
+/* --raw: the file given against the recipe's SHA-256 for a file of that name (or, for an archive
+ * under another name, for the variant's only file).  A mismatch is no error (a later release, a
+ * re-packed copy, a file of one's own): a warning, once per file, and in manifest.json
+ * inputs.ROLE.recipe_sha256 with inputs.ROLE.matches_recipe, so the output says what it came from. */
+static void check_raw_digest(const l4r_variant *v, const l4r_convert_opts *o, const l4r_input *in,
+                             const char *role, l4r_manifest *m)
 {
-    if (o->raw || !o->fetched_dir)
+    if (in->n_parts || !in->path)
+        return;
+    const char *base = l4r_path_base(in->path);
+    const l4r_rfile *f = NULL;
+    for (size_t i = 0; i < v->n_files && !f; i++)
+        if (v->files[i].name && !strcmp(v->files[i].name, base))
+            f = &v->files[i];
+    if (!f && v->n_files == 1 && in->member)
+        f = &v->files[0];
+    char key[96];
+    snprintf(key, sizeof key, "inputs.%s.sha256", role);
+    const char *got = l4r_manifest_get_str(m, key);
+    if (!f || !f->sha256 || !got)
+        return;
+    bool same = !strcmp(got, f->sha256);
+    /* the tables of one archive: one warning, by the first of them checked (a label is "PATH" or
+     * "PATH:MEMBER") */
+    bool warned = false;
+    static const char *const roles[] = {"items", "users", "interactions"};
+    size_t pn = strlen(in->path);
+    for (size_t k = 0; k < 3 && !warned; k++) {
+        snprintf(key, sizeof key, "inputs.%s.recipe_sha256", roles[k]);
+        bool checked = strcmp(roles[k], role) && l4r_manifest_get_str(m, key);
+        snprintf(key, sizeof key, "inputs.%s.file", roles[k]);
+        const char *lab = checked ? l4r_manifest_get_str(m, key) : NULL;
+        warned = lab && !strncmp(lab, in->path, pn) && (lab[pn] == 0 || lab[pn] == ':');
+    }
+    snprintf(key, sizeof key, "inputs.%s.recipe_sha256", role);
+    l4r_manifest_set_str(m, key, f->sha256);
+    snprintf(key, sizeof key, "inputs.%s.matches_recipe", role);
+    l4r_manifest_set_bool(m, key, same);
+    if (same || !o->log || warned)
+        return;
+    char *msg = l4r_xasprintf("'%s' is not the file the recipe knows as '%s': its SHA-256 is %s, the "
+                              "recipe's %s (another release, or a re-packed copy?); converted as it "
+                              "is, and manifest.json records both",
+                              in->path, f->name, got, f->sha256);
+    o->log(o->log_ud, 1, msg);
+    free(msg);
+}
+
+static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                              const l4r_table *t, const l4r_input *in, const char *role, l4r_manifest *m,
+                              l4r_error *e)
+{
+    if (o->raw) {
+        check_raw_digest(v, o, in, role, m);
+        return L4R_OK;
+    }
+    if (!o->fetched_dir)
         return L4R_OK;
     if (in->n_parts)
         return check_stamp_parts(r, v, o, in, e);
