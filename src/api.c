@@ -867,7 +867,8 @@ static size_t convert_settings(const l4r_options *o, const l4r_recipe *r, const 
 {
     size_t n = o->n_shaping;
     const char **p = l4r_xcalloc(2 * (n + 1), sizeof *p);
-    memcpy(p, o->shaping, 2 * n * sizeof *p);
+    if (n) /* o->shaping is NULL when no option shaped the outputs */
+        memcpy(p, o->shaping, 2 * n * sizeof *p);
     l4r_buf b = {0};
     for (size_t i = 0; i < o->n_with; i++) {
         if (i)

@@ -93,8 +93,12 @@ check_grep "pkg-config --libs names the library" "-lllm4rec_data" "$(printf '%s'
 check_grep "pkg-config --cflags points into the install" "-I$D$P/include" "$T/flags"
 check_grep "Libs.private: -ldl (libcurl is loaded at run time)" "-ldl" "$T/flags"
 check_nogrep "libcurl is not linked" "-lcurl" "$T/flags"
+# a sanitizer build (make check-asan / check-tsan) installs a library that needs its runtime
+san=""
+if nm "$D$P/lib/libllm4rec_data.a" 2>/dev/null | grep -q " U __asan_"; then san="-fsanitize=address,undefined"
+elif nm "$D$P/lib/libllm4rec_data.a" 2>/dev/null | grep -q " U __tsan_"; then san="-fsanitize=thread"; fi
 check_exit 0 "convert_one.c compiles and links against the installed static library" \
-  sh -c "${CC:-cc} -std=c11 -o '$T/convert_one' '$TOP/docs/examples/convert_one.c' $flags"
+  sh -c "${CC:-cc} -std=c11 $san -o '$T/convert_one' '$TOP/docs/examples/convert_one.c' $flags"
 check "the example runs" sh -c "'$T/convert_one' >/dev/null 2>&1; test \$? -ne 127"
 
 # the Makefile rules are the ones in the repository
