@@ -28,6 +28,7 @@ void l4r_process_opts_defaults(l4r_process_opts *o)
     o->remap_order = L4R_REMAP_FIRST;
     o->split = L4R_SPLIT_NONE;
     o->formats = L4R_SINK_TSV;
+    o->seed = 42; /* as --help and the man page say */
     o->history_len = 10;
     o->window = 10;
     o->max_windows = 10000;
