@@ -525,9 +525,10 @@ static bool parse_formats(const char *s, unsigned *out)
     static const struct {
         const char *name;
         unsigned bit;
-    } sinks[] = {{"tsv", L4R_SINK_TSV},       {"recbole", L4R_SINK_RECBOLE},
-                 {"sasrec", L4R_SINK_SASREC}, {"sequences", L4R_SINK_SEQUENCES},
-                 {"jsonl", L4R_SINK_JSONL},   {"parquet", L4R_SINK_PARQUET}};
+    } sinks[] = {{"tsv", L4R_SINK_TSV},         {"recbole", L4R_SINK_RECBOLE},
+                 {"sasrec", L4R_SINK_SASREC},   {"sequences", L4R_SINK_SEQUENCES},
+                 {"jsonl", L4R_SINK_JSONL},     {"parquet", L4R_SINK_PARQUET},
+                 {"tallrec", L4R_SINK_TALLREC}, {"bigrec", L4R_SINK_BIGREC}};
     unsigned f = 0;
     char *copy = l4r_xstrdup(s);
     bool ok = true;
@@ -680,7 +681,7 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_formats(val, &f))
             return l4r_err(e, L4R_EUSAGE,
                            "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
-                           "parquet, not '%s'",
+                           "parquet, tallrec, bigrec, not '%s'",
                            val);
         p->formats = f;
     } else if (!strcmp(key, "partitions")) {
@@ -695,6 +696,18 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_long(val, 1, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "history takes a number >= 1, not '%s'", val);
         p->history_len = (int)v;
+    } else if (!strcmp(key, "window")) {
+        if (!parse_long(val, 1, 100000, &v))
+            return l4r_err(e, L4R_EUSAGE, "window takes a number >= 1, not '%s'", val);
+        p->window = (int)v;
+    } else if (!strcmp(key, "max-windows")) {
+        if (!parse_long(val, 0, 2000000000, &v))
+            return l4r_err(e, L4R_EUSAGE, "max-windows takes a number >= 0, not '%s'", val);
+        p->max_windows = (int)v;
+    } else if (!strcmp(key, "eval-sample")) {
+        if (!parse_long(val, 0, 2000000000, &v))
+            return l4r_err(e, L4R_EUSAGE, "eval-sample takes a number >= 0, not '%s'", val);
+        p->eval_sample = (int)v;
     } else if (!strcmp(key, "memory")) {
         if (!l4r_parse_size(val, &b) || b < (1u << 20))
             return l4r_err(e, L4R_EUSAGE, "memory takes a size such as 2G or 512M, not '%s'", val);

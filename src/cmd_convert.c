@@ -92,7 +92,8 @@ static void usage(FILE *f)
            "  --split published  the split the dataset publishes (Amazon 2023's benchmark\n"
            "                     files), written as train/valid/test.tsv as they are\n"
            "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl,\n"
-           "                     parquet.  RecBole and SASRec files are named after the output\n"
+           "                     parquet, tallrec, bigrec.  RecBole and SASRec files are named after the "
+           "output\n"
            "                     directory (DIR/DIR.inter); sasrec renumbers its own file only\n"
            "                     (with sasrec_user_map.tsv, sasrec_item_map.tsv) unless --remap;\n"
            "                     parquet writes NAME.parquet of every table (typed columns, zstd,\n"
@@ -103,6 +104,14 @@ static void usage(FILE *f)
            "                     Polars, Spark: read_parquet('NAME/*.parquet'))\n"
            "  --candidates K     jsonl: K seeded negative candidates per example\n"
            "  --history N        jsonl: history length in items (default 10)\n"
+           "                     tallrec, bigrec: TALLRec's / BIGRec's Alpaca JSON from sliding\n"
+           "                     windows (train.json, valid.json, test.json; bigrec also\n"
+           "                     valid_N.json, test_N.json); they need item titles\n"
+           "                     (docs/PRESETS.md)\n"
+           "  --window N         tallrec, bigrec: history items per window (default 10)\n"
+           "  --max-windows N    tallrec: keep the last N windows (default 10000; 0 = all)\n"
+           "  --eval-sample N    bigrec: valid_N.json, test_N.json hold N rows drawn with --seed\n"
+           "                     as pandas' sample(n=N, random_state=seed) (default 5000; 0 = none)\n"
            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
            "\n"
            "common options: --data-dir DIR, --recipes DIR, -q, -h\n"
@@ -153,6 +162,9 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"partitions", required_argument, NULL, OPT_SET},
         {"candidates", required_argument, NULL, OPT_SET},
         {"history", required_argument, NULL, OPT_SET},
+        {"window", required_argument, NULL, OPT_SET},
+        {"max-windows", required_argument, NULL, OPT_SET},
+        {"eval-sample", required_argument, NULL, OPT_SET},
         {"memory", required_argument, NULL, OPT_SET},
         {"block-size", required_argument, NULL, OPT_SET}, /* for tests */
         {"lock", required_argument, NULL, OPT_LOCK},

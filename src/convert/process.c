@@ -28,7 +28,11 @@ void l4r_process_opts_defaults(l4r_process_opts *o)
     o->remap_order = L4R_REMAP_FIRST;
     o->split = L4R_SPLIT_NONE;
     o->formats = L4R_SINK_TSV;
+    o->seed = 42; /* as --help and the man page say */
     o->history_len = 10;
+    o->window = 10;
+    o->max_windows = 10000;
+    o->eval_sample = 5000;
     o->threads = 1;
 }
 
@@ -109,6 +113,10 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
         st = l4r_sink_sequences(p, e);
     if (!st && (formats & L4R_SINK_JSONL))
         st = l4r_sink_jsonl(p, e);
+    if (!st && (formats & L4R_SINK_TALLREC))
+        st = l4r_sink_tallrec(p, e);
+    if (!st && (formats & L4R_SINK_BIGREC))
+        st = l4r_sink_bigrec(p, e);
 out:
     free(p->idx);
     free(p->ubeg);

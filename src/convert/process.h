@@ -37,7 +37,9 @@ enum {
     L4R_SINK_SASREC = 1 << 2,
     L4R_SINK_SEQUENCES = 1 << 3,
     L4R_SINK_JSONL = 1 << 4,
-    L4R_SINK_PARQUET = 1 << 5 /* the finished TSVs as Parquet (parquet_tables.c) */
+    L4R_SINK_PARQUET = 1 << 5, /* the finished TSVs as Parquet (parquet_tables.c) */
+    L4R_SINK_TALLREC = 1 << 6, /* TALLRec's Alpaca JSON (export_alpaca.c) */
+    L4R_SINK_BIGREC = 1 << 7   /* BIGRec's Alpaca JSON (export_alpaca.c) */
 };
 
 typedef struct l4r_process_opts {
@@ -57,6 +59,9 @@ typedef struct l4r_process_opts {
     unsigned formats;                 /* L4R_SINK_* bits; 0 means TSV */
     int candidates;                   /* jsonl: negatives per example, 0 = none */
     int history_len;                  /* jsonl: last N history items (default 10) */
+    int window;                       /* tallrec, bigrec: history items per window (default 10) */
+    int max_windows;                  /* tallrec: the last N windows (default 10000, 0 = all) */
+    int eval_sample;                  /* bigrec: rows of valid_N / test_N.json (default 5000, 0 = none) */
     const char *dataset;              /* the output directory: its base name is the stem of the
                                          RecBole and SASRec files (NAME/NAME.inter, as RecBole
                                          loads data_path/NAME/NAME.inter) */

@@ -384,6 +384,12 @@ l4r_status l4r_sink_sasrec(proc *p, l4r_error *e);
 l4r_status l4r_sink_sequences(proc *p, l4r_error *e);
 l4r_status l4r_sink_jsonl(proc *p, l4r_error *e);
 
+/* ---- export_alpaca.c ---- */
+
+/* TALLRec's train/valid/test.json and BIGRec's (+ valid_N, test_N.json) from the live groups. */
+l4r_status l4r_sink_tallrec(proc *p, l4r_error *e);
+l4r_status l4r_sink_bigrec(proc *p, l4r_error *e);
+
 /* ---- spilled.c ---- */
 
 /* The out-of-core engine: the table has spilled sorted runs (t->spill). */

@@ -1,0 +1,477 @@
+/*
+ * export_alpaca.c — the Alpaca JSON exports of TALLRec (--format tallrec) and BIGRec
+ * (--format bigrec): sliding windows of each user's history, split and written as the JSON
+ * arrays those codebases' training scripts load (docs/PRESETS.md "tallrec", "bigrec").
+ *
+ * How it works.  After the stages, every user's live rows are chronological (ties in source
+ * order) and users come in id order, which is their order of first appearance in the source, as
+ * a Python dict fills.  A window is W consecutive rows of one user (the history) and the row
+ * after them (the target); windows are listed user by user, each user's in time order.
+ *
+ *   tallrec  every window; the last --max-windows of that list (user-grouped order, not time);
+ *            8:1:1 by position (Python's int(n * 0.8), int(n * 0.9)); a history item is liked
+ *            when its rating is > 3, the output "Yes." or "No." for the target's.
+ *   bigrec   only windows whose target is liked (rating > 3); sorted by target timestamp (stable:
+ *            ties keep the user-grouped order); 8:1:1 by position; valid and test also as
+ *            valid_N.json / test_N.json, N rows drawn as pandas' DataFrame.sample(n=N,
+ *            random_state=seed) draws them (numpy's legacy MT19937 permutation, its first N).
+ *
+ * The JSON bytes are Python's json.dump(list, f, indent=4) with its defaults: keys in the order
+ * instruction, input, output; ",\n" between items, ": " after keys; ensure_ascii (every
+ * non-ASCII character as \uXXXX, lowercase hex, surrogate pairs above U+FFFF); no final newline.
+ * Inside the prompts each title is a JSON string literal of its own ("..." with \" and \\
+ * escaped), where the codebases paste the raw title between quotes.
+ *
+ * Runs on the calling thread only, so any -j writes the same bytes.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "process_internal.h"
+
+typedef struct window {
+    uint32_t u;   /* user */
+    uint32_t end; /* position of the target in the user's group */
+} window;
+
+/* ---- numpy's legacy RandomState (MT19937), as far as permutation() needs it ---- */
+
+typedef struct mt19937 {
+    uint32_t key[624];
+    int pos;
+} mt19937;
+
+static void mt_seed(mt19937 *m, uint32_t s)
+{
+    for (int i = 0; i < 624; i++) {
+        m->key[i] = s;
+        s = 1812433253u * (s ^ (s >> 30)) + (uint32_t)i + 1;
+    }
+    m->pos = 624;
+}
+
+static uint32_t mt_next(mt19937 *m)
+{
+    if (m->pos == 624) {
+        for (int i = 0; i < 624; i++) {
+            uint32_t y = (m->key[i] & 0x80000000u) | (m->key[(i + 1) % 624] & 0x7fffffffu);
+            m->key[i] = m->key[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+        }
+        m->pos = 0;
+    }
+    uint32_t y = m->key[m->pos++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+}
+
+/* Uniform in [0, max] by masked rejection, as numpy's random_interval (max < 2^32 here). */
+static uint32_t mt_interval(mt19937 *m, uint32_t max)
+{
+    if (max == 0)
+        return 0;
+    uint32_t mask = max;
+    mask |= mask >> 1;
+    mask |= mask >> 2;
+    mask |= mask >> 4;
+    mask |= mask >> 8;
+    mask |= mask >> 16;
+    uint32_t v;
+    while ((v = mt_next(m) & mask) > max)
+        ;
+    return v;
+}
+
+/* RandomState(seed).permutation(n) into perm (n < 2^32). */
+static void np_permutation(uint64_t seed, uint32_t *perm, size_t n)
+{
+    mt19937 m;
+    mt_seed(&m, (uint32_t)seed);
+    for (size_t i = 0; i < n; i++)
+        perm[i] = (uint32_t)i;
+    for (size_t i = n; i-- > 1;) {
+        uint32_t j = mt_interval(&m, (uint32_t)i);
+        uint32_t t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+}
+
+/* ---- JSON as Python's json.dumps writes it ---- */
+
+/* The next code point of UTF-8 s[*i..n) (U+FFFD for a bad sequence, one byte consumed). */
+static uint32_t utf8_next(const unsigned char *s, size_t n, size_t *i)
+{
+    unsigned c = s[*i];
+    int len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+    if (!len || *i + (size_t)len > n) {
+        ++*i;
+        return 0xfffd;
+    }
+    for (int k = 1; k < len; k++) {
+        unsigned d = s[*i + (size_t)k];
+        if ((d & 0xc0) != 0x80) {
+            ++*i;
+            return 0xfffd;
+        }
+        cp = (cp << 6) | (d & 0x3f);
+    }
+    static const uint32_t minimum[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < minimum[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        ++*i;
+        return 0xfffd;
+    }
+    *i += (size_t)len;
+    return cp;
+}
+
+/* The body of a JSON string for s (no surrounding quotes): '"', '\\' and control characters
+ * escaped as Python does; ascii: every character above U+007F as \uXXXX too (ensure_ascii). */
+static void json_body(l4r_buf *b, const char *s, size_t n, bool ascii)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned c = u[i];
+        if (c >= 0x80) {
+            size_t at = i;
+            uint32_t cp = utf8_next(u, n, &i);
+            if (!ascii && cp != 0xfffd) {
+                l4r_buf_add(b, s + at, i - at);
+            } else if (cp >= 0x10000) {
+                cp -= 0x10000;
+                l4r_buf_addf(b, "\\u%04x\\u%04x", 0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
+            } else if (ascii) {
+                l4r_buf_addf(b, "\\u%04x", (unsigned)cp);
+            } else {
+                l4r_buf_adds(b, "\xef\xbf\xbd");
+            }
+            continue;
+        }
+        i++;
+        switch (c) {
+        case '"': l4r_buf_adds(b, "\\\""); break;
+        case '\\': l4r_buf_adds(b, "\\\\"); break;
+        case '\n': l4r_buf_adds(b, "\\n"); break;
+        case '\r': l4r_buf_adds(b, "\\r"); break;
+        case '\t': l4r_buf_adds(b, "\\t"); break;
+        case '\b': l4r_buf_adds(b, "\\b"); break;
+        case '\f': l4r_buf_adds(b, "\\f"); break;
+        default:
+            if (c < 0x20)
+                l4r_buf_addf(b, "\\u%04x", c);
+            else
+                l4r_buf_addc(b, (char)c);
+        }
+    }
+}
+
+/* A title inside a prompt: a JSON string literal of its own, non-ASCII kept. */
+static void add_title(l4r_buf *b, const char *title)
+{
+    l4r_buf_addc(b, '"');
+    json_body(b, title, strlen(title), false);
+    l4r_buf_addc(b, '"');
+}
+
+/* One element of the array at indent 4, keys at indent 8 (json.dump(..., indent=4)). */
+static void add_record(l4r_buf *b, bool first, const char *instruction, const l4r_buf *input,
+                       const l4r_buf *output)
+{
+    l4r_buf_adds(b, first ? "\n    {\n        \"instruction\": \"" : ",\n    {\n        \"instruction\": \"");
+    json_body(b, instruction, strlen(instruction), true);
+    l4r_buf_adds(b, "\",\n        \"input\": \"");
+    json_body(b, input->data, input->len, true);
+    l4r_buf_adds(b, "\",\n        \"output\": \"");
+    json_body(b, output->data, output->len, true);
+    l4r_buf_adds(b, "\"\n    }");
+}
+
+/* ---- windows ---- */
+
+typedef struct alpaca {
+    proc *p;
+    int w;        /* history length */
+    double *like; /* per rating id: 1 when > 3 */
+} alpaca;
+
+static inline uint32_t row_at(const alpaca *a, uint32_t u, uint32_t pos)
+{
+    return a->p->idx[a->p->ubeg[u] + pos];
+}
+
+static inline bool liked(const alpaca *a, uint32_t row)
+{
+    return a->like[a->p->t->rating[row]] > 0;
+}
+
+/* Every window (target at position >= w of its user), user by user; liked_only: those whose
+ * target is liked.  *n gets the count; caller frees. */
+static window *make_windows(const alpaca *a, bool liked_only, size_t *n)
+{
+    const proc *p = a->p;
+    size_t cap = 0, k = 0;
+    for (size_t u = 0; u < p->n_users; u++)
+        cap += p->ulen[u] > (uint32_t)a->w ? p->ulen[u] - (uint32_t)a->w : 0;
+    window *ws = l4r_xmalloc((cap ? cap : 1) * sizeof *ws);
+    for (size_t u = 0; u < p->n_users; u++) {
+        for (uint32_t j = (uint32_t)a->w; j < p->ulen[u]; j++) {
+            if (liked_only && !liked(a, row_at(a, (uint32_t)u, j)))
+                continue;
+            ws[k++] = (window){(uint32_t)u, j};
+        }
+    }
+    *n = k;
+    return ws;
+}
+
+static const char *title_of(const alpaca *a, uint32_t row)
+{
+    return a->p->ititle[a->p->t->item[row]];
+}
+
+/* The item id of a row without a title, for the error; NULL when every row has one. */
+static l4r_status check_titles(const alpaca *a, const char *fmt, l4r_error *e)
+{
+    const proc *p = a->p;
+    if (!p->items)
+        return l4r_err(e, L4R_EUSAGE,
+                       "--format %s needs item titles (items.tsv), and this dataset variant has none", fmt);
+    for (size_t u = 0; u < p->n_users; u++) {
+        for (uint32_t j = 0; j < p->ulen[u]; j++) {
+            uint32_t r = row_at(a, (uint32_t)u, j);
+            if (!title_of(a, r)) {
+                size_t n;
+                const char *s = l4r_dict_str(p->t->items, p->t->item[r], &n);
+                return l4r_err(e, L4R_EUSAGE,
+                               "--format %s needs a title for every item: item %.*s has none in items.tsv",
+                               fmt, (int)n, s);
+            }
+        }
+    }
+    return L4R_OK;
+}
+
+static const char TALLREC_INSTRUCTION[] =
+    "Given the user's preference and unpreference, identify whether the user will like the target movie by "
+    "answering \"Yes.\" or \"No.\".";
+static const char BIGREC_INSTRUCTION[] =
+    "Given a list of movies the user has watched before, please recommend a new movie that the user likes to "
+    "the user.";
+
+static void tallrec_record(const alpaca *a, const window *wd, bool first, l4r_buf *b, l4r_buf *in,
+                           l4r_buf *out)
+{
+    l4r_buf_reset(in);
+    l4r_buf_reset(out);
+    l4r_buf_adds(in, "User Preference: ");
+    for (int half = 0; half < 2; half++) {
+        bool any = false;
+        if (half)
+            l4r_buf_adds(in, "\nUser Unpreference: ");
+        for (uint32_t j = wd->end - (uint32_t)a->w; j < wd->end; j++) {
+            uint32_t r = row_at(a, wd->u, j);
+            if (liked(a, r) != !half)
+                continue;
+            if (any)
+                l4r_buf_adds(in, ", ");
+            add_title(in, title_of(a, r));
+            any = true;
+        }
+    }
+    uint32_t tr = row_at(a, wd->u, wd->end);
+    l4r_buf_adds(in, "\nWhether the user will like the target movie ");
+    add_title(in, title_of(a, tr));
+    l4r_buf_addc(in, '?');
+    l4r_buf_adds(out, liked(a, tr) ? "Yes." : "No.");
+    add_record(b, first, TALLREC_INSTRUCTION, in, out);
+}
+
+static void bigrec_record(const alpaca *a, const window *wd, bool first, l4r_buf *b, l4r_buf *in,
+                          l4r_buf *out)
+{
+    l4r_buf_reset(in);
+    l4r_buf_reset(out);
+    l4r_buf_adds(in, "The user has watched the following movies before:");
+    for (uint32_t j = wd->end - (uint32_t)a->w; j < wd->end; j++) {
+        if (j > wd->end - (uint32_t)a->w)
+            l4r_buf_adds(in, ", ");
+        add_title(in, title_of(a, row_at(a, wd->u, j)));
+    }
+    l4r_buf_adds(in, "\n ");
+    add_title(out, title_of(a, row_at(a, wd->u, wd->end)));
+    add_record(b, first, BIGREC_INSTRUCTION, in, out);
+}
+
+typedef void (*record_fn)(const alpaca *a, const window *wd, bool first, l4r_buf *b, l4r_buf *in,
+                          l4r_buf *out);
+
+/* Write ws[order[k]] (order NULL: ws[k]) for k < n as one JSON array into dir/name. */
+static l4r_status write_array(const alpaca *a, const char *name, const window *ws, const uint32_t *order,
+                              size_t n, record_fn rec, l4r_error *e)
+{
+    l4r_out *o;
+    l4r_status st = l4r_out_open(&o, a->p->dir, name, e);
+    if (st)
+        return st;
+    l4r_buf b = {0}, in = {0}, out = {0};
+    l4r_buf_addc(&b, '[');
+    for (size_t k = 0; k < n && !st; k++) {
+        rec(a, &ws[order ? order[k] : k], k == 0, &b, &in, &out);
+        if (b.len >= (1u << 20)) {
+            st = l4r_out_write(o, b.data, b.len, e);
+            l4r_buf_reset(&b);
+        }
+    }
+    l4r_buf_adds(&b, n ? "\n]" : "]");
+    if (!st)
+        st = l4r_out_write(o, b.data, b.len, e);
+    l4r_out_add_rows(o, n);
+    l4r_buf_free(&b);
+    l4r_buf_free(&in);
+    l4r_buf_free(&out);
+    if (st) {
+        l4r_out_abort(o);
+        return st;
+    }
+    return l4r_out_close(o, a->p->m, e);
+}
+
+static l4r_status alpaca_begin(alpaca *a, proc *p, const char *fmt, l4r_error *e)
+{
+    a->p = p;
+    a->w = p->o->window > 0 ? p->o->window : 10;
+    if (p->t->spill || p->t->spill_status)
+        return l4r_err(e, L4R_EUSAGE, "--format %s works in memory: raise --memory for this dataset", fmt);
+    l4r_sink_titles(p);
+    size_t nr = l4r_dict_size(p->t->ratings);
+    a->like = l4r_xcalloc(nr ? nr : 1, sizeof *a->like);
+    for (size_t r = 0; r < nr; r++) {
+        double v = l4r_itab_rating_value(p->t, (uint32_t)r);
+        a->like[r] = !isnan(v) && v > 3.0 ? 1 : 0;
+    }
+    return check_titles(a, fmt, e);
+}
+
+/* Positions of the 8:1:1 cut points of n windows, as int(n * 0.8) and int(n * 0.9). */
+static void cuts(size_t n, size_t c[2])
+{
+    c[0] = (size_t)((double)n * 0.8);
+    c[1] = (size_t)((double)n * 0.9);
+}
+
+static void report_parts(proc *p, const char *fmt, size_t n, const size_t c[2])
+{
+    char key[64];
+    const size_t rows[3] = {c[0], c[1] - c[0], n - c[1]};
+    for (int k = 0; k < 3; k++) {
+        snprintf(key, sizeof key, "%s.%s", fmt, l4r_part_name[k]);
+        l4r_manifest_set_int(p->m, key, (int64_t)rows[k]);
+    }
+}
+
+l4r_status l4r_sink_tallrec(proc *p, l4r_error *e)
+{
+    alpaca a = {0};
+    l4r_status st = alpaca_begin(&a, p, "tallrec", e);
+    size_t n = 0;
+    window *ws = NULL;
+    if (!st) {
+        ws = make_windows(&a, false, &n);
+        size_t keep = p->o->max_windows > 0 && (size_t)p->o->max_windows < n ? (size_t)p->o->max_windows : n;
+        const window *w0 = ws + (n - keep);
+        size_t c[2];
+        cuts(keep, c);
+        l4r_manifest_set_int(p->m, "tallrec.window", a.w);
+        l4r_manifest_set_int(p->m, "tallrec.max_windows", p->o->max_windows);
+        l4r_manifest_set_int(p->m, "tallrec.windows", (int64_t)n);
+        l4r_manifest_set_int(p->m, "tallrec.kept", (int64_t)keep);
+        report_parts(p, "tallrec", keep, c);
+        const size_t beg[3] = {0, c[0], c[1]}, end[3] = {c[0], c[1], keep};
+        for (int k = 0; k < 3 && !st; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "%s.json", l4r_part_name[k]);
+            st = write_array(&a, name, w0 + beg[k], NULL, end[k] - beg[k], tallrec_record, e);
+        }
+    }
+    free(ws);
+    free(a.like);
+    return st;
+}
+
+/* Sort windows by target timestamp, stably (merge sort on a copy). */
+static void sort_by_target(const alpaca *a, window *ws, size_t n)
+{
+    if (n < 2)
+        return;
+    window *tmp = l4r_xmalloc(n * sizeof *tmp);
+    int64_t *key = l4r_xmalloc(n * sizeof *key), *ktmp = l4r_xmalloc(n * sizeof *ktmp);
+    for (size_t i = 0; i < n; i++)
+        key[i] = a->p->t->ts[row_at(a, ws[i].u, ws[i].end)];
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                bool right = key[j] < key[i];
+                tmp[k] = right ? ws[j] : ws[i];
+                ktmp[k++] = right ? key[j++] : key[i++];
+            }
+            while (i < mid) {
+                tmp[k] = ws[i];
+                ktmp[k++] = key[i++];
+            }
+            while (j < hi) {
+                tmp[k] = ws[j];
+                ktmp[k++] = key[j++];
+            }
+        }
+        memcpy(ws, tmp, n * sizeof *ws);
+        memcpy(key, ktmp, n * sizeof *key);
+    }
+    free(tmp);
+    free(key);
+    free(ktmp);
+}
+
+l4r_status l4r_sink_bigrec(proc *p, l4r_error *e)
+{
+    alpaca a = {0};
+    l4r_status st = alpaca_begin(&a, p, "bigrec", e);
+    size_t n = 0;
+    window *ws = NULL;
+    uint32_t *perm = NULL;
+    if (!st) {
+        ws = make_windows(&a, true, &n);
+        sort_by_target(&a, ws, n);
+        size_t c[2];
+        cuts(n, c);
+        size_t sample = p->o->eval_sample >= 0 ? (size_t)p->o->eval_sample : 5000;
+        l4r_manifest_set_int(p->m, "bigrec.window", a.w);
+        l4r_manifest_set_int(p->m, "bigrec.windows", (int64_t)n);
+        l4r_manifest_set_int(p->m, "bigrec.eval_sample", (int64_t)sample);
+        l4r_manifest_set_int(p->m, "bigrec.seed", (int64_t)(uint32_t)p->o->seed);
+        report_parts(p, "bigrec", n, c);
+        const size_t beg[3] = {0, c[0], c[1]}, end[3] = {c[0], c[1], n};
+        for (int k = 0; k < 3 && !st; k++) {
+            char name[48];
+            snprintf(name, sizeof name, "%s.json", l4r_part_name[k]);
+            st = write_array(&a, name, ws + beg[k], NULL, end[k] - beg[k], bigrec_record, e);
+            if (k == 0 || st || !sample)
+                continue;
+            /* valid_N.json, test_N.json: DataFrame.sample(n=N, random_state=seed) of the part (all
+             * of it, permuted, when it has fewer than N rows, where pandas raises) */
+            size_t m = end[k] - beg[k];
+            perm = l4r_xrealloc(perm, (m ? m : 1) * sizeof *perm);
+            np_permutation(p->o->seed, perm, m);
+            snprintf(name, sizeof name, "%s_%zu.json", l4r_part_name[k], sample);
+            st = write_array(&a, name, ws + beg[k], perm, m < sample ? m : sample, bigrec_record, e);
+        }
+    }
+    free(perm);
+    free(ws);
+    free(a.like);
+    return st;
+}
