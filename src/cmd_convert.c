@@ -161,6 +161,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"keep-negatives", no_argument, NULL, OPT_SET},
         {"accept-license", no_argument, NULL, OPT_SET},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"preset", required_argument, NULL, OPT_SET},
+        {"allow-deviation", no_argument, NULL, OPT_SET},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -172,6 +174,10 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     bool force = false, dry_run = false;
     int c, li = 0;
     char *dataset = NULL;
+    /* the library options, set after the loop: --preset first, wherever it stands, so that what is
+     * given beside it overrides it (and is recorded as an override) */
+    const char **sets = l4r_cli_alloc(((size_t)argc + 1) * 2 * sizeof *sets);
+    size_t n_sets = 0;
     opterr = 0;
     while (rc < 0 && (c = getopt_long(argc, argv, ":o:j:hq", longopts, &li)) != -1) {
         if (l4r_cli_common_opt(cli, c, optarg))
@@ -191,11 +197,16 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             force = force || !strcmp(longopts[li].name, "force");
             if (!strcmp(longopts[li].name, "raw"))
                 raw = optarg;
-            rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg);
+            sets[2 * n_sets] = longopts[li].name;
+            sets[2 * n_sets++ + 1] = optarg;
             break;
         default: rc = l4r_cli_option_error("convert", c, argv, longopts); break;
         }
     }
+    for (int pass = 0; pass < 2 && rc < 0; pass++)
+        for (size_t i = 0; i < n_sets && rc < 0; i++)
+            if ((pass == 0) == !strcmp(sets[2 * i], "preset"))
+                rc = l4r_cli_set(o, "convert", sets[2 * i], NULL, sets[2 * i + 1]);
     if (rc >= 0)
         goto out;
     if (optind >= argc) {
@@ -303,6 +314,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         rc = 0;
     }
 out:
+    free(sets);
     free(dataset);
     free(out_default);
     l4r_options_free(o);
