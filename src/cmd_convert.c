@@ -79,7 +79,8 @@ static void usage(FILE *f)
            "  --ties source|hash         order of equal timestamps within a user (default source)\n"
            "  --max-history N            keep each user's last N interactions\n"
            "  --remap                    dense integer ids from 1; writes user_map.tsv, item_map.tsv\n"
-           "  --remap-order first|sorted|shuffle   numbering order (default first appearance)\n"
+           "  --remap-order first|sorted|shuffle|source   numbering order (default first: first\n"
+           "                             appearance in time order; source: in the input file)\n"
            "  --seed S                   seed for hash ties, shuffle, random split, candidates (default 42)\n"
            "\n"
            "split and exports:\n"
@@ -105,6 +106,16 @@ static void usage(FILE *f)
            "  --history N        jsonl: history length in items (default 10)\n"
            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
            "\n"
+           "presets ('llm4rec-data presets' lists them; docs/PRESETS.md):\n"
+           "  --preset NAME      a codebase's published preprocessing: the preset's options, then\n"
+           "                     those given beside it, which override it (manifest.json\n"
+           "                     preset.overrides); at the end ours beside the paper's numbers.\n"
+           "                     On the published source (the input's SHA-256 is the recipe's) a\n"
+           "                     number that differs is exit 11 and nothing is written; on other\n"
+           "                     input the comparison is for information only\n"
+           "  --allow-deviation  with --preset: write it anyway when the published source gives\n"
+           "                     other numbers (a warning; recorded in manifest.json)\n"
+           "\n"
            "common options: --data-dir DIR, --recipes DIR, -q, -h\n"
            "On a terminal a progress line (file, share, rows, rate, time left) is drawn on stderr;\n"
            "none with -q or when stderr is not a terminal.\n"
@@ -113,7 +124,8 @@ static void usage(FILE *f)
            "  llm4rec-data convert movielens --split seq\n"
            "  llm4rec-data convert movielens --variant ml-25m --raw ml-25m.zip -o ml25m\n"
            "  llm4rec-data convert movielens/ml-1m -o - | head\n"
-           "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n");
+           "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n"
+           "  llm4rec-data convert amazon/2014/reviews_Beauty --preset sasrec -o Beauty\n");
 }
 
 /* OPT_SET: the library option named like the long option (l4r_options_set). */
