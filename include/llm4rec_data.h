@@ -248,6 +248,10 @@ const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when o
  *   max-errors, keep-negatives    convert   as the options of `llm4rec-data convert` (docs/MANUAL.md)
  *   with            convert        optional side tables to write too ("tags,reviews"); each call adds
  *                                  (split "published": the variant's published train/valid/test)
+ *   preset          convert        a preset's name (l4r_preset_find): sets its options; set it first,
+ *                                  since what is set after it overrides it (and is recorded)
+ *   allow-deviation convert        flag: a preset's statistics that differ from its paper's on the
+ *                                  published source are recorded, not an error (L4R_EFINDING)
  *
  * A flag takes NULL or "1" to set it and "0" to clear it. */
 typedef struct l4r_options l4r_options;
@@ -304,6 +308,54 @@ char *l4r_variant_path(const l4r_recipe *r, const l4r_variant *v, const l4r_opti
  * Reads; never writes, fetches or locks.  An error only for options without "output". */
 l4r_status l4r_convert_current(const l4r_recipe *r, const l4r_variant *v, const l4r_options *o, bool *current,
                                char *why, size_t why_size, l4r_error *e);
+
+/* ---- presets: a codebase's published preprocessing, by name (src/presets.c, docs/PRESETS.md) ----
+ *
+ * A preset is a named list of convert options (the stages, split and exports that reproduce one
+ * codebase's preprocessing), the datasets and variants it covers ("DATASET/VARIANT" patterns with
+ * fnmatch(3) wildcards) and the statistics the codebase's paper published for some of them.  The
+ * convert option "preset" applies one (l4r_options_set(o, "preset", NAME) before the other
+ * options: what is set after it overrides the preset and is recorded in manifest.json
+ * "preset.overrides").  Presets are static data: every pointer below lives as long as the
+ * program.  Thread: any. */
+typedef struct l4r_preset l4r_preset;
+/* One published statistic: "users", "items", "interactions", "actions_per_user" or
+ * "actions_per_item"; tolerance is half the unit the paper rounded to (0: given exactly). */
+typedef struct l4r_preset_stat {
+    const char *name;
+    double value;
+    double tolerance;
+} l4r_preset_stat;
+/* The paper's numbers for the variants matching `covers`, with the table cited and, when the
+ * numbers are known not to be reproducible from the published files, why (else NULL). */
+typedef struct l4r_preset_paper {
+    const char *covers;
+    const char *citation;
+    const char *known_cause;
+    size_t n_stats;
+    const l4r_preset_stat *stats;
+} l4r_preset_paper;
+
+size_t l4r_preset_count(void);
+const l4r_preset *l4r_preset_at(size_t i);           /* NULL when out of range */
+const l4r_preset *l4r_preset_find(const char *name); /* NULL when there is none of that name */
+/* The names, for a did-you-mean (l4r_suggest): an array of l4r_preset_count() strings. */
+const char *const *l4r_preset_names(void);
+const char *l4r_preset_name(const l4r_preset *p);     /* "sasrec" */
+const char *l4r_preset_codebase(const l4r_preset *p); /* "SASRec (Kang & McAuley, ICDM 2018), ..." */
+const char *l4r_preset_summary(const l4r_preset *p);  /* one line: what it reproduces */
+const char *l4r_preset_writes(const l4r_preset *p);   /* one line: the files it writes */
+size_t l4r_preset_n_covers(const l4r_preset *p);
+const char *l4r_preset_cover(const l4r_preset *p, size_t i); /* "amazon/2014/reviews_*"; NULL past the end */
+/* Whether the preset applies to DATASET/VARIANT. */
+bool l4r_preset_covers(const l4r_preset *p, const char *dataset, const char *variant);
+/* The convert options it implies, argv-like ("--kcore", "5", "--remap", ...). */
+size_t l4r_preset_n_options(const l4r_preset *p);
+const char *l4r_preset_option(const l4r_preset *p, size_t i); /* NULL past the end */
+size_t l4r_preset_n_papers(const l4r_preset *p);
+const l4r_preset_paper *l4r_preset_paper_at(const l4r_preset *p, size_t i); /* NULL past the end */
+/* The paper entry for DATASET/VARIANT, or NULL when the paper gives none for it. */
+const l4r_preset_paper *l4r_preset_paper_for(const l4r_preset *p, const char *dataset, const char *variant);
 
 /* ---- stats of a converted output ---- */
 

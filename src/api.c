@@ -16,6 +16,7 @@
 #include "convert/convert.h"
 #include "convert/uptodate.h"
 #include "fetch/fetch.h"
+#include "presets.h"
 #include "recipe.h"
 #include "util.h"
 
@@ -431,6 +432,9 @@ struct l4r_options {
     size_t n_owned;
     const char **shaping; /* key, value, ...: options that shape the outputs, as set (uptodate.c) */
     size_t n_shaping;
+    bool in_preset;         /* the preset's own options are being set */
+    const char **overrides; /* key, preset value, given value, ...: set beside the preset */
+    size_t n_overrides;
 };
 
 l4r_options *l4r_options_new(void)
@@ -453,6 +457,7 @@ void l4r_options_free(l4r_options *o)
         free(o->owned[i]);
     free(o->owned);
     free(o->shaping);
+    free(o->overrides);
     free(o->from);
     free(o->with);
     for (int i = 0; i < o->argc; i++)
@@ -610,7 +615,7 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     static const char *const dedup[] = {"none", "first", "last", NULL};
     static const char *const kmode[] = {"iterative", "one-pass", NULL};
     static const char *const ties[] = {"source", "hash", NULL};
-    static const char *const order[] = {"first", "sorted", "shuffle", NULL};
+    static const char *const order[] = {"first", "sorted", "shuffle", "source", NULL};
     l4r_process_opts *p = &o->conv.proc;
     long v;
     int k;
@@ -669,8 +674,11 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     } else if (!strcmp(key, "remap-order")) {
         k = pick(val, order);
         if (k < 0)
-            return l4r_err(e, L4R_EUSAGE, "remap-order takes first, sorted or shuffle, not '%s'", val);
-        p->remap_order = k == 1 ? L4R_REMAP_SORTED : k == 2 ? L4R_REMAP_SHUFFLE : L4R_REMAP_FIRST;
+            return l4r_err(e, L4R_EUSAGE, "remap-order takes first, sorted, shuffle or source, not '%s'",
+                           val);
+        static const l4r_remap_order orders[] = {L4R_REMAP_FIRST, L4R_REMAP_SORTED, L4R_REMAP_SHUFFLE,
+                                                 L4R_REMAP_SOURCE};
+        p->remap_order = orders[k];
         p->remap = true;
     } else if (!strcmp(key, "seed")) {
         if (!parse_u64(val, &b))
@@ -724,20 +732,100 @@ static l4r_status options_set(l4r_options *o, const char *key, const char *value
  * left out of manifest.json's "convert_options" and of the up-to-date comparison (uptodate.c). */
 static bool shapes_outputs(const char *key)
 {
-    static const char *const how[] = {"data-dir",       "mirror",         "lock",
-                                      "max-unpacked",   "progress",       "from",
-                                      "update-lock",    "accept-license", "connect-timeout",
-                                      "low-speed-time", "max-backoff",    "max-retries",
-                                      "force",          "output",         "jobs",
-                                      "memory",         "block-size",     NULL};
+    static const char *const how[] = {"data-dir",
+                                      "mirror",
+                                      "lock",
+                                      "max-unpacked",
+                                      "progress",
+                                      "from",
+                                      "update-lock",
+                                      "accept-license",
+                                      "connect-timeout",
+                                      "low-speed-time",
+                                      "max-backoff",
+                                      "max-retries",
+                                      "force",
+                                      "output",
+                                      "jobs",
+                                      "memory",
+                                      "block-size",
+                                      "allow-deviation",
+                                      NULL};
     return pick(key, how) < 0;
+}
+
+/* "preset": its options, set as the command line would set them.  A second preset is refused (the
+ * first one's options would stay where the second does not set them). */
+static l4r_status set_preset(l4r_options *o, const char *name, l4r_error *e)
+{
+    const l4r_preset *p = l4r_preset_find(name);
+    if (!p) {
+        const char *near = l4r_suggest(name, l4r_preset_names(), l4r_preset_count());
+        return l4r_err(e, L4R_EUSAGE, "preset: no preset '%s'%s%s%s ('llm4rec-data presets' lists them)",
+                       name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+    }
+    if (o->conv.preset && o->conv.preset != p)
+        return l4r_err(e, L4R_EUSAGE, "preset: one preset per run ('%s' was given already)",
+                       l4r_preset_name(o->conv.preset));
+    o->conv.preset = p;
+    o->in_preset = true;
+    l4r_status st = L4R_OK;
+    size_t n = l4r_preset_n_options(p);
+    for (size_t i = 0; i < n && !st; i++) {
+        const char *k = l4r_preset_option(p, i);
+        const char *next = l4r_preset_option(p, i + 1);
+        const char *val = next && strncmp(next, "--", 2) ? next : NULL;
+        if (strncmp(k, "--", 2)) {
+            st = l4r_err(e, L4R_EINTERNAL, "preset %s: option '%s' does not start with --", name, k);
+            break;
+        }
+        st = l4r_options_set(o, k + 2, val, e);
+        if (val)
+            i++;
+    }
+    o->in_preset = false;
+    return st;
+}
+
+/* An option set after the preset: recorded as an override (manifest.json "preset.overrides"). */
+static void note_override(l4r_options *o, const char *key, const char *value)
+{
+    bool found;
+    const char *pv = l4r_preset_value_of(o->conv.preset, key, &found);
+    if (found && pv && value && !strcmp(pv, value))
+        return; /* the preset's own value again: no override */
+    for (size_t i = 0; i < o->n_overrides; i++)
+        if (!strcmp(o->overrides[3 * i], key)) {
+            o->overrides[3 * i + 2] = value ? keep(o, value) : NULL;
+            o->conv.preset_overrides = o->overrides;
+            return;
+        }
+    o->overrides = l4r_xrealloc(o->overrides, (o->n_overrides + 1) * 3 * sizeof *o->overrides);
+    o->overrides[3 * o->n_overrides] = keep(o, key);
+    o->overrides[3 * o->n_overrides + 1] = found ? keep(o, pv) : NULL;
+    o->overrides[3 * o->n_overrides + 2] = value ? keep(o, value) : NULL;
+    o->n_overrides++;
+    o->conv.preset_overrides = o->overrides;
+    o->conv.n_preset_overrides = o->n_overrides;
 }
 
 l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
 {
-    l4r_status st = options_set(o, key, value, e);
-    if (st || !shapes_outputs(key))
-        return st;
+    if (key && !strcmp(key, "preset")) {
+        if (!value)
+            return l4r_err(e, L4R_EUSAGE, "preset needs a value");
+        l4r_status ps = set_preset(o, value, e);
+        if (ps)
+            return ps;
+    } else {
+        l4r_status st = options_set(o, key, value, e);
+        if (st)
+            return st;
+    }
+    if (!shapes_outputs(key))
+        return L4R_OK;
+    if (o->conv.preset && !o->in_preset && strcmp(key, "preset") && strcmp(key, "raw") && strcmp(key, "with"))
+        note_override(o, key, value);
     /* the last value of a key wins (as in the options themselves); "with" accumulates */
     const char *kept = keep(o, !strcmp(key, "with") ? "" : value ? value : "1");
     for (size_t i = 0; i < o->n_shaping; i++)
@@ -754,8 +842,9 @@ l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l
 
 static l4r_status options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
 {
-    static const char *const flags[] = {"force",    "implicit",       "remap",          "update-lock",
-                                        "progress", "keep-negatives", "accept-license", NULL};
+    static const char *const flags[] = {"force",          "implicit",        "remap",
+                                        "update-lock",    "progress",        "keep-negatives",
+                                        "accept-license", "allow-deviation", NULL};
     if (!key)
         return l4r_err(e, L4R_EUSAGE, "(null): no such option");
     int flag = pick(key, flags);
@@ -770,7 +859,8 @@ static l4r_status options_set(l4r_options *o, const char *key, const char *value
         case 3: o->fetch.update_lock = b; break;
         case 4: o->fetch.progress = o->conv.progress = b; break;
         case 5: o->conv.keep_negatives = b; break;
-        default: o->fetch.accept_license = b; break;
+        case 6: o->fetch.accept_license = b; break;
+        default: o->conv.allow_deviation = b; break;
         }
         return L4R_OK;
     }
@@ -960,6 +1050,17 @@ l4r_status l4r_convert_dataset(const l4r_recipe *r, const l4r_variant *v, const 
 {
     if (!o->conv.out_dir)
         return l4r_err(e, L4R_EUSAGE, "output: no output directory given");
+    if (o->conv.preset && !l4r_preset_covers(o->conv.preset, r->dataset, v->name)) {
+        const l4r_preset *p = o->conv.preset;
+        char covers[512] = "";
+        for (size_t i = 0; i < l4r_preset_n_covers(p); i++) {
+            size_t at = strlen(covers);
+            snprintf(covers + at, sizeof covers - at, "%s%s", i ? ", " : "", l4r_preset_cover(p, i));
+        }
+        return l4r_err(e, L4R_EUSAGE,
+                       "--preset %s does not cover %s/%s: it covers %s ('llm4rec-data presets %s')",
+                       l4r_preset_name(p), r->dataset, v->name, covers, l4r_preset_name(p));
+    }
     l4r_convert_opts co = o->conv;
     co.argv = o->argv;
     co.argc = o->argc;

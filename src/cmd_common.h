@@ -125,6 +125,7 @@ int cmd_stats(l4r_cli *cli, int argc, char **argv);
 int cmd_verify(l4r_cli *cli, int argc, char **argv);
 int cmd_cache(l4r_cli *cli, int argc, char **argv);
 int cmd_audit(l4r_cli *cli, int argc, char **argv);
+int cmd_presets(l4r_cli *cli, int argc, char **argv);
 
 typedef struct l4r_command {
     const char *name;

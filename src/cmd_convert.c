@@ -79,7 +79,8 @@ static void usage(FILE *f)
            "  --ties source|hash         order of equal timestamps within a user (default source)\n"
            "  --max-history N            keep each user's last N interactions\n"
            "  --remap                    dense integer ids from 1; writes user_map.tsv, item_map.tsv\n"
-           "  --remap-order first|sorted|shuffle   numbering order (default first appearance)\n"
+           "  --remap-order first|sorted|shuffle|source   numbering order (default first: first\n"
+           "                             appearance in time order; source: in the input file)\n"
            "  --seed S                   seed for hash ties, shuffle, random split, candidates (default 42)\n"
            "\n"
            "split and exports:\n"
@@ -114,6 +115,16 @@ static void usage(FILE *f)
            "                     as pandas' sample(n=N, random_state=seed) (default 5000; 0 = none)\n"
            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
            "\n"
+           "presets ('llm4rec-data presets' lists them; docs/PRESETS.md):\n"
+           "  --preset NAME      a codebase's published preprocessing: the preset's options, then\n"
+           "                     those given beside it, which override it (manifest.json\n"
+           "                     preset.overrides); at the end ours beside the paper's numbers.\n"
+           "                     On the published source (the input's SHA-256 is the recipe's) a\n"
+           "                     number that differs is exit 11 and nothing is written; on other\n"
+           "                     input the comparison is for information only\n"
+           "  --allow-deviation  with --preset: write it anyway when the published source gives\n"
+           "                     other numbers (a warning; recorded in manifest.json)\n"
+           "\n"
            "common options: --data-dir DIR, --recipes DIR, -q, -h\n"
            "On a terminal a progress line (file, share, rows, rate, time left) is drawn on stderr;\n"
            "none with -q or when stderr is not a terminal.\n"
@@ -122,7 +133,8 @@ static void usage(FILE *f)
            "  llm4rec-data convert movielens --split seq\n"
            "  llm4rec-data convert movielens --variant ml-25m --raw ml-25m.zip -o ml25m\n"
            "  llm4rec-data convert movielens/ml-1m -o - | head\n"
-           "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n");
+           "  llm4rec-data convert amazon --variant 2014/reviews_Beauty_5 --kcore 5 --split seq\n"
+           "  llm4rec-data convert amazon/2014/reviews_Beauty --preset sasrec -o Beauty\n");
 }
 
 /* OPT_SET: the library option named like the long option (l4r_options_set). */
@@ -173,6 +185,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"keep-negatives", no_argument, NULL, OPT_SET},
         {"accept-license", no_argument, NULL, OPT_SET},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"preset", required_argument, NULL, OPT_SET},
+        {"allow-deviation", no_argument, NULL, OPT_SET},
         L4R_COMMON_LONGOPTS,
         {NULL, 0, NULL, 0},
     };
@@ -184,6 +198,10 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
     bool force = false, dry_run = false;
     int c, li = 0;
     char *dataset = NULL;
+    /* the library options, set after the loop: --preset first, wherever it stands, so that what is
+     * given beside it overrides it (and is recorded as an override) */
+    const char **sets = l4r_cli_alloc(((size_t)argc + 1) * 2 * sizeof *sets);
+    size_t n_sets = 0;
     opterr = 0;
     while (rc < 0 && (c = getopt_long(argc, argv, ":o:j:hq", longopts, &li)) != -1) {
         if (l4r_cli_common_opt(cli, c, optarg))
@@ -203,11 +221,16 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
             force = force || !strcmp(longopts[li].name, "force");
             if (!strcmp(longopts[li].name, "raw"))
                 raw = optarg;
-            rc = l4r_cli_set(o, "convert", longopts[li].name, NULL, optarg);
+            sets[2 * n_sets] = longopts[li].name;
+            sets[2 * n_sets++ + 1] = optarg;
             break;
         default: rc = l4r_cli_option_error("convert", c, argv, longopts); break;
         }
     }
+    for (int pass = 0; pass < 2 && rc < 0; pass++)
+        for (size_t i = 0; i < n_sets && rc < 0; i++)
+            if ((pass == 0) == !strcmp(sets[2 * i], "preset"))
+                rc = l4r_cli_set(o, "convert", sets[2 * i], NULL, sets[2 * i + 1]);
     if (rc >= 0)
         goto out;
     if (optind >= argc) {
@@ -315,6 +338,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         rc = 0;
     }
 out:
+    free(sets);
     free(dataset);
     free(out_default);
     l4r_options_free(o);

@@ -25,6 +25,7 @@ const l4r_command l4r_commands[] = {
     {"verify", cmd_verify, "re-check every output of a converted directory against manifest.json"},
     {"cache", cmd_cache, "list what the data directory holds, or remove it (cache clean)"},
     {"audit", cmd_audit, "check a split on disk for leakage, cold starts, id orders and ties"},
+    {"presets", cmd_presets, "list the presets of convert --preset (a codebase's preprocessing)"},
     {"help", cmd_help, "show help for a command"},
     {NULL, NULL, NULL},
 };

@@ -42,6 +42,10 @@ typedef struct l4r_convert_opts {
     const char *const *settings; /* key, value, ...: manifest.json's "convert_options" (uptodate.c) */
     size_t n_settings;
     l4r_process_opts proc;
+    const l4r_preset *preset;            /* --preset: reported on at the end (presets.c), or NULL */
+    bool allow_deviation;                /* --allow-deviation */
+    const char *const *preset_overrides; /* key, preset value, given value, ... (presets.h) */
+    size_t n_preset_overrides;
     void (*log)(void *ud, int level, const char *msg); /* warnings (level 1) and notes (0) */
     void *log_ud;
 } l4r_convert_opts;

@@ -26,6 +26,7 @@
 #include "locate.h"
 #include "output.h"
 #include "parquet.h"
+#include "presets.h"
 #include "process.h"
 #include "reader.h"
 #include "table.h"
@@ -604,6 +605,38 @@ static l4r_status write_parquet(const l4r_convert_opts *o, const l4r_variant *v,
     return l4r_parquet_write_tables(&po, m, e);
 }
 
+/* --preset: is the input the published source?  With --raw, when the recipe's SHA-256 for it is its
+ * own (inputs.interactions.matches_recipe); fetched, when every file of the variant has a recipe
+ * digest that the fetch verified.  Then the comparison with the paper (presets.c). */
+static l4r_status preset_report(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
+                                l4r_manifest *m, l4r_error *e)
+{
+    bool published = false;
+    const char *why = NULL;
+    if (o->raw) {
+        const char *want = l4r_manifest_get_str(m, "inputs.interactions.recipe_sha256");
+        const char *got = l4r_manifest_get_str(m, "inputs.interactions.sha256");
+        published = want && got && !strcmp(want, got);
+        why = !want ? "the recipe has no SHA-256 for it" : "its SHA-256 is not the recipe's";
+    } else {
+        published = v->n_files > 0;
+        for (size_t i = 0; i < v->n_files; i++)
+            published = published && (v->files[i].sha256 || v->files[i].md5);
+        why = "the recipe has no digest for every file of the variant, so the fetch could not verify it";
+    }
+    l4r_preset_run run = {.preset = o->preset,
+                          .dataset = r->dataset,
+                          .variant = v->name,
+                          .published = published,
+                          .input_why = why,
+                          .allow_deviation = o->allow_deviation,
+                          .overrides = o->preset_overrides,
+                          .n_overrides = o->n_preset_overrides,
+                          .log = o->log,
+                          .log_ud = o->log_ud};
+    return l4r_preset_report(&run, m, e);
+}
+
 l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
                        l4r_convert_result *res, l4r_error *e)
 {
@@ -739,6 +772,11 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     }
     if (o->split_published)
         l4r_manifest_set_str(m, "split.mode", "published");
+    if (o->preset) {
+        st = preset_report(o, r, v, m, e);
+        if (st)
+            goto out;
+    }
     l4r_describe_outputs(m, od.tmp); /* columns, types and id maps of every file */
     st = l4r_manifest_write(m, od.tmp, e);
     if (st)

@@ -21,7 +21,14 @@
 typedef enum l4r_dedup { L4R_DEDUP_NONE, L4R_DEDUP_FIRST, L4R_DEDUP_LAST } l4r_dedup;
 typedef enum l4r_ties { L4R_TIES_SOURCE, L4R_TIES_HASH } l4r_ties;
 typedef enum l4r_kcore_mode { L4R_KCORE_ITERATIVE, L4R_KCORE_ONE_PASS } l4r_kcore_mode;
-typedef enum l4r_remap_order { L4R_REMAP_FIRST, L4R_REMAP_SORTED, L4R_REMAP_SHUFFLE } l4r_remap_order;
+/* first: first appearance in the time-ordered data; sorted: by id; shuffle: seeded; source: first
+ * appearance in the input file (SASRec's DataProcessing.py numbering) */
+typedef enum l4r_remap_order {
+    L4R_REMAP_FIRST,
+    L4R_REMAP_SORTED,
+    L4R_REMAP_SHUFFLE,
+    L4R_REMAP_SOURCE
+} l4r_remap_order;
 typedef enum l4r_split_kind {
     L4R_SPLIT_NONE,
     L4R_SPLIT_SEQ,           /* leave-one-out: last -> test, second last -> valid */

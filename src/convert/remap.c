@@ -1,6 +1,7 @@
 /*
  * remap.c — --remap and the SASRec sink's numbering: users and items numbered from 1 in order of
- * first appearance in the time-ordered data (or sorted by id string, or shuffled with the seed),
+ * first appearance in the time-ordered data (or sorted by id string, or shuffled with the seed,
+ * or, --remap-order source, in order of first appearance in the input file),
  * written as user_map.tsv and item_map.tsv (or, for SASRec alone, sasrec_user_map.tsv and
  * sasrec_item_map.tsv: without --remap no other output changes its ids).
  */
@@ -161,8 +162,9 @@ l4r_status l4r_stage_remap(proc *p, l4r_error *e)
         const uint32_t *g = p->idx + p->ubeg[u];
         for (uint32_t j = 0; j < p->ulen[u]; j++) {
             uint32_t r = g[j];
-            l4r_remap_see(&uk[u], t->ts[r], r);
-            l4r_remap_see(&ik[t->item[r]], t->ts[r], r);
+            int64_t ts = o->remap_order == L4R_REMAP_SOURCE ? 0 : t->ts[r]; /* source: the row alone */
+            l4r_remap_see(&uk[u], ts, r);
+            l4r_remap_see(&ik[t->item[r]], ts, r);
         }
     }
     return l4r_remap_finish(p, uk, ik, e);
@@ -182,7 +184,7 @@ l4r_status l4r_remap_finish(proc *p, remap_key *uk, remap_key *ik, l4r_error *e)
     uint32_t ni = number_ids(p, ik, p->n_items, t->items, im, 0x6974656dull);
     free(uk);
     free(ik);
-    static const char *const order[3] = {"first", "sorted", "shuffle"};
+    static const char *const order[4] = {"first", "sorted", "shuffle", "source"};
     const char *un = "user_map.tsv", *in = "item_map.tsv";
     if (o->remap) {
         p->umap = um;

@@ -281,8 +281,9 @@ static l4r_status x_stage_pass(ext *x, int flags, uint32_t U, uint32_t I, l4r_er
             if (x->uk) {
                 for (size_t j = 0; j < x->gn; j++) {
                     const l4r_srec *r = &x->g[j];
-                    l4r_remap_see(&x->uk[u], r->ts, r->row);
-                    l4r_remap_see(&x->ik[r->item], r->ts, r->row);
+                    int64_t ts = o->remap_order == L4R_REMAP_SOURCE ? 0 : r->ts; /* source: the row */
+                    l4r_remap_see(&x->uk[u], ts, r->row);
+                    l4r_remap_see(&x->ik[r->item], ts, r->row);
                 }
             }
             if (quantile) {

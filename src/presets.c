@@ -1,0 +1,390 @@
+/*
+ * presets.c — the table of presets (convert --preset NAME, `llm4rec-data presets`) and what a
+ * run with one adds to manifest.json.
+ *
+ * A preset is data: a name, the codebase it reproduces, the DATASET/VARIANT patterns it covers,
+ * the convert options it implies (argv-like, exactly as a user would type them: the library
+ * parses them with l4r_options_set, so a preset can only say what the command line can), the
+ * files it writes, and the statistics the codebase's paper published, with the table cited.
+ * docs/PRESETS.md has one section per preset: what the codebase does, what the preset does, and
+ * every difference.
+ *
+ * Adding a preset is one place: append a row to `presets` below (and its section to
+ * docs/PRESETS.md, and a test).  A row:
+ *   - name: lower case, what --preset takes;
+ *   - codebase, summary, writes: one line each (`presets` prints them);
+ *   - covers: "DATASET/VARIANT" patterns (fnmatch: "amazon/2014/reviews_*"), NULL-terminated;
+ *     a preset given another dataset is a usage error that lists them;
+ *   - options: "--long-option", then its value unless it is a flag; NULL-terminated.  A
+ *     codebase's own file layout is a --format of its own (src/convert/export_NAME.c), so the
+ *     row only names it;
+ *   - papers: for the variants the paper reports on, {covers pattern, citation, known cause of a
+ *     difference or NULL, {{"users", N, tolerance}, ...}}.  Only numbers checked against the paper;
+ *     a tolerance of half the unit the paper rounds to ("0.4M" is 400000 +- 50000), 0 when exact.
+ *     Statistics: users, items, interactions, actions_per_user, actions_per_item.
+ * The arrays have fixed capacities (L4R_PRESET_MAX_*): raise one when a row needs more.
+ *
+ * At the end of a run (l4r_preset_report, called by l4r_convert before the manifest is
+ * written): ours beside the paper's on stderr (through the log callback) and in manifest.json
+ * "preset"; on the published source (the input's SHA-256 is the recipe's) a difference beyond
+ * the tolerance is L4R_EFINDING unless --allow-deviation, and nothing is published.
+ */
+#include <fnmatch.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "presets.h"
+#include "util.h"
+
+#define L4R_PRESET_MAX_COVERS 8
+#define L4R_PRESET_MAX_OPTIONS 32
+#define L4R_PRESET_MAX_PAPERS 8
+#define L4R_PRESET_MAX_STATS 6
+
+typedef struct paper_row {
+    const char *covers;
+    const char *citation;
+    const char *known_cause;
+    l4r_preset_stat stats[L4R_PRESET_MAX_STATS]; /* ends at the first without a name */
+} paper_row;
+
+struct l4r_preset {
+    const char *name;
+    const char *codebase;
+    const char *summary;
+    const char *writes;
+    const char *covers[L4R_PRESET_MAX_COVERS + 1];
+    const char *options[L4R_PRESET_MAX_OPTIONS + 1];
+    paper_row papers[L4R_PRESET_MAX_PAPERS]; /* ends at the first without covers */
+};
+
+#define SASREC_TABLE "Kang & McAuley, Self-Attentive Sequential Recommendation, ICDM 2018, Table II"
+
+static const l4r_preset presets[] = {
+    {
+        .name = "sasrec",
+        .codebase = "SASRec (Kang & McAuley, ICDM 2018), github.com/kang205/SASRec: data/DataProcessing.py, "
+                    "util.py data_partition",
+        .summary = "users and items with >= 5 interactions in the raw data (one pass, not iterated), ids by "
+                   "first appearance in the file from 1, each user's items in time order (ties in file "
+                   "order), leave-one-out as data_partition splits it",
+        .writes = "NAME.txt ('user item' lines, by user then time: data/NAME.txt for SASRec's main.py "
+                  "--dataset NAME), user_map.tsv, item_map.tsv, train/valid/test.tsv",
+        .covers = {"amazon/2014/reviews_*", "steam/reviews", "movielens/ml-1m", NULL},
+        .options = {"--kcore", "5", "--kcore-mode", "one-pass", "--ties", "source", "--remap-order", "source",
+                    "--split", "seq", "--format", "tsv,sasrec", NULL},
+        .papers =
+            {
+                {"movielens/ml-1m",
+                 SASREC_TABLE " (MovieLens-1m)",
+                 NULL,
+                 {{"users", 6040, 0}, {"items", 3416, 0}}},
+                {"steam/reviews", SASREC_TABLE " (Steam)", NULL, {{"users", 334730, 0}, {"items", 13047, 0}}},
+            },
+    },
+};
+
+#define N_PRESETS (sizeof presets / sizeof presets[0])
+
+size_t l4r_preset_count(void)
+{
+    return N_PRESETS;
+}
+
+const l4r_preset *l4r_preset_at(size_t i)
+{
+    return i < N_PRESETS ? &presets[i] : NULL;
+}
+
+const l4r_preset *l4r_preset_find(const char *name)
+{
+    for (size_t i = 0; name && i < N_PRESETS; i++)
+        if (!strcmp(presets[i].name, name))
+            return &presets[i];
+    return NULL;
+}
+
+const char *const *l4r_preset_names(void)
+{
+    static const char *names[N_PRESETS];
+    for (size_t i = 0; i < N_PRESETS; i++)
+        names[i] = presets[i].name; /* the same every time: racing writers store equal values */
+    return names;
+}
+
+const char *l4r_preset_name(const l4r_preset *p)
+{
+    return p->name;
+}
+
+const char *l4r_preset_codebase(const l4r_preset *p)
+{
+    return p->codebase;
+}
+
+const char *l4r_preset_summary(const l4r_preset *p)
+{
+    return p->summary;
+}
+
+const char *l4r_preset_writes(const l4r_preset *p)
+{
+    return p->writes;
+}
+
+size_t l4r_preset_n_covers(const l4r_preset *p)
+{
+    size_t n = 0;
+    while (p->covers[n])
+        n++;
+    return n;
+}
+
+const char *l4r_preset_cover(const l4r_preset *p, size_t i)
+{
+    return i < l4r_preset_n_covers(p) ? p->covers[i] : NULL;
+}
+
+static bool matches(const char *pattern, const char *dataset, const char *variant)
+{
+    char *dv = l4r_xasprintf("%s/%s", dataset, variant);
+    bool ok = fnmatch(pattern, dv, 0) == 0;
+    free(dv);
+    return ok;
+}
+
+bool l4r_preset_covers(const l4r_preset *p, const char *dataset, const char *variant)
+{
+    for (size_t i = 0; p->covers[i]; i++)
+        if (matches(p->covers[i], dataset, variant))
+            return true;
+    return false;
+}
+
+size_t l4r_preset_n_options(const l4r_preset *p)
+{
+    size_t n = 0;
+    while (p->options[n])
+        n++;
+    return n;
+}
+
+const char *l4r_preset_option(const l4r_preset *p, size_t i)
+{
+    return i < l4r_preset_n_options(p) ? p->options[i] : NULL;
+}
+
+size_t l4r_preset_n_papers(const l4r_preset *p)
+{
+    size_t n = 0;
+    while (n < L4R_PRESET_MAX_PAPERS && p->papers[n].covers)
+        n++;
+    return n;
+}
+
+/* The public view of a row: built once per row (static data, the same every time). */
+static l4r_preset_paper views[N_PRESETS][L4R_PRESET_MAX_PAPERS];
+
+const l4r_preset_paper *l4r_preset_paper_at(const l4r_preset *p, size_t i)
+{
+    if (i >= l4r_preset_n_papers(p))
+        return NULL;
+    const paper_row *r = &p->papers[i];
+    size_t n = 0;
+    while (n < L4R_PRESET_MAX_STATS && r->stats[n].name)
+        n++;
+    l4r_preset_paper *v = &views[p - presets][i];
+    *v = (l4r_preset_paper){r->covers, r->citation, r->known_cause, n, r->stats};
+    return v;
+}
+
+const l4r_preset_paper *l4r_preset_paper_for(const l4r_preset *p, const char *dataset, const char *variant)
+{
+    for (size_t i = 0; i < l4r_preset_n_papers(p); i++)
+        if (matches(p->papers[i].covers, dataset, variant))
+            return l4r_preset_paper_at(p, i);
+    return NULL;
+}
+
+const char *l4r_preset_value_of(const l4r_preset *p, const char *key, bool *found)
+{
+    const char *value = NULL;
+    *found = false;
+    for (size_t i = 0; p->options[i]; i++) {
+        const char *o = p->options[i];
+        if (strncmp(o, "--", 2) || strcmp(o + 2, key))
+            continue;
+        const char *next = p->options[i + 1];
+        *found = true;
+        value = next && strncmp(next, "--", 2) ? next : ""; /* the last one wins, as on a command line */
+    }
+    return value;
+}
+
+/* ---- the report at the end of a run ---- */
+
+static void say(const l4r_preset_run *run, int level, const char *msg)
+{
+    if (run->log)
+        run->log(run->log_ud, level, msg);
+}
+
+/* Our value of a statistic, from the counts l4r_process wrote; false when we have none. */
+static bool ours_of(const l4r_manifest *m, const char *name, double *v)
+{
+    int64_t u = 0, i = 0, n = 0;
+    bool hu = l4r_manifest_get_int(m, "counts.users", &u);
+    bool hi = l4r_manifest_get_int(m, "counts.items", &i);
+    bool hn = l4r_manifest_get_int(m, "counts.interactions", &n);
+    if (!strcmp(name, "users") && hu)
+        *v = (double)u;
+    else if (!strcmp(name, "items") && hi)
+        *v = (double)i;
+    else if (!strcmp(name, "interactions") && hn)
+        *v = (double)n;
+    else if (!strcmp(name, "actions_per_user") && hu && hn && u > 0)
+        *v = (double)n / (double)u;
+    else if (!strcmp(name, "actions_per_item") && hi && hn && i > 0)
+        *v = (double)n / (double)i;
+    else
+        return false;
+    return true;
+}
+
+static bool whole(double v)
+{
+    return v == floor(v) && fabs(v) < 9e15;
+}
+
+static void set_num(l4r_manifest *m, const char *path, double v)
+{
+    if (whole(v))
+        l4r_manifest_set_int(m, path, (int64_t)v);
+    else
+        l4r_manifest_set_real(m, path, v);
+}
+
+static void fmt_num(char *out, size_t n, double v)
+{
+    if (whole(v))
+        snprintf(out, n, "%lld", (long long)v);
+    else
+        snprintf(out, n, "%.2f", v);
+}
+
+l4r_status l4r_preset_report(const l4r_preset_run *run, l4r_manifest *m, l4r_error *e)
+{
+    const l4r_preset *p = run->preset;
+    char key[160], line[512];
+    l4r_manifest_set_str(m, "preset.name", p->name);
+    l4r_manifest_set_str(m, "preset.codebase", p->codebase);
+    for (size_t i = 0; p->options[i]; i++)
+        l4r_manifest_push_str(m, "preset.options", p->options[i]);
+    for (size_t i = 0; i < run->n_overrides; i++) {
+        const char *k = run->overrides[3 * i], *pv = run->overrides[3 * i + 1],
+                   *gv = run->overrides[3 * i + 2];
+        snprintf(key, sizeof key, "preset.overrides.%s.preset", k);
+        l4r_manifest_set_str(m, key, pv);
+        snprintf(key, sizeof key, "preset.overrides.%s.given", k);
+        l4r_manifest_set_str(m, key, gv ? gv : "");
+    }
+    l4r_manifest_set_bool(m, "preset.published_source", run->published);
+    const l4r_preset_paper *paper = l4r_preset_paper_for(p, run->dataset, run->variant);
+    static const char *const all[] = {"users", "items", "interactions", "actions_per_user",
+                                      "actions_per_item"};
+    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+        double v;
+        if (!ours_of(m, all[k], &v))
+            continue;
+        snprintf(key, sizeof key, "preset.ours.%s", all[k]);
+        set_num(m, key, v);
+    }
+    if (!paper) {
+        l4r_manifest_set_str(m, "preset.paper", NULL);
+        snprintf(line, sizeof line,
+                 "preset %s on %s/%s: the preset records no published statistics for this variant "
+                 "(docs/PRESETS.md says why); nothing to compare",
+                 p->name, run->dataset, run->variant);
+        say(run, 0, line);
+        return L4R_OK;
+    }
+    l4r_manifest_set_str(m, "preset.citation", paper->citation);
+    if (paper->known_cause)
+        l4r_manifest_set_str(m, "preset.known_cause", paper->known_cause);
+    l4r_buf diffs = {0}; /* "users 120 (paper 6040)", ... for the error */
+    size_t n_diff = 0;
+    snprintf(line, sizeof line, "preset %s on %s/%s: ours beside the paper's (%s)", p->name, run->dataset,
+             run->variant, paper->citation);
+    say(run, 0, line);
+    snprintf(line, sizeof line, "  %-18s %14s %14s %14s", "statistic", "ours", "paper", "difference");
+    say(run, 0, line);
+    for (size_t k = 0; k < paper->n_stats; k++) {
+        const l4r_preset_stat *s = &paper->stats[k];
+        snprintf(key, sizeof key, "preset.paper.%s", s->name);
+        set_num(m, key, s->value);
+        double ours;
+        char o[32], t[32], d[40];
+        fmt_num(t, sizeof t, s->value);
+        if (!ours_of(m, s->name, &ours)) {
+            snprintf(line, sizeof line, "  %-18s %14s %14s %14s", s->name, "-", t, "-");
+            say(run, 0, line);
+            continue;
+        }
+        double diff = ours - s->value;
+        bool off = fabs(diff) > s->tolerance;
+        snprintf(key, sizeof key, "preset.deviation.%s.ours", s->name);
+        set_num(m, key, ours);
+        snprintf(key, sizeof key, "preset.deviation.%s.paper", s->name);
+        set_num(m, key, s->value);
+        snprintf(key, sizeof key, "preset.deviation.%s.difference", s->name);
+        set_num(m, key, diff);
+        snprintf(key, sizeof key, "preset.deviation.%s.within_tolerance", s->name);
+        l4r_manifest_set_bool(m, key, !off);
+        fmt_num(o, sizeof o, ours);
+        if (diff == 0)
+            snprintf(d, sizeof d, "0");
+        else {
+            char a[32];
+            fmt_num(a, sizeof a, diff);
+            snprintf(d, sizeof d, "%s%s", diff > 0 ? "+" : "", a);
+        }
+        snprintf(line, sizeof line, "  %-18s %14s %14s %14s%s", s->name, o, t, d, off ? "  differs" : "");
+        say(run, 0, line);
+        if (off) {
+            l4r_buf_adds(&diffs, n_diff++ ? ", " : "");
+            char one[128];
+            snprintf(one, sizeof one, "%s %s (paper %s)", s->name, o, t);
+            l4r_buf_adds(&diffs, one);
+        }
+    }
+    l4r_buf_addc(&diffs, '\0');
+    l4r_manifest_set_bool(m, "preset.deviates", n_diff > 0);
+    l4r_status st = L4R_OK;
+    if (!run->published) {
+        snprintf(line, sizeof line,
+                 "the input is not the published source (%s): the comparison is for information only",
+                 run->input_why ? run->input_why : "its SHA-256 is not the recipe's");
+        say(run, 0, line);
+    } else if (n_diff && run->allow_deviation) {
+        snprintf(line, sizeof line,
+                 "DEVIATION: on the published source, %zu statistic%s differ%s from the paper's: %s%s%s; "
+                 "written anyway (--allow-deviation), manifest.json records it under preset.deviation",
+                 n_diff, n_diff == 1 ? "" : "s", n_diff == 1 ? "s" : "", diffs.data,
+                 paper->known_cause ? "; known cause: " : "", paper->known_cause ? paper->known_cause : "");
+        say(run, 1, line);
+    } else if (n_diff) {
+        st = l4r_err(e, L4R_EFINDING,
+                     "DEVIATION: preset %s on the published %s/%s differs from the paper's numbers: %s%s%s; "
+                     "nothing written (--allow-deviation writes it and records the deviation in "
+                     "manifest.json)",
+                     p->name, run->dataset, run->variant, diffs.data,
+                     paper->known_cause ? "; known cause: " : "",
+                     paper->known_cause ? paper->known_cause : "");
+    } else {
+        say(run, 0, "the published source gives the paper's numbers");
+    }
+    l4r_buf_free(&diffs);
+    return st;
+}
