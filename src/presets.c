@@ -84,6 +84,26 @@ static const l4r_preset presets[] = {
                 {"steam/reviews", SASREC_TABLE " (Steam)", NULL, {{"users", 334730, 0}, {"items", 13047, 0}}},
             },
     },
+    {
+        .name = "tallrec",
+        .codebase = "TALLRec (Bao et al., RecSys 2023), github.com/SAI990323/TALLRec: preprocess_movie.py",
+        .summary = "rating > 3 = like; windows of the 10 interactions before each target, user by user in "
+                   "time order; the last 10,000 windows, 8:1:1 by position; Alpaca JSON with Yes./No.",
+        .writes = "train.json, valid.json, test.json (finetune_rec.py --train_data_path / --val_data_path, "
+                  "evaluate.py --test_data_path), items.tsv",
+        .covers = {"movielens/ml-100k", NULL},
+        .options = {"--format", "tallrec", "--window", "10", "--max-windows", "10000", NULL},
+    },
+    {
+        .name = "bigrec",
+        .codebase = "BIGRec (Bao et al., 2023), github.com/SAI990323/BIGRec: data/movie/process.ipynb",
+        .summary = "windows of 10 before each liked target (rating > 3), sorted by target time and cut 8:1:1; "
+                   "valid and test sub-sampled to 5,000 (seeded, as pandas' sample(random_state=42)); "
+                   "Alpaca JSON for title generation",
+        .writes = "train.json, valid.json, test.json, valid_5000.json, test_5000.json, items.tsv",
+        .covers = {"movielens/ml-10m", NULL},
+        .options = {"--format", "bigrec", "--window", "10", "--eval-sample", "5000", "--seed", "42", NULL},
+    },
 };
 
 #define N_PRESETS (sizeof presets / sizeof presets[0])

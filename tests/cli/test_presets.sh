@@ -162,3 +162,21 @@ print(("PASS " if ok else "FAIL ") + "test_presets.sh: presets --json parses and
 PY
 check_exit 0 "presets --json" "$L4R" presets --json
 check "presets --json: an array" python3 -c "import json,sys; assert isinstance(json.load(open(sys.argv[1])), list)" "$T/.out"
+
+# the tallrec and bigrec rows: the preset writes exactly what its options write
+check_exit 0 "generate ml-100k" "$GEN" movielens ml-100k "$T/m100"
+check_exit 0 "--preset tallrec" "$L4R" convert movielens/ml-100k --raw "$T/m100/ml-100k.zip" --preset tallrec -o "$T/tp" -q
+check_exit 0 "the tallrec options by hand" "$L4R" convert movielens/ml-100k --raw "$T/m100/ml-100k.zip" --format tallrec --window 10 --max-windows 10000 -o "$T/th" -q
+for f in train valid test; do
+  check_same "tallrec preset = its options: $f.json" "$T/tp/$f.json" "$T/th/$f.json"
+done
+check_grep "tallrec: the preset is in the manifest" '"name": "tallrec"' "$T/tp/manifest.json"
+check_exit 2 "tallrec covers ml-100k only" "$L4R" convert movielens/ml-1m --raw "$T/m100/ml-100k.zip" --preset tallrec -o "$T/tx" -q
+check_grep "the refusal names what it covers" "movielens/ml-100k" "$T/.err"
+check_exit 0 "generate ml-10m" "$GEN" movielens ml-10m "$T/m10"
+Z10=$(ls "$T/m10"/*.zip)
+check_exit 0 "--preset bigrec" "$L4R" convert movielens/ml-10m --raw "$Z10" --preset bigrec -o "$T/bp" -q
+check_exit 0 "the bigrec options by hand" "$L4R" convert movielens/ml-10m --raw "$Z10" --format bigrec --window 10 --eval-sample 5000 --seed 42 -o "$T/bh" -q
+for f in train valid test valid_5000 test_5000; do
+  check_same "bigrec preset = its options: $f.json" "$T/bp/$f.json" "$T/bh/$f.json"
+done
