@@ -90,7 +90,7 @@ static void usage(FILE *f)
            "  --split published  the split the dataset publishes (Amazon 2023's benchmark\n"
            "                     files), written as train/valid/test.tsv as they are\n"
            "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl,\n"
-           "                     parquet.  RecBole and SASRec files are named after the output\n"
+           "                     parquet, p5 (docs/PRESETS.md: a codebase's own files).  RecBole and SASRec files are named after the output\n"
            "                     directory (DIR/DIR.inter); sasrec renumbers its own file only\n"
            "                     (with sasrec_user_map.tsv, sasrec_item_map.tsv) unless --remap;\n"
            "                     parquet writes NAME.parquet of every table (typed columns, zstd,\n"
@@ -101,6 +101,10 @@ static void usage(FILE *f)
            "                     Polars, Spark: read_parquet('NAME/*.parquet'))\n"
            "  --candidates K     jsonl: K seeded negative candidates per example\n"
            "  --history N        jsonl: history length in items (default 10)\n"
+           "  --p5-indexing random|sequential  p5: item ids (default random: seeded, no order;\n"
+           "                     sequential is P5's numbering along the user sequences, whose\n"
+           "                     consecutive ids leak the next item, jeykigung/P5 PR#3)\n"
+           "  --p5-negatives N   p5: negatives per user in negative_samples.txt (default 99)\n"
            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
            "\n"
            "common options: --data-dir DIR, --recipes DIR, -q, -h\n"
@@ -148,6 +152,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"format", required_argument, NULL, OPT_SET},
         {"partitions", required_argument, NULL, OPT_SET},
         {"candidates", required_argument, NULL, OPT_SET},
+        {"p5-indexing", required_argument, NULL, OPT_SET},
+        {"p5-negatives", required_argument, NULL, OPT_SET},
         {"history", required_argument, NULL, OPT_SET},
         {"memory", required_argument, NULL, OPT_SET},
         {"block-size", required_argument, NULL, OPT_SET}, /* for tests */

@@ -37,7 +37,8 @@ enum {
     L4R_SINK_SASREC = 1 << 2,
     L4R_SINK_SEQUENCES = 1 << 3,
     L4R_SINK_JSONL = 1 << 4,
-    L4R_SINK_PARQUET = 1 << 5 /* the finished TSVs as Parquet (parquet_tables.c) */
+    L4R_SINK_PARQUET = 1 << 5, /* the finished TSVs as Parquet (parquet_tables.c) */
+    L4R_SINK_P5 = 1 << 6       /* P5's sequential_data.txt, datamaps.json, negative_samples.txt */
 };
 
 typedef struct l4r_process_opts {
@@ -64,6 +65,8 @@ typedef struct l4r_process_opts {
     int threads;
     uint64_t memory_limit; /* bytes; beyond it, spill (if implemented) */
     int partitions;        /* --partitions N: Parquet tables with a user_id in N files (0 = one) */
+    bool p5_sequential;    /* --p5-indexing sequential (P5's own, leaking) instead of random */
+    int p5_negatives;      /* --p5-negatives N (default 99) */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);
