@@ -528,7 +528,7 @@ static bool parse_formats(const char *s, unsigned *out)
     } sinks[] = {{"tsv", L4R_SINK_TSV},       {"recbole", L4R_SINK_RECBOLE},
                  {"sasrec", L4R_SINK_SASREC}, {"sequences", L4R_SINK_SEQUENCES},
                  {"jsonl", L4R_SINK_JSONL},   {"parquet", L4R_SINK_PARQUET},
-                 {"p5", L4R_SINK_P5}};
+                 {"p5", L4R_SINK_P5},         {"llara", L4R_SINK_LLARA}};
     unsigned f = 0;
     char *copy = l4r_xstrdup(s);
     bool ok = true;
@@ -681,7 +681,7 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_formats(val, &f))
             return l4r_err(e, L4R_EUSAGE,
                            "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
-                           "parquet, p5, not '%s'",
+                           "parquet, p5, llara, not '%s'",
                            val);
         p->formats = f;
     } else if (!strcmp(key, "partitions")) {
@@ -698,6 +698,10 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "p5-negatives takes a number >= 0, not '%s'", val);
         p->p5_negatives = (int)v;
+    } else if (!strcmp(key, "llara-candidates")) {
+        if (!parse_long(val, 0, 100000, &v))
+            return l4r_err(e, L4R_EUSAGE, "llara-candidates takes a number >= 0, not '%s'", val);
+        p->llara_candidates = (int)v;
     } else if (!strcmp(key, "candidates")) {
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "candidates takes a number >= 0, not '%s'", val);

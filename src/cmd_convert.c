@@ -90,8 +90,8 @@ static void usage(FILE *f)
            "  --split published  the split the dataset publishes (Amazon 2023's benchmark\n"
            "                     files), written as train/valid/test.tsv as they are\n"
            "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl,\n"
-           "                     parquet, p5 (P5's files: docs/PRESETS.md).  RecBole and SASRec\n"
-           "                     files are named after the output directory (DIR/DIR.inter);\n"
+           "                     parquet, p5, llara (codebases' files: docs/PRESETS.md).  RecBole\n"
+           "                     and SASRec files are named after the output directory (DIR/DIR.inter);\n"
            "                     sasrec renumbers its own file only\n"
            "                     (with sasrec_user_map.tsv, sasrec_item_map.tsv) unless --remap;\n"
            "                     parquet writes NAME.parquet of every table (typed columns, zstd,\n"
@@ -101,11 +101,13 @@ static void usage(FILE *f)
            "                     ... by FNV-1a 64 of the user id modulo N (one dataset to DuckDB,\n"
            "                     Polars, Spark: read_parquet('NAME/*.parquet'))\n"
            "  --candidates K     jsonl: K seeded negative candidates per example\n"
-           "  --history N        jsonl: history length in items (default 10)\n"
+           "  --history N        jsonl, llara: history length in items (default 10)\n"
            "  --p5-indexing random|sequential  p5: item ids (default random: seeded, no order;\n"
            "                     sequential is P5's numbering along the user sequences, whose\n"
            "                     consecutive ids leak the next item, jeykigung/P5 PR#3)\n"
            "  --p5-negatives N   p5: negatives per user in negative_samples.txt (default 99)\n"
+           "  --llara-candidates K  llara: K candidates per example, the target among them,\n"
+           "                     fixed in the file (default 20)\n"
            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
            "\n"
            "common options: --data-dir DIR, --recipes DIR, -q, -h\n"
@@ -155,6 +157,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"candidates", required_argument, NULL, OPT_SET},
         {"p5-indexing", required_argument, NULL, OPT_SET},
         {"p5-negatives", required_argument, NULL, OPT_SET},
+        {"llara-candidates", required_argument, NULL, OPT_SET},
         {"history", required_argument, NULL, OPT_SET},
         {"memory", required_argument, NULL, OPT_SET},
         {"block-size", required_argument, NULL, OPT_SET}, /* for tests */

@@ -31,6 +31,7 @@ void l4r_process_opts_defaults(l4r_process_opts *o)
     o->history_len = 10;
     o->threads = 1;
     o->p5_negatives = 99;
+    o->llara_candidates = 20;
 }
 
 void l4r_stages_done(proc *p, const int64_t c[3])
@@ -70,8 +71,8 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     p->n_items = l4r_dict_size(t->items);
     p->icnt = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *p->icnt);
     unsigned formats = o->formats ? o->formats : L4R_SINK_TSV;
-    if (spilled && (formats & L4R_SINK_P5)) {
-        st = l4r_err(e, L4R_EUSAGE, "--format p5 works in memory only: raise --memory");
+    if (spilled && (formats & (L4R_SINK_P5 | L4R_SINK_LLARA))) {
+        st = l4r_err(e, L4R_EUSAGE, "--format p5 and llara work in memory only: raise --memory");
         goto out;
     }
     if (spilled) {
@@ -116,6 +117,8 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
         st = l4r_sink_jsonl(p, e);
     if (!st && (formats & L4R_SINK_P5))
         st = l4r_sink_p5(p, e);
+    if (!st && (formats & L4R_SINK_LLARA))
+        st = l4r_sink_llara(p, e);
 out:
     free(p->idx);
     free(p->ubeg);
