@@ -533,7 +533,8 @@ static bool parse_formats(const char *s, unsigned *out)
     } sinks[] = {{"tsv", L4R_SINK_TSV},         {"recbole", L4R_SINK_RECBOLE},
                  {"sasrec", L4R_SINK_SASREC},   {"sequences", L4R_SINK_SEQUENCES},
                  {"jsonl", L4R_SINK_JSONL},     {"parquet", L4R_SINK_PARQUET},
-                 {"tallrec", L4R_SINK_TALLREC}, {"bigrec", L4R_SINK_BIGREC}};
+                 {"tallrec", L4R_SINK_TALLREC}, {"bigrec", L4R_SINK_BIGREC},
+                 {"p5", L4R_SINK_P5},           {"llara", L4R_SINK_LLARA}};
     unsigned f = 0;
     char *copy = l4r_xstrdup(s);
     bool ok = true;
@@ -689,13 +690,27 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_formats(val, &f))
             return l4r_err(e, L4R_EUSAGE,
                            "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
-                           "parquet, tallrec, bigrec, not '%s'",
+                           "parquet, tallrec, bigrec, p5, llara, not '%s'",
                            val);
         p->formats = f;
     } else if (!strcmp(key, "partitions")) {
         if (!parse_long(val, 1, 10000, &v))
             return l4r_err(e, L4R_EUSAGE, "partitions takes a number from 1 to 10000, not '%s'", val);
         p->partitions = (int)v;
+    } else if (!strcmp(key, "p5-indexing")) {
+        static const char *const idx[] = {"random", "sequential", NULL};
+        k = pick(val, idx);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "p5-indexing takes random or sequential, not '%s'", val);
+        p->p5_sequential = k == 1;
+    } else if (!strcmp(key, "p5-negatives")) {
+        if (!parse_long(val, 0, 100000, &v))
+            return l4r_err(e, L4R_EUSAGE, "p5-negatives takes a number >= 0, not '%s'", val);
+        p->p5_negatives = (int)v;
+    } else if (!strcmp(key, "llara-candidates")) {
+        if (!parse_long(val, 0, 100000, &v))
+            return l4r_err(e, L4R_EUSAGE, "llara-candidates takes a number >= 0, not '%s'", val);
+        p->llara_candidates = (int)v;
     } else if (!strcmp(key, "candidates")) {
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "candidates takes a number >= 0, not '%s'", val);

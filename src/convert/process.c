@@ -34,6 +34,8 @@ void l4r_process_opts_defaults(l4r_process_opts *o)
     o->max_windows = 10000;
     o->eval_sample = 5000;
     o->threads = 1;
+    o->p5_negatives = 99;
+    o->llara_candidates = 20;
 }
 
 void l4r_stages_done(proc *p, const int64_t c[3])
@@ -73,6 +75,10 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     p->n_items = l4r_dict_size(t->items);
     p->icnt = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *p->icnt);
     unsigned formats = o->formats ? o->formats : L4R_SINK_TSV;
+    if (spilled && (formats & (L4R_SINK_P5 | L4R_SINK_LLARA))) {
+        st = l4r_err(e, L4R_EUSAGE, "--format p5 and llara work in memory only: raise --memory");
+        goto out;
+    }
     if (spilled) {
         st = l4r_process_spilled(p, formats, e);
         goto out;
@@ -117,6 +123,10 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
         st = l4r_sink_tallrec(p, e);
     if (!st && (formats & L4R_SINK_BIGREC))
         st = l4r_sink_bigrec(p, e);
+    if (!st && (formats & L4R_SINK_P5))
+        st = l4r_sink_p5(p, e);
+    if (!st && (formats & L4R_SINK_LLARA))
+        st = l4r_sink_llara(p, e);
 out:
     free(p->idx);
     free(p->ubeg);

@@ -46,7 +46,9 @@ enum {
     L4R_SINK_JSONL = 1 << 4,
     L4R_SINK_PARQUET = 1 << 5, /* the finished TSVs as Parquet (parquet_tables.c) */
     L4R_SINK_TALLREC = 1 << 6, /* TALLRec's Alpaca JSON (export_alpaca.c) */
-    L4R_SINK_BIGREC = 1 << 7   /* BIGRec's Alpaca JSON (export_alpaca.c) */
+    L4R_SINK_BIGREC = 1 << 7,  /* BIGRec's Alpaca JSON (export_alpaca.c) */
+    L4R_SINK_P5 = 1 << 8,      /* P5's sequential_data.txt, datamaps.json, negative_samples.txt */
+    L4R_SINK_LLARA = 1 << 9    /* LLaRA's train_data / Val_data / Test_data as JSON lines */
 };
 
 typedef struct l4r_process_opts {
@@ -76,6 +78,9 @@ typedef struct l4r_process_opts {
     int threads;
     uint64_t memory_limit; /* bytes; beyond it, spill (if implemented) */
     int partitions;        /* --partitions N: Parquet tables with a user_id in N files (0 = one) */
+    bool p5_sequential;    /* --p5-indexing sequential (P5's own, leaking) instead of random */
+    int p5_negatives;      /* --p5-negatives N (default 99) */
+    int llara_candidates;  /* --llara-candidates K (default 20) */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);

@@ -395,4 +395,10 @@ l4r_status l4r_sink_bigrec(proc *p, l4r_error *e);
 /* The out-of-core engine: the table has spilled sorted runs (t->spill). */
 l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e);
 
+/* ---- codebase exports (export_NAME.c; in memory only, after the split) ---- */
+/* A JSON string as Python's json.dumps writes it (ensure_ascii: \uXXXX beyond ASCII). */
+void l4r_json_py_str(l4r_buf *b, const char *s, size_t n);
+l4r_status l4r_sink_p5(proc *p, l4r_error *e);
+l4r_status l4r_sink_llara(proc *p, l4r_error *e);
+
 #endif
