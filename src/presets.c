@@ -104,6 +104,35 @@ static const l4r_preset presets[] = {
         .covers = {"movielens/ml-10m", NULL},
         .options = {"--format", "bigrec", "--window", "10", "--eval-sample", "5000", "--seed", "42", NULL},
     },
+    {
+        .name = "p5",
+        .codebase = "P5 (Geng et al., RecSys 2022), github.com/jeykigung/P5: preprocess/data_preprocess_amazon.ipynb",
+        .summary = "iterative 5-core, users numbered by P5's seeded shuffle (seed 2022), items by a seeded "
+                   "random numbering (P5's own sequential numbering leaks the next item, P5 PR#3: "
+                   "--p5-indexing sequential reproduces it), 99 seeded negatives per user",
+        .writes = "sequential_data.txt, datamaps.json, negative_samples.txt, items.tsv",
+        .covers = {"amazon/2014/reviews_Beauty_5", "amazon/2014/reviews_Sports_and_Outdoors_5",
+                   "amazon/2014/reviews_Toys_and_Games_5", NULL},
+        .options = {"--kcore", "5", "--format", "p5", "--seed", "2022", NULL},
+        .papers =
+            {
+                {"amazon/2014/reviews_Sports_and_Outdoors_5",
+                 "P5, preprocess/data_preprocess_amazon.ipynb, the statistics cell's output (Sports)",
+                 NULL,
+                 {{"users", 35598, 0}, {"items", 18357, 0}, {"interactions", 296337, 0}}},
+            },
+    },
+    {
+        .name = "llara",
+        .codebase = "LLaRA (Liao et al., SIGIR 2024), github.com/ljy0ustc/LLaRA: data/movielens_data.py",
+        .summary = "per target the 10 items before it as (id, rating) pairs padded at the end, its length, "
+                   "titles with the article moved, and 20 seeded candidates fixed in the file (LLaRA draws "
+                   "them per load); 8:1:1 by position",
+        .writes = "train_data.jsonl, Val_data.jsonl, Test_data.jsonl (to_pickle: docs/PRESETS.md), items.tsv",
+        .covers = {"movielens/ml-100k", NULL},
+        .options = {"--format", "llara", "--split", "ratio:8,1,1", "--llara-candidates", "20", "--history", "10",
+                    NULL},
+    },
 };
 
 #define N_PRESETS (sizeof presets / sizeof presets[0])

@@ -180,3 +180,16 @@ check_exit 0 "the bigrec options by hand" "$L4R" convert movielens/ml-10m --raw 
 for f in train valid test valid_5000 test_5000; do
   check_same "bigrec preset = its options: $f.json" "$T/bp/$f.json" "$T/bh/$f.json"
 done
+
+# the p5 and llara rows: the preset writes what its options write
+check_exit 0 "generate Amazon 2014 Beauty 5-core reviews" "$GEN" amazon 2014 reviews --lines 20000 --users 1500 --items 400 -o "$T/b5.json"
+check_exit 0 "--preset p5" "$L4R" convert amazon/2014/reviews_Beauty_5 --raw "$T/b5.json" --preset p5 -o "$T/pp" -q
+check_exit 0 "the p5 options by hand" "$L4R" convert amazon/2014/reviews_Beauty_5 --raw "$T/b5.json" --kcore 5 --format p5 --seed 2022 -o "$T/ph" -q
+for f in sequential_data.txt datamaps.json negative_samples.txt; do
+  check_same "p5 preset = its options: $f" "$T/pp/$f" "$T/ph/$f"
+done
+check_exit 0 "--preset llara" "$L4R" convert movielens/ml-100k --raw "$T/m100/ml-100k.zip" --preset llara -o "$T/lp" -q
+check_exit 0 "the llara options by hand" "$L4R" convert movielens/ml-100k --raw "$T/m100/ml-100k.zip" --format llara --split ratio:8,1,1 --llara-candidates 20 --history 10 -o "$T/lh" -q
+for f in train_data Val_data Test_data; do
+  check_same "llara preset = its options: $f.jsonl" "$T/lp/$f.jsonl" "$T/lh/$f.jsonl"
+done
