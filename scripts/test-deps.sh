@@ -7,8 +7,9 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 debs=""
 /usr/bin/python3 -c "import pandas" 2>/dev/null || debs="$debs python3-pandas"
-command -v node >/dev/null 2>&1 || debs="$debs nodejs"
-command -v npm >/dev/null 2>&1 || debs="$debs npm"
+# Node.js: Debian's nodejs and npm only where there is no node at all (a NodeSource nodejs
+# carries its own npm and conflicts with Debian's npm package)
+command -v node >/dev/null 2>&1 || debs="$debs nodejs npm"
 command -v zsh >/dev/null 2>&1 || debs="$debs zsh"
 command -v groff >/dev/null 2>&1 || debs="$debs groff-base"
 command -v man >/dev/null 2>&1 || debs="$debs man-db"
