@@ -97,16 +97,18 @@ static const l4r_preset presets[] = {
     {
         .name = "bigrec",
         .codebase = "BIGRec (Bao et al., 2023), github.com/SAI990323/BIGRec: data/movie/process.ipynb",
-        .summary = "windows of 10 before each liked target (rating > 3), sorted by target time and cut 8:1:1; "
-                   "valid and test sub-sampled to 5,000 (seeded, as pandas' sample(random_state=42)); "
-                   "Alpaca JSON for title generation",
+        .summary =
+            "windows of 10 before each liked target (rating > 3), sorted by target time and cut 8:1:1; "
+            "valid and test sub-sampled to 5,000 (seeded, as pandas' sample(random_state=42)); "
+            "Alpaca JSON for title generation",
         .writes = "train.json, valid.json, test.json, valid_5000.json, test_5000.json, items.tsv",
         .covers = {"movielens/ml-10m", NULL},
         .options = {"--format", "bigrec", "--window", "10", "--eval-sample", "5000", "--seed", "42", NULL},
     },
     {
         .name = "p5",
-        .codebase = "P5 (Geng et al., RecSys 2022), github.com/jeykigung/P5: preprocess/data_preprocess_amazon.ipynb",
+        .codebase =
+            "P5 (Geng et al., RecSys 2022), github.com/jeykigung/P5: preprocess/data_preprocess_amazon.ipynb",
         .summary = "iterative 5-core, users numbered by P5's seeded shuffle (seed 2022), items by a seeded "
                    "random numbering (P5's own sequential numbering leaks the next item, P5 PR#3: "
                    "--p5-indexing sequential reproduces it), 99 seeded negatives per user",
@@ -130,8 +132,8 @@ static const l4r_preset presets[] = {
                    "them per load); 8:1:1 by position",
         .writes = "train_data.jsonl, Val_data.jsonl, Test_data.jsonl (to_pickle: docs/PRESETS.md), items.tsv",
         .covers = {"movielens/ml-100k", NULL},
-        .options = {"--format", "llara", "--split", "ratio:8,1,1", "--llara-candidates", "20", "--history", "10",
-                    NULL},
+        .options = {"--format", "llara", "--split", "ratio:8,1,1", "--llara-candidates", "20", "--history",
+                    "10", NULL},
     },
 };
 
