@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mt19937.h"
 #include "process_internal.h"
 
 typedef struct window {
@@ -35,68 +36,12 @@ typedef struct window {
     uint32_t end; /* position of the target in the user's group */
 } window;
 
-/* ---- numpy's legacy RandomState (MT19937), as far as permutation() needs it ---- */
-
-typedef struct mt19937 {
-    uint32_t key[624];
-    int pos;
-} mt19937;
-
-static void mt_seed(mt19937 *m, uint32_t s)
-{
-    for (int i = 0; i < 624; i++) {
-        m->key[i] = s;
-        s = 1812433253u * (s ^ (s >> 30)) + (uint32_t)i + 1;
-    }
-    m->pos = 624;
-}
-
-static uint32_t mt_next(mt19937 *m)
-{
-    if (m->pos == 624) {
-        for (int i = 0; i < 624; i++) {
-            uint32_t y = (m->key[i] & 0x80000000u) | (m->key[(i + 1) % 624] & 0x7fffffffu);
-            m->key[i] = m->key[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
-        }
-        m->pos = 0;
-    }
-    uint32_t y = m->key[m->pos++];
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680u;
-    y ^= (y << 15) & 0xefc60000u;
-    return y ^ (y >> 18);
-}
-
-/* Uniform in [0, max] by masked rejection, as numpy's random_interval (max < 2^32 here). */
-static uint32_t mt_interval(mt19937 *m, uint32_t max)
-{
-    if (max == 0)
-        return 0;
-    uint32_t mask = max;
-    mask |= mask >> 1;
-    mask |= mask >> 2;
-    mask |= mask >> 4;
-    mask |= mask >> 8;
-    mask |= mask >> 16;
-    uint32_t v;
-    while ((v = mt_next(m) & mask) > max)
-        ;
-    return v;
-}
-
-/* RandomState(seed).permutation(n) into perm (n < 2^32). */
+/* RandomState(seed).permutation(n) into perm (n < 2^32): mt19937.h, as P5's and LLaRA's draws. */
 static void np_permutation(uint64_t seed, uint32_t *perm, size_t n)
 {
-    mt19937 m;
-    mt_seed(&m, (uint32_t)seed);
-    for (size_t i = 0; i < n; i++)
-        perm[i] = (uint32_t)i;
-    for (size_t i = n; i-- > 1;) {
-        uint32_t j = mt_interval(&m, (uint32_t)i);
-        uint32_t t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
+    l4r_mt m;
+    l4r_mt_init(&m, (uint32_t)seed);
+    l4r_mt_np_permutation(&m, perm, n);
 }
 
 /* ---- JSON as Python's json.dumps writes it ---- */
