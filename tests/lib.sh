@@ -36,3 +36,21 @@ check_same() { if cmp -s "$2" "$3"; then pass "$1"; else fail "$1 ($2 differs fr
 # check_grep "description" PATTERN FILE
 check_grep() { if grep -q -- "$2" "$3" 2>/dev/null; then pass "$1"; else fail "$1 (no '$2' in $3: $(head -c 300 "$3" 2>/dev/null))"; fi; }
 check_nogrep() { if grep -q -- "$2" "$3" 2>/dev/null; then fail "$1 ('$2' found in $3)"; else pass "$1"; fi; }
+# demo_mirror: l4r-gen's ml-1m.zip in a file:// mirror at $T/mirror (grouplens' path) and
+# $T/recipes/movielens.json from scripts/demo-recipe.json pinned to it, with a second variant
+# "sample2" of the same file.
+demo_mirror() {
+  _m="$T/mirror/files.grouplens.org/datasets/movielens"
+  mkdir -p "$_m" "$T/recipes" "$T/gen"
+  "$GEN" movielens ml-1m "$T/gen" >/dev/null
+  mv "$T/gen/ml-1m.zip" "$_m/ml-1m.zip"
+  python3 - "$TOP/scripts/demo-recipe.json" "$_m/ml-1m.zip" "$T/recipes/movielens.json" <<'PY'
+import hashlib, json, sys
+text = open(sys.argv[1]).read()
+data = open(sys.argv[2], "rb").read()
+text = text.replace("@SHA256@", hashlib.sha256(data).hexdigest()).replace("@SIZE@", str(len(data)))
+r = json.loads(text)
+r["variants"]["sample2"] = dict(r["variants"]["ml-1m"], description="the same sample, a second variant")
+json.dump(r, open(sys.argv[3], "w"), indent=1)
+PY
+}

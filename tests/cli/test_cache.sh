@@ -3,19 +3,8 @@
 # the lock file of pins and anything a symbolic link points to outside the data directory.
 . "$(dirname "$0")/../lib.sh"
 
-M="$T/mirror/files.grouplens.org/datasets/movielens"
-mkdir -p "$M" "$T/recipes" "$T/gen" "$T/outside"
-"$GEN" movielens ml-1m "$T/gen" >/dev/null
-mv "$T/gen/ml-1m.zip" "$M/ml-1m.zip"
-python3 - "$TOP/scripts/demo-recipe.json" "$M/ml-1m.zip" "$T/recipes/movielens.json" <<'PY'
-import hashlib, json, sys
-text = open(sys.argv[1]).read()
-data = open(sys.argv[2], "rb").read()
-text = text.replace("@SHA256@", hashlib.sha256(data).hexdigest()).replace("@SIZE@", str(len(data)))
-r = json.loads(text)
-r["variants"]["sample2"] = dict(r["variants"]["ml-1m"], description="a second variant")
-json.dump(r, open(sys.argv[3], "w"), indent=1)
-PY
+mkdir -p "$T/outside"
+demo_mirror
 DATA="$T/data"
 l4r() { "$L4R" --recipes "$T/recipes" --data-dir "$DATA" "$@"; }
 export LLM4REC_DATA_MIRROR="file://$T/mirror"

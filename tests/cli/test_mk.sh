@@ -5,18 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 M="$T/mirror/files.grouplens.org/datasets/movielens"
-mkdir -p "$M" "$T/recipes" "$T/gen" "$T/exp"
-"$GEN" movielens ml-1m "$T/gen" >/dev/null
-mv "$T/gen/ml-1m.zip" "$M/ml-1m.zip"
-python3 - "$TOP/scripts/demo-recipe.json" "$M/ml-1m.zip" "$T/recipes/movielens.json" <<'PY'
-import hashlib, json, os, sys
-text = open(sys.argv[1]).read()
-data = open(sys.argv[2], "rb").read()
-text = text.replace("@SHA256@", hashlib.sha256(data).hexdigest()).replace("@SIZE@", str(len(data)))
-r = json.loads(text)
-r["variants"]["sample2"] = dict(r["variants"]["ml-1m"], description="the same sample, a second variant")
-json.dump(r, open(sys.argv[3], "w"), indent=1)
-PY
+mkdir -p "$T/exp"
+demo_mirror
 mk() {
   LLM4REC_DATA_MIRROR="file://$T/mirror" make --no-print-directory -C "$T/exp" -f "$TOP/tests/mk/Makefile" TOP="$TOP" L4R="$L4R" \
     L4R_DATA_DIR="$T/data" L4R_FLAGS="--recipes $T/recipes" "$@"
