@@ -98,6 +98,10 @@ done
 check_exit 0 "the preset's options by hand" "$L4R" convert $AZ --kcore 5 --kcore-mode one-pass-users --format hllm \
   -o "$T/azh" -q
 check_same "preset = its options" "$T/azh/dataset/amazon_books.csv" "$T/az1/dataset/amazon_books.csv"
+# HLLM takes PixelRec's files unfiltered: with --kcore 0 the interactions are PixelRec's own file
+check_exit 0 "pixelrec --preset hllm --kcore 0" "$L4R" convert $PX --preset hllm --kcore 0 -o "$T/px0" -q
+check_same "pixelrec, --kcore 0: dataset/Pixel200K.csv = PixelRec's Pixel200K.csv" "$T/px0/dataset/Pixel200K.csv" \
+  "$F/px/Pixel200K.csv"
 # one-pass and iterative write other files (the second round counts)
 for m in one-pass iterative; do
   check_exit 0 "--kcore-mode $m" "$L4R" convert $AZ --kcore 5 --kcore-mode $m --format hllm -o "$T/az-$m" -q
