@@ -243,8 +243,8 @@ const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when o
  *   raw             convert        convert PATH (archive, directory or file) without fetching
  *   output          convert        the output directory (required by convert)
  *   jobs            convert        CPUs, 1..1024 (default: the CPUs this process may use)
- *   split, dedup, min-rating, implicit, kcore, user-core, item-core, kcore-mode, ties,
- *   max-history, remap, remap-order, seed, format, candidates, history, memory, block-size,
+ *   split, dedup, min-rating, implicit, require-title, kcore, user-core, item-core, kcore-mode,
+ *   ties, max-history, remap, remap-order, seed, format, candidates, history, memory, block-size,
  *   max-errors, keep-negatives    convert   as the options of `llm4rec-data convert` (docs/MANUAL.md)
  *   with            convert        optional side tables to write too ("tags,reviews"); each call adds
  *                                  (split "published": the variant's published train/valid/test)

@@ -530,11 +530,17 @@ static bool parse_formats(const char *s, unsigned *out)
     static const struct {
         const char *name;
         unsigned bit;
-    } sinks[] = {{"tsv", L4R_SINK_TSV},         {"recbole", L4R_SINK_RECBOLE},
-                 {"sasrec", L4R_SINK_SASREC},   {"sequences", L4R_SINK_SEQUENCES},
-                 {"jsonl", L4R_SINK_JSONL},     {"parquet", L4R_SINK_PARQUET},
-                 {"tallrec", L4R_SINK_TALLREC}, {"bigrec", L4R_SINK_BIGREC},
-                 {"p5", L4R_SINK_P5},           {"llara", L4R_SINK_LLARA},
+    } sinks[] = {{"tsv", L4R_SINK_TSV},
+                 {"recbole", L4R_SINK_RECBOLE},
+                 {"sasrec", L4R_SINK_SASREC},
+                 {"sequences", L4R_SINK_SEQUENCES},
+                 {"jsonl", L4R_SINK_JSONL},
+                 {"parquet", L4R_SINK_PARQUET},
+                 {"tallrec", L4R_SINK_TALLREC},
+                 {"bigrec", L4R_SINK_BIGREC},
+                 {"p5", L4R_SINK_P5},
+                 {"llara", L4R_SINK_LLARA},
+                 {"llamarec", L4R_SINK_LLAMAREC},
                  {"hllm", L4R_SINK_HLLM}};
     unsigned f = 0;
     char *copy = l4r_xstrdup(s);
@@ -616,7 +622,7 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
 {
     static const char *const dedup[] = {"none", "first", "last", NULL};
     static const char *const kmode[] = {"iterative", "one-pass", "one-pass-users", NULL};
-    static const char *const ties[] = {"source", "hash", NULL};
+    static const char *const ties[] = {"source", "hash", "item", NULL};
     static const char *const order[] = {"first", "sorted", "shuffle", "source", NULL};
     l4r_process_opts *p = &o->conv.proc;
     long v;
@@ -670,8 +676,9 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     } else if (!strcmp(key, "ties")) {
         k = pick(val, ties);
         if (k < 0)
-            return l4r_err(e, L4R_EUSAGE, "ties takes source or hash, not '%s'", val);
-        p->ties = k ? L4R_TIES_HASH : L4R_TIES_SOURCE;
+            return l4r_err(e, L4R_EUSAGE, "ties takes source, hash or item, not '%s'", val);
+        static const l4r_ties modes[] = {L4R_TIES_SOURCE, L4R_TIES_HASH, L4R_TIES_ITEM};
+        p->ties = modes[k];
     } else if (!strcmp(key, "max-history")) {
         if (!parse_long(val, 1, 100000000, &v))
             return l4r_err(e, L4R_EUSAGE, "max-history takes a number >= 1, not '%s'", val);
@@ -694,7 +701,7 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_formats(val, &f))
             return l4r_err(e, L4R_EUSAGE,
                            "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
-                           "parquet, tallrec, bigrec, p5, llara, hllm, not '%s'",
+                           "parquet, tallrec, bigrec, p5, llara, hllm, llamarec, not '%s'",
                            val);
         p->formats = f;
     } else if (!strcmp(key, "partitions")) {
@@ -861,9 +868,9 @@ l4r_status l4r_options_set(l4r_options *o, const char *key, const char *value, l
 
 static l4r_status options_set(l4r_options *o, const char *key, const char *value, l4r_error *e)
 {
-    static const char *const flags[] = {"force",          "implicit",        "remap",
-                                        "update-lock",    "progress",        "keep-negatives",
-                                        "accept-license", "allow-deviation", NULL};
+    static const char *const flags[] = {
+        "force",          "implicit",       "remap",           "update-lock",   "progress",
+        "keep-negatives", "accept-license", "allow-deviation", "require-title", NULL};
     if (!key)
         return l4r_err(e, L4R_EUSAGE, "(null): no such option");
     int flag = pick(key, flags);
@@ -879,6 +886,7 @@ static l4r_status options_set(l4r_options *o, const char *key, const char *value
         case 4: o->fetch.progress = o->conv.progress = b; break;
         case 5: o->conv.keep_negatives = b; break;
         case 6: o->fetch.accept_license = b; break;
+        case 8: o->conv.proc.require_title = b; break;
         default: o->conv.allow_deviation = b; break;
         }
         return L4R_OK;

@@ -73,11 +73,15 @@ static void usage(FILE *f)
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
            "  --min-rating R             keep ratings >= R\n"
            "  --implicit                 write rating 1\n"
+           "  --require-title            drop interactions whose item has no title in items.tsv\n"
+           "                             (empty or missing), before the k-core (LlamaRec's filter)\n"
            "  --kcore K                  iterative K-core on users and items\n"
            "  --user-core U, --item-core I   separate thresholds\n"
            "  --kcore-mode iterative|one-pass  one-pass reproduces SASRec's single filter\n"
            "  --kcore-mode one-pass-users      one-pass, then users below U once more (HLLM's)\n"
-           "  --ties source|hash         order of equal timestamps within a user (default source)\n"
+           "  --ties source|hash|item    order of equal timestamps within a user (default source);\n"
+           "                             item sorts them by item id as LlamaRec does, which leaks\n"
+           "                             the id order into the sequence (LRURec#1; a warning)\n"
            "  --max-history N            keep each user's last N interactions\n"
            "  --remap                    dense integer ids from 1; writes user_map.tsv, item_map.tsv\n"
            "  --remap-order first|sorted|shuffle|source   numbering order (default first: first\n"
@@ -94,7 +98,7 @@ static void usage(FILE *f)
            "  --split published  the split the dataset publishes (Amazon 2023's benchmark\n"
            "                     files), written as train/valid/test.tsv as they are\n"
            "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl,\n"
-           "                     parquet, tallrec, bigrec, p5, llara, hllm (codebases' files:\n"
+           "                     parquet, tallrec, bigrec, p5, llara, hllm, llamarec (codebases' files:\n"
            "                     docs/PRESETS.md).  RecBole and SASRec files are named after the\n"
            "                     output directory (DIR/DIR.inter); sasrec renumbers its own file only\n"
            "                     (with sasrec_user_map.tsv, sasrec_item_map.tsv) unless --remap;\n"
@@ -168,6 +172,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"dedup", required_argument, NULL, OPT_SET},
         {"min-rating", required_argument, NULL, OPT_SET},
         {"implicit", no_argument, NULL, OPT_SET},
+        {"require-title", no_argument, NULL, OPT_SET},
         {"kcore", required_argument, NULL, OPT_SET},
         {"user-core", required_argument, NULL, OPT_SET},
         {"item-core", required_argument, NULL, OPT_SET},

@@ -150,6 +150,25 @@ static const l4r_preset presets[] = {
         .covers = {"amazon/2014/ratings_Books", "pixelrec/*", NULL},
         .options = {"--kcore", "5", "--kcore-mode", "one-pass-users", "--format", "hllm", NULL},
     },
+    {
+        .name = "llamarec",
+        .codebase =
+            "LlamaRec (Yue et al., PGAI@CIKM 2023), github.com/Yueeeeeeee/LlamaRec: datasets/base.py, "
+            "ml_100k.py, beauty.py, games.py",
+        .summary = "interactions on items without a title dropped, then an iterative 5-core; ids from 1 in a "
+                   "seeded shuffle (LlamaRec's set() order is not reproducible); leave-one-out with ties in "
+                   "source order (LlamaRec breaks them by item id, LRURec#1: --ties item reproduces it)",
+        .writes = "dataset.json (LlamaRec's dataset.pkl dict: train, val, test, meta, umap, smap; the "
+                  "pickle: docs/PRESETS.md), train/valid/test.tsv, user_map.tsv, item_map.tsv, items.tsv",
+        .covers = {"movielens/ml-latest-small", "amazon/2014/ratings_Beauty",
+                   "amazon/2014/ratings_Video_Games", NULL},
+        /* --ties source: LlamaRec's sort by ['timestamp', 'sid'] puts the lower item id first in a
+         * tie, which inflates leave-one-out metrics (yueqirex/LRURec#1); only on request.  The ids
+         * are shuffled, not sorted: the sources list ratings by item (Amazon) or by user then item
+         * (MovieLens), so ties in source order would be in sorted-id order, the same leak. */
+        .options = {"--require-title", "--kcore", "5", "--ties", "source", "--remap-order", "shuffle",
+                    "--seed", "42", "--split", "seq", "--format", "tsv,llamarec", NULL},
+    },
 };
 
 #define N_PRESETS (sizeof presets / sizeof presets[0])

@@ -215,7 +215,7 @@ static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l
 static bool needs_table(const l4r_process_opts *p)
 {
     return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating || p->implicit ||
-           p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
+           p->require_title || p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
            (p->formats & ~(unsigned)(L4R_SINK_TSV | L4R_SINK_PARQUET)) != 0 || p->ties != L4R_TIES_SOURCE;
 }
 
@@ -735,6 +735,12 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         po.users = users;
         po.recipe_dataset = r->dataset;
         po.recipe_variant = v->name;
+        po.family = r->dataset;
+        if (po.ties == L4R_TIES_ITEM && o->log)
+            o->log(o->log_ud, 1,
+                   "--ties item breaks ties by item id, as LlamaRec does: the id order leaks into each "
+                   "user's sequence and inflates leave-one-out metrics (yueqirex/LRURec#1); "
+                   "manifest.json records it (stages.ties)");
         if (po.formats & L4R_SINK_PARQUET) /* Parquet is made from the TSVs (parquet_tables.c) */
             po.formats |= L4R_SINK_TSV;
         st = l4r_process(itab, items, &po, od.tmp, m, e);

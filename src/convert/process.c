@@ -79,6 +79,17 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
         st = l4r_err(e, L4R_EUSAGE, "--format p5, llara and hllm work in memory only: raise --memory");
         goto out;
     }
+    if (spilled && (formats & L4R_SINK_LLAMAREC)) {
+        st = l4r_err(e, L4R_EUSAGE, "--format llamarec works in memory only: raise --memory");
+        goto out;
+    }
+    if (o->require_title && !items) {
+        st = l4r_err(e, L4R_EUSAGE,
+                     "--require-title keeps the interactions whose item has a title in items.tsv, and there "
+                     "are no item titles (the variant has none, or its item file was not next to the "
+                     "input): give --raw the directory that holds it, or leave --require-title out");
+        goto out;
+    }
     if (spilled) {
         st = l4r_process_spilled(p, formats, e);
         goto out;
@@ -90,6 +101,7 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     l4r_proc_set_counts(p, "stages.input", c);
     l4r_stage_dedup(p);
     l4r_stage_rating(p);
+    l4r_stage_title(p);
     l4r_stage_kcore(p);
     l4r_stage_ties(p);
     l4r_stage_max_history(p);
@@ -102,6 +114,7 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     st = l4r_stage_remap(p, e);
     if (st)
         goto out;
+    l4r_stage_ties_renumbered(p);
     l4r_sinks_ready(p);
     st = l4r_split_assign(p, e);
     if (st)
@@ -129,6 +142,8 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
         st = l4r_sink_llara(p, e);
     if (!st && (formats & L4R_SINK_HLLM))
         st = l4r_sink_hllm(p, e);
+    if (!st && (formats & L4R_SINK_LLAMAREC))
+        st = l4r_sink_llamarec(p, e);
 out:
     free(p->idx);
     free(p->ubeg);

@@ -1,7 +1,7 @@
 /*
  * process.h — everything after parsing: stages, splits and sinks, on the in-memory table.
  *
- *   l4r_itab (source order) -> dedup -> rating filter -> k-core -> order (time, ties) ->
+ *   l4r_itab (source order) -> dedup -> rating filter -> titles -> k-core -> order (time, ties) ->
  *   max-history -> remap -> split -> sinks (tsv, recbole, sasrec, sequences, jsonl)
  *
  * Each stage is optional and records what it did in the manifest under "stages.<name>".
@@ -19,7 +19,9 @@
 #include "table.h"
 
 typedef enum l4r_dedup { L4R_DEDUP_NONE, L4R_DEDUP_FIRST, L4R_DEDUP_LAST } l4r_dedup;
-typedef enum l4r_ties { L4R_TIES_SOURCE, L4R_TIES_HASH } l4r_ties;
+/* source: file order; hash: seeded; item: by item id (LlamaRec's sort by ['timestamp', 'sid'], the
+ * LRURec#1 inflation: only on request) */
+typedef enum l4r_ties { L4R_TIES_SOURCE, L4R_TIES_HASH, L4R_TIES_ITEM } l4r_ties;
 /* one-pass-users: a one-pass round, then users below the user threshold once more (HLLM's
  * process_books.py) */
 typedef enum l4r_kcore_mode {
@@ -50,12 +52,13 @@ enum {
     L4R_SINK_SASREC = 1 << 2,
     L4R_SINK_SEQUENCES = 1 << 3,
     L4R_SINK_JSONL = 1 << 4,
-    L4R_SINK_PARQUET = 1 << 5, /* the finished TSVs as Parquet (parquet_tables.c) */
-    L4R_SINK_TALLREC = 1 << 6, /* TALLRec's Alpaca JSON (export_alpaca.c) */
-    L4R_SINK_BIGREC = 1 << 7,  /* BIGRec's Alpaca JSON (export_alpaca.c) */
-    L4R_SINK_P5 = 1 << 8,      /* P5's sequential_data.txt, datamaps.json, negative_samples.txt */
-    L4R_SINK_LLARA = 1 << 9,   /* LLaRA's train_data / Val_data / Test_data as JSON lines */
-    L4R_SINK_HLLM = 1 << 10    /* HLLM's dataset/NAME.csv and information/NAME.csv */
+    L4R_SINK_PARQUET = 1 << 5,  /* the finished TSVs as Parquet (parquet_tables.c) */
+    L4R_SINK_TALLREC = 1 << 6,  /* TALLRec's Alpaca JSON (export_alpaca.c) */
+    L4R_SINK_BIGREC = 1 << 7,   /* BIGRec's Alpaca JSON (export_alpaca.c) */
+    L4R_SINK_P5 = 1 << 8,       /* P5's sequential_data.txt, datamaps.json, negative_samples.txt */
+    L4R_SINK_LLARA = 1 << 9,    /* LLaRA's train_data / Val_data / Test_data as JSON lines */
+    L4R_SINK_HLLM = 1 << 10,    /* HLLM's dataset/NAME.csv and information/NAME.csv */
+    L4R_SINK_LLAMAREC = 1 << 11 /* LlamaRec's dataset.pkl dict as dataset.json */
 };
 
 typedef struct l4r_process_opts {
@@ -89,6 +92,8 @@ typedef struct l4r_process_opts {
     int p5_negatives;      /* --p5-negatives N (default 99) */
     int llara_candidates;  /* --llara-candidates K (default 20) */
     const char *recipe_dataset, *recipe_variant; /* what is converted (hllm: the file name) */
+    bool require_title; /* --require-title: drop interactions whose item has no title */
+    const char *family; /* the recipe's dataset name ("movielens", ...), or NULL */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);

@@ -4,7 +4,7 @@
  * l4r_process() (process.c) runs one of two engines over the same stages, split and sinks:
  *
  *   in memory     group.c     rows grouped by user (counting sort), chronological per user
- *                 stages.c    dedup, rating filter, k-core, ties, max-history on those groups
+ *                 stages.c    dedup, rating filter, require-title, k-core, ties, max-history
  *                 remap.c     first-appearance numbering and the id maps
  *                 split.c     the part of every row (train / valid / test / dropped)
  *                 sinks.c     chunked parallel formatting, ordered writing
@@ -289,6 +289,7 @@ void l4r_group_by_user(proc *p);
  * a stage that is off writes nothing (rating: "implicit" alone under --implicit). */
 void l4r_report_dedup(proc *p, size_t removed);
 void l4r_report_rating(proc *p, size_t removed);
+void l4r_report_title(proc *p, size_t untitled, size_t removed);
 void l4r_report_kcore_begin(proc *p, uint32_t U, uint32_t I);
 void l4r_report_kcore_end(proc *p, int64_t rounds, size_t removed);
 void l4r_report_ties(proc *p, size_t tied, size_t rows);
@@ -302,8 +303,11 @@ void l4r_proc_count_alive(const proc *p, int64_t out[3]);
 void l4r_proc_set_counts(proc *p, const char *prefix, const int64_t c[3]);
 void l4r_stage_dedup(proc *p);
 void l4r_stage_rating(proc *p);
+void l4r_stage_title(proc *p);
 void l4r_stage_kcore(proc *p);
 void l4r_stage_ties(proc *p);
+/* --ties item under --remap: the ties sorted again by the new item numbers (after remap). */
+void l4r_stage_ties_renumbered(proc *p);
 void l4r_stage_max_history(proc *p);
 
 /* ---- remap.c ---- */
@@ -401,5 +405,6 @@ void l4r_json_py_str(l4r_buf *b, const char *s, size_t n);
 l4r_status l4r_sink_p5(proc *p, l4r_error *e);
 l4r_status l4r_sink_llara(proc *p, l4r_error *e);
 l4r_status l4r_sink_hllm(proc *p, l4r_error *e);
+l4r_status l4r_sink_llamarec(proc *p, l4r_error *e);
 
 #endif

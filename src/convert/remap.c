@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "process_internal.h"
+#include "stage.h"
 
 static int cmp_remap_key(const void *a, const void *b)
 {
@@ -63,6 +64,25 @@ static int cmp_by_string(const void *a, const void *b, void *arg)
     if (xn != yn)
         return xn < yn ? -1 : 1;
     return (x->id > y->id) - (x->id < y->id);
+}
+
+uint32_t *l4r_item_rank(const proc *p)
+{
+    const l4r_dict *d = p->t->items;
+    size_t n = p->n_items;
+    remap_key *k = l4r_remap_keys(n);
+    sort_ctx c = {d, true};
+    for (size_t i = 0; i < n && c.numeric; i++) {
+        size_t sn;
+        const char *s = l4r_dict_str(d, (uint32_t)i, &sn);
+        c.numeric = all_digits(s, sn);
+    }
+    qsort_r(k, n, sizeof *k, cmp_by_string, &c);
+    uint32_t *rank = l4r_xmalloc((n ? n : 1) * sizeof *rank);
+    for (size_t i = 0; i < n; i++)
+        rank[k[i].id] = (uint32_t)i;
+    free(k);
+    return rank;
 }
 
 /* Number the ids whose key has ts != INT64_MAX (alive) from 1 and fill map; returns count. */

@@ -54,6 +54,8 @@ typedef struct ext {
     size_t gn, gcap;
     uint32_t *stamp; /* dedup */
     uint8_t *keep;   /* rating filter */
+    uint8_t *titled; /* require-title */
+    uint32_t *irank; /* ties item */
     uint32_t *icnt_new;
     uint32_t *icnt_in;  /* input counts (pass 1) */
     remap_key *uk, *ik; /* first appearances (remap) */
@@ -61,7 +63,7 @@ typedef struct ext {
     char *ts_path;
     l4r_buf tsb;
     /* pass results */
-    size_t in_users, in_rows, rm_dedup, rm_rating, rm_kcore, tied, ties_rows, rm_hist;
+    size_t in_users, in_rows, rm_dedup, rm_rating, rm_title, rm_kcore, tied, ties_rows, rm_hist;
     l4r_srec held; /* the group row l4r_rule_ties holds aside */
     /* final pass */
     l4r_split_plan plan;
@@ -225,11 +227,13 @@ static const l4r_group_ops x_ops = {
     .put = x_put,
 };
 
-/* Under --ties hash the group order is not the merge order: apply it again in later passes. */
+/* Under --ties hash or item the group order is not the merge order: apply it again in the final
+ * pass (--ties item by the new item numbers once --remap has them, as the in-memory engine). */
 static void x_reorder(ext *x)
 {
-    if (x->p->o->ties == L4R_TIES_HASH && x->p->t->has_time)
-        l4r_rule_ties(x, x->gn, &x_ops, true, x->p->o->seed);
+    const uint32_t *rank = x->irank && x->p->imap ? x->p->imap : x->irank;
+    if ((x->p->o->ties == L4R_TIES_HASH || x->irank) && x->p->t->has_time)
+        l4r_rule_ties(x, x->gn, &x_ops, true, x->p->o->seed, rank);
 }
 
 static l4r_status x_ts_flush(ext *x, l4r_error *e)
@@ -269,13 +273,16 @@ static l4r_status x_stage_pass(ext *x, int flags, uint32_t U, uint32_t I, l4r_er
                 x->rm_dedup += l4r_rule_dedup(x, x->gn, &x_ops, o->dedup, x->stamp, u + 1);
             if (x->keep)
                 x->rm_rating += l4r_rule_rating(x, x->gn, &x_ops, x->keep);
+            if (x->titled)
+                x->rm_title += l4r_rule_title(x, x->gn, &x_ops, x->titled);
         }
         if (flags & XP_KCORE)
             x->rm_kcore += l4r_rule_kcore(x, x->gn, &x_ops, U, I, p->icnt);
         if (flags & XP_POST) {
             x->ties_rows += x->gn;
             if (p->t->has_time)
-                x->tied += l4r_rule_ties(x, x->gn, &x_ops, o->ties == L4R_TIES_HASH, o->seed);
+                x->tied +=
+                    l4r_rule_ties(x, x->gn, &x_ops, o->ties == L4R_TIES_HASH || x->irank, o->seed, x->irank);
             if (N)
                 x->rm_hist += l4r_rule_max_history(x, x->gn, &x_ops, N);
             if (x->uk) {
@@ -673,6 +680,10 @@ static l4r_status x_setup(ext *x, uint64_t fixed, l4r_error *e)
         x->stamp = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *x->stamp);
     if (o->has_min_rating)
         x->keep = l4r_rating_keep(p);
+    if (o->require_title)
+        x->titled = l4r_title_keep(p);
+    if (o->ties == L4R_TIES_ITEM && t->has_time)
+        x->irank = l4r_item_rank(p);
     if (o->remap || (o->formats & L4R_SINK_SASREC)) {
         x->uk = l4r_remap_keys(p->n_users);
         x->ik = l4r_remap_keys(p->n_items);
@@ -703,6 +714,10 @@ static l4r_status x_stages(ext *x, l4r_error *e)
     l4r_proc_set_counts(p, "stages.input", c);
     l4r_report_dedup(p, x->rm_dedup);
     l4r_report_rating(p, x->rm_rating);
+    int64_t untitled = 0;
+    for (size_t i = 0; x->titled && i < p->n_items; i++)
+        untitled += x->icnt_in[i] > 0 && !x->titled[i];
+    l4r_report_title(p, (size_t)untitled, x->rm_title);
     if (kcore) {
         st = l4r_kcore_run(p, x_kcore_round, x_kcore_survivors, x, e);
         if (!st)
@@ -844,6 +859,8 @@ static void x_free(ext *x, xsinks *S)
     free(x->g);
     free(x->stamp);
     free(x->keep);
+    free(x->titled);
+    free(x->irank);
     free(x->icnt_new);
     free(x->icnt_in);
     free(x->uk);

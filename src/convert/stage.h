@@ -1,6 +1,6 @@
 /*
  * stage.h — the stages on one user group: the one definition of each row-dropping rule (dedup,
- * rating filter, k-core, max-history) and of the tie order, which both engines call.
+ * rating filter, require-title, k-core, max-history) and of the tie order, which both engines call.
  *
  * Every stage is a rule over one user's live rows in chronological order, so it does not care
  * where those rows are.  The in-memory engine (stages.c) holds a group as row numbers into the
@@ -72,6 +72,19 @@ static inline size_t l4r_rule_rating(void *grp, size_t n, const l4r_group_ops *o
     return any ? ops->compact(grp) : 0;
 }
 
+/* require-title: drop the rows whose item has no title (titled[item] == 0, l4r_title_keep). */
+static inline size_t l4r_rule_title(void *grp, size_t n, const l4r_group_ops *ops, const uint8_t *titled)
+{
+    bool any = false;
+    for (size_t j = 0; j < n; j++) {
+        if (!titled[ops->item(grp, j)]) {
+            ops->drop(grp, j);
+            any = true;
+        }
+    }
+    return any ? ops->compact(grp) : 0;
+}
+
 /* One k-core round on one group: the whole group goes when the user has fewer than U rows, else
  * the rows whose item had fewer than I (icnt: live rows per item when the round started). */
 static inline size_t l4r_rule_kcore(void *grp, size_t n, const l4r_group_ops *ops, uint32_t U, uint32_t I,
@@ -103,10 +116,18 @@ static inline size_t l4r_rule_max_history(void *grp, size_t n, const l4r_group_o
     return ops->compact(grp);
 }
 
-/* ties: the rows whose timestamp equals a neighbour's (returned), and with reorder (--ties hash)
- * each run of equal timestamps sorted by (tie_hash, source row); runs are short, so an insertion
- * sort. */
-static inline size_t l4r_rule_ties(void *grp, size_t n, const l4r_group_ops *ops, bool reorder, uint64_t seed)
+/* ties: the rows whose timestamp equals a neighbour's (returned), and with reorder each run of
+ * equal timestamps sorted by (key, source row), the key being tie_hash (--ties hash) or, when
+ * irank is given (--ties item), the item's rank in item id order (l4r_item_rank); runs are short,
+ * so an insertion sort. */
+static inline uint64_t l4r_tie_key_of(void *grp, const l4r_group_ops *ops, size_t j, uint64_t seed,
+                                      const uint32_t *irank)
+{
+    return irank ? irank[ops->item(grp, j)] : ops->tie_key(grp, j, seed);
+}
+
+static inline size_t l4r_rule_ties(void *grp, size_t n, const l4r_group_ops *ops, bool reorder, uint64_t seed,
+                                   const uint32_t *irank)
 {
     size_t tied = 0;
     size_t j = 0;
@@ -118,11 +139,11 @@ static inline size_t l4r_rule_ties(void *grp, size_t n, const l4r_group_ops *ops
         if (k - j > 1) {
             tied += k - j;
             for (size_t a = j + 1; reorder && a < k; a++) {
-                uint64_t hx = ops->tie_key(grp, a, seed), rx = ops->row(grp, a);
+                uint64_t hx = l4r_tie_key_of(grp, ops, a, seed, irank), rx = ops->row(grp, a);
                 ops->hold(grp, a);
                 size_t b = a;
                 while (b > j) {
-                    uint64_t hb = ops->tie_key(grp, b - 1, seed);
+                    uint64_t hb = l4r_tie_key_of(grp, ops, b - 1, seed, irank);
                     if (hb < hx || (hb == hx && ops->row(grp, b - 1) < rx))
                         break;
                     ops->move(grp, b, b - 1);
@@ -138,6 +159,13 @@ static inline size_t l4r_rule_ties(void *grp, size_t n, const l4r_group_ops *ops
 
 /* Per rating id: kept by --min-rating (numeric and >= the minimum).  Caller frees. */
 uint8_t *l4r_rating_keep(const proc *p);
+/* Per item id: 1 when items.tsv gives it a non-empty title (--require-title).  Caller frees. */
+uint8_t *l4r_title_keep(proc *p);
+/* Per item id: its rank when the item ids are sorted as --remap-order sorted sorts them (as
+ * numbers when every id of the input is a short digit string, else byte-wise), for --ties item.
+ * (--remap-order sorted looks at the surviving ids only: the two differ only when those are all
+ * digit strings and the input's are not.)  Caller frees. */
+uint32_t *l4r_item_rank(const proc *p);
 
 /* One k-core round of an engine over all groups: *removed gets the rows it dropped. */
 typedef l4r_status (*l4r_kcore_round_fn)(void *ctx, uint32_t U, uint32_t I, size_t *removed, l4r_error *e);

@@ -1,6 +1,6 @@
 /*
- * stages.c — the in-memory stages on the user groups of group.c: dedup, rating filter, k-core,
- * ties and max-history.
+ * stages.c — the in-memory stages on the user groups of group.c: dedup, rating filter,
+ * require-title, k-core, ties and max-history.
  *
  * A user's live rows are the prefix idx[ubeg[u] .. ubeg[u] + ulen[u]); a stage that drops rows
  * marks them DEAD and compacts the prefix, keeping the order.  So each stage is a linear pass over
@@ -89,6 +89,15 @@ void l4r_report_rating(proc *p, size_t removed)
     l4r_manifest_set_int(p->m, "stages.rating.removed", (int64_t)removed);
 }
 
+/* untitled: the input's items without a title; removed: the interactions dropped with them. */
+void l4r_report_title(proc *p, size_t untitled, size_t removed)
+{
+    if (!p->o->require_title)
+        return;
+    l4r_manifest_set_int(p->m, "stages.require_title.untitled_items", (int64_t)untitled);
+    l4r_manifest_set_int(p->m, "stages.require_title.removed", (int64_t)removed);
+}
+
 void l4r_report_kcore_begin(proc *p, uint32_t U, uint32_t I)
 {
     static const char *const modes[] = {"iterative", "one-pass", "one-pass-users"};
@@ -105,7 +114,12 @@ void l4r_report_kcore_end(proc *p, int64_t rounds, size_t removed)
 
 void l4r_report_ties(proc *p, size_t tied, size_t rows)
 {
-    l4r_manifest_set_str(p->m, "stages.ties.mode", p->o->ties == L4R_TIES_HASH ? "hash" : "source");
+    static const char *const modes[] = {"source", "hash", "item"};
+    l4r_manifest_set_str(p->m, "stages.ties.mode", modes[p->o->ties]);
+    if (p->o->ties == L4R_TIES_ITEM)
+        l4r_manifest_set_str(p->m, "stages.ties.warning",
+                             "ties broken by item id: the order leaks the id into the sequence and "
+                             "inflates leave-one-out metrics (yueqirex/LRURec#1)");
     l4r_manifest_set_int(p->m, "stages.ties.tied_interactions", (int64_t)tied);
     l4r_manifest_set_real(p->m, "stages.ties.tied_share", rows ? (double)tied / (double)rows : 0.0);
 }
@@ -220,6 +234,15 @@ uint8_t *l4r_rating_keep(const proc *p)
     return keep;
 }
 
+uint8_t *l4r_title_keep(proc *p)
+{
+    l4r_sink_titles(p);
+    uint8_t *keep = l4r_xcalloc(p->n_items ? p->n_items : 1, 1);
+    for (size_t i = 0; p->ititle && i < p->n_items; i++)
+        keep[i] = p->ititle[i] && p->ititle[i][0];
+    return keep;
+}
+
 void l4r_stage_dedup(proc *p)
 {
     const l4r_process_opts *o = p->o;
@@ -247,6 +270,22 @@ void l4r_stage_rating(proc *p)
         free(keep);
     }
     l4r_report_rating(p, removed);
+}
+
+void l4r_stage_title(proc *p)
+{
+    if (!p->o->require_title)
+        return;
+    uint8_t *keep = l4r_title_keep(p);
+    size_t removed = 0, untitled = 0;
+    for (size_t i = 0; i < p->n_items; i++)
+        untitled += p->icnt[i] > 0 && !keep[i]; /* p->icnt: the input's counts still */
+    for (size_t u = 0; u < p->n_users; u++) {
+        mem_group m = mem_group_of(p, u);
+        removed += l4r_rule_title(&m, p->ulen[u], &mem_ops, keep);
+    }
+    free(keep);
+    l4r_report_title(p, untitled, removed);
 }
 
 static l4r_status kcore_round(void *ctx, uint32_t U, uint32_t I, size_t *removed, l4r_error *e)
@@ -333,6 +372,7 @@ void l4r_stage_kcore(proc *p)
 typedef struct tie_ctx {
     uint64_t seed;
     bool reorder;
+    const uint32_t *irank; /* --ties item: rank of each item id */
     size_t *tied_per_user; /* tied rows of each user (summed afterwards) */
 } tie_ctx;
 
@@ -341,13 +381,16 @@ static void ties_fn(proc *p, size_t ub, size_t ue, void *arg)
     tie_ctx *c = arg;
     for (size_t u = ub; u < ue; u++) {
         mem_group m = mem_group_of(p, u);
-        c->tied_per_user[u] = l4r_rule_ties(&m, p->ulen[u], &mem_ops, c->reorder, c->seed);
+        c->tied_per_user[u] = l4r_rule_ties(&m, p->ulen[u], &mem_ops, c->reorder, c->seed, c->irank);
     }
 }
 
 void l4r_stage_ties(proc *p)
 {
-    tie_ctx c = {.seed = p->o->seed, .reorder = p->o->ties == L4R_TIES_HASH && p->t->has_time};
+    uint32_t *irank = p->o->ties == L4R_TIES_ITEM && p->t->has_time ? l4r_item_rank(p) : NULL;
+    tie_ctx c = {.seed = p->o->seed,
+                 .reorder = (p->o->ties == L4R_TIES_HASH || irank) && p->t->has_time,
+                 .irank = irank};
     c.tied_per_user = l4r_xcalloc(p->n_users ? p->n_users : 1, sizeof *c.tied_per_user);
     if (p->t->has_time)
         l4r_par_users(p, ties_fn, &c);
@@ -357,7 +400,26 @@ void l4r_stage_ties(proc *p)
         n += p->ulen[u];
     }
     free(c.tied_per_user);
+    free(irank);
     l4r_report_ties(p, tied, n);
+}
+
+/* --ties item under --remap: each tie sorted again by the items' new numbers, so that the order is
+ * by the ids the outputs hold (LlamaRec sorts by its dense 'sid'); before, the ties stage sorted by
+ * the source ids, which max-history saw. */
+static void ties_renumbered_fn(proc *p, size_t ub, size_t ue, void *arg)
+{
+    (void)arg;
+    for (size_t u = ub; u < ue; u++) {
+        mem_group m = mem_group_of(p, u);
+        l4r_rule_ties(&m, p->ulen[u], &mem_ops, true, 0, p->imap);
+    }
+}
+
+void l4r_stage_ties_renumbered(proc *p)
+{
+    if (p->o->ties == L4R_TIES_ITEM && p->t->has_time && p->imap)
+        l4r_par_users(p, ties_renumbered_fn, NULL);
 }
 
 void l4r_stage_max_history(proc *p)

@@ -163,17 +163,36 @@ static void test_ties(void)
         g.r[j].key = key[j];
     }
     agroup h = g;
-    T_CHECK(l4r_rule_ties(&h, h.n, &a_ops, false, 0) == 5);
+    T_CHECK(l4r_rule_ties(&h, h.n, &a_ops, false, 0, NULL) == 5);
     T_EQ_STR(rows_of(&h), "0 1 2 3 4 5"); /* counted, not moved */
-    T_CHECK(l4r_rule_ties(&g, g.n, &a_ops, true, 0) == 5);
+    T_CHECK(l4r_rule_ties(&g, g.n, &a_ops, true, 0, NULL) == 5);
     T_EQ_STR(rows_of(&g), "0 3 1 2 5 4"); /* equal keys: the source row decides */
     /* the order does not depend on the order the rows came in */
     agroup r = g;
     arow x = r.r[1];
     r.r[1] = r.r[3];
     r.r[3] = x;
-    l4r_rule_ties(&r, r.n, &a_ops, true, 0);
+    l4r_rule_ties(&r, r.n, &a_ops, true, 0, NULL);
     T_EQ_STR(rows_of(&r), "0 3 1 2 5 4");
+    /* --ties item: the rank of the item decides (here item 3 < 1 < 2 and 5 < 4), not the key */
+    static const uint32_t rank[6] = {0, 2, 3, 1, 9, 8};
+    agroup q = mk(it, 6);
+    for (size_t j = 0; j < 6; j++) {
+        q.r[j].ts = ts[j];
+        q.r[j].key = 0;
+    }
+    T_CHECK(l4r_rule_ties(&q, q.n, &a_ops, true, 0, rank) == 5);
+    T_EQ_STR(rows_of(&q), "0 3 1 2 5 4");
+}
+
+static void test_title(void)
+{
+    static const uint32_t it[6] = {0, 1, 2, 3, 4, 5};
+    static const uint8_t titled[6] = {1, 0, 1, 1, 0, 1};
+    agroup g = mk(it, 6);
+    T_CHECK(l4r_rule_title(&g, g.n, &a_ops, titled) == 2);
+    T_EQ_STR(rows_of(&g), "0 2 3 5");
+    T_CHECK(l4r_rule_title(&g, g.n, &a_ops, titled) == 0);
 }
 
 static void test_split_rows(void)
@@ -218,6 +237,7 @@ int main(void)
     test_dedup();
     test_rating_kcore_history();
     test_ties();
+    test_title();
     test_split_rows();
     return l4r_t_exit();
 }
