@@ -168,6 +168,8 @@ size_t l4r_table_n_paths(const l4r_table *t);
 const char *l4r_table_path_at(const l4r_table *t, size_t i);
 /* "block_header": true with its suffix and the column name its text becomes. */
 bool l4r_table_block_header(const l4r_table *t, const char **suffix, const char **as);
+/* "columns_by_prefix": entry i (from 0) as its column and prefix; false past the last. */
+bool l4r_table_column_prefix(const l4r_table *t, size_t i, const char **column, const char **prefix);
 /* The names recipes use: format "delimited", "csv", "jsonl", "python-literal" (the format table's
  * one name; recipes may also say "delim" and "pylit"); encoding "utf-8",
  * "iso-8859-1", "cp1252"; time "none", "unix_s", "unix_ms", "date", "datetime", "iso8601",

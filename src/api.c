@@ -234,6 +234,15 @@ bool l4r_table_block_header(const l4r_table *t, const char **suffix, const char 
     return true;
 }
 
+bool l4r_table_column_prefix(const l4r_table *t, size_t i, const char **column, const char **prefix)
+{
+    if (i >= t->n_prefix)
+        return false;
+    *column = t->prefix_cols[i];
+    *prefix = t->prefixes[i];
+    return true;
+}
+
 /* The recipe vocabulary's names.  When the format table of src/scan/ lands, these read it. */
 const char *l4r_table_format(const l4r_table *t)
 {

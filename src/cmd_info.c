@@ -168,6 +168,12 @@ static void print_table(const char *what, const l4r_table *t)
             printf("%s%s", i ? ", " : "", l4r_table_column_name(t, i));
         printf("\n");
     }
+    const char *pcol, *pfx;
+    size_t np = 0;
+    for (; l4r_table_column_prefix(t, np, &pcol, &pfx); np++)
+        printf("%s%s '%s...'", np ? ", " : "  by prefix: ", pcol, pfx);
+    if (np)
+        printf(" (these columns' order in each file, told by its first record)\n");
     printf("  fields:    ");
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
@@ -343,6 +349,13 @@ static json_t *table_json(const l4r_table *t)
     for (size_t i = 0; i < l4r_table_n_columns(t); i++)
         json_array_append_new(cols, json_string(l4r_table_column_name(t, i)));
     json_object_set_new(o, "columns", cols);
+    const char *pcol, *pfx;
+    if (l4r_table_column_prefix(t, 0, &pcol, &pfx)) {
+        json_t *po = json_object();
+        for (size_t i = 0; l4r_table_column_prefix(t, i, &pcol, &pfx); i++)
+            json_object_set_new(po, pcol, json_string(pfx));
+        json_object_set_new(o, "columns_by_prefix", po);
+    }
     json_t *fields = json_object();
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {

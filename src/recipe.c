@@ -66,6 +66,9 @@ static void table_free(l4r_table *t)
         free(t->block_header);
     }
     l4r_rj_free_strv(t->columns, t->n_columns);
+    l4r_rj_free_strv(t->prefix_cols, t->n_prefix);
+    l4r_rj_free_strv(t->prefixes, t->n_prefix);
+    free(t->prefix_index);
     for (size_t i = 0; i < t->n_map; i++) {
         free(t->map[i].out);
         free(t->map[i].src);
@@ -505,15 +508,78 @@ static l4r_status table_block_header(pctx *c, json_t *j, l4r_table *t, const l4r
     return st;
 }
 
+/* "columns_by_prefix": {"user": "u", "item": "v"}, headerless delimited/CSV tables without explode:
+ * 2 to 4 of the `columns`, each with a non-empty prefix, whose places are chosen per file from its
+ * first record (l4r_table.prefix_cols; convert.c, on_first). */
+static l4r_status table_columns_by_prefix(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd)
+{
+    json_t *pj = json_object_get(j, "columns_by_prefix");
+    if (!pj || json_is_null(pj))
+        return L4R_OK;
+    if (!(fd->keys & L4R_FKEY_COLUMNS))
+        return l4r_rj_fail_at(c, "columns_by_prefix", "not allowed for format %s (delimited and csv only)",
+                              fd->name);
+    if (t->header)
+        return l4r_rj_fail_at(c, "columns_by_prefix",
+                              "not allowed with \"header\": true (a header names the columns itself)");
+    if (t->explode)
+        return l4r_rj_fail_at(c, "columns_by_prefix", "not allowed with 'explode'");
+    if (!json_is_object(pj) || json_object_size(pj) < 2 || json_object_size(pj) > 4)
+        return l4r_rj_fail_at(c, "columns_by_prefix",
+                              "expected an object of 2 to 4 columns and their prefixes, {\"user\": \"u\", "
+                              "\"item\": \"v\"}");
+    size_t old = l4r_rj_path_key(c, "columns_by_prefix");
+    size_t n = json_object_size(pj);
+    t->prefix_cols = l4r_xcalloc(n, sizeof *t->prefix_cols);
+    t->prefixes = l4r_xcalloc(n, sizeof *t->prefixes);
+    t->prefix_index = l4r_xcalloc(n, sizeof *t->prefix_index);
+    l4r_status st = L4R_OK;
+    const char *k;
+    json_t *v;
+    json_object_foreach(pj, k, v)
+    {
+        size_t i = t->n_prefix;
+        t->prefix_cols[i] = l4r_xstrdup(k);
+        t->n_prefix++;
+        t->prefix_index[i] = l4r_table_column(t, k);
+        if (t->prefix_index[i] < 0) {
+            st = l4r_rj_fail_at(c, k, "'%s' is not one of the table's columns", k);
+            break;
+        }
+        if (!json_is_string(v) || !*json_string_value(v)) {
+            st = l4r_rj_fail_at(c, k, "expected a non-empty string (the prefix of the column's values)");
+            break;
+        }
+        t->prefixes[i] = l4r_xstrdup(json_string_value(v));
+    }
+    l4r_rj_path_pop(c, old);
+    return st;
+}
+
 /* The layout of a table: path, member, format and the keys it allows, encoding, time (and its
  * time_fraction and time_year), delimiter, header, columns.  *fdp gets the format's row. */
 static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_format_def **fdp)
 {
-    static const char *const keys[] = {
-        "path",         "member",        "format",       "delimiter", "header",
-        "encoding",     "columns",       "fields",       "time",      "flags",
-        "extra_fields", "time_fraction", "time_year",    "filter",    "explode",
-        "escape",       "paths",         "block_header", NULL};
+    static const char *const keys[] = {"path",
+                                       "member",
+                                       "format",
+                                       "delimiter",
+                                       "header",
+                                       "encoding",
+                                       "columns",
+                                       "fields",
+                                       "time",
+                                       "flags",
+                                       "extra_fields",
+                                       "time_fraction",
+                                       "time_year",
+                                       "filter",
+                                       "explode",
+                                       "escape",
+                                       "paths",
+                                       "block_header",
+                                       "columns_by_prefix",
+                                       NULL};
     const l4r_format_def *fd = NULL;
     int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
@@ -843,6 +909,8 @@ static l4r_status parse_table(pctx *c, json_t *j, tkind kind, l4r_table **out)
         st = table_explode(c, j, t, fd, kind);
     if (st == L4R_OK)
         st = table_block_header(c, j, t, fd);
+    if (st == L4R_OK)
+        st = table_columns_by_prefix(c, j, t, fd);
     if (st == L4R_OK)
         st = table_fields(c, j, t, kind);
     if (st == L4R_OK)

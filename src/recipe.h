@@ -176,6 +176,14 @@ typedef struct l4r_table {
     l4r_filter *filters; /* "filter": records failing one are dropped and counted */
     size_t n_filters;
     l4r_explode *explode; /* "explode" (interactions tables only), or NULL */
+    /* "columns_by_prefix": {"user": "u", "item": "v"} (headerless delimited/CSV tables): these
+     * columns trade places within the positions `columns` gives them, per file, so that each one's
+     * value in the file's first record starts with its prefix (NineRec's pair files are item,user in
+     * some releases and user,item in others).  No order or several orders fitting is an error. */
+    char **prefix_cols; /* the columns, in the recipe's order */
+    char **prefixes;    /* prefixes[i]: what prefix_cols[i]'s values start with */
+    int *prefix_index;  /* the column's index in `columns` */
+    size_t n_prefix;    /* 0: none (2 to 4 otherwise) */
 } l4r_table;
 
 typedef struct l4r_rfile {

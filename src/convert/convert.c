@@ -306,6 +306,107 @@ out:
     return st;
 }
 
+/* The column of source index i once the columns of "columns_by_prefix" have taken places perm. */
+static int prefix_place(const l4r_table *t, const int *perm, int i)
+{
+    for (size_t j = 0; j < t->n_prefix; j++)
+        if (t->prefix_index[j] == i)
+            return t->prefix_index[perm[j]];
+    return i;
+}
+
+/* "columns_by_prefix": the first record of the file decides where its listed columns are.  Every
+ * order of them (within their places in `columns`) is tried; exactly one must give each column a
+ * value starting with its prefix. */
+static l4r_status on_first(void *ctx, const char *line, size_t len, l4r_error *e)
+{
+    tabctx *c = ctx;
+    const l4r_table *t = c->t;
+    size_t n = t->n_prefix;
+    if (len && line[len - 1] == '\r')
+        len--;
+    l4r_span f[L4R_MAX_FIELDS];
+    size_t nf;
+    l4r_buf scratch = {0};
+    const char *p = line;
+    l4r_status st = c->fmt->fields(t, &p, line + len, f, L4R_MAX_FIELDS, &nf, &scratch, e);
+    if (nf > L4R_MAX_FIELDS)
+        nf = L4R_MAX_FIELDS;
+    /* the permutations of 0..n-1 (n <= 4) in lexicographic order; perm[j]: where column j reads */
+    int perm[4], found[4] = {0}, nfound = 0;
+    for (size_t j = 0; j < n; j++)
+        perm[j] = (int)j;
+    while (st == L4R_OK) {
+        bool fits = true;
+        for (size_t j = 0; j < n && fits; j++) {
+            size_t at = (size_t)t->prefix_index[perm[j]], pl = strlen(t->prefixes[j]);
+            fits = at < nf && f[at].n >= pl && !memcmp(f[at].p, t->prefixes[j], pl);
+        }
+        if (fits && nfound++ == 0)
+            memcpy(found, perm, sizeof perm);
+        /* next permutation */
+        int i = (int)n - 2;
+        while (i >= 0 && perm[i] > perm[i + 1])
+            i--;
+        if (i < 0)
+            break;
+        int k = (int)n - 1;
+        while (perm[k] < perm[i])
+            k--;
+        int tmp = perm[i];
+        perm[i] = perm[k];
+        perm[k] = tmp;
+        for (int a = i + 1, b = (int)n - 1; a < b; a++, b--) {
+            tmp = perm[a];
+            perm[a] = perm[b];
+            perm[b] = tmp;
+        }
+    }
+    if (st == L4R_OK && nfound != 1) {
+        l4r_buf want = {0};
+        for (size_t j = 0; j < n; j++)
+            l4r_buf_addf(&want, "%s\"%s\": \"%s\"", j ? ", " : "", t->prefix_cols[j], t->prefixes[j]);
+        l4r_buf_add(&want, "", 1);
+        st = l4r_err(e, L4R_EPARSE,
+                     "'%s' line 1: cannot tell the column order from the first record '%.*s': %s order of "
+                     "the columns fits (recipe key \"columns_by_prefix\": {%s}); check that this is the "
+                     "table's file and that its first line is a record, or name the order in a recipe of "
+                     "your own (--recipes DIR) if its ids have other prefixes",
+                     c->name, (int)(len > 200 ? 200 : len), line, nfound ? "more than one" : "no", want.data);
+        l4r_buf_free(&want);
+    }
+    if (st == L4R_OK) {
+        int need = c->ncols_needed;
+        for (size_t k = 0; k < t->n_map; k++) {
+            if (!t->map[k].src || !l4r_src_reads_column(c->rs.skind[k]))
+                continue;
+            int i = t->map[k].index >= 0 ? t->map[k].index : l4r_table_column(t, t->map[k].src);
+            c->rs.col[k] = prefix_place(t, found, i);
+        }
+        for (size_t g = 0; g < t->n_filters; g++) {
+            if (c->rs.skind[t->n_map + g] != L4R_SRC_COLUMN)
+                continue;
+            int i =
+                t->filters[g].index >= 0 ? t->filters[g].index : l4r_table_column(t, t->filters[g].column);
+            c->rs.fcol[g] = prefix_place(t, found, i);
+        }
+        c->ncols_needed = need; /* the places are the recipe's columns: the count does not change */
+        quad_setup(c);
+        if (c->log) {
+            l4r_buf msg = {0};
+            l4r_buf_addf(&msg, "'%s': column order by prefix:", c->name);
+            for (size_t j = 0; j < n; j++)
+                l4r_buf_addf(&msg, "%s %s = field %d", j ? "," : "", t->prefix_cols[j],
+                             t->prefix_index[found[j]] + 1);
+            l4r_buf_add(&msg, "", 1);
+            c->log(c->log_ud, 0, msg.data);
+            l4r_buf_free(&msg);
+        }
+    }
+    l4r_buf_free(&scratch);
+    return st;
+}
+
 /* ---- per-record output ---- */
 
 static void pack_span(l4r_buf *b, const char *p, size_t n)
@@ -1230,8 +1331,11 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
         .threads = o->threads,
         .block_size = o->block_size,
         .cut = t->escape ? L4R_CUT_LINES : c->fmt->cut, /* escaped quotes: one record per line */
-        .header_lines = t->header ? 1 : 0,
-        .on_header = t->header ? on_header : NULL,
+        .header_lines = t->header || t->n_prefix ? 1 : 0,
+        .header_keep = !t->header && t->n_prefix,
+        .on_header = t->header     ? on_header
+                     : t->n_prefix ? on_first
+                                   : NULL,
         .work = work,
         .emit = emit,
         .carry = t->block_header ? carry_block_header : NULL,
