@@ -186,6 +186,9 @@ const char *l4r_table_column_name(const l4r_table *t, size_t i);
  * (*src, *value NULL) or the constant it takes (*src NULL, *value set).  False when out of range. */
 size_t l4r_table_n_fields(const l4r_table *t);
 bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char **src, const char **value);
+/* Field i a {"concat": [...], "separator": ...}: its n source names and the separator. */
+bool l4r_table_field_concat(const l4r_table *t, size_t i, size_t *n, const char *const **parts,
+                            const char **sep);
 /* Whether field i joins a list ({"join": src}): *sep the separator, *key an object element's key
  * (NULL: the elements), *list how a text value writes the list (NULL: not parsed). */
 bool l4r_table_field_join(const l4r_table *t, size_t i, const char **sep, const char **key,

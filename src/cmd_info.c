@@ -178,7 +178,15 @@ static void print_table(const char *what, const l4r_table *t)
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
         const char *jsep, *jkey, *jlist;
-        if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
+        size_t ncat;
+        const char *const *cparts;
+        if (l4r_table_field_concat(t, i, &ncat, &cparts, &jsep)) {
+            printf("%s%s <- ", i ? ", " : "", out);
+            for (size_t q = 0; q < ncat; q++)
+                printf("%s%s", q ? " + " : "", cparts[q]);
+            printf(" joined by ");
+            print_quoted(jsep);
+        } else if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
             printf("%s%s <- %s%s%s joined by ", i ? ", " : "", out, src, jkey ? "[]." : "[]",
                    jkey ? jkey : "");
             print_quoted(jsep);
@@ -360,7 +368,14 @@ static json_t *table_json(const l4r_table *t)
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
         const char *jsep, *jkey, *jlist;
-        if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
+        size_t ncat;
+        const char *const *cparts;
+        if (l4r_table_field_concat(t, i, &ncat, &cparts, &jsep)) {
+            json_t *ca = json_array();
+            for (size_t q = 0; q < ncat; q++)
+                json_array_append_new(ca, json_string(cparts[q]));
+            json_object_set_new(fields, out, json_pack("{s:o, s:s}", "concat", ca, "separator", jsep));
+        } else if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
             json_object_set_new(fields, out,
                                 json_pack("{s:s, s:s, s:s?, s:s?}", "join", src, "separator", jsep, "key",
                                           jkey, "list", jlist));

@@ -104,6 +104,8 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
         return l4r_err(e, L4R_ERECIPE, "table '%s' maps more than %d columns", t->path, L4R_MAX_MAP);
     c->rs.seplen = strlen(t->delim);
     c->rs.n_filt = t->n_filters;
+    for (size_t k = 0; k < t->n_map; k++)
+        c->has_concat = c->has_concat || t->map[k].n_concat;
     if (c->rs.n_filt > L4R_MAX_FILT)
         return l4r_err(e, L4R_ERECIPE, "table '%s' has more than %d filters", t->path, L4R_MAX_FILT);
     l4r_recspec_sources(&c->rs); /* element and derived sources: not columns or keys */
@@ -918,6 +920,7 @@ typedef struct wstate {
     l4r_buf tmp;
     blkhead *h;
     uint64_t filtered; /* records a filter dropped */
+    l4r_buf cat;       /* the values of "concat" fields of the current record */
 } wstate;
 
 /* A decimal number, the whole span: digits with an optional sign, point and exponent (no
@@ -961,7 +964,9 @@ static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, 
             continue;
         l4r_span v = fv[g];
         bool ok = false;
-        if (f->op == L4R_FOP_PRESENT) {
+        if (f->op == L4R_FOP_ANY) {
+            continue; /* a "concat" part, read and kept */
+        } else if (f->op == L4R_FOP_PRESENT) {
             ok = v.p && v.n;
         } else if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN) {
             for (size_t i = 0; i < f->n_values && !ok; i++)
@@ -995,6 +1000,31 @@ static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, 
     return L4R_OK;
 }
 
+/* The "concat" fields of record r: each one's parts (its hidden filters' values) joined by its
+ * separator into w->cat, and the field's value pointed there. */
+static void put_concat(wstate *w, const l4r_record *r)
+{
+    const l4r_table *t = w->c->t;
+    const l4r_span *fv = r->vals + w->c->rs.nmap + w->c->rs.n_flags;
+    size_t at[L4R_MAX_MAP];
+    l4r_buf_reset(&w->cat);
+    for (size_t k = 0; k < t->n_map; k++) {
+        const l4r_colmap *m = &t->map[k];
+        at[k] = w->cat.len;
+        for (size_t i = 0; i < m->n_concat; i++) {
+            if (i)
+                l4r_buf_add(&w->cat, m->concat_sep, strlen(m->concat_sep));
+            l4r_span v = fv[m->concat_filter + (int)i];
+            if (v.p)
+                l4r_buf_add(&w->cat, v.p, v.n);
+        }
+    }
+    for (size_t k = 0; k < t->n_map; k++)
+        if (t->map[k].n_concat)
+            r->vals[k] = (l4r_span){w->cat.data ? w->cat.data + at[k] : "",
+                                    (k + 1 < t->n_map ? at[k + 1] : w->cat.len) - at[k]};
+}
+
 /* A logical record from the format's record function: one output row, unless a filter drops it. */
 static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
 {
@@ -1009,6 +1039,8 @@ static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
             w->filtered++;
             return L4R_OK;
         }
+        if (c->has_concat)
+            put_concat(w, r);
     }
     /* A record of printable ASCII only (the separator included) has only plain fields: one check
      * for the whole record instead of one per field. */
@@ -1042,7 +1074,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     l4r_recbuf_init(&rb);
     if (in->state)
         rb.block = (l4r_span){in->state, in->state_len}; /* the last block header before the block */
-    wstate w = {c, out, {0}, &h, 0};
+    wstate w = {c, out, {0}, &h, 0, {0}};
     l4r_buf notes = {0};
     l4r_status st = L4R_OK;
     const char *p = in->data, *end = in->data + in->len;
@@ -1096,6 +1128,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
 out:
     l4r_recbuf_free(&rb);
     l4r_buf_free(&w.tmp);
+    l4r_buf_free(&w.cat);
     l4r_buf_free(&notes);
     return st;
 }
@@ -1284,11 +1317,11 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
         snprintf(key, sizeof key, "inputs.%s.html_cleaned", role);
         l4r_manifest_set_int(m, key, (int64_t)c->html_cleaned);
     }
-    if (c->t->n_filters) {
+    if (c->t->n_user_filters) {
         snprintf(key, sizeof key, "inputs.%s.filtered_out", role);
         l4r_manifest_set_int(m, key, (int64_t)c->filtered);
     }
-    if (c->log && c->t->n_filters) {
+    if (c->log && c->t->n_user_filters) {
         char *msg = l4r_xasprintf("'%s': %llu records dropped by the recipe's filter", c->name,
                                   (unsigned long long)c->filtered);
         c->log(c->log_ud, 0, msg);
