@@ -1342,10 +1342,11 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
 static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, l4r_error *e)
 {
     l4r_source *src = NULL;
-    l4r_status st = l4r_source_open(&src, in->path, in->member, e);
+    l4r_status st = in->glob ? l4r_source_open_glob(&src, in->path, in->member, e)
+                             : l4r_source_open(&src, in->path, in->member, e);
     if (st)
         return st;
-    if (in->member) {
+    if (in->member && !in->glob) {
         /* the chain of archives, known once opened: "A.zip:INNER.tar:MEMBER" (reader.h) */
         free(in->label);
         in->label = l4r_xstrdup(l4r_source_name(src));
@@ -1374,17 +1375,31 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
         .carry = t->block_header ? carry_block_header : NULL,
         .ctx = c,
     };
-    c->header_ncols = 0;
     c->prog.on = o->progress;
     c->prog.drew = false;
     c->prog.t0 = l4r_now();
     c->prog.last = c->prog.t0 - 1; /* the first block draws at once */
     c->prog.total = o->progress ? l4r_source_disk_size(src) : 0;
-    st = l4r_pipeline_run(src, &cfg, e);
+    /* a glob in an archive: each matching entry in turn, each a file of its own (its line 1, no
+     * block header, its own header line) */
+    for (bool more = true; more && st == L4R_OK;) {
+        more = false;
+        if (in->glob) {
+            c->name = l4r_source_name(src);
+            c->rs.name = c->name;
+        }
+        c->header_ncols = 0;
+        st = l4r_pipeline_run(src, &cfg, e);
+        if (st == L4R_OK && t->header && c->header_ncols == 0)
+            st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
+        in->members++;
+        if (st == L4R_OK && in->glob)
+            st = l4r_source_next_member(src, &more, e);
+    }
+    c->name = in->label;
+    c->rs.name = in->label;
     if (c->prog.drew) /* the line goes: what follows is the run's own summary */
         fprintf(stderr, "\r%-78s\r", "");
-    if (st == L4R_OK && t->header && c->header_ncols == 0)
-        st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
     if (st == L4R_OK)
         st = l4r_source_file_digest(src, in->sha256, &in->bytes, e);
     l4r_source_close(src);
@@ -1461,7 +1476,10 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
         l4r_manifest_set_str(m, key, hex);
         if (in->n_parts) {
             snprintf(key, sizeof key, "inputs.%s.files", role);
-            l4r_manifest_set_int(m, key, (int64_t)in->n_parts);
+            uint64_t files = 0; /* a glob in an archive counts the entries it read */
+            for (size_t i = 0; i < in->n_parts; i++)
+                files += in->parts[i].glob ? in->parts[i].members : 1;
+            l4r_manifest_set_int(m, key, (int64_t)files);
         }
         snprintf(key, sizeof key, "inputs.%s.records", role);
         l4r_manifest_set_int(m, key, (int64_t)c->rows);
