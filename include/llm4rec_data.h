@@ -168,6 +168,8 @@ size_t l4r_table_n_paths(const l4r_table *t);
 const char *l4r_table_path_at(const l4r_table *t, size_t i);
 /* "block_header": true with its suffix and the column name its text becomes. */
 bool l4r_table_block_header(const l4r_table *t, const char **suffix, const char **as);
+/* "columns_by_prefix": entry i (from 0) as its column and prefix; false past the last. */
+bool l4r_table_column_prefix(const l4r_table *t, size_t i, const char **column, const char **prefix);
 /* The names recipes use: format "delimited", "csv", "jsonl", "python-literal" (the format table's
  * one name; recipes may also say "delim" and "pylit"); encoding "utf-8",
  * "iso-8859-1", "cp1252"; time "none", "unix_s", "unix_ms", "date", "datetime", "iso8601",
@@ -184,6 +186,9 @@ const char *l4r_table_column_name(const l4r_table *t, size_t i);
  * (*src, *value NULL) or the constant it takes (*src NULL, *value set).  False when out of range. */
 size_t l4r_table_n_fields(const l4r_table *t);
 bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char **src, const char **value);
+/* Field i a {"concat": [...], "separator": ...}: its n source names and the separator. */
+bool l4r_table_field_concat(const l4r_table *t, size_t i, size_t *n, const char *const **parts,
+                            const char **sep);
 /* Whether field i joins a list ({"join": src}): *sep the separator, *key an object element's key
  * (NULL: the elements), *list how a text value writes the list (NULL: not parsed). */
 bool l4r_table_field_join(const l4r_table *t, size_t i, const char **sep, const char **key,

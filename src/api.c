@@ -234,6 +234,15 @@ bool l4r_table_block_header(const l4r_table *t, const char **suffix, const char 
     return true;
 }
 
+bool l4r_table_column_prefix(const l4r_table *t, size_t i, const char **column, const char **prefix)
+{
+    if (i >= t->n_prefix)
+        return false;
+    *column = t->prefix_cols[i];
+    *prefix = t->prefixes[i];
+    return true;
+}
+
 /* The recipe vocabulary's names.  When the format table of src/scan/ lands, these read it. */
 const char *l4r_table_format(const l4r_table *t)
 {
@@ -303,6 +312,17 @@ bool l4r_table_field(const l4r_table *t, size_t i, const char **out, const char 
     return true;
 }
 
+bool l4r_table_field_concat(const l4r_table *t, size_t i, size_t *n, const char *const **parts,
+                            const char **sep)
+{
+    if (i >= t->n_map || !t->map[i].n_concat)
+        return false;
+    *n = t->map[i].n_concat;
+    *parts = (const char *const *)t->map[i].concat;
+    *sep = t->map[i].concat_sep;
+    return true;
+}
+
 bool l4r_table_field_join(const l4r_table *t, size_t i, const char **sep, const char **key, const char **list)
 {
     static const char *const lists[] = {"separated", "json", "python", "numpy"};
@@ -345,13 +365,14 @@ const char *l4r_table_time_fraction(const l4r_table *t)
 
 size_t l4r_table_n_filters(const l4r_table *t)
 {
-    return t->n_filters;
+    return t->n_user_filters; /* the hidden ones of "concat" fields are no filters to the user */
 }
 
 /* The operators as recipe.c's filter_ops spells them. */
 static const char *filter_op_name(l4r_filter_op op)
 {
     switch (op) {
+    case L4R_FOP_ANY: return "any";
     case L4R_FOP_EQ: return "==";
     case L4R_FOP_NE: return "!=";
     case L4R_FOP_IN: return "in";

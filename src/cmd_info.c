@@ -168,11 +168,25 @@ static void print_table(const char *what, const l4r_table *t)
             printf("%s%s", i ? ", " : "", l4r_table_column_name(t, i));
         printf("\n");
     }
+    const char *pcol, *pfx;
+    size_t np = 0;
+    for (; l4r_table_column_prefix(t, np, &pcol, &pfx); np++)
+        printf("%s%s '%s...'", np ? ", " : "  by prefix: ", pcol, pfx);
+    if (np)
+        printf(" (these columns' order in each file, told by its first record)\n");
     printf("  fields:    ");
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
         const char *jsep, *jkey, *jlist;
-        if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
+        size_t ncat;
+        const char *const *cparts;
+        if (l4r_table_field_concat(t, i, &ncat, &cparts, &jsep)) {
+            printf("%s%s <- ", i ? ", " : "", out);
+            for (size_t q = 0; q < ncat; q++)
+                printf("%s%s", q ? " + " : "", cparts[q]);
+            printf(" joined by ");
+            print_quoted(jsep);
+        } else if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
             printf("%s%s <- %s%s%s joined by ", i ? ", " : "", out, src, jkey ? "[]." : "[]",
                    jkey ? jkey : "");
             print_quoted(jsep);
@@ -343,11 +357,25 @@ static json_t *table_json(const l4r_table *t)
     for (size_t i = 0; i < l4r_table_n_columns(t); i++)
         json_array_append_new(cols, json_string(l4r_table_column_name(t, i)));
     json_object_set_new(o, "columns", cols);
+    const char *pcol, *pfx;
+    if (l4r_table_column_prefix(t, 0, &pcol, &pfx)) {
+        json_t *po = json_object();
+        for (size_t i = 0; l4r_table_column_prefix(t, i, &pcol, &pfx); i++)
+            json_object_set_new(po, pcol, json_string(pfx));
+        json_object_set_new(o, "columns_by_prefix", po);
+    }
     json_t *fields = json_object();
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
         const char *jsep, *jkey, *jlist;
-        if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
+        size_t ncat;
+        const char *const *cparts;
+        if (l4r_table_field_concat(t, i, &ncat, &cparts, &jsep)) {
+            json_t *ca = json_array();
+            for (size_t q = 0; q < ncat; q++)
+                json_array_append_new(ca, json_string(cparts[q]));
+            json_object_set_new(fields, out, json_pack("{s:o, s:s}", "concat", ca, "separator", jsep));
+        } else if (l4r_table_field_join(t, i, &jsep, &jkey, &jlist)) {
             json_object_set_new(fields, out,
                                 json_pack("{s:s, s:s, s:s?, s:s?}", "join", src, "separator", jsep, "key",
                                           jkey, "list", jlist));

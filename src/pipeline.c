@@ -333,7 +333,7 @@ static void grow_block(rstate *r)
     r->room = in->cap - 1;
 }
 
-/* The first record goes to on_header and is removed from the stream. */
+/* The first record goes to on_header and is removed from the stream (kept with header_keep). */
 static l4r_status take_header(rstate *r, l4r_error *e)
 {
     pipe_s *p = r->p;
@@ -370,6 +370,8 @@ static l4r_status take_header(rstate *r, l4r_error *e)
         if (st)
             return st;
     }
+    if (p->cfg->header_keep)
+        return L4R_OK; /* a look at the first record, which the blocks still read */
     uint64_t nl = 0;
     for (size_t i = 0; i < h; i++)
         nl += d[i] == '\n';

@@ -52,6 +52,7 @@ typedef struct l4r_pipe_cfg {
     size_t max_record; /* default 256 MiB when 0 */
     l4r_cut_mode cut;
     int header_lines; /* 0 or 1: the first line goes to on_header, not to any block */
+    bool header_keep; /* with header_lines: on_header sees the first record, which stays a record */
     /* Reader thread, before any block is handed out.  May be NULL. */
     l4r_status (*on_header)(void *ctx, const char *line, size_t len, l4r_error *e);
     /* Worker threads (with l4r_pipeline_duo: the reader and the calling thread), concurrently on

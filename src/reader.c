@@ -49,6 +49,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,6 +127,7 @@ typedef struct level {
     unsigned char *in; /* level 0: the callback's buffer */
     l4r_error cb_err;  /* an error of the input, seen inside the read callback */
     bool cb_failed;
+    bool at_end; /* every entry's header was read (a glob's level, after its last entry) */
 } level;
 
 struct l4r_source {
@@ -154,6 +156,7 @@ struct l4r_source {
     size_t n_owned;
     bool ar_checked; /* the entries after the member were looked at (no duplicate) */
     bool eof;
+    bool glob; /* l4r_source_open_glob: the innermost `want` is a pattern, its entries read in turn */
 };
 
 const char *l4r_gzip_backend(void)
@@ -623,6 +626,13 @@ static size_t below_prefix(const char *want, const char *q)
     return best;
 }
 
+/* Whether the last segment of path p is a glob pattern. */
+static bool has_pattern(const char *p)
+{
+    const char *b = strrchr(p, '/');
+    return strpbrk(b ? b + 1 : p, "*?") != NULL;
+}
+
 /* Open the archive of level k (read from the file when feed is NULL, else from feed) and find in it
  * `want`: the entry of that path, or a file on the way to it (an inner archive). */
 static l4r_status level_open(l4r_source *s, size_t k, strm *feed, const char *name, const char *want,
@@ -668,6 +678,10 @@ static l4r_status level_open(l4r_source *s, size_t k, strm *feed, const char *na
             continue;
         }
         bool file = archive_entry_filetype(ent) == AE_IFREG && !archive_entry_hardlink(ent);
+        if (s->glob && file && has_pattern(want) && !fnmatch(want, clean.data, FNM_PATHNAME | FNM_PERIOD)) {
+            L->member = l4r_buf_take(&clean);
+            break;
+        }
         if (!strcmp(clean.data, want)) {
             if (!file)
                 st = l4r_err(e, L4R_EARCHIVE, "archive '%s' holds '%s' as a %s (entry %llu), not as a file",
@@ -720,6 +734,11 @@ static l4r_status descend(l4r_source *s, l4r_error *e)
         if (*comp && !k.filter[0])
             snprintf(k.filter, sizeof k.filter, "%s-compressed", comp);
         if (!L->inner) {
+            if (s->glob && t != &L->data)
+                return l4r_err(e, L4R_EARCHIVE,
+                               "'%s' is %s-compressed: the members of a glob are read as they are, not "
+                               "decompressed; unpack the archive and give --raw the directory",
+                               t->name, comp);
             if (k.is_archive)
                 return l4r_err(e, L4R_EARCHIVE,
                                "'%s' is a %s archive%s%s, not one file: name a member inside it%s%s%s",
@@ -842,6 +861,8 @@ static l4r_status zip_check_directory(l4r_source *s, const level *L, bool *liste
  * header). */
 static l4r_status level_check_rest(l4r_source *s, level *L, l4r_error *e)
 {
+    if (L->at_end)
+        return L4R_OK;
     if (!L->feed && (archive_format(L->ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP &&
         archive_filter_count(L->ar) <= 1) {
         bool listed;
@@ -915,11 +936,12 @@ static l4r_status raw_filter_open(l4r_source *s, l4r_error *e)
     return L4R_OK;
 }
 
-l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e)
+static l4r_status source_open(l4r_source **out, const char *path, const char *member, bool glob, l4r_error *e)
 {
     *out = NULL;
     l4r_status st = L4R_OK;
     l4r_source *s = l4r_xcalloc(1, sizeof *s);
+    s->glob = glob;
     s->fd = -1;
     s->path = l4r_xstrdup(path);
     s->name = member ? l4r_xasprintf("%s:%s", path, member) : l4r_xstrdup(path);
@@ -967,6 +989,10 @@ l4r_status l4r_source_open(l4r_source **out, const char *path, const char *membe
         l4r_buf_free(&clean);
         if (st == L4R_OK)
             st = descend(s, e);
+        if (st == L4R_OK && glob) {
+            free(s->name); /* the entry read, not the pattern */
+            s->name = l4r_xstrdup(s->lv[s->n_lv - 1].data.name);
+        }
         goto out;
     }
     /* A container (tar, zip, 7z, ...; compressed or not) is not one file, whatever its name: a
@@ -1002,6 +1028,94 @@ out:
     }
     *out = s;
     return L4R_OK;
+}
+
+l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e)
+{
+    return source_open(out, path, member, false, e);
+}
+
+l4r_status l4r_source_open_glob(l4r_source **out, const char *path, const char *member, l4r_error *e)
+{
+    if (!member || !has_pattern(member))
+        return l4r_err(e, L4R_EINTERNAL, "'%s': no glob in the member path", member ? member : "");
+    return source_open(out, path, member, true, e);
+}
+
+l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e)
+{
+    *more = false;
+    if (!s->glob || !s->n_lv || !s->tail)
+        return L4R_OK;
+    level *L = &s->lv[s->n_lv - 1];
+    l4r_status st = strm_drain(s, s->tail, e); /* the rest of the entry */
+    if (st)
+        return st;
+    l4r_buf clean = {0};
+    for (;;) {
+        struct archive_entry *ent;
+        int r = archive_read_next_header(L->ar, &ent);
+        if (r == ARCHIVE_EOF) {
+            L->at_end = true;
+            break;
+        }
+        if (r < ARCHIVE_WARN) {
+            st = lvl_fail(s, L, "corrupt archive", e);
+            break;
+        }
+        L->entry++;
+        st = l4r_archive_entry_unsafe(L->name, ent, &clean, e);
+        if (st)
+            break;
+        if (!l4r_archive_entry_clean(ent, &clean))
+            continue;
+        bool file = archive_entry_filetype(ent) == AE_IFREG && !archive_entry_hardlink(ent);
+        if (!file || fnmatch(L->want, clean.data, FNM_PATHNAME | FNM_PERIOD))
+            continue;
+        int c = strcmp(clean.data, L->member);
+        if (c == 0) {
+            st = ambiguous(L, L->entry, ent, e);
+            break;
+        }
+        if (c < 0) {
+            st = l4r_err(e, L4R_EARCHIVE,
+                         "archive '%s' holds '%s' (entry %llu) after '%s' (entry %llu): the files of '%s' "
+                         "are read in name order, and a glob is read in one pass over the archive, so "
+                         "its entries must come in that order; unpack it (fetch --from does) and give "
+                         "--raw the directory",
+                         L->name, clean.data, (unsigned long long)L->entry, L->member,
+                         (unsigned long long)L->taken, L->want);
+            break;
+        }
+        free(L->member);
+        L->member = l4r_buf_take(&clean);
+        L->taken = L->entry;
+        free(L->data.back);
+        L->data.back = NULL;
+        L->data.back_len = L->data.back_pos = 0;
+        L->data.out = 0;
+        L->data.eof = false;
+        free(L->data.name);
+        L->data.name = l4r_xasprintf("%s:%s", L->name, L->member);
+        free(s->name);
+        s->name = l4r_xstrdup(L->data.name);
+        strm *t = NULL;
+        const char *comp;
+        st = unwrap(s, &L->data, L->data.name, &t, &comp, e);
+        if (st == L4R_OK && t != &L->data)
+            st = l4r_err(e, L4R_EARCHIVE,
+                         "'%s' is %s-compressed: the members of a glob are read as they are, not "
+                         "decompressed; unpack the archive and give --raw the directory",
+                         t->name, comp);
+        if (st == L4R_OK) {
+            s->tail = t;
+            s->eof = false;
+            *more = true;
+        }
+        break;
+    }
+    l4r_buf_free(&clean);
+    return st;
 }
 
 bool l4r_source_plain(const l4r_source *s)

@@ -41,6 +41,19 @@ typedef struct l4r_source l4r_source;
  * l4r_source_file_digest (L4R_EARCHIVE, "ambiguous archive").  *out is NULL on error. */
 l4r_status l4r_source_open(l4r_source **out, const char *path, const char *member, l4r_error *e);
 
+/* Like l4r_source_open, with a member path whose last segment is a glob ('*', '?'): the source is
+ * the first entry of the innermost archive that matches it (fnmatch, '/' matched only by '/'),
+ * then each next one through l4r_source_next_member, in one pass over the archive: the Netflix
+ * tarball's 17,770 'training_set/mv_*.txt'.  The matching entries must come in byte order of their
+ * names (what a glob over a directory reads); one out of order, or twice, is L4R_EARCHIVE saying to
+ * unpack the archive.  A matching entry that is compressed is L4R_EARCHIVE too. */
+l4r_status l4r_source_open_glob(l4r_source **out, const char *path, const char *member, l4r_error *e);
+
+/* A glob source (l4r_source_open_glob) at the end of one entry: the rest of it is read, and the
+ * source moves to the next matching entry (*more true; l4r_source_name names it) or ends (*more
+ * false; then l4r_source_file_digest checks and hashes the rest). */
+l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e);
+
 /* A plain file: read() straight into the caller's buffer, no inflating. */
 bool l4r_source_plain(const l4r_source *s);
 

@@ -66,12 +66,17 @@ static void table_free(l4r_table *t)
         free(t->block_header);
     }
     l4r_rj_free_strv(t->columns, t->n_columns);
+    l4r_rj_free_strv(t->prefix_cols, t->n_prefix);
+    l4r_rj_free_strv(t->prefixes, t->n_prefix);
+    free(t->prefix_index);
     for (size_t i = 0; i < t->n_map; i++) {
         free(t->map[i].out);
         free(t->map[i].src);
         free(t->map[i].value);
         free(t->map[i].join_sep);
         free(t->map[i].join_key);
+        l4r_rj_free_strv(t->map[i].concat, t->map[i].n_concat);
+        free(t->map[i].concat_sep);
     }
     free(t->map);
     l4r_rj_free_strv(t->flag_names, t->n_flag_names);
@@ -219,6 +224,27 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
             free(m.join_key);
             goto out;
         }
+    } else if (json_is_object(v) && json_object_get(v, "concat")) {
+        /* {"concat": [SRC, ...], "separator": "|"}: a composite value (the parts' filters are made
+         * with the table's filters, table_concat_filters) */
+        static const char *const keys[] = {"concat", "separator", NULL};
+        st = l4r_rj_check_keys(c, v, keys);
+        if (st == L4R_OK)
+            st = l4r_rj_get_str_array(c, v, "concat", &m.concat, &m.n_concat);
+        if (st == L4R_OK && (m.n_concat < 2 || m.n_concat > 4))
+            st = l4r_rj_fail_at(c, "concat", "expected 2 to 4 source names, got %zu", m.n_concat);
+        for (size_t i = 0; st == L4R_OK && i < m.n_concat; i++)
+            if (!*m.concat[i])
+                st = l4r_rj_fail_at(c, "concat", "a source name must not be empty");
+        if (st == L4R_OK)
+            st = l4r_rj_get_str(c, v, "separator", true, &m.concat_sep);
+        if (st == L4R_OK && (!*m.concat_sep || strpbrk(m.concat_sep, "\t\r\n")))
+            st = l4r_rj_fail_at(c, "separator", "must be non-empty and hold no TAB or line break");
+        if (st != L4R_OK) {
+            l4r_rj_free_strv(m.concat, m.n_concat);
+            free(m.concat_sep);
+            goto out;
+        }
     } else if (json_is_object(v) && json_object_get(v, "column")) {
         /* {"column": SRC, "clean": "html"}: a column with an option */
         static const char *const keys[] = {"column", "clean", NULL};
@@ -255,7 +281,8 @@ static l4r_status parse_field(pctx *c, l4r_table *t, const char *out, json_t *v,
     } else {
         st = l4r_rj_fail(
             c,
-            "expected a source column name, {\"value\": ...}, {\"column\": ...} or {\"join\": ...}, got %s",
+            "expected a source column name, {\"value\": ...}, {\"column\": ...}, {\"join\": ...} or "
+            "{\"concat\": ...}, got %s",
             l4r_rj_type_name(v));
         goto out;
     }
@@ -505,15 +532,78 @@ static l4r_status table_block_header(pctx *c, json_t *j, l4r_table *t, const l4r
     return st;
 }
 
+/* "columns_by_prefix": {"user": "u", "item": "v"}, headerless delimited/CSV tables without explode:
+ * 2 to 4 of the `columns`, each with a non-empty prefix, whose places are chosen per file from its
+ * first record (l4r_table.prefix_cols; convert.c, on_first). */
+static l4r_status table_columns_by_prefix(pctx *c, json_t *j, l4r_table *t, const l4r_format_def *fd)
+{
+    json_t *pj = json_object_get(j, "columns_by_prefix");
+    if (!pj || json_is_null(pj))
+        return L4R_OK;
+    if (!(fd->keys & L4R_FKEY_COLUMNS))
+        return l4r_rj_fail_at(c, "columns_by_prefix", "not allowed for format %s (delimited and csv only)",
+                              fd->name);
+    if (t->header)
+        return l4r_rj_fail_at(c, "columns_by_prefix",
+                              "not allowed with \"header\": true (a header names the columns itself)");
+    if (t->explode)
+        return l4r_rj_fail_at(c, "columns_by_prefix", "not allowed with 'explode'");
+    if (!json_is_object(pj) || json_object_size(pj) < 2 || json_object_size(pj) > 4)
+        return l4r_rj_fail_at(c, "columns_by_prefix",
+                              "expected an object of 2 to 4 columns and their prefixes, {\"user\": \"u\", "
+                              "\"item\": \"v\"}");
+    size_t old = l4r_rj_path_key(c, "columns_by_prefix");
+    size_t n = json_object_size(pj);
+    t->prefix_cols = l4r_xcalloc(n, sizeof *t->prefix_cols);
+    t->prefixes = l4r_xcalloc(n, sizeof *t->prefixes);
+    t->prefix_index = l4r_xcalloc(n, sizeof *t->prefix_index);
+    l4r_status st = L4R_OK;
+    const char *k;
+    json_t *v;
+    json_object_foreach(pj, k, v)
+    {
+        size_t i = t->n_prefix;
+        t->prefix_cols[i] = l4r_xstrdup(k);
+        t->n_prefix++;
+        t->prefix_index[i] = l4r_table_column(t, k);
+        if (t->prefix_index[i] < 0) {
+            st = l4r_rj_fail_at(c, k, "'%s' is not one of the table's columns", k);
+            break;
+        }
+        if (!json_is_string(v) || !*json_string_value(v)) {
+            st = l4r_rj_fail_at(c, k, "expected a non-empty string (the prefix of the column's values)");
+            break;
+        }
+        t->prefixes[i] = l4r_xstrdup(json_string_value(v));
+    }
+    l4r_rj_path_pop(c, old);
+    return st;
+}
+
 /* The layout of a table: path, member, format and the keys it allows, encoding, time (and its
  * time_fraction and time_year), delimiter, header, columns.  *fdp gets the format's row. */
 static l4r_status table_layout(pctx *c, json_t *j, l4r_table *t, const l4r_format_def **fdp)
 {
-    static const char *const keys[] = {
-        "path",         "member",        "format",       "delimiter", "header",
-        "encoding",     "columns",       "fields",       "time",      "flags",
-        "extra_fields", "time_fraction", "time_year",    "filter",    "explode",
-        "escape",       "paths",         "block_header", NULL};
+    static const char *const keys[] = {"path",
+                                       "member",
+                                       "format",
+                                       "delimiter",
+                                       "header",
+                                       "encoding",
+                                       "columns",
+                                       "fields",
+                                       "time",
+                                       "flags",
+                                       "extra_fields",
+                                       "time_fraction",
+                                       "time_year",
+                                       "filter",
+                                       "explode",
+                                       "escape",
+                                       "paths",
+                                       "block_header",
+                                       "columns_by_prefix",
+                                       NULL};
     const l4r_format_def *fd = NULL;
     int enc = L4R_ENC_UTF8, tf = L4R_TIME_NONE, xf = 0, fr = 0;
     char *delim = NULL;
@@ -757,9 +847,30 @@ static l4r_status table_flags_filters(pctx *c, json_t *j, l4r_table *t, const l4
     }
 
     json_t *filt = json_object_get(j, "filter");
-    if (filt) {
-        size_t o2 = l4r_rj_path_key(c, "filter");
-        st = parse_filters(c, t, filt);
+    size_t n_concat = 0;
+    for (size_t k = 0; k < t->n_map; k++)
+        n_concat += t->map[k].n_concat;
+    if (filt || n_concat) {
+        size_t o2 = l4r_rj_path_key(c, filt ? "filter" : "fields");
+        st = filt ? parse_filters(c, t, filt) : L4R_OK;
+        t->n_user_filters = t->n_filters;
+        if (st == L4R_OK && n_concat) {
+            /* the hidden filters through which the parts of "concat" fields are read */
+            if (t->n_filters + n_concat > L4R_MAX_FILTERS)
+                st = l4r_rj_fail(c, "at most %d filters and \"concat\" parts together", L4R_MAX_FILTERS);
+            else
+                t->filters = l4r_xrealloc(t->filters, (t->n_filters + n_concat) * sizeof *t->filters);
+            for (size_t k = 0; k < t->n_map && st == L4R_OK; k++) {
+                t->map[k].concat_filter = (int)t->n_filters;
+                for (size_t i = 0; i < t->map[k].n_concat; i++) {
+                    l4r_filter *f = &t->filters[t->n_filters++];
+                    memset(f, 0, sizeof *f);
+                    f->column = l4r_xstrdup(t->map[k].concat[i]);
+                    f->op = L4R_FOP_ANY;
+                    f->index = -1;
+                }
+            }
+        }
         for (size_t i = 0; i < t->n_filters && st == L4R_OK; i++) {
             size_t o3 = l4r_rj_path_index(c, i);
             st = l4r_recipe_check_source(c, t, t->filters[i].column, NULL);
@@ -843,6 +954,8 @@ static l4r_status parse_table(pctx *c, json_t *j, tkind kind, l4r_table **out)
         st = table_explode(c, j, t, fd, kind);
     if (st == L4R_OK)
         st = table_block_header(c, j, t, fd);
+    if (st == L4R_OK)
+        st = table_columns_by_prefix(c, j, t, fd);
     if (st == L4R_OK)
         st = table_fields(c, j, t, kind);
     if (st == L4R_OK)

@@ -60,6 +60,14 @@ typedef struct l4r_colmap {
     l4r_list_form join_list; /* how a text value writes the list (join_list_given) */
     bool join_list_given;    /* else: an object format's array value by its own syntax, text as it is */
     bool clean_html;         /* "clean": "html": markup stripped, references decoded (html.h) */
+    /* {"concat": [SRC, ...], "separator": "|"}: the values of several sources (columns, an exploded
+     * element) joined into one, a composite key (Amazon-M2's product id and locale: "B09W9FND7K|DE").
+     * src and value are NULL; each part is read through a hidden filter slot that keeps every
+     * record (L4R_FOP_ANY, filters[concat_filter + i]), so it is resolved like any filter column. */
+    char **concat;
+    size_t n_concat;
+    char *concat_sep;
+    int concat_filter;
 } l4r_colmap;
 
 /* A value filter (recipe key "filter"): a record is kept only when every filter of its table holds.
@@ -73,7 +81,8 @@ typedef enum l4r_filter_op {
     L4R_FOP_LE,
     L4R_FOP_GT,
     L4R_FOP_GE,
-    L4R_FOP_PRESENT /* the field is there, not null and not empty (no value) */
+    L4R_FOP_PRESENT, /* the field is there, not null and not empty (no value) */
+    L4R_FOP_ANY      /* no test: the hidden filter through which a "concat" part is read */
 } l4r_filter_op;
 
 #define L4R_MAX_FILTERS 16 /* filters one table may have */
@@ -173,9 +182,18 @@ typedef struct l4r_table {
     char **flag_names;
     size_t n_flag_names;
     char *flags_out;
-    l4r_filter *filters; /* "filter": records failing one are dropped and counted */
-    size_t n_filters;
-    l4r_explode *explode; /* "explode" (interactions tables only), or NULL */
+    l4r_filter *filters;   /* "filter": records failing one are dropped and counted */
+    size_t n_filters;      /* with the hidden filters of "concat" fields, which come last */
+    size_t n_user_filters; /* the recipe's own filters: filters[0 .. n_user_filters) */
+    l4r_explode *explode;  /* "explode" (interactions tables only), or NULL */
+    /* "columns_by_prefix": {"user": "u", "item": "v"} (headerless delimited/CSV tables): these
+     * columns trade places within the positions `columns` gives them, per file, so that each one's
+     * value in the file's first record starts with its prefix (NineRec's pair files are item,user in
+     * some releases and user,item in others).  No order or several orders fitting is an error. */
+    char **prefix_cols; /* the columns, in the recipe's order */
+    char **prefixes;    /* prefixes[i]: what prefix_cols[i]'s values start with */
+    int *prefix_index;  /* the column's index in `columns` */
+    size_t n_prefix;    /* 0: none (2 to 4 otherwise) */
 } l4r_table;
 
 typedef struct l4r_rfile {

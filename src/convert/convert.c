@@ -104,6 +104,8 @@ l4r_status l4r_tabctx_init(tabctx *c, const l4r_table *t, mode_t_ mode, const ch
         return l4r_err(e, L4R_ERECIPE, "table '%s' maps more than %d columns", t->path, L4R_MAX_MAP);
     c->rs.seplen = strlen(t->delim);
     c->rs.n_filt = t->n_filters;
+    for (size_t k = 0; k < t->n_map; k++)
+        c->has_concat = c->has_concat || t->map[k].n_concat;
     if (c->rs.n_filt > L4R_MAX_FILT)
         return l4r_err(e, L4R_ERECIPE, "table '%s' has more than %d filters", t->path, L4R_MAX_FILT);
     l4r_recspec_sources(&c->rs); /* element and derived sources: not columns or keys */
@@ -302,6 +304,107 @@ static l4r_status on_header(void *ctx, const char *line, size_t len, l4r_error *
     set_ncols(c);
     quad_setup(c);
 out:
+    l4r_buf_free(&scratch);
+    return st;
+}
+
+/* The column of source index i once the columns of "columns_by_prefix" have taken places perm. */
+static int prefix_place(const l4r_table *t, const int *perm, int i)
+{
+    for (size_t j = 0; j < t->n_prefix; j++)
+        if (t->prefix_index[j] == i)
+            return t->prefix_index[perm[j]];
+    return i;
+}
+
+/* "columns_by_prefix": the first record of the file decides where its listed columns are.  Every
+ * order of them (within their places in `columns`) is tried; exactly one must give each column a
+ * value starting with its prefix. */
+static l4r_status on_first(void *ctx, const char *line, size_t len, l4r_error *e)
+{
+    tabctx *c = ctx;
+    const l4r_table *t = c->t;
+    size_t n = t->n_prefix;
+    if (len && line[len - 1] == '\r')
+        len--;
+    l4r_span f[L4R_MAX_FIELDS];
+    size_t nf;
+    l4r_buf scratch = {0};
+    const char *p = line;
+    l4r_status st = c->fmt->fields(t, &p, line + len, f, L4R_MAX_FIELDS, &nf, &scratch, e);
+    if (nf > L4R_MAX_FIELDS)
+        nf = L4R_MAX_FIELDS;
+    /* the permutations of 0..n-1 (n <= 4) in lexicographic order; perm[j]: where column j reads */
+    int perm[4], found[4] = {0}, nfound = 0;
+    for (size_t j = 0; j < n; j++)
+        perm[j] = (int)j;
+    while (st == L4R_OK) {
+        bool fits = true;
+        for (size_t j = 0; j < n && fits; j++) {
+            size_t at = (size_t)t->prefix_index[perm[j]], pl = strlen(t->prefixes[j]);
+            fits = at < nf && f[at].n >= pl && !memcmp(f[at].p, t->prefixes[j], pl);
+        }
+        if (fits && nfound++ == 0)
+            memcpy(found, perm, sizeof perm);
+        /* next permutation */
+        int i = (int)n - 2;
+        while (i >= 0 && perm[i] > perm[i + 1])
+            i--;
+        if (i < 0)
+            break;
+        int k = (int)n - 1;
+        while (perm[k] < perm[i])
+            k--;
+        int tmp = perm[i];
+        perm[i] = perm[k];
+        perm[k] = tmp;
+        for (int a = i + 1, b = (int)n - 1; a < b; a++, b--) {
+            tmp = perm[a];
+            perm[a] = perm[b];
+            perm[b] = tmp;
+        }
+    }
+    if (st == L4R_OK && nfound != 1) {
+        l4r_buf want = {0};
+        for (size_t j = 0; j < n; j++)
+            l4r_buf_addf(&want, "%s\"%s\": \"%s\"", j ? ", " : "", t->prefix_cols[j], t->prefixes[j]);
+        l4r_buf_add(&want, "", 1);
+        st = l4r_err(e, L4R_EPARSE,
+                     "'%s' line 1: cannot tell the column order from the first record '%.*s': %s order of "
+                     "the columns fits (recipe key \"columns_by_prefix\": {%s}); check that this is the "
+                     "table's file and that its first line is a record, or name the order in a recipe of "
+                     "your own (--recipes DIR) if its ids have other prefixes",
+                     c->name, (int)(len > 200 ? 200 : len), line, nfound ? "more than one" : "no", want.data);
+        l4r_buf_free(&want);
+    }
+    if (st == L4R_OK) {
+        int need = c->ncols_needed;
+        for (size_t k = 0; k < t->n_map; k++) {
+            if (!t->map[k].src || !l4r_src_reads_column(c->rs.skind[k]))
+                continue;
+            int i = t->map[k].index >= 0 ? t->map[k].index : l4r_table_column(t, t->map[k].src);
+            c->rs.col[k] = prefix_place(t, found, i);
+        }
+        for (size_t g = 0; g < t->n_filters; g++) {
+            if (c->rs.skind[t->n_map + g] != L4R_SRC_COLUMN)
+                continue;
+            int i =
+                t->filters[g].index >= 0 ? t->filters[g].index : l4r_table_column(t, t->filters[g].column);
+            c->rs.fcol[g] = prefix_place(t, found, i);
+        }
+        c->ncols_needed = need; /* the places are the recipe's columns: the count does not change */
+        quad_setup(c);
+        if (c->log) {
+            l4r_buf msg = {0};
+            l4r_buf_addf(&msg, "'%s': column order by prefix:", c->name);
+            for (size_t j = 0; j < n; j++)
+                l4r_buf_addf(&msg, "%s %s = field %d", j ? "," : "", t->prefix_cols[j],
+                             t->prefix_index[found[j]] + 1);
+            l4r_buf_add(&msg, "", 1);
+            c->log(c->log_ud, 0, msg.data);
+            l4r_buf_free(&msg);
+        }
+    }
     l4r_buf_free(&scratch);
     return st;
 }
@@ -817,6 +920,7 @@ typedef struct wstate {
     l4r_buf tmp;
     blkhead *h;
     uint64_t filtered; /* records a filter dropped */
+    l4r_buf cat;       /* the values of "concat" fields of the current record */
 } wstate;
 
 /* A decimal number, the whole span: digits with an optional sign, point and exponent (no
@@ -860,7 +964,9 @@ static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, 
             continue;
         l4r_span v = fv[g];
         bool ok = false;
-        if (f->op == L4R_FOP_PRESENT) {
+        if (f->op == L4R_FOP_ANY) {
+            continue; /* a "concat" part, read and kept */
+        } else if (f->op == L4R_FOP_PRESENT) {
             ok = v.p && v.n;
         } else if (f->op == L4R_FOP_EQ || f->op == L4R_FOP_NE || f->op == L4R_FOP_IN) {
             for (size_t i = 0; i < f->n_values && !ok; i++)
@@ -894,6 +1000,31 @@ static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, 
     return L4R_OK;
 }
 
+/* The "concat" fields of record r: each one's parts (its hidden filters' values) joined by its
+ * separator into w->cat, and the field's value pointed there. */
+static void put_concat(wstate *w, const l4r_record *r)
+{
+    const l4r_table *t = w->c->t;
+    const l4r_span *fv = r->vals + w->c->rs.nmap + w->c->rs.n_flags;
+    size_t at[L4R_MAX_MAP];
+    l4r_buf_reset(&w->cat);
+    for (size_t k = 0; k < t->n_map; k++) {
+        const l4r_colmap *m = &t->map[k];
+        at[k] = w->cat.len;
+        for (size_t i = 0; i < m->n_concat; i++) {
+            if (i)
+                l4r_buf_add(&w->cat, m->concat_sep, strlen(m->concat_sep));
+            l4r_span v = fv[m->concat_filter + (int)i];
+            if (v.p)
+                l4r_buf_add(&w->cat, v.p, v.n);
+        }
+    }
+    for (size_t k = 0; k < t->n_map; k++)
+        if (t->map[k].n_concat)
+            r->vals[k] = (l4r_span){w->cat.data ? w->cat.data + at[k] : "",
+                                    (k + 1 < t->n_map ? at[k + 1] : w->cat.len) - at[k]};
+}
+
 /* A logical record from the format's record function: one output row, unless a filter drops it. */
 static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
 {
@@ -908,6 +1039,8 @@ static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
             w->filtered++;
             return L4R_OK;
         }
+        if (c->has_concat)
+            put_concat(w, r);
     }
     /* A record of printable ASCII only (the separator included) has only plain fields: one check
      * for the whole record instead of one per field. */
@@ -941,7 +1074,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     l4r_recbuf_init(&rb);
     if (in->state)
         rb.block = (l4r_span){in->state, in->state_len}; /* the last block header before the block */
-    wstate w = {c, out, {0}, &h, 0};
+    wstate w = {c, out, {0}, &h, 0, {0}};
     l4r_buf notes = {0};
     l4r_status st = L4R_OK;
     const char *p = in->data, *end = in->data + in->len;
@@ -995,6 +1128,7 @@ static l4r_status work(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
 out:
     l4r_recbuf_free(&rb);
     l4r_buf_free(&w.tmp);
+    l4r_buf_free(&w.cat);
     l4r_buf_free(&notes);
     return st;
 }
@@ -1183,11 +1317,11 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
         snprintf(key, sizeof key, "inputs.%s.html_cleaned", role);
         l4r_manifest_set_int(m, key, (int64_t)c->html_cleaned);
     }
-    if (c->t->n_filters) {
+    if (c->t->n_user_filters) {
         snprintf(key, sizeof key, "inputs.%s.filtered_out", role);
         l4r_manifest_set_int(m, key, (int64_t)c->filtered);
     }
-    if (c->log && c->t->n_filters) {
+    if (c->log && c->t->n_user_filters) {
         char *msg = l4r_xasprintf("'%s': %llu records dropped by the recipe's filter", c->name,
                                   (unsigned long long)c->filtered);
         c->log(c->log_ud, 0, msg);
@@ -1208,10 +1342,11 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
 static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, l4r_error *e)
 {
     l4r_source *src = NULL;
-    l4r_status st = l4r_source_open(&src, in->path, in->member, e);
+    l4r_status st = in->glob ? l4r_source_open_glob(&src, in->path, in->member, e)
+                             : l4r_source_open(&src, in->path, in->member, e);
     if (st)
         return st;
-    if (in->member) {
+    if (in->member && !in->glob) {
         /* the chain of archives, known once opened: "A.zip:INNER.tar:MEMBER" (reader.h) */
         free(in->label);
         in->label = l4r_xstrdup(l4r_source_name(src));
@@ -1230,24 +1365,41 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
         .threads = o->threads,
         .block_size = o->block_size,
         .cut = t->escape ? L4R_CUT_LINES : c->fmt->cut, /* escaped quotes: one record per line */
-        .header_lines = t->header ? 1 : 0,
-        .on_header = t->header ? on_header : NULL,
+        .header_lines = t->header || t->n_prefix ? 1 : 0,
+        .header_keep = !t->header && t->n_prefix,
+        .on_header = t->header     ? on_header
+                     : t->n_prefix ? on_first
+                                   : NULL,
         .work = work,
         .emit = emit,
         .carry = t->block_header ? carry_block_header : NULL,
         .ctx = c,
     };
-    c->header_ncols = 0;
     c->prog.on = o->progress;
     c->prog.drew = false;
     c->prog.t0 = l4r_now();
     c->prog.last = c->prog.t0 - 1; /* the first block draws at once */
     c->prog.total = o->progress ? l4r_source_disk_size(src) : 0;
-    st = l4r_pipeline_run(src, &cfg, e);
+    /* a glob in an archive: each matching entry in turn, each a file of its own (its line 1, no
+     * block header, its own header line) */
+    for (bool more = true; more && st == L4R_OK;) {
+        more = false;
+        if (in->glob) {
+            c->name = l4r_source_name(src);
+            c->rs.name = c->name;
+        }
+        c->header_ncols = 0;
+        st = l4r_pipeline_run(src, &cfg, e);
+        if (st == L4R_OK && t->header && c->header_ncols == 0)
+            st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
+        in->members++;
+        if (st == L4R_OK && in->glob)
+            st = l4r_source_next_member(src, &more, e);
+    }
+    c->name = in->label;
+    c->rs.name = in->label;
     if (c->prog.drew) /* the line goes: what follows is the run's own summary */
         fprintf(stderr, "\r%-78s\r", "");
-    if (st == L4R_OK && t->header && c->header_ncols == 0)
-        st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
     if (st == L4R_OK)
         st = l4r_source_file_digest(src, in->sha256, &in->bytes, e);
     l4r_source_close(src);
@@ -1324,7 +1476,10 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
         l4r_manifest_set_str(m, key, hex);
         if (in->n_parts) {
             snprintf(key, sizeof key, "inputs.%s.files", role);
-            l4r_manifest_set_int(m, key, (int64_t)in->n_parts);
+            uint64_t files = 0; /* a glob in an archive counts the entries it read */
+            for (size_t i = 0; i < in->n_parts; i++)
+                files += in->parts[i].glob ? in->parts[i].members : 1;
+            l4r_manifest_set_int(m, key, (int64_t)files);
         }
         snprintf(key, sizeof key, "inputs.%s.records", role);
         l4r_manifest_set_int(m, key, (int64_t)c->rows);

@@ -39,6 +39,7 @@ typedef struct tabctx {
     l4r_recspec rs;
     int ncols_needed; /* fields a record must have */
     int header_ncols; /* columns found in the header (0 when no header) */
+    bool has_concat;  /* a field is a "concat" (put_concat) */
     /* interactions: map entry of each slot (-1 absent) */
     int slot[N_ISLOTS];
     /* items: map entry of item_id and title, then extras in output order */

@@ -42,6 +42,30 @@ static bool is_archive(const char *path)
     return l4r_archive_sniff(path, &k, NULL) == L4R_OK && k.is_archive;
 }
 
+/* --raw names an inner archive of the variant (an "unpack_nested" entry, by its base name) and
+ * `member` is not inside it: the path where member would be beside it ("download/movie_titles.txt"
+ * beside ".../download/training_set.tar" is ".../movie_titles.txt"), or NULL when member is not in
+ * the inner archive's folder either or raw is no inner archive. */
+static char *beside_inner(const l4r_variant *v, const char *member, const char *raw)
+{
+    const char *rawbase = l4r_path_base(raw);
+    for (size_t i = 0; i < v->n_files; i++) {
+        for (size_t k = 0; k < v->files[i].n_unpack_nested; k++) {
+            const char *n = v->files[i].unpack_nested[k];
+            if (strcmp(l4r_path_base(n), rawbase))
+                continue;
+            size_t pre = (size_t)(l4r_path_base(n) - n); /* "download/" */
+            if (strncmp(member, n, pre))
+                continue;
+            char *dir = l4r_xstrndup(raw, (size_t)(rawbase - raw));
+            char *p = l4r_path_join(*dir ? dir : ".", member + pre);
+            free(dir);
+            return p;
+        }
+    }
+    return NULL;
+}
+
 /* One file of table t: tpath is its path in the variant directory, tmember its member path (NULL:
  * tpath). */
 static l4r_status locate_one(const char *raw, const char *fetched_dir, const l4r_variant *v,
@@ -137,8 +161,24 @@ static l4r_status locate_one(const char *raw, const char *fetched_dir, const l4r
         }
         return L4R_OK;
     }
-    in->path = l4r_xstrdup(raw);
     const char *after = l4r_variant_member_after(v, member, rawbase); /* an inner archive given itself */
+    if (!after) {
+        /* an inner archive given itself (the Netflix tarball's training_set.tar) and a table that is
+         * not in it but beside it in the outer archive (download/movie_titles.txt): the file beside
+         * the inner archive, as unpacking the outer one by hand leaves it */
+        char *beside = beside_inner(v, member, raw);
+        if (beside) {
+            if (l4r_is_file(beside)) {
+                in->path = beside;
+                in->label = l4r_xstrdup(beside);
+                return L4R_OK;
+            }
+            free(beside);
+            if (is_items)
+                return L4R_OK;
+        }
+    }
+    in->path = l4r_xstrdup(raw);
     in->member = l4r_xstrdup(after ? after : member);
     in->label = l4r_xasprintf("%s:%s", raw, in->member);
     return L4R_OK;
@@ -195,11 +235,11 @@ static void add_part(l4r_input *in, l4r_input *part, const char *rel)
 }
 
 /* A glob entry of "paths": the matching files in the fetched directory, or under a --raw directory
- * (raw/ENTRY's directory, else raw itself, as for one file).  Inside an archive a glob is refused:
- * the reader opens one member at a time, and opening 17,770 of them would read the archive 17,770
- * times. */
-static l4r_status locate_glob(const char *raw, const char *fetched_dir, const char *entry, l4r_input *in,
-                              l4r_buf *label, l4r_error *e)
+ * (raw/ENTRY's directory, else raw itself, as for one file).  In a --raw archive it is one part
+ * whose member is the pattern (glob set): the reader streams the matching entries in one pass
+ * (l4r_source_open_glob), where opening each of 17,770 would read the archive 17,770 times. */
+static l4r_status locate_glob(const char *raw, const char *fetched_dir, const l4r_variant *v,
+                              const char *entry, l4r_input *in, l4r_buf *label, l4r_error *e)
 {
     const char *pat = l4r_path_base(entry);
     char *sub = l4r_xstrndup(entry, (size_t)(pat - entry)); /* "dir/" or "" */
@@ -211,11 +251,22 @@ static l4r_status locate_glob(const char *raw, const char *fetched_dir, const ch
         dirs[1] = l4r_xstrdup(raw);
     } else {
         free(sub);
-        return l4r_err(e, L4R_EIO,
-                       "'%s' is a file, and the table's files are '%s' (a glob): a glob is not read "
-                       "inside an archive; let fetch unpack it (llm4rec-data fetch ... --from '%s'), or "
-                       "unpack it by hand, inner archives too, and give --raw the directory",
-                       raw, entry, raw);
+        if (!is_archive(raw))
+            return l4r_err(e, L4R_EIO,
+                           "'%s' is a file, and the table's files are '%s' (a glob): give --raw the "
+                           "directory holding them, or the archive",
+                           raw, entry);
+        l4r_input part = {0};
+        const char *after = l4r_variant_member_after(v, entry, l4r_path_base(raw));
+        part.path = l4r_xstrdup(raw);
+        part.member = l4r_xstrdup(after ? after : entry);
+        part.label = l4r_xasprintf("%s:%s", raw, part.member);
+        part.glob = true;
+        if (label->len)
+            l4r_buf_adds(label, ", ");
+        l4r_buf_adds(label, part.label);
+        add_part(in, &part, entry);
+        return L4R_OK;
     }
     l4r_status st = L4R_OK;
     size_t n = 0;
@@ -276,7 +327,7 @@ l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_varian
     l4r_status st = L4R_OK;
     for (size_t i = 0; i < t->n_paths && st == L4R_OK; i++) {
         if (has_glob(t->paths[i])) {
-            st = locate_glob(raw, fetched_dir, t->paths[i], in, &label, e);
+            st = locate_glob(raw, fetched_dir, v, t->paths[i], in, &label, e);
             continue;
         }
         l4r_input part;

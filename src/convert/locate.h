@@ -17,8 +17,10 @@ typedef struct l4r_input {
      * are then the first's, label the list of all); n_parts 0 for a table of one file. */
     struct l4r_input *parts;
     size_t n_parts;
-    char *rel;       /* a part: its path in the variant directory (fetched data; for the stamp) */
-    char sha256[65]; /* a part, once read: the SHA-256 and size of the file it was read from */
+    char *rel;        /* a part: its path in the variant directory (fetched data; for the stamp) */
+    bool glob;        /* a part: member is a glob inside the --raw archive, its entries read in turn */
+    uint64_t members; /* ... and how many it read */
+    char sha256[65];  /* a part, once read: the SHA-256 and size of the file it was read from */
     uint64_t bytes;
 } l4r_input;
 

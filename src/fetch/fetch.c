@@ -530,6 +530,97 @@ static bool content_is(const l4r_rfile *rf, const char *path)
     return !strcmp(hex, rf->sha256 ? rf->sha256 : rf->md5);
 }
 
+/* The table of v read from the recipe file `name` that names its columns in a header line (csv or
+ * delimited, one path), or NULL: the tables whose files can be told by their first line. */
+static const l4r_table *header_table(const l4r_variant *v, const char *name)
+{
+    const l4r_table *ts[3] = {v->interactions, v->items, v->users};
+    for (size_t i = 0; i < 3 + v->n_tables; i++) {
+        const l4r_table *t = i < 3 ? ts[i] : v->tables[i - 3].t;
+        if (t && t->header && !t->n_paths && (t->format == L4R_FMT_CSV || t->format == L4R_FMT_DELIM) &&
+            !strcmp(t->path, name))
+            return t;
+    }
+    return NULL;
+}
+
+/* Whether `name` is a field of the header line [h, h + n) split on t's delimiter (a CSV field may
+ * be quoted). */
+static bool header_has(const l4r_table *t, const char *h, size_t n, const char *name)
+{
+    size_t dl = strlen(t->delim), nl = strlen(name);
+    const char *p = h, *end = h + n;
+    while (p <= end) {
+        const char *q = p;
+        while (q < end && !(q + dl <= end && !memcmp(q, t->delim, dl)))
+            q++;
+        const char *a = p, *b = q;
+        if (t->format == L4R_FMT_CSV && b - a >= 2 && a[0] == '"' && b[-1] == '"') {
+            a++;
+            b--;
+        }
+        if ((size_t)(b - a) == nl && !memcmp(a, name, nl))
+            return true;
+        p = q + dl;
+    }
+    return false;
+}
+
+/* Whether the file at `path` can be recipe file rf by its content when the recipe has no digest
+ * of it: its size fits (when known) and its first line names every column its table reads (the
+ * fields', filters' and explode's columns).  PixelRec's interaction and item files share one name
+ * on Drive and are told apart this way: item_id,user_id,timestamp against item_id,title,... */
+static bool header_fits(const l4r_variant *v, const l4r_rfile *rf, const char *path)
+{
+    const l4r_table *t = header_table(v, rf->name);
+    struct stat sb;
+    if (!t || stat(path, &sb) != 0 || !size_fits(rf, (uint64_t)sb.st_size))
+        return false;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    size_t off = n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    const char *nlp = memchr(buf + off, '\n', n - off);
+    if (!nlp)
+        return false; /* no whole first line in 64 KiB: no header of a table */
+    size_t len = (size_t)(nlp - buf) - off;
+    if (len && buf[off + len - 1] == '\r')
+        len--;
+    int arg;
+    for (size_t k = 0; k < t->n_map; k++) {
+        const char *src = t->map[k].src;
+        if (src && l4r_source_classify(t, src, &arg) == L4R_SRC_COLUMN && !header_has(t, buf + off, len, src))
+            return false;
+    }
+    for (size_t g = 0; g < t->n_filters; g++)
+        if (l4r_source_classify(t, t->filters[g].column, &arg) == L4R_SRC_COLUMN &&
+            !header_has(t, buf + off, len, t->filters[g].column))
+            return false;
+    if (t->explode && !header_has(t, buf + off, len, t->explode->column))
+        return false;
+    if (t->explode && t->explode->append && !header_has(t, buf + off, len, t->explode->append))
+        return false;
+    return true;
+}
+
+/* The one recipe file of v other than `not` (-1: none excluded) that the file at `path` fits by
+ * its header (header_fits); -1 when none or several do. */
+static int header_match(const l4r_variant *v, const char *path, int not, const char **by_file)
+{
+    int found = -1;
+    for (size_t j = 0; j < v->n_files; j++) {
+        if ((int)j == not || (by_file && by_file[j]) || !header_fits(v, &v->files[j], path))
+            continue;
+        if (found >= 0)
+            return -1;
+        found = (int)j;
+    }
+    return found;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -597,12 +688,19 @@ static l4r_status match_from(const char *what, const l4r_variant *v, const char 
         }
         of[n++] = (offer){l4r_xstrdup(from[k]), false, false};
     }
-    /* 1. by name */
+    /* 1. by name; a file of one of the variant's names whose first line says it is another of
+     * its files is that one (PixelRec's same-named interaction and item files) */
     for (size_t k = 0; k < n; k++) {
         const char *base = l4r_path_base(of[k].path);
-        for (size_t i = 0; i < v->n_files; i++) {
-            if (strcmp(v->files[i].name, base))
+        for (size_t i0 = 0; i0 < v->n_files; i0++) {
+            if (strcmp(v->files[i0].name, base))
                 continue;
+            size_t i = i0;
+            if (header_table(v, v->files[i0].name) && !header_fits(v, &v->files[i0], of[k].path)) {
+                int alt = header_match(v, of[k].path, (int)i0, NULL);
+                if (alt >= 0)
+                    i = (size_t)alt;
+            }
             if (by_file[i]) {
                 st = l4r_err(e, L4R_EUSAGE, "--from '%s' and --from '%s' both stand for '%s'", by_file[i],
                              of[k].path, v->files[i].name);
@@ -621,6 +719,17 @@ static l4r_status match_from(const char *what, const l4r_variant *v, const char 
                 by_file[i] = of[k].path;
                 of[k].used = true;
             }
+        }
+    }
+    /* 2b. by the header line, for a file given by itself (not one of a directory's) that the
+     * recipe has no digest of: a renamed CSV whose columns are one table's */
+    for (size_t k = 0; k < n; k++) {
+        if (of[k].used || of[k].in_dir)
+            continue;
+        int i = header_match(v, of[k].path, -1, by_file);
+        if (i >= 0 && !v->files[i].sha256 && !v->files[i].md5) {
+            by_file[i] = of[k].path;
+            of[k].used = true;
         }
     }
     /* 3. the one left */
@@ -651,9 +760,9 @@ static l4r_status match_from(const char *what, const l4r_variant *v, const char 
         }
         st = l4r_err(
             e, L4R_EUSAGE,
-            "--from '%s' matches no file of %s by name%s (its files: %s); rename it to the file it is",
-            of[k].path, what, "" /* content was compared where the recipe has a digest */,
-            l4r_buf_cstr(&names));
+            "--from '%s' matches no file of %s by name or content%s (its files: %s); rename it to the "
+            "file it is",
+            of[k].path, what, "" /* content: a digest, or a table's header line */, l4r_buf_cstr(&names));
         l4r_buf_free(&names);
         goto out;
     }

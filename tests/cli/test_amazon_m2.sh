@@ -3,8 +3,9 @@
 # next_item; products_train.csv with one row per (id, locale), multilingual quoted text with commas,
 # quotes, line breaks and TABs).  Every variant is converted and compared with python's csv reading
 # of the fixture (the session's first line as user, prev_items in order then next_item, no time);
-# -j 1 and -j 3 write the same bytes; the seq split holds out next_item; the items keyed by one
-# column (first row per id) against the per-locale variants (exact); sessions.tsv and products.tsv;
+# -j 1 and -j 3 write the same bytes; the seq split holds out next_item; the all-locale variants key
+# an item by id and locale ("B09W9FND7K|DE", a concat field), the per-locale ones by the id;
+# sessions.tsv and products.tsv;
 # zipped and plain inputs on --raw; the manual download (exit 9 naming the page and the files),
 # fetch --from, and fetched = --raw.
 . "$(dirname "$0")/../lib.sh"
@@ -62,6 +63,17 @@ def items_of(prods):
             rows.append([p["id"]] + [text(p[c]) for c in COLS])
     return rows
 IH = ["item_id"] + COLS
+# the all-locale variants: an item is (id, locale), written "id|locale"; product_id keeps the id
+KCOLS = ["title", "product_id"] + COLS[1:]
+def items_by_locale(prods):
+    seen, rows = set(), []
+    for p in prods:
+        k = p["id"] + "|" + p["locale"]
+        if k not in seen:
+            seen.add(k)
+            rows.append([k, text(p["title"]), p["id"]] + [text(p[c]) for c in COLS[1:]])
+    return rows
+KH = ["item_id"] + KCOLS
 def seq(inter):
     by, order = {}, []
     for u, i in inter:
@@ -86,16 +98,20 @@ def emit(variant, name, loc):
     header, rows = sessions(name)
     train = "next_item" in header
     keep = [r for r in rows if loc is None or r[3] == loc]
-    inter = [(str(line), i) for line, items, nxt, l, p in keep for i in items + ([nxt] if train else [])]
+    key = (lambda i, l: i) if loc else (lambda i, l: i + "|" + l)  # the session's locale
+    inter = [(str(line), key(i, l)) for line, items, nxt, l, p in keep for i in items + ([nxt] if train else [])]
     write(f"{d}/interactions.tsv", H, [[u, i, "1", ""] for u, i in inter])
     prods = [p for p in products if loc is None or p["locale"] == loc]
-    write(f"{d}/items.tsv", IH, items_of(prods))
+    if loc:
+        write(f"{d}/items.tsv", IH, items_of(prods))
+    else:
+        write(f"{d}/items.tsv", KH, items_by_locale(prods))
     if loc is None:
         sh = ["user_id", "locale"] + (["next_item"] if train else [])
         write(f"{d}/sessions.tsv", sh, [[str(r[0]), r[3]] + ([r[2]] if train else []) for r in rows])
         write(f"{d}/products.tsv", IH, [[p["id"]] + [text(p[c]) for c in COLS] for p in products])
         with open(f"{d}/dups", "w") as f:
-            f.write("%d\n" % (len(products) - len({p["id"] for p in products})))
+            f.write("%d\n" % (len(products) - len({(p["id"], p["locale"]) for p in products})))
     else:
         with open(f"{d}/filtered", "w") as f:
             f.write("%d %d\n" % (len(products) - len(prods),
@@ -105,7 +121,7 @@ def emit(variant, name, loc):
             write(f"{d}/{k}.tsv", H, [[u, i, "1", ""] for u, i in v])
         # the next_item of every session long enough for a test item, keyed by its user
         write(f"{d}/next.tsv", ["user_id", "item_id"],
-              [[str(r[0]), r[2]] for r in rows if len(r[1]) + 1 >= 3])
+              [[str(r[0]), r[2] + "|" + r[3]] for r in rows if len(r[1]) + 1 >= 3])
         fact("wrapped", sum(1 for r in rows if "\n " in r[4]))
         fact("one_prev", sum(1 for r in rows if len(r[1]) == 1))
         fact("repeats", sum(1 for r in rows if len(set(r[1])) < len(r[1])))
@@ -180,9 +196,9 @@ for v in $(cat "$T/want/variants"); do
     check_same "$v sessions.tsv: every session's line and locale" "$T/$d-1/sessions.tsv" "$W/sessions.tsv"
     check_same "$v sessions.tsv: -j 1 = -j 3" "$T/$d-1/sessions.tsv" "$T/$d-3/sessions.tsv"
     check "$v: products.tsv only with --with" test ! -e "$T/$d-1/products.tsv"
-    check_eq "$v: duplicate ids (other locales' rows) counted" \
-      "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"]["duplicate_ids_skipped"])' "$T/$d-1/manifest.json")" \
-      "$(cat "$W/dups")"
+    check_eq "$v: the fixture's (id, locale) pairs are unique" "$(cat "$W/dups")" 0
+    check "$v: no duplicate item ids skipped (an item is an id and a locale)" \
+      python3 -c 'import json,sys; assert "duplicate_ids_skipped" not in (json.load(open(sys.argv[1])).get("items") or {})' "$T/$d-1/manifest.json"
     ;;
   esac
   n=$((n + 1))
@@ -196,11 +212,22 @@ W="$T/want/train"
 check_exit 0 "train --with products" m2 --raw "$F" -o "$T/wp" -q --with products
 check_same "products.tsv: every (id, locale) row, text with TAB and line breaks as spaces" "$T/wp/products.tsv" "$W/products.tsv"
 check_eq "the believed first real row: user 2, two items then next_item" "$(sed -n 2,4p "$T/train-1/interactions.tsv" | cut -f1,2 | tr '\t\n' ' ')" \
-  "2 B09W9FND7K 2 B09JSPLN1M 2 B09M7GY217 "
-check_eq "the fixture row: user 3, next_item B076THCGSG" "$(sed -n 7p "$T/train-1/interactions.tsv")" "$(printf '3\tB076THCGSG\t1\t')"
+  "2 B09W9FND7K|DE 2 B09JSPLN1M|DE 2 B09M7GY217|DE "
+check_eq "the fixture row: user 3, next_item B076THCGSG" "$(sed -n 7p "$T/train-1/interactions.tsv")" "$(printf '3\tB076THCGSG|UK\t1\t')"
+check_eq "the same product in a UK session: its UK item" "$(sed -n 5p "$T/train-1/interactions.tsv" | cut -f1,2)" "$(printf '3\tB09W9FND7K|UK')"
 check_eq "no timestamp on any row" "$(cut -f4 "$T/train-1/interactions.tsv" | sort -u | tr '\n' ' ')" " timestamp "
-check_eq "B09W9FND7K (DE and UK rows): the first row, DE, in items.tsv" "$(awk -F'\t' '$1 == "B09W9FND7K" { print $3 }' "$T/train-1/items.tsv")" "DE"
-check_eq "... and its UK row in train/UK" "$(awk -F'\t' '$1 == "B09W9FND7K" { print $3 }' "$T/train-UK-1/items.tsv")" "UK"
+check_eq "B09W9FND7K (DE and UK rows, titles differ): two items in train's items.tsv" \
+  "$(awk -F'\t' '$3 == "B09W9FND7K" { print $1 "=" $4 }' "$T/train-1/items.tsv" | tr '\n' ' ')" "B09W9FND7K|DE=DE B09W9FND7K|UK=UK "
+check "... with their own titles" test "$(awk -F'\t' '$3 == "B09W9FND7K" { print $2 }' "$T/train-1/items.tsv" | sort -u | wc -l)" -eq 2
+check_eq "... the UK title is what the UK row says" "$(awk -F'\t' '$1 == "B09W9FND7K|UK" { print $2 }' "$T/train-1/items.tsv")" \
+  "$(awk -F'\t' '$1 == "B09W9FND7K" && $3 == "UK" { print $2 }' "$T/wp/products.tsv")"
+check "every item of train's interactions is in its items.tsv (the join is by id and locale)" python3 -c '
+import sys
+items = {l.split("\t")[0] for l in list(open(sys.argv[2], encoding="utf-8"))[1:]}
+inter = {l.split("\t")[1] for l in list(open(sys.argv[1], encoding="utf-8"))[1:]}
+missing = inter - items
+assert not missing, sorted(missing)[:5]' "$T/train-1/interactions.tsv" "$T/train-1/items.tsv"
+check_eq "... and its UK row in train/UK, keyed by the bare id" "$(awk -F'\t' '$1 == "B09W9FND7K" { print $3 }' "$T/train-UK-1/items.tsv")" "UK"
 
 # seq: no time, so the position is the order and next_item is each session's test item
 for j in 1 3; do
@@ -235,9 +262,12 @@ check_same "zip task3: the same interactions" "$T/z3/interactions.tsv" "$T/task3
 check_exit 5 "--raw a lone zipped test file: a zip is read as the download, so products_train.csv is missing" \
   m2 --variant task2/FR --raw "$T/sessions_test_task2.csv.zip" -o "$T/z2" -q
 check_grep "the message names the missing member" "no member 'products_train.csv'" "$T/.err"
-check_exit 0 "--raw the sessions CSV alone" m2 --raw "$F/sessions_train.csv" -o "$T/lone" -q
+mkdir -p "$T/alone"
+cp "$F/sessions_train.csv" "$T/alone/"
+check_exit 0 "--raw the sessions CSV alone" m2 --raw "$T/alone/sessions_train.csv" -o "$T/lone" -q
 check_same "lone CSV: the same interactions" "$T/lone/interactions.tsv" "$T/train-1/interactions.tsv"
-check_grep "lone CSV: the missing products file is a warning" "products_train.csv" "$T/.err"
+check_grep "lone CSV: the missing products file is a warning" "no 'products_train.csv' next to the input; items.tsv is not written" "$T/.err"
+check "lone CSV: no items.tsv" test ! -e "$T/lone/items.tsv"
 
 # traps
 check_exit 7 "a test file given to train: no next_item to append" m2 --variant train --raw "$F/sessions_test_task1.csv" -o "$T/bad" -q

@@ -165,8 +165,49 @@ check_exit 0 "a lone combined_data file given to --raw is the table" "$L4R" conv
 check_eq "a lone file: its own ratings" "$(sed 1d "$T/one/interactions.tsv" | wc -l)" "$(grep -vc ':$' "$T/miss/combined_data_1.txt")"
 check_exit 8 "error: a missing combined_data file (exit 8)" "$L4R" convert netflix --raw "$T/miss" -o "$T/e2" -q
 check_grep "error: names the missing file" "combined_data_3.txt" "$T/.err"
-check_exit 8 "original: convert --raw of the tarball is refused (a glob inside an archive)" "$L4R" convert netflix --variant original --raw "$OT" -o "$T/e3" -q
-check_grep "original: says why and what to do" "a glob is not read inside an archive" "$T/.err"
+# the tarball itself: its inner training_set.tar streamed, the mv_*.txt entries in one pass
+check_exit 0 "original: convert --raw the tarball itself" "$L4R" convert netflix --variant original --raw "$OT" -o "$T/ot" -q -j 3 --block-size 128
+check_same "original tarball: the same interactions as kaggle (and python)" "$T/ot/interactions.tsv" "$T/inter.want"
+check_same "original tarball: the same items" "$T/ot/items.tsv" "$T/titles.want"
+NMV=$(grep -c '' "$T/titles.want" | awk '{print $1 - 1}')
+check_grep "original tarball manifest: the entries read" "\"files\": $NMV," "$T/ot/manifest.json"
+check_grep "original tarball manifest: the tarball's sha256" "\"sha256\": \"$(sha256sum "$OT" | cut -c1-64)\"" "$T/ot/manifest.json"
+check_grep "original tarball manifest: the chain and the glob" "nf_prize_dataset.tar.gz:download/training_set.tar/training_set/mv_\*.txt" "$T/ot/manifest.json"
+# the inner tar given itself: movie_titles.txt beside it (as unpacking the outer one leaves it), or not
+mkdir -p "$T/in1/download" "$T/in2"
+(cd "$T/in1" && tar xzf "$OT")
+cp "$T/in1/download/training_set.tar" "$T/in2/"
+check_exit 0 "original: --raw training_set.tar, movie_titles.txt beside it" "$L4R" convert netflix --variant original \
+  --raw "$T/in1/download/training_set.tar" -o "$T/oi1" -q
+check_same "training_set.tar: the same interactions" "$T/oi1/interactions.tsv" "$T/inter.want"
+check_same "training_set.tar: the items from the file beside it" "$T/oi1/items.tsv" "$T/titles.want"
+check_exit 0 "original: --raw training_set.tar alone" "$L4R" convert netflix --variant original --raw "$T/in2/training_set.tar" -o "$T/oi2" -q
+check_same "training_set.tar alone: the same interactions" "$T/oi2/interactions.tsv" "$T/inter.want"
+check_grep "training_set.tar alone: the missing titles are a warning" "no 'movie_titles.txt' next to the input; items.tsv is not written" "$T/.err"
+# entries out of name order, or one twice: refused (a glob is read in name order, in one pass)
+python3 - "$T/in2/training_set.tar" "$T/in2" <<'PY'
+import io, sys, tarfile
+src, out = sys.argv[1:]
+t = tarfile.open(src)
+members = [(m, t.extractfile(m).read() if m.isfile() else None) for m in t.getmembers()]
+def write(name, order):
+    with tarfile.open(f"{out}/{name}/training_set.tar", "w", format=tarfile.USTAR_FORMAT) as w:
+        for m, data in order:
+            w.addfile(m, io.BytesIO(data) if data is not None else None)
+import os
+os.makedirs(f"{out}/swap"); os.makedirs(f"{out}/twice")
+files = [x for x in members if x[1] is not None]
+dirs = [x for x in members if x[1] is None]
+write("swap", dirs + [files[1], files[0]] + files[2:])
+write("twice", dirs + files[:3] + [files[2]] + files[3:])
+print(files[0][0].name, files[1][0].name)
+PY
+check_exit 5 "entries out of name order: exit 5" "$L4R" convert netflix --variant original --raw "$T/in2/swap/training_set.tar" -o "$T/ox" -q
+check_grep "out of order: says which and what to do" "holds 'training_set/mv_0000001.txt' (entry 3) after 'training_set/mv_0000002.txt' (entry 2)" "$T/.err"
+check_grep "out of order: unpack" "unpack it (fetch --from does) and give --raw the directory" "$T/.err"
+check "out of order: nothing written" test ! -e "$T/ox"
+check_exit 5 "an entry twice: exit 5" "$L4R" convert netflix --variant original --raw "$T/in2/twice/training_set.tar" -o "$T/ox" -q
+check_grep "an entry twice: ambiguous" "it holds 'training_set/mv_0000003.txt' twice" "$T/.err"
 
 # original unpacked by hand, inner tar too: --raw DIR
 mkdir -p "$T/ou"

@@ -1,12 +1,12 @@
 # CLI tests: the ninerec recipe on l4r-gen's plain files of every NineRec dataset (Bili_2M,
 # Bili_500K, QB, TN, Bili_Food, Bili_Dance, Bili_Movie, Bili_Cartoon, Bili_Music, DY, KU):
 # <DS>_behaviour.tsv ("user<TAB>item item ...", exploded, the order is the order), <DS>_pair.csv
-# in both column orders (item,user,timestamp as the authors' reader has it, the default reading;
-# user,item,timestamp as the README says: the /user-first variants), without time in QB (two
+# in both column orders (item,user,timestamp as the authors' reader has it; user,item,timestamp as
+# the README says), told apart by the ids' prefixes (u... users, v... items), without time in QB (two
 # fields) and TN (an empty third), and <DS>_item.csv (item, Chinese text, English text, quoted;
 # KU with a stray fourth field).  Every expected output is computed by python from the fixture;
-# -j 1 = -j 3; the pairs' seq split on time equals the sequence file's on position; the wrong
-# reading is not detected (documented: its users are 'v...'); the manual fetch (exit 9 naming the
+# -j 1 = -j 3; the pairs' seq split on time equals the sequence file's on position; a first record
+# that fits no order (or two) is an error; the manual fetch (exit 9 naming the
 # Drive file and the files, --from, convert of the fetched copy = --raw); list and info.
 . "$(dirname "$0")/../lib.sh"
 
@@ -108,24 +108,85 @@ PY
   fi
 done
 
-# the README's column order: the /user-first variants read it; the wrong reading is not detected
+# the README's column order, user first: told from the ids (columns_by_prefix), per file
 for d in $UF; do
-  check_exit 0 "$d/user-first on a user,item file" "$L4R" convert ninerec --variant "$d/user-first" \
-    --raw "$F/uf/$d/${d}_pair.csv" -o "$T/$d-uf" -q
-  check_same "$d/user-first: the same interactions as the item-first file read item first" \
-    "$T/$d-uf/interactions.tsv" "$T/$d.inter"
-  check_exit 0 "$d/user-first on an item,user file (the wrong reading)" "$L4R" convert ninerec \
-    --variant "$d/user-first" --raw "$F/$d/${d}_pair.csv" -o "$T/$d-wrong" -q
-  check_eq "$d: the wrong reading is not detected: its users are the items (v...)" \
-    "$(sed -n 2p "$T/$d-wrong/interactions.tsv" | cut -c1)" v
+  check_exit 0 "$d on a user,item file" "$L4R" convert ninerec --variant "$d" \
+    --raw "$F/uf/$d/${d}_pair.csv" -o "$T/$d-uf" -q -j 3 --block-size 4096
+  python3 - "$F/uf/$d/${d}_pair.csv" "$d" "$T/$d.ufinter" <<'PY'
+import csv, sys
+from l4r_expect import line
+path, ds, out = sys.argv[1:]
+pairs = list(csv.reader(open(path, encoding="utf-8", newline="")))
+# the first record tells the order: the field that starts with 'u' is the user, 'v' the item
+first = pairs[0]
+if first[0].startswith("u") and first[1].startswith("v"):
+    ui, ii = 0, 1
+elif first[0].startswith("v") and first[1].startswith("u"):
+    ui, ii = 1, 0
+else:
+    sys.exit("undecidable fixture")
+timed = ds not in ("QB", "TN")
+with open(out, "w", encoding="utf-8") as f:
+    f.write("user_id\titem_id\trating\ttimestamp\n")
+    for r in pairs:
+        f.write(line([r[ui], r[ii], "1", int(r[2]) if timed else ""]))
+PY
+  check_eq "$d fixture: the user-first file starts with a user" "$(head -c1 "$F/uf/$d/${d}_pair.csv")" u
+  check_same "$d: a user,item file gives python's rows" "$T/$d-uf/interactions.tsv" "$T/$d.ufinter"
+  check_same "$d: the same interactions as the item,user file" "$T/$d-uf/interactions.tsv" "$T/$d.inter"
+  check_exit 0 "$d on a user,item file, said on stderr" "$L4R" convert ninerec --variant "$d" \
+    --raw "$F/uf/$d/${d}_pair.csv" -o "$T/$d-uf2"
+  check_grep "$d: the order found is said" "column order by prefix: user = field 1, item = field 2" "$T/.err"
 done
+# a first record that fits neither order is an error that says so (a header line is one)
+mkdir -p "$T/bad"
+cp "$F/Bili_Food/Bili_Food_item.csv" "$T/bad/"
+{ echo "v20000,v20001,1599472273"; cat "$F/Bili_Food/Bili_Food_pair.csv"; } >"$T/bad/Bili_Food_pair.csv"
+check_exit 7 "a pair file whose first record has no user: exit 7" "$L4R" convert ninerec --variant Bili_Food \
+  --raw "$T/bad" -o "$T/xbad" -q
+check_grep "exit 7 names the file and the record" \
+  "Bili_Food_pair.csv' line 1: cannot tell the column order from the first record 'v20000,v20001,1599472273': no order" "$T/.err"
+check_grep "exit 7 names the prefixes" '"columns_by_prefix": {"user": "u", "item": "v"}' "$T/.err"
+{ echo "user_id,item_id,timestamp"; cat "$F/Bili_Food/Bili_Food_pair.csv"; } >"$T/bad/Bili_Food_pair.csv"
+check_exit 7 "a pair file with a header line: exit 7" "$L4R" convert ninerec --variant Bili_Food \
+  --raw "$T/bad" -o "$T/xbad" -q
+# several files of one table, each in its own order; two orders fitting; the key's checks
+mkdir -p "$T/rc" "$T/two"
+cp "$F/Bili_Food/Bili_Food_pair.csv" "$T/two/a.csv"
+cp "$F/uf/Bili_Food/Bili_Food_pair.csv" "$T/two/b.csv"
+cat >"$T/rc/two.json" <<'JSON'
+{"schema": 1, "dataset": "two", "title": "t", "license": "l", "default_variant": "ab",
+ "variants": {
+  "ab": {"description": "d", "files": [{"url": "file:///a.csv", "name": "a.csv"}, {"url": "file:///b.csv", "name": "b.csv"}],
+         "interactions": {"paths": ["a.csv", "b.csv"], "format": "csv", "columns": ["item", "user", "timestamp"],
+                          "columns_by_prefix": {"user": "u", "item": "v"},
+                          "fields": {"user_id": "user", "item_id": "item", "timestamp": "timestamp"}, "time": "unix_s"}},
+  "xx": {"description": "d", "files": [{"url": "file:///a.csv", "name": "a.csv"}],
+         "interactions": {"path": "a.csv", "format": "csv", "columns": ["item", "user", "timestamp"],
+                          "columns_by_prefix": {"user": "u", "item": "u"},
+                          "fields": {"user_id": "user", "item_id": "item"}}}}}
+JSON
+check_exit 0 "two files in two orders, one table" "$L4R" --recipes "$T/rc" convert two --raw "$T/two" -o "$T/tw" -q
+{ cat "$T/Bili_Food.inter"; tail -n +2 "$T/Bili_Food.inter"; } >"$T/tw.expect"
+check_same "each file's order told on its own" "$T/tw/interactions.tsv" "$T/tw.expect"
+echo "u1,u2,1" >"$T/two/a.csv"
+check_exit 7 "two orders fit: exit 7" "$L4R" --recipes "$T/rc" convert two --variant xx --raw "$T/two/a.csv" -o "$T/tx" -q
+check_grep "two orders fit: said" "more than one order of the columns fits" "$T/.err"
+sed 's/"columns_by_prefix": {"user": "u", "item": "v"}/"columns_by_prefix": {"user": "u", "itm": "v"}/' "$T/rc/two.json" >"$T/rc/x"
+mv "$T/rc/x" "$T/rc/two.json"
+check_exit 6 "columns_by_prefix naming no column: exit 6" "$L4R" --recipes "$T/rc" list
+check_grep "the unknown column is named" "columns_by_prefix.itm: 'itm' is not one of the table's columns" "$T/.err"
+sed 's/"columns_by_prefix": {"user": "u", "itm": "v"}/"header": true, "columns_by_prefix": {"user": "u", "item": "v"}/' "$T/rc/two.json" >"$T/rc/x"
+mv "$T/rc/x" "$T/rc/two.json"
+check_exit 6 "columns_by_prefix with a header: exit 6" "$L4R" --recipes "$T/rc" list
+check_grep "with a header: said" 'not allowed with "header": true' "$T/.err"
 check_exit 2 "QB (no time): a time split is refused" "$L4R" convert ninerec --variant QB \
   --raw "$F/QB/QB_pair.csv" -o "$T/x" -q --split time:2020-01-01
 
 # list and info
 check_exit 0 "list" "$L4R" list
 for d in $ALL; do
-  for s in "" /seq /user-first; do
+  for s in "" /seq; do
     check_grep "list: ninerec $d$s" "$(printf 'ninerec\t%s\t' "$d$s")" "$T/.out"
   done
 done
@@ -134,10 +195,18 @@ check_exit 0 "info Bili_Food" "$L4R" info ninerec --variant Bili_Food
 check_grep "info: the license" "no license file ships with it" "$T/.out"
 check_grep "info: the Downstream Drive file is the url" "url:     https://drive.google.com/file/d/15RlthgPczrFbP4U7l6QflSImK5wSGP5K/view?usp=sharing" "$T/.out"
 check_grep "info: the columns, item first" "columns:   item, user, timestamp" "$T/.out"
+check_grep "info: the order told by the ids" "told by the ids (recipe key columns_by_prefix)" "$T/.out"
+check_grep "info: the prefixes" "by prefix: user 'u...', item 'v...' (these columns' order in each file" "$T/.out"
 check_grep "info: the citation" "zhang2024ninerec" "$T/.out"
-check_exit 0 "info Bili_2M/user-first" "$L4R" info ninerec --variant Bili_2M/user-first
+check_exit 0 "info --json Bili_Food" "$L4R" info ninerec --variant Bili_Food --json
+cp "$T/.out" "$T/info.json"
+check_exit 0 "info --json: columns_by_prefix" python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["interactions"]
+assert t["columns_by_prefix"] == {"user": "u", "item": "v"}, t' "$T/info.json"
+check_exit 0 "info Bili_2M" "$L4R" info ninerec --variant Bili_2M
 check_grep "info: the Source Drive file" "https://drive.google.com/file/d/1fR5XB-dC0CDsyZ4BvtUJJn7i3OnWJa-9/view?usp=sharing" "$T/.out"
-check_grep "info: the README's order" "columns:   user, item, timestamp" "$T/.out"
+check_exit 6 "the /user-first variants are gone (the order is told by the ids)" "$L4R" info ninerec --variant Bili_2M/user-first
 
 # the manual fetch
 check_exit 9 "fetch QB/seq (default) without --from: exit 9" "$L4R" fetch ninerec -q

@@ -167,14 +167,17 @@ check_exit 9 "fetch 200k without --from: exit 9 (manual)" "$L4R" fetch pixelrec 
 check_grep "exit 9 names the Interaction folder" "https://drive.google.com/drive/folders/1vR1lgQUZCy1cuhzPkM2q7AsdYRP43feQ" "$T/.err"
 check_grep "exit 9 names the Item Information folder" "https://drive.google.com/drive/folders/1rXBM-zi5sSdLHNshXWtGgVReWLuYNgDB" "$T/.err"
 check_grep "exit 9 names the files" "missing 'Pixel200K.csv', 'Pixel200K_iteminfo.csv'" "$T/.err"
-check_grep "exit 9 says to rename the second" "save it (or rename it) as Pixel200K_iteminfo.csv" "$T/.err"
-check_grep "exit 9 gives the next command" "fetch pixelrec --variant 200k --from Pixel200K.csv --from Pixel200K_iteminfo.csv" "$T/.err"
-check_grep "exit 9 mentions --from DIR" "or --from DIR, the folder holding both" "$T/.err"
+check_grep "exit 9 says no rename is needed" "keep both as they are, in two folders, or save the second as Pixel200K_iteminfo.csv" "$T/.err"
+check_grep "exit 9 gives the next command" "fetch pixelrec --variant 200k --from Interaction/Pixel200K.csv --from 'Item Information'/Pixel200K.csv" "$T/.err"
+check_grep "exit 9 mentions --from the folders" "fetch tells the two apart by their header lines; or --from the two folders" "$T/.err"
 check_not "nothing fetched" test -e "$LLM4REC_DATA_HOME/pixelrec/200k/Pixel200K.csv"
 check_exit 9 "convert 200k without --raw: exit 9 too" "$L4R" convert pixelrec -o "$T/nf" -q
-check_exit 2 "the two same-named files, not renamed: exit 2 (both stand for one file)" "$L4R" fetch pixelrec \
-  --from "$F/200k/pixelrec_interaction/Pixel200K.csv" --from "$F/200k/pixelrec_iteminfo/Pixel200K.csv" -q
+check_exit 2 "the interaction file twice: exit 2 (both stand for one file)" "$L4R" fetch pixelrec \
+  --from "$F/200k/pixelrec_interaction/Pixel200K.csv" --from "$(inter 200k)" -q
 check_grep "the message says which" "both stand for 'Pixel200K.csv'" "$T/.err"
+check_exit 9 "the item file alone under the shared name: taken as the item file (its header), interactions missing" \
+  "$L4R" fetch pixelrec --from "$F/200k/pixelrec_iteminfo/Pixel200K.csv" -q
+check_grep "exit 9 names the missing interaction file only" "(missing 'Pixel200K.csv')" "$T/.err"
 check_exit 9 "only the interaction file: still exit 9 (item file missing)" "$L4R" fetch pixelrec \
   --from "$(inter 200k)" -q
 check_grep "exit 9 names the missing item file" "missing 'Pixel200K_iteminfo.csv'" "$T/.err"
@@ -183,6 +186,37 @@ check_exit 0 "fetch 200k --from both files (no --accept-license needed)" "$L4R" 
 check_exit 0 "convert the fetched 200k" "$L4R" convert pixelrec -o "$T/f" -q
 check_same "fetched interactions = --raw" "$T/f/interactions.tsv" "$T/200k-1/interactions.tsv"
 check_same "fetched items = --raw" "$T/f/items.tsv" "$T/200k-1/items.tsv"
+# the two Drive files as they are, both named Pixel200K.csv, in either order: told apart by their
+# header lines (python: the interactions' header names user_id, the items' title)
+python3 - "$F/200k/pixelrec_iteminfo/Pixel200K.csv" "$F/200k/pixelrec_interaction/Pixel200K.csv" >"$T/heads" <<'PY'
+import csv, sys
+for p in sys.argv[1:]:
+    h = next(csv.reader(open(p, encoding="utf-8", newline="")))
+    print("items" if {"item_id", "title"} <= set(h) and "user_id" not in h else
+          "interactions" if {"item_id", "user_id", "timestamp"} <= set(h) else "neither")
+PY
+check_eq "python: the first is the item file, the second the interaction file" "$(tr '\n' ' ' <"$T/heads")" "items interactions "
+H2="$T/home-same"
+check_exit 0 "fetch 200k --from the two same-named files (item file first), not renamed" env LLM4REC_DATA_HOME="$H2" "$L4R" fetch pixelrec \
+  --from "$F/200k/pixelrec_iteminfo/Pixel200K.csv" --from "$F/200k/pixelrec_interaction/Pixel200K.csv" -q
+check_same "the item file landed as Pixel200K_iteminfo.csv" "$H2/pixelrec/200k/Pixel200K_iteminfo.csv" "$F/200k/pixelrec_iteminfo/Pixel200K.csv"
+check_same "the interaction file as Pixel200K.csv" "$H2/pixelrec/200k/Pixel200K.csv" "$F/200k/pixelrec_interaction/Pixel200K.csv"
+check_exit 0 "convert the 200k fetched from the same-named files" env LLM4REC_DATA_HOME="$H2" "$L4R" convert pixelrec -o "$T/fsame" -q
+check_same "same-named: fetched interactions = --raw" "$T/fsame/interactions.tsv" "$T/200k-1/interactions.tsv"
+check_same "same-named: fetched items = --raw" "$T/fsame/items.tsv" "$T/200k-1/items.tsv"
+# renamed by a browser: told by the header line alone
+mkdir -p "$T/ren"
+cp "$F/200k/pixelrec_interaction/Pixel200K.csv" "$T/ren/Pixel200K (1).csv"
+cp "$F/200k/pixelrec_iteminfo/Pixel200K.csv" "$T/ren/Pixel200K (2).csv"
+H3="$T/home-ren"
+check_exit 0 "fetch 200k --from two renamed files" env LLM4REC_DATA_HOME="$H3" "$L4R" fetch pixelrec \
+  --from "$T/ren/Pixel200K (2).csv" --from "$T/ren/Pixel200K (1).csv" -q
+check_same "renamed: the item file found by its header" "$H3/pixelrec/200k/Pixel200K_iteminfo.csv" "$F/200k/pixelrec_iteminfo/Pixel200K.csv"
+check_same "renamed: the interaction file found by its header" "$H3/pixelrec/200k/Pixel200K.csv" "$F/200k/pixelrec_interaction/Pixel200K.csv"
+printf 'a,b\n1,2\n' >"$T/ren/other.csv"
+check_exit 2 "a renamed file with neither header: exit 2" env LLM4REC_DATA_HOME="$H3" "$L4R" fetch pixelrec --variant 8m \
+  --from "$T/ren/other.csv" -q
+check_grep "... naming what it was compared by" "matches no file of pixelrec/8m by name or content" "$T/.err"
 check_exit 0 "fetch 50k --from both files" "$L4R" fetch pixelrec --variant 50k \
   --from "$(inter 50k)" --from "$(items 50k)" -q
 check_exit 0 "convert the fetched 50k" "$L4R" convert pixelrec --variant 50k -o "$T/f50" -q
@@ -190,9 +224,11 @@ check_same "50k: fetched = --raw" "$T/f50/interactions.tsv" "$T/50k-1/interactio
 check_same "50k: fetched items = --raw" "$T/f50/items.tsv" "$T/50k-1/items.tsv"
 check_exit 0 "fetch 50k again: already fetched" "$L4R" fetch pixelrec --variant 50k -q
 # --from DIR: the folder holding both (renamed) files; the two Drive folders as they are are refused
-check_exit 2 "--from the two Drive folders, not renamed: exit 2" "$L4R" fetch pixelrec --variant 1m \
-  --from "$F/1m/pixelrec_interaction" --from "$F/1m/pixelrec_iteminfo" -q
-check_grep "the message names the shared name" "both stand for 'Pixel1M.csv'" "$T/.err"
+check_exit 0 "--from the two Drive folders as they are (items first)" env LLM4REC_DATA_HOME="$H2" "$L4R" fetch pixelrec --variant 1m \
+  --from "$F/1m/pixelrec_iteminfo" --from "$F/1m/pixelrec_interaction" -q
+check_exit 0 "convert the 1m fetched from the two folders" env LLM4REC_DATA_HOME="$H2" "$L4R" convert pixelrec --variant 1m -o "$T/f1mf" -q
+check_same "1m: fetched from the two Drive folders = --raw" "$T/f1mf/interactions.tsv" "$T/1m.inter"
+check_same "1m: fetched items from the two Drive folders = --raw" "$T/f1mf/items.tsv" "$T/1m.items"
 check_exit 0 "fetch 1m --from DIR (both files, renamed)" "$L4R" fetch pixelrec --variant 1m --from "$T/d/1m" -q
 check_exit 0 "convert the fetched 1m" "$L4R" convert pixelrec --variant 1m -o "$T/f1m" -q
 check_same "1m: fetched from a directory = --raw" "$T/f1m/interactions.tsv" "$T/1m.inter"
