@@ -534,7 +534,8 @@ static bool parse_formats(const char *s, unsigned *out)
                  {"sasrec", L4R_SINK_SASREC},   {"sequences", L4R_SINK_SEQUENCES},
                  {"jsonl", L4R_SINK_JSONL},     {"parquet", L4R_SINK_PARQUET},
                  {"tallrec", L4R_SINK_TALLREC}, {"bigrec", L4R_SINK_BIGREC},
-                 {"p5", L4R_SINK_P5},           {"llara", L4R_SINK_LLARA}};
+                 {"p5", L4R_SINK_P5},           {"llara", L4R_SINK_LLARA},
+                 {"openp5", L4R_SINK_OPENP5}};
     unsigned f = 0;
     char *copy = l4r_xstrdup(s);
     bool ok = true;
@@ -690,7 +691,7 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_formats(val, &f))
             return l4r_err(e, L4R_EUSAGE,
                            "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
-                           "parquet, tallrec, bigrec, p5, llara, not '%s'",
+                           "parquet, tallrec, bigrec, p5, llara, openp5, not '%s'",
                            val);
         p->formats = f;
     } else if (!strcmp(key, "partitions")) {
@@ -711,6 +712,18 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "llara-candidates takes a number >= 0, not '%s'", val);
         p->llara_candidates = (int)v;
+    } else if (!strcmp(key, "openp5-indexing")) {
+        static const char *const idx[] = {"random", "sequential", "collaborative", NULL};
+        k = pick(val, idx);
+        if (k == 2)
+            return l4r_err(e, L4R_EUSAGE,
+                           "openp5-indexing collaborative is not implemented: it needs a spectral clustering "
+                           "of the item co-occurrence matrix (OpenP5 runs scikit-learn's SpectralClustering, "
+                           "assign_labels=cluster_qr, level by level), which this build does not have; use "
+                           "random or sequential (docs/PRESETS.md, openp5)");
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "openp5-indexing takes random or sequential, not '%s'", val);
+        p->openp5_indexing = k;
     } else if (!strcmp(key, "candidates")) {
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "candidates takes a number >= 0, not '%s'", val);

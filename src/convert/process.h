@@ -48,7 +48,8 @@ enum {
     L4R_SINK_TALLREC = 1 << 6, /* TALLRec's Alpaca JSON (export_alpaca.c) */
     L4R_SINK_BIGREC = 1 << 7,  /* BIGRec's Alpaca JSON (export_alpaca.c) */
     L4R_SINK_P5 = 1 << 8,      /* P5's sequential_data.txt, datamaps.json, negative_samples.txt */
-    L4R_SINK_LLARA = 1 << 9    /* LLaRA's train_data / Val_data / Test_data as JSON lines */
+    L4R_SINK_LLARA = 1 << 9,   /* LLaRA's train_data / Val_data / Test_data as JSON lines */
+    L4R_SINK_OPENP5 = 1 << 10  /* OpenP5's user_sequence.txt, index files and prompt JSON */
 };
 
 typedef struct l4r_process_opts {
@@ -81,6 +82,7 @@ typedef struct l4r_process_opts {
     bool p5_sequential;    /* --p5-indexing sequential (P5's own, leaking) instead of random */
     int p5_negatives;      /* --p5-negatives N (default 99) */
     int llara_candidates;  /* --llara-candidates K (default 20) */
+    int openp5_indexing;   /* --openp5-indexing: 0 random (default), 1 sequential */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);
