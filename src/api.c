@@ -715,15 +715,18 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     } else if (!strcmp(key, "openp5-indexing")) {
         static const char *const idx[] = {"random", "sequential", "collaborative", NULL};
         k = pick(val, idx);
-        if (k == 2)
-            return l4r_err(e, L4R_EUSAGE,
-                           "openp5-indexing collaborative is not implemented: it needs a spectral clustering "
-                           "of the item co-occurrence matrix (OpenP5 runs scikit-learn's SpectralClustering, "
-                           "assign_labels=cluster_qr, level by level), which this build does not have; use "
-                           "random or sequential (docs/PRESETS.md, openp5)");
         if (k < 0)
-            return l4r_err(e, L4R_EUSAGE, "openp5-indexing takes random or sequential, not '%s'", val);
+            return l4r_err(e, L4R_EUSAGE,
+                           "openp5-indexing takes random, sequential or collaborative, not '%s'", val);
         p->openp5_indexing = k;
+    } else if (!strcmp(key, "openp5-tokens")) {
+        if (!parse_long(val, 2, 100000, &v))
+            return l4r_err(e, L4R_EUSAGE, "openp5-tokens takes a number from 2 to 100000, not '%s'", val);
+        p->openp5_tokens = (int)v;
+    } else if (!strcmp(key, "openp5-clusters")) {
+        if (!parse_long(val, 2, 1000, &v))
+            return l4r_err(e, L4R_EUSAGE, "openp5-clusters takes a number from 2 to 1000, not '%s'", val);
+        p->openp5_clusters = (int)v;
     } else if (!strcmp(key, "candidates")) {
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "candidates takes a number >= 0, not '%s'", val);

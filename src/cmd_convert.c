@@ -119,10 +119,13 @@ static void usage(FILE *f)
            "  --p5-negatives N   p5: negatives per user in negative_samples.txt (default 99)\n"
            "  --llara-candidates K  llara: K candidates per example, the target among them,\n"
            "                     fixed in the file (default 20)\n"
-           "  --openp5-indexing random|sequential  openp5: item ids from 1001 (default random:\n"
-           "                     seeded shuffle; sequential is OpenP5's numbering along the\n"
-           "                     sequences, whose consecutive ids leak the next item;\n"
-           "                     collaborative is not implemented: a usage error)\n"
+           "  --openp5-indexing random|sequential|collaborative  openp5: item ids (default\n"
+           "                     random: 1001... by a seeded shuffle; sequential: OpenP5's numbering\n"
+           "                     along the sequences, whose consecutive ids leak the next item;\n"
+           "                     collaborative: <CI..> tokens from spectral clustering of\n"
+           "                     co-occurrence, our solver: docs/PRESETS.md)\n"
+           "  --openp5-tokens T  openp5 collaborative: tokens per level (default 100)\n"
+           "  --openp5-clusters K  openp5 collaborative: clusters per level (default 10)\n"
            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
            "\n"
            "presets ('llm4rec-data presets' lists them; docs/PRESETS.md):\n"
@@ -187,6 +190,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"p5-negatives", required_argument, NULL, OPT_SET},
         {"llara-candidates", required_argument, NULL, OPT_SET},
         {"openp5-indexing", required_argument, NULL, OPT_SET},
+        {"openp5-tokens", required_argument, NULL, OPT_SET},
+        {"openp5-clusters", required_argument, NULL, OPT_SET},
         {"history", required_argument, NULL, OPT_SET},
         {"window", required_argument, NULL, OPT_SET},
         {"max-windows", required_argument, NULL, OPT_SET},

@@ -36,6 +36,8 @@ void l4r_process_opts_defaults(l4r_process_opts *o)
     o->threads = 1;
     o->p5_negatives = 99;
     o->llara_candidates = 20;
+    o->openp5_tokens = 100;
+    o->openp5_clusters = 10;
 }
 
 void l4r_stages_done(proc *p, const int64_t c[3])

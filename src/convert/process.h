@@ -82,7 +82,9 @@ typedef struct l4r_process_opts {
     bool p5_sequential;    /* --p5-indexing sequential (P5's own, leaking) instead of random */
     int p5_negatives;      /* --p5-negatives N (default 99) */
     int llara_candidates;  /* --llara-candidates K (default 20) */
-    int openp5_indexing;   /* --openp5-indexing: 0 random (default), 1 sequential */
+    int openp5_indexing;   /* --openp5-indexing: 0 random (default), 1 sequential, 2 collaborative */
+    int openp5_tokens;     /* --openp5-tokens T: collaborative token size (default 100) */
+    int openp5_clusters;   /* --openp5-clusters K: clusters per level (default 10) */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);

@@ -5,7 +5,9 @@
 # item ids from 1001), generate_dataset.py / generate_dataset_eval.py (samples, prompt.txt, json.dump)
 # as generate_dataset.sh runs them.  Where OpenP5 cannot be repeated (its sort is not stable, its
 # random indexing shuffles a set without a seed) the python does what docs/PRESETS.md says we do.
-# Both indexings, two seeds, --history, -j 1 = -j 2, the bad option values.
+# Collaborative ids (spectral clustering) against numpy's dense eigen-solver in the steps of
+# scikit-learn's SpectralClustering.  All three indexings, two seeds, --history, -j 1 = -j 2, the
+# bad option values.
 . "$(dirname "$0")/../lib.sh"
 
 F="$T/fx"
@@ -39,6 +41,8 @@ PY
 # expected files: exp-SEED-INDEXING-H/...
 /usr/bin/python3 - "$F" <<'PY'
 import json, os, random, sys, zipfile, io
+from itertools import combinations
+import numpy as np
 import pandas as pd
 F = sys.argv[1]
 
@@ -94,8 +98,83 @@ def write_dict(path, d):                        # utils.WriteDictToFile
         for k, v in d.items():
             out.write(k + " " + (" ".join(v) if isinstance(v, list) else str(v)) + "\n")
 
-def make(seed, indexing, max_his, name="ML100K"):
-    d = "%s/exp-%d-%s-%d/%s" % (F, seed, indexing, max_his, name)
+def spectral_labels(adj, k):
+    # scipy csgraph.laplacian(normed=True): diagonal ignored, isolated rows stay zero
+    m = adj.copy()
+    np.fill_diagonal(m, 0)
+    w = m.sum(axis=0)
+    iso = w == 0
+    w = np.where(iso, 1, np.sqrt(w))
+    lap = -(m / w / w[:, None])
+    lap[np.diag_indices_from(lap)] = 1 - iso
+    vals, vecs = np.linalg.eigh(lap)                  # smallest k of L (sklearn: ARPACK)
+    maps = vecs[:, :k] / w[:, None]
+    # cluster_qr: pivots of QR with column pivoting of maps.T (greedy residual norms), polar factor
+    r = maps.copy()
+    piv = []
+    norms = (r * r).sum(axis=1)
+    for _ in range(k):
+        b = int(np.argmax(norms))
+        piv.append(b)
+        q = r[b] / np.sqrt(norms[b])
+        r = r - np.outer(r @ q, q)
+        norms = (r * r).sum(axis=1)
+        norms[piv] = -1
+    ut, _, v = np.linalg.svd(maps[piv, :].T)
+    return np.abs(maps @ (ut @ v)).argmax(axis=1).tolist()
+
+def collaborative(seq, T, K):                  # generate_collaborative_id, last token sequential
+    train = []
+    for u in seq:
+        for i in seq[u][:-2]:
+            if i not in train:
+                train.append(i)               # OpenP5: set order; ours: first appearance
+    item2id = {it: n for n, it in enumerate(train)}
+    adj = np.zeros((len(train), len(train)))
+    for u in seq:
+        for a, b in combinations(seq[u][:-2], 2):
+            adj[item2id[a]][item2id[b]] += 1
+            adj[item2id[b]][item2id[a]] += 1
+    item_map = {}
+    state = {"now": 0}
+    def add_tokens(grouping):
+        for g in grouping:
+            state["now"] %= T
+            for it, _ in grouping[g]:
+                item_map.setdefault(it, "")
+                item_map[it] += "<CI%d>" % state["now"]
+            state["now"] += 1
+    def group(labels, members):
+        grouping = {}
+        for i, l in enumerate(labels):
+            grouping.setdefault(l, []).append(members[i])
+        return grouping
+    grouping = group(spectral_labels(adj, K), [(it, n) for n, it in enumerate(train)])
+    add_tokens(grouping)
+    queue = list(grouping.values())
+    while queue:
+        g = queue.pop(0)
+        if len(g) <= T:
+            for i, (it, _) in enumerate(g):
+                item_map[it] += "<CI%d>" % i
+        else:
+            idx = [x[1] for x in g]
+            sub = adj[np.ix_(idx, idx)].copy()
+            np.fill_diagonal(sub, 0)
+            grouping = group(spectral_labels(sub, K), g)
+            add_tokens(grouping)
+            queue.extend(grouping.values())
+    rest = []
+    for u in seq:
+        for i in seq[u]:
+            if i not in item2id and i not in rest:
+                rest.append(i)
+    for n, it in enumerate(rest):
+        item_map[it] = "<CI%d>" % n
+    return item_map
+
+def make(seed, indexing, max_his, name="ML100K", T=100, K=10):
+    d = "%s/exp-%d-%s-%d-%d-%d/%s" % (F, seed, indexing, max_his, T, K, name)
     os.makedirs(d)
     seq = notebook()
     write_dict(d + "/user_sequence.txt", seq)
@@ -108,7 +187,7 @@ def make(seed, indexing, max_his, name="ML100K"):
                     if i not in item_map:
                         item_map[i] = str(len(item_map) + 1001)
         suffix = "sequential_indexing_original"
-    else:                                       # random_indexing; ours: listed, then seeded
+    elif indexing == "random":                  # random_indexing; ours: listed, then seeded
         items = []
         for u in seq:
             for i in seq[u]:
@@ -119,6 +198,9 @@ def make(seed, indexing, max_his, name="ML100K"):
         for i in items:
             item_map[i] = str(len(item_map) + 1001)
         suffix = "random_indexing"
+    if indexing == "collaborative":
+        item_map = collaborative(seq, T, K)
+        suffix = "collaborative_indexing_%d_%d_sequential" % (T, K)
     write_dict(d + "/user_indexing.txt", user_map)
     write_dict(d + "/item_%s.txt" % suffix, item_map)
     reidx = {user_map[u]: [item_map[i] for i in seq[u]] for u in seq}
@@ -126,7 +208,7 @@ def make(seed, indexing, max_his, name="ML100K"):
 
     args = {"data_path": "./data/", "item_indexing": indexing, "tasks": "sequential,straightforward",
             "dataset": name, "prompt_file": "./prompt.txt", "sequential_order": "original",
-            "collaborative_token_size": 100, "collaborative_cluster": 10,
+            "collaborative_token_size": T, "collaborative_cluster": K,
             "collaborative_last_token": "sequential", "collaborative_float32": 0, "max_his": max_his,
             "his_prefix": 1, "his_sep": " , ", "skip_empty_his": 1}
     def hist(h):
@@ -149,7 +231,9 @@ def make(seed, indexing, max_his, name="ML100K"):
                 p = templates[task]["seen"][pid]
                 data.append({"task": name + " " + task, "data_id": i, "instruction": p["Input"],
                              "input": p["Input"].format(**s), "output": p["Output"].format(**s)})
-    with open(d + "/%s_sequential,straightforward_%s_train.json" % (name, indexing), "w") as f:
+    # the name train.py reads (generate_dataset.py leaves _T_K_LAST out of the collaborative one)
+    kind = indexing if indexing != "collaborative" else "collaborative_%d_%d_sequential" % (T, K)
+    with open(d + "/%s_sequential,straightforward_%s_train.json" % (name, kind), "w") as f:
         json.dump({"arguments": args, "data": data}, f)
     # generate_dataset_eval.py
     for mode, prompt in (("validation", "seen:0"), ("test", "seen:0"), ("test", "unseen:0")):
@@ -167,13 +251,15 @@ def make(seed, indexing, max_his, name="ML100K"):
                 data.append({"task": name + " " + task, "instruction": p["Input"],
                              "input": p["Input"].format(**s), "output": p["Output"].format(**s)})
         a = dict(args, mode=mode, prompt=prompt)
-        with open(d + "/%s_sequential,straightforward_%s_%s_%s.json" % (name, indexing, mode, prompt), "w") as f:
+        with open(d + "/%s_sequential,straightforward_%s_%s_%s.json" % (name, kind, mode, prompt), "w") as f:
             json.dump({"arguments": a, "data": data}, f)
 
 make(2023, "random", 10)
 make(7, "random", 3)
 make(2023, "sequential", 10)
 make(2023, "sequential", 10, name="Beauté")
+make(2023, "collaborative", 10)
+make(2023, "collaborative", 5, T=12, K=3)
 PY
 
 run() { # DIR SEED INDEXING HISTORY [more options]
@@ -191,18 +277,29 @@ same() { # WHAT OUT EXP: every file of EXP, byte for byte
 
 check_exit 0 "--format openp5 (default indexing) converts" "$L4R" convert movielens --variant ml-100k \
     --raw "$F/fx.zip" -o "$T/def/ML100K" --kcore 5 --format openp5 --seed 2023 -q
-same "default = random, seed 2023" "$T/def/ML100K" "$F/exp-2023-random-10/ML100K"
+same "default = random, seed 2023" "$T/def/ML100K" "$F/exp-2023-random-10-100-10/ML100K"
 run "$T/r7/ML100K" 7 random 3 -j 2
-same "random, seed 7, --history 3, -j 2" "$T/r7/ML100K" "$F/exp-7-random-3/ML100K"
+same "random, seed 7, --history 3, -j 2" "$T/r7/ML100K" "$F/exp-7-random-3-100-10/ML100K"
 run "$T/s1/ML100K" 2023 sequential 10 -j 1
-same "sequential, -j 1" "$T/s1/ML100K" "$F/exp-2023-sequential-10/ML100K"
+same "sequential, -j 1" "$T/s1/ML100K" "$F/exp-2023-sequential-10-100-10/ML100K"
 run "$T/s2/ML100K" 2023 sequential 10 -j 2
 for f in "$T/s1/ML100K"/*; do
     b=$(basename "$f")
     [ "$b" = manifest.json ] || check_same "-j 1 = -j 2: $b" "$T/s2/ML100K/$b" "$f"
 done
 run "$T/u/Beauté" 2023 sequential 10
-same "a dataset name beyond ASCII (json.dump's \\u escapes)" "$T/u/Beauté" "$F/exp-2023-sequential-10/Beauté"
+same "a dataset name beyond ASCII (json.dump's \\u escapes)" "$T/u/Beauté" "$F/exp-2023-sequential-10-100-10/Beauté"
+
+# collaborative: the labels of our solver against numpy's dense eigh (the steps of scikit-learn's
+# SpectralClustering, cluster_qr) on this fixture; one level (120 items, 10 clusters of <= 100)
+# and a deep one (tokens 12, 3 clusters a level)
+run "$T/c1/ML100K" 2023 collaborative 10 -j 2
+same "collaborative (100 tokens, 10 clusters)" "$T/c1/ML100K" "$F/exp-2023-collaborative-10-100-10/ML100K"
+run "$T/c2/ML100K" 2023 collaborative 5 --openp5-tokens 12 --openp5-clusters 3
+same "collaborative (12 tokens, 3 clusters, --history 5)" "$T/c2/ML100K" "$F/exp-2023-collaborative-5-12-3/ML100K"
+check_grep "collaborative: ids of three tokens and more" " <CI[0-9]*><CI[0-9]*><CI[0-9]*>" \
+    "$T/c2/ML100K/item_collaborative_indexing_12_3_sequential.txt"
+check_grep "manifest.json: every clustering converged" '"unconverged": 0' "$T/c2/ML100K/manifest.json"
 
 # what the files hold, apart from the expected bytes
 check "the JSON loads; train holds 20 prompts per sample, the eval files 2 per user" /usr/bin/python3 -c '
@@ -224,10 +321,14 @@ check_grep "random indexing: ids from 1001" " 1001\$" "$T/def/ML100K/item_random
 # bad values
 check_exit 2 "--openp5-indexing takes random or sequential" "$L4R" convert movielens --variant ml-100k \
     --raw "$F/fx.zip" -o "$T/bad1" --format openp5 --openp5-indexing bogus -q
-"$L4R" convert movielens --variant ml-100k --raw "$F/fx.zip" -o "$T/bad2" --format openp5 \
-    --openp5-indexing collaborative -q 2>"$T/collab.err"
-check_eq "--openp5-indexing collaborative: a usage error" "$?" 2
-check_grep "... naming what is missing (spectral clustering)" "spectral clustering" "$T/collab.err"
+check_exit 2 "--openp5-tokens takes a number >= 2" "$L4R" convert movielens --variant ml-100k \
+    --raw "$F/fx.zip" -o "$T/bad2" --format openp5 --openp5-tokens 1 -q
+check_exit 2 "--openp5-clusters takes a number" "$L4R" convert movielens --variant ml-100k \
+    --raw "$F/fx.zip" -o "$T/bad2" --format openp5 --openp5-clusters x -q
+"$L4R" convert movielens --variant ml-100k --raw "$F/fx.zip" -o "$T/bad2" --format openp5 --kcore 5 \
+    --openp5-indexing collaborative --openp5-tokens 4 --openp5-clusters 5 -q 2>"$T/tk.err"
+check_eq "fewer tokens than clusters: a usage error" "$?" 2
+check_grep "... naming both options" "openp5-tokens 4 is below --openp5-clusters 5" "$T/tk.err"
 check_exit 2 "--history takes a number" "$L4R" convert movielens --variant ml-100k \
     --raw "$F/fx.zip" -o "$T/bad3" --format openp5 --history 0 -q
 # a user of one interaction (no k-core): OpenP5's validation example cannot be made
