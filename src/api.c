@@ -535,7 +535,7 @@ static bool parse_formats(const char *s, unsigned *out)
                  {"jsonl", L4R_SINK_JSONL},     {"parquet", L4R_SINK_PARQUET},
                  {"tallrec", L4R_SINK_TALLREC}, {"bigrec", L4R_SINK_BIGREC},
                  {"p5", L4R_SINK_P5},           {"llara", L4R_SINK_LLARA},
-                 {"openp5", L4R_SINK_OPENP5}};
+                 {"hllm", L4R_SINK_HLLM},       {"openp5", L4R_SINK_OPENP5}};
     unsigned f = 0;
     char *copy = l4r_xstrdup(s);
     bool ok = true;
@@ -615,7 +615,7 @@ static bool set_string(l4r_options *o, const char *key, const char *value)
 static l4r_status set_process(l4r_options *o, const char *key, const char *val, bool *known, l4r_error *e)
 {
     static const char *const dedup[] = {"none", "first", "last", NULL};
-    static const char *const kmode[] = {"iterative", "one-pass", NULL};
+    static const char *const kmode[] = {"iterative", "one-pass", "one-pass-users", NULL};
     static const char *const ties[] = {"source", "hash", NULL};
     static const char *const order[] = {"first", "sorted", "shuffle", "source", NULL};
     l4r_process_opts *p = &o->conv.proc;
@@ -662,8 +662,11 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
     } else if (!strcmp(key, "kcore-mode")) {
         k = pick(val, kmode);
         if (k < 0)
-            return l4r_err(e, L4R_EUSAGE, "kcore-mode takes iterative or one-pass, not '%s'", val);
-        p->kcore_mode = k ? L4R_KCORE_ONE_PASS : L4R_KCORE_ITERATIVE;
+            return l4r_err(e, L4R_EUSAGE, "kcore-mode takes iterative, one-pass or one-pass-users, not '%s'",
+                           val);
+        static const l4r_kcore_mode kmodes[] = {L4R_KCORE_ITERATIVE, L4R_KCORE_ONE_PASS,
+                                                L4R_KCORE_ONE_PASS_USERS};
+        p->kcore_mode = kmodes[k];
     } else if (!strcmp(key, "ties")) {
         k = pick(val, ties);
         if (k < 0)
@@ -691,7 +694,7 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_formats(val, &f))
             return l4r_err(e, L4R_EUSAGE,
                            "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
-                           "parquet, tallrec, bigrec, p5, llara, openp5, not '%s'",
+                           "parquet, tallrec, bigrec, p5, llara, hllm, openp5, not '%s'",
                            val);
         p->formats = f;
     } else if (!strcmp(key, "partitions")) {

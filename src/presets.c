@@ -139,6 +139,21 @@ static const l4r_preset presets[] = {
                     "10", NULL},
     },
     {
+        .name = "hllm",
+        .codebase = "HLLM (Chen et al., 2024), github.com/bytedance/HLLM: process_books.py, "
+                    "code/REC/data/dataload.py",
+        .summary =
+            "items and users with >= 5 interactions on the raw counts (one pass), then users with >= 5 "
+            "once more on what is left; every kept row in source order, item_id,user_id,timestamp; "
+            "the item text HLLM's --text_keys picks from (HLLM's loader sorts by time and splits "
+            "leave-one-out itself)",
+        .writes =
+            "dataset/NAME.csv, information/NAME.csv (--data_path DIR/dataset --text_path "
+            "DIR/information --dataset NAME: amazon_books, Pixel200K, Pixel1M, Pixel8M, ...), items.tsv",
+        .covers = {"amazon/2014/ratings_Books", "pixelrec/*", NULL},
+        .options = {"--kcore", "5", "--kcore-mode", "one-pass-users", "--format", "hllm", NULL},
+    },
+    {
         .name = "openp5",
         .codebase =
             "OpenP5 (Xu, Hua & Zhang, 2023, arXiv:2306.11134), github.com/agiresearch/OpenP5: "

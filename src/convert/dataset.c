@@ -733,6 +733,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         po.threads = o->process_threads ? o->process_threads : 1;
         po.dataset = od.final; /* RecBole loads data_path/NAME/NAME.inter: the stem is its base name */
         po.users = users;
+        po.recipe_dataset = r->dataset;
+        po.recipe_variant = v->name;
         if (po.formats & L4R_SINK_PARQUET) /* Parquet is made from the TSVs (parquet_tables.c) */
             po.formats |= L4R_SINK_TSV;
         st = l4r_process(itab, items, &po, od.tmp, m, e);

@@ -20,7 +20,13 @@
 
 typedef enum l4r_dedup { L4R_DEDUP_NONE, L4R_DEDUP_FIRST, L4R_DEDUP_LAST } l4r_dedup;
 typedef enum l4r_ties { L4R_TIES_SOURCE, L4R_TIES_HASH } l4r_ties;
-typedef enum l4r_kcore_mode { L4R_KCORE_ITERATIVE, L4R_KCORE_ONE_PASS } l4r_kcore_mode;
+/* one-pass-users: a one-pass round, then users below the user threshold once more (HLLM's
+ * process_books.py) */
+typedef enum l4r_kcore_mode {
+    L4R_KCORE_ITERATIVE,
+    L4R_KCORE_ONE_PASS,
+    L4R_KCORE_ONE_PASS_USERS
+} l4r_kcore_mode;
 /* first: first appearance in the time-ordered data; sorted: by id; shuffle: seeded; source: first
  * appearance in the input file (SASRec's DataProcessing.py numbering) */
 typedef enum l4r_remap_order {
@@ -49,7 +55,8 @@ enum {
     L4R_SINK_BIGREC = 1 << 7,  /* BIGRec's Alpaca JSON (export_alpaca.c) */
     L4R_SINK_P5 = 1 << 8,      /* P5's sequential_data.txt, datamaps.json, negative_samples.txt */
     L4R_SINK_LLARA = 1 << 9,   /* LLaRA's train_data / Val_data / Test_data as JSON lines */
-    L4R_SINK_OPENP5 = 1 << 10  /* OpenP5's user_sequence.txt, index files and prompt JSON */
+    L4R_SINK_HLLM = 1 << 10,   /* HLLM's dataset/NAME.csv and information/NAME.csv */
+    L4R_SINK_OPENP5 = 1 << 11  /* OpenP5's user_sequence.txt, index files and prompt JSON */
 };
 
 typedef struct l4r_process_opts {
@@ -82,9 +89,10 @@ typedef struct l4r_process_opts {
     bool p5_sequential;    /* --p5-indexing sequential (P5's own, leaking) instead of random */
     int p5_negatives;      /* --p5-negatives N (default 99) */
     int llara_candidates;  /* --llara-candidates K (default 20) */
-    int openp5_indexing;   /* --openp5-indexing: 0 random (default), 1 sequential, 2 collaborative */
-    int openp5_tokens;     /* --openp5-tokens T: collaborative token size (default 100) */
-    int openp5_clusters;   /* --openp5-clusters K: clusters per level (default 10) */
+    const char *recipe_dataset, *recipe_variant; /* what is converted (hllm: the file name) */
+    int openp5_indexing; /* --openp5-indexing: 0 random (default), 1 sequential, 2 collaborative */
+    int openp5_tokens;   /* --openp5-tokens T: collaborative token size (default 100) */
+    int openp5_clusters; /* --openp5-clusters K: clusters per level (default 10) */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);

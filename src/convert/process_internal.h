@@ -400,6 +400,7 @@ l4r_status l4r_process_spilled(proc *p, unsigned formats, l4r_error *e);
 void l4r_json_py_str(l4r_buf *b, const char *s, size_t n);
 l4r_status l4r_sink_p5(proc *p, l4r_error *e);
 l4r_status l4r_sink_llara(proc *p, l4r_error *e);
+l4r_status l4r_sink_hllm(proc *p, l4r_error *e);
 l4r_status l4r_sink_openp5(proc *p, l4r_error *e);
 
 #endif

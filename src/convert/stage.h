@@ -143,7 +143,8 @@ uint8_t *l4r_rating_keep(const proc *p);
 typedef l4r_status (*l4r_kcore_round_fn)(void *ctx, uint32_t U, uint32_t I, size_t *removed, l4r_error *e);
 /* Users, items, interactions alive after a round. */
 typedef void (*l4r_kcore_survivors_fn)(void *ctx, int64_t c[3]);
-/* The k-core stage: rounds until nothing is removed (one round under --kcore-mode one-pass), each
+/* The k-core stage: rounds until nothing is removed (one round under --kcore-mode one-pass; under
+ * one-pass-users that round, then one with the user threshold alone, counted when it drops), each
  * surviving round in stages.kcore.survivors, and every stages.kcore key.  A no-op without
  * --user-core / --item-core. */
 l4r_status l4r_kcore_run(proc *p, l4r_kcore_round_fn round, l4r_kcore_survivors_fn survivors, void *ctx,

@@ -91,8 +91,8 @@ void l4r_report_rating(proc *p, size_t removed)
 
 void l4r_report_kcore_begin(proc *p, uint32_t U, uint32_t I)
 {
-    bool one = p->o->kcore_mode == L4R_KCORE_ONE_PASS;
-    l4r_manifest_set_str(p->m, "stages.kcore.mode", one ? "one-pass" : "iterative");
+    static const char *const modes[] = {"iterative", "one-pass", "one-pass-users"};
+    l4r_manifest_set_str(p->m, "stages.kcore.mode", modes[p->o->kcore_mode]);
     l4r_manifest_set_int(p->m, "stages.kcore.user_core", U);
     l4r_manifest_set_int(p->m, "stages.kcore.item_core", I);
 }
@@ -283,7 +283,7 @@ l4r_status l4r_kcore_run(proc *p, l4r_kcore_round_fn round, l4r_kcore_survivors_
         return L4R_OK;
     uint32_t U = o->user_core > 0 ? (uint32_t)o->user_core : 0;
     uint32_t I = o->item_core > 0 ? (uint32_t)o->item_core : 0;
-    bool one = o->kcore_mode == L4R_KCORE_ONE_PASS;
+    bool one = o->kcore_mode != L4R_KCORE_ITERATIVE;
     l4r_report_kcore_begin(p, U, I);
     int64_t rounds = 0;
     size_t removed_total = 0;
@@ -302,6 +302,20 @@ l4r_status l4r_kcore_run(proc *p, l4r_kcore_round_fn round, l4r_kcore_survivors_
         kcore_push_round(p, rounds, c);
         if (one || !removed)
             break;
+    }
+    if (o->kcore_mode == L4R_KCORE_ONE_PASS_USERS && U) {
+        /* HLLM: the users below U once more, on what the first round left; items stay */
+        size_t removed;
+        l4r_status st = round(ctx, U, 0, &removed, e);
+        if (st)
+            return st;
+        if (removed) {
+            rounds++;
+            removed_total += removed;
+            int64_t c[3];
+            survivors(ctx, c);
+            kcore_push_round(p, rounds, c);
+        }
     }
     l4r_report_kcore_end(p, rounds, removed_total);
     return L4R_OK;
