@@ -562,7 +562,8 @@ static bool parse_formats(const char *s, unsigned *out)
                  {"p5", L4R_SINK_P5},
                  {"llara", L4R_SINK_LLARA},
                  {"llamarec", L4R_SINK_LLAMAREC},
-                 {"hllm", L4R_SINK_HLLM}};
+                 {"hllm", L4R_SINK_HLLM},
+                 {"openp5", L4R_SINK_OPENP5}};
     unsigned f = 0;
     char *copy = l4r_xstrdup(s);
     bool ok = true;
@@ -722,7 +723,7 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_formats(val, &f))
             return l4r_err(e, L4R_EUSAGE,
                            "format takes a comma-separated list of tsv, recbole, sasrec, sequences, jsonl, "
-                           "parquet, tallrec, bigrec, p5, llara, hllm, llamarec, not '%s'",
+                           "parquet, tallrec, bigrec, p5, llara, hllm, llamarec, openp5, not '%s'",
                            val);
         p->formats = f;
     } else if (!strcmp(key, "partitions")) {
@@ -743,6 +744,21 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "llara-candidates takes a number >= 0, not '%s'", val);
         p->llara_candidates = (int)v;
+    } else if (!strcmp(key, "openp5-indexing")) {
+        static const char *const idx[] = {"random", "sequential", "collaborative", NULL};
+        k = pick(val, idx);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE,
+                           "openp5-indexing takes random, sequential or collaborative, not '%s'", val);
+        p->openp5_indexing = k;
+    } else if (!strcmp(key, "openp5-tokens")) {
+        if (!parse_long(val, 2, 100000, &v))
+            return l4r_err(e, L4R_EUSAGE, "openp5-tokens takes a number from 2 to 100000, not '%s'", val);
+        p->openp5_tokens = (int)v;
+    } else if (!strcmp(key, "openp5-clusters")) {
+        if (!parse_long(val, 2, 1000, &v))
+            return l4r_err(e, L4R_EUSAGE, "openp5-clusters takes a number from 2 to 1000, not '%s'", val);
+        p->openp5_clusters = (int)v;
     } else if (!strcmp(key, "candidates")) {
         if (!parse_long(val, 0, 100000, &v))
             return l4r_err(e, L4R_EUSAGE, "candidates takes a number >= 0, not '%s'", val);

@@ -98,9 +98,10 @@ static void usage(FILE *f)
            "  --split published  the split the dataset publishes (Amazon 2023's benchmark\n"
            "                     files), written as train/valid/test.tsv as they are\n"
            "  --format LIST      comma-separated: tsv (default), recbole, sasrec, sequences, jsonl,\n"
-           "                     parquet, tallrec, bigrec, p5, llara, hllm, llamarec (codebases' files:\n"
-           "                     docs/PRESETS.md).  RecBole and SASRec files are named after the\n"
-           "                     output directory (DIR/DIR.inter); sasrec renumbers its own file only\n"
+           "                     parquet, tallrec, bigrec, p5, llara, hllm, llamarec, openp5\n"
+           "                     (codebases' files: docs/PRESETS.md).  RecBole and SASRec files\n"
+           "                     are named after the output directory (DIR/DIR.inter); sasrec\n"
+           "                     renumbers its own file only\n"
            "                     (with sasrec_user_map.tsv, sasrec_item_map.tsv) unless --remap;\n"
            "                     parquet writes NAME.parquet of every table (typed columns, zstd,\n"
            "                     statistics; docs/FORMAT.md \"Parquet\"); parquet without tsv\n"
@@ -109,7 +110,7 @@ static void usage(FILE *f)
            "                     ... by FNV-1a 64 of the user id modulo N (one dataset to DuckDB,\n"
            "                     Polars, Spark: read_parquet('NAME/*.parquet'))\n"
            "  --candidates K     jsonl: K seeded negative candidates per example\n"
-           "  --history N        jsonl, llara: history length in items (default 10)\n"
+           "  --history N        jsonl, llara, openp5: history length in items (default 10)\n"
            "                     tallrec, bigrec: TALLRec's / BIGRec's Alpaca JSON from sliding\n"
            "                     windows (train.json, valid.json, test.json; bigrec also\n"
            "                     valid_N.json, test_N.json); they need item titles\n"
@@ -124,6 +125,13 @@ static void usage(FILE *f)
            "  --p5-negatives N   p5: negatives per user in negative_samples.txt (default 99)\n"
            "  --llara-candidates K  llara: K candidates per example, the target among them,\n"
            "                     fixed in the file (default 20)\n"
+           "  --openp5-indexing random|sequential|collaborative  openp5: item ids (default\n"
+           "                     random: 1001... by a seeded shuffle; sequential: OpenP5's numbering\n"
+           "                     along the sequences, whose consecutive ids leak the next item;\n"
+           "                     collaborative: <CI..> tokens from spectral clustering of\n"
+           "                     co-occurrence, our solver: docs/PRESETS.md)\n"
+           "  --openp5-tokens T  openp5 collaborative: tokens per level (default 100)\n"
+           "  --openp5-clusters K  openp5 collaborative: clusters per level (default 10)\n"
            "  --memory SIZE      memory budget for stages (default: half of physical memory)\n"
            "\n"
            "presets ('llm4rec-data presets' lists them; docs/PRESETS.md):\n"
@@ -188,6 +196,9 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"p5-indexing", required_argument, NULL, OPT_SET},
         {"p5-negatives", required_argument, NULL, OPT_SET},
         {"llara-candidates", required_argument, NULL, OPT_SET},
+        {"openp5-indexing", required_argument, NULL, OPT_SET},
+        {"openp5-tokens", required_argument, NULL, OPT_SET},
+        {"openp5-clusters", required_argument, NULL, OPT_SET},
         {"history", required_argument, NULL, OPT_SET},
         {"window", required_argument, NULL, OPT_SET},
         {"max-windows", required_argument, NULL, OPT_SET},

@@ -38,7 +38,7 @@
 #include "presets.h"
 #include "util.h"
 
-#define L4R_PRESET_MAX_COVERS 8
+#define L4R_PRESET_MAX_COVERS 16
 #define L4R_PRESET_MAX_OPTIONS 32
 #define L4R_PRESET_MAX_PAPERS 8
 #define L4R_PRESET_MAX_STATS 6
@@ -59,6 +59,9 @@ struct l4r_preset {
     const char *options[L4R_PRESET_MAX_OPTIONS + 1];
     paper_row papers[L4R_PRESET_MAX_PAPERS]; /* ends at the first without covers */
 };
+
+#define OPENP5_README "OpenP5 (agiresearch/OpenP5) README.md, Data Statistics table"
+#define OPENP5_AMAZON_NB "OpenP5 preprocessing/data_preprocessing_amazon.ipynb, the load_data cell's output"
 
 #define SASREC_TABLE "Kang & McAuley, Self-Attentive Sequential Recommendation, ICDM 2018, Table II"
 
@@ -168,6 +171,62 @@ static const l4r_preset presets[] = {
          * (MovieLens), so ties in source order would be in sorted-id order, the same leak. */
         .options = {"--require-title", "--kcore", "5", "--ties", "source", "--remap-order", "shuffle",
                     "--seed", "42", "--split", "seq", "--format", "tsv,llamarec", NULL},
+    },
+    {
+        .name = "openp5",
+        .codebase =
+            "OpenP5 (Xu, Hua & Zhang, 2023, arXiv:2306.11134), github.com/agiresearch/OpenP5: "
+            "preprocessing/data_preprocessing_*.ipynb, src/src_llama/generate_dataset*.py, utils/indexing.py",
+        .summary =
+            "iterative 5-core, users in order of first appearance in time, item ids from 1001 by a seeded "
+            "random numbering (OpenP5's sequential numbering leaks the next item, P5 PR#3: "
+            "--openp5-indexing sequential reproduces it); the 20 sequential and straightforward prompts "
+            "of prompt.txt per training target, the last two items held out for validation and test",
+        .writes = "user_sequence.txt, user_indexing.txt, item_random_indexing.txt, "
+                  "user_sequence_random_indexing.txt, "
+                  "DATASET_sequential,straightforward_random_{train,validation_seen:0,test_seen:0,test_"
+                  "unseen:0}.json "
+                  "(DATASET: the output directory's name, as OpenP5 reads data/DATASET/), items.tsv",
+        .covers = {"movielens/ml-100k", "movielens/ml-1m", "amazon/2014/reviews_Beauty_5",
+                   "amazon/2014/reviews_Clothing_Shoes_and_Jewelry_5",
+                   "amazon/2014/ratings_Clothing_Shoes_and_Jewelry", "amazon/2014/reviews_CDs_and_Vinyl_5",
+                   "amazon/2014/ratings_CDs_and_Vinyl", "amazon/2014/reviews_Movies_and_TV_5",
+                   "amazon/2014/ratings_Movies_and_TV", "amazon/2014/reviews_Electronics_5",
+                   "amazon/2014/ratings_Electronics", NULL},
+        .options = {"--kcore", "5", "--format", "openp5", "--seed", "2023", NULL},
+        .papers =
+            {
+                {"movielens/ml-100k",
+                 OPENP5_README " (ML-100K); the same in the movielens notebook's output",
+                 NULL,
+                 {{"users", 943, 0}, {"items", 1349, 0}, {"interactions", 99287, 0}}},
+                {"movielens/ml-1m",
+                 OPENP5_README " (ML-1M); the same in the movielens notebook's output",
+                 NULL,
+                 {{"users", 6040, 0}, {"items", 3416, 0}, {"interactions", 999611, 0}}},
+                {"amazon/2014/reviews_Beauty_5",
+                 OPENP5_README " (Beauty)",
+                 NULL,
+                 {{"users", 22363, 0}, {"items", 12101, 0}, {"interactions", 198502, 0}}},
+                {"amazon/2014/*_Clothing_Shoes_and_Jewelry*",
+                 OPENP5_README " (Clothing); the same in " OPENP5_AMAZON_NB,
+                 NULL,
+                 {{"users", 39387, 0}, {"items", 23033, 0}, {"interactions", 278677, 0}}},
+                {"amazon/2014/*_CDs_and_Vinyl*",
+                 OPENP5_AMAZON_NB
+                 " (CDs_and_Vinyl); the README's users and items, its interactions (1,697,533) "
+                 "are Movies' number repeated",
+                 NULL,
+                 {{"users", 75258, 0}, {"items", 64443, 0}, {"interactions", 1097592, 0}}},
+                {"amazon/2014/*_Movies_and_TV*",
+                 OPENP5_README " (Movies); the same in " OPENP5_AMAZON_NB,
+                 NULL,
+                 {{"users", 123960, 0}, {"items", 50052, 0}, {"interactions", 1697533, 0}}},
+                {"amazon/2014/*_Electronics*",
+                 OPENP5_README " (Electronics); the same in " OPENP5_AMAZON_NB,
+                 NULL,
+                 {{"users", 192403, 0}, {"items", 63001, 0}, {"interactions", 1689188, 0}}},
+            },
     },
 };
 

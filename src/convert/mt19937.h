@@ -1,7 +1,7 @@
 /*
  * mt19937.h — the Mersenne Twister as CPython's `random` and NumPy's legacy `RandomState` use it,
  * for the exports that reproduce a codebase's seeded draws (export_p5.c, export_llara.c,
- * export_alpaca.c: BIGRec's pandas sample()).
+ * export_alpaca.c: BIGRec's pandas sample(), export_openp5.c: its seeded random indexing).
  *
  * Why not the splitmix64 streams of process_internal.h: P5 shuffles its users with
  * `random.seed(2022); random.shuffle(...)` and draws its negatives with NumPy's legacy

@@ -36,6 +36,8 @@ void l4r_process_opts_defaults(l4r_process_opts *o)
     o->threads = 1;
     o->p5_negatives = 99;
     o->llara_candidates = 20;
+    o->openp5_tokens = 100;
+    o->openp5_clusters = 10;
 }
 
 void l4r_stages_done(proc *p, const int64_t c[3])
@@ -75,8 +77,9 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     p->n_items = l4r_dict_size(t->items);
     p->icnt = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *p->icnt);
     unsigned formats = o->formats ? o->formats : L4R_SINK_TSV;
-    if (spilled && (formats & (L4R_SINK_P5 | L4R_SINK_LLARA | L4R_SINK_HLLM))) {
-        st = l4r_err(e, L4R_EUSAGE, "--format p5, llara and hllm work in memory only: raise --memory");
+    if (spilled && (formats & (L4R_SINK_P5 | L4R_SINK_LLARA | L4R_SINK_HLLM | L4R_SINK_OPENP5))) {
+        st =
+            l4r_err(e, L4R_EUSAGE, "--format p5, llara, hllm and openp5 work in memory only: raise --memory");
         goto out;
     }
     if (spilled && (formats & L4R_SINK_LLAMAREC)) {
@@ -144,6 +147,8 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
         st = l4r_sink_hllm(p, e);
     if (!st && (formats & L4R_SINK_LLAMAREC))
         st = l4r_sink_llamarec(p, e);
+    if (!st && (formats & L4R_SINK_OPENP5))
+        st = l4r_sink_openp5(p, e);
 out:
     free(p->idx);
     free(p->ubeg);

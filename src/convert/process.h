@@ -52,13 +52,14 @@ enum {
     L4R_SINK_SASREC = 1 << 2,
     L4R_SINK_SEQUENCES = 1 << 3,
     L4R_SINK_JSONL = 1 << 4,
-    L4R_SINK_PARQUET = 1 << 5,  /* the finished TSVs as Parquet (parquet_tables.c) */
-    L4R_SINK_TALLREC = 1 << 6,  /* TALLRec's Alpaca JSON (export_alpaca.c) */
-    L4R_SINK_BIGREC = 1 << 7,   /* BIGRec's Alpaca JSON (export_alpaca.c) */
-    L4R_SINK_P5 = 1 << 8,       /* P5's sequential_data.txt, datamaps.json, negative_samples.txt */
-    L4R_SINK_LLARA = 1 << 9,    /* LLaRA's train_data / Val_data / Test_data as JSON lines */
-    L4R_SINK_HLLM = 1 << 10,    /* HLLM's dataset/NAME.csv and information/NAME.csv */
-    L4R_SINK_LLAMAREC = 1 << 11 /* LlamaRec's dataset.pkl dict as dataset.json */
+    L4R_SINK_PARQUET = 1 << 5,   /* the finished TSVs as Parquet (parquet_tables.c) */
+    L4R_SINK_TALLREC = 1 << 6,   /* TALLRec's Alpaca JSON (export_alpaca.c) */
+    L4R_SINK_BIGREC = 1 << 7,    /* BIGRec's Alpaca JSON (export_alpaca.c) */
+    L4R_SINK_P5 = 1 << 8,        /* P5's sequential_data.txt, datamaps.json, negative_samples.txt */
+    L4R_SINK_LLARA = 1 << 9,     /* LLaRA's train_data / Val_data / Test_data as JSON lines */
+    L4R_SINK_HLLM = 1 << 10,     /* HLLM's dataset/NAME.csv and information/NAME.csv */
+    L4R_SINK_LLAMAREC = 1 << 11, /* LlamaRec's dataset.pkl dict as dataset.json */
+    L4R_SINK_OPENP5 = 1 << 12    /* OpenP5's user_sequence.txt, index files and prompt JSON */
 };
 
 typedef struct l4r_process_opts {
@@ -92,8 +93,11 @@ typedef struct l4r_process_opts {
     int p5_negatives;      /* --p5-negatives N (default 99) */
     int llara_candidates;  /* --llara-candidates K (default 20) */
     const char *recipe_dataset, *recipe_variant; /* what is converted (hllm: the file name) */
-    bool require_title; /* --require-title: drop interactions whose item has no title */
-    const char *family; /* the recipe's dataset name ("movielens", ...), or NULL */
+    bool require_title;  /* --require-title: drop interactions whose item has no title */
+    const char *family;  /* the recipe's dataset name ("movielens", ...), or NULL */
+    int openp5_indexing; /* --openp5-indexing: 0 random (default), 1 sequential, 2 collaborative */
+    int openp5_tokens;   /* --openp5-tokens T: collaborative token size (default 100) */
+    int openp5_clusters; /* --openp5-clusters K: clusters per level (default 10) */
 } l4r_process_opts;
 
 void l4r_process_opts_defaults(l4r_process_opts *o);

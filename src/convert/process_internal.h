@@ -406,5 +406,6 @@ l4r_status l4r_sink_p5(proc *p, l4r_error *e);
 l4r_status l4r_sink_llara(proc *p, l4r_error *e);
 l4r_status l4r_sink_hllm(proc *p, l4r_error *e);
 l4r_status l4r_sink_llamarec(proc *p, l4r_error *e);
+l4r_status l4r_sink_openp5(proc *p, l4r_error *e);
 
 #endif
