@@ -61,26 +61,7 @@ def filter_triplets(df, min_uc=5, min_sc=5):
         usz = df.groupby("uid").size()
         df = df[df["uid"].isin(usz.index[usz >= min_uc])]
 
-M = (1 << 64) - 1
-def mix64(x):
-    x = (x + 0x9e3779b97f4a7c15) & M
-    x = ((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9) & M
-    x = ((x ^ (x >> 27)) * 0x94d049bb133111eb) & M
-    return x ^ (x >> 31)
-class Rng:
-    def __init__(self, s): self.s = s
-    def next(self):
-        self.s = (self.s + 0x9e3779b97f4a7c15) & M
-        z = self.s
-        z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M
-        z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M
-        return z ^ (z >> 31)
-    def below(self, n):
-        lim = M - M % n
-        while True:
-            v = self.next()
-            if v < lim:
-                return v % n
+from l4r_expect import M64 as M, mix64, Rng
 
 def numbering(col, rows, ts, salt, seed=42):
     # the documented replacement of set(): --remap-order shuffle, i.e. the ids in order of first

@@ -35,3 +35,35 @@ def read_tsv(path):
     import csv
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.reader(f, delimiter="\t", strict=True))
+
+
+# The project's seeded generator (src/convert/process_internal.h mix64, rng_next, rng_below:
+# splitmix64) and its unbiased draw below n,
+# for the tests whose expected files depend on seeded draws (candidates, shuffles).
+M64 = (1 << 64) - 1
+
+
+def mix64(x):
+    x = (x + 0x9e3779b97f4a7c15) & M64
+    x = ((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9) & M64
+    x = ((x ^ (x >> 27)) * 0x94d049bb133111eb) & M64
+    return x ^ (x >> 31)
+
+
+class Rng:
+    def __init__(self, s):
+        self.s = s
+
+    def next(self):
+        self.s = (self.s + 0x9e3779b97f4a7c15) & M64
+        z = self.s
+        z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & M64
+        z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & M64
+        return z ^ (z >> 31)
+
+    def below(self, n):
+        lim = M64 - M64 % n
+        while True:
+            v = self.next()
+            if v < lim:
+                return v % n
