@@ -852,6 +852,29 @@ static l4r_status zip_check_directory(l4r_source *s, const level *L, bool *liste
     return st;
 }
 
+/* The next entry of L's archive whose name is safe and clean (in clean; the others are skipped),
+ * or *eof at the end.  An unsafe name or a corrupt header is an error. */
+static l4r_status next_clean_entry(l4r_source *s, level *L, struct archive_entry **ent, l4r_buf *clean,
+                                   bool *eof, l4r_error *e)
+{
+    *eof = false;
+    for (;;) {
+        int r = archive_read_next_header(L->ar, ent);
+        if (r == ARCHIVE_EOF) {
+            *eof = true;
+            return L4R_OK;
+        }
+        if (r < ARCHIVE_WARN)
+            return lvl_fail(s, L, "corrupt archive", e);
+        L->entry++;
+        l4r_status st = l4r_archive_entry_unsafe(L->name, *ent, clean, e);
+        if (st)
+            return st;
+        if (l4r_archive_entry_clean(*ent, clean))
+            return L4R_OK;
+    }
+}
+
 /* After the member: is there a second entry of the same clean path (or one that makes it a
  * directory as well)?  Then fetch, which unpacks every entry, and --raw, which reads the first,
  * could see different data: an error.  An unsafe entry (entry_unsafe) anywhere in the archive is
@@ -874,19 +897,10 @@ static l4r_status level_check_rest(l4r_source *s, level *L, l4r_error *e)
     l4r_status st = L4R_OK;
     for (;;) {
         struct archive_entry *ent;
-        int r = archive_read_next_header(L->ar, &ent);
-        if (r == ARCHIVE_EOF)
+        bool eof;
+        st = next_clean_entry(s, L, &ent, &clean, &eof, e);
+        if (st || eof)
             break;
-        if (r < ARCHIVE_WARN) {
-            st = lvl_fail(s, L, "corrupt archive", e);
-            break;
-        }
-        L->entry++;
-        st = l4r_archive_entry_unsafe(L->name, ent, &clean, e);
-        if (st)
-            break;
-        if (!l4r_archive_entry_clean(ent, &clean))
-            continue;
         if (!strcmp(clean.data, L->member)) {
             st = ambiguous(L, L->entry, ent, e);
             break;
@@ -1054,21 +1068,12 @@ l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e)
     l4r_buf clean = {0};
     for (;;) {
         struct archive_entry *ent;
-        int r = archive_read_next_header(L->ar, &ent);
-        if (r == ARCHIVE_EOF) {
+        bool eof;
+        st = next_clean_entry(s, L, &ent, &clean, &eof, e);
+        if (eof)
             L->at_end = true;
+        if (st || eof)
             break;
-        }
-        if (r < ARCHIVE_WARN) {
-            st = lvl_fail(s, L, "corrupt archive", e);
-            break;
-        }
-        L->entry++;
-        st = l4r_archive_entry_unsafe(L->name, ent, &clean, e);
-        if (st)
-            break;
-        if (!l4r_archive_entry_clean(ent, &clean))
-            continue;
         bool file = archive_entry_filetype(ent) == AE_IFREG && !archive_entry_hardlink(ent);
         if (!file || fnmatch(L->want, clean.data, FNM_PATHNAME | FNM_PERIOD))
             continue;
