@@ -101,3 +101,12 @@ check "gen_alt.py's JSON is gzip" gzip -t "$O/alt-amazon2014-L9-200.json.gz"
 /usr/bin/python3 "$TOP/bench/gen_alt.py" amazon2018 300 "$T/g2.json" --seed 3
 check "gen_alt.py is deterministic" cmp -s "$T/g1.json" "$T/g2.json"
 check_grep "gen_alt.py writes \\u escapes" '\\u00' "$T/g1.json"
+
+# bench/scale.sh (make bench-scale) on two tiny sizes: a table row per size, and the identity run
+# with an explicit --memory at the largest, whose outputs must be the same bytes.
+SO="$T/scale"
+SCALE_ROWS="2000 50000" SCALE_OUT="$SO" SCALE_MEMORY=1M BUILD="$BUILD" "$TOP/bench/scale.sh" >"$T/scale.out" 2>"$T/scale.err"
+check_eq "scale.sh exits 0 ($(tail -2 "$T/scale.err" | tr '\n' ' '))" "$?" 0
+check_eq "scale.sh: a row per size" "$(grep -c '^| [0-9]' "$SO/results.md")" 2
+check_grep "scale.sh: --memory 1M spills at 50000 rows and gives the same bytes" \
+  "With \`--memory 1M\` at 50000 rows: .* spill [0-9]* runs.* outputs: the same bytes" "$SO/results.md"
