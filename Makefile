@@ -163,6 +163,11 @@ bench: deps
 	@$(MAKE) --no-print-directory build
 	@BUILD=$(BUILD) bench/run.sh
 
+# How convert --split seq grows from 1M to 1B rows (bench/scale.sh; ~60 GB of disk at 1B rows)
+bench-scale: deps
+	@$(MAKE) --no-print-directory build
+	@BUILD=$(BUILD) bench/scale.sh
+
 check-asan:
 	$(MAKE) --no-print-directory BUILD=build-asan SANITIZER=address OPT='-O1 -g' test
 
@@ -200,7 +205,7 @@ FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -pthread -g -O1 -fno-omit-frame-pointer \
 FUZZ_OBJ     := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/recipes_embedded.o
 FUZZ_LIB     := $(BUILD)/fuzz/libl4r.a
 
-.PHONY: fuzz bench-scan
+.PHONY: fuzz bench-scan bench-scale
 fuzz: $(FUZZ_BIN)
 ifneq ($(FUZZ_SECONDS),)
 	@fail=0; for b in $(FUZZ_BIN); do \

@@ -2,7 +2,8 @@
 //   node peers.mjs TOOL TASK IN OUT [THREADS]
 //   TOOL: duckdb | polars      TASK: csv (A) | json (B) | split (C)
 // csv:   ML-25M ratings.csv -> OUT (TSV, header user_id item_id rating timestamp)
-// json:  Amazon 2018 reviews .json.gz -> OUT (TSV of reviewerID, asin, overall, unixReviewTime)
+// json:  Amazon 2014/2018 reviews .json.gz -> OUT (TSV of reviewerID, asin, overall, unixReviewTime)
+// json2023: Amazon 2023 reviews .jsonl.gz -> OUT (TSV of user_id, parent_asin, rating, timestamp / 1000)
 // split: ratings.csv -> OUT/{train,valid,test}.tsv, leave-one-out by timestamp per user
 import { readFileSync } from "node:fs";
 import { mkdirSync } from "node:fs";
@@ -28,6 +29,12 @@ async function duckdb() {
                         FROM read_json(${q(input)}, format = 'newline_delimited',
                              columns = {reviewerID: 'VARCHAR', asin: 'VARCHAR', overall: 'DOUBLE',
                                         unixReviewTime: 'BIGINT'}))
+                   TO ${q(out)} ${tsv}`);
+  } else if (task === "json2023") {
+    await con.run(`COPY (SELECT user_id, parent_asin AS item_id, rating, timestamp // 1000 AS timestamp
+                        FROM read_json(${q(input)}, format = 'newline_delimited',
+                             columns = {user_id: 'VARCHAR', parent_asin: 'VARCHAR', rating: 'DOUBLE',
+                                        timestamp: 'BIGINT'}))
                    TO ${q(out)} ${tsv}`);
   } else if (task === "split") {
     mkdirSync(out, { recursive: true });

@@ -8,8 +8,14 @@
 #   E  MIND small/train behaviors.tsv (156,965 impressions: the real size) -> the clicks, exploded
 #   F  Yelp-JSON.zip (a gzip tar inside a zip, 2,000,000 reviews) -> interactions.tsv
 #
+# A, B and C run on the inputs of two generators written apart (BENCH_GENS, default "l4r alt"):
+# build/l4r-gen, and bench/gen_alt.py (Python: other key order, \uXXXX escapes, texts that
+# compress 5:1, shuffled users, integer ratings; B also in the Amazon 2014 and 2023 shapes at
+# gzip levels 9 and 1), each its own table, so that a fast path only one generator's data takes
+# shows up as a gap between them.
 # Each row runs BENCH_RUNS times (default 3), the rows of a task in turn (round-robin, so the
-# machine's drift falls on all of them alike; the llm4rec-data rows take turns going first):
+# machine's drift falls on all of them alike; round r starts with row r, so that every row
+# follows every other as often; `sync` before each run):
 # median wall time (ms resolution), peak RSS (max over runs, GNU time's %M), MB/s of (uncompressed)
 # input, ratio peer time / llm4rec-data time, every run's time in round order, and -j 1 / -j N round
 # by round ("n/a" for a round with a run too short to time).
@@ -21,6 +27,7 @@
 # Environment: BUILD (build dir, default build), BENCH_RUNS (3), BENCH_ROWS (25000095),
 # BENCH_AMZ_LINES (2000000), BENCH_STEAM_LINES (500000), BENCH_MIND_LINES (156965),
 # BENCH_YELP_LINES (2000000), BENCH_JOBS (nproc), BENCH_TASKS ("A B C D E F"), BENCH_OUT (bench/out),
+# BENCH_GENS ("l4r alt": the generators of A, B and C's inputs),
 # BENCH_NO_INSTALL=1 (do not install peers), BENCH_SKIP ("duckdb polars pandas mawk": peers to leave out).  Results: bench/out/results.md (also printed).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +41,7 @@ LINES=${BENCH_AMZ_LINES:-2000000}
 NPROC=$(nproc 2>/dev/null || echo 1)
 JOBS=${BENCH_JOBS:-$NPROC}
 TASKS=${BENCH_TASKS:-A B C D E F}
+GENS=${BENCH_GENS:-l4r alt}
 STEAM=${BENCH_STEAM_LINES:-500000}
 MIND=${BENCH_MIND_LINES:-156965}
 YELP=${BENCH_YELP_LINES:-2000000}
@@ -94,18 +102,52 @@ skipped pandas && HAVE_PANDAS=0
 skipped mawk && HAVE_MAWK=0
 
 # --- inputs (cached) ----------------------------------------------------------------------------
-CSV="$OUT/ml25m-ratings-$ROWS.csv"
-JSON="$OUT/amazon2018-reviews-$LINES.json.gz"
-if [ ! -s "$CSV" ]; then
-  note "generating $CSV"
-  "$GEN" ml25m-ratings --rows "$ROWS" -o "$CSV.part" && mv "$CSV.part" "$CSV" || exit 1
-fi
+# gen_input PATH COMMAND: run COMMAND (writing "$PATH.part") once; later runs reuse PATH.
+gen_input() {
+  [ -s "$1" ] && return 0
+  note "generating $1"
+  sh -c "$2" && mv "$1.part" "$1" || { note "could not generate $1"; exit 1; }
+}
+ALT="$PY $top/bench/gen_alt.py"
+# csv_of GEN: the ratings CSV of generator GEN (A and C)
+csv_of() {
+  case $1 in
+  l4r) echo "$OUT/ml25m-ratings-$ROWS.csv" ;;
+  alt) echo "$OUT/alt-ratings-$ROWS.csv" ;;
+  esac
+}
+for g in $GENS; do
+  case $g in
+  l4r) gen_input "$(csv_of l4r)" "'$GEN' ml25m-ratings --rows $ROWS -o '$(csv_of l4r).part'" ;;
+  alt) case " $TASKS " in *" A "* | *" C "*)
+    gen_input "$(csv_of alt)" "$ALT ratings $ROWS '$(csv_of alt).part'" ;; esac ;;
+  *) note "BENCH_GENS: unknown generator '$g' (l4r, alt)"; exit 1 ;;
+  esac
+done
+CSV=$(csv_of l4r)
+# The JSON inputs of B, one line each: tag, path, variant, DuckDB task, title.
+JSONS="$OUT/json-inputs"
+: >"$JSONS"
 case " $TASKS " in *" B "*)
-  if [ ! -s "$JSON" ]; then
-    note "generating $JSON"
-    "$GEN" amazon 2018 reviews --lines "$LINES" --gzip -o "$JSON.part" && mv "$JSON.part" "$JSON" || exit 1
-  fi
-  [ -s "$JSON.size" ] || gzip -dc "$JSON" | wc -c | tr -d ' ' >"$JSON.size" ;;
+  for g in $GENS; do
+    case $g in
+    l4r)
+      j="$OUT/amazon2018-reviews-$LINES.json.gz"
+      gen_input "$j" "'$GEN' amazon 2018 reviews --lines $LINES --gzip -o '$j.part'"
+      printf 'B\t%s\t2018/Video_Games_5\tjson\tAmazon 2018 reviews .json.gz from l4r-gen (gzip -6)\n' "$j" >>"$JSONS" ;;
+    alt)
+      for spec in "2018 6 json.gz 2018/Video_Games_5 json" "2014 9 json.gz 2014/reviews_Video_Games_5 json" \
+        "2023 1 jsonl.gz 2023/Video_Games json2023"; do
+        set -- $spec
+        j="$OUT/alt-amazon$1-L$2-$LINES.$3"
+        gen_input "$j" "$ALT amazon$1 $LINES '$j.part' --level $2"
+        printf 'B-alt%s\t%s\t%s\t%s\tAmazon %s reviews .%s from bench/gen_alt.py (gzip -%s)\n' "$1" "$j" "$4" "$5" "$1" "$3" "$2" >>"$JSONS"
+      done ;;
+    esac
+  done
+  while IFS=$(printf '\t') read -r tag j rest; do
+    [ -s "$j.size" ] || gzip -dc "$j" | wc -c | tr -d ' ' >"$j.size"
+  done <"$JSONS" ;;
 esac
 
 # --- measuring ----------------------------------------------------------------------------------
@@ -162,14 +204,16 @@ one_run() {
   export W
   if [ $HAVE_TIME = 1 ]; then
     s0=$(stamp)
-    /usr/bin/time -f '%e %M' -o "$OUT/time.txt" sh -c "$cmd" >>"$LOG" 2>&1
+    sync
+    /usr/bin/time -f '%e %M' -o "$OUT/time.txt" sh -c "$cmd" </dev/null >>"$LOG" 2>&1
     rc=$?
     s1=$(stamp)
     t=$(tail -1 "$OUT/time.txt" | cut -d' ' -f1); m=$(tail -1 "$OUT/time.txt" | cut -d' ' -f2)
     [ $NS = 1 ] && t=$(secs "$s0" "$s1")
   else
+    sync
     s0=$(stamp)
-    sh -c "$cmd" >>"$LOG" 2>&1
+    sh -c "$cmd" </dev/null >>"$LOG" 2>&1
     rc=$?
     t=$(secs "$s0" "$(stamp)"); m=0
   fi
@@ -202,24 +246,17 @@ EOF_ROW
 run_rows() {
   cat "$1" >/dev/null
   qn=$(wc -l <"$Q" | tr -d ' ')
-  # The llm4rec-data rows (queued first, nown of them) take turns going first: round r starts with
-  # the r-th of them (j2 j1 peers..., j1 j2 peers..., ...), so that each follows the last peer as
-  # often as the other llm4rec-data row.  In a fixed order one of them would always run right
-  # after the peers, and on this VM what ran just before can matter (memory a big peer has just
-  # freed is slow to touch again, docs/PERFORMANCE.md).
-  nown=0
-  while [ $nown -lt "$qn" ]; do
-    row $((nown + 1))
-    case "$name" in llm4rec-data*) nown=$((nown + 1)) ;; *) break ;; esac
-  done
+  # Every row takes its turn going first: round r runs rows r, r+1, ..., qn, 1, ..., r-1, so that
+  # each row follows each other row as often.  In a fixed order a row would always run right after
+  # the same one, and on this VM what ran just before can matter (memory a big peer has just freed
+  # is slow to touch again, docs/PERFORMANCE.md).
   round=0
   while [ $round -lt "$RUNS" ]; do
     round=$((round + 1))
     k=0
     while [ $k -lt "$qn" ]; do
       k=$((k + 1))
-      qk=$k
-      [ $k -le $nown ] && qk=$(((k - 1 + round - 1) % nown + 1))
+      qk=$(((k - 1 + round - 1) % qn + 1))
       row "$qk"
       [ "$kind" = run ] || continue
       [ -s "$Q.$qk.st" ] && grep -q '^failed' "$Q.$qk.st" && continue
@@ -248,64 +285,81 @@ run_rows() {
 }
 rm -f "$Q".*
 : >"$Q"
+# The table titles: task id, title (the report reads them; tasks not listed get the built-in one).
+TITLES="$OUT/titles.tsv"
+: >"$TITLES"
+title() { printf '%s\t%s\n' "$1" "$2" >>"$TITLES"; }
 
-CSV_BYTES=$(wc -c <"$CSV" | tr -d ' ')
 B="$NODE_DIR"
+# gen_name GEN: how a table title names the generator
+gen_name() { case $1 in l4r) echo "build/l4r-gen" ;; alt) echo "bench/gen_alt.py" ;; esac; }
+# tid TASK GEN: the task id of GEN's table (l4r keeps the plain letter)
+tid() { if [ "$2" = l4r ]; then echo "$1"; else echo "$1-$2"; fi; }
 
 case " $TASKS " in *" A "*)
-  want=$((ROWS + 1))
-  measure A "llm4rec-data -j $JOBS" "$CSV_BYTES" $want o/interactions.tsv \
+  for g in $GENS; do
+  want=$((ROWS + 1)) # (run_rows sets want: again for each input)
+  CSV=$(csv_of "$g"); A=$(tid A "$g")
+  CSV_BYTES=$(wc -c <"$CSV" | tr -d ' ')
+  title "$A" "$A: ratings.csv ($ROWS rows, $(gen_name "$g")) -> interactions.tsv"
+  measure "$A" "llm4rec-data -j $JOBS" "$CSV_BYTES" $want o/interactions.tsv \
     "'$L4R' convert movielens --variant ml-25m --raw '$CSV' -o \"\$W/o\" -j $JOBS -q"
   for j in 1 2; do
     [ $j = "$JOBS" ] && continue
-    measure A "llm4rec-data -j $j" "$CSV_BYTES" $want o/interactions.tsv \
+    measure "$A" "llm4rec-data -j $j" "$CSV_BYTES" $want o/interactions.tsv \
       "'$L4R' convert movielens --variant ml-25m --raw '$CSV' -o \"\$W/o\" -j $j -q"
   done
   if [ $HAVE_DUCKDB = 1 ]; then
-    measure A "DuckDB COPY (read_csv -> TSV)" "$CSV_BYTES" $want out.tsv \
+    measure "$A" "DuckDB COPY (read_csv -> TSV)" "$CSV_BYTES" $want out.tsv \
       "node '$B/peers.mjs' duckdb csv '$CSV' \"\$W/out.tsv\" $JOBS"
-  else na A "DuckDB" "not available (npm @duckdb/node-api could not be installed)"; fi
+  else na "$A" "DuckDB" "not available (npm @duckdb/node-api could not be installed)"; fi
   if [ $HAVE_POLARS = 1 ]; then
-    measure A "Polars read_csv + write_csv" "$CSV_BYTES" $want out.tsv \
+    measure "$A" "Polars read_csv + write_csv" "$CSV_BYTES" $want out.tsv \
       "node '$B/peers.mjs' polars csv '$CSV' \"\$W/out.tsv\""
-  else na A "Polars" "not available (npm nodejs-polars could not be installed)"; fi
+  else na "$A" "Polars" "not available (npm nodejs-polars could not be installed)"; fi
   if [ $HAVE_PANDAS = 1 ]; then
-    measure A "pandas read_csv + to_csv" "$CSV_BYTES" $want out.tsv \
+    measure "$A" "pandas read_csv + to_csv" "$CSV_BYTES" $want out.tsv \
       "'$PY' '$B/peers.py' csv '$CSV' \"\$W/out.tsv\""
-  else na A "pandas" "not available (python3-pandas could not be installed)"; fi
+  else na "$A" "pandas" "not available (python3-pandas could not be installed)"; fi
   if [ $HAVE_MAWK = 1 ]; then
-    measure A "mawk -F, OFS=tab" "$CSV_BYTES" $want out.tsv \
+    measure "$A" "mawk -F, OFS=tab" "$CSV_BYTES" $want out.tsv \
       "mawk -F, -v OFS='\t' 'NR == 1 { print \"user_id\", \"item_id\", \"rating\", \"timestamp\"; next } { \$1 = \$1; print }' '$CSV' >\"\$W/out.tsv\""
-  else na A "mawk" "not available"; fi
-  measure A "floor: tr , '\\t'" "$CSV_BYTES" $want out.tsv "tr , '\t' <'$CSV' >\"\$W/out.tsv\""
+  else na "$A" "mawk" "not available"; fi
+  measure "$A" "floor: tr , '\\t'" "$CSV_BYTES" $want out.tsv "tr , '\t' <'$CSV' >\"\$W/out.tsv\""
   run_rows "$CSV"
+  done
   ;;
 esac
 
 case " $TASKS " in *" B "*)
+  while IFS=$(printf '\t') read -r Bt JSON VAR DTASK TTL; do
   want=$((LINES + 1))
   JB=$(cat "$JSON.size")
-  measure B "llm4rec-data -j $JOBS" "$JB" $want o/interactions.tsv \
-    "'$L4R' convert amazon --variant 2018/Video_Games_5 --raw '$JSON' -o \"\$W/o\" -j $JOBS -q"
-  [ "$JOBS" != 1 ] && measure B "llm4rec-data -j 1" "$JB" $want o/interactions.tsv \
-    "'$L4R' convert amazon --variant 2018/Video_Games_5 --raw '$JSON' -o \"\$W/o\" -j 1 -q"
+  title "$Bt" "$Bt: $TTL, $LINES lines -> interactions.tsv (MB/s of uncompressed JSON)"
+  measure "$Bt" "llm4rec-data -j $JOBS" "$JB" $want o/interactions.tsv \
+    "'$L4R' convert amazon --variant $VAR --raw '$JSON' -o \"\$W/o\" -j $JOBS -q"
+  [ "$JOBS" != 1 ] && measure "$Bt" "llm4rec-data -j 1" "$JB" $want o/interactions.tsv \
+    "'$L4R' convert amazon --variant $VAR --raw '$JSON' -o \"\$W/o\" -j 1 -q"
   if [ $HAVE_DUCKDB = 1 ]; then
-    measure B "DuckDB COPY (read_json -> TSV)" "$JB" $want out.tsv \
-      "node '$B/peers.mjs' duckdb json '$JSON' \"\$W/out.tsv\" $JOBS"
-  else na B "DuckDB" "not available"; fi
-  if [ $HAVE_POLARS = 1 ]; then
-    measure B "Polars read_ndjson (node zlib inflate) + write_csv" "$JB" $want out.tsv \
+    measure "$Bt" "DuckDB COPY (read_json -> TSV)" "$JB" $want out.tsv \
+      "node '$B/peers.mjs' duckdb $DTASK '$JSON' \"\$W/out.tsv\" $JOBS"
+  else na "$Bt" "DuckDB" "not available"; fi
+  # Polars and pandas on the first input only (their columns are the 2014/2018 ones; pandas takes
+  # minutes a run)
+  if [ "$Bt" = B ] && [ $HAVE_POLARS = 1 ]; then
+    measure "$Bt" "Polars read_ndjson (node zlib inflate) + write_csv" "$JB" $want out.tsv \
       "node '$B/peers.mjs' polars json '$JSON' \"\$W/out.tsv\""
-  else na B "Polars" "not available"; fi
-  if [ $HAVE_PANDAS = 1 ]; then
-    measure B "pandas read_json(lines, gzip) + to_csv" "$JB" $want out.tsv \
+  elif [ "$Bt" = B ]; then na "$Bt" "Polars" "not available"; fi
+  if [ "$Bt" = B ] && [ $HAVE_PANDAS = 1 ]; then
+    measure "$Bt" "pandas read_json(lines, gzip) + to_csv" "$JB" $want out.tsv \
       "'$PY' '$B/peers.py' json '$JSON' \"\$W/out.tsv\""
-  else na B "pandas" "not available"; fi
+  elif [ "$Bt" = B ]; then na "$Bt" "pandas" "not available"; fi
   if [ $HAVE_IGZIP = 1 ]; then
-    measure B "floor: igzip -dc > /dev/null" "$JB" - - "igzip -dc '$JSON' >/dev/null"
-  else na B "floor: igzip" "not available (Debian isal)"; fi
-  measure B "floor: gzip -dc > /dev/null" "$JB" - - "gzip -dc '$JSON' >/dev/null"
+    measure "$Bt" "floor: igzip -dc > /dev/null" "$JB" - - "igzip -dc '$JSON' >/dev/null"
+  else na "$Bt" "floor: igzip" "not available (Debian isal)"; fi
+  measure "$Bt" "floor: gzip -dc > /dev/null" "$JB" - - "gzip -dc '$JSON' >/dev/null"
   run_rows "$JSON"
+  done <"$JSONS"
   ;;
 esac
 
@@ -316,21 +370,28 @@ case " $TASKS " in *" C "*)
   "$GEN" ml25m-ratings --rows 60000 -o "$probe/r.csv" 2>>"$LOG"
   if "$L4R" convert movielens --variant ml-25m --raw "$probe/r.csv" -o "$probe/o" --split seq -q >>"$LOG" 2>&1 &&
     [ "$(count_lines "$probe/o")" = 60000 ]; then
-    measure C "llm4rec-data --split seq -j $JOBS" "$CSV_BYTES" "$ROWS" o \
+    for g in $GENS; do
+    CSV=$(csv_of "$g"); C=$(tid C "$g")
+    CSV_BYTES=$(wc -c <"$CSV" | tr -d ' ')
+    title "$C" "$C: seq (leave-one-out) split of ratings.csv ($ROWS rows, $(gen_name "$g")) -> train/valid/test.tsv"
+    measure "$C" "llm4rec-data --split seq -j $JOBS" "$CSV_BYTES" "$ROWS" o \
       "'$L4R' convert movielens --variant ml-25m --raw '$CSV' -o \"\$W/o\" --split seq -j $JOBS -q"
     if [ $HAVE_DUCKDB = 1 ]; then
-      measure C "DuckDB row_number() OVER (PARTITION BY userId ORDER BY timestamp DESC)" "$CSV_BYTES" "$ROWS" o \
+      measure "$C" "DuckDB row_number() OVER (PARTITION BY userId ORDER BY timestamp DESC)" "$CSV_BYTES" "$ROWS" o \
         "node '$B/peers.mjs' duckdb split '$CSV' \"\$W/o\" $JOBS"
-    else na C "DuckDB" "not available"; fi
-    if [ $HAVE_PANDAS = 1 ]; then
-      measure C "pandas sort_values(kind=stable) + groupby().cumcount()" "$CSV_BYTES" "$ROWS" o \
+    else na "$C" "DuckDB" "not available"; fi
+    # pandas on the first generator's input only (minutes a run)
+    if [ "$C" = C ] && [ $HAVE_PANDAS = 1 ]; then
+      measure "$C" "pandas sort_values(kind=stable) + groupby().cumcount()" "$CSV_BYTES" "$ROWS" o \
         "'$PY' '$B/peers.py' split '$CSV' \"\$W/o\""
-    else na C "pandas" "not available"; fi
+    elif [ "$C" = C ]; then na "$C" "pandas" "not available"; fi
+    run_rows "$CSV"
+    done
   else
     na C "llm4rec-data --split seq" "skipped: '--split seq' does not work yet"
+    run_rows "$(csv_of l4r)"
   fi
   rm -rf "$probe"
-  run_rows "$CSV"
   ;;
 esac
 
@@ -436,25 +497,27 @@ ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo
   echo "- machine: $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM"
   echo "- $("$L4R" --version 2>/dev/null | head -1) (git $REV at start); peers: DuckDB node-api $ver_duck, nodejs-polars $ver_pl, pandas $ver_pd, $(mawk -W version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- runs per measurement: $RUNS (median wall time; peak RSS = max over runs)"
-  echo "- command: \`BENCH_RUNS=$RUNS make bench\` (inputs: \`l4r-gen ml25m-ratings --rows $ROWS\`, \`l4r-gen amazon 2018 reviews --lines $LINES --gzip\`, \`l4r-gen steam reviews --lines $STEAM --gzip\`, \`l4r-gen mind small train DIR --lines $MIND\`, \`l4r-gen yelp json DIR --lines $YELP\`)"
+  echo "- command: \`BENCH_RUNS=$RUNS make bench\` (generators: $GENS; inputs: \`l4r-gen ml25m-ratings --rows $ROWS\`, \`gen_alt.py ratings $ROWS\`, \`l4r-gen amazon 2018 reviews --lines $LINES --gzip\`, \`gen_alt.py amazon2018|amazon2014|amazon2023 $LINES --level 6|9|1\`, \`l4r-gen steam reviews --lines $STEAM --gzip\`, \`l4r-gen mind small train DIR --lines $MIND\`, \`l4r-gen yelp json DIR --lines $YELP\`)"
   echo
   awk -F'\t' '
+    FILENAME == tf { ttl[$1] = $2; next }
     function title(t) {
-      if (t == "A") return "A: ML-25M ratings.csv (" rows " rows) -> interactions.tsv"
-      if (t == "B") return "B: Amazon 2018 reviews .json.gz (" lines " lines) -> interactions.tsv (MB/s of uncompressed JSON)"
+      if (t in ttl) return ttl[t]
       if (t == "D") return "D: Steam v2 steam_reviews.json.gz (" steam " lines of Python-2 literals) -> interactions.tsv (MB/s of uncompressed text)"
       if (t == "E") return "E: MIND small/train behaviors.tsv (" mind " impressions) -> the clicked entries, exploded"
       if (t == "F") return "F: Yelp-JSON.zip (gzip tar inside; " yelp " reviews) -> interactions.tsv (MB/s of the review JSON)"
-      return "C: seq (leave-one-out) split of the ML-25M ratings -> train/valid/test.tsv"
+      if (t == "A") return "A: ratings.csv (" rows " rows) -> interactions.tsv"
+      if (t == "B") return "B: Amazon 2018 reviews .json.gz (" lines " lines) -> interactions.tsv (MB/s of uncompressed JSON)"
+      return "C: seq (leave-one-out) split of the ratings -> train/valid/test.tsv"
     }
-    { task[NR] = $1; name[NR] = $2; t[NR] = $3; rss[NR] = $4; bytes[NR] = $5; st[NR] = $6; runs[NR] = $7
-      if (!($1 in ref) && $2 ~ /^llm4rec-data/ && $3 != "-") { ref[$1] = $3; refrow[$1] = NR }
-      if ($2 == "llm4rec-data -j 1") j1row[$1] = NR }
-    # -j 1 against the first llm4rec-data row (-j N) of the task, round by round: both ran in the
+    { n_rows++; task[n_rows] = $1; name[n_rows] = $2; t[n_rows] = $3; rss[n_rows] = $4; bytes[n_rows] = $5
+      st[n_rows] = $6; runs[n_rows] = $7
+      if (!($1 in ref) && $2 ~ /^llm4rec-data/ && $3 != "-") { ref[$1] = $3; refrow[$1] = n_rows }
+      if ($2 == "llm4rec-data -j 1") j1row[$1] = n_rows }
+    # ROW against the first llm4rec-data row (-j N) of its task, round by round: both ran in the
     # same round, so the drift of the machine between rounds cancels out.
-    function paired(tk,    a, b, n, m, i, j, r, s, k, z, tmp, med) {
-      if (!(tk in j1row) || !(tk in refrow) || j1row[tk] == refrow[tk]) return
-      n = split(runs[j1row[tk]], a, " "); m = split(runs[refrow[tk]], b, " ")
+    function paired1(row, tk,    a, b, n, m, i, j, r, s, k, z, tmp, med) {
+      n = split(runs[row], a, " "); m = split(runs[refrow[tk]], b, " ")
       if (n != m || n == 0) return
       # A run that measured 0.000 s (a tiny test input) has no ratio: its round shows "n/a", the
       # median is over the other rounds, and the line says why.
@@ -465,11 +528,19 @@ ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo
       }
       for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { tmp = r[i]; r[i] = r[j]; r[j] = tmp }
       med = k ? sprintf("%.2fx", r[int((k + 1) / 2)]) : "n/a"
-      printf "\n%s / %s, round by round: %s (median %s)%s\n", name[j1row[tk]], name[refrow[tk]], s, med,
+      printf "%s / %s, round by round: %s (median %s)%s\n", name[row], name[refrow[tk]], s, med,
         z ? "; n/a: a run took under 1 ms, too short to time" : ""
     }
+    # The paired lines of a task: -j 1 first, then every other measured row.
+    function paired(tk,    i) {
+      if (!(tk in refrow)) return
+      printf "\n"
+      if ((tk in j1row) && j1row[tk] != refrow[tk]) paired1(j1row[tk], tk)
+      for (i = 1; i <= n_rows; i++)
+        if (task[i] == tk && i != refrow[tk] && i != j1row[tk] && t[i] != "-") paired1(i, tk)
+    }
     END {
-      for (i = 1; i <= NR; i++) {
+      for (i = 1; i <= n_rows; i++) {
         if (task[i] != cur) {
           if (cur != "") paired(cur)
           cur = task[i]
@@ -481,6 +552,6 @@ ver_pd=$("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null || echo
         printf "| %s | %s | %s | %s | %s | %s | %s |\n", name[i], t[i], mem, mbs, ratio, st[i], runs[i]
       }
       if (cur != "") paired(cur)
-    }' rows="$ROWS" lines="$LINES" steam="$STEAM" mind="$MIND" yelp="$YELP" "$RES"
+    }' rows="$ROWS" lines="$LINES" steam="$STEAM" mind="$MIND" yelp="$YELP" tf="$TITLES" "$TITLES" "$RES"
 } >"$OUT/results.md"
 cat "$OUT/results.md"

@@ -3,7 +3,8 @@
 # python3-pandas for /usr/bin/python3, Node.js and npm, and Polars and DuckDB from the npm
 # registry into bench/node_modules (versions pinned in bench/package.json), for the loader tests
 # (tests/cli/test_loaders.sh, which fails naming this script when they are still missing); zsh,
-# groff, man and mandoc for the install test (the completion and the man page).
+# groff, man and mandoc for the install test (the completion and the man page); igzip (isal) and
+# GNU time for bench/scale.sh's test.
 top=$(cd "$(dirname "$0")/.." && pwd)
 debs=""
 /usr/bin/python3 -c "import pandas" 2>/dev/null || debs="$debs python3-pandas"
@@ -14,6 +15,9 @@ command -v zsh >/dev/null 2>&1 || debs="$debs zsh"
 command -v groff >/dev/null 2>&1 || debs="$debs groff-base"
 command -v man >/dev/null 2>&1 || debs="$debs man-db"
 command -v mandoc >/dev/null 2>&1 || debs="$debs mandoc"
+# igzip and GNU time for the bench scripts' own test (tests/cli/test_bench.sh runs bench/scale.sh)
+command -v igzip >/dev/null 2>&1 || debs="$debs isal"
+[ -x /usr/bin/time ] || debs="$debs time"
 if [ -n "$debs" ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "llm4rec-data: installing test dependencies:$debs" >&2

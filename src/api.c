@@ -466,7 +466,10 @@ l4r_options *l4r_options_new(void)
      * use N threads.  The default is every CPU this process may use. */
     o->conv.process_threads = l4r_online_cpus();
     o->conv.threads = o->conv.process_threads - 1;
-    o->conv.proc.memory_limit = l4r_physical_memory() / 2;
+    /* A quarter of what this process may use (the physical memory or its cgroup's limit): a
+     * billion-row run spills on a 24 GiB machine instead of growing past 8 GiB (docs/PERFORMANCE.md,
+     * "Scale"), and a job in a cgroup (Slurm, a container) stays inside it. */
+    o->conv.proc.memory_limit = l4r_usable_memory() / 4;
     return o;
 }
 

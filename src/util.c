@@ -871,6 +871,66 @@ uint64_t l4r_physical_memory(void)
     return (uint64_t)pages * (uint64_t)psz;
 }
 
+/* The first number in FILE, or 0 when it cannot be read or says "max" (no limit). */
+static uint64_t number_in(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char buf[64] = {0};
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    if (buf[0] < '0' || buf[0] > '9')
+        return 0;
+    return strtoull(buf, NULL, 10);
+}
+
+/* The memory limit of this process's cgroup (v2 memory.max, or v1 memory.limit_in_bytes), 0 when
+ * there is none or it cannot be read.  A batch scheduler (Slurm, a container) sets it below the
+ * machine's memory, and a run that goes past it is killed without a word.  L4R_CGROUP_ROOT (for
+ * the tests, tests/cli/test_memory_default.sh) is put before /proc/self/cgroup and /sys/fs/cgroup. */
+static uint64_t cgroup_memory_limit(void)
+{
+    const char *root = getenv("L4R_CGROUP_ROOT");
+    if (!root)
+        root = "";
+    char line[1024], path[1400];
+    snprintf(path, sizeof path, "%s/proc/self/cgroup", root);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    uint64_t limit = 0;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        /* "0::/PATH" (v2) or "N:memory:/PATH" / "N:cpu,memory:/PATH" (v1) */
+        char *c1 = strchr(line, ':');
+        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        *c2 = 0;
+        const char *ctrl = c1 + 1, *cg = c2 + 1;
+        uint64_t v = 0;
+        if (!*ctrl) {
+            snprintf(path, sizeof path, "%s/sys/fs/cgroup%s/memory.max", root, cg);
+            v = number_in(path);
+        } else if (strstr(ctrl, "memory")) {
+            snprintf(path, sizeof path, "%s/sys/fs/cgroup/memory%s/memory.limit_in_bytes", root, cg);
+            v = number_in(path);
+        }
+        if (v && (!limit || v < limit))
+            limit = v;
+    }
+    fclose(f);
+    return limit;
+}
+
+uint64_t l4r_usable_memory(void)
+{
+    uint64_t phys = l4r_physical_memory(), cg = cgroup_memory_limit();
+    return cg && cg < phys ? cg : phys; /* v1 says "no limit" with a huge number: phys is less */
+}
+
 bool l4r_parse_size(const char *s, uint64_t *out)
 {
     char *end;

@@ -147,6 +147,8 @@ bool l4r_hex_equal(const char *a, const char *b);
 char *l4r_data_home(const char *opt);
 int l4r_online_cpus(void);
 uint64_t l4r_physical_memory(void);
+/* What this process may use: the physical memory, or its cgroup's limit when that is lower. */
+uint64_t l4r_usable_memory(void);
 /* Parse "512M", "2G", "1024" (bytes); returns false on syntax error. */
 bool l4r_parse_size(const char *s, uint64_t *out);
 double l4r_now(void); /* monotonic seconds */

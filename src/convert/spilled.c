@@ -815,6 +815,7 @@ static void x_report_spill(const ext *x, uint64_t fixed)
 {
     const proc *p = x->p;
     uint64_t budget = p->t->memory_limit;
+    l4r_manifest_set_int(p->m, "spill.memory_budget", (int64_t)budget);
     l4r_manifest_set_int(p->m, "spill.runs", (int64_t)x->sp->n);
     l4r_manifest_set_int(p->m, "spill.bytes", (int64_t)x->sp->bytes);
     l4r_manifest_set_int(p->m, "spill.dictionary_bytes", (int64_t)fixed);

@@ -1,13 +1,13 @@
 #!/bin/sh
 # tests/cli/test_bench.sh — `make bench`'s script on tiny inputs, with every peer left out and
-# nothing installed: the order rows run in (the llm4rec-data rows take turns going first), the
+# nothing installed: the order rows run in (every row takes its turn going first), the
 # results table (medians, the runs of each row round by round, the output line check) and the
-# paired -j 1 / -j N line, always there (with "n/a" for a run too short to time; a `date` shim
+# paired lines (-j 1 / -j N and every peer / -j N), always there (with "n/a" for a run too short to time; a `date` shim
 # fixes the clock to check both forms).  It measures nothing: only the bookkeeping is checked.
 . "$(dirname "$0")/../lib.sh"
 O="$T/bench"
 run_bench() {
-  BUILD="$BUILD" BENCH_OUT="$O" BENCH_ROWS=3000 BENCH_AMZ_LINES=200 BENCH_JOBS=2 \
+  BENCH_GENS=${GENS:-l4r} BUILD="$BUILD" BENCH_OUT="$O" BENCH_ROWS=3000 BENCH_AMZ_LINES=200 BENCH_JOBS=2 \
     BENCH_NO_INSTALL=1 BENCH_SKIP="duckdb polars pandas mawk" "$TOP/bench/run.sh" >"$T/bench.out" 2>"$T/bench.err"
 }
 BENCH_RUNS=3 BENCH_TASKS=A run_bench
@@ -17,7 +17,7 @@ check "bench writes results.md" test -s "$O/results.md"
 # The rows' runs, in the order they ran (bench.log keeps one line per run).
 sed -n 's/^\[A \(.*\)\] [0-9.]* s, [0-9]* KB$/\1/p' "$O/bench.log" |
   sed 's/^llm4rec-data -j \([12]\)$/j\1/; s/^floor: tr.*/tr/' | tr '\n' ' ' >"$T/order"
-check_eq "the llm4rec-data rows take turns going first" "$(cat "$T/order")" "j2 j1 tr j1 j2 tr j2 j1 tr "
+check_eq "every row takes its turn going first" "$(cat "$T/order")" "j2 j1 tr j1 tr j2 tr j2 j1 "
 
 R="$O/results.md"
 check_grep "table has the runs column" "| runs (s), round by round |" "$R"
@@ -35,6 +35,8 @@ check_grep "llm4rec-data output line-checked ok" "| llm4rec-data -j 1 | .* | ok 
 RT='([0-9]+\.[0-9]{2}|n/a)'
 PAIRED="^llm4rec-data -j 1 / llm4rec-data -j 2, round by round: $RT, $RT, $RT \(median ([0-9]+\.[0-9]{2}x|n/a)\)(; n/a: a run took under 1 ms, too short to time)?\$"
 if grep -Eq "$PAIRED" "$R"; then pass "paired -j 1 / -j 2 line"; else fail "paired -j 1 / -j 2 line ($(grep 'round by round:' "$R"))"; fi
+PEER="^floor: tr , '.t' / llm4rec-data -j 2, round by round: $RT, $RT, $RT \(median ([0-9]+\.[0-9]{2}x|n/a)\)"
+if grep -Eq "$PEER" "$R"; then pass "paired floor / -j 2 line"; else fail "paired floor / -j 2 line ($(grep 'round by round:' "$R"))"; fi
 check_grep "skipped peers are listed as skipped" "| DuckDB | - | - | - | - | skipped (BENCH_SKIP) |" "$R"
 
 # A row whose output has the wrong number of lines is flagged: a `tr` that drops the first line
@@ -84,3 +86,27 @@ echo 0 >"$T/step"
 PATH="$T/bin:$PATH" BENCH_RUNS=3 BENCH_TASKS=A run_bench
 check_eq "0 ms runs: bench exits 0" "$?" 0
 check_grep "0 ms runs: the paired line says n/a and why" "^llm4rec-data -j 1 / llm4rec-data -j 2, round by round: n/a, n/a, n/a (median n/a); n/a: a run took under 1 ms, too short to time$" "$R"
+
+# The second generator (bench/gen_alt.py): A, B and C get a table on its input too; its JSON is
+# gzip (by the name, also when written as NAME.part) and the same bytes every time.
+rm -f "$T/bin/date"
+GENS="l4r alt" BENCH_RUNS=1 BENCH_TASKS="A B" run_bench
+check_eq "two generators: bench exits 0" "$?" 0
+check_grep "A on gen_alt.py's input" "^## A-alt: ratings.csv (3000 rows, bench/gen_alt.py)" "$R"
+check_grep "B on gen_alt.py's 2023 shape" "^## B-alt2023: Amazon 2023 reviews .jsonl.gz from bench/gen_alt.py (gzip -1)" "$R"
+n_ok=$(grep -c '^| llm4rec-data -j 2 | .* | ok |' "$R")
+check_eq "llm4rec-data's output checked ok on all six inputs (2 CSV, 4 JSON)" "$n_ok" 6
+check "gen_alt.py's JSON is gzip" gzip -t "$O/alt-amazon2014-L9-200.json.gz"
+/usr/bin/python3 "$TOP/bench/gen_alt.py" amazon2018 300 "$T/g1.json" --seed 3
+/usr/bin/python3 "$TOP/bench/gen_alt.py" amazon2018 300 "$T/g2.json" --seed 3
+check "gen_alt.py is deterministic" cmp -s "$T/g1.json" "$T/g2.json"
+check_grep "gen_alt.py writes \\u escapes" '\\u00' "$T/g1.json"
+
+# bench/scale.sh (make bench-scale) on two tiny sizes: a table row per size, and the identity run
+# with an explicit --memory at the largest, whose outputs must be the same bytes.
+SO="$T/scale"
+SCALE_ROWS="2000 50000" SCALE_OUT="$SO" SCALE_MEMORY=1M BUILD="$BUILD" "$TOP/bench/scale.sh" >"$T/scale.out" 2>"$T/scale.err"
+check_eq "scale.sh exits 0 ($(tail -2 "$T/scale.err" | tr '\n' ' '))" "$?" 0
+check_eq "scale.sh: a row per size" "$(grep -c '^| [0-9]' "$SO/results.md")" 2
+check_grep "scale.sh: --memory 1M spills at 50000 rows and gives the same bytes" \
+  "With \`--memory 1M\` at 50000 rows: .* spill [0-9]* runs.* outputs: the same bytes" "$SO/results.md"
