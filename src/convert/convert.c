@@ -805,6 +805,20 @@ static inline void quad_masks(const char *p, __m128i vsep, int at, qmask *m)
     m->dig |= (uint64_t)(unsigned)_mm_movemask_epi8(dig) << at;
 }
 
+/* The value of the n digits at p, 1 <= n <= 8, with 8 readable bytes at p: eight at once
+ * (Lemire's SWAR), the n digits right-aligned behind zeros. */
+static inline uint32_t swar_digits(const char *p, unsigned n)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    x = (x - UINT64_C(0x3030303030303030)) << (8 * (8 - n));
+    x = x * 10 + (x >> 8);
+    x = ((x & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064) +
+         ((x >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001)) >>
+        32;
+    return (uint32_t)x;
+}
+
 /* The id key (idcache.h, l4r_idkey_pack) of the field p[s..s+n) of a fast-path line, from the
  * line's digit mask; the line has 64 readable bytes, so a short field is read as one word. */
 static inline char *quad_key(char *o, const char *p, unsigned s, unsigned n, uint64_t dig)
@@ -813,15 +827,7 @@ static inline char *quad_key(char *o, const char *p, unsigned s, unsigned n, uin
     if (n <= 7) {
         uint64_t bits = ((UINT64_C(1) << n) - 1) << s;
         if ((dig & bits) == bits && (p[s] != '0' || n == 1)) {
-            /* eight digits at once (Lemire's SWAR), the field's n right-aligned behind zeros */
-            uint64_t x;
-            memcpy(&x, p + s, sizeof x);
-            x = (x - UINT64_C(0x3030303030303030)) << (8 * (8 - n));
-            x = x * 10 + (x >> 8);
-            x = ((x & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064) +
-                 ((x >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001)) >>
-                32;
-            h = L4R_IDKEY_DENSE | (uint32_t)x;
+            h = L4R_IDKEY_DENSE | swar_digits(p + s, n);
             memcpy(o, &h, sizeof h);
             return o + sizeof h;
         }
@@ -895,9 +901,18 @@ static inline size_t quad_line(const tabctx *c, const char *p, l4r_buf *out)
         out->len += len + 1;
         return len + 1;
     }
-    int64_t tv = 0;
-    for (unsigned k = d + 1; k < len; k++)
-        tv = tv * 10 + (p[k] - '0');
+    /* the timestamp's digits (at most 18; the line's 64 bytes are readable) eight at a time */
+    unsigned tn = len - d - 1;
+    int64_t tv;
+    if (tn <= 8) {
+        tv = swar_digits(p + d + 1, tn);
+    } else if (tn <= 16) {
+        tv = (int64_t)swar_digits(p + d + 1, tn - 8) * 100000000 + swar_digits(p + len - 8, 8);
+    } else {
+        tv = 0;
+        for (unsigned k = d + 1; k < len; k++)
+            tv = tv * 10 + (p[k] - '0');
+    }
     l4r_buf_reserve(out, 3 * (sizeof(uint32_t) + sizeof(uint64_t)) + d + sizeof tv);
     char *o = out->data + out->len;
     o = quad_key(o, p, 0, a, m.dig);

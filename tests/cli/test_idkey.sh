@@ -5,7 +5,7 @@
 # ids that look alike but are not the same integer ("7", "007", "00", "0000000", 8 digits,
 # 16777216, "3.5", "-1", long ones) are mixed with plain ones.  The expected leave-one-out split
 # (users in first-appearance order, each in time order, ties in source order) is computed in
-# Python from the rows as generated.
+# Python from the rows as generated.  Timestamps of every width up to 17 digits.
 . "$(dirname "$0")/../lib.sh"
 
 cd "$T" || exit 1
@@ -23,7 +23,10 @@ for n in range(4000):
         continue
     seen.add((u, i))
     r = random.choice(["4.0", "5", "0.5", "10", "3", "abc", "7", "0"])
-    t = random.randrange(1000, 1100)
+    # timestamps of 1 to 17 digits (the fast path reads them eight digits at a time), many ties
+    t = random.choice([random.randrange(0, 10), random.randrange(1000, 1100), 10**8 + random.randrange(50),
+                       random.randrange(10**8, 10**10), random.randrange(10**15, 10**16),
+                       random.randrange(10**16, 10**17)])
     rows.append((u, i, r, t))
 with open("ratings.csv", "w") as f:
     f.write("userId,movieId,rating,timestamp\n")
