@@ -39,7 +39,7 @@ void *l4r_big_resize(void *p, size_t old_n, size_t n);
 /* The same in 4 KiB pages (no MADV_HUGEPAGE): for memory written once, front to back, such as the
  * table's columns.  On this project's VM (Firecracker, free page reporting) a fresh huge page is
  * host memory nobody touched since it was reported free: zeroing it costs ~2.3 s/GB, against
- * ~0.33 s/GB in 4 KiB pages, which the guest recycles (docs/PERFORMANCE.md, issue 19). */
+ * ~0.33 s/GB in 4 KiB pages, which the guest recycles (measured for issue 19). */
 void *l4r_big_resize_4k(void *p, size_t old_n, size_t n);
 void l4r_big_free(void *p, size_t n);
 char *l4r_xstrndup(const char *s, size_t n);
