@@ -304,18 +304,9 @@ static void grow_or_spill(l4r_itab *t)
     set_cap(t, want);
 }
 
-void l4r_itab_push(l4r_itab *t, uint32_t user, uint32_t item, uint32_t rating, int64_t ts)
+void l4r_itab_full(l4r_itab *t)
 {
-    size_t k = t->n - t->spill_base;
-    if (L4R_UNLIKELY(k == t->cap)) {
-        grow_or_spill(t);
-        k = t->n - t->spill_base;
-    }
-    t->user[k] = user;
-    t->item[k] = item;
-    t->rating[k] = rating;
-    t->ts[k] = ts;
-    t->n++;
+    grow_or_spill(t);
 }
 
 l4r_status l4r_itab_spill_flush(l4r_itab *t, l4r_error *e)
