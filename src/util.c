@@ -86,7 +86,7 @@ static void *map_new(size_t nb)
     return a;
 }
 
-void *l4r_big_resize(void *p, size_t old_n, size_t n)
+static void *big_resize(void *p, size_t old_n, size_t n, bool huge)
 {
     size_t nb = page_round(n);
     void *q;
@@ -100,9 +100,19 @@ void *l4r_big_resize(void *p, size_t old_n, size_t n)
     }
     if (q == MAP_FAILED)
         l4r_oom();
-    if (nb >= HUGE_PAGE)
+    if (huge && nb >= HUGE_PAGE)
         madvise(q, nb, MADV_HUGEPAGE); /* advice only: failure is harmless */
     return q;
+}
+
+void *l4r_big_resize(void *p, size_t old_n, size_t n)
+{
+    return big_resize(p, old_n, n, true);
+}
+
+void *l4r_big_resize_4k(void *p, size_t old_n, size_t n)
+{
+    return big_resize(p, old_n, n, false);
 }
 
 void l4r_big_free(void *p, size_t n)

@@ -479,15 +479,6 @@ static inline bool copy_plain(char **o, l4r_span f)
     return true;
 }
 
-/* Packed form of a field for the table builder: 32-bit length, then the bytes. */
-static inline char *pack_plain(char *o, l4r_span f)
-{
-    uint32_t n = (uint32_t)f.n;
-    memcpy(o, &n, sizeof n);
-    memcpy(o + sizeof n, f.p, f.n);
-    return o + sizeof n + f.n;
-}
-
 /* Digits only, no sign, no leading zero: the output form of the same integer.  Eight bytes at a
  * time: every high nibble is 3 and adding 6 to a low nibble <= 9 does not carry into it. */
 static inline bool canonical_int(l4r_span f)
@@ -761,11 +752,11 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
     }
     /* MODE_TABLE: u, i, r as UTF-8, then ts; plain ASCII fields are packed as they are */
     if (L4R_LIKELY(rec_plain || (is_plain(u) && is_plain(it) && is_plain(r)))) {
-        l4r_buf_reserve(out, 3 * sizeof(uint32_t) + u.n + it.n + r.n + sizeof tv);
+        l4r_buf_reserve(out, 3 * (sizeof(uint32_t) + sizeof(uint64_t)) + u.n + it.n + r.n + sizeof tv);
         char *o = out->data + out->len;
-        o = pack_plain(o, u);
-        o = pack_plain(o, it);
-        o = pack_plain(o, r);
+        o = l4r_idkey_pack(o, u.p, u.n);
+        o = l4r_idkey_pack(o, it.p, it.n);
+        o = l4r_idkey_pack(o, r.p, r.n);
         memcpy(o, &tv, sizeof tv);
         out->len = (size_t)(o + sizeof tv - out->data);
         return L4R_OK;
@@ -812,6 +803,46 @@ static inline void quad_masks(const char *p, __m128i vsep, int at, qmask *m)
     m->sep |= (uint64_t)(unsigned)_mm_movemask_epi8(sp) << at;
     m->bad |= (uint64_t)(unsigned)_mm_movemask_epi8(bad) << at;
     m->dig |= (uint64_t)(unsigned)_mm_movemask_epi8(dig) << at;
+}
+
+/* The value of the n digits at p, 1 <= n <= 8, with 8 readable bytes at p: eight at once
+ * (Lemire's SWAR), the n digits right-aligned behind zeros. */
+static inline uint32_t swar_digits(const char *p, unsigned n)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    x = (x - UINT64_C(0x3030303030303030)) << (8 * (8 - n));
+    x = x * 10 + (x >> 8);
+    x = ((x & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x000F424000000064) +
+         ((x >> 16) & UINT64_C(0x000000FF000000FF)) * UINT64_C(0x0000271000000001)) >>
+        32;
+    return (uint32_t)x;
+}
+
+/* The id key (idcache.h, l4r_idkey_pack) of the field p[s..s+n) of a fast-path line, from the
+ * line's digit mask; the line has 64 readable bytes, so a short field is read as one word. */
+static inline char *quad_key(char *o, const char *p, unsigned s, unsigned n, uint64_t dig)
+{
+    uint32_t h;
+    if (n <= 7) {
+        uint64_t bits = ((UINT64_C(1) << n) - 1) << s;
+        if ((dig & bits) == bits && (p[s] != '0' || n == 1)) {
+            h = L4R_IDKEY_DENSE | swar_digits(p + s, n);
+            memcpy(o, &h, sizeof h);
+            return o + sizeof h;
+        }
+        uint64_t w;
+        memcpy(&w, p + s, sizeof w);
+        w = l4r_idkey_word(w, n);
+        h = L4R_IDKEY_SHORT | n;
+        memcpy(o, &h, sizeof h);
+        memcpy(o + sizeof h, &w, sizeof w);
+        return o + sizeof h + sizeof w;
+    }
+    h = n;
+    memcpy(o, &h, sizeof h);
+    memcpy(o + sizeof h, p + s, n);
+    return o + sizeof h + n;
 }
 
 /* One record of a four-column table (quad_setup), when it is the common case: at most 63 bytes
@@ -870,14 +901,23 @@ static inline size_t quad_line(const tabctx *c, const char *p, l4r_buf *out)
         out->len += len + 1;
         return len + 1;
     }
-    int64_t tv = 0;
-    for (unsigned k = d + 1; k < len; k++)
-        tv = tv * 10 + (p[k] - '0');
-    l4r_buf_reserve(out, 3 * sizeof(uint32_t) + d + sizeof tv);
+    /* the timestamp's digits (at most 18; the line's 64 bytes are readable) eight at a time */
+    unsigned tn = len - d - 1;
+    int64_t tv;
+    if (tn <= 8) {
+        tv = swar_digits(p + d + 1, tn);
+    } else if (tn <= 16) {
+        tv = (int64_t)swar_digits(p + d + 1, tn - 8) * 100000000 + swar_digits(p + len - 8, 8);
+    } else {
+        tv = 0;
+        for (unsigned k = d + 1; k < len; k++)
+            tv = tv * 10 + (p[k] - '0');
+    }
+    l4r_buf_reserve(out, 3 * (sizeof(uint32_t) + sizeof(uint64_t)) + d + sizeof tv);
     char *o = out->data + out->len;
-    o = pack_plain(o, (l4r_span){p, a});
-    o = pack_plain(o, (l4r_span){p + a + 1, b - a - 1});
-    o = pack_plain(o, (l4r_span){p + b + 1, d - b - 1});
+    o = quad_key(o, p, 0, a, m.dig);
+    o = quad_key(o, p, a + 1, b - a - 1, m.dig);
+    o = quad_key(o, p, b + 1, d - b - 1, m.dig);
     memcpy(o, &tv, sizeof tv);
     out->len = (size_t)(o + sizeof tv - out->data);
     return len + 1;
@@ -1155,6 +1195,23 @@ static uint32_t get_u32(const char **p)
     return v;
 }
 
+/* The id of the next packed field at *p (l4r_idkey_pack: a value, a packed word or the bytes). */
+static inline uint32_t take_id(l4r_idcache *c, const char **p)
+{
+    uint32_t h = get_u32(p);
+    if (h & L4R_IDKEY_DENSE)
+        return l4r_idcache_dense(c, h & L4R_IDKEY_VALUE);
+    if (h & L4R_IDKEY_SHORT) {
+        uint64_t k;
+        memcpy(&k, *p, sizeof k);
+        *p += sizeof k;
+        return l4r_idcache_short(c, k);
+    }
+    uint32_t id = l4r_idcache_get(c, *p, h);
+    *p += h;
+    return id;
+}
+
 /* The skipped records' notes of a block (blkhead), in input order: each is a warning, until one
  * more than --max-errors allows, which fails the run with its message. */
 static l4r_status take_notes(tabctx *c, const char *p, uint64_t n, l4r_error *e)
@@ -1247,15 +1304,9 @@ static l4r_status emit(void *ctx, const l4r_chunk *in, l4r_buf *out, l4r_error *
     if (c->mode == MODE_TABLE) {
         l4r_itab *t = c->itab;
         while (p < end) {
-            uint32_t n = get_u32(&p);
-            uint32_t u = l4r_idcache_get(&c->cache[0], p, n);
-            p += n;
-            n = get_u32(&p);
-            uint32_t i = l4r_idcache_get(&c->cache[1], p, n);
-            p += n;
-            n = get_u32(&p);
-            uint32_t r = l4r_idcache_get(&c->cache[2], p, n);
-            p += n;
+            uint32_t u = take_id(&c->cache[0], &p);
+            uint32_t i = take_id(&c->cache[1], &p);
+            uint32_t r = take_id(&c->cache[2], &p);
             int64_t ts;
             memcpy(&ts, p, sizeof ts);
             p += sizeof ts;

@@ -122,8 +122,8 @@ static void heap_sift(uint64_t *a, size_t n, size_t i)
     }
 }
 
-/* Sort distinct 64-bit keys: quicksort (median of three), insertion sort below 24 elements,
- * heapsort when the recursion gets too deep (so no input is quadratic). */
+/* Sort distinct 64-bit keys: quicksort (median of three, branch-free partition), insertion sort
+ * below 24 elements, heapsort when the recursion gets too deep (so no input is quadratic). */
 static void sort_u64(uint64_t *a, size_t n, int depth)
 {
     while (n > 24) {
@@ -138,31 +138,35 @@ static void sort_u64(uint64_t *a, size_t n, int depth)
             }
             return;
         }
-        uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
-        uint64_t piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (a[i] < piv)
-                i++;
-            while (a[j] > piv)
-                j--;
-            if (i >= j)
-                break;
-            uint64_t t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-            i++;
-            j--;
+        /* Median of three to the end, then a partition without a data-dependent branch (Lomuto,
+         * each element swapped and the boundary advanced by the comparison): on timestamps in
+         * random order the classic Hoare loop mispredicted about every other step (issue 19:
+         * 25M rows in 162k users, 0.53 s -> 0.29 s on one thread). */
+        size_t m = n / 2;
+        uint64_t x = a[0], y = a[m], z = a[n - 1];
+        size_t pi = x < y ? (y < z ? m : (x < z ? n - 1 : 0)) : (x < z ? 0 : (y < z ? n - 1 : m));
+        uint64_t piv = a[pi];
+        a[pi] = a[n - 1];
+        a[n - 1] = piv;
+        size_t i = 0;
+        for (size_t j = 0; j < n - 1; j++) {
+            uint64_t v = a[j];
+            size_t lt = v < piv;
+            a[j] = a[i];
+            a[i] = v;
+            i += lt;
         }
-        /* a[0..j] <= piv <= a[j+1..n); recurse on the smaller side */
-        size_t left = j + 1;
-        if (left < n - left) {
-            sort_u64(a, left, depth);
-            a += left;
-            n -= left;
+        a[n - 1] = a[i];
+        a[i] = piv;
+        /* a[0..i) < piv = a[i] < a(i..n): recurse on the smaller side */
+        size_t right = n - i - 1;
+        if (i < right) {
+            sort_u64(a, i, depth);
+            a += i + 1;
+            n = right;
         } else {
-            sort_u64(a + left, n - left, depth);
-            n = left;
+            sort_u64(a + i + 1, right, depth);
+            n = i;
         }
     }
     for (size_t i = 1; i < n; i++) {

@@ -63,3 +63,27 @@ uint32_t l4r_idcache_dense_miss(l4r_idcache *c, const char *p, size_t n, size_t 
     c->dense[v] = id + 1;
     return id;
 }
+
+uint32_t l4r_idcache_dense_miss_value(l4r_idcache *c, size_t v)
+{
+    char buf[24], *q = buf + sizeof buf;
+    size_t r = v;
+    do
+        *--q = (char)('0' + r % 10);
+    while (r /= 10);
+    return l4r_idcache_dense_miss(c, q, (size_t)(buf + sizeof buf - q), v);
+}
+
+/* First sight of the short string of packed word k: interned, and its slot j (empty) filled. */
+uint32_t l4r_idcache_short_miss(l4r_idcache *c, uint64_t k, size_t j)
+{
+    char buf[8];
+    size_t n = (size_t)(k >> 56);
+    memcpy(buf, &k, sizeof buf); /* little-endian: the bytes first */
+    uint32_t id = l4r_dict_intern(c->dict, buf, n);
+    c->key[j] = k;
+    c->val[j] = id;
+    if (++c->used * 2 > c->mask)
+        l4r_idcache_grow(c);
+    return id;
+}

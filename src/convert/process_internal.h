@@ -245,9 +245,31 @@ static inline char *put_u64(char *d, uint64_t v)
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
         "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
         "8081828384858687888990919293949596979899";
-    int n = 1;
-    for (uint64_t x = v; x >= 10; x /= 10)
-        n++;
+    static const uint64_t pow10[20] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL,
+                                       10000000000000000000ULL};
+    /* the digit count from the bit length (log10(2) ~ 1233 / 4096), one compare to correct it;
+     * v | 1 keeps 0 at one digit and moves no other v across a power of ten (they are even) */
+    uint64_t v1 = v | 1;
+    unsigned t = (unsigned)((64 - __builtin_clzll(v1)) * 1233) >> 12;
+    int n = (int)t - (v1 < pow10[t]) + 1;
     char *e = d + n;
     char *w = e;
     while (v >= 100) {

@@ -9,8 +9,10 @@
  * pointer and a length.  Ids are handed out 0, 1, 2, ... in order of first appearance.
  *
  * The table itself is one array per column, grown by doubling.  Each column is its own anonymous
- * mapping (l4r_big_resize), grown with mremap, so growth does not copy and untouched capacity
- * costs no resident memory.
+ * mapping (l4r_big_resize_4k), grown with mremap, so growth does not copy and untouched capacity
+ * costs no resident memory.  The columns are written once, front to back, by the one writer
+ * thread: in 4 KiB pages, whose first touch costs a seventh of a fresh huge page's on this
+ * project's VM (util.h; 25M rows at -j 2: system time 1.4-1.9 s -> 0.55 s).
  */
 #include "table.h"
 
@@ -252,10 +254,10 @@ static size_t row_budget(const l4r_itab *t)
 
 static void set_cap(l4r_itab *t, size_t rows)
 {
-    t->user = l4r_big_resize(t->user, t->cap * sizeof *t->user, rows * sizeof *t->user);
-    t->item = l4r_big_resize(t->item, t->cap * sizeof *t->item, rows * sizeof *t->item);
-    t->rating = l4r_big_resize(t->rating, t->cap * sizeof *t->rating, rows * sizeof *t->rating);
-    t->ts = l4r_big_resize(t->ts, t->cap * sizeof *t->ts, rows * sizeof *t->ts);
+    t->user = l4r_big_resize_4k(t->user, t->cap * sizeof *t->user, rows * sizeof *t->user);
+    t->item = l4r_big_resize_4k(t->item, t->cap * sizeof *t->item, rows * sizeof *t->item);
+    t->rating = l4r_big_resize_4k(t->rating, t->cap * sizeof *t->rating, rows * sizeof *t->rating);
+    t->ts = l4r_big_resize_4k(t->ts, t->cap * sizeof *t->ts, rows * sizeof *t->ts);
     t->cap = rows;
 }
 
@@ -302,18 +304,9 @@ static void grow_or_spill(l4r_itab *t)
     set_cap(t, want);
 }
 
-void l4r_itab_push(l4r_itab *t, uint32_t user, uint32_t item, uint32_t rating, int64_t ts)
+void l4r_itab_full(l4r_itab *t)
 {
-    size_t k = t->n - t->spill_base;
-    if (L4R_UNLIKELY(k == t->cap)) {
-        grow_or_spill(t);
-        k = t->n - t->spill_base;
-    }
-    t->user[k] = user;
-    t->item[k] = item;
-    t->rating[k] = rating;
-    t->ts[k] = ts;
-    t->n++;
+    grow_or_spill(t);
 }
 
 l4r_status l4r_itab_spill_flush(l4r_itab *t, l4r_error *e)
