@@ -775,6 +775,12 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_long(val, 0, 2000000000, &v))
             return l4r_err(e, L4R_EUSAGE, "max-windows takes a number >= 0, not '%s'", val);
         p->max_windows = (int)v;
+    } else if (!strcmp(key, "tallrec-style")) {
+        static const char *const styles[] = {"auto", "movie", "book", NULL};
+        k = pick(val, styles);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "tallrec-style takes auto, movie or book, not '%s'", val);
+        p->tallrec_style = k;
     } else if (!strcmp(key, "eval-sample")) {
         if (!parse_long(val, 0, 2000000000, &v))
             return l4r_err(e, L4R_EUSAGE, "eval-sample takes a number >= 0, not '%s'", val);

@@ -117,6 +117,10 @@ static void usage(FILE *f)
            "                     (docs/PRESETS.md)\n"
            "  --window N         tallrec, bigrec: history items per window (default 10)\n"
            "  --max-windows N    tallrec: keep the last N windows (default 10000; 0 = all)\n"
+           "  --tallrec-style auto|movie|book  tallrec: movie is preprocess_movie.py's windows;\n"
+           "                     book is preprocess_book.py's one record per user (users shuffled\n"
+           "                     by --seed, rating > 5 = like, authors); auto (default): book on\n"
+           "                     book-crossing\n"
            "  --eval-sample N    bigrec: valid_N.json, test_N.json hold N rows drawn with --seed\n"
            "                     as pandas' sample(n=N, random_state=seed) (default 5000; 0 = none)\n"
            "  --p5-indexing random|sequential  p5: item ids (default random: seeded, no order;\n"
@@ -202,6 +206,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"history", required_argument, NULL, OPT_SET},
         {"window", required_argument, NULL, OPT_SET},
         {"max-windows", required_argument, NULL, OPT_SET},
+        {"tallrec-style", required_argument, NULL, OPT_SET},
         {"eval-sample", required_argument, NULL, OPT_SET},
         {"memory", required_argument, NULL, OPT_SET},
         {"block-size", required_argument, NULL, OPT_SET}, /* for tests */

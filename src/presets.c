@@ -89,12 +89,17 @@ static const l4r_preset presets[] = {
     },
     {
         .name = "tallrec",
-        .codebase = "TALLRec (Bao et al., RecSys 2023), github.com/SAI990323/TALLRec: preprocess_movie.py",
-        .summary = "rating > 3 = like; windows of the 10 interactions before each target, user by user in "
-                   "time order; the last 10,000 windows, 8:1:1 by position; Alpaca JSON with Yes./No.",
+        .codebase = "TALLRec (Bao et al., RecSys 2023), github.com/SAI990323/TALLRec: preprocess_movie.py, "
+                    "preprocess_book.py",
+        .summary = "movies: rating > 3 = like; windows of the 10 interactions before each target, user by "
+                   "user in time order; the last 10,000 windows, 8:1:1 by position; books: users with > 3 "
+                   "ratings, split 8:1:1 by a seeded shuffle, one record each (10 shuffled history books, "
+                   "rating > 5 = like, 0 = dislike); Alpaca JSON with Yes./No.",
         .writes = "train.json, valid.json, test.json (finetune_rec.py --train_data_path / --val_data_path, "
                   "evaluate.py --test_data_path), items.tsv",
-        .covers = {"movielens/ml-100k", NULL},
+        /* book-crossing/all: TALLRec keeps the implicit 0 ratings (as dislikes); --format tallrec
+         * runs its preprocess_book.py there (--tallrec-style auto) */
+        .covers = {"movielens/ml-100k", "book-crossing/all", NULL},
         .options = {"--format", "tallrec", "--window", "10", "--max-windows", "10000", NULL},
     },
     {
