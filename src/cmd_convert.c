@@ -123,6 +123,9 @@ static void usage(FILE *f)
            "                     book-crossing\n"
            "  --eval-sample N    bigrec: valid_N.json, test_N.json hold N rows drawn with --seed\n"
            "                     as pandas' sample(n=N, random_state=seed) (default 5000; 0 = none)\n"
+           "  --bigrec-style auto|movie|game  bigrec: movie is data/movie/process.ipynb (liked\n"
+           "                     targets); game is data/game's (every target, titles > 1 character,\n"
+           "                     the video-game prompt); auto (default): game on amazon\n"
            "  --p5-indexing random|sequential  p5: item ids (default random: seeded, no order;\n"
            "                     sequential is P5's numbering along the user sequences, whose\n"
            "                     consecutive ids leak the next item, jeykigung/P5 PR#3)\n"
@@ -207,6 +210,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"window", required_argument, NULL, OPT_SET},
         {"max-windows", required_argument, NULL, OPT_SET},
         {"tallrec-style", required_argument, NULL, OPT_SET},
+        {"bigrec-style", required_argument, NULL, OPT_SET},
         {"eval-sample", required_argument, NULL, OPT_SET},
         {"memory", required_argument, NULL, OPT_SET},
         {"block-size", required_argument, NULL, OPT_SET}, /* for tests */

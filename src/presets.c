@@ -110,7 +110,9 @@ static const l4r_preset presets[] = {
             "valid and test sub-sampled to 5,000 (seeded, as pandas' sample(random_state=42)); "
             "Alpaca JSON for title generation",
         .writes = "train.json, valid.json, test.json, valid_5000.json, test_5000.json, items.tsv",
-        .covers = {"movielens/ml-10m", NULL},
+        /* amazon/2018/Video_Games_5: BIGRec's "game" data (data/game/process.ipynb); --format bigrec
+         * runs that notebook's procedure there (--bigrec-style auto) */
+        .covers = {"movielens/ml-10m", "amazon/2018/Video_Games_5", NULL},
         .options = {"--format", "bigrec", "--window", "10", "--eval-sample", "5000", "--seed", "42", NULL},
     },
     {

@@ -142,11 +142,27 @@ typedef struct alpaca {
     proc *p;
     int w;        /* history length */
     double *like; /* per rating id: 1 when > 3 */
+    /* bigrec on games: the users' titled rows, users in order of their first one (grows[gbeg[k]
+     * .. gbeg[k + 1]) is the k-th); NULL: p->idx by user id */
+    uint32_t *grows, *gbeg;
+    size_t ng;
+    bool game;
 } alpaca;
 
 static inline uint32_t row_at(const alpaca *a, uint32_t u, uint32_t pos)
 {
-    return a->p->idx[a->p->ubeg[u] + pos];
+    return a->grows ? a->grows[a->gbeg[u] + pos] : a->p->idx[a->p->ubeg[u] + pos];
+}
+
+static inline uint32_t ulen_of(const alpaca *a, size_t u)
+{
+    return a->grows ? a->gbeg[u + 1] - a->gbeg[u] : a->p->ulen[u];
+}
+
+/* The first history position of a window (BIGRec's games: max(i - 10, 0)). */
+static inline uint32_t hist_beg(const alpaca *a, const window *wd)
+{
+    return wd->end > (uint32_t)a->w ? wd->end - (uint32_t)a->w : 0;
 }
 
 static inline bool liked(const alpaca *a, uint32_t row)
@@ -158,13 +174,15 @@ static inline bool liked(const alpaca *a, uint32_t row)
  * target is liked.  *n gets the count; caller frees. */
 static window *make_windows(const alpaca *a, bool liked_only, size_t *n)
 {
-    const proc *p = a->p;
-    size_t cap = 0, k = 0;
-    for (size_t u = 0; u < p->n_users; u++)
-        cap += p->ulen[u] > (uint32_t)a->w ? p->ulen[u] - (uint32_t)a->w : 0;
+    size_t cap = 0, k = 0, nu = a->grows ? a->ng : a->p->n_users;
+    for (size_t u = 0; u < nu; u++)
+        cap += ulen_of(a, u) > (uint32_t)a->w ? ulen_of(a, u) - (uint32_t)a->w : 1;
     window *ws = l4r_xmalloc((cap ? cap : 1) * sizeof *ws);
-    for (size_t u = 0; u < p->n_users; u++) {
-        for (uint32_t j = (uint32_t)a->w; j < p->ulen[u]; j++) {
+    for (size_t u = 0; u < nu; u++) {
+        uint32_t len = ulen_of(a, u);
+        /* games: range(min(10, len - 1), len), a shorter history for a user with <= 10 */
+        uint32_t j0 = a->game && len && len - 1 < (uint32_t)a->w ? len - 1 : (uint32_t)a->w;
+        for (uint32_t j = j0; j < len; j++) {
             if (liked_only && !liked(a, row_at(a, (uint32_t)u, j)))
                 continue;
             ws[k++] = (window){(uint32_t)u, j};
@@ -208,6 +226,10 @@ static const char BIGREC_INSTRUCTION[] =
     "Given a list of movies the user has watched before, please recommend a new movie that the user likes to "
     "the user.";
 
+static const char BIGREC_GAME_INSTRUCTION[] =
+    "Given a list of video games the user has played before, please recommend a new video game that the user "
+    "likes to the user.";
+
 static void tallrec_record(const alpaca *a, const window *wd, bool first, l4r_buf *b, l4r_buf *in,
                            l4r_buf *out)
 {
@@ -241,15 +263,16 @@ static void bigrec_record(const alpaca *a, const window *wd, bool first, l4r_buf
 {
     l4r_buf_reset(in);
     l4r_buf_reset(out);
-    l4r_buf_adds(in, "The user has watched the following movies before:");
-    for (uint32_t j = wd->end - (uint32_t)a->w; j < wd->end; j++) {
-        if (j > wd->end - (uint32_t)a->w)
+    l4r_buf_adds(in, a->game ? "The user has played the following video games before:"
+                             : "The user has watched the following movies before:");
+    for (uint32_t j = hist_beg(a, wd); j < wd->end; j++) {
+        if (j > hist_beg(a, wd))
             l4r_buf_adds(in, ", ");
         add_title(in, title_of(a, row_at(a, wd->u, j)));
     }
     l4r_buf_adds(in, "\n ");
     add_title(out, title_of(a, row_at(a, wd->u, wd->end)));
-    add_record(b, first, BIGREC_INSTRUCTION, in, out);
+    add_record(b, first, a->game ? BIGREC_GAME_INSTRUCTION : BIGREC_INSTRUCTION, in, out);
 }
 
 typedef void (*record_fn)(const alpaca *a, const window *wd, bool first, l4r_buf *b, l4r_buf *in,
@@ -287,6 +310,7 @@ static l4r_status write_array(const alpaca *a, const char *name, const window *w
 }
 
 static l4r_status alpaca_begin(alpaca *a, proc *p, const char *fmt, l4r_error *e)
+/* (a->game: rows without a title are left out, not refused: game_rows) */
 {
     a->p = p;
     a->w = p->o->window > 0 ? p->o->window : 10;
@@ -299,7 +323,10 @@ static l4r_status alpaca_begin(alpaca *a, proc *p, const char *fmt, l4r_error *e
         double v = l4r_itab_rating_value(p->t, (uint32_t)r);
         a->like[r] = !isnan(v) && v > 3.0 ? 1 : 0;
     }
-    return check_titles(a, fmt, e);
+    if (a->game && !p->items)
+        return l4r_err(e, L4R_EUSAGE,
+                       "--format %s needs item titles (items.tsv), and this dataset variant has none", fmt);
+    return a->game ? L4R_OK : check_titles(a, fmt, e);
 }
 
 /* Positions of the 8:1:1 cut points of n windows, as int(n * 0.8) and int(n * 0.9). */
@@ -620,19 +647,88 @@ static void sort_by_target(const alpaca *a, window *ws, size_t n)
     free(ktmp);
 }
 
+/* BIGRec's data/game/process.ipynb keeps the reviews of items whose title has more than one
+ * character (len(meta['title']) > 1), users in order of their first such review. */
+static bool long_title(const char *t)
+{
+    size_t cps = 0; /* code points, as Python's len */
+    for (const unsigned char *c = (const unsigned char *)(t ? t : ""); *c && cps < 2; c++)
+        cps += (*c & 0xc0) != 0x80;
+    return cps >= 2;
+}
+
+static void game_rows(alpaca *a)
+{
+    proc *p = a->p;
+    uint32_t *first = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *first);
+    uint32_t *order = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *order);
+    size_t cap = 0;
+    for (size_t u = 0; u < p->n_users; u++) {
+        first[u] = UINT32_MAX;
+        for (uint32_t j = 0; j < p->ulen[u]; j++) {
+            uint32_t r = p->idx[p->ubeg[u] + j];
+            if (!long_title(title_of(a, r)))
+                continue;
+            cap++;
+            first[u] = r < first[u] ? r : first[u];
+        }
+    }
+    size_t ng = 0;
+    for (size_t u = 0; u < p->n_users; u++)
+        if (first[u] != UINT32_MAX)
+            order[ng++] = (uint32_t)u;
+    /* by first titled row (a bottom-up merge sort) */
+    for (size_t width = 1; width < ng; width *= 2) {
+        uint32_t *tmp = l4r_xmalloc(ng * sizeof *tmp);
+        for (size_t lo = 0; lo < ng; lo += 2 * width) {
+            size_t mid = lo + width < ng ? lo + width : ng, hi = lo + 2 * width < ng ? lo + 2 * width : ng;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = first[order[j]] < first[order[i]] ? order[j++] : order[i++];
+            while (i < mid)
+                tmp[k++] = order[i++];
+            while (j < hi)
+                tmp[k++] = order[j++];
+        }
+        memcpy(order, tmp, ng * sizeof *order);
+        free(tmp);
+    }
+    a->grows = l4r_xmalloc((cap ? cap : 1) * sizeof *a->grows);
+    a->gbeg = l4r_xmalloc((ng + 1) * sizeof *a->gbeg);
+    size_t at = 0;
+    for (size_t k = 0; k < ng; k++) {
+        size_t u = order[k];
+        a->gbeg[k] = (uint32_t)at;
+        for (uint32_t j = 0; j < p->ulen[u]; j++) {
+            uint32_t r = p->idx[p->ubeg[u] + j];
+            if (long_title(title_of(a, r)))
+                a->grows[at++] = r;
+        }
+    }
+    a->gbeg[ng] = (uint32_t)at;
+    a->ng = ng;
+    free(first);
+    free(order);
+}
+
 l4r_status l4r_sink_bigrec(proc *p, l4r_error *e)
 {
     alpaca a = {0};
+    a.game = p->o->bigrec_style == 2 ||
+             (p->o->bigrec_style == 0 && p->o->family && !strcmp(p->o->family, "amazon"));
     l4r_status st = alpaca_begin(&a, p, "bigrec", e);
     size_t n = 0;
     window *ws = NULL;
     uint32_t *perm = NULL;
     if (!st) {
-        ws = make_windows(&a, true, &n);
+        if (a.game)
+            game_rows(&a);
+        ws = make_windows(&a, !a.game, &n);
         sort_by_target(&a, ws, n);
         size_t c[2];
         cuts(n, c);
         size_t sample = p->o->eval_sample >= 0 ? (size_t)p->o->eval_sample : 5000;
+        l4r_manifest_set_str(p->m, "bigrec.style", a.game ? "game" : "movie");
         l4r_manifest_set_int(p->m, "bigrec.window", a.w);
         l4r_manifest_set_int(p->m, "bigrec.windows", (int64_t)n);
         l4r_manifest_set_int(p->m, "bigrec.eval_sample", (int64_t)sample);
@@ -657,5 +753,7 @@ l4r_status l4r_sink_bigrec(proc *p, l4r_error *e)
     free(perm);
     free(ws);
     free(a.like);
+    free(a.grows);
+    free(a.gbeg);
     return st;
 }
