@@ -787,6 +787,12 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (k < 0)
             return l4r_err(e, L4R_EUSAGE, "bigrec-style takes auto, movie or game, not '%s'", val);
         p->bigrec_style = k;
+    } else if (!strcmp(key, "llara-style")) {
+        static const char *const styles[] = {"auto", "pairs", "ids", NULL};
+        k = pick(val, styles);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "llara-style takes auto, pairs or ids, not '%s'", val);
+        p->llara_style = k;
     } else if (!strcmp(key, "eval-sample")) {
         if (!parse_long(val, 0, 2000000000, &v))
             return l4r_err(e, L4R_EUSAGE, "eval-sample takes a number >= 0, not '%s'", val);

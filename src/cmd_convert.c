@@ -132,6 +132,10 @@ static void usage(FILE *f)
            "  --p5-negatives N   p5: negatives per user in negative_samples.txt (default 99)\n"
            "  --llara-candidates K  llara: K candidates per example, the target among them,\n"
            "                     fixed in the file (default 20)\n"
+           "  --llara-style auto|pairs|ids  llara: pairs is data/movielens_data.py's\n"
+           "                     (id, rating) pairs, ids = ML id - 1; ids is steam_data.py's and\n"
+           "                     lastfm_data.py's plain ids 0..N-1 and id2name.txt; auto\n"
+           "                     (default): ids on steam and lastfm\n"
            "  --openp5-indexing random|sequential|collaborative  openp5: item ids (default\n"
            "                     random: 1001... by a seeded shuffle; sequential: OpenP5's numbering\n"
            "                     along the sequences, whose consecutive ids leak the next item;\n"
@@ -211,6 +215,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"max-windows", required_argument, NULL, OPT_SET},
         {"tallrec-style", required_argument, NULL, OPT_SET},
         {"bigrec-style", required_argument, NULL, OPT_SET},
+        {"llara-style", required_argument, NULL, OPT_SET},
         {"eval-sample", required_argument, NULL, OPT_SET},
         {"memory", required_argument, NULL, OPT_SET},
         {"block-size", required_argument, NULL, OPT_SET}, /* for tests */

@@ -141,9 +141,12 @@ static const l4r_preset presets[] = {
                    "titles with the article moved, and 20 seeded candidates fixed in the file (LLaRA draws "
                    "them per load); 8:1:1 by position",
         .writes = "train_data.jsonl, Val_data.jsonl, Test_data.jsonl (to_pickle: docs/PRESETS.md), items.tsv",
-        .covers = {"movielens/ml-100k", NULL},
-        .options = {"--format", "llara", "--split", "ratio:8,1,1", "--llara-candidates", "20", "--history",
-                    "10", NULL},
+        /* steam, lastfm: LLaRA's steam_data.py / lastfm_data.py read plain ids and id2name.txt
+         * (--llara-style auto); their preprocessing is unpublished (LLaRA#18), the variants are
+         * inferred (docs/PRESETS.md).  --require-title: id2name.txt needs every item's name */
+        .covers = {"movielens/ml-100k", "steam/reviews", "lastfm/hetrec-2k/plays", NULL},
+        .options = {"--require-title", "--format", "llara", "--split", "ratio:8,1,1", "--llara-candidates",
+                    "20", "--history", "10", NULL},
     },
     {
         .name = "hllm",

@@ -83,6 +83,7 @@ typedef struct l4r_process_opts {
     int max_windows;                  /* tallrec: the last N windows (default 10000, 0 = all) */
     int tallrec_style;                /* tallrec: 0 auto (book on book-crossing), 1 movie, 2 book */
     int bigrec_style;                 /* bigrec: 0 auto (game on amazon), 1 movie, 2 game */
+    int llara_style;                  /* llara: 0 auto (ids on steam, lastfm), 1 pairs, 2 ids */
     int eval_sample;                  /* bigrec: rows of valid_N / test_N.json (default 5000, 0 = none) */
     const char *dataset;              /* the output directory: its base name is the stem of the
                                          RecBole and SASRec files (NAME/NAME.inter, as RecBole
