@@ -72,6 +72,8 @@ static void usage(FILE *f)
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
            "  --min-rating R             keep ratings >= R\n"
+           "  --time-from T, --time-until T  keep interactions from T to T (both kept): Unix\n"
+           "                             seconds, 2019-01-01 or '2019-12-31 00:00:00' (UTC)\n"
            "  --implicit                 write rating 1\n"
            "  --require-title            drop interactions whose item has no title in items.tsv\n"
            "                             (empty or missing), before the k-core (LlamaRec's filter)\n"
@@ -130,6 +132,8 @@ static void usage(FILE *f)
            "                     sequential is P5's numbering along the user sequences, whose\n"
            "                     consecutive ids leak the next item, jeykigung/P5 PR#3)\n"
            "  --p5-negatives N   p5: negatives per user in negative_samples.txt (default 99)\n"
+           "  --p5-user-order shuffle|source  p5: user ids by P5's seeded shuffle (default,\n"
+           "                     its Amazon notebook) or in order of first appearance (its Yelp one)\n"
            "  --llara-candidates K  llara: K candidates per example, the target among them,\n"
            "                     fixed in the file (default 20)\n"
            "  --llara-style auto|pairs|ids  llara: pairs is data/movielens_data.py's\n"
@@ -190,6 +194,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"with", required_argument, NULL, OPT_SET},
         {"dedup", required_argument, NULL, OPT_SET},
         {"min-rating", required_argument, NULL, OPT_SET},
+        {"time-from", required_argument, NULL, OPT_SET},
+        {"time-until", required_argument, NULL, OPT_SET},
         {"implicit", no_argument, NULL, OPT_SET},
         {"require-title", no_argument, NULL, OPT_SET},
         {"kcore", required_argument, NULL, OPT_SET},
@@ -206,6 +212,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"candidates", required_argument, NULL, OPT_SET},
         {"p5-indexing", required_argument, NULL, OPT_SET},
         {"p5-negatives", required_argument, NULL, OPT_SET},
+        {"p5-user-order", required_argument, NULL, OPT_SET},
         {"llara-candidates", required_argument, NULL, OPT_SET},
         {"openp5-indexing", required_argument, NULL, OPT_SET},
         {"openp5-tokens", required_argument, NULL, OPT_SET},

@@ -135,6 +135,28 @@ static const l4r_preset presets[] = {
             },
     },
     {
+        .name = "p5-yelp",
+        .codebase =
+            "P5 (Geng et al., RecSys 2022), github.com/jeykigung/P5: preprocess/data_preprocess_yelp.ipynb",
+        .summary = "the reviews dated 2019-01-01 00:00:00 to 2019-12-31 00:00:00, iterative 5-core, users "
+                   "numbered in order of first appearance (P5's Yelp notebook does not shuffle them), "
+                   "items by a seeded random numbering (--p5-indexing sequential: P5's), 99 seeded "
+                   "negatives per user",
+        .writes = "sequential_data.txt, datamaps.json, negative_samples.txt, items.tsv",
+        /* P5's Yelp: the Kaggle upload of early 2020 (8,021,122 reviews up to 2019-12-13, 209,393
+         * businesses, as the notebook's progress bars count them); another version is other data */
+        .covers = {"yelp/kaggle", NULL},
+        .options = {"--time-from", "2019-01-01 00:00:00", "--time-until", "2019-12-31 00:00:00", "--kcore",
+                    "5", "--format", "p5", "--p5-user-order", "source", "--seed", "2022", NULL},
+        .papers =
+            {
+                {"yelp/kaggle",
+                 "P5, preprocess/data_preprocess_yelp.ipynb, the main(...) cell's output",
+                 "only the Kaggle version of early 2020 (8,021,122 reviews) holds P5's reviews",
+                 {{"users", 30431, 0}, {"items", 20033, 0}, {"interactions", 316354, 0}}},
+            },
+    },
+    {
         .name = "llara",
         .codebase = "LLaRA (Liao et al., SIGIR 2024), github.com/ljy0ustc/LLaRA: data/movielens_data.py",
         .summary = "per target the 10 items before it as (id, rating) pairs padded at the end, its length, "
