@@ -104,11 +104,12 @@ static const l4r_preset presets[] = {
     },
     {
         .name = "bigrec",
-        .codebase = "BIGRec (Bao et al., 2023), github.com/SAI990323/BIGRec: data/movie/process.ipynb",
-        .summary =
-            "windows of 10 before each liked target (rating > 3), sorted by target time and cut 8:1:1; "
-            "valid and test sub-sampled to 5,000 (seeded, as pandas' sample(random_state=42)); "
-            "Alpaca JSON for title generation",
+        .codebase = "BIGRec (Bao et al., 2023), github.com/SAI990323/BIGRec: data/movie/process.ipynb, "
+                    "data/game/process.ipynb",
+        .summary = "windows of 10 before each liked target (rating > 3; games: every target, items titled "
+                   "with > 1 character, shorter histories for short users), sorted by target time and cut "
+                   "8:1:1; valid and test sub-sampled to 5,000 (seeded, as pandas' sample(random_state=42)); "
+                   "Alpaca JSON for title generation",
         .writes = "train.json, valid.json, test.json, valid_5000.json, test_5000.json, items.tsv",
         /* amazon/2018/Video_Games_5: BIGRec's "game" data (data/game/process.ipynb); --format bigrec
          * runs that notebook's procedure there (--bigrec-style auto) */
