@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "convert/convert.h"
+#include "convert/timefmt.h"
 #include "convert/uptodate.h"
 #include "fetch/fetch.h"
 #include "presets.h"
@@ -683,6 +684,22 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
             return l4r_err(e, L4R_EUSAGE, "min-rating takes a number, not '%s'", val);
         p->min_rating = r;
         p->has_min_rating = true;
+    } else if (!strcmp(key, "time-from") || !strcmp(key, "time-until")) {
+        int64_t ts;
+        size_t n = strlen(val);
+        if (!l4r_parse_time(val, n, L4R_TIME_UNIX_S, &ts) &&
+            !l4r_parse_time(val, n, L4R_TIME_DATETIME, &ts) && !l4r_parse_time(val, n, L4R_TIME_DATE, &ts))
+            return l4r_err(e, L4R_EUSAGE,
+                           "%s takes Unix seconds, a date (2019-01-01) or a date and time "
+                           "('2019-12-31 00:00:00', UTC), not '%s'",
+                           key, val);
+        if (key[5] == 'f') {
+            p->time_from = ts;
+            p->has_time_from = true;
+        } else {
+            p->time_until = ts;
+            p->has_time_until = true;
+        }
     } else if (!strcmp(key, "kcore") || !strcmp(key, "user-core") || !strcmp(key, "item-core")) {
         if (!parse_long(val, 0, 1000000, &v))
             return l4r_err(e, L4R_EUSAGE, "%s takes a number >= 0, not '%s'", key, val);
@@ -778,6 +795,30 @@ static l4r_status set_process(l4r_options *o, const char *key, const char *val, 
         if (!parse_long(val, 0, 2000000000, &v))
             return l4r_err(e, L4R_EUSAGE, "max-windows takes a number >= 0, not '%s'", val);
         p->max_windows = (int)v;
+    } else if (!strcmp(key, "tallrec-style")) {
+        static const char *const styles[] = {"auto", "movie", "book", NULL};
+        k = pick(val, styles);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "tallrec-style takes auto, movie or book, not '%s'", val);
+        p->tallrec_style = k;
+    } else if (!strcmp(key, "bigrec-style")) {
+        static const char *const styles[] = {"auto", "movie", "game", NULL};
+        k = pick(val, styles);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "bigrec-style takes auto, movie or game, not '%s'", val);
+        p->bigrec_style = k;
+    } else if (!strcmp(key, "llara-style")) {
+        static const char *const styles[] = {"auto", "pairs", "ids", NULL};
+        k = pick(val, styles);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "llara-style takes auto, pairs or ids, not '%s'", val);
+        p->llara_style = k;
+    } else if (!strcmp(key, "p5-user-order")) {
+        static const char *const orders[] = {"shuffle", "source", NULL};
+        k = pick(val, orders);
+        if (k < 0)
+            return l4r_err(e, L4R_EUSAGE, "p5-user-order takes shuffle or source, not '%s'", val);
+        p->p5_users_source = k == 1;
     } else if (!strcmp(key, "eval-sample")) {
         if (!parse_long(val, 0, 2000000000, &v))
             return l4r_err(e, L4R_EUSAGE, "eval-sample takes a number >= 0, not '%s'", val);

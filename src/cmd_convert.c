@@ -72,6 +72,8 @@ static void usage(FILE *f)
            "stages (in this order; each optional and counted in manifest.json):\n"
            "  --dedup first|last|none    repeated (user, item) pairs (default none)\n"
            "  --min-rating R             keep ratings >= R\n"
+           "  --time-from T, --time-until T  keep interactions from T to T (both kept): Unix\n"
+           "                             seconds, 2019-01-01 or '2019-12-31 00:00:00' (UTC)\n"
            "  --implicit                 write rating 1\n"
            "  --require-title            drop interactions whose item has no title in items.tsv\n"
            "                             (empty or missing), before the k-core (LlamaRec's filter)\n"
@@ -117,14 +119,27 @@ static void usage(FILE *f)
            "                     (docs/PRESETS.md)\n"
            "  --window N         tallrec, bigrec: history items per window (default 10)\n"
            "  --max-windows N    tallrec: keep the last N windows (default 10000; 0 = all)\n"
+           "  --tallrec-style auto|movie|book  tallrec: movie is preprocess_movie.py's windows;\n"
+           "                     book is preprocess_book.py's one record per user (users shuffled\n"
+           "                     by --seed, rating > 5 = like, authors); auto (default): book on\n"
+           "                     book-crossing\n"
            "  --eval-sample N    bigrec: valid_N.json, test_N.json hold N rows drawn with --seed\n"
            "                     as pandas' sample(n=N, random_state=seed) (default 5000; 0 = none)\n"
+           "  --bigrec-style auto|movie|game  bigrec: movie is data/movie/process.ipynb (liked\n"
+           "                     targets); game is data/game's (every target, titles > 1 character,\n"
+           "                     the video-game prompt); auto (default): game on amazon\n"
            "  --p5-indexing random|sequential  p5: item ids (default random: seeded, no order;\n"
            "                     sequential is P5's numbering along the user sequences, whose\n"
            "                     consecutive ids leak the next item, jeykigung/P5 PR#3)\n"
            "  --p5-negatives N   p5: negatives per user in negative_samples.txt (default 99)\n"
+           "  --p5-user-order shuffle|source  p5: user ids by P5's seeded shuffle (default,\n"
+           "                     its Amazon notebook) or in order of first appearance (its Yelp one)\n"
            "  --llara-candidates K  llara: K candidates per example, the target among them,\n"
            "                     fixed in the file (default 20)\n"
+           "  --llara-style auto|pairs|ids  llara: pairs is data/movielens_data.py's\n"
+           "                     (id, rating) pairs, ids = ML id - 1; ids is steam_data.py's and\n"
+           "                     lastfm_data.py's plain ids 0..N-1 and id2name.txt; auto\n"
+           "                     (default): ids on steam and lastfm\n"
            "  --openp5-indexing random|sequential|collaborative  openp5: item ids (default\n"
            "                     random: 1001... by a seeded shuffle; sequential: OpenP5's numbering\n"
            "                     along the sequences, whose consecutive ids leak the next item;\n"
@@ -180,6 +195,8 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"with", required_argument, NULL, OPT_SET},
         {"dedup", required_argument, NULL, OPT_SET},
         {"min-rating", required_argument, NULL, OPT_SET},
+        {"time-from", required_argument, NULL, OPT_SET},
+        {"time-until", required_argument, NULL, OPT_SET},
         {"implicit", no_argument, NULL, OPT_SET},
         {"require-title", no_argument, NULL, OPT_SET},
         {"kcore", required_argument, NULL, OPT_SET},
@@ -196,6 +213,7 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"candidates", required_argument, NULL, OPT_SET},
         {"p5-indexing", required_argument, NULL, OPT_SET},
         {"p5-negatives", required_argument, NULL, OPT_SET},
+        {"p5-user-order", required_argument, NULL, OPT_SET},
         {"llara-candidates", required_argument, NULL, OPT_SET},
         {"openp5-indexing", required_argument, NULL, OPT_SET},
         {"openp5-tokens", required_argument, NULL, OPT_SET},
@@ -203,6 +221,9 @@ int cmd_convert(l4r_cli *cli, int argc, char **argv)
         {"history", required_argument, NULL, OPT_SET},
         {"window", required_argument, NULL, OPT_SET},
         {"max-windows", required_argument, NULL, OPT_SET},
+        {"tallrec-style", required_argument, NULL, OPT_SET},
+        {"bigrec-style", required_argument, NULL, OPT_SET},
+        {"llara-style", required_argument, NULL, OPT_SET},
         {"eval-sample", required_argument, NULL, OPT_SET},
         {"memory", required_argument, NULL, OPT_SET},
         {"block-size", required_argument, NULL, OPT_SET}, /* for tests */

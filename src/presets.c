@@ -89,23 +89,31 @@ static const l4r_preset presets[] = {
     },
     {
         .name = "tallrec",
-        .codebase = "TALLRec (Bao et al., RecSys 2023), github.com/SAI990323/TALLRec: preprocess_movie.py",
-        .summary = "rating > 3 = like; windows of the 10 interactions before each target, user by user in "
-                   "time order; the last 10,000 windows, 8:1:1 by position; Alpaca JSON with Yes./No.",
+        .codebase = "TALLRec (Bao et al., RecSys 2023), github.com/SAI990323/TALLRec: preprocess_movie.py, "
+                    "preprocess_book.py",
+        .summary = "movies: rating > 3 = like; windows of the 10 interactions before each target, user by "
+                   "user in time order; the last 10,000 windows, 8:1:1 by position; books: users with > 3 "
+                   "ratings, split 8:1:1 by a seeded shuffle, one record each (10 shuffled history books, "
+                   "rating > 5 = like, 0 = dislike); Alpaca JSON with Yes./No.",
         .writes = "train.json, valid.json, test.json (finetune_rec.py --train_data_path / --val_data_path, "
                   "evaluate.py --test_data_path), items.tsv",
-        .covers = {"movielens/ml-100k", NULL},
+        /* book-crossing/all: TALLRec keeps the implicit 0 ratings (as dislikes); --format tallrec
+         * runs its preprocess_book.py there (--tallrec-style auto) */
+        .covers = {"movielens/ml-100k", "book-crossing/all", NULL},
         .options = {"--format", "tallrec", "--window", "10", "--max-windows", "10000", NULL},
     },
     {
         .name = "bigrec",
-        .codebase = "BIGRec (Bao et al., 2023), github.com/SAI990323/BIGRec: data/movie/process.ipynb",
-        .summary =
-            "windows of 10 before each liked target (rating > 3), sorted by target time and cut 8:1:1; "
-            "valid and test sub-sampled to 5,000 (seeded, as pandas' sample(random_state=42)); "
-            "Alpaca JSON for title generation",
+        .codebase = "BIGRec (Bao et al., 2023), github.com/SAI990323/BIGRec: data/movie/process.ipynb, "
+                    "data/game/process.ipynb",
+        .summary = "windows of 10 before each liked target (rating > 3; games: every target, items titled "
+                   "with > 1 character, shorter histories for short users), sorted by target time and cut "
+                   "8:1:1; valid and test sub-sampled to 5,000 (seeded, as pandas' sample(random_state=42)); "
+                   "Alpaca JSON for title generation",
         .writes = "train.json, valid.json, test.json, valid_5000.json, test_5000.json, items.tsv",
-        .covers = {"movielens/ml-10m", NULL},
+        /* amazon/2018/Video_Games_5: BIGRec's "game" data (data/game/process.ipynb); --format bigrec
+         * runs that notebook's procedure there (--bigrec-style auto) */
+        .covers = {"movielens/ml-10m", "amazon/2018/Video_Games_5", NULL},
         .options = {"--format", "bigrec", "--window", "10", "--eval-sample", "5000", "--seed", "42", NULL},
     },
     {
@@ -128,15 +136,40 @@ static const l4r_preset presets[] = {
             },
     },
     {
+        .name = "p5-yelp",
+        .codebase =
+            "P5 (Geng et al., RecSys 2022), github.com/jeykigung/P5: preprocess/data_preprocess_yelp.ipynb",
+        .summary = "the reviews dated 2019-01-01 00:00:00 to 2019-12-31 00:00:00, iterative 5-core, users "
+                   "numbered in order of first appearance (P5's Yelp notebook does not shuffle them), "
+                   "items by a seeded random numbering (--p5-indexing sequential: P5's), 99 seeded "
+                   "negatives per user",
+        .writes = "sequential_data.txt, datamaps.json, negative_samples.txt, items.tsv",
+        /* P5's Yelp: the Kaggle upload of early 2020 (8,021,122 reviews up to 2019-12-13, 209,393
+         * businesses, as the notebook's progress bars count them); another version is other data */
+        .covers = {"yelp/kaggle", NULL},
+        .options = {"--time-from", "2019-01-01 00:00:00", "--time-until", "2019-12-31 00:00:00", "--kcore",
+                    "5", "--format", "p5", "--p5-user-order", "source", "--seed", "2022", NULL},
+        .papers =
+            {
+                {"yelp/kaggle",
+                 "P5, preprocess/data_preprocess_yelp.ipynb, the main(...) cell's output",
+                 "only the Kaggle version of early 2020 (8,021,122 reviews) holds P5's reviews",
+                 {{"users", 30431, 0}, {"items", 20033, 0}, {"interactions", 316354, 0}}},
+            },
+    },
+    {
         .name = "llara",
         .codebase = "LLaRA (Liao et al., SIGIR 2024), github.com/ljy0ustc/LLaRA: data/movielens_data.py",
         .summary = "per target the 10 items before it as (id, rating) pairs padded at the end, its length, "
                    "titles with the article moved, and 20 seeded candidates fixed in the file (LLaRA draws "
                    "them per load); 8:1:1 by position",
         .writes = "train_data.jsonl, Val_data.jsonl, Test_data.jsonl (to_pickle: docs/PRESETS.md), items.tsv",
-        .covers = {"movielens/ml-100k", NULL},
-        .options = {"--format", "llara", "--split", "ratio:8,1,1", "--llara-candidates", "20", "--history",
-                    "10", NULL},
+        /* steam, lastfm: LLaRA's steam_data.py / lastfm_data.py read plain ids and id2name.txt
+         * (--llara-style auto); their preprocessing is unpublished (LLaRA#18), the variants are
+         * inferred (docs/PRESETS.md).  --require-title: id2name.txt needs every item's name */
+        .covers = {"movielens/ml-100k", "steam/reviews", "lastfm/hetrec-2k/plays", NULL},
+        .options = {"--require-title", "--format", "llara", "--split", "ratio:8,1,1", "--llara-candidates",
+                    "20", "--history", "10", NULL},
     },
     {
         .name = "hllm",

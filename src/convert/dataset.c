@@ -214,8 +214,9 @@ static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l
 
 static bool needs_table(const l4r_process_opts *p)
 {
-    return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating || p->implicit ||
-           p->require_title || p->user_core > 0 || p->item_core > 0 || p->remap || p->max_history > 0 ||
+    return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating ||
+           p->has_time_from || p->has_time_until || p->implicit || p->require_title || p->user_core > 0 ||
+           p->item_core > 0 || p->remap || p->max_history > 0 ||
            (p->formats & ~(unsigned)(L4R_SINK_TSV | L4R_SINK_PARQUET)) != 0 || p->ties != L4R_TIES_SOURCE;
 }
 

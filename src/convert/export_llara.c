@@ -24,6 +24,11 @@
  * target.  Item ids: integer item ids minus 1 (LLaRA's ML-100K numbering); PAD = the largest + 1.
  * Candidates come from a splitmix64 stream seeded from --seed and the target's source row, so any
  * -j gives the same file.  In memory only.
+ *
+ * --llara-style ids (the default on steam and lastfm): what LLaRA's data/steam_data.py and
+ * data/lastfm_data.py read instead: `seq` plain ids padded with PAD, `next` a plain id, titles
+ * from id2name.txt ("ID::TITLE" lines, also written), ids 0..N-1 in order of first appearance in
+ * the input and PAD = N (LLaRA publishes no preprocessing, LLaRA#18: docs/PRESETS.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +68,61 @@ static void llara_title(l4r_buf *b, const char *s)
     l4r_json_py_str(b, s ? s : "", n);
 }
 
+/* The ids style's title: what LLaRA's steam / lastfm loaders read back from an id2name.txt line
+ * "ID::TITLE" (l.strip('\n').split('::')[1].strip()): up to the first "::", blanks trimmed. */
+static void plain_title(const char *s, const char **out, size_t *n)
+{
+    s = s ? s : "";
+    const char *cut = strstr(s, "::");
+    size_t len = cut ? (size_t)(cut - s) : strlen(s);
+    while (len && strchr(" \t\r\n\v\f", s[0]) && s[0]) {
+        s++;
+        len--;
+    }
+    while (len && strchr(" \t\r\n\v\f", s[len - 1]))
+        len--;
+    *out = s;
+    *n = len;
+}
+
+static void any_title(l4r_buf *b, bool ids, const char *s)
+{
+    if (!ids) {
+        llara_title(b, s);
+        return;
+    }
+    const char *t;
+    size_t n;
+    plain_title(s, &t, &n);
+    l4r_json_py_str(b, t, n);
+}
+
+/* id2name.txt of the ids style: "ID::TITLE" per item, ids 0..N-1 (LLaRA's get_game_id2name). */
+static l4r_status write_id2name(proc *p, l4r_error *e)
+{
+    l4r_out *o;
+    l4r_status st = l4r_out_open(&o, p->dir, "id2name.txt", e);
+    if (st)
+        return st;
+    l4r_buf b = {0};
+    for (size_t i = 0; i < p->n_alive_items; i++) {
+        const char *t;
+        size_t n;
+        plain_title(p->ititle[p->alive_items[i]], &t, &n);
+        l4r_buf_addf(&b, "%zu::", i);
+        l4r_buf_add(&b, t, n);
+        l4r_buf_addc(&b, '\n');
+    }
+    st = l4r_out_write(o, b.data, b.len, e);
+    l4r_out_add_rows(o, p->n_alive_items);
+    l4r_buf_free(&b);
+    if (st) {
+        l4r_out_abort(o);
+        return st;
+    }
+    return l4r_out_close(o, p->m, e);
+}
+
 static bool item_num(const l4r_itab *t, uint32_t item, long long *v)
 {
     size_t n;
@@ -87,7 +147,23 @@ l4r_status l4r_sink_llara(proc *p, l4r_error *e)
     l4r_sink_titles(p);
     long long *id = l4r_xmalloc((p->n_items ? p->n_items : 1) * sizeof *id);
     long long pad = 0;
-    for (size_t i = 0; i < p->n_alive_items; i++) {
+    /* ids: LLaRA's steam / lastfm loaders (plain ids, id2name.txt); pairs: its movielens one */
+    bool ids = o->llara_style == 2 || (o->llara_style == 0 && o->family &&
+                                       (!strcmp(o->family, "steam") || !strcmp(o->family, "lastfm")));
+    for (size_t i = 0; ids && i < p->n_alive_items; i++) {
+        uint32_t it = p->alive_items[i];
+        const char *tt = p->ititle ? p->ititle[it] : NULL, *pt;
+        size_t pn;
+        plain_title(tt, &pt, &pn);
+        if (!pn)
+            return free(id), l4r_err(e, L4R_EUSAGE,
+                                     "--format llara (--llara-style ids) writes every item's title to "
+                                     "id2name.txt, and item '%s' has none (add --require-title)",
+                                     l4r_dict_str(t->items, it, &(size_t){0}));
+        id[it] = (long long)i; /* 0..N-1 in order of first appearance in the input */
+        pad = (long long)i + 1;
+    }
+    for (size_t i = 0; !ids && i < p->n_alive_items; i++) {
         uint32_t it = p->alive_items[i];
         if (!item_num(t, it, &id[it]))
             return free(id), l4r_err(e, L4R_EUSAGE,
@@ -134,21 +210,27 @@ l4r_status l4r_sink_llara(proc *p, l4r_error *e)
                 if (k < nh) {
                     uint32_t hr = g[h0 + k];
                     mark[t->item[hr]] = stamp;
-                    l4r_buf_addf(w, "[%lld, %d]", id[t->item[hr]],
-                                 (int)l4r_itab_rating_value(t, t->rating[hr]));
+                    if (ids)
+                        l4r_buf_addf(w, "%lld", id[t->item[hr]]);
+                    else
+                        l4r_buf_addf(w, "[%lld, %d]", id[t->item[hr]],
+                                     (int)l4r_itab_rating_value(t, t->rating[hr]));
                 } else {
-                    l4r_buf_addf(w, "[%lld, 0]", pad);
+                    l4r_buf_addf(w, ids ? "%lld" : "[%lld, 0]", pad);
                 }
             }
-            l4r_buf_addf(w, "], \"len_seq\": %u, \"next\": [%lld, %d], \"seq_title\": [", nh, id[t->item[r]],
-                         (int)l4r_itab_rating_value(t, t->rating[r]));
+            if (ids)
+                l4r_buf_addf(w, "], \"len_seq\": %u, \"next\": %lld, \"seq_title\": [", nh, id[t->item[r]]);
+            else
+                l4r_buf_addf(w, "], \"len_seq\": %u, \"next\": [%lld, %d], \"seq_title\": [", nh,
+                             id[t->item[r]], (int)l4r_itab_rating_value(t, t->rating[r]));
             for (uint32_t k = 0; k < nh; k++) {
                 if (k)
                     l4r_buf_adds(w, ", ");
-                llara_title(w, p->ititle ? p->ititle[t->item[g[h0 + k]]] : NULL);
+                any_title(w, ids, p->ititle ? p->ititle[t->item[g[h0 + k]]] : NULL);
             }
             l4r_buf_adds(w, "], \"next_item_name\": ");
-            llara_title(w, p->ititle ? p->ititle[t->item[r]] : NULL);
+            any_title(w, ids, p->ititle ? p->ititle[t->item[r]] : NULL);
             /* candidates: K - 1 by rejection from the alive items, the target at a drawn place */
             int nc = 0;
             if (K > 0) {
@@ -176,7 +258,7 @@ l4r_status l4r_sink_llara(proc *p, l4r_error *e)
             for (int k = 0; k < nc; k++) {
                 if (k)
                     l4r_buf_adds(w, ", ");
-                llara_title(w, p->ititle ? p->ititle[cans[k]] : NULL);
+                any_title(w, ids, p->ititle ? p->ititle[cans[k]] : NULL);
             }
             l4r_buf_adds(w, "]}\n");
             rows[part]++;
@@ -198,6 +280,9 @@ l4r_status l4r_sink_llara(proc *p, l4r_error *e)
         out[f] = NULL;
         l4r_buf_free(&b[f]);
     }
+    if (!st && ids)
+        st = write_id2name(p, e);
+    l4r_manifest_set_str(p->m, "llara.style", ids ? "ids" : "pairs");
     l4r_manifest_set_int(p->m, "llara.history", H);
     l4r_manifest_set_int(p->m, "llara.candidates", K);
     l4r_manifest_set_int(p->m, "llara.padding_item_id", pad);

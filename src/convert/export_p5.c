@@ -26,6 +26,9 @@
  * second draw can get an item twice; here the N are distinct (the same draws otherwise, so the
  * files differ only on such users).
  *
+ * --p5-user-order source: the users are not shuffled but numbered in order of their first row
+ * the rating and time filters keep (P5's Yelp notebook); the items and negatives as above.
+ *
  * In memory only (the user groups of group.c, after the stages); one thread: the draws are one
  * stream, so any -j writes the same bytes.
  */
@@ -34,6 +37,7 @@
 
 #include "mt19937.h"
 #include "process_internal.h"
+#include "stage.h"
 
 /* Flush b into o when it is large. */
 static l4r_status spill_buf(l4r_out *o, l4r_buf *b, bool force, l4r_error *e)
@@ -43,6 +47,41 @@ static l4r_status spill_buf(l4r_out *o, l4r_buf *b, bool force, l4r_error *e)
     l4r_status st = l4r_out_write(o, b->data, b->len, e);
     b->len = 0;
     return st;
+}
+
+static int cmp_first(const void *x, const void *y)
+{
+    const uint64_t *a = x, *b = y;
+    return *a < *b ? -1 : *a > *b;
+}
+
+/* --p5-user-order source (P5's Yelp notebook: its id_map numbers the users in dict order): the
+ * users in order of their first row that the rating and time filters keep, as P5's dict fills
+ * from the filtered rows before its k-core. */
+static void source_order(const proc *p, uint32_t *users, size_t nu)
+{
+    const l4r_itab *t = p->t;
+    const l4r_process_opts *o = p->o;
+    uint64_t *first = l4r_xmalloc((p->n_users ? p->n_users : 1) * sizeof *first);
+    for (size_t u = 0; u < p->n_users; u++)
+        first[u] = UINT64_MAX;
+    uint8_t *keep = o->has_min_rating ? l4r_rating_keep(p) : NULL;
+    for (size_t r = 0; r < t->n; r++) {
+        if ((o->has_time_from && t->ts[r] < o->time_from) ||
+            (o->has_time_until && t->ts[r] > o->time_until) || (keep && !keep[t->rating[r]]))
+            continue;
+        if (first[t->user[r]] == UINT64_MAX)
+            first[t->user[r]] = r;
+    }
+    free(keep);
+    uint64_t *key = l4r_xmalloc((nu ? nu : 1) * sizeof *key); /* first row << 32 | user */
+    for (size_t k = 0; k < nu; k++)
+        key[k] = first[users[k]] << 32 | users[k];
+    qsort(key, nu, sizeof *key, cmp_first);
+    for (size_t k = 0; k < nu; k++)
+        users[k] = (uint32_t)key[k];
+    free(key);
+    free(first);
 }
 
 void l4r_json_py_str(l4r_buf *b, const char *s, size_t n)
@@ -161,7 +200,10 @@ l4r_status l4r_sink_p5(proc *p, l4r_error *e)
             users[nu++] = (uint32_t)u;
     l4r_mt py;
     l4r_mt_py_seed(&py, o->seed);
-    l4r_mt_py_shuffle(&py, users, nu);
+    if (o->p5_users_source)
+        source_order(p, users, nu);
+    else
+        l4r_mt_py_shuffle(&py, users, nu);
 
     /* items in order of first appearance along the shuffled sequences */
     uint32_t *iid = l4r_xcalloc(p->n_items ? p->n_items : 1, sizeof *iid); /* dict id -> P5 id (0 none) */

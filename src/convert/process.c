@@ -93,6 +93,12 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
                      "input): give --raw the directory that holds it, or leave --require-title out");
         goto out;
     }
+    if ((o->has_time_from || o->has_time_until) && !t->has_time) {
+        st = l4r_err(e, L4R_EUSAGE,
+                     "--time-from and --time-until keep the interactions in a time window, and this source "
+                     "has no time: leave them out");
+        goto out;
+    }
     if (spilled) {
         st = l4r_process_spilled(p, formats, e);
         goto out;
@@ -104,6 +110,7 @@ l4r_status l4r_process(l4r_itab *t, const l4r_items *items, const l4r_process_op
     l4r_proc_set_counts(p, "stages.input", c);
     l4r_stage_dedup(p);
     l4r_stage_rating(p);
+    l4r_stage_time(p);
     l4r_stage_title(p);
     l4r_stage_kcore(p);
     l4r_stage_ties(p);

@@ -66,8 +66,10 @@ typedef struct l4r_process_opts {
     l4r_dedup dedup;
     bool has_min_rating;
     double min_rating;
-    bool implicit;            /* write rating "1" */
-    int user_core, item_core; /* 0 = off */
+    bool has_time_from, has_time_until; /* --time-from, --time-until: keep ts in [from, until] */
+    int64_t time_from, time_until;      /* Unix seconds, both ends kept */
+    bool implicit;                      /* write rating "1" */
+    int user_core, item_core;           /* 0 = off */
     l4r_kcore_mode kcore_mode;
     l4r_ties ties;
     uint64_t seed; /* for --ties hash, --remap-order shuffle, random split, candidates */
@@ -81,6 +83,10 @@ typedef struct l4r_process_opts {
     int history_len;                  /* jsonl: last N history items (default 10) */
     int window;                       /* tallrec, bigrec: history items per window (default 10) */
     int max_windows;                  /* tallrec: the last N windows (default 10000, 0 = all) */
+    int tallrec_style;                /* tallrec: 0 auto (book on book-crossing), 1 movie, 2 book */
+    int bigrec_style;                 /* bigrec: 0 auto (game on amazon), 1 movie, 2 game */
+    int llara_style;                  /* llara: 0 auto (ids on steam, lastfm), 1 pairs, 2 ids */
+    bool p5_users_source;             /* --p5-user-order source: users unshuffled (P5's Yelp) */
     int eval_sample;                  /* bigrec: rows of valid_N / test_N.json (default 5000, 0 = none) */
     const char *dataset;              /* the output directory: its base name is the stem of the
                                          RecBole and SASRec files (NAME/NAME.inter, as RecBole

@@ -311,6 +311,7 @@ void l4r_group_by_user(proc *p);
  * a stage that is off writes nothing (rating: "implicit" alone under --implicit). */
 void l4r_report_dedup(proc *p, size_t removed);
 void l4r_report_rating(proc *p, size_t removed);
+void l4r_report_time(proc *p, size_t removed);
 void l4r_report_title(proc *p, size_t untitled, size_t removed);
 void l4r_report_kcore_begin(proc *p, uint32_t U, uint32_t I);
 void l4r_report_kcore_end(proc *p, int64_t rounds, size_t removed);
@@ -325,6 +326,7 @@ void l4r_proc_count_alive(const proc *p, int64_t out[3]);
 void l4r_proc_set_counts(proc *p, const char *prefix, const int64_t c[3]);
 void l4r_stage_dedup(proc *p);
 void l4r_stage_rating(proc *p);
+void l4r_stage_time(proc *p);
 void l4r_stage_title(proc *p);
 void l4r_stage_kcore(proc *p);
 void l4r_stage_ties(proc *p);

@@ -63,7 +63,7 @@ typedef struct ext {
     char *ts_path;
     l4r_buf tsb;
     /* pass results */
-    size_t in_users, in_rows, rm_dedup, rm_rating, rm_title, rm_kcore, tied, ties_rows, rm_hist;
+    size_t in_users, in_rows, rm_dedup, rm_rating, rm_time, rm_title, rm_kcore, tied, ties_rows, rm_hist;
     l4r_srec held; /* the group row l4r_rule_ties holds aside */
     /* final pass */
     l4r_split_plan plan;
@@ -273,6 +273,9 @@ static l4r_status x_stage_pass(ext *x, int flags, uint32_t U, uint32_t I, l4r_er
                 x->rm_dedup += l4r_rule_dedup(x, x->gn, &x_ops, o->dedup, x->stamp, u + 1);
             if (x->keep)
                 x->rm_rating += l4r_rule_rating(x, x->gn, &x_ops, x->keep);
+            if (o->has_time_from || o->has_time_until)
+                x->rm_time += l4r_rule_time(x, x->gn, &x_ops, o->has_time_from, o->time_from,
+                                            o->has_time_until, o->time_until);
             if (x->titled)
                 x->rm_title += l4r_rule_title(x, x->gn, &x_ops, x->titled);
         }
@@ -714,6 +717,7 @@ static l4r_status x_stages(ext *x, l4r_error *e)
     l4r_proc_set_counts(p, "stages.input", c);
     l4r_report_dedup(p, x->rm_dedup);
     l4r_report_rating(p, x->rm_rating);
+    l4r_report_time(p, x->rm_time);
     int64_t untitled = 0;
     for (size_t i = 0; x->titled && i < p->n_items; i++)
         untitled += x->icnt_in[i] > 0 && !x->titled[i];

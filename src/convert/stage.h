@@ -72,6 +72,21 @@ static inline size_t l4r_rule_rating(void *grp, size_t n, const l4r_group_ops *o
     return any ? ops->compact(grp) : 0;
 }
 
+/* time window: drop the rows whose timestamp is before from or after until (both kept). */
+static inline size_t l4r_rule_time(void *grp, size_t n, const l4r_group_ops *ops, bool has_from, int64_t from,
+                                   bool has_until, int64_t until)
+{
+    bool any = false;
+    for (size_t j = 0; j < n; j++) {
+        int64_t ts = ops->ts(grp, j);
+        if ((has_from && ts < from) || (has_until && ts > until)) {
+            ops->drop(grp, j);
+            any = true;
+        }
+    }
+    return any ? ops->compact(grp) : 0;
+}
+
 /* require-title: drop the rows whose item has no title (titled[item] == 0, l4r_title_keep). */
 static inline size_t l4r_rule_title(void *grp, size_t n, const l4r_group_ops *ops, const uint8_t *titled)
 {

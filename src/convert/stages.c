@@ -89,6 +89,18 @@ void l4r_report_rating(proc *p, size_t removed)
     l4r_manifest_set_int(p->m, "stages.rating.removed", (int64_t)removed);
 }
 
+void l4r_report_time(proc *p, size_t removed)
+{
+    const l4r_process_opts *o = p->o;
+    if (!o->has_time_from && !o->has_time_until)
+        return;
+    if (o->has_time_from)
+        l4r_manifest_set_int(p->m, "stages.time.from", o->time_from);
+    if (o->has_time_until)
+        l4r_manifest_set_int(p->m, "stages.time.until", o->time_until);
+    l4r_manifest_set_int(p->m, "stages.time.removed", (int64_t)removed);
+}
+
 /* untitled: the input's items without a title; removed: the interactions dropped with them. */
 void l4r_report_title(proc *p, size_t untitled, size_t removed)
 {
@@ -270,6 +282,20 @@ void l4r_stage_rating(proc *p)
         free(keep);
     }
     l4r_report_rating(p, removed);
+}
+
+void l4r_stage_time(proc *p)
+{
+    const l4r_process_opts *o = p->o;
+    if (!o->has_time_from && !o->has_time_until)
+        return;
+    size_t removed = 0;
+    for (size_t u = 0; u < p->n_users; u++) {
+        mem_group m = mem_group_of(p, u);
+        removed += l4r_rule_time(&m, p->ulen[u], &mem_ops, o->has_time_from, o->time_from, o->has_time_until,
+                                 o->time_until);
+    }
+    l4r_report_time(p, removed);
 }
 
 void l4r_stage_title(proc *p)
