@@ -228,5 +228,6 @@ bool l4r_html_clean(l4r_buf *b, const char *p, size_t n)
         }
         put_byte(&o, *p++);
     }
-    return b->len - start != n || memcmp(b->data + start, end - n, n) != 0;
+    /* n == 0: nothing to compare (and b->data may still be NULL: memcmp must not see it) */
+    return b->len - start != n || (n && memcmp(b->data + start, end - n, n) != 0);
 }

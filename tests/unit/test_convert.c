@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "convert/convert.h"
+#include "convert/html.h"
 #include "convert/output.h"
 #include "tap.h"
 #include "util.h"
@@ -215,8 +216,25 @@ static void test_manifest_read(void)
     }
 }
 
+/* "clean": "html" on empty text: an empty buffer has no data yet, and the comparison of what
+ * was appended with the source must not hand memcmp that NULL (UBSan, test_bigrec_game.sh). */
+static void test_html_empty(void)
+{
+    l4r_buf b = {0};
+    T_CHECK(!l4r_html_clean(&b, "", 0));
+    T_EQ_INT(b.len, 0);
+    T_CHECK(l4r_html_clean(&b, "  ", 2)); /* blanks only: nothing left, so it changed */
+    T_EQ_INT(b.len, 0);
+    T_CHECK(l4r_html_clean(&b, "<b>x</b>", 8));
+    T_CHECK(b.len == 1 && b.data[0] == 'x');
+    T_CHECK(!l4r_html_clean(&b, "", 0));
+    T_EQ_INT(b.len, 1);
+    l4r_buf_free(&b);
+}
+
 int main(void)
 {
+    test_html_empty();
     test_time();
     test_text();
     test_out_hash_aside();
