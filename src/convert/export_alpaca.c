@@ -278,18 +278,20 @@ static void bigrec_record(const alpaca *a, const window *wd, bool first, l4r_buf
 typedef void (*record_fn)(const alpaca *a, const window *wd, bool first, l4r_buf *b, l4r_buf *in,
                           l4r_buf *out);
 
-/* Write ws[order[k]] (order NULL: ws[k]) for k < n as one JSON array into dir/name. */
-static l4r_status write_array(const alpaca *a, const char *name, const window *ws, const uint32_t *order,
-                              size_t n, record_fn rec, l4r_error *e)
+/* n records as one JSON array in dir/name: one(ctx, k, k == 0, ...) appends the k-th to b (in and
+ * out are its scratch), written out a MiB at a time. */
+typedef void (*array_item_fn)(const void *ctx, size_t k, bool first, l4r_buf *b, l4r_buf *in, l4r_buf *out);
+static l4r_status json_array_file(const proc *p, const char *name, size_t n, array_item_fn one,
+                                  const void *ctx, l4r_error *e)
 {
     l4r_out *o;
-    l4r_status st = l4r_out_open(&o, a->p->dir, name, e);
+    l4r_status st = l4r_out_open(&o, p->dir, name, e);
     if (st)
         return st;
     l4r_buf b = {0}, in = {0}, out = {0};
     l4r_buf_addc(&b, '[');
     for (size_t k = 0; k < n && !st; k++) {
-        rec(a, &ws[order ? order[k] : k], k == 0, &b, &in, &out);
+        one(ctx, k, k == 0, &b, &in, &out);
         if (b.len >= (1u << 20)) {
             st = l4r_out_write(o, b.data, b.len, e);
             l4r_buf_reset(&b);
@@ -306,7 +308,28 @@ static l4r_status write_array(const alpaca *a, const char *name, const window *w
         l4r_out_abort(o);
         return st;
     }
-    return l4r_out_close(o, a->p->m, e);
+    return l4r_out_close(o, p->m, e);
+}
+
+typedef struct windows_ctx {
+    const alpaca *a;
+    const window *ws;
+    const uint32_t *order;
+    record_fn rec;
+} windows_ctx;
+
+static void window_item(const void *ctx, size_t k, bool first, l4r_buf *b, l4r_buf *in, l4r_buf *out)
+{
+    const windows_ctx *c = ctx;
+    c->rec(c->a, &c->ws[c->order ? c->order[k] : k], first, b, in, out);
+}
+
+/* Write ws[order[k]] (order NULL: ws[k]) for k < n as one JSON array into dir/name. */
+static l4r_status write_array(const alpaca *a, const char *name, const window *ws, const uint32_t *order,
+                              size_t n, record_fn rec, l4r_error *e)
+{
+    windows_ctx c = {a, ws, order, rec};
+    return json_array_file(a->p, name, n, window_item, &c, e);
 }
 
 static l4r_status alpaca_begin(alpaca *a, proc *p, const char *fmt, l4r_error *e)
@@ -447,33 +470,21 @@ static void book_record(const book *bk, size_t k, bool first, l4r_buf *b, l4r_bu
     add_record(b, first, TALLREC_BOOK_INSTRUCTION, in, out);
 }
 
+typedef struct books_ctx {
+    const book *bk;
+    const uint32_t *users;
+} books_ctx;
+
+static void book_item(const void *ctx, size_t k, bool first, l4r_buf *b, l4r_buf *in, l4r_buf *out)
+{
+    const books_ctx *c = ctx;
+    book_record(c->bk, c->users[k], first, b, in, out);
+}
+
 static l4r_status book_write(const book *bk, const char *name, const uint32_t *users, size_t n, l4r_error *e)
 {
-    l4r_out *o;
-    l4r_status st = l4r_out_open(&o, bk->a->p->dir, name, e);
-    if (st)
-        return st;
-    l4r_buf b = {0}, in = {0}, out = {0};
-    l4r_buf_addc(&b, '[');
-    for (size_t k = 0; k < n && !st; k++) {
-        book_record(bk, users[k], k == 0, &b, &in, &out);
-        if (b.len >= (1u << 20)) {
-            st = l4r_out_write(o, b.data, b.len, e);
-            l4r_buf_reset(&b);
-        }
-    }
-    l4r_buf_adds(&b, n ? "\n]" : "]");
-    if (!st)
-        st = l4r_out_write(o, b.data, b.len, e);
-    l4r_out_add_rows(o, n);
-    l4r_buf_free(&b);
-    l4r_buf_free(&in);
-    l4r_buf_free(&out);
-    if (st) {
-        l4r_out_abort(o);
-        return st;
-    }
-    return l4r_out_close(o, bk->a->p->m, e);
+    books_ctx c = {bk, users};
+    return json_array_file(bk->a->p, name, n, book_item, &c, e);
 }
 
 typedef struct merged_key {

@@ -20,6 +20,7 @@ gzip -c "$F/reviews_Beauty_5.json" > "$F/reviews_Beauty_5.json.gz"
 import json, os, random, sys
 from collections import defaultdict
 import numpy as np
+from l4r_expect import p5_files
 F = sys.argv[1]
 
 def load():
@@ -75,33 +76,8 @@ def make(seed, indexing):
     order = list(first)
     if indexing == "random":                   # ours: the same list, shuffled by the next draws
         random.shuffle(order)
-    item2id = {i: str(k + 1) for k, i in enumerate(order)}
-    user2id = {u: str(k + 1) for k, u in enumerate(users)}
     d = F + "/exp-%d-%s" % (seed, indexing)
-    os.makedirs(d)
-    with open(d + "/sequential_data.txt", "w") as out:
-        for u in users:
-            out.write(user2id[u] + " " + " ".join(item2id[i] for i in ui[u]) + "\n")
-    maps = {"user2id": user2id, "item2id": item2id,
-            "id2user": {v: k for k, v in user2id.items()}, "id2item": {v: k for k, v in item2id.items()}}
-    with open(d + "/datamaps.json", "w") as out:
-        out.write(json.dumps(maps))
-    # P5's sample_test_data, reading the file just written
-    user_items, item_count = {}, defaultdict(int)
-    for line in open(d + "/sequential_data.txt"):
-        user, items = line.strip().split(" ", 1)
-        items = [int(x) for x in items.split(" ")]
-        user_items[user] = items
-        for x in items:
-            item_count[x] += 1
-    all_item = list(item_count.keys())
-    with open(d + "/negative_samples.txt", "w") as out:
-        for user, seq in user_items.items():
-            test = []
-            while len(test) < 99:
-                ids = np.random.choice(all_item, 99, replace=False)
-                test.extend(str(x) for x in ids if x not in seq and str(x) not in test)
-            out.write(user + " " + " ".join(test[:99]) + "\n")
+    p5_files(d, users, ui, order)
 
 for seed, indexing in ((42, "random"), (42, "sequential"), (2022, "sequential"), (7, "random")):
     make(seed, indexing)

@@ -37,6 +37,7 @@ cat >"$T/expect.py" <<'PY'
 import json, os, random, sys, zipfile
 from collections import defaultdict
 import numpy as np
+from l4r_expect import p5_files
 zpath, d, seed, indexing = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 random.seed(seed)
 np.random.seed(seed)
@@ -80,31 +81,7 @@ for u in users:
 order = list(first)
 if indexing == "random":  # ours: the same list shuffled by random.seed(seed)'s first draws
     random.shuffle(order)
-item2id = {i: str(k + 1) for k, i in enumerate(order)}
-user2id = {u: str(k + 1) for k, u in enumerate(users)}
-os.makedirs(d)
-with open(d + "/sequential_data.txt", "w") as out:
-    for u in users:
-        out.write(user2id[u] + " " + " ".join(item2id[i] for i in ui[u]) + "\n")
-maps = {"user2id": user2id, "item2id": item2id,
-        "id2user": {v: k for k, v in user2id.items()}, "id2item": {v: k for k, v in item2id.items()}}
-with open(d + "/datamaps.json", "w") as out:
-    out.write(json.dumps(maps))
-user_items, item_count = {}, defaultdict(int)
-for line in open(d + "/sequential_data.txt"):
-    user, items = line.strip().split(" ", 1)
-    items = [int(x) for x in items.split(" ")]
-    user_items[user] = items
-    for x in items:
-        item_count[x] += 1
-all_item = list(item_count.keys())
-with open(d + "/negative_samples.txt", "w") as out:
-    for user, seq in user_items.items():
-        test = []
-        while len(test) < 99:
-            ids = np.random.choice(all_item, 99, replace=False)
-            test.extend(str(x) for x in ids if x not in seq and str(x) not in test)
-        out.write(user + " " + " ".join(test[:99]) + "\n")
+p5_files(d, users, ui, order)
 # facts about the fixture: rows at both edges of the window, outside it, users whose first row is
 # outside it, the k-core removing something
 allrows = [json.loads(l) for l in zipfile.ZipFile(zpath).read("yelp_academic_dataset_review.json").decode().splitlines()]
@@ -117,7 +94,7 @@ facts = {"edge_min": date_min in dates, "edge_max": date_max in dates,
          "first_outside": any(x < date_min or x > date_max for x in firstu.values()),
          "kcore": sum(len(v) for v in ui.values()) < len(datas), "users": len(users) > 10}
 print(" ".join(k for k, v in facts.items() if v))
-print(len(users), len(item2id), sum(len(v) for v in ui.values()))
+print(len(users), len(order), sum(len(v) for v in ui.values()))
 PY
 
 same3() { # DESC DIR_A DIR_B

@@ -67,3 +67,41 @@ class Rng:
             v = self.next()
             if v < lim:
                 return v % n
+
+
+def p5_files(d, users, ui, order, negatives=99):
+    """P5's three files in directory d (created): sequential_data.txt (users numbered in the order
+    of `users`, items by their position in `order`, each user's items ui[u] in order),
+    datamaps.json, and negative_samples.txt as P5's sample_test_data draws it from the file just
+    written, with numpy's global generator (the caller seeds it: np.random.seed)."""
+    import json
+    import os
+    from collections import defaultdict
+
+    import numpy as np
+
+    item2id = {i: str(k + 1) for k, i in enumerate(order)}
+    user2id = {u: str(k + 1) for k, u in enumerate(users)}
+    os.makedirs(d)
+    with open(d + "/sequential_data.txt", "w") as out:
+        for u in users:
+            out.write(user2id[u] + " " + " ".join(item2id[i] for i in ui[u]) + "\n")
+    maps = {"user2id": user2id, "item2id": item2id,
+            "id2user": {v: k for k, v in user2id.items()}, "id2item": {v: k for k, v in item2id.items()}}
+    with open(d + "/datamaps.json", "w") as out:
+        out.write(json.dumps(maps))
+    user_items, item_count = {}, defaultdict(int)
+    for line in open(d + "/sequential_data.txt"):
+        user, items = line.strip().split(" ", 1)
+        items = [int(x) for x in items.split(" ")]
+        user_items[user] = items
+        for x in items:
+            item_count[x] += 1
+    all_item = list(item_count.keys())
+    with open(d + "/negative_samples.txt", "w") as out:
+        for user, seq in user_items.items():
+            test = []
+            while len(test) < negatives:
+                ids = np.random.choice(all_item, negatives, replace=False)
+                test.extend(str(x) for x in ids if x not in seq and str(x) not in test)
+            out.write(user + " " + " ".join(test[:negatives]) + "\n")
