@@ -128,6 +128,11 @@ typedef struct level {
     l4r_error cb_err;  /* an error of the input, seen inside the read callback */
     bool cb_failed;
     bool at_end; /* every entry's header was read (a glob's level, after its last entry) */
+    /* l4r_source_move_to: the members taken before `member` in this pass, and their entry
+     * numbers, still checked for a second entry of their name */
+    char **prev;
+    uint64_t *prev_no;
+    size_t n_prev;
 } level;
 
 struct l4r_source {
@@ -151,9 +156,9 @@ struct l4r_source {
     /* archive members: the chain of archives, and what is read in the end */
     level lv[MAX_LEVELS];
     size_t n_lv;
-    strm *tail;                      /* the member's bytes, decompressed when compressed */
-    strm *owned[2 * MAX_LEVELS + 2]; /* SK_GZ and SK_FILTER streams, freed with the source */
-    size_t n_owned;
+    strm *tail;   /* the member's bytes, decompressed when compressed */
+    strm **owned; /* SK_GZ and SK_FILTER streams, freed with the source */
+    size_t n_owned, cap_owned;
     bool ar_checked; /* the entries after the member were looked at (no duplicate) */
     bool eof;
     bool glob; /* l4r_source_open_glob: the innermost `want` is a pattern, its entries read in turn */
@@ -536,6 +541,10 @@ static strm *strm_own(l4r_source *s, strm_kind kind, strm *below, const char *na
     t->src = s;
     t->below = below;
     t->name = l4r_xstrdup(name);
+    if (s->n_owned == s->cap_owned) {
+        s->cap_owned = s->cap_owned ? 2 * s->cap_owned : 2 * MAX_LEVELS + 2;
+        s->owned = l4r_xrealloc(s->owned, s->cap_owned * sizeof *s->owned);
+    }
     s->owned[s->n_owned++] = t;
     return t;
 }
@@ -633,6 +642,118 @@ static bool has_pattern(const char *p)
     return strpbrk(b ? b + 1 : p, "*?") != NULL;
 }
 
+static l4r_status ambiguous_of(const level *L, const char *member, uint64_t first, uint64_t second,
+                               struct archive_entry *ent, l4r_error *e)
+{
+    bool file = archive_entry_filetype(ent) == AE_IFREG;
+    return l4r_err(e, L4R_EARCHIVE,
+                   "ambiguous archive '%s': it holds '%s' twice (entries %llu and %llu%s%s); which one is "
+                   "meant cannot be told: repack it with one entry of that name",
+                   L->name, member, (unsigned long long)first, (unsigned long long)second,
+                   file ? "" : ", the second a ", file ? "" : l4r_archive_entry_kind(ent));
+}
+
+static l4r_status ambiguous(const level *L, uint64_t second, struct archive_entry *ent, l4r_error *e)
+{
+    return ambiguous_of(L, L->member, L->taken, second, ent, e);
+}
+
+/* Entry q (number qno; a directory or not) against the members taken before in this pass
+ * (l4r_source_move_to): a second entry of one of their names, or one that makes it a directory
+ * too, is ambiguous, as for the member taken now. */
+static l4r_status prev_clash(const level *L, const char *q, bool q_dir, uint64_t qno,
+                             struct archive_entry *ent, l4r_error *e)
+{
+    size_t qn = strlen(q);
+    for (size_t i = 0; i < L->n_prev; i++) {
+        const char *p = L->prev[i];
+        size_t pn = strlen(p);
+        if (!strcmp(p, q))
+            return ambiguous_of(L, p, L->prev_no[i], qno, ent, e);
+        bool q_below = !strncmp(q, p, pn) && q[pn] == '/';
+        bool p_below = !q_dir && !strncmp(p, q, qn) && p[qn] == '/';
+        if (q_below || p_below)
+            return l4r_err(e, L4R_EARCHIVE,
+                           "ambiguous archive '%s': '%s' is a file (entry %llu) and a directory (entry "
+                           "%llu); which one is meant cannot be told: repack it",
+                           L->name, q_below ? p : q, (unsigned long long)(q_below ? L->prev_no[i] : qno),
+                           (unsigned long long)(q_below ? qno : L->prev_no[i]));
+    }
+    return L4R_OK;
+}
+
+/* From where L's archive stands, find L->want: the entry of that path, or a file on the way to it
+ * (an inner archive; L->inner).  *found false at the end of the archive. */
+static l4r_status level_find(l4r_source *s, level *L, bool *found, l4r_error *e)
+{
+    const char *name = L->name, *want = L->want;
+    *found = false;
+    l4r_buf clean = {0};
+    l4r_status st = L4R_OK;
+    size_t under = 0; /* an earlier entry lies below want's prefix of this length */
+    uint64_t under_no = 0;
+    for (;;) {
+        struct archive_entry *ent;
+        int r = archive_read_next_header(L->ar, &ent);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            st = lvl_fail(s, L, "corrupt archive", e);
+            break;
+        }
+        L->entry++;
+        st = l4r_archive_entry_unsafe(name, ent, &clean, e);
+        if (st)
+            break;
+        if (!l4r_archive_entry_clean(ent, &clean)) {
+            archive_read_data_skip(L->ar);
+            continue;
+        }
+        st = prev_clash(L, clean.data, archive_entry_filetype(ent) == AE_IFDIR, L->entry, ent, e);
+        if (st)
+            break;
+        bool file = archive_entry_filetype(ent) == AE_IFREG && !archive_entry_hardlink(ent);
+        if (s->glob && file && has_pattern(want) && !fnmatch(want, clean.data, FNM_PATHNAME | FNM_PERIOD)) {
+            free(L->member);
+            L->member = l4r_buf_take(&clean);
+            *found = true;
+            break;
+        }
+        if (!strcmp(clean.data, want)) {
+            if (!file)
+                st = l4r_err(e, L4R_EARCHIVE, "archive '%s' holds '%s' as a %s (entry %llu), not as a file",
+                             name, want, l4r_archive_entry_kind(ent), (unsigned long long)L->entry);
+            free(L->member);
+            L->member = l4r_xstrdup(want);
+            *found = true;
+            break;
+        }
+        if (file && !strncmp(want, clean.data, clean.len) && want[clean.len] == '/') {
+            free(L->member);
+            L->member = l4r_buf_take(&clean);
+            L->inner = true;
+            *found = true;
+            break;
+        }
+        size_t b = below_prefix(want, clean.data);
+        if (b > under) {
+            under = b;
+            under_no = L->entry;
+        }
+        archive_read_data_skip(L->ar);
+    }
+    l4r_buf_free(&clean);
+    if (st || !*found)
+        return st;
+    L->taken = L->entry;
+    if (L->inner && under >= strlen(L->member))
+        return l4r_err(e, L4R_EARCHIVE,
+                       "ambiguous archive '%s': '%s' is a file (entry %llu) and a directory (entry %llu); "
+                       "which one is meant cannot be told: repack it",
+                       name, L->member, (unsigned long long)L->taken, (unsigned long long)under_no);
+    return L4R_OK;
+}
+
 /* Open the archive of level k (read from the file when feed is NULL, else from feed) and find in it
  * `want`: the entry of that path, or a file on the way to it (an inner archive). */
 static l4r_status level_open(l4r_source *s, size_t k, strm *feed, const char *name, const char *want,
@@ -654,62 +775,12 @@ static l4r_status level_open(l4r_source *s, size_t k, strm *feed, const char *na
     archive_read_support_filter_all(L->ar);
     if (archive_read_open(L->ar, L, NULL, lvl_read_cb, NULL) != ARCHIVE_OK)
         return lvl_fail(s, L, "cannot open archive", e);
-    l4r_buf clean = {0};
-    l4r_status st = L4R_OK;
-    size_t under = 0; /* an earlier entry lies below want's prefix of this length */
-    uint64_t under_no = 0;
-    for (;;) {
-        struct archive_entry *ent;
-        int r = archive_read_next_header(L->ar, &ent);
-        if (r == ARCHIVE_EOF) {
-            st = l4r_err(e, L4R_EARCHIVE, "no member '%s' in archive '%s'", want, name);
-            break;
-        }
-        if (r < ARCHIVE_WARN) {
-            st = lvl_fail(s, L, "corrupt archive", e);
-            break;
-        }
-        L->entry++;
-        st = l4r_archive_entry_unsafe(name, ent, &clean, e);
-        if (st)
-            break;
-        if (!l4r_archive_entry_clean(ent, &clean)) {
-            archive_read_data_skip(L->ar);
-            continue;
-        }
-        bool file = archive_entry_filetype(ent) == AE_IFREG && !archive_entry_hardlink(ent);
-        if (s->glob && file && has_pattern(want) && !fnmatch(want, clean.data, FNM_PATHNAME | FNM_PERIOD)) {
-            L->member = l4r_buf_take(&clean);
-            break;
-        }
-        if (!strcmp(clean.data, want)) {
-            if (!file)
-                st = l4r_err(e, L4R_EARCHIVE, "archive '%s' holds '%s' as a %s (entry %llu), not as a file",
-                             name, want, l4r_archive_entry_kind(ent), (unsigned long long)L->entry);
-            L->member = l4r_xstrdup(want);
-            break;
-        }
-        if (file && !strncmp(want, clean.data, clean.len) && want[clean.len] == '/') {
-            L->member = l4r_buf_take(&clean);
-            L->inner = true;
-            break;
-        }
-        size_t b = below_prefix(want, clean.data);
-        if (b > under) {
-            under = b;
-            under_no = L->entry;
-        }
-        archive_read_data_skip(L->ar);
-    }
-    l4r_buf_free(&clean);
+    bool found;
+    l4r_status st = level_find(s, L, &found, e);
+    if (st == L4R_OK && !found)
+        st = l4r_err(e, L4R_EARCHIVE, "no member '%s' in archive '%s'", want, name);
     if (st)
         return st;
-    L->taken = L->entry;
-    if (L->inner && under >= strlen(L->member))
-        return l4r_err(e, L4R_EARCHIVE,
-                       "ambiguous archive '%s': '%s' is a file (entry %llu) and a directory (entry %llu); "
-                       "which one is meant cannot be told: repack it",
-                       name, L->member, (unsigned long long)L->taken, (unsigned long long)under_no);
     L->data.kind = SK_MEMBER;
     L->data.src = s;
     L->data.ar = L->ar;
@@ -760,16 +831,6 @@ static l4r_status descend(l4r_source *s, l4r_error *e)
         if (st)
             return st;
     }
-}
-
-static l4r_status ambiguous(const level *L, uint64_t second, struct archive_entry *ent, l4r_error *e)
-{
-    bool file = archive_entry_filetype(ent) == AE_IFREG;
-    return l4r_err(e, L4R_EARCHIVE,
-                   "ambiguous archive '%s': it holds '%s' twice (entries %llu and %llu%s%s); which one is "
-                   "meant cannot be told: repack it with one entry of that name",
-                   L->name, L->member, (unsigned long long)L->taken, (unsigned long long)second,
-                   file ? "" : ", the second a ", file ? "" : l4r_archive_entry_kind(ent));
 }
 
 /* A zip's entries, from its central directory (what fetch's unpacking lists): a seek to the end
@@ -909,6 +970,9 @@ static l4r_status level_check_rest(l4r_source *s, level *L, l4r_error *e)
             st = filedir_error(L, clean.data, L->entry, e);
             break;
         }
+        st = prev_clash(L, clean.data, archive_entry_filetype(ent) == AE_IFDIR, L->entry, ent, e);
+        if (st)
+            break;
     }
     l4r_buf_free(&clean);
     return st;
@@ -1056,6 +1120,18 @@ l4r_status l4r_source_open_glob(l4r_source **out, const char *path, const char *
     return source_open(out, path, member, true, e);
 }
 
+/* L's data stream starts over on the entry just taken (L->member). */
+static void member_data_reset(level *L)
+{
+    free(L->data.back);
+    L->data.back = NULL;
+    L->data.back_len = L->data.back_pos = 0;
+    L->data.out = 0;
+    L->data.eof = false;
+    free(L->data.name);
+    L->data.name = l4r_xasprintf("%s:%s", L->name, L->member);
+}
+
 l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e)
 {
     *more = false;
@@ -1095,13 +1171,7 @@ l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e)
         free(L->member);
         L->member = l4r_buf_take(&clean);
         L->taken = L->entry;
-        free(L->data.back);
-        L->data.back = NULL;
-        L->data.back_len = L->data.back_pos = 0;
-        L->data.out = 0;
-        L->data.eof = false;
-        free(L->data.name);
-        L->data.name = l4r_xasprintf("%s:%s", L->name, L->member);
+        member_data_reset(L);
         free(s->name);
         s->name = l4r_xstrdup(L->data.name);
         strm *t = NULL;
@@ -1120,6 +1190,60 @@ l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e)
         break;
     }
     l4r_buf_free(&clean);
+    return st;
+}
+
+l4r_status l4r_source_move_to(l4r_source *s, const char *member, bool *moved, l4r_error *e)
+{
+    *moved = false;
+    if (s->kind != SRC_ARCHIVE || s->glob || !s->n_lv || !s->tail || s->ar_checked || s->have_digest ||
+        !member)
+        return L4R_OK;
+    level *L = &s->lv[s->n_lv - 1];
+    /* a zip read from the file is checked on its central directory, for one member (and
+     * reopening one costs a seek, not a pass) */
+    if (L->at_end || L->inner || (archive_format(L->ar) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP)
+        return L4R_OK;
+    l4r_buf clean = {0}, above = {0};
+    l4r_status st = L4R_OK;
+    bool clean_ok = l4r_archive_path_clean(member, &clean) && clean.len;
+    for (size_t k = 0; k + 1 < s->n_lv; k++)
+        l4r_buf_addf(&above, "%s/", s->lv[k].member);
+    const char *rest =
+        clean_ok && !strncmp(clean.data, l4r_buf_cstr(&above), above.len) ? clean.data + above.len : NULL;
+    /* not below the same chain, or the member already taken: the caller opens it afresh */
+    if (!rest || !*rest || !strcmp(rest, L->member))
+        goto out;
+    st = strm_drain(s, s->tail, e); /* the rest of the member read, its trailers checked */
+    if (st)
+        goto out;
+    L->prev = l4r_xrealloc(L->prev, (L->n_prev + 1) * sizeof *L->prev);
+    L->prev_no = l4r_xrealloc(L->prev_no, (L->n_prev + 1) * sizeof *L->prev_no);
+    L->prev[L->n_prev] = L->member;
+    L->prev_no[L->n_prev++] = L->taken;
+    L->member = NULL;
+    free(L->want);
+    L->want = l4r_xstrdup(rest);
+    bool found;
+    st = level_find(s, L, &found, e);
+    if (st == L4R_OK && !found) {
+        L->at_end = true; /* every entry after the members taken was checked on the way */
+        L->member = l4r_xstrdup(L->prev[--L->n_prev]);
+        free(L->prev[L->n_prev]);
+        goto out;
+    }
+    if (st)
+        goto out;
+    member_data_reset(L);
+    free(s->name);
+    s->name = l4r_xasprintf("%s:%s", L->name, L->want);
+    s->tail = NULL;
+    s->eof = false;
+    st = descend(s, e);
+    *moved = st == L4R_OK;
+out:
+    l4r_buf_free(&clean);
+    l4r_buf_free(&above);
     return st;
 }
 
@@ -1254,6 +1378,7 @@ void l4r_source_close(l4r_source *s)
         strm_free_parts(s->owned[i]);
         free(s->owned[i]);
     }
+    free(s->owned);
     for (size_t k = 0; k < s->n_lv; k++) {
         level *L = &s->lv[k];
         if (L->ar)
@@ -1264,6 +1389,10 @@ void l4r_source_close(l4r_source *s)
         free(L->member);
         free(L->data.back);
         free(L->data.name);
+        for (size_t i = 0; i < L->n_prev; i++)
+            free(L->prev[i]);
+        free(L->prev);
+        free(L->prev_no);
     }
     if (s->ar)
         archive_read_free(s->ar);

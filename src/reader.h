@@ -54,6 +54,17 @@ l4r_status l4r_source_open_glob(l4r_source **out, const char *path, const char *
  * false; then l4r_source_file_digest checks and hashes the rest). */
 l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e);
 
+/* A source of one archive member (l4r_source_open), read to its end: move it on to `member`, a later
+ * entry of the same innermost archive (below the same chain of archives), in the same pass, so
+ * that the tables of one compressed tar (Yelp's business, review and user files) inflate it once
+ * rather than once each.  *moved true: read on as if just opened (l4r_source_name names the new
+ * member; the digest, at the end, is the file's as before).  *moved false: `member` is not below
+ * the same chain, is the member just read, lies in a zip (whose entries are found by a seek), or
+ * is not after it (the archive was then read to its end looking for it); the caller opens it
+ * afresh, and this source still gives its digest.  Every member taken stays checked for a second
+ * entry of its name, on the way and in l4r_source_file_digest. */
+l4r_status l4r_source_move_to(l4r_source *s, const char *member, bool *moved, l4r_error *e);
+
 /* A plain file: read() straight into the caller's buffer, no inflating. */
 bool l4r_source_plain(const l4r_source *s);
 

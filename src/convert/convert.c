@@ -1389,13 +1389,97 @@ static void record_counts(const tabctx *c, const char *role, l4r_manifest *m)
     }
 }
 
-/* One file of the table through the pipeline into c's sink; its digest and size into *in. */
-static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, l4r_error *e)
+/* The digest of k's source (its file's, as every input waiting for it was read from that file) into
+ * the inputs waiting, and their manifest keys. */
+static void passkeep_fill(l4r_passkeep *k, const char *sha256, uint64_t bytes)
+{
+    for (size_t i = 0; i < k->n_wait; i++) {
+        if (k->wait[i].filled)
+            continue;
+        l4r_input *in = k->wait[i].in;
+        memcpy(in->sha256, sha256, sizeof in->sha256);
+        in->bytes = bytes;
+        in->deferred = false;
+        char key[64];
+        snprintf(key, sizeof key, "inputs.%s.bytes", k->wait[i].role);
+        l4r_manifest_set_int(k->m, key, (int64_t)bytes);
+        snprintf(key, sizeof key, "inputs.%s.sha256", k->wait[i].role);
+        l4r_manifest_set_str(k->m, key, sha256);
+        k->wait[i].filled = true;
+    }
+}
+
+l4r_status l4r_passkeep_end(l4r_passkeep *k, l4r_error *e)
+{
+    if (!k || !k->src)
+        return L4R_OK;
+    char hex[65];
+    uint64_t bytes = 0;
+    l4r_status st = e ? l4r_source_file_digest(k->src, hex, &bytes, e) : L4R_EINTERNAL;
+    if (st == L4R_OK)
+        passkeep_fill(k, hex, bytes);
+    l4r_source_close(k->src);
+    k->src = NULL;
+    free(k->path);
+    k->path = NULL;
+    return st;
+}
+
+/* The source of in: the one the table before left open, moved on to in's member when that lies
+ * further on in the same archive (one pass over it), else a new one. */
+static l4r_status source_for(const l4r_convert_opts *o, tabctx *c, const l4r_input *in, l4r_source **src,
+                             l4r_error *e)
+{
+    *src = NULL;
+    l4r_passkeep *k = c->keep;
+    if (k && k->src) {
+        bool moved = false;
+        l4r_status st = L4R_OK;
+        char *before = l4r_xstrdup(l4r_source_name(k->src));
+        if (!in->glob && in->member && !strcmp(in->path, k->path) && !getenv("L4R_NO_SHARED_PASS"))
+            st = l4r_source_move_to(k->src, in->member, &moved, e);
+        if (st == L4R_OK && moved) {
+            *src = k->src;
+            k->src = NULL;
+            if (o->log) {
+                char *msg = l4r_xasprintf("'%s': read on from '%s', in the same pass over the archive",
+                                          l4r_source_name(*src), before);
+                o->log(o->log_ud, 0, msg);
+                free(msg);
+            }
+        } else if (st == L4R_OK) {
+            st = l4r_passkeep_end(k, e);
+        }
+        free(before);
+        if (st)
+            return st;
+        if (*src)
+            return L4R_OK;
+    }
+    l4r_status st = in->glob ? l4r_source_open_glob(src, in->path, in->member, e)
+                             : l4r_source_open(src, in->path, in->member, e);
+    if (st == L4R_EARCHIVE && c->missing_ok && in->member) {
+        /* a repackaged archive without this side table still converts */
+        if (o->log) {
+            char *msg =
+                l4r_xasprintf("%s; %s.tsv is not written", e->msg, c->mode == MODE_USERS ? "users" : "items");
+            o->log(o->log_ud, 1, msg);
+            free(msg);
+        }
+        c->missing = true;
+        return L4R_OK;
+    }
+    return st;
+}
+
+/* One file of the table through the pipeline into c's sink; its digest and size into *in (or,
+ * in->share_next, later: the source stays open in c->keep for the next table). */
+static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, const char *role,
+                           l4r_error *e)
 {
     l4r_source *src = NULL;
-    l4r_status st = in->glob ? l4r_source_open_glob(&src, in->path, in->member, e)
-                             : l4r_source_open(&src, in->path, in->member, e);
-    if (st)
+    l4r_status st = source_for(o, c, in, &src, e);
+    if (st || !src)
         return st;
     if (in->member && !in->glob) {
         /* the chain of archives, known once opened: "A.zip:INNER.tar:MEMBER" (reader.h) */
@@ -1451,8 +1535,23 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
     c->rs.name = in->label;
     if (c->prog.drew) /* the line goes: what follows is the run's own summary */
         fprintf(stderr, "\r%-78s\r", "");
+    l4r_passkeep *k = c->keep;
+    if (st == L4R_OK && k && in->share_next && !in->n_parts &&
+        k->n_wait < sizeof k->wait / sizeof k->wait[0]) {
+        k->src = src;
+        k->path = l4r_xstrdup(in->path);
+        k->wait[k->n_wait].in = in;
+        k->wait[k->n_wait].role = role;
+        k->wait[k->n_wait].t = c->t;
+        k->wait[k->n_wait].filled = k->wait[k->n_wait].checked = false;
+        k->n_wait++;
+        in->deferred = true;
+        return L4R_OK;
+    }
     if (st == L4R_OK)
         st = l4r_source_file_digest(src, in->sha256, &in->bytes, e);
+    if (st == L4R_OK && k)
+        passkeep_fill(k, in->sha256, in->bytes); /* the tables read before from this source */
     l4r_source_close(src);
     return st;
 }
@@ -1493,7 +1592,9 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
     uint64_t size = 0;
     l4r_status st = L4R_OK;
     if (!in->n_parts) {
-        st = run_file(o, c, in, e);
+        st = run_file(o, c, in, role, e);
+        if (c->missing)
+            return st;
         memcpy(hex, in->sha256, sizeof hex);
         size = in->bytes;
     } else {
@@ -1501,7 +1602,7 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
          * with no block header */
         bool members = false;
         for (size_t i = 0; i < in->n_parts && st == L4R_OK; i++) {
-            st = run_file(o, c, &in->parts[i], e);
+            st = run_file(o, c, &in->parts[i], role, e);
             members |= in->parts[i].member != NULL;
         }
         if (st == L4R_OK) {
@@ -1521,10 +1622,12 @@ l4r_status l4r_run_table(const l4r_convert_opts *o, tabctx *c, l4r_input *in, co
         char key[64];
         snprintf(key, sizeof key, "inputs.%s.file", role);
         l4r_manifest_set_str(m, key, in->label);
-        snprintf(key, sizeof key, "inputs.%s.bytes", role);
-        l4r_manifest_set_int(m, key, (int64_t)size);
-        snprintf(key, sizeof key, "inputs.%s.sha256", role);
-        l4r_manifest_set_str(m, key, hex);
+        if (!in->deferred) { /* else when the pass over the archive ends (l4r_passkeep) */
+            snprintf(key, sizeof key, "inputs.%s.bytes", role);
+            l4r_manifest_set_int(m, key, (int64_t)size);
+            snprintf(key, sizeof key, "inputs.%s.sha256", role);
+            l4r_manifest_set_str(m, key, hex);
+        }
         if (in->n_parts) {
             snprintf(key, sizeof key, "inputs.%s.files", role);
             uint64_t files = 0; /* a glob in an archive counts the entries it read */

@@ -17,6 +17,7 @@
 #include "idcache.h"
 #include "locate.h"
 #include "output.h"
+#include "reader.h"
 #include "recipe.h"
 #include "table.h"
 #include "util.h"
@@ -24,6 +25,26 @@
 #define L4R_SKIP_REASONS 5 /* skipped records whose reason the manifest lists */
 
 enum { SLOT_USER, SLOT_ITEM, SLOT_RATING, SLOT_TIME, N_ISLOTS };
+
+/* The tables of one archive read in one pass (l4r_source_move_to): the source a table left open
+ * for the next one (in->share_next), and the inputs read from it whose digest is known only when
+ * the pass ends.  Zeroed by the caller; l4r_passkeep_end closes what is left. */
+typedef struct l4r_passkeep {
+    l4r_source *src; /* left open; NULL when none */
+    char *path;      /* its file */
+    struct {
+        l4r_input *in;
+        const char *role;
+        const l4r_table *t;
+        bool filled;  /* its digest is in */
+        bool checked; /* and the caller has checked it (check_stamp) */
+    } wait[4];
+    size_t n_wait;
+    l4r_manifest *m;
+} l4r_passkeep;
+
+/* Close the source left open: its digest into every input waiting for it (error: none). */
+l4r_status l4r_passkeep_end(l4r_passkeep *k, l4r_error *e);
 
 /* MODE_USERS is MODE_ITEMS keyed by user_id and without a title (users.tsv); MODE_SIDE streams a
  * side table ("tables") to NAME.tsv, every mapped column as it is, the timestamp as seconds */
@@ -70,6 +91,10 @@ typedef struct tabctx {
     uint64_t dup_items;
     uint64_t html_cleaned; /* records whose "clean": "html" fields changed */
     l4r_error *err;
+    l4r_passkeep *keep; /* NULL: every table opens its own source */
+    /* a member missing from the --raw archive is no error (users.tsv): a warning, and *missing */
+    bool missing_ok;
+    bool missing;
     /* the progress line on stderr (convert on a terminal): drawn by emit, in block order */
     struct {
         bool on, drew;

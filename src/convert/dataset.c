@@ -212,6 +212,55 @@ static l4r_status check_stamp(const l4r_recipe *r, const l4r_variant *v, const l
     return L4R_OK;
 }
 
+/* After a table: check_stamp for it, unless its digest comes when the pass over its archive ends
+ * (in->deferred), and for the inputs whose digest that pass has given since (l4r_passkeep). */
+static l4r_status table_done(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                             const l4r_table *t, const l4r_input *in, const char *role, l4r_passkeep *k,
+                             l4r_manifest *m, l4r_error *e)
+{
+    l4r_status st = in->deferred ? L4R_OK : check_stamp(r, v, o, t, in, role, m, e);
+    for (size_t i = 0; st == L4R_OK && k && i < k->n_wait; i++)
+        if (k->wait[i].filled && !k->wait[i].checked) {
+            k->wait[i].checked = true;
+            if (k->wait[i].in != in)
+                st = check_stamp(r, v, o, k->wait[i].t, k->wait[i].in, k->wait[i].role, m, e);
+        }
+    return st;
+}
+
+/* Which of the tables, read in this order (NULL: not read), leave their source open for the next:
+ * members of one archive, one file each. */
+static void share_pass(l4r_input *items, l4r_input *inter, l4r_input *users)
+{
+    l4r_input *seq[3] = {items, inter, users}, *prev = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        l4r_input *in = seq[i];
+        if (!in || !in->path)
+            continue;
+        if (prev && prev->member && in->member && !prev->n_parts && !in->n_parts && !prev->glob &&
+            !in->glob && !strcmp(prev->path, in->path))
+            prev->share_next = true;
+        prev = in;
+    }
+}
+
+/* The end of the reading: the pass left open (a users table that was missing) closed, and the
+ * inputs its digest gave checked. */
+static l4r_status pass_end(const l4r_recipe *r, const l4r_variant *v, const l4r_convert_opts *o,
+                           l4r_passkeep *k, l4r_manifest *m, l4r_error *e)
+{
+    l4r_status st = l4r_passkeep_end(k, e);
+    for (size_t i = 0; st == L4R_OK && i < k->n_wait; i++)
+        if (k->wait[i].filled && !k->wait[i].checked) {
+            k->wait[i].checked = true;
+            st = check_stamp(r, v, o, k->wait[i].t, k->wait[i].in, k->wait[i].role, m, e);
+        }
+    for (size_t i = 0; st == L4R_OK && i < k->n_wait; i++)
+        if (!k->wait[i].filled)
+            st = l4r_err(e, L4R_EINTERNAL, "no digest of '%s'", k->wait[i].in->path);
+    return st;
+}
+
 static bool needs_table(const l4r_process_opts *p)
 {
     return p->split != L4R_SPLIT_NONE || p->dedup != L4R_DEDUP_NONE || p->has_min_rating ||
@@ -308,7 +357,7 @@ static bool member_missing(const l4r_convert_opts *o, const l4r_input *in, const
  * not next to the input, a warning), into *store. */
 static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
                             const l4r_table *t, mode_t_ mode, l4r_input *in, tabctx *c, uint64_t *skipped,
-                            l4r_manifest *m, l4r_items **store, l4r_error *e)
+                            l4r_passkeep *keep, l4r_manifest *m, l4r_items **store, l4r_error *e)
 {
     const char *role = mode == MODE_USERS ? "users" : "items";
     if (!in->path) {
@@ -320,9 +369,6 @@ static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, cons
         }
         return L4R_OK;
     }
-    /* the items table has no such leniency */
-    if (mode == MODE_USERS && member_missing(o, in, "users.tsv"))
-        return L4R_OK;
     char genres[] = "genres";
     char *names[L4R_MAX_MAP + 1];
     size_t nn = 0;
@@ -343,9 +389,16 @@ static l4r_status load_meta(const l4r_convert_opts *o, const l4r_recipe *r, cons
                                                       : NULL);
     }
     c->items = *store;
+    c->keep = keep;
+    c->missing_ok = mode == MODE_USERS; /* the items table has no such leniency */
     st = l4r_run_table(o, c, in, role, m, e);
+    if (st == L4R_OK && c->missing) {
+        l4r_items_free(*store);
+        *store = NULL;
+        return L4R_OK;
+    }
     if (st == L4R_OK)
-        st = check_stamp(r, v, o, t, in, role, m, e);
+        st = table_done(r, v, o, t, in, role, keep, m, e);
     if (st)
         return st;
     if (c->dup_items) {
@@ -404,6 +457,19 @@ static void manifest_head(l4r_manifest *m, const l4r_recipe *r, const l4r_varian
         l4r_manifest_add_fetch_stamp(m, o->fetched_dir);
 }
 
+/* The users table (after the interactions: see l4r_convert), then the end of the reading. */
+static l4r_status load_users(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
+                             l4r_input *in, tabctx *c, uint64_t *skipped, l4r_passkeep *keep, l4r_manifest *m,
+                             l4r_items **users, l4r_error *e)
+{
+    l4r_status st = L4R_OK;
+    if (v->users)
+        st = load_meta(o, r, v, v->users, MODE_USERS, in, c, skipped, keep, m, users, e);
+    if (st == L4R_OK)
+        st = pass_end(r, v, o, keep, m, e);
+    return st;
+}
+
 /* No stage and no split: the interactions go straight to DIR/interactions.tsv as they are read
  * (dir NULL: to standard output, for -o -). */
 static l4r_status stream_interactions(const l4r_convert_opts *o, const l4r_recipe *r, const l4r_variant *v,
@@ -421,7 +487,7 @@ static l4r_status stream_interactions(const l4r_convert_opts *o, const l4r_recip
     ci->out = out;
     st = l4r_run_table(o, ci, in, "interactions", m, e);
     if (st == L4R_OK)
-        st = check_stamp(r, v, o, v->interactions, in, "interactions", m, e);
+        st = table_done(r, v, o, v->interactions, in, "interactions", ci->keep, m, e);
     if (st)
         goto out;
     st = l4r_out_close(out, m, e);
@@ -666,6 +732,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
     l4r_itab *itab = NULL;
     l4r_items *users = NULL;
     l4r_input in_i = {0}, in_it = {0}, in_us = {0};
+    l4r_passkeep keep = {0};
     tabctx ci, cit, cus;
     memset(&ci, 0, sizeof ci);
     memset(&cit, 0, sizeof cit);
@@ -701,14 +768,15 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         goto out;
     ci.skipped_run = &skipped;
 
-    /* items first: sinks (jsonl) need the titles */
+    /* Items first (sinks such as jsonl need the titles), then the interactions, then the users
+     * (which only the stages and sinks after the reading use): the order of Yelp's tar, whose
+     * three files are then read in one pass over it (l4r_passkeep), where each of its tables
+     * would otherwise inflate the archive once. */
+    keep.m = m;
+    share_pass(to_stdout ? NULL : &in_it, &in_i, to_stdout || !v->users ? NULL : &in_us);
+    ci.keep = &keep;
     if (v->items && !to_stdout) {
-        st = load_meta(o, r, v, v->items, MODE_ITEMS, &in_it, &cit, &skipped, m, &items, e);
-        if (st)
-            goto out;
-    }
-    if (v->users && !to_stdout) {
-        st = load_meta(o, r, v, v->users, MODE_USERS, &in_us, &cus, &skipped, m, &users, e);
+        st = load_meta(o, r, v, v->items, MODE_ITEMS, &in_it, &cit, &skipped, &keep, m, &items, e);
         if (st)
             goto out;
     }
@@ -726,7 +794,9 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         double t0 = l4r_now();
         st = l4r_run_table(o, &ci, &in_i, "interactions", m, e);
         if (st == L4R_OK)
-            st = check_stamp(r, v, o, v->interactions, &in_i, "interactions", m, e);
+            st = table_done(r, v, o, v->interactions, &in_i, "interactions", &keep, m, e);
+        if (st == L4R_OK)
+            st = load_users(o, r, v, &in_us, &cus, &skipped, &keep, m, &users, e);
         if (st)
             goto out;
         double t1 = l4r_now();
@@ -760,6 +830,8 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         res->interactions = (uint64_t)kept;
     } else {
         st = stream_interactions(o, r, v, &ci, &in_i, to_stdout ? NULL : od.tmp, m, e);
+        if (st == L4R_OK && !to_stdout)
+            st = load_users(o, r, v, &in_us, &cus, &skipped, &keep, m, &users, e);
         if (st)
             goto out;
         res->interactions = ci.rows;
@@ -792,6 +864,7 @@ l4r_status l4r_convert(const l4r_recipe *r, const l4r_variant *v, const l4r_conv
         goto out;
     st = l4r_outdir_commit(&od, e);
 out:
+    l4r_passkeep_end(&keep, NULL); /* after an error: closed, no digest */
     l4r_outdir_abort(&od);
     l4r_tabctx_free(&ci);
     l4r_tabctx_free(&cit);

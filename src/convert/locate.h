@@ -22,6 +22,11 @@ typedef struct l4r_input {
     uint64_t members; /* ... and how many it read */
     char sha256[65];  /* a part, once read: the SHA-256 and size of the file it was read from */
     uint64_t bytes;
+    /* one pass over an archive (l4r_passkeep): the next table reads a later member of the same
+     * archive, so the source stays open for it; deferred: sha256 and bytes (and the manifest's
+     * inputs.ROLE.bytes and .sha256) come when that pass ends */
+    bool share_next;
+    bool deferred;
 } l4r_input;
 
 /* Find the file of table t: under fetched_dir when raw is NULL, else in what --raw names (a
