@@ -1441,6 +1441,8 @@ static l4r_status source_for(const l4r_convert_opts *o, tabctx *c, const l4r_inp
         if (st == L4R_OK && moved) {
             *src = k->src;
             k->src = NULL;
+            free(k->path);
+            k->path = NULL;
             if (o->log) {
                 char *msg = l4r_xasprintf("'%s': read on from '%s', in the same pass over the archive",
                                           l4r_source_name(*src), before);
@@ -1539,6 +1541,7 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
     if (st == L4R_OK && k && in->share_next && !in->n_parts &&
         k->n_wait < sizeof k->wait / sizeof k->wait[0]) {
         k->src = src;
+        free(k->path);
         k->path = l4r_xstrdup(in->path);
         k->wait[k->n_wait].in = in;
         k->wait[k->n_wait].role = role;
