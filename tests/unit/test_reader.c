@@ -648,6 +648,110 @@ static void test_nested(void)
     l4r_buf_free(&zbytes);
 }
 
+/* Read the rest of an open source into out. */
+static l4r_status read_rest(l4r_source *s, l4r_buf *out, l4r_error *e)
+{
+    for (;;) {
+        l4r_buf_reserve(out, 4096);
+        size_t got;
+        l4r_status st = l4r_source_read(s, out->data + out->len, 4096, &got, e);
+        if (st || got == 0)
+            return st;
+        out->len += got;
+    }
+}
+
+/* l4r_source_move_to: the tables of one archive in one pass. */
+static void test_move_to(void)
+{
+    l4r_buf files[5] = {{0}, {0}, {0}, {0}, {0}};
+    make_text(&files[0], 2000);
+    make_text(&files[1], 10);
+    make_text(&files[2], 700);
+    l4r_buf plain4 = {0};
+    make_text(&plain4, 300);
+    gzip_mem(plain4.data, plain4.len, &files[3]);
+    l4r_buf_adds(&files[4], "again\n");
+    const char *names[] = {"d/one.json", "d/two.json", "d/three.json", "d/four.json.gz", "d/one.json"};
+    char *tgz = l4r_path_join(tmpdir, "move.tar.gz");
+    T_CHECK(make_archive(tgz, "ustar", "gzip", names, files, 4));
+    /* the file's own digest, to compare with the source's after the moves */
+    l4r_buf raw = {0};
+    l4r_error e;
+    T_EQ_INT(l4r_read_file(tgz, 1u << 26, &raw, &e), L4R_OK);
+    l4r_hasher *h = l4r_hasher_new(L4R_HASH_SHA256);
+    l4r_hasher_update(h, raw.data, raw.len);
+    char want[65], got[65];
+    l4r_hasher_final(h, want);
+
+    l4r_source *s = NULL;
+    T_EQ_INT(l4r_source_open(&s, tgz, "d/one.json", &e), L4R_OK);
+    l4r_buf b = {0};
+    T_EQ_INT(read_rest(s, &b, &e), L4R_OK);
+    T_EQ_MEM(b.data, b.len, files[0].data, files[0].len);
+    bool moved = true;
+    /* a later member: read on */
+    T_EQ_INT(l4r_source_move_to(s, "./d//three.json", &moved, &e), L4R_OK);
+    T_CHECK(moved);
+    T_CHECK(strstr(l4r_source_name(s), "move.tar.gz:d/three.json") != NULL);
+    l4r_buf_reset(&b);
+    T_EQ_INT(read_rest(s, &b, &e), L4R_OK);
+    T_EQ_MEM(b.data, b.len, files[2].data, files[2].len);
+    /* a compressed member further on: decompressed, as l4r_source_open does */
+    T_EQ_INT(l4r_source_move_to(s, "d/four.json.gz", &moved, &e), L4R_OK);
+    T_CHECK(moved);
+    l4r_buf_reset(&b);
+    T_EQ_INT(read_rest(s, &b, &e), L4R_OK);
+    T_EQ_MEM(b.data, b.len, plain4.data, plain4.len);
+    /* the member just read, and one behind: not moved (the archive is read to its end looking) */
+    T_EQ_INT(l4r_source_move_to(s, "d/four.json.gz", &moved, &e), L4R_OK);
+    T_CHECK(!moved);
+    T_EQ_INT(l4r_source_move_to(s, "d/two.json", &moved, &e), L4R_OK);
+    T_CHECK(!moved);
+    /* the digest is still the whole file's */
+    uint64_t size = 0;
+    T_EQ_INT(l4r_source_file_digest(s, got, &size, &e), L4R_OK);
+    T_EQ_STR(got, want);
+    T_EQ_INT(size, raw.len);
+    l4r_source_close(s);
+
+    /* a second entry of a member taken earlier in the pass: ambiguous, at the digest */
+    char *dup = l4r_path_join(tmpdir, "movedup.tar.gz");
+    const char *dnames[] = {"d/one.json", "d/two.json", "d/one.json"};
+    l4r_buf dfiles[3] = {files[0], files[1], files[4]};
+    T_CHECK(make_archive(dup, "ustar", "gzip", dnames, dfiles, 3));
+    T_EQ_INT(l4r_source_open(&s, dup, "d/one.json", &e), L4R_OK);
+    l4r_buf_reset(&b);
+    T_EQ_INT(read_rest(s, &b, &e), L4R_OK);
+    T_EQ_INT(l4r_source_move_to(s, "d/two.json", &moved, &e), L4R_OK);
+    T_CHECK(moved);
+    l4r_buf_reset(&b);
+    T_EQ_INT(read_rest(s, &b, &e), L4R_OK);
+    T_EQ_INT(l4r_source_file_digest(s, got, NULL, &e), L4R_EARCHIVE);
+    T_CHECK(strstr(e.msg, "it holds 'd/one.json' twice (entries 1 and 3)") != NULL);
+    l4r_source_close(s);
+
+    /* a zip: members found by a seek, never moved; the source is left as it was */
+    char *zip = l4r_path_join(tmpdir, "move.zip");
+    T_CHECK(make_archive(zip, "zip", NULL, names, files, 3));
+    T_EQ_INT(l4r_source_open(&s, zip, "d/one.json", &e), L4R_OK);
+    l4r_buf_reset(&b);
+    T_EQ_INT(read_rest(s, &b, &e), L4R_OK);
+    T_EQ_INT(l4r_source_move_to(s, "d/three.json", &moved, &e), L4R_OK);
+    T_CHECK(!moved);
+    T_EQ_INT(l4r_source_file_digest(s, got, NULL, &e), L4R_OK);
+    l4r_source_close(s);
+
+    free(tgz);
+    free(dup);
+    free(zip);
+    l4r_buf_free(&b);
+    l4r_buf_free(&raw);
+    l4r_buf_free(&plain4);
+    for (size_t i = 0; i < 5; i++)
+        l4r_buf_free(&files[i]);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -671,6 +775,7 @@ int main(void)
     unsetenv("L4R_FORCE_ZLIB");
     test_hash_aside();
     test_lend_hash();
+    test_move_to();
     l4r_error e;
     l4r_rmtree(tmpdir, &e);
     return l4r_t_exit();
