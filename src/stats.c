@@ -174,11 +174,12 @@ static void compute(const l4r_itab *t, const uint8_t *part, bool timeless, l4r_s
     s->tmax = INT64_MIN;
     for (size_t r = 0; r < t->n; r++) {
         uint32_t u = t->user[r];
-        ts[beg[u] + fill[u]] = t->ts[r];
+        int64_t v = l4r_itab_ts(t, r);
+        ts[beg[u] + fill[u]] = v;
         it[beg[u] + fill[u]] = t->item[r];
         fill[u]++;
-        s->tmin = t->ts[r] < s->tmin ? t->ts[r] : s->tmin;
-        s->tmax = t->ts[r] > s->tmax ? t->ts[r] : s->tmax;
+        s->tmin = v < s->tmin ? v : s->tmin;
+        s->tmax = v > s->tmax ? v : s->tmax;
     }
     for (size_t u = 0; u < nu; u++) {
         int64_t *a = ts + beg[u];
@@ -204,7 +205,7 @@ static void compute(const l4r_itab *t, const uint8_t *part, bool timeless, l4r_s
         s->n_month = (size_t)(month_of(s->tmax) - s->month0 + 1);
         s->month = l4r_xcalloc(s->n_month, sizeof *s->month);
         for (size_t r = 0; r < t->n; r++)
-            s->month[month_of(t->ts[r]) - s->month0]++;
+            s->month[month_of(l4r_itab_ts(t, r)) - s->month0]++;
     }
     free(ts);
     free(it);

@@ -167,7 +167,7 @@ static inline uint32_t hist_beg(const alpaca *a, const window *wd)
 
 static inline bool liked(const alpaca *a, uint32_t row)
 {
-    return a->like[a->p->t->rating[row]] > 0;
+    return a->like[l4r_itab_rating(a->p->t, row)] > 0;
 }
 
 /* Every window (target at position >= w of its user), user by user; liked_only: those whose
@@ -436,7 +436,7 @@ static void add_book(l4r_buf *b, const book *bk, uint32_t row)
 
 static bool book_liked(const alpaca *a, uint32_t row)
 {
-    double v = l4r_itab_rating_value(a->p->t, a->p->t->rating[row]);
+    double v = l4r_itab_rating_value(a->p->t, l4r_itab_rating(a->p->t, row));
     return !isnan(v) && v > 5.0;
 }
 
@@ -631,7 +631,7 @@ static void sort_by_target(const alpaca *a, window *ws, size_t n)
     window *tmp = l4r_xmalloc(n * sizeof *tmp);
     int64_t *key = l4r_xmalloc(n * sizeof *key), *ktmp = l4r_xmalloc(n * sizeof *ktmp);
     for (size_t i = 0; i < n; i++)
-        key[i] = a->p->t->ts[row_at(a, ws[i].u, ws[i].end)];
+        key[i] = l4r_itab_ts(a->p->t, row_at(a, ws[i].u, ws[i].end));
     for (size_t width = 1; width < n; width *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;

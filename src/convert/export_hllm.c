@@ -101,7 +101,7 @@ static l4r_status write_interactions(proc *p, const char *file, uint64_t *rows, 
         l4r_buf_addc(&b, ',');
         s = l4r_dict_str(t->users, t->user[r], &n);
         csv_field(&b, s, n);
-        l4r_buf_addf(&b, ",%lld\n", (long long)t->ts[r]);
+        l4r_buf_addf(&b, ",%lld\n", (long long)l4r_itab_ts(t, r));
         ++*rows;
         st = flush(out, &b, 1u << 20, e);
     }

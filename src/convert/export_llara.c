@@ -214,7 +214,7 @@ l4r_status l4r_sink_llara(proc *p, l4r_error *e)
                         l4r_buf_addf(w, "%lld", id[t->item[hr]]);
                     else
                         l4r_buf_addf(w, "[%lld, %d]", id[t->item[hr]],
-                                     (int)l4r_itab_rating_value(t, t->rating[hr]));
+                                     (int)l4r_itab_rating_value(t, l4r_itab_rating(t, hr)));
                 } else {
                     l4r_buf_addf(w, ids ? "%lld" : "[%lld, 0]", pad);
                 }
@@ -223,7 +223,7 @@ l4r_status l4r_sink_llara(proc *p, l4r_error *e)
                 l4r_buf_addf(w, "], \"len_seq\": %u, \"next\": %lld, \"seq_title\": [", nh, id[t->item[r]]);
             else
                 l4r_buf_addf(w, "], \"len_seq\": %u, \"next\": [%lld, %d], \"seq_title\": [", nh,
-                             id[t->item[r]], (int)l4r_itab_rating_value(t, t->rating[r]));
+                             id[t->item[r]], (int)l4r_itab_rating_value(t, l4r_itab_rating(t, r)));
             for (uint32_t k = 0; k < nh; k++) {
                 if (k)
                     l4r_buf_adds(w, ", ");

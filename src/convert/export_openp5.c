@@ -539,7 +539,7 @@ l4r_status l4r_sink_openp5(proc *p, l4r_error *e)
                          "--format openp5: user id '%.*s' is empty or holds a space or line break, which "
                          "OpenP5's line.split(\" \") of user_sequence.txt would cut: add --remap",
                          (int)n, s);
-        uk[nu++] = (ukey){t->ts[r], r, (uint32_t)u};
+        uk[nu++] = (ukey){l4r_itab_ts(t, r), r, (uint32_t)u};
     }
     qsort(uk, nu, sizeof *uk, cmp_ukey);
     for (size_t i = 0; !st && i < p->n_alive_items; i++) {

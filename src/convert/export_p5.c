@@ -67,8 +67,9 @@ static void source_order(const proc *p, uint32_t *users, size_t nu)
         first[u] = UINT64_MAX;
     uint8_t *keep = o->has_min_rating ? l4r_rating_keep(p) : NULL;
     for (size_t r = 0; r < t->n; r++) {
-        if ((o->has_time_from && t->ts[r] < o->time_from) ||
-            (o->has_time_until && t->ts[r] > o->time_until) || (keep && !keep[t->rating[r]]))
+        if ((o->has_time_from && l4r_itab_ts(t, r) < o->time_from) ||
+            (o->has_time_until && l4r_itab_ts(t, r) > o->time_until) ||
+            (keep && !keep[l4r_itab_rating(t, r)]))
             continue;
         if (first[t->user[r]] == UINT64_MAX)
             first[t->user[r]] = r;

@@ -180,10 +180,14 @@ static void sort_u64(uint64_t *a, size_t n, int depth)
     }
 }
 
-static void sort_users_fn(proc *p, size_t ub, size_t ue, void *arg)
+/* Row r's timestamp from the ts column of the table's width: sort_users_w is instantiated once
+ * per width (wide a constant), so the hot loops do not test the width a row. */
+#define TS_AT(r) (wide ? ts64[r] : (int64_t)ts32[r])
+
+static inline __attribute__((always_inline)) void sort_users_w(proc *p, size_t ub, size_t ue, bool wide)
 {
-    (void)arg;
-    const int64_t *ts = p->t->ts;
+    const uint32_t *ts32 = p->t->ts32;
+    const int64_t *ts64 = p->t->ts64;
     tsrow *buf = NULL, *tmp = NULL;
     uint64_t *keys = NULL;
     uint32_t *old = NULL;
@@ -192,7 +196,7 @@ static void sort_users_fn(proc *p, size_t ub, size_t ue, void *arg)
         uint32_t *g = p->idx + p->ubeg[u];
         size_t n = p->ulen[u];
         size_t j = 1;
-        while (j < n && ts[g[j - 1]] <= ts[g[j]])
+        while (j < n && TS_AT(g[j - 1]) <= TS_AT(g[j]))
             j++;
         if (j >= n)
             continue; /* already chronological */
@@ -203,9 +207,9 @@ static void sort_users_fn(proc *p, size_t ub, size_t ue, void *arg)
             keys = l4r_xrealloc(keys, cap * sizeof *keys);
             old = l4r_xrealloc(old, cap * sizeof *old);
         }
-        int64_t lo = ts[g[0]], hi = lo;
+        int64_t lo = TS_AT(g[0]), hi = lo;
         for (size_t k = 1; k < n; k++) {
-            int64_t v = ts[g[k]];
+            int64_t v = TS_AT(g[k]);
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
@@ -217,7 +221,7 @@ static void sort_users_fn(proc *p, size_t ub, size_t ue, void *arg)
             /* Pack (ts - min, position) into one distinct key: a plain sort of the keys is the
              * stable sort by timestamp, and it moves 8 bytes instead of 16. */
             for (size_t k = 0; k < n; k++) {
-                keys[k] = ((uint64_t)(ts[g[k]] - lo) << ib) | k;
+                keys[k] = ((uint64_t)(TS_AT(g[k]) - lo) << ib) | k;
                 old[k] = g[k];
             }
             sort_u64(keys, n, 2 * ib + 8);
@@ -227,7 +231,7 @@ static void sort_users_fn(proc *p, size_t ub, size_t ue, void *arg)
             continue;
         }
         for (size_t k = 0; k < n; k++) {
-            buf[k].ts = ts[g[k]];
+            buf[k].ts = TS_AT(g[k]);
             buf[k].row = g[k];
         }
         merge_sort_ts(buf, tmp, n);
@@ -238,6 +242,17 @@ static void sort_users_fn(proc *p, size_t ub, size_t ue, void *arg)
     free(tmp);
     free(keys);
     free(old);
+}
+
+#undef TS_AT
+
+static void sort_users_fn(proc *p, size_t ub, size_t ue, void *arg)
+{
+    (void)arg;
+    if (p->t->ts_wide)
+        sort_users_w(p, ub, ue, true);
+    else
+        sort_users_w(p, ub, ue, false);
 }
 
 void l4r_group_by_user(proc *p)

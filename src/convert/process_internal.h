@@ -150,9 +150,10 @@ typedef struct l4r_split_plan {
 void l4r_ratio_counts(uint32_t n, const double r[3], uint32_t cnt[3]);
 
 /* The parts of one user's n live rows, chronological: row j is at index g[j] (g NULL: at j) of
- * ts[] and part[].  Users must come in id order (the random split draws from one stream). */
-static inline void l4r_split_rows(l4r_split_plan *sp, const uint32_t *g, size_t n, const int64_t *ts,
-                                  uint8_t *part)
+ * the timestamps (ts32[] or, when ts32 is NULL, ts64[]: table.h's column widths) and of part[].
+ * Users must come in id order (the random split draws from one stream). */
+static inline void l4r_split_rows(l4r_split_plan *sp, const uint32_t *g, size_t n, const uint32_t *ts32,
+                                  const int64_t *ts64, uint8_t *part)
 {
     switch (sp->kind) {
     case L4R_SPLIT_NONE:
@@ -175,7 +176,8 @@ static inline void l4r_split_rows(l4r_split_plan *sp, const uint32_t *g, size_t 
     case L4R_SPLIT_TIME_QUANTILE:
         for (size_t j = 0; j < n; j++) {
             size_t r = g ? g[j] : j;
-            part[r] = ts[r] < sp->t1 ? 0 : ts[r] < sp->t2 ? 1 : 2;
+            int64_t ts = ts32 ? (int64_t)ts32[r] : ts64[r];
+            part[r] = ts < sp->t1 ? 0 : ts < sp->t2 ? 1 : 2;
         }
         break;
     case L4R_SPLIT_RANDOM:

@@ -182,7 +182,8 @@ l4r_status l4r_stage_remap(proc *p, l4r_error *e)
         const uint32_t *g = p->idx + p->ubeg[u];
         for (uint32_t j = 0; j < p->ulen[u]; j++) {
             uint32_t r = g[j];
-            int64_t ts = o->remap_order == L4R_REMAP_SOURCE ? 0 : t->ts[r]; /* source: the row alone */
+            int64_t ts =
+                o->remap_order == L4R_REMAP_SOURCE ? 0 : l4r_itab_ts(t, r); /* source: the row alone */
             l4r_remap_see(&uk[u], ts, r);
             l4r_remap_see(&ik[t->item[r]], ts, r);
         }

@@ -133,10 +133,22 @@ static inline size_t item_len(const proc *p, uint32_t i)
     return (p->imap ? 20 : p->it_len[i]) + 16;
 }
 
-/* One interaction line: user \t item \t rating \t timestamp \n */
-static inline void put_row(const proc *p, l4r_buf *b, uint32_t r)
+/* What put_row is instantiated for: ROW_PLAIN is the usual table (explicit ratings, timestamps,
+ * both columns narrow, table.h), whose flags are then constants; ROW_ANY reads them every row. */
+enum { ROW_ANY, ROW_PLAIN };
+#define ROW_INLINE static inline __attribute__((always_inline))
+
+static inline int row_kind(const proc *p)
 {
     const l4r_itab *t = p->t;
+    return !p->o->implicit && t->has_time && !t->rating_wide && !t->ts_wide ? ROW_PLAIN : ROW_ANY;
+}
+
+/* One interaction line: user \t item \t rating \t timestamp \n */
+ROW_INLINE void put_row(const proc *p, l4r_buf *b, uint32_t r, int kind)
+{
+    const l4r_itab *t = p->t;
+    bool plain = kind == ROW_PLAIN;
     if (L4R_UNLIKELY(b->cap - b->len <= p->maxrow + 64))
         l4r_buf_reserve(b, p->maxrow + 65536);
     char *d = b->data + b->len;
@@ -144,13 +156,16 @@ static inline void put_row(const proc *p, l4r_buf *b, uint32_t r)
     *d++ = '\t';
     d = put_item(p, d, t->item[r]);
     *d++ = '\t';
-    if (p->o->implicit)
+    if (!plain && p->o->implicit) {
         *d++ = '1';
-    else
-        d = put_str(d, p->ra_str[t->rating[r]], p->ra_len[t->rating[r]]);
+    } else {
+        uint32_t ra = plain ? t->rating8[r] : l4r_itab_rating(t, r);
+        d = put_str(d, p->ra_str[ra], p->ra_len[ra]);
+    }
     *d++ = '\t';
-    if (t->has_time) /* a source without time leaves the field empty (docs/FORMAT.md), never 0 */
-        d = put_i64(d, t->ts[r]);
+    /* a source without time leaves the field empty (docs/FORMAT.md), never 0 */
+    if (plain || t->has_time)
+        d = !plain && t->ts_wide ? put_i64(d, t->ts64[r]) : put_u64(d, t->ts32[r]); /* narrow: never < 0 */
     *d++ = '\n';
     b->len = (size_t)(d - b->data);
 }
@@ -160,31 +175,47 @@ static inline uint32_t unit_user(const pass *ps, size_t k)
     return ps->uorder ? ps->uorder[k] : (uint32_t)k;
 }
 
-void l4r_fmt_rows_source(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
+ROW_INLINE void rows_source(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, int kind)
 {
-    (void)sc;
     const proc *p = ps->p;
     for (size_t r = beg; r < end; r++) {
         if (p->part[r] == PART_DROP)
             continue;
-        put_row(p, &bufs[0], (uint32_t)r);
+        put_row(p, &bufs[0], (uint32_t)r, kind);
         rows[0]++;
     }
 }
 
-void l4r_fmt_rows_users(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
+void l4r_fmt_rows_source(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
 {
     (void)sc;
+    if (row_kind(ps->p) == ROW_PLAIN)
+        rows_source(ps, beg, end, bufs, rows, ROW_PLAIN);
+    else
+        rows_source(ps, beg, end, bufs, rows, ROW_ANY);
+}
+
+ROW_INLINE void rows_users(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, int kind)
+{
     const proc *p = ps->p;
     for (size_t k = beg; k < end; k++) {
         uint32_t u = unit_user(ps, k);
         const uint32_t *g = p->idx + p->ubeg[u];
         for (uint32_t j = 0; j < p->ulen[u]; j++) {
             int part = p->part[g[j]];
-            put_row(p, &bufs[part], g[j]);
+            put_row(p, &bufs[part], g[j], kind);
             rows[part]++;
         }
     }
+}
+
+void l4r_fmt_rows_users(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
+{
+    (void)sc;
+    if (row_kind(ps->p) == ROW_PLAIN)
+        rows_users(ps, beg, end, bufs, rows, ROW_PLAIN);
+    else
+        rows_users(ps, beg, end, bufs, rows, ROW_ANY);
 }
 
 void l4r_fmt_sasrec(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64_t *rows, scratch *sc)
@@ -419,7 +450,7 @@ void l4r_fmt_jsonl(const pass *ps, size_t beg, size_t end, l4r_buf *bufs, uint64
             json_title(p, b, t->item[r]);
             l4r_buf_adds(b, ",\"timestamp\":");
             if (t->has_time)
-                l4r_buf_add_i64(b, t->ts[r]);
+                l4r_buf_add_i64(b, l4r_itab_ts(t, r));
             else
                 l4r_buf_adds(b, "null");
             if (K) {

@@ -43,15 +43,22 @@ void l4r_spill_free(l4r_spill *s)
     free(s);
 }
 
-typedef struct sort_ctx {
-    const int64_t *ts;
-} sort_ctx;
+/* Row r's rating id and timestamp, from whichever column of each is set. */
+static inline uint32_t col_rating(const l4r_spill_cols *c, size_t r)
+{
+    return c->rating8 ? c->rating8[r] : c->rating32[r];
+}
+
+static inline int64_t col_ts(const l4r_spill_cols *c, size_t r)
+{
+    return c->ts32 ? (int64_t)c->ts32[r] : c->ts64[r];
+}
 
 static int cmp_ts_pos(const void *a, const void *b, void *arg)
 {
-    const sort_ctx *c = arg;
+    const l4r_spill_cols *c = arg;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    int64_t tx = c->ts[x], ty = c->ts[y];
+    int64_t tx = col_ts(c, x), ty = col_ts(c, y);
     if (tx != ty)
         return tx < ty ? -1 : 1;
     return (x > y) - (x < y);
@@ -80,6 +87,14 @@ static void get_rec(const unsigned char *d, uint64_t base, l4r_srec *r)
 l4r_status l4r_spill_write(l4r_spill *s, const uint32_t *user, const uint32_t *item, const uint32_t *rating,
                            const int64_t *ts, size_t n, uint64_t base, size_t n_users, l4r_error *e)
 {
+    l4r_spill_cols c = {.user = user, .item = item, .rating32 = rating, .ts64 = ts};
+    return l4r_spill_write_cols(s, &c, n, base, n_users, e);
+}
+
+l4r_status l4r_spill_write_cols(l4r_spill *s, const l4r_spill_cols *c, size_t n, uint64_t base,
+                                size_t n_users, l4r_error *e)
+{
+    const uint32_t *user = c->user, *item = c->item;
     l4r_status st = L4R_OK;
     uint32_t *cnt = NULL, *perm = NULL;
     unsigned char *wb = NULL;
@@ -103,12 +118,12 @@ l4r_status l4r_spill_write(l4r_spill *s, const uint32_t *user, const uint32_t *i
     for (size_t r = 0; r < n; r++)
         perm[cnt[user[r]]++] = (uint32_t)r;
     /* cnt[u] is now the end of bucket u; sort each bucket by (ts, position) when needed */
-    sort_ctx sc = {ts};
+    l4r_spill_cols sc = *c; /* qsort_r's argument is not const */
     size_t beg = 0;
     for (size_t u = 0; u < n_users; u++) {
         size_t end = cnt[u];
         size_t j = beg + 1;
-        while (j < end && ts[perm[j - 1]] <= ts[perm[j]])
+        while (j < end && col_ts(c, perm[j - 1]) <= col_ts(c, perm[j]))
             j++;
         if (j < end)
             qsort_r(perm + beg, end - beg, sizeof *perm, cmp_ts_pos, &sc);
@@ -124,7 +139,7 @@ l4r_status l4r_spill_write(l4r_spill *s, const uint32_t *user, const uint32_t *i
     size_t wl = 0;
     for (size_t k = 0; k < n; k++) {
         uint32_t r = perm[k];
-        put_rec(wb + wl, user[r], item[r], rating[r], r, ts[r]);
+        put_rec(wb + wl, user[r], item[r], col_rating(c, r), r, col_ts(c, r));
         wl += REC_BYTES;
         if (wl + REC_BYTES > WBUF_BYTES || k + 1 == n) {
             st = l4r_write_all(fd, wb, wl, path, e);

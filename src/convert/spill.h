@@ -55,6 +55,17 @@ void l4r_spill_free(l4r_spill *s);
  * 4 bytes per user of scratch memory and a 1 MiB write buffer. */
 l4r_status l4r_spill_write(l4r_spill *s, const uint32_t *user, const uint32_t *item, const uint32_t *rating,
                            const int64_t *ts, size_t n, uint64_t base, size_t n_users, l4r_error *e);
+/* The same for a table's columns at their widths (table.h): exactly one of rating8 / rating32 and
+ * one of ts32 / ts64 is set.  The run on disk is the same whatever the widths. */
+typedef struct l4r_spill_cols {
+    const uint32_t *user, *item;
+    const uint8_t *rating8;
+    const uint32_t *rating32;
+    const uint32_t *ts32;
+    const int64_t *ts64;
+} l4r_spill_cols;
+l4r_status l4r_spill_write_cols(l4r_spill *s, const l4r_spill_cols *c, size_t n, uint64_t base,
+                                size_t n_users, l4r_error *e);
 
 /* Read run k back into source order: the row at source row base + j goes to user[j], item[j],
  * rating[j], ts[j] (arrays of s->run[k].rows). */

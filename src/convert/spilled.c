@@ -429,8 +429,14 @@ static void x_view(ext *x, proc *q, l4r_itab *tv)
     tv->cap = x->b.n;
     tv->user = x->b.user;
     tv->item = x->b.item;
-    tv->rating = x->b.rating;
-    tv->ts = x->b.ts;
+    tv->rating8 = NULL; /* a batch's columns are always wide */
+    tv->rating32 = x->b.rating;
+    tv->ts32 = NULL;
+    tv->ts64 = x->b.ts;
+    tv->rating_wide = tv->ts_wide = true;
+    tv->rating_max = UINT32_MAX;
+    tv->ts_max = UINT64_MAX;
+    tv->fast_cap = 0;
     tv->spill = NULL;
     q->t = tv;
     q->idx = x->b.idx;
@@ -577,7 +583,7 @@ static l4r_status x_final_pass(ext *x, xsinks *s, l4r_error *e)
             b->src[at + j] = r->row;
             b->idx[at + j] = (uint32_t)(at + j);
         }
-        l4r_split_rows(&x->plan, NULL, x->gn, b->ts + at, b->part + at);
+        l4r_split_rows(&x->plan, NULL, x->gn, NULL, b->ts + at, b->part + at);
         l4r_split_tally_group(&x->tally, NULL, x->gn, b->item + at, b->part + at);
         if (b->nu == b->ucap) {
             b->ucap = b->ucap ? b->ucap * 2 : 1024;

@@ -174,7 +174,7 @@ static l4r_status kth_mem_fn(void *ctx, uint64_t k, int64_t *out, l4r_error *e)
         for (size_t u = 0; u < p->n_users; u++) {
             const uint32_t *g = p->idx + p->ubeg[u];
             for (uint32_t j = 0; j < p->ulen[u]; j++)
-                c->a[m++] = p->t->ts[g[j]];
+                c->a[m++] = l4r_itab_ts(p->t, g[j]);
         }
     }
     *out = select_kth(c->a, c->n, (size_t)k);
@@ -193,7 +193,7 @@ l4r_status l4r_split_assign(proc *p, l4r_error *e)
     if (st)
         return st;
     for (size_t u = 0; u < p->n_users; u++)
-        l4r_split_rows(&sp, p->idx + p->ubeg[u], p->ulen[u], t->ts, p->part);
+        l4r_split_rows(&sp, p->idx + p->ubeg[u], p->ulen[u], t->ts32, t->ts64, p->part);
     return L4R_OK;
 }
 

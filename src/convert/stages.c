@@ -168,13 +168,28 @@ static uint32_t mem_item(const void *grp, size_t j)
 static uint32_t mem_rating(const void *grp, size_t j)
 {
     const mem_group *m = grp;
-    return m->t->rating[m->g[j]];
+    return l4r_itab_rating(m->t, m->g[j]);
 }
 
 static int64_t mem_ts(const void *grp, size_t j)
 {
     const mem_group *m = grp;
-    return m->t->ts[m->g[j]];
+    return l4r_itab_ts(m->t, m->g[j]);
+}
+
+/* The same for a table whose ts column is known narrow / wide (mem_ops_ts32 / mem_ops_ts64: the
+ * rules that read every row's timestamp are called with the table of the width, so their loops do
+ * not test it a row). */
+static int64_t mem_ts32(const void *grp, size_t j)
+{
+    const mem_group *m = grp;
+    return m->t->ts32[m->g[j]];
+}
+
+static int64_t mem_ts64(const void *grp, size_t j)
+{
+    const mem_group *m = grp;
+    return m->t->ts64[m->g[j]];
 }
 
 static uint64_t mem_row(const void *grp, size_t j)
@@ -187,7 +202,7 @@ static uint64_t mem_tie_key(const void *grp, size_t j, uint64_t seed)
 {
     const mem_group *m = grp;
     uint32_t r = m->g[j];
-    return tie_hash(m->t, seed, m->t->user[r], m->t->item[r], m->t->ts[r]);
+    return tie_hash(m->t, seed, m->t->user[r], m->t->item[r], l4r_itab_ts(m->t, r));
 }
 
 static void mem_drop(void *grp, size_t j)
@@ -220,18 +235,23 @@ static void mem_put(void *grp, size_t dst)
     m->g[dst] = m->held;
 }
 
-static const l4r_group_ops mem_ops = {
-    .item = mem_item,
-    .rating = mem_rating,
-    .ts = mem_ts,
-    .row = mem_row,
-    .tie_key = mem_tie_key,
-    .drop = mem_drop,
-    .compact = mem_compact,
-    .hold = mem_hold,
-    .move = mem_move,
-    .put = mem_put,
-};
+#define MEM_OPS(name, ts_fn)                                                                                 \
+    static const l4r_group_ops name = {                                                                      \
+        .item = mem_item,                                                                                    \
+        .rating = mem_rating,                                                                                \
+        .ts = ts_fn,                                                                                         \
+        .row = mem_row,                                                                                      \
+        .tie_key = mem_tie_key,                                                                              \
+        .drop = mem_drop,                                                                                    \
+        .compact = mem_compact,                                                                              \
+        .hold = mem_hold,                                                                                    \
+        .move = mem_move,                                                                                    \
+        .put = mem_put,                                                                                      \
+    }
+MEM_OPS(mem_ops, mem_ts);
+MEM_OPS(mem_ops_ts32, mem_ts32);
+MEM_OPS(mem_ops_ts64, mem_ts64);
+#undef MEM_OPS
 
 /* ---- stages ---- */
 
@@ -292,8 +312,10 @@ void l4r_stage_time(proc *p)
     size_t removed = 0;
     for (size_t u = 0; u < p->n_users; u++) {
         mem_group m = mem_group_of(p, u);
-        removed += l4r_rule_time(&m, p->ulen[u], &mem_ops, o->has_time_from, o->time_from, o->has_time_until,
-                                 o->time_until);
+        removed += p->t->ts_wide ? l4r_rule_time(&m, p->ulen[u], &mem_ops_ts64, o->has_time_from,
+                                                 o->time_from, o->has_time_until, o->time_until)
+                                 : l4r_rule_time(&m, p->ulen[u], &mem_ops_ts32, o->has_time_from,
+                                                 o->time_from, o->has_time_until, o->time_until);
     }
     l4r_report_time(p, removed);
 }
@@ -407,7 +429,9 @@ static void ties_fn(proc *p, size_t ub, size_t ue, void *arg)
     tie_ctx *c = arg;
     for (size_t u = ub; u < ue; u++) {
         mem_group m = mem_group_of(p, u);
-        c->tied_per_user[u] = l4r_rule_ties(&m, p->ulen[u], &mem_ops, c->reorder, c->seed, c->irank);
+        c->tied_per_user[u] =
+            p->t->ts_wide ? l4r_rule_ties(&m, p->ulen[u], &mem_ops_ts64, c->reorder, c->seed, c->irank)
+                          : l4r_rule_ties(&m, p->ulen[u], &mem_ops_ts32, c->reorder, c->seed, c->irank);
     }
 }
 
@@ -438,7 +462,10 @@ static void ties_renumbered_fn(proc *p, size_t ub, size_t ue, void *arg)
     (void)arg;
     for (size_t u = ub; u < ue; u++) {
         mem_group m = mem_group_of(p, u);
-        l4r_rule_ties(&m, p->ulen[u], &mem_ops, true, 0, p->imap);
+        if (p->t->ts_wide)
+            l4r_rule_ties(&m, p->ulen[u], &mem_ops_ts64, true, 0, p->imap);
+        else
+            l4r_rule_ties(&m, p->ulen[u], &mem_ops_ts32, true, 0, p->imap);
     }
 }
 

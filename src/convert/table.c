@@ -214,18 +214,43 @@ l4r_itab *l4r_itab_new(void)
     t->items = l4r_dict_new();
     t->ratings = l4r_dict_new();
     t->has_time = true;
+    /* test hook (docs/DESIGN.md): L4R_ITAB_WIDE=1 starts with both columns wide */
+    const char *w = getenv("L4R_ITAB_WIDE");
+    t->rating_wide = t->ts_wide = w && strcmp(w, "1") == 0;
+    t->rating_max = t->rating_wide ? UINT32_MAX : UINT8_MAX;
+    t->ts_max = t->ts_wide ? UINT64_MAX : UINT32_MAX;
     return t;
+}
+
+/* Bytes of one row of the rating and ts columns at their current widths. */
+static size_t rating_bytes(const l4r_itab *t)
+{
+    return t->rating_wide ? sizeof *t->rating32 : sizeof *t->rating8;
+}
+
+static size_t ts_bytes(const l4r_itab *t)
+{
+    return t->ts_wide ? sizeof *t->ts64 : sizeof *t->ts32;
+}
+
+size_t l4r_itab_row_bytes(const l4r_itab *t)
+{
+    return L4R_ITAB_SPILL_ROW_BYTES - (sizeof *t->rating32 - rating_bytes(t)) -
+           (sizeof *t->ts64 - ts_bytes(t));
 }
 
 static void free_columns(l4r_itab *t)
 {
     l4r_big_free(t->user, t->cap * sizeof *t->user);
     l4r_big_free(t->item, t->cap * sizeof *t->item);
-    l4r_big_free(t->rating, t->cap * sizeof *t->rating);
-    l4r_big_free(t->ts, t->cap * sizeof *t->ts);
-    t->user = t->item = t->rating = NULL;
-    t->ts = NULL;
-    t->cap = 0;
+    l4r_big_free(t->rating8, t->cap * sizeof *t->rating8);
+    l4r_big_free(t->rating32, t->cap * sizeof *t->rating32);
+    l4r_big_free(t->ts32, t->cap * sizeof *t->ts32);
+    l4r_big_free(t->ts64, t->cap * sizeof *t->ts64);
+    t->user = t->item = t->rating32 = t->ts32 = NULL;
+    t->rating8 = NULL;
+    t->ts64 = NULL;
+    t->cap = t->fast_cap = 0;
 }
 
 void l4r_itab_free(l4r_itab *t)
@@ -246,7 +271,7 @@ static size_t row_budget(const l4r_itab *t)
 {
     if (!t->memory_limit || !t->spill_dir || t->spill_status)
         return SIZE_MAX;
-    uint64_t r = t->memory_limit / L4R_ITAB_SPILL_ROW_BYTES;
+    uint64_t r = t->memory_limit / l4r_itab_row_bytes(t);
     if (r < 64)
         r = 64; /* tiny budgets (tests) still make runs of a useful size */
     return r > SIZE_MAX ? SIZE_MAX : (size_t)r;
@@ -256,9 +281,17 @@ static void set_cap(l4r_itab *t, size_t rows)
 {
     t->user = l4r_big_resize_4k(t->user, t->cap * sizeof *t->user, rows * sizeof *t->user);
     t->item = l4r_big_resize_4k(t->item, t->cap * sizeof *t->item, rows * sizeof *t->item);
-    t->rating = l4r_big_resize_4k(t->rating, t->cap * sizeof *t->rating, rows * sizeof *t->rating);
-    t->ts = l4r_big_resize_4k(t->ts, t->cap * sizeof *t->ts, rows * sizeof *t->ts);
+    if (t->rating_wide)
+        t->rating32 =
+            l4r_big_resize_4k(t->rating32, t->cap * sizeof *t->rating32, rows * sizeof *t->rating32);
+    else
+        t->rating8 = l4r_big_resize_4k(t->rating8, t->cap * sizeof *t->rating8, rows * sizeof *t->rating8);
+    if (t->ts_wide)
+        t->ts64 = l4r_big_resize_4k(t->ts64, t->cap * sizeof *t->ts64, rows * sizeof *t->ts64);
+    else
+        t->ts32 = l4r_big_resize_4k(t->ts32, t->cap * sizeof *t->ts32, rows * sizeof *t->ts32);
     t->cap = rows;
+    t->fast_cap = t->rating_wide || t->ts_wide ? 0 : rows;
 }
 
 void l4r_itab_reserve(l4r_itab *t, size_t rows)
@@ -277,8 +310,9 @@ static void spill_rows(l4r_itab *t)
     size_t k = t->n - t->spill_base;
     if (!t->spill)
         t->spill = l4r_spill_new(t->spill_dir);
-    l4r_status st = l4r_spill_write(t->spill, t->user, t->item, t->rating, t->ts, k, t->spill_base,
-                                    l4r_dict_size(t->users), &t->spill_err);
+    l4r_spill_cols c = {t->user, t->item, t->rating8, t->rating32, t->ts32, t->ts64};
+    l4r_status st =
+        l4r_spill_write_cols(t->spill, &c, k, t->spill_base, l4r_dict_size(t->users), &t->spill_err);
     if (st) {
         t->spill_status = st;
         return;
@@ -304,9 +338,54 @@ static void grow_or_spill(l4r_itab *t)
     set_cap(t, want);
 }
 
-void l4r_itab_full(l4r_itab *t)
+/* Widen the rating column to u32 (wide_rating) and/or the ts column to int64 (wide_ts): a new
+ * array of the same capacity, the k rows held copied over, the narrow one released.  The budget
+ * per row grows, so a table that may spill then holds at most as many rows as the budget allows:
+ * a run is written first when it already holds more, and the capacity is cut to the budget. */
+static void widen(l4r_itab *t, bool wide_rating, bool wide_ts)
 {
-    grow_or_spill(t);
+    size_t k = t->n - t->spill_base;
+    if (wide_rating) {
+        uint32_t *r = l4r_big_resize_4k(NULL, 0, t->cap * sizeof *r);
+        for (size_t j = 0; j < k; j++)
+            r[j] = t->rating8[j];
+        l4r_big_free(t->rating8, t->cap * sizeof *t->rating8);
+        t->rating8 = NULL;
+        t->rating32 = r;
+        t->rating_wide = true;
+        t->rating_max = UINT32_MAX;
+    }
+    if (wide_ts) {
+        int64_t *v = l4r_big_resize_4k(NULL, 0, t->cap * sizeof *v);
+        for (size_t j = 0; j < k; j++)
+            v[j] = t->ts32[j];
+        l4r_big_free(t->ts32, t->cap * sizeof *t->ts32);
+        t->ts32 = NULL;
+        t->ts64 = v;
+        t->ts_wide = true;
+        t->ts_max = UINT64_MAX;
+    }
+    t->fast_cap = 0;
+    size_t lim = row_budget(t);
+    if (t->cap > lim) {
+        if (k >= lim) {
+            spill_rows(t);
+            if (t->spill_status)
+                return; /* keep the rows in memory, l4r_process reports */
+        }
+        set_cap(t, lim);
+    }
+}
+
+void l4r_itab_full(l4r_itab *t, uint32_t rating, int64_t ts)
+{
+    if (t->n - t->spill_base == t->cap)
+        grow_or_spill(t);
+    bool wr = rating > t->rating_max, wt = (uint64_t)ts > t->ts_max;
+    if (wr || wt)
+        widen(t, wr, wt);
+    if (t->n - t->spill_base == t->cap)
+        grow_or_spill(t); /* widening spilled the rows or cut the capacity to them */
 }
 
 l4r_status l4r_itab_spill_flush(l4r_itab *t, l4r_error *e)

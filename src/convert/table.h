@@ -1,8 +1,18 @@
 /*
  * table.h — the compact in-memory form of an interaction table, for stages and splits.
  *
- * One array per column, ids dictionary-encoded (no per-row heap objects): 25M rows take about
- * 20 bytes each.  Row order is source order (the index is the tie-breaker of last resort).
+ * One array per column, ids dictionary-encoded (no per-row heap objects).  Row order is source
+ * order (the index is the tie-breaker of last resort).
+ *
+ * Column widths (issue 19): user and item are u32 ids.  The rating id is one byte (rating8) while
+ * the ratings dict has at most 256 entries; the push of rating id 256 widens it to u32 (rating32,
+ * one pass copying the rows held so far).  The timestamp is u32 (ts32) while every timestamp seen
+ * is in [0, 2^32); the first that is not (negative, or milliseconds) widens it to int64 (ts64).
+ * A column never narrows again.  Typical sources (a handful of ratings, Unix seconds) so take 13
+ * bytes a row instead of 20.  Read rows through l4r_itab_rating() / l4r_itab_ts(); a hot loop may
+ * test rating_wide / ts_wide once outside the loop and index the one array that is set.  Setting
+ * L4R_ITAB_WIDE=1 in the environment makes new tables start wide (a test hook: the output must be
+ * the same bytes either way).
  * Dictionaries keep each distinct string once, numbered from 0 in order of first appearance.
  *
  * Ownership: l4r_itab_new/l4r_itab_free; the dicts belong to the table.  Not thread-safe: built by
@@ -16,6 +26,12 @@
 #include <stdint.h>
 
 #include "llm4rec_data.h"
+
+#if defined(__GNUC__)
+#define L4R_ITAB_LIKELY(x) __builtin_expect(!!(x), 1)
+#else
+#define L4R_ITAB_LIKELY(x) (x)
+#endif
 
 /* The 64-bit hash the dictionary uses (fast, not cryptographic; stable across runs and builds). */
 uint64_t l4r_hash_bytes(const void *p, size_t n);
@@ -40,10 +56,19 @@ const char *l4r_dict_str(const l4r_dict *d, uint32_t id, size_t *n);
 typedef struct l4r_itab {
     size_t n; /* rows */
     size_t cap;
-    uint32_t *user;   /* id in users */
-    uint32_t *item;   /* id in items */
-    uint32_t *rating; /* id in ratings (the rating text as in the source) */
-    int64_t *ts;      /* Unix seconds */
+    uint32_t *user; /* id in users */
+    uint32_t *item; /* id in items */
+    /* id in ratings (the rating text as in the source): rating8 while !rating_wide, else
+     * rating32; the other is NULL */
+    uint8_t *rating8;
+    uint32_t *rating32;
+    uint32_t *ts32; /* Unix seconds: ts32 while !ts_wide, else ts64; the other is NULL */
+    int64_t *ts64;
+    bool rating_wide;
+    bool ts_wide;
+    uint32_t rating_max; /* largest rating id the rating column holds: 255, or UINT32_MAX once wide */
+    uint64_t ts_max;     /* largest (uint64_t)ts the ts column holds: UINT32_MAX, or UINT64_MAX */
+    size_t fast_cap;     /* cap while both columns are narrow, else 0 (l4r_itab_push's fast path) */
     l4r_dict *users;
     l4r_dict *items;
     l4r_dict *ratings;
@@ -64,28 +89,59 @@ typedef struct l4r_itab {
     l4r_error spill_err;
 } l4r_itab;
 
-/* Bytes of budget counted per in-memory row: 20 of columns plus what sorting a run and the
- * in-memory stages (index, split byte, ...) need on top. */
+/* Bytes of budget counted per in-memory row with wide columns: 20 of columns plus what sorting a
+ * run and the in-memory stages (index, split byte, ...) need on top.  A narrow rating column counts
+ * 3 bytes less and a narrow ts column 4 less (l4r_itab_row_bytes). */
 #define L4R_ITAB_SPILL_ROW_BYTES 32
+/* The same with both columns narrow (the usual case): 25. */
+#define L4R_ITAB_NARROW_ROW_BYTES (L4R_ITAB_SPILL_ROW_BYTES - 3 - 4)
+/* The budget per in-memory row at the table's current column widths (25 to 32). */
+size_t l4r_itab_row_bytes(const l4r_itab *t);
 
 l4r_itab *l4r_itab_new(void);
 void l4r_itab_free(l4r_itab *t);
-/* The out-of-line half of l4r_itab_push: the columns are full (double them or spill a run). */
-void l4r_itab_full(l4r_itab *t);
+/* The out-of-line half of l4r_itab_push: the columns are full (double them or spill a run), or
+ * the row's rating id or timestamp does not fit the narrow column (widen it). */
+void l4r_itab_full(l4r_itab *t, uint32_t rating, int64_t ts);
 /* Inline: the table writer calls it once a row (issue 19: the call was ~8 of its ~23 instructions
  * a row on the one writer thread). */
 static inline void l4r_itab_push(l4r_itab *t, uint32_t user, uint32_t item, uint32_t rating, int64_t ts)
 {
     size_t k = t->n - t->spill_base;
-    if (k == t->cap) {
-        l4r_itab_full(t);
+    /* the usual row: room in narrow columns (fast_cap is 0 once a column is wide) and a value that
+     * fits them; one comparison more than before the narrow columns for each of rating and ts */
+    if (L4R_ITAB_LIKELY(k < t->fast_cap && rating <= UINT8_MAX && (uint64_t)ts <= UINT32_MAX)) {
+        t->user[k] = user;
+        t->item[k] = item;
+        t->rating8[k] = (uint8_t)rating;
+        t->ts32[k] = (uint32_t)ts;
+        t->n++;
+        return;
+    }
+    if (k == t->cap || rating > t->rating_max || (uint64_t)ts > t->ts_max) {
+        l4r_itab_full(t, rating, ts);
         k = t->n - t->spill_base;
     }
     t->user[k] = user;
     t->item[k] = item;
-    t->rating[k] = rating;
-    t->ts[k] = ts;
+    if (t->rating_wide)
+        t->rating32[k] = rating;
+    else
+        t->rating8[k] = (uint8_t)rating;
+    if (t->ts_wide)
+        t->ts64[k] = ts;
+    else
+        t->ts32[k] = (uint32_t)ts;
     t->n++;
+}
+/* Row k's rating id and timestamp (k: column index, as for user[k]). */
+static inline uint32_t l4r_itab_rating(const l4r_itab *t, size_t k)
+{
+    return t->rating_wide ? t->rating32[k] : t->rating8[k];
+}
+static inline int64_t l4r_itab_ts(const l4r_itab *t, size_t k)
+{
+    return t->ts_wide ? t->ts64[k] : (int64_t)t->ts32[k];
 }
 /* Make room for at least `rows` rows in total (e.g. from an estimate of the input size). */
 void l4r_itab_reserve(l4r_itab *t, size_t rows);

@@ -189,13 +189,13 @@ static void check(const char *what, tcase c, const l4r_process_opts *o, bool wit
 
 static tcase base(uint64_t seed)
 {
-    /* 100 rows a run (budget / L4R_ITAB_SPILL_ROW_BYTES) */
+    /* 100 rows a run (budget / the budget of a row with narrow columns, table.h) */
     tcase c = {.seed = seed,
                .rows = 4000,
                .users = 150,
                .items = 300,
                .has_time = true,
-               .budget = 100 * L4R_ITAB_SPILL_ROW_BYTES};
+               .budget = 100 * L4R_ITAB_NARROW_ROW_BYTES};
     return c;
 }
 

@@ -203,20 +203,20 @@ static void test_split_rows(void)
     memset(&sp, 0, sizeof sp);
     sp.kind = L4R_SPLIT_SEQ;
     memset(part, 9, sizeof part);
-    l4r_split_rows(&sp, NULL, 2, ts, part);
+    l4r_split_rows(&sp, NULL, 2, NULL, ts, part);
     T_CHECK(part[0] == 0 && part[1] == 0 && part[2] == 9);
-    l4r_split_rows(&sp, NULL, 5, ts, part);
+    l4r_split_rows(&sp, NULL, 5, NULL, ts, part);
     T_CHECK(part[0] == 0 && part[2] == 0 && part[3] == 1 && part[4] == 2 && part[5] == 9);
     /* through an index, as the in-memory engine calls it */
     uint32_t g[3] = {6, 2, 4};
     memset(part, 9, sizeof part);
-    l4r_split_rows(&sp, g, 3, ts, part);
+    l4r_split_rows(&sp, g, 3, NULL, ts, part);
     T_CHECK(part[6] == 0 && part[2] == 1 && part[4] == 2 && part[0] == 9);
 
     sp.kind = L4R_SPLIT_TIME;
     sp.t1 = 30;
     sp.t2 = 60;
-    l4r_split_rows(&sp, NULL, 8, ts, part);
+    l4r_split_rows(&sp, NULL, 8, NULL, ts, part);
     T_CHECK(part[1] == 0 && part[2] == 1 && part[4] == 1 && part[5] == 2 && part[7] == 2);
 
     sp.kind = L4R_SPLIT_RANDOM;
@@ -224,7 +224,7 @@ static void test_split_rows(void)
     sp.rem[1] = 2;
     sp.rem[2] = 1;
     sp.rr.s = 42;
-    l4r_split_rows(&sp, NULL, 8, ts, part);
+    l4r_split_rows(&sp, NULL, 8, NULL, ts, part);
     int c[3] = {0, 0, 0};
     for (int j = 0; j < 8; j++)
         c[part[j]]++;
