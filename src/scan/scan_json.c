@@ -102,6 +102,12 @@ static __attribute__((noinline)) l4r_status jstring_rest(l4r_scanner *j, const c
         }
         /* An escape: from here on the text is rebuilt in scratch (when wanted). */
         if (want && !w) {
+            if (j->wend && (size_t)(j->wend - j->w) < (size_t)(end - start)) {
+                /* the line ends the string (a raw newline in it is an error anyway) */
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                if ((size_t)(j->wend - j->w) < (size_t)((nl ? nl : end) - start))
+                    return l4r_scan_fail(j, p, "no scratch room for the string");
+            }
             w = j->w;
             memcpy(w, start, (size_t)(p - start));
             w += p - start;

@@ -59,7 +59,7 @@ l4r_status l4r_list_begin(l4r_list_iter *it, l4r_list_syntax syn, const char *p,
     /* An unescaped string is never longer than its source: with room for the whole list, the
      * scratch buffer never moves, so the elements handed out stay put. */
     l4r_buf_reserve(scratch, (size_t)(end - p));
-    l4r_scanner s = {p, end, scratch->data + scratch->len, e};
+    l4r_scanner s = {p, end, scratch->data + scratch->len, e, NULL};
     const char *q = l4r_skip_ws(p, end);
     bool paren = syn == L4R_LIST_PYTHON;
     it->base = p;

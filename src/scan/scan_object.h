@@ -60,7 +60,15 @@ typedef struct l4r_scanner {
     const char *end;
     char *w; /* scratch write position; room for the whole record was reserved up front */
     l4r_error *e;
+    /* NULL, or (a lines dialect, whose end is the block's) the end of the room reserved at w: an
+     * escaped wanted string that may not fit fails, and the caller cuts the line and scans it
+     * with the room for the whole line (format.c) */
+    char *wend;
 } l4r_scanner;
+
+/* The scratch room a lines dialect reserves: not the rest of the block (2 MiB: a mapping of its
+ * own per block), enough for the escaped wanted strings of any usual line. */
+#define L4R_LINE_ROOM ((size_t)64 << 10)
 
 /* L4R_EPARSE "WHAT at byte N", or "WHAT at byte N (end of record)" when at is past the end. */
 l4r_status l4r_scan_fail(l4r_scanner *s, const char *at, const char *what);
@@ -282,9 +290,13 @@ L4R_WALKER l4r_status walk_fields(const l4r_dialect *d, const char *p, const cha
         out[k].n = 0;
         kind[k] = L4R_V_ABSENT;
     }
-    /* An unescaped string is never longer than its source: one reservation covers the record. */
-    l4r_buf_reserve(scratch, (size_t)(end - p));
-    l4r_scanner s = {p, end, scratch->data + scratch->len, e};
+    /* An unescaped string is never longer than its source: one reservation covers the record (a
+     * lines dialect's record ends somewhere before end: L4R_LINE_ROOM, and s.wend checks). */
+    size_t room = d->lines && (size_t)(end - p) > L4R_LINE_ROOM ? L4R_LINE_ROOM : (size_t)(end - p);
+    l4r_buf_reserve(scratch, room);
+    l4r_scanner s = {p, end, scratch->data + scratch->len, e, NULL};
+    if (d->lines)
+        s.wend = s.w + room;
     const char *q = walk_ws(d, p, end);
     l4r_status st;
     if (q >= end || *q != '{') {
@@ -318,7 +330,7 @@ L4R_WALKER l4r_status walk_list_next(const l4r_dialect *d, l4r_list_iter *it, l4
     *more = false;
     if (it->done)
         return L4R_OK;
-    l4r_scanner s = {it->base, it->end, it->w, e};
+    l4r_scanner s = {it->base, it->end, it->w, e, NULL};
     const char *q = it->at;
     bool item;
     l4r_status st = L4R_OK;

@@ -234,6 +234,23 @@ static void test_jsonl_lines(void)
     T_EQ_INT(g.line[0], 1);
     T_EQ_INT(g.line[1], 6);
     T_EQ_INT(g.line[2], 7);
+    /* a line whose wanted string is longer than the line path's scratch room (64 KiB), with an
+     * escape: scanned again after cutting the line, same values */
+    l4r_buf big = {0};
+    l4r_buf_adds(&big, "{\"i\": \"big\", \"u\": \"\\u00e9");
+    for (int i = 0; i < 70000; i++)
+        l4r_buf_addc(&big, 'z');
+    l4r_buf_adds(&big, "\"}\r\n{\"u\": \"next\", \"i\": 1}\n");
+    p = big.data;
+    end = big.data + big.len;
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_OK);
+    T_EQ_STR(g.first[3], "\xc3\xa9zzzzzzzzzzzzz");
+    T_EQ_STR(g.second[3], "big");
+    T_EQ_INT(g.line[3], 8);
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_OK);
+    T_EQ_STR(g.first[4], "next");
+    T_CHECK(p == end);
+    l4r_buf_free(&big);
     l4r_keyset_free(rs.ks);
     l4r_buf_free(&b->scratch);
     free(b);

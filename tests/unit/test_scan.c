@@ -552,6 +552,30 @@ static void test_json_fast(void)
         l4r_buf_reset(&scratch);
         T_EQ_INT(l4r_json_line_fields(l, l + strlen(l), ks, out, kind, &scratch, &e, &next), L4R_EPARSE);
     }
+    /* the scratch room of l4r_json_line_fields is L4R_LINE_ROOM (64 KiB), not the block: an
+     * escaped wanted string on a short line before 100 KiB of other lines fits; one of 70 KiB does
+     * not, and fails there (format.c then cuts the line and scans it with room for the line) */
+    l4r_buf big = {0};
+    l4r_buf_adds(&big, "{\"a\": \"x\\ty\", \"pad\": \"................\"}\n");
+    while (big.len < 100000)
+        l4r_buf_adds(&big, "{\"b\": \"................................................\"}\n");
+    const char *next = NULL;
+    l4r_buf_reset(&scratch);
+    T_EQ_INT(l4r_json_line_fields(big.data, big.data + big.len, ks, out, kind, &scratch, &e, &next), L4R_OK);
+    SPAN_EQ(out[2], "x\ty");
+    T_CHECK(next && *next == '\n' && next[1] == '{' && next[3] == 'b');
+    l4r_buf_reset(&big);
+    l4r_buf_adds(&big, "{\"a\": \"x\\t");
+    for (int i = 0; i < 70000; i++)
+        l4r_buf_addc(&big, 'y');
+    l4r_buf_adds(&big, "\", \"pad\": \"................\"}\n{}\n");
+    l4r_buf_reset(&scratch);
+    T_EQ_INT(l4r_json_line_fields(big.data, big.data + big.len, ks, out, kind, &scratch, &e, &next),
+             L4R_EPARSE);
+    l4r_buf_reset(&scratch);
+    T_EQ_INT(l4r_json_fields(big.data, big.data + big.len - 4, ks, out, kind, &scratch, &e), L4R_OK);
+    T_EQ_INT(out[2].n, 70002);
+    l4r_buf_free(&big);
     l4r_keyset_free(ks);
     l4r_buf_free(&scratch);
 }
