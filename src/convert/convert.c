@@ -453,6 +453,12 @@ static l4r_status bad_text(const tabctx *c, uint64_t line, const char *what, int
 /* A field that is printable ASCII without a double quote: no TAB/CR/LF, nothing to transcode or
  * validate, nothing to quote (docs/FORMAT.md).  Eight bytes at a time: a byte >= 0x80 sets its
  * high bit; a byte < 0x20 borrows in v - 0x20; a '"' is a zero byte of v ^ 0x22.. */
+static inline bool plain8(uint64_t v)
+{
+    uint64_t q = v ^ (ONES8 * '"');
+    return !((v | ((v - ONES8 * 0x20) & ~v) | ((q - ONES8) & ~q)) & HIGH8);
+}
+
 static inline bool is_plain(l4r_span f)
 {
     const char *p = f.p;
@@ -460,9 +466,23 @@ static inline bool is_plain(l4r_span f)
     for (; i + 8 <= f.n; i += 8) {
         uint64_t v;
         memcpy(&v, p + i, 8);
-        uint64_t q = v ^ (ONES8 * '"');
-        if ((v | ((v - ONES8 * 0x20) & ~v) | ((q - ONES8) & ~q)) & HIGH8)
+        if (!plain8(v))
             return false;
+    }
+    /* the last 1 to 7 bytes: one word ending at the field's end when the field has 8 bytes (it
+     * reads some again), else two overlapping 4-byte words (the ids and ratings of JSON lines) */
+    if (i == f.n)
+        return true;
+    if (f.n >= 8) {
+        uint64_t v;
+        memcpy(&v, p + f.n - 8, 8);
+        return plain8(v);
+    }
+    if (f.n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + f.n - 4, 4);
+        return plain8((uint64_t)a | (uint64_t)b << 32);
     }
     for (; i < f.n; i++)
         if (L4R_UNLIKELY((unsigned char)(p[i] - 0x20) >= 0x5F || p[i] == '"'))

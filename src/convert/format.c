@@ -649,21 +649,40 @@ REC_INLINE l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, const 
     const l4r_table *t = rs->t;
     uint64_t recline = *line;
     const char *rend;
-    const char *rec = cut_line(pp, end, line, &rend);
+    const char *rec = *pp;
+    l4r_span jv[L4R_MAX_MAP + L4R_MAX_FILT];
+    l4r_vkind kinds[L4R_MAX_MAP + L4R_MAX_FILT];
+    l4r_status st;
+    l4r_buf_reset(&b->scratch);
+    /* A line that starts its object: the scanner finds the line's end at the object's end, one
+     * pass instead of a memchr for the newline and then the scan.  When that fails (a damaged
+     * line, an object over several lines), the line is cut and scanned again below, which makes
+     * the error and its message exactly what they are without this. */
+    if (L4R_UNLIKELY(rec >= end))
+        return L4R_OK; /* (the caller's loop never calls past the end) */
+    if (json && *rec == '{') {
+        const char *nl;
+        if (l4r_json_line_fields(rec, end, rs->ks, jv, kinds, &b->scratch, e, &nl) == L4R_OK) {
+            *pp = nl < end ? nl + 1 : end;
+            ++*line;
+            rend = nl > rec && nl[-1] == '\r' ? nl - 1 : nl;
+            goto scanned;
+        }
+        l4r_buf_reset(&b->scratch);
+    }
+    rec = cut_line(pp, end, line, &rend);
     const char *q = rec;
     while (q < rend && (*q == ' ' || *q == '\t'))
         q++;
     if (q == rend)
         return L4R_OK; /* blank line */
-    l4r_span jv[L4R_MAX_MAP + L4R_MAX_FILT];
-    l4r_vkind kinds[L4R_MAX_MAP + L4R_MAX_FILT];
-    l4r_buf_reset(&b->scratch);
-    l4r_status st = json ? l4r_json_fields(rec, rend, rs->ks, jv, kinds, &b->scratch, e)
-                         : l4r_pylit_fields(rec, rend, rs->ks, jv, kinds, &b->scratch, e);
+    st = json ? l4r_json_fields(rec, rend, rs->ks, jv, kinds, &b->scratch, e)
+              : l4r_pylit_fields(rec, rend, rs->ks, jv, kinds, &b->scratch, e);
     if (st) {
         l4r_err_prefix(e, "'%s' line %llu", rs->name, (unsigned long long)recline);
         return st;
     }
+scanned:;
     l4r_span *vals = b->vals;
     for (size_t k = 0; k < rs->nmap; k++) {
         int ki = rs->key_of[k];

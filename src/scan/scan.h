@@ -61,6 +61,15 @@ typedef enum l4r_vkind {
 l4r_status l4r_json_fields(const char *p, const char *end, const l4r_keyset *ks, l4r_span *out,
                            l4r_vkind *kind, l4r_buf *scratch, l4r_error *e);
 
+/* l4r_json_fields for the record at p of JSON lines ending at or before end: a newline is not
+ * whitespace, and the object, with only spaces, TABs and CRs after it, ends at the first newline
+ * after it or at end (*next there).  For a line that is valid JSON, the values and *next are what
+ * cutting the line first and l4r_json_fields on it give, in one pass instead of two; any other
+ * line is an error here (a multi-line object, a damaged line), whose message the caller gets from
+ * cutting the line and l4r_json_fields, which say where on the line it is (format.c). */
+l4r_status l4r_json_line_fields(const char *p, const char *end, const l4r_keyset *ks, l4r_span *out,
+                                l4r_vkind *kind, l4r_buf *scratch, l4r_error *e, const char **next);
+
 /* The same for one Python dict literal: strings in '...' or "..." with optional u/b/r prefixes
  * and Python escapes (\x.., \u...., \U........, \n, \', octal), True/False/None, ints, floats,
  * lists, tuples, nested dicts.  Values come out as for JSON. */

@@ -39,11 +39,23 @@ static int hex4(const char *p, const char *end)
     return v;
 }
 
-/* A string whose opening quote is at *pp (l4r_dialect's `string`, scan_object.h). */
-static l4r_status jstring(l4r_scanner *j, const char **pp, bool want, l4r_span *out)
+#if defined(__SSE2__)
+/* The bytes of the 16 at p that end a run of plain string text: '"', '\\', control characters
+ * and (negative as signed) the bytes >= 0x80, which need UTF-8 validation; bit i for byte i. */
+static inline unsigned jspecial16(__m128i v)
 {
-    const char *p = *pp + 1;
-    const char *start = p;
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+        _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+#endif
+
+/* jstring past its first window: the string whose opening quote is at *pp, plain text up to p. */
+static __attribute__((noinline)) l4r_status jstring_rest(l4r_scanner *j, const char **pp, const char *p,
+                                                         bool want, l4r_span *out)
+{
+    const char *start = *pp + 1;
     const char *end = j->end;
     char *w = NULL; /* set once an escape forces a copy */
     for (;;) {
@@ -51,14 +63,8 @@ static l4r_status jstring(l4r_scanner *j, const char **pp, bool want, l4r_span *
         /* Sixteen bytes at a time: the signed compare catches both control characters and the
          * bytes >= 0x80 (negative as signed), which need UTF-8 validation. */
         {
-            const __m128i dq = _mm_set1_epi8('"');
-            const __m128i bs = _mm_set1_epi8('\\');
-            const __m128i sp = _mm_set1_epi8(0x20);
             while (end - p >= 16) {
-                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-                __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, bs)),
-                                           _mm_cmplt_epi8(v, sp));
-                unsigned m = (unsigned)_mm_movemask_epi8(hit);
+                unsigned m = jspecial16(_mm_loadu_si128((const __m128i *)(const void *)p));
                 if (m) {
                     p += __builtin_ctz(m);
                     goto scalar;
@@ -96,6 +102,12 @@ static l4r_status jstring(l4r_scanner *j, const char **pp, bool want, l4r_span *
         }
         /* An escape: from here on the text is rebuilt in scratch (when wanted). */
         if (want && !w) {
+            if (j->wend && (size_t)(j->wend - j->w) < (size_t)(end - start)) {
+                /* the line ends the string (a raw newline in it is an error anyway) */
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                if ((size_t)(j->wend - j->w) < (size_t)((nl ? nl : end) - start))
+                    return l4r_scan_fail(j, p, "no scratch room for the string");
+            }
             w = j->w;
             memcpy(w, start, (size_t)(p - start));
             w += p - start;
@@ -178,7 +190,94 @@ static l4r_status jstring(l4r_scanner *j, const char **pp, bool want, l4r_span *
     return L4R_OK;
 }
 
-static l4r_status jnumber(l4r_scanner *j, const char **pp)
+/* A string whose opening quote is at *pp (l4r_dialect's `string`, scan_object.h).  Inlined into the
+ * walker: most strings of a JSON line are short plain ASCII, and one window holds the whole string
+ * and its closing quote, so nothing else is to be done; the rest is jstring_rest's. */
+L4R_WALKER l4r_status jstring(l4r_scanner *j, const char **pp, bool want, l4r_span *out)
+{
+    const char *p = *pp + 1;
+#if defined(__SSE2__)
+    if (j->end - p >= 16) {
+        unsigned m = jspecial16(_mm_loadu_si128((const __m128i *)(const void *)p));
+        if (L4R_LIKELY(m)) {
+            unsigned n = (unsigned)__builtin_ctz(m);
+            if (L4R_LIKELY(p[n] == '"')) {
+                if (want) {
+                    out->p = p;
+                    out->n = n;
+                }
+                *pp = p + n + 1;
+                return L4R_OK;
+            }
+            p += n; /* at the escape, control or non-ASCII byte */
+        } else {
+            p += 16;
+        }
+    }
+#endif
+    return jstring_rest(j, pp, p, want, out);
+}
+
+/* A key of the record's object at *pp (l4r_dialect's `key`, scan_object.h).  A key shorter than
+ * 16 bytes without escapes, control or non-ASCII bytes (nearly every key of every dump) is
+ * compared in the window that found its closing quote with the heads of the asked keys of its
+ * length (usually none or one): one 16-byte compare of the bytes before the quote.  Any other key takes
+ * jstring, which validates and unescapes it, and l4r_keyset_find. */
+L4R_WALKER l4r_status jkey(l4r_scanner *j, const char **pp, const l4r_keyset *ks, int *idx)
+{
+#if defined(__SSE2__)
+    const char *p = *pp + 1;
+    if (j->end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned m = jspecial16(v);
+        if (m) {
+            unsigned n = (unsigned)__builtin_ctz(m);
+            if (p[n] == '"') {
+                unsigned want = (1u << n) - 1;
+                int i = ks->first[n];
+                while (i >= 0) {
+                    __m128i h = _mm_loadu_si128((const __m128i *)(const void *)ks->head[i]);
+                    if (((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, h)) & want) == want)
+                        break;
+                    i = ks->next[i];
+                }
+                *idx = i;
+                *pp = p + n + 1;
+                return L4R_OK;
+            }
+        }
+    }
+#endif
+    l4r_span key;
+    char *mark = j->w;
+    l4r_status st = jstring(j, pp, true, &key);
+    if (st)
+        return st;
+    *idx = l4r_keyset_find(ks, key.p, key.n);
+    j->w = mark; /* keys are compared, not kept */
+    return L4R_OK;
+}
+
+/* Past the run of digits at p: eight at a time (a byte is a digit when its high nibble is 3 and
+ * stays 3 when 6 is added; a carry out of a byte >= 0xFA only reaches bytes after a non-digit). */
+static inline const char *jdigits(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t hi = L4R_SWAR_ONES * 0xF0, three = L4R_SWAR_ONES * 0x30;
+    while (end - p >= 8) {
+        uint64_t v = l4r_swar_load(p);
+        uint64_t nd = ((v & hi) ^ three) | (((v + L4R_SWAR_ONES * 0x06) & hi) ^ three);
+        if (nd)
+            return p + (__builtin_ctzll(nd) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && *p >= '0' && *p <= '9')
+        p++;
+    return p;
+}
+
+static inline l4r_status jnumber(l4r_scanner *j, const char **pp)
 {
     const char *p = *pp;
     const char *end = j->end;
@@ -191,15 +290,13 @@ static l4r_status jnumber(l4r_scanner *j, const char **pp)
         if (p < end && *p >= '0' && *p <= '9')
             return l4r_scan_fail(j, p, "leading zero in number");
     } else {
-        while (p < end && *p >= '0' && *p <= '9')
-            p++;
+        p = jdigits(p, end);
     }
     if (p < end && *p == '.') {
         p++;
         if (p >= end || *p < '0' || *p > '9')
             return l4r_scan_fail(j, p, "expected a digit after '.'");
-        while (p < end && *p >= '0' && *p <= '9')
-            p++;
+        p = jdigits(p, end);
     }
     if (p < end && (*p == 'e' || *p == 'E')) {
         p++;
@@ -220,7 +317,7 @@ static bool word(const char *p, const char *end, const char *w, size_t n)
 }
 
 /* true, false, null or a number at *pp (l4r_dialect's `scalar`, scan_object.h). */
-static l4r_status jscalar(l4r_scanner *j, const char **pp, bool want, l4r_span *out, l4r_vkind *kind)
+static inline l4r_status jscalar(l4r_scanner *j, const char **pp, bool want, l4r_span *out, l4r_vkind *kind)
 {
     const char *p = *pp;
     const char *end = j->end;
@@ -264,6 +361,7 @@ static const l4r_dialect JSON = {
     .string = jstring,
     .scalar = jscalar,
     .value = jvalue,
+    .key = jkey,
     .after = "unexpected data after the object",
 };
 
@@ -273,10 +371,36 @@ static l4r_status jvalue(l4r_scanner *s, const char **pp, int depth, bool want, 
     return walk_value(&JSON, s, pp, depth, want, out, kind);
 }
 
+static l4r_status jvalue_lines(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
+                               l4r_vkind *kind);
+
+/* JSON where a newline ends the record: l4r_json_line_fields. */
+static const l4r_dialect JSON_LINES = {
+    .string_start = jstring_start,
+    .string = jstring,
+    .scalar = jscalar,
+    .value = jvalue_lines,
+    .key = jkey,
+    .after = "unexpected data after the object",
+    .lines = true,
+};
+
+static l4r_status jvalue_lines(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,
+                               l4r_vkind *kind)
+{
+    return walk_value(&JSON_LINES, s, pp, depth, want, out, kind);
+}
+
+l4r_status l4r_json_line_fields(const char *p, const char *end, const l4r_keyset *ks, l4r_span *out,
+                                l4r_vkind *kind, l4r_buf *scratch, l4r_error *e, const char **next)
+{
+    return walk_fields(&JSON_LINES, p, end, ks, out, kind, scratch, e, next);
+}
+
 l4r_status l4r_json_fields(const char *p, const char *end, const l4r_keyset *ks, l4r_span *out,
                            l4r_vkind *kind, l4r_buf *scratch, l4r_error *e)
 {
-    return walk_fields(&JSON, p, end, ks, out, kind, scratch, e);
+    return walk_fields(&JSON, p, end, ks, out, kind, scratch, e, NULL);
 }
 
 l4r_status l4r_json_list_next(l4r_list_iter *it, l4r_span *out, l4r_vkind *kind, bool *more, l4r_buf *scratch,

@@ -14,9 +14,21 @@ l4r_keyset *l4r_keyset_new(const char *const *keys, size_t n)
     ks->n = n;
     ks->key = l4r_xcalloc(n ? n : 1, sizeof *ks->key);
     ks->len = l4r_xcalloc(n ? n : 1, sizeof *ks->len);
+    ks->head = l4r_xcalloc(n ? n : 1, sizeof *ks->head);
     for (size_t i = 0; i < n; i++) {
         ks->key[i] = l4r_xstrdup(keys[i]);
         ks->len[i] = strlen(keys[i]);
+        memcpy(ks->head[i], keys[i], ks->len[i] < 16 ? ks->len[i] : 16);
+    }
+    ks->next = l4r_xcalloc(n ? n : 1, sizeof *ks->next);
+    for (size_t l = 0; l < 16; l++)
+        ks->first[l] = -1;
+    for (size_t i = n; i-- > 0;) { /* backwards: each chain in the keys' order */
+        ks->next[i] = -1;
+        if (ks->len[i] < 16) {
+            ks->next[i] = ks->first[ks->len[i]];
+            ks->first[ks->len[i]] = (int)i;
+        }
     }
     return ks;
 }
@@ -29,6 +41,8 @@ void l4r_keyset_free(l4r_keyset *ks)
         free(ks->key[i]);
     free(ks->key);
     free(ks->len);
+    free(ks->head);
+    free(ks->next);
     free(ks);
 }
 
@@ -45,7 +59,7 @@ l4r_status l4r_list_begin(l4r_list_iter *it, l4r_list_syntax syn, const char *p,
     /* An unescaped string is never longer than its source: with room for the whole list, the
      * scratch buffer never moves, so the elements handed out stay put. */
     l4r_buf_reserve(scratch, (size_t)(end - p));
-    l4r_scanner s = {p, end, scratch->data + scratch->len, e};
+    l4r_scanner s = {p, end, scratch->data + scratch->len, e, NULL};
     const char *q = l4r_skip_ws(p, end);
     bool paren = syn == L4R_LIST_PYTHON;
     it->base = p;

@@ -359,7 +359,7 @@ static l4r_status pvalue(l4r_scanner *s, const char **pp, int depth, bool want, 
 l4r_status l4r_pylit_fields(const char *p, const char *end, const l4r_keyset *ks, l4r_span *out,
                             l4r_vkind *kind, l4r_buf *scratch, l4r_error *e)
 {
-    return walk_fields(&PYLIT, p, end, ks, out, kind, scratch, e);
+    return walk_fields(&PYLIT, p, end, ks, out, kind, scratch, e, NULL);
 }
 
 static l4r_status nvalue(l4r_scanner *s, const char **pp, int depth, bool want, l4r_span *out,

@@ -12,6 +12,11 @@
  * refuses nesting deeper than 512, jansson than 2048; jansson refuses "\u0000" in a key (its keys
  * are C strings), which the scanner takes; and jansson reads past a raw NUL after a
  * number (it lexes numbers from a NUL-terminated copy), so inputs with a raw NUL are skipped.
+ *
+ * Also l4r_json_line_fields (the JSON-lines path that finds the line's end at the object's end)
+ * against cutting the first line and l4r_json_fields on it, as format.c would do: for an input
+ * starting with '{', both accept or both refuse, with the same values and the line's end.  The
+ * keys asked for share lengths and prefixes, and one is 16 bytes, too long for the key window.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -80,8 +85,8 @@ static int same(const json_t *v, l4r_vkind kind, l4r_span s)
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     static l4r_keyset *ks;
-    static const char *const keys[] = {"a", "b", "user_id", "", "t\xc3\xa9"};
-    enum { NK = 5 };
+    static const char *const keys[] = {"a", "b", "user_id", "", "t\xc3\xa9", "ab", "user_ie", "sixteen_bytes___"};
+    enum { NK = 8 };
     if (!ks)
         ks = l4r_keyset_new(keys, NK);
     if (memchr(data, 0, size))
@@ -112,6 +117,23 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         }
     }
     json_decref(j);
+    if (size && p[0] == '{') {
+        const char *nl = memchr(p, '\n', size);
+        const char *rend = nl ? nl : p + size;
+        const char *lend = rend > p && rend[-1] == '\r' ? rend - 1 : rend;
+        l4r_span o2[NK];
+        l4r_vkind k2[NK];
+        l4r_buf sc2 = {0};
+        const char *next = NULL;
+        l4r_status s1 = l4r_json_fields(p, lend, ks, out, kind, &scratch, &e);
+        l4r_status s2 = l4r_json_line_fields(p, p + size, ks, o2, k2, &sc2, &e, &next);
+        if (s1 != s2 || (!s2 && next != rend))
+            abort(); /* the line path disagrees with cutting the line first */
+        for (int k = 0; !s1 && k < NK; k++)
+            if (k2[k] != kind[k] || o2[k].n != out[k].n || (out[k].n && memcmp(o2[k].p, out[k].p, out[k].n)))
+                abort();
+        l4r_buf_free(&sc2);
+    }
     l4r_buf_free(&scratch);
     return 0;
 }

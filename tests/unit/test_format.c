@@ -173,10 +173,94 @@ static void test_jsonl(void)
     free(b);
 }
 
+/* The JSON line path that finds the line's end at the object's end (format.c, record_object):
+ * CRLF lines, the errors of damaged lines with their line numbers and byte offsets on the line, an
+ * object over two lines (an error, as when the line is cut first), a last line without a newline. */
+static void test_jsonl_lines(void)
+{
+    l4r_table t;
+    memset(&t, 0, sizeof t);
+    t.format = L4R_FMT_JSONL;
+    t.map = two_cols;
+    t.n_map = 2;
+    t.flags_from = -1;
+    const char *keys[] = {"u", "i"};
+    l4r_recspec rs;
+    memset(&rs, 0, sizeof rs);
+    rs.t = &t;
+    rs.name = "x.json";
+    rs.nmap = 2;
+    rs.ks = l4r_keyset_new(keys, 2);
+    rs.key_of[0] = 0;
+    rs.key_of[1] = 1;
+    const l4r_format_def *fd = l4r_format_get(L4R_FMT_JSONL);
+    static const char in[] = "{\"u\": \"a\", \"i\": 7} \r\n"       /* 1: CRLF, a space before it */
+                             "{\"u\": \"b\", \"i\": 8} x\n"        /* 2: trailing garbage */
+                             "{\"u\": \"c\",\n\"i\": 9}\n"         /* 3-4: over two lines */
+                             "{\"u\": \"d\", \"i\": \"\xff\"}\r\n" /* 5: invalid UTF-8 */
+                             "{\"u\": \"e\", \"i\": 10}\r\r\n"     /* 6: CR CR LF */
+                             "{\"u\": \"long enough for a window\", \"i\": \"f\"}"; /* 7: no newline */
+    const char *p = in, *end = in + strlen(in);
+    uint64_t line = 1;
+    l4r_recbuf *b = l4r_xcalloc(1, sizeof *b);
+    l4r_error e = {0};
+    got g = {0};
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_OK);
+    T_EQ_STR(g.first[0], "a");
+    T_EQ_STR(g.second[0], "7");
+    T_EQ_INT(line, 2);
+    T_CHECK(*p == '{' && p[7] == 'b');
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_EPARSE);
+    T_EQ_STR(e.msg, "'x.json' line 2: unexpected data after the object at byte 19");
+    T_EQ_INT(line, 3);
+    T_CHECK(*p == '{' && p[7] == 'c');
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_EPARSE);
+    T_EQ_STR(e.msg, "'x.json' line 3: expected a string key at byte 10 (end of record)");
+    T_EQ_INT(line, 4);
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_EPARSE);
+    T_EQ_STR(e.msg, "'x.json' line 4: expected '{' at byte 0");
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_EPARSE);
+    T_EQ_STR(e.msg, "'x.json' line 5: invalid UTF-8 at byte 17");
+    T_EQ_INT(line, 6);
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_OK);
+    T_EQ_STR(g.second[1], "10");
+    T_EQ_INT(line, 7);
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_OK);
+    T_EQ_STR(g.first[2], "long enough for");
+    T_EQ_STR(g.second[2], "f");
+    T_CHECK(p == end);
+    T_EQ_INT(line, 8);
+    T_EQ_INT(g.n, 3);
+    T_EQ_INT(g.line[0], 1);
+    T_EQ_INT(g.line[1], 6);
+    T_EQ_INT(g.line[2], 7);
+    /* a line whose wanted string is longer than the line path's scratch room (64 KiB), with an
+     * escape: scanned again after cutting the line, same values */
+    l4r_buf big = {0};
+    l4r_buf_adds(&big, "{\"i\": \"big\", \"u\": \"\\u00e9");
+    for (int i = 0; i < 70000; i++)
+        l4r_buf_addc(&big, 'z');
+    l4r_buf_adds(&big, "\"}\r\n{\"u\": \"next\", \"i\": 1}\n");
+    p = big.data;
+    end = big.data + big.len;
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_OK);
+    T_EQ_STR(g.first[3], "\xc3\xa9zzzzzzzzzzzzz");
+    T_EQ_STR(g.second[3], "big");
+    T_EQ_INT(g.line[3], 8);
+    T_EQ_INT(fd->record(&rs, b, &p, end, &line, collect, &g, &e), L4R_OK);
+    T_EQ_STR(g.first[4], "next");
+    T_CHECK(p == end);
+    l4r_buf_free(&big);
+    l4r_keyset_free(rs.ks);
+    l4r_buf_free(&b->scratch);
+    free(b);
+}
+
 int main(void)
 {
     test_csv();
     test_delimited();
     test_jsonl();
+    test_jsonl_lines();
     return l4r_t_exit();
 }

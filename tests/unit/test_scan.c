@@ -405,6 +405,181 @@ static void test_json_invalid(void)
     l4r_buf_free(&scratch);
 }
 
+/* The fast paths of the JSON scanner, each inside a line long enough for its 16-byte windows
+ * (the short lines above mostly take the byte-wise paths): keys matched in the window that finds
+ * their closing quote, short strings read in one window, values of keys not asked for, and
+ * l4r_json_line_fields, which stops at the newline after the object. */
+static l4r_status both_fields(const char *t, const l4r_keyset *ks, size_t nk, l4r_span *out, l4r_vkind *kind,
+                              l4r_buf *scratch, l4r_error *e, bool *agree)
+{
+    size_t n = strlen(t);
+    l4r_buf_reset(scratch);
+    l4r_status s1 = l4r_json_fields(t, t + n, ks, out, kind, scratch, e);
+    /* the same line with a newline and a damaged line after it: l4r_json_line_fields must stop at
+     * the newline, with the same values */
+    l4r_buf line = {0};
+    l4r_buf_add(&line, t, n);
+    l4r_buf_adds(&line, "\n{\"a\": \xff garbage\n");
+    l4r_span o2[16];
+    l4r_vkind k2[16];
+    l4r_buf sc2 = {0};
+    l4r_error e2;
+    const char *next = NULL;
+    l4r_status s2 = l4r_json_line_fields(line.data, line.data + line.len, ks, o2, k2, &sc2, &e2, &next);
+    *agree = s1 == s2 && (s2 || next == line.data + n);
+    for (size_t i = 0; *agree && !s1 && i < nk; i++)
+        *agree =
+            k2[i] == kind[i] && o2[i].n == out[i].n && (!out[i].n || !memcmp(o2[i].p, out[i].p, out[i].n));
+    l4r_buf_free(&line);
+    l4r_buf_free(&sc2);
+    return s1;
+}
+
+static void test_json_fast(void)
+{
+    /* asked keys that share a length or a prefix with others, one of 15 bytes, one of 16 (too long
+     * for a window: the slow path), one of 17 */
+    static const char *const keys[] = {
+        "asin", "asim", "a", "ab", "reviewerID", "fifteen_bytes__", "sixteen_bytes___", "seventeen_bytes__",
+        "q\"k"};
+    enum { NK = 9 };
+    l4r_keyset *ks = l4r_keyset_new(keys, NK);
+    l4r_buf scratch = {0};
+    l4r_span out[16];
+    l4r_vkind kind[16];
+    l4r_error e;
+    bool agree;
+    const char *t = "{\"asi\": 1, \"asinn\": 2, \"asio\": 3, \"asin\": \"B00100000D\", \"reviewerId\": 4, "
+                    "\"reviewerIDs\": 5, \"reviewerID\": \"A1\", \"b\": 6, \"ab\": 7, \"abc\": 8, "
+                    "\"fifteen_bytes_\": 9, \"fifteen_bytes__\": 10, \"sixteen_bytes___\": 11, "
+                    "\"seventeen_bytes_x\": 12, \"seventeen_bytes__\": 13, \"q\\\"k\": 14, "
+                    "\"\\u0061sim\": \"escaped key\", \"pad\": \"........................\"}";
+    T_EQ_INT(both_fields(t, ks, NK, out, kind, &scratch, &e, &agree), L4R_OK);
+    T_CHECK(agree);
+    SPAN_EQ(out[0], "B00100000D");
+    SPAN_EQ(out[1], "escaped key");
+    T_EQ_INT(kind[2], L4R_V_ABSENT);
+    SPAN_EQ(out[3], "7");
+    SPAN_EQ(out[4], "A1");
+    SPAN_EQ(out[5], "10");
+    SPAN_EQ(out[6], "11");
+    SPAN_EQ(out[7], "13");
+    SPAN_EQ(out[8], "14");
+    /* a wanted string with an escape inside its first window, one with non-ASCII, one that ends
+     * exactly at the window's end, one longer than a window */
+    t = "{\"a\": \"ab\\\"cd\", \"ab\": \"caf\xc3\xa9\", \"asin\": \"fifteen chars..\", \"asim\": "
+        "\"sixteen chars...\", \"reviewerID\": \"a string longer than sixteen bytes\", \"pad\": "
+        "\"..........\"}";
+    T_EQ_INT(both_fields(t, ks, NK, out, kind, &scratch, &e, &agree), L4R_OK);
+    T_CHECK(agree);
+    SPAN_EQ(out[2], "ab\"cd");
+    SPAN_EQ(out[3], "caf\xc3\xa9");
+    SPAN_EQ(out[0], "fifteen chars..");
+    SPAN_EQ(out[1], "sixteen chars...");
+    SPAN_EQ(out[4], "a string longer than sixteen bytes");
+    /* values of keys not asked for: valid escapes, surrogate pairs, UTF-8, nested containers */
+    t = "{\"skip\": \"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\", \"skip2\": \"\xf0\x9f\x98\x80 \xe2\x80\x94\", "
+        "\"skip3\": {\"x\": [1, -2.5e+3, true, false, null, {\"y\": \"z\"}, []]}, \"skip4\": "
+        "12345678901234567890, "
+        "\"a\": \"v\", \"pad\": \"................\"}";
+    T_EQ_INT(both_fields(t, ks, NK, out, kind, &scratch, &e, &agree), L4R_OK);
+    T_CHECK(agree);
+    SPAN_EQ(out[2], "v");
+    /* and invalid ones: each must fail, asked for or not, at the record level or nested */
+    static const char *const bad[] = {
+        "\"x\x01y\"",
+        "\"x\ty\"",
+        "\"\\q\"",
+        "\"\\x41\"",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\ud800\\u0041\"",
+        "\"\\u12g4\"",
+        "\"\xff\"",
+        "\"\xc3\"",
+        "\"\xc0\xaf\"",
+        "\"\xed\xa0\x80\"",
+        "\"\xf4\x90\x80\x80\"",
+        "\"x\ny\"",
+        "\"unterminated",
+        "01",
+        "-",
+        "1.",
+        "1e",
+        "tru",
+        "nul",
+        "[1,]",
+        "[1 2]",
+        "{\"k\" 1}",
+        "{\"k\": [}",
+        "\"\\u00e9\xff\"",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        for (int where = 0; where < 3; where++) {
+            char line[256];
+            if (where == 0)
+                snprintf(line, sizeof line, "{\"skip\": %s, \"a\": 1, \"pad\": \"................\"}",
+                         bad[i]);
+            else if (where == 1)
+                snprintf(line, sizeof line, "{\"a\": %s, \"ab\": 1, \"pad\": \"................\"}", bad[i]);
+            else
+                snprintf(line, sizeof line, "{\"skip\": {\"x\": [0, %s]}, \"pad\": \"................\"}",
+                         bad[i]);
+            char what[300];
+            snprintf(what, sizeof what, "rejects %.200s", line);
+            l4r_status st = both_fields(line, ks, NK, out, kind, &scratch, &e, &agree);
+            l4r_t_report(st == L4R_EPARSE && agree, __FILE__, __LINE__, what, st ? NULL : "accepted");
+        }
+    }
+    /* l4r_json_line_fields: the newline ends the record (not whitespace inside it); spaces, TABs
+     * and CRs may follow the object */
+    static const char *const lines_ok[] = {"{\"a\": 1}\n", "{\"a\": 1} \t\r\n", "{\"a\": 1}\r\r\n",
+                                           "{\"a\": 1}"};
+    for (size_t i = 0; i < sizeof lines_ok / sizeof *lines_ok; i++) {
+        const char *l = lines_ok[i];
+        const char *next = NULL;
+        const char *nl = strchr(l, '\n');
+        l4r_buf_reset(&scratch);
+        T_EQ_INT(l4r_json_line_fields(l, l + strlen(l), ks, out, kind, &scratch, &e, &next), L4R_OK);
+        T_CHECK(next == (nl ? nl : l + strlen(l)));
+        SPAN_EQ(out[2], "1");
+    }
+    static const char *const lines_bad[] = {"{\"a\":\n1}\n",      "{\"a\": 1,\n\"b\": 2}\n", "{\"a\": 1} x\n",
+                                            "{\"a\": [1,\n2]}\n", "{\"a\": 1}{}\n",          "{\"a\": 1\n}"};
+    for (size_t i = 0; i < sizeof lines_bad / sizeof *lines_bad; i++) {
+        const char *l = lines_bad[i];
+        const char *next = NULL;
+        l4r_buf_reset(&scratch);
+        T_EQ_INT(l4r_json_line_fields(l, l + strlen(l), ks, out, kind, &scratch, &e, &next), L4R_EPARSE);
+    }
+    /* the scratch room of l4r_json_line_fields is L4R_LINE_ROOM (64 KiB), not the block: an
+     * escaped wanted string on a short line before 100 KiB of other lines fits; one of 70 KiB does
+     * not, and fails there (format.c then cuts the line and scans it with room for the line) */
+    l4r_buf big = {0};
+    l4r_buf_adds(&big, "{\"a\": \"x\\ty\", \"pad\": \"................\"}\n");
+    while (big.len < 100000)
+        l4r_buf_adds(&big, "{\"b\": \"................................................\"}\n");
+    const char *next = NULL;
+    l4r_buf_reset(&scratch);
+    T_EQ_INT(l4r_json_line_fields(big.data, big.data + big.len, ks, out, kind, &scratch, &e, &next), L4R_OK);
+    SPAN_EQ(out[2], "x\ty");
+    T_CHECK(next && *next == '\n' && next[1] == '{' && next[3] == 'b');
+    l4r_buf_reset(&big);
+    l4r_buf_adds(&big, "{\"a\": \"x\\t");
+    for (int i = 0; i < 70000; i++)
+        l4r_buf_addc(&big, 'y');
+    l4r_buf_adds(&big, "\", \"pad\": \"................\"}\n{}\n");
+    l4r_buf_reset(&scratch);
+    T_EQ_INT(l4r_json_line_fields(big.data, big.data + big.len, ks, out, kind, &scratch, &e, &next),
+             L4R_EPARSE);
+    l4r_buf_reset(&scratch);
+    T_EQ_INT(l4r_json_fields(big.data, big.data + big.len - 4, ks, out, kind, &scratch, &e), L4R_OK);
+    T_EQ_INT(out[2].n, 70002);
+    l4r_buf_free(&big);
+    l4r_keyset_free(ks);
+    l4r_buf_free(&scratch);
+}
+
 /* ---- Python literals ---- */
 
 static void test_pylit(void)
@@ -678,6 +853,7 @@ int main(void)
     test_csv();
     test_json_differential();
     test_json_invalid();
+    test_json_fast();
     test_pylit();
     test_list();
     return l4r_t_exit();
