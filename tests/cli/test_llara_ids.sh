@@ -173,6 +173,14 @@ assert m["style"]=="ids" and m["padding_item_id"]==int(sys.argv[2]), m
   check_exit 0 "$ds: the preset's options written out" "$L4R" convert $V --raw "$R" -o "$o2" \
     --require-title --format llara --split ratio:8,1,1 --llara-candidates 20 --history 10 -q
   same "$ds: --preset llara = its options" "$o2" "$o"
+  case $ds in steam) pu=11938 ;; lastfm) pu=1220 ;; esac
+  check "$ds: --preset llara compares with LLaRA's Table 1 and names the known cause" python3 -c '
+import json,sys
+p=json.load(open(sys.argv[1]+"/manifest.json"))["preset"]
+assert p["paper"]["users"]==int(sys.argv[2]) and "Table 1" in p["citation"], p
+assert p["published_source"] is False and p["deviates"] is True, p
+assert "LLaRA#18" in p["known_cause"], p
+' "$o" "$pu"
   check "$ds: preset output loads" /usr/bin/python3 "$T/loader.py" "$o" "$pad"
 done
 check_exit 2 "steam without --require-title: an untitled item is refused" "$L4R" convert steam/reviews \
