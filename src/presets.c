@@ -140,6 +140,13 @@ static const l4r_preset presets[] = {
                  "P5, preprocess/data_preprocess_amazon.ipynb, the statistics cell's output (Sports)",
                  NULL,
                  {{"users", 35598, 0}, {"items", 18357, 0}, {"interactions", 296337, 0}}},
+                /* a paper of P5's group on P5's data: its Sports and Yelp rows are P5's notebook
+                 * outputs exactly */
+                {"amazon/2014/reviews_Beauty_5",
+                 "Hua et al., How to Index Item IDs for Recommendation Foundation Models (P5's data), "
+                 "Table 1, Basic statistics of datasets (Beauty)",
+                 NULL,
+                 {{"users", 22363, 0}, {"items", 12101, 0}, {"interactions", 198502, 0}}},
             },
     },
     {

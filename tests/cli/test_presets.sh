@@ -188,6 +188,12 @@ check_exit 0 "the p5 options by hand" "$L4R" convert amazon/2014/reviews_Beauty_
 for f in sequential_data.txt datamaps.json negative_samples.txt; do
   check_same "p5 preset = its options: $f" "$T/pp/$f" "$T/ph/$f"
 done
+check "p5 on Beauty: the paper's numbers (Hua et al., Table 1) in the manifest" python3 -c '
+import json,sys
+p=json.load(open(sys.argv[1]))["preset"]
+assert p["paper"]=={"users":22363,"items":12101,"interactions":198502}, p
+assert "Hua et al." in p["citation"] and p["published_source"] is False, p
+' "$T/pp/manifest.json"
 check_exit 0 "--preset llara" "$L4R" convert movielens/ml-100k --raw "$T/m100/ml-100k.zip" --preset llara -o "$T/lp" -q
 check_exit 0 "the llara options by hand" "$L4R" convert movielens/ml-100k --raw "$T/m100/ml-100k.zip" --format llara --split ratio:8,1,1 --llara-candidates 20 --history 10 -o "$T/lh" -q
 for f in train_data Val_data Test_data; do
