@@ -54,3 +54,19 @@ r["variants"]["sample2"] = dict(r["variants"]["ml-1m"], description="the same sa
 json.dump(r, open(sys.argv[3], "w"), indent=1)
 PY
 }
+
+# pin_recipe DATASET VARIANT FILE DIR: DIR/DATASET.json is recipes/DATASET.json with every file of
+# VARIANT given FILE's SHA-256 (and no md5), so that FILE is "the published source" under
+# --recipes DIR.
+pin_recipe() {
+  mkdir -p "$4"
+  python3 - "$TOP/recipes/$1.json" "$2" "$3" "$4/$1.json" <<'PY'
+import hashlib, json, sys
+r = json.load(open(sys.argv[1]))
+real = hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest()
+for f in r["variants"][sys.argv[2]]["files"]:
+    f["sha256"] = real
+    f.pop("md5", None)
+json.dump(r, open(sys.argv[4], "w"))
+PY
+}

@@ -123,16 +123,7 @@ fact("manifest: preset.published_source false on a fixture", p.get("published_so
 fact("manifest: preset.citation names Table II", "Table II" in p.get("citation", ""))
 PY
 
-mkdir -p "$T/r"
-python3 - "$HERE/../recipes/movielens.json" "$T/r/movielens.json" "$T/m/ml-1m.zip" <<'PY'
-import hashlib, json, sys
-r = json.load(open(sys.argv[1]))
-real = hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest()
-for f in r["variants"]["ml-1m"]["files"]:
-    f["sha256"] = real
-    f.pop("md5", None)
-json.dump(r, open(sys.argv[2], "w"))
-PY
+pin_recipe movielens ml-1m "$T/m/ml-1m.zip" "$T/r"
 check_exit 11 "published source, numbers differ: exit 11" "$L4R" convert movielens/ml-1m --recipes "$T/r" --raw "$T/m/ml-1m.zip" --preset sasrec -o "$T/pub"
 check_grep "the deviation said loudly" "DEVIATION: preset sasrec on the published movielens/ml-1m" "$T/.err"
 check_grep "the deviation names the numbers" "users $NU (paper 6040)" "$T/.err"
@@ -204,16 +195,7 @@ done
 # The generator at those counts gives every user and item a rating, as the real u.data does; a
 # recipe carrying the fixture's digest makes it "the published source", so the numbers must match.
 check_exit 0 "generate ml-100k at its real size" "$GEN" movielens ml-100k "$T/mfull" --users 943 --items 1682 --ratings 100000
-mkdir -p "$T/r100"
-python3 - "$HERE/../recipes/movielens.json" "$T/r100/movielens.json" "$T/mfull/ml-100k.zip" <<'PY'
-import hashlib, json, sys
-r = json.load(open(sys.argv[1]))
-real = hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest()
-for f in r["variants"]["ml-100k"]["files"]:
-    f["sha256"] = real
-    f.pop("md5", None)
-json.dump(r, open(sys.argv[2], "w"))
-PY
+pin_recipe movielens ml-100k "$T/mfull/ml-100k.zip" "$T/r100"
 check_exit 0 "--preset llara on the published ML-100K: the paper's numbers" "$L4R" convert movielens/ml-100k --recipes "$T/r100" --raw "$T/mfull/ml-100k.zip" --preset llara -o "$T/lpub"
 check_grep "llara: the comparison cites LLaRA's Table 1" "ours beside the paper's (Liao et al., LLaRA.*Table 1" "$T/.err"
 check_grep "llara: users 943 beside 943" "users  *943  *943  *0" "$T/.err"

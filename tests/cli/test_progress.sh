@@ -42,16 +42,7 @@ for role in ("interactions", "items", "users"):
          and i.get("matches_recipe") is False and i.get("sha256") == real)
 PY
 # a recipe whose digest is the file's: no warning, matches_recipe true
-mkdir -p "$T/r"
-python3 - "$HERE/../recipes/movielens.json" "$T/r/movielens.json" "$T/m/ml-100k.zip" <<'PY'
-import hashlib, json, sys
-r = json.load(open(sys.argv[1]))
-real = hashlib.sha256(open(sys.argv[3], "rb").read()).hexdigest()
-for f in r["variants"]["ml-100k"]["files"]:
-    f["sha256"] = real
-    f.pop("md5", None)
-json.dump(r, open(sys.argv[2], "w"))
-PY
+pin_recipe movielens ml-100k "$T/m/ml-100k.zip" "$T/r"
 check_exit 0 "--raw the recipe's own file" "$L4R" convert movielens --recipes "$T/r" --variant ml-100k --raw "$T/m/ml-100k.zip" -o "$T/o2"
 check_nogrep "no warning when the digest matches" "is not the file the recipe knows" "$T/.err"
 check_grep "manifest: matches_recipe true" '"matches_recipe": true' "$T/o2/manifest.json"
