@@ -180,6 +180,7 @@ const char *l4r_table_time(const l4r_table *t);
 /* The field delimiter (1 or 2 bytes) of a delimited format (delim, csv); NULL for the others. */
 const char *l4r_table_delimiter(const l4r_table *t);
 bool l4r_table_header(const l4r_table *t);      /* the first line is a header row */
+bool l4r_table_copy(const l4r_table *t);        /* a "copy" table: each record whole, as NAME.jsonl */
 size_t l4r_table_n_columns(const l4r_table *t); /* the source columns the recipe names, in order */
 const char *l4r_table_column_name(const l4r_table *t, size_t i);
 /* Output field i (i < l4r_table_n_fields): its name, and either the source column it comes from

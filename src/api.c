@@ -283,6 +283,11 @@ const char *l4r_table_delimiter(const l4r_table *t)
     return l4r_format_get(t->format)->delimiter_max > 0 ? t->delim : NULL;
 }
 
+bool l4r_table_copy(const l4r_table *t)
+{
+    return t->copy;
+}
+
 bool l4r_table_header(const l4r_table *t)
 {
     return t->header;

@@ -194,6 +194,9 @@ typedef struct l4r_table {
     char **prefixes;    /* prefixes[i]: what prefix_cols[i]'s values start with */
     int *prefix_index;  /* the column's index in `columns` */
     size_t n_prefix;    /* 0: none (2 to 4 otherwise) */
+    /* A side table with "copy": true (jsonl only, no fields): each record is written whole, without
+     * the whitespace outside its strings, one per line, as NAME.jsonl. */
+    bool copy;
 } l4r_table;
 
 typedef struct l4r_rfile {
@@ -213,7 +216,8 @@ typedef struct l4r_rfile {
 } l4r_rfile;
 
 /* A further table of a variant ("tables"): written as NAME.tsv, each record as it is (its fields in
- * the canonical order, the timestamp as Unix seconds); no ids interned, nothing deduplicated.
+ * the canonical order, the timestamp as Unix seconds), or with t->copy as NAME.jsonl, each record
+ * whole; no ids interned, nothing deduplicated.
  * MovieLens tags, Amazon review texts, a published split (train, valid, test). */
 typedef struct l4r_side {
     char *name;    /* the output file's stem: lower-case letters, digits and '_' */

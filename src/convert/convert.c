@@ -29,6 +29,7 @@
 #include "format.h"
 #include "html.h"
 #include "idcache.h"
+#include "jarray.h"
 #include "locate.h"
 #include "output.h"
 #include "pipeline.h"
@@ -1107,11 +1108,26 @@ static void put_concat(wstate *w, const l4r_record *r)
                                     (k + 1 < t->n_map ? at[k + 1] : w->cat.len) - at[k]};
 }
 
+/* A "copy" table's row: the record whole, without the whitespace outside its strings, which the
+ * scanner has validated (so nothing but insignificant whitespace goes), and a line break. */
+static void put_copy(wstate *w, const l4r_record *r)
+{
+    size_t n = (size_t)(r->end - r->p);
+    l4r_buf_reserve(w->out, n + 1);
+    w->out->len += l4r_json_compact(w->out->data + w->out->len, r->p, n);
+    l4r_buf_addc(w->out, '\n');
+    w->h->rows++;
+}
+
 /* A logical record from the format's record function: one output row, unless a filter drops it. */
 static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
 {
     wstate *w = ud;
     tabctx *c = w->c;
+    if (L4R_UNLIKELY(c->t->copy)) {
+        put_copy(w, r);
+        return L4R_OK;
+    }
     if (L4R_UNLIKELY(c->rs.n_filt)) {
         bool pass;
         l4r_status fs = filter_pass(c, r, &pass, e);
