@@ -606,7 +606,7 @@ static l4r_status write_side(const l4r_convert_opts *o, const l4r_recipe *r, con
     }
     if (!s->t->copy) /* a JSON-lines copy has no header */
         l4r_buf_addc(&head, '\n');
-    st = l4r_out_write(out, head.data, head.len, e);
+    st = head.len ? l4r_out_write(out, head.data, head.len, e) : L4R_OK;
     if (st)
         goto out;
     c.out = out;
