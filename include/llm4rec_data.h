@@ -222,6 +222,9 @@ bool l4r_table_filter_negatives(const l4r_table *t, size_t i);
 bool l4r_table_explode(const l4r_table *t, const char **column, const char **list, const char **separator,
                        const char **as, const char **append, size_t *n_parts, const char **part_separator);
 const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when out of range */
+/* explode "then": the key of each element that holds the second list (NULL: none), *as its
+ * elements' name. */
+const char *l4r_table_explode_then(const l4r_table *t, const char **as);
 
 /* ---- options of fetch and convert ----
  *

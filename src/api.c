@@ -414,6 +414,12 @@ bool l4r_table_explode(const l4r_table *t, const char **column, const char **lis
     return true;
 }
 
+const char *l4r_table_explode_then(const l4r_table *t, const char **as)
+{
+    *as = t->explode ? t->explode->then_as : NULL;
+    return t->explode ? t->explode->then_key : NULL;
+}
+
 const char *l4r_table_explode_part(const l4r_table *t, size_t i)
 {
     return t->explode && i < t->explode->n_parts ? t->explode->parts[i] : NULL;

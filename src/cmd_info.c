@@ -229,6 +229,9 @@ static void print_table(const char *what, const l4r_table *t)
         }
         if (xapp)
             printf("; then %s", xapp);
+        const char *tas, *tkey = l4r_table_explode_then(t, &tas);
+        if (tkey)
+            printf("; then one per element of its key %s, named %s", tkey, tas);
         printf("\n");
     }
     printf("  time:      %s", l4r_table_time(t));

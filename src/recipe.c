@@ -93,6 +93,8 @@ static void table_free(l4r_table *t)
         l4r_rj_free_strv(t->explode->parts, t->explode->n_parts);
         free(t->explode->part_separator);
         free(t->explode->append);
+        free(t->explode->then_key);
+        free(t->explode->then_as);
         free(t->explode);
     }
     free(t);

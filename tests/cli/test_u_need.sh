@@ -43,6 +43,35 @@ with open(f"{out}/messages.want", "w", encoding="utf-8") as f:
         for m in d["dialogue"]:
             f.write(line([d["userid"], str(ts(m["time"])), d["sid"], d["domain"], d["sellerid"], d["ds"],
                          str(m["seq_no"]), m["sender_type"], m["act_tag"], text(m["send_content"])]))
+def recs(ds):
+    rows = []
+    for d in ds:
+        for m in d["dialogue"]:
+            for it in m.get("rec_item_id") or []:
+                rows.append(line([d["userid"], it, str(ts(m["time"])), d["sid"], d["sellerid"], str(m["seq_no"])]))
+    return "user_id\titem_id\ttimestamp\tsid\tsellerid\tseq_no\n" + "".join(rows)
+open(f"{out}/recs.want", "w", encoding="utf-8").write(recs(ds))
+# a second fixture whose messages recommend several items, none (null, no key, []), as numbers
+import copy
+many = copy.deepcopy(ds)
+k = 0
+for d in many:
+    for m in d["dialogue"]:
+        k += 1
+        if m["rec_item_id"]:
+            m["rec_item_id"] = m["rec_item_id"] + [str(900000 + k), 700000 + k][: 1 + k % 2]
+        elif k % 7 == 0:
+            m["rec_item_id"] = None
+        elif k % 11 == 0:
+            del m["rec_item_id"]
+json.dump(many, open(f"{out}/many.json", "w", encoding="utf-8"), indent=2, ensure_ascii=False)
+open(f"{out}/many-recs.want", "w", encoding="utf-8").write(recs(many))
+# dialogues.jsonl: each dialogue whole, compact (separators (',', ':')), its text as the input
+# writes it: raw UTF-8 from the generator's lines (ensure_ascii=False), \u escapes where the input
+# has them (ensure_ascii=True)
+for name, ascii in (("dialogues.want", False), ("dialogues-ascii.want", True)):
+    with open(f"{out}/{name}", "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(d, ensure_ascii=ascii, separators=(",", ":")) + "\n" for d in ds)
 msgs = [m for d in ds for m in d["dialogue"]]
 users = {}
 for d in ds:
@@ -75,33 +104,36 @@ check "fixture: users whose dialogues are not in day order in the file" test "$(
 check "fixture: users with two dialogues on one day" test "$(fact sameday)" -gt 0
 
 un() { "$L4R" convert u-need "$@"; }
+# the four outputs of ${1}1 (-j 1) against python's, and = ${1}3 (-j 3); $3: dialogues.jsonl's
+check_four() {
+  local d=$1 what=$2 dw=$3 f
+  check_same "$what: interactions: userid, sellerid, 1, ds (yyyymmdd) as UTC midnight, one row per dialogue" "${d}1/interactions.tsv" "$T/inter.want"
+  check_same "$what: messages.tsv: one row per message, time floored to the second, numbers as written" "${d}1/messages.tsv" "$T/messages.want"
+  check_same "$what: recommendations.tsv: one row per recommended item of a message, at its time" "${d}1/recommendations.tsv" "$T/recs.want"
+  check_same "$what: dialogues.jsonl: every dialogue whole, compact, in the file's order" "${d}1/dialogues.jsonl" "$dw"
+  for f in interactions.tsv messages.tsv recommendations.tsv dialogues.jsonl; do
+    check_same "$what: $f -j 1 = -j 3" "${d}1/$f" "${d}3/$f"
+  done
+}
 for j in 1 3; do
   check_exit 0 "dialogues -j $j" un --raw "$F/dialogues.jsonl" -o "$T/o$j" -q -j "$j" --block-size 4096
 done
-check_same "interactions: userid, sellerid, 1, ds (yyyymmdd) as UTC midnight, one row per dialogue" "$T/o1/interactions.tsv" "$T/inter.want"
-check_same "messages.tsv: one row per message, time floored to the second, numbers as written" "$T/o1/messages.tsv" "$T/messages.want"
-for f in interactions messages; do
-  check_same "$f.tsv: -j 1 = -j 3" "$T/o1/$f.tsv" "$T/o3/$f.tsv"
+check_four "$T/o" "JSON lines" "$T/dialogues.want"
+check "fixture: recommendations" test "$(wc -l <"$T/recs.want")" -gt 100
+for j in 1 3; do
+  check_exit 0 "several items per message, -j $j" un --raw "$T/many.json" -o "$T/many$j" -q -j "$j" --block-size 4096
 done
+check_same "several items per message, none, null, no key, numbers: one row each" "$T/many1/recommendations.tsv" "$T/many-recs.want"
+check_same "several items per message: -j 1 = -j 3" "$T/many1/recommendations.tsv" "$T/many3/recommendations.tsv"
+check "fixture: messages with two or three items, the last a number" test "$(grep -c '^ *7[0-9]\{5\}$' "$T/many.json")" -gt 10
+sed '0,/"rec_item_id": \[\]/s//"rec_item_id": "x"/' "$T/many.json" >"$T/many-bad.json"
+check_exit 7 "rec_item_id that is no list: exit 7" un --raw "$T/many-bad.json" -o "$T/many-bad" -q
+check_grep "rec_item_id that is no list: names the element, message and key" "many-bad.json' element 1: element 1 of 'dialogue': key 'rec_item_id' holds a string, expected a list" "$T/.err"
 check_eq "the real dialogue: ds 20180930 is 2018-09-30 00:00 UTC" "$(sed -n 2p "$T/o1/interactions.tsv")" "$(printf '2201523477005\t2830038155\t1\t1538265600')"
 check_eq "the real first message: 2018-09-30 15:57:00 as UTC" "$(sed -n 2p "$T/o1/messages.tsv" | cut -f2,10)" "$(printf '1538323020\t你们店有没有套装')"
 check_exit 0 "--split seq (by ds, one day's dialogues in file order)" un --raw "$F/dialogues.jsonl" -o "$T/seq" -q --split seq
 check_same "seq test: the shop of each user's latest dialogue by ds, not the file's last" "$T/seq/test.tsv" "$T/test.want"
 
-# dialogues.jsonl: each dialogue whole, compact (python's separators (',', ':')), its text as the
-# input writes it: raw UTF-8 from the generator's lines (ensure_ascii=False), \u escapes where the
-# input has them (ensure_ascii=True)
-python3 - "$F" "$T" <<'PY'
-import json, sys
-src, out = sys.argv[1], sys.argv[2]
-ds = json.load(open(f"{src}/dialogues.json", encoding="utf-8"))
-def compact(ascii):
-    return "".join(json.dumps(d, ensure_ascii=ascii, separators=(",", ":")) + "\n" for d in ds)
-open(f"{out}/dialogues.want", "w", encoding="utf-8").write(compact(False))
-open(f"{out}/dialogues-ascii.want", "w", encoding="utf-8").write(compact(True))
-PY
-check_same "dialogues.jsonl: every dialogue whole, compact, in the file's order" "$T/o1/dialogues.jsonl" "$T/dialogues.want"
-check_same "dialogues.jsonl: -j 1 = -j 3" "$T/o1/dialogues.jsonl" "$T/o3/dialogues.jsonl"
 check "dialogues.jsonl: json.loads of each line is the dialogue" python3 -c '
 import json, sys
 got = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
@@ -144,12 +176,7 @@ for a in "$F/dialogues.json" "$A"/*.json "$A/indent2.json.gz"; do
   for j in 1 3; do
     check_exit 0 "array $n -j $j" un --raw "$a" -o "$T/a-$n-$j" -q -j "$j" --block-size 4096
   done
-  check_same "array $n: interactions as from JSON lines" "$T/a-$n-1/interactions.tsv" "$T/inter.want"
-  check_same "array $n: messages.tsv, read from the same file whatever its name" "$T/a-$n-1/messages.tsv" "$T/messages.want"
-  check_same "array $n: dialogues.jsonl" "$T/a-$n-1/dialogues.jsonl" "$want"
-  for f in interactions.tsv messages.tsv dialogues.jsonl; do
-    check_same "array $n: $f -j 1 = -j 3" "$T/a-$n-1/$f" "$T/a-$n-3/$f"
-  done
+  check_four "$T/a-$n-" "array $n (its side tables read from it whatever its name)" "$want"
 done
 check_nogrep "the authors' name: no warning of a missing table" "not written" "$T/.err"
 check_eq "manifest: the input's digest is the file's" \
@@ -240,7 +267,7 @@ check_nogrep "the steps need no jq" "jq" "$T/.err"
 check_exit 9 "convert without --raw: the same exit 9" un -o "$T/nf" -q
 check_exit 0 "fetch --from the authors' array file (one file: any name)" "$L4R" fetch u-need --from "$A/air_train_dataset_0210_encrypt.json" -q
 check_exit 0 "convert the fetched copy" un -o "$T/fetched" -q
-for f in interactions.tsv messages.tsv dialogues.jsonl; do
+for f in interactions.tsv messages.tsv recommendations.tsv dialogues.jsonl; do
   check_same "fetched = --raw: $f" "$T/fetched/$f" "$T/o1/$f"
 done
 cp "$F/dialogues.jsonl" "$T/mine.jsonl"
@@ -271,7 +298,7 @@ PY
 for j in 1 3; do
   check_exit 0 "splits --raw DIR -j $j" un --variant splits --raw "$S" -o "$T/s$j" -q -j "$j"
 done
-for f in interactions.tsv messages.tsv dialogues.jsonl; do
+for f in interactions.tsv messages.tsv recommendations.tsv dialogues.jsonl; do
   check_same "splits: $f of the three files in order = the one array's" "$T/s1/$f" "$T/o1/$f"
   check_same "splits: $f -j 1 = -j 3" "$T/s1/$f" "$T/s3/$f"
 done
@@ -290,6 +317,7 @@ check_exit 0 "info" "$L4R" info u-need
 check_grep "info: license (research only, delete after use)" "deleted" "$T/.out"
 check_grep "info: terms" "terms:.*dataset_access.md" "$T/.out"
 check_grep "info: notes say what is belief" "belief" "$T/.out"
-check_grep "info: notes name what is not written" "rec_item_id" "$T/.out"
+check_grep "info: notes name what is not written" "rec_item_info" "$T/.out"
+check_grep "info: the second explode level" "then one per element of its key rec_item_id, named item" "$T/.out"
 check_grep "info: the dialogues.jsonl copy" "^dialogues.jsonl:" "$T/.out"
 check_grep "info: citation" "liu2023uneed" "$T/.out"

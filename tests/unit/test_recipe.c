@@ -999,6 +999,43 @@ static void test_copy_tables(void)
 #undef CV
 }
 
+/* explode "then": a key of the element ('AS.KEY'), not with parts or append. */
+static void test_explode_then(void)
+{
+#define TV(x)                                                                                                \
+    "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': {'path': 'r', 'format': 'jsonl', "       \
+    "'explode': " x ", 'fields': {'user_id': 'u', 'item_id': 'item'}}}"
+    l4r_recipe r;
+    l4r_error e = {0};
+    char *json =
+        recipe_with("", "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': {'path': 'r', "
+                        "'format': 'jsonl', 'explode': {'column': 'd', 'as': 'm', 'then': {'column': "
+                        "'m.recs'}}, 'fields': {'user_id': 'm.u', 'item_id': 'recs'}}}");
+    T_EQ_INT(l4r_recipe_parse(&r, json, strlen(json), "t.json", &e), L4R_OK);
+    free(json);
+    if (!e.msg[0]) {
+        const char *as = NULL;
+        T_EQ_STR(l4r_table_explode_then(r.variants[0].interactions, &as), "recs");
+        T_EQ_STR(as, "recs");
+        int arg;
+        T_EQ_INT(l4r_source_classify(r.variants[0].interactions, "recs", &arg), L4R_SRC_INNER);
+        l4r_recipe_clear(&r);
+    }
+    EXPECT_VERR(
+        TV("{'column': 'd', 'as': 'm', 'then': {'column': 'recs'}}"),
+        "$.variants.v1.interactions.explode.then.column: 'recs' must name a key of the element, 'm.KEY'");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'then': {'column': 'm.'}}"), "must name a key of the element");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'then': {'column': 'm.r', 'as': 'm'}}"),
+                "$.variants.v1.interactions.explode.then.as: 'm' is the element's name already");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'then': {'column': 'm.r', 'x': 1}}"),
+                "$.variants.v1.interactions.explode.then: unknown key 'x'");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'append': 'z', 'then': {'column': 'm.r'}}"),
+                "$.variants.v1.interactions.explode.then: a second level needs object elements");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'then': 'm.r'}"),
+                "$.variants.v1.interactions.explode.then: expected an object");
+#undef TV
+}
+
 int main(void)
 {
     test_format_table();
@@ -1015,5 +1052,6 @@ int main(void)
     test_dir();
     test_paths_block_header();
     test_copy_tables();
+    test_explode_then();
     return l4r_t_exit();
 }
