@@ -180,6 +180,7 @@ const char *l4r_table_time(const l4r_table *t);
 /* The field delimiter (1 or 2 bytes) of a delimited format (delim, csv); NULL for the others. */
 const char *l4r_table_delimiter(const l4r_table *t);
 bool l4r_table_header(const l4r_table *t);      /* the first line is a header row */
+bool l4r_table_copy(const l4r_table *t);        /* a "copy" table: each record whole, as NAME.jsonl */
 size_t l4r_table_n_columns(const l4r_table *t); /* the source columns the recipe names, in order */
 const char *l4r_table_column_name(const l4r_table *t, size_t i);
 /* Output field i (i < l4r_table_n_fields): its name, and either the source column it comes from
@@ -221,6 +222,9 @@ bool l4r_table_filter_negatives(const l4r_table *t, size_t i);
 bool l4r_table_explode(const l4r_table *t, const char **column, const char **list, const char **separator,
                        const char **as, const char **append, size_t *n_parts, const char **part_separator);
 const char *l4r_table_explode_part(const l4r_table *t, size_t i); /* NULL when out of range */
+/* explode "then": the key of each element that holds the second list (NULL: none), *as its
+ * elements' name. */
+const char *l4r_table_explode_then(const l4r_table *t, const char **as);
 
 /* ---- options of fetch and convert ----
  *

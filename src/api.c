@@ -283,6 +283,11 @@ const char *l4r_table_delimiter(const l4r_table *t)
     return l4r_format_get(t->format)->delimiter_max > 0 ? t->delim : NULL;
 }
 
+bool l4r_table_copy(const l4r_table *t)
+{
+    return t->copy;
+}
+
 bool l4r_table_header(const l4r_table *t)
 {
     return t->header;
@@ -407,6 +412,12 @@ bool l4r_table_explode(const l4r_table *t, const char **column, const char **lis
     *n_parts = x->n_parts;
     *part_separator = x->part_separator;
     return true;
+}
+
+const char *l4r_table_explode_then(const l4r_table *t, const char **as)
+{
+    *as = t->explode ? t->explode->then_as : NULL;
+    return t->explode ? t->explode->then_key : NULL;
 }
 
 const char *l4r_table_explode_part(const l4r_table *t, size_t i)

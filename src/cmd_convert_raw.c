@@ -4,8 +4,9 @@
  * A variant fits the file when the file's name is one of the variant's upstream files (the
  * archive: ml-25m.zip), or the base name of its interactions table (ratings.csv, u.data) and the
  * first line has that table's shape: the delimiter of a delimited table, the header's column names
- * when the table has a header, a '{' for JSON lines.  A compressed or unreadable file is judged by
- * its name alone; a directory is not judged (the recipe's paths are looked up in it).
+ * when the table has a header, a '{' for JSON lines (or '[', a JSON array).  A compressed or
+ * unreadable file is judged by its name alone; a directory is not judged (the recipe's paths are
+ * looked up in it).
  *
  * The command uses the default variant when it fits or when nothing does (the parse error is then
  * the best answer); when one other variant fits it takes that one and says so; when several do it
@@ -52,7 +53,7 @@ static bool shape_fits(const l4r_table *t, const char *line)
 {
     const char *fmt = l4r_table_format(t);
     if (!strcmp(fmt, "jsonl"))
-        return line[strspn(line, " \t")] == '{';
+        return line[strspn(line, " \t")] == '{' || line[strspn(line, " \t")] == '['; /* or one array */
     const char *d = l4r_table_delimiter(t);
     if (!d)
         return true; /* a shape this check does not know: the name decides */

@@ -174,6 +174,11 @@ static void print_table(const char *what, const l4r_table *t)
         printf("%s%s '%s...'", np ? ", " : "  by prefix: ", pcol, pfx);
     if (np)
         printf(" (these columns' order in each file, told by its first record)\n");
+    if (l4r_table_copy(t)) {
+        printf("  records:   each one whole, one per line, without the whitespace outside its strings "
+               "(\"copy\")\n");
+        return;
+    }
     printf("  fields:    ");
     const char *out, *src, *value;
     for (size_t i = 0; l4r_table_field(t, i, &out, &src, &value); i++) {
@@ -224,6 +229,9 @@ static void print_table(const char *what, const l4r_table *t)
         }
         if (xapp)
             printf("; then %s", xapp);
+        const char *tas, *tkey = l4r_table_explode_then(t, &tas);
+        if (tkey)
+            printf("; then one per element of its key %s, named %s", tkey, tas);
         printf("\n");
     }
     printf("  time:      %s", l4r_table_time(t));
@@ -309,6 +317,11 @@ static void print_text(const l4r_recipe *r, const l4r_variant *v, bool others)
             snprintf(what, sizeof what, "%s.tsv (optional: convert --with %s)", name, name);
         else
             snprintf(what, sizeof what, "%s.tsv", name);
+        if (l4r_table_copy(l4r_variant_table(v, k)))
+            snprintf(what, sizeof what, "%s.jsonl%s%s%s", name,
+                     l4r_variant_table_optional(v, k) ? " (optional: convert --with " : "",
+                     l4r_variant_table_optional(v, k) ? name : "",
+                     l4r_variant_table_optional(v, k) ? ")" : "");
         print_table(what, l4r_variant_table(v, k));
     }
     if (l4r_variant_notes(v)) {

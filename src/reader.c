@@ -60,6 +60,7 @@
 #include <isa-l/igzip_lib.h>
 #endif
 
+#include "jarray.h"
 #include "sniff.h"
 #include "util.h"
 
@@ -162,6 +163,12 @@ struct l4r_source {
     bool ar_checked; /* the entries after the member were looked at (no duplicate) */
     bool eof;
     bool glob; /* l4r_source_open_glob: the innermost `want` is a pattern, its entries read in turn */
+    /* l4r_source_json_array: the bytes read are one JSON array, given out as one element per line
+     * through this filter (NULL: as they are); `peek` holds the decoded bytes read to tell, which
+     * are given out (and filtered) first */
+    l4r_jarray *jarr;
+    char *peek;
+    size_t peek_len, peek_pos;
 };
 
 const char *l4r_gzip_backend(void)
@@ -1186,6 +1193,8 @@ l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e)
             s->tail = t;
             s->eof = false;
             *more = true;
+            free(s->jarr); /* the next entry is told afresh */
+            s->jarr = NULL;
         }
         break;
     }
@@ -1239,6 +1248,8 @@ l4r_status l4r_source_move_to(l4r_source *s, const char *member, bool *moved, l4
     s->name = l4r_xasprintf("%s:%s", L->name, L->want);
     s->tail = NULL;
     s->eof = false;
+    free(s->jarr); /* the next member is told afresh */
+    s->jarr = NULL;
     st = descend(s, e);
     *moved = st == L4R_OK;
 out:
@@ -1249,14 +1260,14 @@ out:
 
 bool l4r_source_plain(const l4r_source *s)
 {
-    return s->kind == SRC_PLAIN;
+    return s->kind == SRC_PLAIN && !s->jarr;
 }
 
 void l4r_source_hash_aside(l4r_source *s)
 {
     /* A plain file's bytes are in the caller's blocks: the pipeline hashes them there with no
      * copy (l4r_source_lend_hash); a pread here would add one. */
-    if (s->side || s->have_digest || !s->hash || s->kind == SRC_PLAIN)
+    if (s->side || s->have_digest || !s->hash || l4r_source_plain(s))
         return;
     /* what was read so far is hashed already */
     s->side = l4r_trail_start(s->fd, s->path, s->hash, s->raw_size);
@@ -1264,7 +1275,7 @@ void l4r_source_hash_aside(l4r_source *s)
 
 l4r_hasher *l4r_source_lend_hash(l4r_source *s)
 {
-    if (s->kind != SRC_PLAIN || s->lent || s->side || s->have_digest || !s->hash)
+    if (!l4r_source_plain(s) || s->lent || s->side || s->have_digest || !s->hash)
         return NULL;
     l4r_hasher *h = s->hash;
     s->hash = NULL;
@@ -1303,9 +1314,17 @@ uint64_t l4r_source_disk_size(const l4r_source *s)
     return fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 }
 
-l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e)
+/* The source's decoded bytes (decompressed, the member's), after the peeked ones. */
+static l4r_status read_decoded(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e)
 {
     *got = 0;
+    if (s->peek_pos < s->peek_len) {
+        size_t n = s->peek_len - s->peek_pos < cap ? s->peek_len - s->peek_pos : cap;
+        memcpy(buf, s->peek + s->peek_pos, n);
+        s->peek_pos += n;
+        *got = n;
+        return L4R_OK;
+    }
     if (s->eof || cap == 0)
         return L4R_OK;
     l4r_status st = L4R_OK;
@@ -1329,6 +1348,82 @@ l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4
     }
     if (st == L4R_OK && *got == 0)
         s->eof = true;
+    return st;
+}
+
+l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e)
+{
+    if (!s->jarr)
+        return read_decoded(s, buf, cap, got, e);
+    /* the array's bytes, filtered where they were read (the output is never longer), until some
+     * come out or the input ends */
+    for (;;) {
+        size_t n;
+        l4r_status st = read_decoded(s, buf, cap, &n, e);
+        *got = 0;
+        if (st)
+            return st;
+        if (n == 0)
+            return l4r_jarray_end(s->jarr, s->name, e);
+        st = l4r_jarray_feed(s->jarr, s->name, buf, n, got, e);
+        if (st || *got)
+            return st;
+    }
+}
+
+l4r_status l4r_source_json_array(l4r_source *s, bool *is_array, l4r_error *e)
+{
+    *is_array = false;
+    free(s->jarr);
+    s->jarr = NULL;
+    if (s->peek_pos < s->peek_len || s->have_digest)
+        return L4R_OK; /* not at the start of the bytes */
+    enum { CHUNK = 64 << 10 };
+    int verdict = -1;
+    l4r_status st = L4R_OK;
+    if (s->kind == SRC_PLAIN) {
+        /* pread, so that the file is still read (and hashed) once, front to back, from here */
+        char *tmp = l4r_xmalloc(CHUNK);
+        for (uint64_t off = s->raw_size; verdict < 0;) {
+            ssize_t r = pread(s->fd, tmp, CHUNK, (off_t)off);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                st = l4r_err(e, L4R_EIO, "cannot read '%s': %s", s->path, strerror(errno));
+                break;
+            }
+            if (r == 0)
+                break;
+            verdict = l4r_jarray_sniff(tmp, (size_t)r, off);
+            off += (uint64_t)r;
+        }
+        free(tmp);
+    } else {
+        /* the decoded bytes cannot be read twice: keep them, and give them out first */
+        free(s->peek);
+        s->peek = NULL;
+        s->peek_len = s->peek_pos = 0;
+        size_t cap = 0;
+        while (verdict < 0) {
+            if (cap - s->peek_len < CHUNK) {
+                cap = cap ? 2 * cap : CHUNK;
+                s->peek = l4r_xrealloc(s->peek, cap);
+            }
+            size_t got;
+            s->peek_pos = s->peek_len; /* nothing peeked is pending: read on from the source */
+            st = read_decoded(s, s->peek + s->peek_len, CHUNK, &got, e);
+            if (st || got == 0)
+                break;
+            verdict = l4r_jarray_sniff(s->peek + s->peek_len, got, s->peek_len);
+            s->peek_len += got;
+        }
+        s->peek_pos = 0;
+    }
+    if (st == L4R_OK && verdict == 1) {
+        s->jarr = l4r_xmalloc(sizeof *s->jarr);
+        l4r_jarray_init(s->jarr);
+        *is_array = true;
+    }
     return st;
 }
 
@@ -1397,6 +1492,8 @@ void l4r_source_close(l4r_source *s)
     if (s->ar)
         archive_read_free(s->ar);
     gz_free(s->gz);
+    free(s->jarr);
+    free(s->peek);
     if (s->fd >= 0)
         close(s->fd);
     l4r_hasher_free(s->hash);

@@ -65,7 +65,8 @@ l4r_status l4r_source_next_member(l4r_source *s, bool *more, l4r_error *e);
  * entry of its name, on the way and in l4r_source_file_digest. */
 l4r_status l4r_source_move_to(l4r_source *s, const char *member, bool *moved, l4r_error *e);
 
-/* A plain file: read() straight into the caller's buffer, no inflating. */
+/* A plain file: read() straight into the caller's buffer, no inflating (nor a JSON array's
+ * filter). */
 bool l4r_source_plain(const l4r_source *s);
 
 /* Hash a compressed file or archive on a thread of its own from now on, behind the reader (it
@@ -91,6 +92,15 @@ uint64_t l4r_source_disk_size(const l4r_source *s);
 
 /* Read up to cap bytes; *got = 0 means end of input.  Errors name the source. */
 l4r_status l4r_source_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e);
+
+/* Before the first read (of the source, or of a glob's next entry or the member moved to): whether
+ * the first non-blank byte of its decoded bytes (after a UTF-8 BOM) is '[', which no JSON-lines
+ * file starts with.  If so (*is_array) the source reads from then on as JSON lines, one element of
+ * the array per line (jarray.h: the filter, and the L4R_EPARSE errors l4r_source_read returns for
+ * a broken array, naming the element and byte); l4r_source_plain is then false, as the bytes read
+ * are no longer the file's.  Otherwise nothing changes: the same bytes follow.  A plain file is
+ * looked at with pread; other sources keep the bytes read to tell, and give them out first. */
+l4r_status l4r_source_json_array(l4r_source *s, bool *is_array, l4r_error *e);
 
 /* "PATH", "PATH:MEMBER" or, through inner archives, "PATH:INNER:MEMBER": for messages and the
  * manifest's input label. */

@@ -93,6 +93,8 @@ static void table_free(l4r_table *t)
         l4r_rj_free_strv(t->explode->parts, t->explode->n_parts);
         free(t->explode->part_separator);
         free(t->explode->append);
+        free(t->explode->then_key);
+        free(t->explode->then_as);
         free(t->explode);
     }
     free(t);
@@ -171,7 +173,7 @@ int l4r_table_column(const l4r_table *t, const char *name)
 
 /* What a table of a variant is: "interactions", "items", "users" or one of "tables" (a side table:
  * any lower-case columns, the interaction columns first when present). */
-typedef enum { TK_INTERACTIONS, TK_ITEMS, TK_USERS, TK_SIDE } tkind;
+typedef enum { TK_INTERACTIONS, TK_ITEMS, TK_USERS, TK_SIDE, TK_COPY } tkind;
 
 /* Output columns an interactions table may have; anything else is a typo. */
 static const char *const inter_fields[] = {"user_id", "item_id", "rating", "timestamp", NULL};
@@ -759,6 +761,8 @@ static l4r_status table_fields(pctx *c, json_t *j, l4r_table *t, tkind kind)
     bool interactions = kind == TK_INTERACTIONS, users = kind == TK_USERS;
     l4r_status st = L4R_OK;
     json_t *fields = json_object_get(j, "fields");
+    if (t->copy)
+        return L4R_OK; /* parse_side_tables refused any "fields" */
     if (!fields) {
         st = l4r_rj_fail(c, "missing required key 'fields'");
         return st;
@@ -948,6 +952,7 @@ static l4r_status parse_table(pctx *c, json_t *j, tkind kind, l4r_table **out)
         return l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(j));
     l4r_table *t = l4r_xcalloc(1, sizeof *t);
     t->flags_from = -1;
+    t->copy = kind == TK_COPY;
     const l4r_format_def *fd = NULL;
     l4r_status st = table_layout(c, j, t, &fd);
     if (st == L4R_OK)
@@ -1094,8 +1099,38 @@ bool l4r_side_is_split(const char *name)
     return !strcmp(name, "train") || !strcmp(name, "valid") || !strcmp(name, "test");
 }
 
+/* A "copy" table's keys: which file it reads, no fields (each record is written whole). */
+static l4r_status copy_table_check(pctx *c, const char *name, json_t *tj)
+{
+    static const char *const keys[] = {"path", "paths", "member", "format", NULL};
+    static const char *const taken[] = {"train", "valid", "test", "examples", NULL};
+    for (size_t k = 0; taken[k]; k++)
+        if (!strcmp(name, taken[k]))
+            return l4r_rj_fail(c,
+                               "a \"copy\" table is written as NAME.jsonl, and %s.jsonl is a sink's output "
+                               "(--format jsonl); name the table otherwise",
+                               name);
+    const char *k;
+    json_t *v;
+    json_object_foreach(tj, k, v)
+    {
+        bool ok = false;
+        for (size_t i = 0; keys[i]; i++)
+            ok = ok || !strcmp(k, keys[i]);
+        if (!ok)
+            return l4r_rj_fail_at(c, k,
+                                  "a \"copy\" table writes each record whole, so it takes only path, paths, "
+                                  "member and format");
+    }
+    json_t *fj = json_object_get(tj, "format");
+    if (fj && json_is_string(fj) && strcmp(json_string_value(fj), "jsonl"))
+        return l4r_rj_fail_at(c, "format", "a \"copy\" table reads JSON lines (\"jsonl\"), not '%s'",
+                              json_string_value(fj));
+    return L4R_OK;
+}
+
 /* "tables": {"NAME": TABLE, ...}; a table may say "optional": true (then only convert --with NAME
- * writes it). */
+ * writes it), and "copy": true (written as NAME.jsonl, each record whole). */
 static l4r_status parse_side_tables(pctx *c, json_t *tabs, l4r_variant *v)
 {
     if (!json_is_object(tabs) || json_object_size(tabs) == 0)
@@ -1117,19 +1152,26 @@ static l4r_status parse_side_tables(pctx *c, json_t *tabs, l4r_variant *v)
             st = l4r_rj_fail(c, "'%s' is an output of every conversion; name the table otherwise", name);
         else if (!json_is_object(tj))
             st = l4r_rj_fail(c, "expected an object, got %s", l4r_rj_type_name(tj));
-        bool optional = false;
+        bool optional = false, whole = false;
         json_t *copy = NULL;
         if (st == L4R_OK) {
             json_t *oj = json_object_get(tj, "optional");
             if (oj && !json_is_boolean(oj))
                 st = l4r_rj_fail_at(c, "optional", "expected true or false, got %s", l4r_rj_type_name(oj));
             optional = oj && json_is_true(oj);
+            json_t *cj = json_object_get(tj, "copy");
+            if (st == L4R_OK && cj && !json_is_boolean(cj))
+                st = l4r_rj_fail_at(c, "copy", "expected true or false, got %s", l4r_rj_type_name(cj));
+            whole = cj && json_is_true(cj);
             copy = json_copy(tj);
             json_object_del(copy, "optional");
+            json_object_del(copy, "copy");
+            if (st == L4R_OK && whole)
+                st = copy_table_check(c, name, copy);
         }
         l4r_side *s = &v->tables[v->n_tables];
         if (st == L4R_OK)
-            st = parse_table(c, copy, TK_SIDE, &s->t);
+            st = parse_table(c, copy, whole ? TK_COPY : TK_SIDE, &s->t);
         json_decref(copy);
         if (st == L4R_OK) {
             s->name = l4r_xstrdup(name);

@@ -113,8 +113,12 @@ typedef struct l4r_explode {
     size_t n_parts;       /* 0: no split */
     char *part_separator; /* with parts: split at the last n_parts - 1 of these */
     char *append;         /* a column whose value is one more element, after the list; NULL: none */
-    int index;            /* column of `column` in a headerless columns table (-1 otherwise) */
-    int append_index;     /* the same for `append` */
+    /* "then": {"column": "AS.KEY", "as": NAME}: a key of each (object) element holding a list, one
+     * record per element of that list, named NAME (U-NEED's messages and their rec_item_id) */
+    char *then_key;   /* KEY; NULL: no second level */
+    char *then_as;    /* NAME (default: KEY) */
+    int index;        /* column of `column` in a headerless columns table (-1 otherwise) */
+    int append_index; /* the same for `append` */
 } l4r_explode;
 
 /* Where a name in "fields" or "filter" takes its value from. */
@@ -126,7 +130,8 @@ typedef enum l4r_source_kind {
     L4R_SRC_POSITION, /* "$position": the element's 0-based position in the list (0 without explode) */
     L4R_SRC_LINE,     /* "$line": the physical line the record starts on (a record id, e.g. a session) */
     L4R_SRC_JOIN,     /* a column (or key) holding a list, joined ({"join": ...}); resolved like a column */
-    L4R_SRC_BLOCK     /* "block_header": the text of the last header line before the record ('1:' -> 1) */
+    L4R_SRC_BLOCK,    /* "block_header": the text of the last header line before the record ('1:' -> 1) */
+    L4R_SRC_INNER     /* explode "then": an element of the list under a key of the element */
 } l4r_source_kind;
 
 /* Whether a slot of kind k reads a source column or key (a plain column, or a list to join). */
@@ -194,6 +199,9 @@ typedef struct l4r_table {
     char **prefixes;    /* prefixes[i]: what prefix_cols[i]'s values start with */
     int *prefix_index;  /* the column's index in `columns` */
     size_t n_prefix;    /* 0: none (2 to 4 otherwise) */
+    /* A side table with "copy": true (jsonl only, no fields): each record is written whole, without
+     * the whitespace outside its strings, one per line, as NAME.jsonl. */
+    bool copy;
 } l4r_table;
 
 typedef struct l4r_rfile {
@@ -213,7 +221,8 @@ typedef struct l4r_rfile {
 } l4r_rfile;
 
 /* A further table of a variant ("tables"): written as NAME.tsv, each record as it is (its fields in
- * the canonical order, the timestamp as Unix seconds); no ids interned, nothing deduplicated.
+ * the canonical order, the timestamp as Unix seconds), or with t->copy as NAME.jsonl, each record
+ * whole; no ids interned, nothing deduplicated.
  * MovieLens tags, Amazon review texts, a published split (train, valid, test). */
 typedef struct l4r_side {
     char *name;    /* the output file's stem: lower-case letters, digits and '_' */

@@ -33,6 +33,8 @@ l4r_source_kind l4r_source_classify(const l4r_table *t, const char *name, int *a
         return L4R_SRC_COLUMN;
     if (!strcmp(name, x->as))
         return L4R_SRC_ELEMENT;
+    if (x->then_as && !strcmp(name, x->then_as))
+        return L4R_SRC_INNER;
     for (size_t i = 0; i < x->n_parts; i++) {
         if (!strcmp(name, x->parts[i])) {
             *arg = (int)i;
@@ -56,10 +58,41 @@ static l4r_status check_elem_name(pctx *c, const char *key, const char *name)
     return L4R_OK;
 }
 
+/* "then": {"column": "AS.KEY", "as": NAME}: the list under a key of each object element. */
+static l4r_status parse_then(pctx *c, json_t *j, l4r_explode *x)
+{
+    static const char *const keys[] = {"column", "as", NULL};
+    if (!json_is_object(j))
+        return l4r_rj_fail(c, "expected an object {\"column\": \"%s.KEY\", \"as\": ...}, got %s", x->as,
+                           l4r_rj_type_name(j));
+    char *col = NULL, *as = NULL;
+    l4r_status st = l4r_rj_check_keys(c, j, keys);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, j, "column", true, &col);
+    if (st == L4R_OK)
+        st = l4r_rj_get_str(c, j, "as", false, &as);
+    size_t n = strlen(x->as);
+    if (st == L4R_OK && (strncmp(col, x->as, n) || col[n] != '.' || !col[n + 1]))
+        st = l4r_rj_fail_at(c, "column", "'%s' must name a key of the element, '%s.KEY'", col, x->as);
+    if (st == L4R_OK && (x->n_parts || x->append))
+        st = l4r_rj_fail(c, "a second level needs object elements: no 'parts' or 'append' with it");
+    if (st == L4R_OK) {
+        x->then_key = l4r_xstrdup(col + n + 1);
+        x->then_as = as ? as : l4r_xstrdup(x->then_key);
+        as = NULL;
+        st = check_elem_name(c, json_object_get(j, "as") ? "as" : "column", x->then_as);
+    }
+    if (st == L4R_OK && !strcmp(x->then_as, x->as))
+        st = l4r_rj_fail_at(c, "as", "'%s' is the element's name already", x->then_as);
+    free(col);
+    free(as);
+    return st;
+}
+
 l4r_status l4r_recipe_parse_explode(pctx *c, json_t *j, l4r_explode *x)
 {
-    static const char *const keys[] = {"column", "list",           "separator", "as",
-                                       "parts",  "part_separator", "append",    NULL};
+    static const char *const keys[] = {"column",         "list",   "separator", "as", "parts",
+                                       "part_separator", "append", "then",      NULL};
     if (!json_is_object(j))
         return l4r_rj_fail(c, "expected an object {\"column\": ..., ...}, got %s", l4r_rj_type_name(j));
     int form = L4R_XLIST_SEPARATED;
@@ -104,6 +137,14 @@ l4r_status l4r_recipe_parse_explode(pctx *c, json_t *j, l4r_explode *x)
                               x->as);
     if (x->part_separator && !*x->part_separator)
         return l4r_rj_fail_at(c, "part_separator", "must not be empty");
+    json_t *tj = json_object_get(j, "then");
+    if (tj && !json_is_null(tj)) {
+        size_t old = l4r_rj_path_key(c, "then");
+        st = parse_then(c, tj, x);
+        l4r_rj_path_pop(c, old);
+        if (st != L4R_OK)
+            return st;
+    }
     for (size_t i = 0; i < x->n_parts; i++) {
         size_t old = l4r_rj_path_key(c, "parts");
         l4r_rj_path_index(c, i);

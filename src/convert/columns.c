@@ -130,6 +130,8 @@ void l4r_describe_outputs(l4r_manifest *m, const char *dir)
         const char *f = l4r_manifest_output_file(m, i);
         if (!f)
             continue;
+        if (l4r_manifest_output_get_str(m, i, "content"))
+            continue;                /* a "copy" table's records: no columns, the source's ids */
         char *file = l4r_xstrdup(f); /* the entry's string may move as keys are added */
         bool sasrec = ends_with(file, ".txt");
         if (sasrec) {

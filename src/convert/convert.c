@@ -29,6 +29,7 @@
 #include "format.h"
 #include "html.h"
 #include "idcache.h"
+#include "jarray.h"
 #include "locate.h"
 #include "output.h"
 #include "pipeline.h"
@@ -958,12 +959,34 @@ typedef struct blkhead {
     uint64_t filtered; /* records a filter dropped */
 } blkhead;
 
+/* A JSON array file is read one element per line (l4r_source_json_array), so the messages that
+ * name a record by its line ("'NAME' line N: ...") name its element: "'NAME' element N: ...". */
+static void name_element(const tabctx *c, l4r_error *e)
+{
+    if (!c->elements || e->status != L4R_EPARSE)
+        return;
+    size_t n = strlen(c->name);
+    static const char line[] = "' line ", elem[] = "' element ";
+    if (e->msg[0] != '\'' || strncmp(e->msg + 1, c->name, n) ||
+        strncmp(e->msg + 1 + n, line, sizeof line - 1))
+        return;
+    char *at = e->msg + 1 + n;
+    size_t rest = strlen(at + sizeof line - 1),
+           room = sizeof e->msg - (size_t)(at - e->msg) - (sizeof elem - 1);
+    if (rest >= room)
+        rest = room - 1;
+    memmove(at + sizeof elem - 1, at + sizeof line - 1, rest);
+    at[sizeof elem - 1 + rest] = '\0';
+    memcpy(at, elem, sizeof elem - 1);
+}
+
 /* A bad record (its error in e) is skipped under --max-errors: its note goes to `notes`.  Returns
  * false when it is not to be skipped (no --max-errors, or not a record's parse error). */
 static bool skip_record(const tabctx *c, uint64_t line, l4r_status st, l4r_buf *notes, l4r_error *e)
 {
     if (c->max_errors == 0 || st != L4R_EPARSE)
         return false;
+    name_element(c, e);
     uint32_t n = (uint32_t)strlen(e->msg);
     l4r_buf_add(notes, &line, sizeof line);
     l4r_buf_add(notes, &n, sizeof n);
@@ -1085,11 +1108,26 @@ static void put_concat(wstate *w, const l4r_record *r)
                                     (k + 1 < t->n_map ? at[k + 1] : w->cat.len) - at[k]};
 }
 
+/* A "copy" table's row: the record whole, without the whitespace outside its strings, which the
+ * scanner has validated (so nothing but insignificant whitespace goes), and a line break. */
+static void put_copy(wstate *w, const l4r_record *r)
+{
+    size_t n = (size_t)(r->end - r->p);
+    l4r_buf_reserve(w->out, n + 1);
+    w->out->len += l4r_json_compact(w->out->data + w->out->len, r->p, n);
+    l4r_buf_addc(w->out, '\n');
+    w->h->rows++;
+}
+
 /* A logical record from the format's record function: one output row, unless a filter drops it. */
 static l4r_status put_yield(void *ud, const l4r_record *r, l4r_error *e)
 {
     wstate *w = ud;
     tabctx *c = w->c;
+    if (L4R_UNLIKELY(c->t->copy)) {
+        put_copy(w, r);
+        return L4R_OK;
+    }
     if (L4R_UNLIKELY(c->rs.n_filt)) {
         bool pass;
         l4r_status fs = filter_pass(c, r, &pass, e);
@@ -1503,6 +1541,14 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
     l4r_status st = source_for(o, c, in, &src, e);
     if (st || !src)
         return st;
+    /* JSON lines, or one JSON array of the records (told before the pipeline picks its threads) */
+    c->elements = false;
+    if (c->fmt->id == L4R_FMT_JSONL)
+        st = l4r_source_json_array(src, &c->elements, e);
+    if (st) {
+        l4r_source_close(src);
+        return st;
+    }
     if (in->member && !in->glob) {
         /* the chain of archives, known once opened: "A.zip:INNER.tar:MEMBER" (reader.h) */
         free(in->label);
@@ -1547,11 +1593,15 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
         }
         c->header_ncols = 0;
         st = l4r_pipeline_run(src, &cfg, e);
+        if (st)
+            name_element(c, e);
         if (st == L4R_OK && t->header && c->header_ncols == 0)
             st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
         in->members++;
         if (st == L4R_OK && in->glob)
             st = l4r_source_next_member(src, &more, e);
+        if (st == L4R_OK && more && c->fmt->id == L4R_FMT_JSONL)
+            st = l4r_source_json_array(src, &c->elements, e);
     }
     c->name = in->label;
     c->rs.name = in->label;

@@ -70,6 +70,7 @@ typedef struct tabctx {
     bool has_flags;
     bool sep_printable; /* delimited/CSV with a printable separator (not TAB) */
     bool quad;          /* the four-column fast path applies (see quad_line) */
+    bool elements;      /* the file being read is one JSON array, read one element per line */
     /* --max-errors: a worker skips at most this many bad records of a block, plus one to fail on;
      * 0: the first bad record fails the block */
     uint64_t max_errors;

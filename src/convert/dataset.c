@@ -569,8 +569,11 @@ static l4r_status write_side(const l4r_convert_opts *o, const l4r_recipe *r, con
     l4r_out *out = NULL;
     l4r_buf head = {0};
     char file[96];
-    snprintf(file, sizeof file, "%s.tsv", s->name);
-    l4r_status st = l4r_locate(o->raw, o->fetched_dir, v, s->t, true, &in, e);
+    snprintf(file, sizeof file, "%s.%s", s->name, s->t->copy ? "jsonl" : "tsv");
+    /* a table of the interactions' own file (U-NEED's messages) is read wherever they were found,
+     * whatever --raw names it */
+    bool same = v->interactions && l4r_table_same_file(s->t, v->interactions);
+    l4r_status st = l4r_locate(o->raw, o->fetched_dir, v, same ? v->interactions : s->t, !same, &in, e);
     if (st)
         goto out;
     if (!in.path) {
@@ -601,8 +604,9 @@ static l4r_status write_side(const l4r_convert_opts *o, const l4r_recipe *r, con
             l4r_buf_addc(&head, '\t');
         l4r_buf_adds(&head, s->t->map[k].out);
     }
-    l4r_buf_addc(&head, '\n');
-    st = l4r_out_write(out, head.data, head.len, e);
+    if (!s->t->copy) /* a JSON-lines copy has no header */
+        l4r_buf_addc(&head, '\n');
+    st = head.len ? l4r_out_write(out, head.data, head.len, e) : L4R_OK;
     if (st)
         goto out;
     c.out = out;
@@ -615,6 +619,9 @@ static l4r_status write_side(const l4r_convert_opts *o, const l4r_recipe *r, con
     out = NULL;
     if (st)
         goto out;
+    size_t at = l4r_manifest_n_outputs(m);
+    if (s->t->copy && at && !strcmp(l4r_manifest_output_file(m, at - 1), file))
+        l4r_manifest_output_set_str(m, at - 1, "content", "records"); /* each line a record, whole */
     char key[96];
     snprintf(key, sizeof key, "counts.%s", s->name);
     l4r_manifest_set_int(m, key, (int64_t)c.rows);

@@ -49,6 +49,7 @@ void l4r_recbuf_init(l4r_recbuf *b)
     b->scratch = (l4r_buf){0};
     b->lscratch = (l4r_buf){0};
     b->oscratch = (l4r_buf){0};
+    b->iscratch = (l4r_buf){0};
     b->jscratch = (l4r_buf){0};
     b->extra_ignored = 0;
     b->block = (l4r_span){NULL, 0};
@@ -59,6 +60,7 @@ void l4r_recbuf_free(l4r_recbuf *b)
     l4r_buf_free(&b->scratch);
     l4r_buf_free(&b->lscratch);
     l4r_buf_free(&b->oscratch);
+    l4r_buf_free(&b->iscratch);
     l4r_buf_free(&b->jscratch);
 }
 
@@ -73,9 +75,9 @@ void l4r_recspec_sources(l4r_recspec *rs)
     rs->x = t->explode;
     rs->objects = !l4r_format_get(t->format)->columns;
     rs->general = false;
-    rs->xcol = rs->acol = rs->xkey = rs->akey = -1;
+    rs->xcol = rs->acol = rs->xkey = rs->akey = rs->tkey = -1;
     rs->eks = NULL;
-    const char *keys[L4R_MAX_MAP + L4R_MAX_FILT];
+    const char *keys[L4R_MAX_MAP + L4R_MAX_FILT + 1];
     size_t nk = 0;
     for (size_t s = 0; s < rs->nmap + rs->n_filt; s++) {
         const char *name = slot_name(rs, s);
@@ -104,6 +106,14 @@ void l4r_recspec_sources(l4r_recspec *rs)
     }
     if (rs->x || t->block_header)
         rs->general = true;
+    if (rs->x && rs->x->then_key) { /* the second level's list is read with the element's keys */
+        size_t i = 0;
+        while (i < nk && strcmp(keys[i], rs->x->then_key))
+            i++;
+        if (i == nk)
+            keys[nk++] = rs->x->then_key;
+        rs->tkey = (int)i;
+    }
     if (nk)
         rs->eks = l4r_keyset_new(keys, nk);
 }
@@ -162,6 +172,75 @@ static l4r_status put_elem_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, 
     return put_slot(rs, b, s, v, kind, line, what, e);
 }
 
+/* The keys the recipe names of object element ev (position pos) into kv/kk; `name` (a source name
+ * that needs them) for the message when the element is no object. */
+static l4r_status element_keys(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev, l4r_vkind ek, size_t pos,
+                               bool objects_json, const l4r_record *r, const char *name, l4r_span *kv,
+                               l4r_vkind *kk, l4r_error *e)
+{
+    const l4r_explode *x = rs->x;
+    if (ek != L4R_V_OBJECT)
+        return l4r_err(e, L4R_EPARSE,
+                       "'%s' line %llu: element %zu of '%s' holds %s, but the recipe names its keys ('%s')",
+                       rs->name, (unsigned long long)r->line, pos + 1, x->column,
+                       ek == L4R_V_STRING ? "a string" : value_kind_name(ek), name);
+    l4r_buf_reset(&b->oscratch);
+    l4r_status st = objects_json ? l4r_json_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e)
+                                 : l4r_pylit_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e);
+    if (st)
+        l4r_err_prefix(e, "'%s' line %llu: element %zu of '%s'", rs->name, (unsigned long long)r->line,
+                       pos + 1, x->column);
+    return st;
+}
+
+/* explode "then": the list under the element's key (lv, kind lk), one record per element of it,
+ * with the second level's slots filled; a missing or null list yields none. */
+static l4r_status inner_list(const l4r_recspec *rs, l4r_recbuf *b, l4r_span lv, l4r_vkind lk, size_t pos,
+                             bool objects_json, const l4r_record *r, l4r_yield_fn yield, void *ud,
+                             l4r_error *e)
+{
+    const l4r_explode *x = rs->x;
+    if (lk == L4R_V_NULL || lk == L4R_V_ABSENT || !lv.p)
+        return L4R_OK;
+    if (lk != L4R_V_ARRAY)
+        return l4r_err(e, L4R_EPARSE,
+                       "'%s' line %llu: element %zu of '%s': key '%s' holds %s, expected a list", rs->name,
+                       (unsigned long long)r->line, pos + 1, x->column, x->then_key,
+                       lk == L4R_V_STRING ? "a string" : value_kind_name(lk));
+    l4r_buf_reset(&b->iscratch);
+    l4r_list_iter it;
+    l4r_status st = l4r_list_begin(&it, objects_json ? L4R_LIST_JSON : L4R_LIST_PYTHON, lv.p, lv.p + lv.n,
+                                   &b->iscratch, e);
+    for (size_t i = 0; st == L4R_OK; i++) {
+        l4r_span v;
+        l4r_vkind k;
+        bool more;
+        st = l4r_list_next(&it, &v, &k, &more, &b->iscratch, e);
+        if (st || !more)
+            break;
+        for (size_t s = 0; s < rs->nmap + rs->n_filt && st == L4R_OK; s++) {
+            if (rs->skind[s] != L4R_SRC_INNER)
+                continue;
+            if (k == L4R_V_ARRAY || k == L4R_V_OBJECT) {
+                char what[240];
+                snprintf(what, sizeof what, "element %zu of key '%s' of element %zu of '%s'", i + 1,
+                         x->then_key, pos + 1, x->column);
+                st = put_slot(rs, b, s, v, k, r->line, what, e);
+            } else {
+                st = put_slot(rs, b, s, v, k, r->line, "", e);
+            }
+        }
+        if (st == L4R_OK)
+            st = yield(ud, r, e);
+        if (st)
+            return st; /* a yield's or a slot's error, named already */
+    }
+    if (st)
+        l4r_err_prefix(e, "'%s' line %llu: element %zu of '%s': key '%s'", rs->name,
+                       (unsigned long long)r->line, pos + 1, x->column, x->then_key);
+    return st;
+}
+
 /* One element of the list (position pos): fill the element slots and yield. */
 static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev, l4r_vkind ek, size_t pos,
                               bool objects_json, const l4r_record *r, l4r_yield_fn yield, void *ud,
@@ -195,11 +274,18 @@ static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev,
         for (size_t i = 0; i < np; i++)
             parts[i] = rev[np - 1 - i];
     }
-    l4r_span kv[L4R_MAX_MAP + L4R_MAX_FILT];
-    l4r_vkind kk[L4R_MAX_MAP + L4R_MAX_FILT];
+    l4r_span kv[L4R_MAX_MAP + L4R_MAX_FILT + 1];
+    l4r_vkind kk[L4R_MAX_MAP + L4R_MAX_FILT + 1];
     bool keys_read = false;
+    l4r_status st = L4R_OK;
+    if (x->then_key) { /* a second level: the element's keys are read first, for its list */
+        st = element_keys(rs, b, ev, ek, pos, objects_json, r, x->then_key, kv, kk, e);
+        if (st)
+            return st;
+        keys_read = true;
+    }
     for (size_t s = 0; s < rs->nmap + rs->n_filt; s++) {
-        l4r_status st = L4R_OK;
+        st = L4R_OK;
         switch ((l4r_source_kind)rs->skind[s]) {
         case L4R_SRC_ELEMENT: st = put_elem_slot(rs, b, s, ev, ek, r->line, NULL, pos, e); break;
         case L4R_SRC_POSITION:
@@ -215,21 +301,9 @@ static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev,
         }
         case L4R_SRC_KEY:
             if (!keys_read) {
-                if (ek != L4R_V_OBJECT)
-                    return l4r_err(
-                        e, L4R_EPARSE,
-                        "'%s' line %llu: element %zu of '%s' holds %s, but the recipe names its keys "
-                        "('%s')",
-                        rs->name, (unsigned long long)r->line, pos + 1, x->column,
-                        ek == L4R_V_STRING ? "a string" : value_kind_name(ek), slot_name(rs, s));
-                l4r_buf_reset(&b->oscratch);
-                st = objects_json ? l4r_json_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e)
-                                  : l4r_pylit_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e);
-                if (st) {
-                    l4r_err_prefix(e, "'%s' line %llu: element %zu of '%s'", rs->name,
-                                   (unsigned long long)r->line, pos + 1, x->column);
+                st = element_keys(rs, b, ev, ek, pos, objects_json, r, slot_name(rs, s), kv, kk, e);
+                if (st)
                     return st;
-                }
                 keys_read = true;
             }
             st = put_elem_slot(rs, b, s, kv[rs->sarg[s]], kk[rs->sarg[s]], r->line,
@@ -240,6 +314,8 @@ static l4r_status put_element(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev,
         if (st)
             return st;
     }
+    if (x->then_key)
+        return inner_list(rs, b, kv[rs->tkey], kk[rs->tkey], pos, objects_json, r, yield, ud, e);
     return yield(ud, r, e);
 }
 

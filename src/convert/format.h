@@ -70,6 +70,7 @@ typedef struct l4r_recspec {
     int sarg[L4R_MAX_MAP + L4R_MAX_FILT];            /* PART: the part; KEY: index into eks */
     int xcol, acol;                                  /* columns formats: the list's column, append's (-1) */
     int xkey, akey;                                  /* object formats: their index into ks (-1) */
+    int tkey;                                        /* explode "then": its key's index into eks (-1) */
     l4r_keyset *eks;                                 /* the keys of object elements the slots name */
     l4r_keyset *jks[L4R_MAX_MAP];                    /* JOIN slots with a "key": that one key */
     bool objects;                                    /* an object format (JSON lines, Python literals) */
@@ -100,6 +101,7 @@ typedef struct l4r_recbuf {
     l4r_buf scratch;              /* unescaped values of the current record */
     l4r_buf lscratch;             /* the general path: unescaped strings of the exploded list's elements */
     l4r_buf oscratch;             /* ... and of the current object element's keys */
+    l4r_buf iscratch;             /* ... and of the elements of its "then" list */
     char num[2][24];              /* ... and the text of "$line" and "$position" */
     l4r_buf jscratch;             /* ... and the joined text of the JOIN slots */
     l4r_vkind jkind[L4R_MAX_MAP]; /* ... and the kind of each JOIN slot's value (object formats) */

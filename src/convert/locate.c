@@ -306,6 +306,21 @@ out:
     return st;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+bool l4r_table_same_file(const l4r_table *a, const l4r_table *b)
+{
+    if (!same_str(a->path, b->path) || !same_str(a->member, b->member) || a->n_paths != b->n_paths)
+        return false;
+    for (size_t i = 0; i < a->n_paths; i++)
+        if (strcmp(a->paths[i], b->paths[i]))
+            return false;
+    return true;
+}
+
 l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_variant *v, const l4r_table *t,
                       bool is_items, l4r_input *in, l4r_error *e)
 {

@@ -35,6 +35,8 @@ typedef struct l4r_input {
  * Errors: L4R_EIO naming the path and how to fix it. */
 l4r_status l4r_locate(const char *raw, const char *fetched_dir, const l4r_variant *v, const l4r_table *t,
                       bool is_items, l4r_input *in, l4r_error *e);
+/* Whether tables a and b are read from the same file or files (path, member, paths). */
+bool l4r_table_same_file(const l4r_table *a, const l4r_table *b);
 /* Frees the strings of *in and zeroes it; accepts a zeroed struct. */
 void l4r_input_free(l4r_input *in);
 

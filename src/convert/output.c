@@ -150,6 +150,11 @@ const char *l4r_manifest_output_file(const l4r_manifest *m, size_t i)
     return json_string_value(json_object_get(output_at(m, i), "file"));
 }
 
+const char *l4r_manifest_output_get_str(const l4r_manifest *m, size_t i, const char *key)
+{
+    return json_string_value(json_object_get(output_at(m, i), key));
+}
+
 void l4r_manifest_output_set_str(l4r_manifest *m, size_t i, const char *key, const char *v)
 {
     json_t *o = output_at(m, i);

@@ -39,10 +39,11 @@ void l4r_manifest_push_counts(l4r_manifest *m, const char *path, const char *con
 void l4r_manifest_add_output(l4r_manifest *m, const char *file, uint64_t rows, uint64_t bytes,
                              const char *sha256);
 /* The outputs[] entries recorded so far: their number, the file of entry i (NULL past the end),
- * a string key set on entry i, and a column {name, type[, nullable: true]} appended to its
- * "columns" array. */
+ * a string key of entry i (NULL when not set) and one set on it, and a column {name, type[,
+ * nullable: true]} appended to its "columns" array. */
 size_t l4r_manifest_n_outputs(const l4r_manifest *m);
 const char *l4r_manifest_output_file(const l4r_manifest *m, size_t i);
+const char *l4r_manifest_output_get_str(const l4r_manifest *m, size_t i, const char *key);
 void l4r_manifest_output_set_str(l4r_manifest *m, size_t i, const char *key, const char *v);
 void l4r_manifest_output_add_column(l4r_manifest *m, size_t i, const char *name, const char *type,
                                     bool nullable);

@@ -121,7 +121,14 @@ def fixture(ds, v, info):
         return d if gen(d, "amazon-m2", d, "--lines", "400") else None
     if ds == "u-need":
         d = os.path.join(F, "uneed")
-        return d if gen(d, "u-need", d, "--lines", "100") else None
+        if not gen(d, "u-need", d, "--lines", "100"):
+            return None
+        if v == "splits":  # the authors' three files: slices of the generated array, indented
+            arr = json.load(open(os.path.join(d, "dialogues.json"), encoding="utf-8"))
+            for k, part in (("train", arr[:70]), ("dev", arr[70:85]), ("test", arr[85:])):
+                with open(os.path.join(d, f"air_{k}_dataset_0210_encrypt.json"), "w", encoding="utf-8") as f:
+                    json.dump(part, f, indent=2, ensure_ascii=False)
+        return d
     # the families of issue 16: generated into a directory per kind; an archive the variant unpacks
     # is given itself, plain files by their directory
     if ds == "pixelrec":

@@ -965,6 +965,77 @@ static void test_paths_block_header(void)
     EXPECT_VERR(NF_VARIANT("'path': 'a', " NF_COLS NF_FIELDS), "column 'movie' is not in 'columns'");
 }
 
+/* "copy": true tables: jsonl, no fields, a name that is no sink's file. */
+static void test_copy_tables(void)
+{
+#define CV(tabs)                                                                                             \
+    "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': {'path': 'r', 'format': 'jsonl', "       \
+    "'fields': {'user_id': 'u', 'item_id': 'i'}}, 'tables': " tabs "}"
+    char *json =
+        recipe_with("", CV("{'whole': {'path': 'r', 'format': 'jsonl', 'copy': true}, 'side': {'path': "
+                           "'r', 'format': 'jsonl', 'copy': false, 'fields': {'user_id': 'u'}}}"));
+    l4r_recipe r;
+    l4r_error e = {0};
+    T_EQ_INT(l4r_recipe_parse(&r, json, strlen(json), "t.json", &e), L4R_OK);
+    free(json);
+    if (!e.msg[0]) {
+        const l4r_variant *v = &r.variants[0];
+        T_EQ_INT(v->n_tables, 2);
+        T_CHECK(l4r_table_copy(v->tables[0].t));
+        T_EQ_INT(v->tables[0].t->n_map, 0);
+        T_CHECK(!l4r_table_copy(v->tables[1].t));
+        l4r_recipe_clear(&r);
+    }
+    EXPECT_VERR(CV("{'d': {'path': 'r', 'format': 'jsonl', 'copy': true, 'fields': {'user_id': 'u'}}}"),
+                "$.variants.v1.tables.d.fields: a \"copy\" table writes each record whole");
+    EXPECT_VERR(CV("{'d': {'path': 'r', 'format': 'csv', 'copy': true}}"),
+                "$.variants.v1.tables.d.format: a \"copy\" table reads JSON lines");
+    EXPECT_VERR(CV("{'d': {'path': 'r', 'format': 'jsonl', 'copy': 'yes'}}"),
+                "$.variants.v1.tables.d.copy: expected true or false");
+    EXPECT_VERR(CV("{'examples': {'path': 'r', 'format': 'jsonl', 'copy': true}}"),
+                "$.variants.v1.tables.examples: a \"copy\" table is written as NAME.jsonl");
+    EXPECT_VERR(CV("{'d': {'path': 'r', 'format': 'jsonl', 'copy': true, 'filter': []}}"),
+                "$.variants.v1.tables.d.filter: a \"copy\" table");
+#undef CV
+}
+
+/* explode "then": a key of the element ('AS.KEY'), not with parts or append. */
+static void test_explode_then(void)
+{
+#define TV(x)                                                                                                \
+    "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': {'path': 'r', 'format': 'jsonl', "       \
+    "'explode': " x ", 'fields': {'user_id': 'u', 'item_id': 'item'}}}"
+    l4r_recipe r;
+    l4r_error e = {0};
+    char *json =
+        recipe_with("", "{'description': 'D', 'files': [" GOOD_FILE "], 'interactions': {'path': 'r', "
+                        "'format': 'jsonl', 'explode': {'column': 'd', 'as': 'm', 'then': {'column': "
+                        "'m.recs'}}, 'fields': {'user_id': 'm.u', 'item_id': 'recs'}}}");
+    T_EQ_INT(l4r_recipe_parse(&r, json, strlen(json), "t.json", &e), L4R_OK);
+    free(json);
+    if (!e.msg[0]) {
+        const char *as = NULL;
+        T_EQ_STR(l4r_table_explode_then(r.variants[0].interactions, &as), "recs");
+        T_EQ_STR(as, "recs");
+        int arg;
+        T_EQ_INT(l4r_source_classify(r.variants[0].interactions, "recs", &arg), L4R_SRC_INNER);
+        l4r_recipe_clear(&r);
+    }
+    EXPECT_VERR(
+        TV("{'column': 'd', 'as': 'm', 'then': {'column': 'recs'}}"),
+        "$.variants.v1.interactions.explode.then.column: 'recs' must name a key of the element, 'm.KEY'");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'then': {'column': 'm.'}}"), "must name a key of the element");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'then': {'column': 'm.r', 'as': 'm'}}"),
+                "$.variants.v1.interactions.explode.then.as: 'm' is the element's name already");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'then': {'column': 'm.r', 'x': 1}}"),
+                "$.variants.v1.interactions.explode.then: unknown key 'x'");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'append': 'z', 'then': {'column': 'm.r'}}"),
+                "$.variants.v1.interactions.explode.then: a second level needs object elements");
+    EXPECT_VERR(TV("{'column': 'd', 'as': 'm', 'then': 'm.r'}"),
+                "$.variants.v1.interactions.explode.then: expected an object");
+#undef TV
+}
+
 int main(void)
 {
     test_format_table();
@@ -980,5 +1051,7 @@ int main(void)
     test_embedded_for();
     test_dir();
     test_paths_block_header();
+    test_copy_tables();
+    test_explode_then();
     return l4r_t_exit();
 }
