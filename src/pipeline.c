@@ -37,6 +37,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define L4R_CUT_AVX2 1
+#endif
 
 /* A block's input buffer (64 KiB of it for the record carried over, and the NUL) is one 2 MiB huge
  * page (l4r_buf, docs/DESIGN.md "Block size"). */
@@ -147,10 +151,61 @@ static inline bool newlines(cutter *c, size_t i, uint64_t m)
 }
 #endif
 
+#ifdef L4R_CUT_AVX2
+/* The 64-byte loop below with AVX2 and POPCNT, on the CPUs that have them (chosen at run time:
+ * the build targets baseline x86-64): in the reader thread, which sets the pace of a gzip input,
+ * it takes half the instructions of the SSE2 loop.  Returns where it stopped (a quote in a CSV
+ * chunk, or fewer than 64 bytes left); *ok false when a record was too long. */
+__attribute__((target("avx2,popcnt"))) static size_t cut64_avx2(cutter *c, const char *buf, size_t i,
+                                                                size_t to, bool *ok)
+{
+    const __m256i nl = _mm256_set1_epi8('\n');
+    const __m256i qu = _mm256_set1_epi8('"');
+    *ok = true;
+    while (to - i >= 64) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(buf + i + 32));
+        if (c->csv && !_mm256_testz_si256(_mm256_or_si256(_mm256_cmpeq_epi8(a, qu), _mm256_cmpeq_epi8(b, qu)),
+                                          _mm256_set1_epi8(-1)))
+            break;
+        uint64_t m = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, nl)) |
+                     (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, nl)) << 32;
+        if (m) {
+            c->lines += (unsigned)__builtin_popcountll(m);
+            if (!c->inq) {
+                if (too_long(c, i + (unsigned)__builtin_ctzll(m))) {
+                    *ok = false;
+                    return i;
+                }
+                boundary(c, i + 63 - (unsigned)__builtin_clzll(m));
+            }
+        }
+        i += 64;
+    }
+    return i;
+}
+
+static bool have_avx2(void)
+{
+    static int have = -1; /* benign race: every thread computes the same answer */
+    if (have < 0)
+        have = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && !getenv("L4R_NO_AVX2");
+    return have;
+}
+#endif
+
 /* Scan buf[from, to).  Returns false when a record exceeds max_record (c->rec_line names it). */
 static bool cut_scan(cutter *c, const char *buf, size_t from, size_t to)
 {
     size_t i = from;
+#ifdef L4R_CUT_AVX2
+    if (c->max_record >= 64 && have_avx2()) {
+        bool ok;
+        i = cut64_avx2(c, buf, i, to, &ok);
+        if (!ok)
+            return false;
+    }
+#endif
 #if defined(__SSE2__)
     if (c->max_record >= 64) {
         /* 64 bytes at a time: long JSON lines mostly skip whole chunks, short CSV lines pay one

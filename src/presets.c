@@ -63,6 +63,19 @@ struct l4r_preset {
 #define OPENP5_README "OpenP5 (agiresearch/OpenP5) README.md, Data Statistics table"
 #define OPENP5_AMAZON_NB "OpenP5 preprocessing/data_preprocessing_amazon.ipynb, the load_data cell's output"
 
+#define P5_TABLE                                                                                             \
+    "Geng et al., Recommendation as Language Processing (RLP): P5, RecSys 2022, Table 1, Basic "             \
+    "statistics of the experimental datasets"
+#define HLLM_TABLE                                                                                           \
+    "Chen et al., HLLM: Enhancing Sequential Recommendations via Hierarchical Large Language Models, "       \
+    "arXiv 2409.12740, Table 1, Statics of PixelRec and Amazon Book Reviews"
+#define HLLM_PIXEL                                                                                           \
+    "HLLM reads PixelRec's files unfiltered; where the preset's 5/5 filter removes rows, --kcore 0 gives "   \
+    "HLLM's data (docs/PRESETS.md)"
+#define LLAMAREC_TABLE                                                                                       \
+    "Yue et al., LlamaRec: Two-Stage Recommendation using Large Language Models for Ranking, Table 2, "      \
+    "Dataset statistics after preprocessing"
+
 #define LLARA_TABLE                                                                                          \
     "Liao et al., LLaRA: Large Language-Recommendation Assistant, SIGIR 2024 (arXiv 2312.02445), "           \
     "Table 1, Statistics of Datasets"
@@ -147,6 +160,10 @@ static const l4r_preset presets[] = {
                  "Table 1, Basic statistics of datasets (Beauty)",
                  NULL,
                  {{"users", 22363, 0}, {"items", 12101, 0}, {"interactions", 198502, 0}}},
+                {"amazon/2014/reviews_Toys_and_Games_5",
+                 P5_TABLE " (Toys)",
+                 NULL,
+                 {{"users", 19412, 0}, {"items", 11924, 0}, {"interactions", 167597, 0}}},
             },
     },
     {
@@ -215,6 +232,25 @@ static const l4r_preset presets[] = {
             "DIR/information --dataset NAME: amazon_books, Pixel200K, Pixel1M, Pixel8M, ...), items.tsv",
         .covers = {"amazon/2014/ratings_Books", "pixelrec/*", NULL},
         .options = {"--kcore", "5", "--kcore-mode", "one-pass-users", "--format", "hllm", NULL},
+        .papers =
+            {
+                {"amazon/2014/ratings_Books",
+                 HLLM_TABLE " (Books)",
+                 NULL,
+                 {{"users", 694898, 0}, {"items", 686624, 0}, {"interactions", 10053086, 0}}},
+                {"pixelrec/200k",
+                 HLLM_TABLE " (Pixel200K)",
+                 HLLM_PIXEL,
+                 {{"users", 200000, 0}, {"items", 96282, 0}, {"interactions", 3965656, 0}}},
+                {"pixelrec/1m",
+                 HLLM_TABLE " (Pixel1M)",
+                 HLLM_PIXEL,
+                 {{"users", 1001822, 0}, {"items", 100541, 0}, {"interactions", 19886579, 0}}},
+                {"pixelrec/8m",
+                 HLLM_TABLE " (Pixel8M)",
+                 HLLM_PIXEL,
+                 {{"users", 8886078, 0}, {"items", 407082, 0}, {"interactions", 158488652, 0}}},
+            },
     },
     {
         .name = "llamarec",
@@ -234,6 +270,31 @@ static const l4r_preset presets[] = {
          * (MovieLens), so ties in source order would be in sorted-id order, the same leak. */
         .options = {"--require-title", "--kcore", "5", "--ties", "source", "--remap-order", "shuffle",
                     "--seed", "42", "--split", "seq", "--format", "tsv,llamarec", NULL},
+        /* "Interact." is rounded to thousands (+-500); "Lenth" is interactions per user (+-0.005).
+         * ML-100k's "100k" is the dataset's nominal size, not its own row: 610 x 147.99 is 90,274,
+         * so only users, items and the length are taken for it (docs/PRESETS.md). */
+        .papers =
+            {
+                {"movielens/ml-latest-small",
+                 LLAMAREC_TABLE " (ML-100k, which is ml-latest-small)",
+                 NULL,
+                 {{"users", 610, 0}, {"items", 3650, 0}, {"actions_per_user", 147.99, 0.005}}},
+                {"amazon/2014/ratings_Beauty",
+                 LLAMAREC_TABLE " (Beauty)",
+                 NULL,
+                 {{"users", 22332, 0},
+                  {"items", 12086, 0},
+                  {"interactions", 198000, 500},
+                  {"actions_per_user", 8.87, 0.005}}},
+                {"amazon/2014/ratings_Video_Games",
+                 LLAMAREC_TABLE " (Games)",
+                 "LlamaRec takes Games' titles from the 2018 meta_Video_Games.json.gz, this variant "
+                 "from the 2014 meta, so --require-title can keep other items (docs/PRESETS.md)",
+                 {{"users", 15264, 0},
+                  {"items", 7676, 0},
+                  {"interactions", 148000, 500},
+                  {"actions_per_user", 9.69, 0.005}}},
+            },
     },
     {
         .name = "openp5",

@@ -65,6 +65,7 @@
 #include "util.h"
 
 #define IN_CAP (1u << 20)    /* compressed input buffer */
+#define GZ_RING 4            /* input buffers of a gzip file whose hash is aside (lent to it) */
 #define PEEK_CAP (64u << 10) /* bytes of a member looked at to tell what it holds */
 #define MAX_LEVELS 8         /* archives inside archives, at most this deep */
 #define MAX_WRAPS 2          /* compression layers of one member undone, at most (an .xz of a .gz) */
@@ -77,10 +78,12 @@ struct strm;
  * (below == NULL) or over a stream (an archive member). */
 typedef struct gzst {
     struct strm *below;
-    unsigned char *in;
-    size_t in_len;   /* valid bytes in `in` */
-    size_t in_pos;   /* consumed */
-    uint64_t pulled; /* compressed bytes read into `in` so far */
+    unsigned char *in;            /* one of ring[] */
+    unsigned char *ring[GZ_RING]; /* ring[0] always; the others once the hash is aside */
+    unsigned ri;                  /* in == ring[ri] */
+    size_t in_len;                /* valid bytes in `in` */
+    size_t in_pos;                /* consumed */
+    uint64_t pulled;              /* compressed bytes read into `in` so far */
     bool use_isal;
     bool member_done; /* between members: the next byte must start a member or the input ends */
     bool z_ready;
@@ -181,8 +184,9 @@ const char *l4r_gzip_backend(void)
     return "zlib";
 }
 
-/* Read raw bytes from the file, hashing them. */
-static l4r_status raw_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e)
+/* Read raw bytes from the file, hashing them.  With lend, buf is left to the hasher aside (if
+ * any) until l4r_trail_reclaim: it hashes the bytes there instead of reading them again. */
+static l4r_status raw_read_into(l4r_source *s, void *buf, size_t cap, bool lend, size_t *got, l4r_error *e)
 {
     *got = 0;
     if (s->raw_eof)
@@ -202,13 +206,20 @@ static l4r_status raw_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4
             return L4R_OK;
         }
         s->raw_size += (uint64_t)r;
-        if (s->side)
+        if (s->side && lend)
+            l4r_trail_lend(s->side, buf, (size_t)r);
+        else if (s->side)
             l4r_trail_advance(s->side, s->raw_size);
         else if (!s->lent)
             l4r_hasher_update(s->hash, buf, (size_t)r);
         *got = (size_t)r;
         return L4R_OK;
     }
+}
+
+static l4r_status raw_read(l4r_source *s, void *buf, size_t cap, size_t *got, l4r_error *e)
+{
+    return raw_read_into(s, buf, cap, false, got, e);
 }
 
 static l4r_status strm_read(l4r_source *s, strm *t, void *buf, size_t cap, size_t *got, l4r_error *e);
@@ -220,8 +231,21 @@ static l4r_status refill(l4r_source *s, gzst *g, bool *have, l4r_error *e)
     if (g->in_pos < g->in_len)
         return L4R_OK;
     size_t got;
-    l4r_status st =
-        g->below ? strm_read(s, g->below, g->in, IN_CAP, &got, e) : raw_read(s, g->in, IN_CAP, &got, e);
+    l4r_status st;
+    if (g->below) {
+        st = strm_read(s, g->below, g->in, IN_CAP, &got, e);
+    } else if (s->side) {
+        /* The hasher aside hashes each buffer where it is, while the inflater goes on in the next
+         * (the inflater is done with `in`: all of it is consumed). */
+        g->ri = (g->ri + 1) % GZ_RING;
+        if (!g->ring[g->ri])
+            g->ring[g->ri] = l4r_xmalloc(IN_CAP);
+        l4r_trail_reclaim(s->side, g->ring[g->ri]);
+        g->in = g->ring[g->ri];
+        st = raw_read_into(s, g->in, IN_CAP, true, &got, e);
+    } else {
+        st = raw_read(s, g->in, IN_CAP, &got, e);
+    }
     if (st)
         return st;
     g->in_len = got;
@@ -253,7 +277,7 @@ static gzst *gz_new(l4r_source *s, strm *below, l4r_error *e)
 {
     gzst *g = l4r_xcalloc(1, sizeof *g);
     g->below = below;
-    g->in = l4r_xmalloc(IN_CAP);
+    g->in = g->ring[0] = l4r_xmalloc(IN_CAP);
     g->use_isal = strcmp(l4r_gzip_backend(), "isa-l") == 0;
 #ifdef L4R_HAVE_ISAL
     if (g->use_isal) {
@@ -281,7 +305,9 @@ static void gz_free(gzst *g)
 #ifdef L4R_HAVE_ISAL
     free(g->isal);
 #endif
-    free(g->in);
+    /* the hasher aside, if any, is finished: it holds none of them (l4r_source_close) */
+    for (unsigned k = 0; k < GZ_RING; k++)
+        free(g->ring[k]);
     free(g);
 }
 

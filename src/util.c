@@ -703,17 +703,24 @@ void l4r_hasher_free(l4r_hasher *h)
 /* ---- trailing hasher ---- */
 
 #define TRAIL_BUF (1u << 20)
+#define TRAIL_SLOTS 8 /* lent buffers waiting, at most */
 
 struct l4r_trail {
     pthread_t th;
-    pthread_mutex_t mu; /* guards avail, done, stop, st, err */
-    pthread_cond_t cv;
+    pthread_mutex_t mu;  /* guards avail, the slots, done, stop, exited, st, err */
+    pthread_cond_t cv;   /* to the thread: more to hash, or stop */
+    pthread_cond_t back; /* from the thread: a lent buffer is done with, or it has exited */
     int fd;
     char *name;
     l4r_hasher *h;   /* the thread's until joined */
     uint64_t hashed; /* thread only */
     uint64_t avail;
-    bool done, stop;
+    /* Lent buffers, in file order: slot i holds the bytes [off[i], off[i] + len[i]). */
+    const void *ptr[TRAIL_SLOTS];
+    uint64_t off[TRAIL_SLOTS];
+    size_t len[TRAIL_SLOTS];
+    unsigned head, n;
+    bool done, stop, exited;
     l4r_status st;
     l4r_error err;
 };
@@ -721,18 +728,37 @@ struct l4r_trail {
 static void *trail_main(void *arg)
 {
     l4r_trail *t = arg;
-    char *buf = l4r_xmalloc(TRAIL_BUF);
+    char *buf = NULL;
     pthread_mutex_lock(&t->mu);
     for (;;) {
         while (!t->stop && !t->done && t->hashed == t->avail)
             pthread_cond_wait(&t->cv, &t->mu);
         if (t->stop || (t->done && t->hashed == t->avail))
             break;
+        /* The next bytes are either in a lent buffer (hashed where they are) or only in the file
+         * (pread, up to the next lent buffer). */
         uint64_t upto = t->avail;
+        const void *lent = NULL;
+        size_t lent_len = 0;
+        if (t->n) {
+            if (t->off[t->head] == t->hashed) {
+                lent = t->ptr[t->head];
+                lent_len = t->len[t->head];
+            } else if (t->off[t->head] < upto) {
+                upto = t->off[t->head];
+            }
+        }
         pthread_mutex_unlock(&t->mu);
         l4r_status st = L4R_OK;
         l4r_error err = {0};
+        if (lent) {
+            l4r_hasher_update(t->h, lent, lent_len);
+            t->hashed += lent_len;
+            upto = t->hashed;
+        }
         while (t->hashed < upto) {
+            if (!buf)
+                buf = l4r_xmalloc(TRAIL_BUF);
             size_t want = upto - t->hashed < TRAIL_BUF ? (size_t)(upto - t->hashed) : TRAIL_BUF;
             ssize_t r = pread(t->fd, buf, want, (off_t)t->hashed);
             if (r < 0 && errno == EINTR)
@@ -746,12 +772,19 @@ static void *trail_main(void *arg)
             t->hashed += (uint64_t)r;
         }
         pthread_mutex_lock(&t->mu);
+        if (lent) {
+            t->head = (t->head + 1) % TRAIL_SLOTS;
+            t->n--;
+            pthread_cond_broadcast(&t->back);
+        }
         if (st) {
             t->st = st;
             t->err = err;
             break;
         }
     }
+    t->exited = true;
+    pthread_cond_broadcast(&t->back);
     pthread_mutex_unlock(&t->mu);
     free(buf);
     return NULL;
@@ -766,9 +799,11 @@ l4r_trail *l4r_trail_start(int fd, const char *name, l4r_hasher *h, uint64_t sta
     t->hashed = t->avail = start;
     pthread_mutex_init(&t->mu, NULL);
     pthread_cond_init(&t->cv, NULL);
+    pthread_cond_init(&t->back, NULL);
     if (pthread_create(&t->th, NULL, trail_main, t) != 0) {
         pthread_mutex_destroy(&t->mu);
         pthread_cond_destroy(&t->cv);
+        pthread_cond_destroy(&t->back);
         free(t->name);
         free(t);
         return NULL;
@@ -781,6 +816,37 @@ void l4r_trail_advance(l4r_trail *t, uint64_t n)
     pthread_mutex_lock(&t->mu);
     t->avail = n;
     pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+void l4r_trail_lend(l4r_trail *t, const void *p, size_t n)
+{
+    pthread_mutex_lock(&t->mu);
+    while (t->n == TRAIL_SLOTS && !t->exited)
+        pthread_cond_wait(&t->back, &t->mu);
+    if (!t->exited) {
+        unsigned i = (t->head + t->n) % TRAIL_SLOTS;
+        t->ptr[i] = p;
+        t->off[i] = t->avail;
+        t->len[i] = n;
+        t->n++;
+    }
+    t->avail += n; /* after an exit nothing more is hashed; finish reports why */
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+void l4r_trail_reclaim(l4r_trail *t, const void *p)
+{
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        bool held = false;
+        for (unsigned k = 0; k < t->n && !t->exited; k++)
+            held |= t->ptr[(t->head + k) % TRAIL_SLOTS] == p;
+        if (!held)
+            break;
+        pthread_cond_wait(&t->back, &t->mu);
+    }
     pthread_mutex_unlock(&t->mu);
 }
 
@@ -801,6 +867,7 @@ l4r_hasher *l4r_trail_finish(l4r_trail *t, bool abandon, l4r_error *e)
     }
     pthread_mutex_destroy(&t->mu);
     pthread_cond_destroy(&t->cv);
+    pthread_cond_destroy(&t->back);
     free(t->name);
     free(t);
     return h;

@@ -136,10 +136,16 @@ void l4r_hasher_free(l4r_hasher *h);
  * l4r_trail_start takes over h (NULL when no thread could be started: keep hashing inline);
  * l4r_trail_advance(t, n) says the file now holds n valid bytes; l4r_trail_finish waits until
  * everything advanced is hashed and gives h back (NULL after an error, which it reports), or, with
- * abandon, stops at once and frees h. */
+ * abandon, stops at once and frees h.
+ * l4r_trail_lend(t, p, n): the file's next n bytes were read into p; the thread hashes them there
+ * (no pread, no copy) and p is the thread's until l4r_trail_reclaim(t, p) returns, which waits
+ * until they are hashed (or the thread has stopped).  Lending waits while TRAIL_SLOTS buffers are
+ * out. */
 typedef struct l4r_trail l4r_trail;
 l4r_trail *l4r_trail_start(int fd, const char *name, l4r_hasher *h, uint64_t start);
 void l4r_trail_advance(l4r_trail *t, uint64_t n);
+void l4r_trail_lend(l4r_trail *t, const void *p, size_t n);
+void l4r_trail_reclaim(l4r_trail *t, const void *p);
 l4r_hasher *l4r_trail_finish(l4r_trail *t, bool abandon, l4r_error *e);
 /* Digest of a whole file as lower-case hex. */
 l4r_status l4r_hash_file(const char *path, l4r_hash_kind k, char *hex, uint64_t *size, l4r_error *e);

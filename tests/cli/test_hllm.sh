@@ -87,6 +87,20 @@ for j in 1 2; do
   check_exit 0 "amazon Books --preset hllm -j $j" "$L4R" convert $AZ --preset hllm -o "$T/az$j" -q -j $j
   check_exit 0 "pixelrec 200k --preset hllm -j $j" "$L4R" convert $PX --preset hllm -o "$T/px$j" -q -j $j
 done
+# HLLM's Table 1 beside ours (a fixture: for information only)
+check "the paper rows in the manifests: Books and Pixel200K" python3 - "$T/az1/manifest.json" "$T/px1/manifest.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))["preset"]
+assert a["paper"] == {"users": 694898, "items": 686624, "interactions": 10053086}, a["paper"]
+assert "HLLM" in a["citation"] and "Table 1" in a["citation"] and "(Books)" in a["citation"], a
+assert a["published_source"] is False and "known_cause" not in a, a
+p = json.load(open(sys.argv[2]))["preset"]
+assert p["paper"] == {"users": 200000, "items": 96282, "interactions": 3965656}, p["paper"]
+assert "(Pixel200K)" in p["citation"] and "--kcore 0" in p["known_cause"], p
+PY
+mkdir -p "$F/px8" && cp "$F/px/Pixel200K.csv" "$F/px8/Pixel8M.csv" && cp "$F/px/Pixel200K_iteminfo.csv" "$F/px8/Pixel8M_iteminfo.csv"
+check_exit 0 "pixelrec 8m --preset hllm" "$L4R" convert pixelrec --variant 8m --raw "$F/px8" --preset hllm -o "$T/px8"
+check_grep "Pixel8M: ours beside HLLM's 8,886,078 users" "users  *[0-9]*  *8886078 " "$T/.err"
 for f in dataset/amazon_books.csv information/amazon_books.csv; do
   check_same "amazon: $f = process_books.py's" "$T/az1/$f" "$T/E/az/$f"
   check_same "amazon: $f -j 1 = -j 2" "$T/az1/$f" "$T/az2/$f"

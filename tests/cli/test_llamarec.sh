@@ -201,7 +201,24 @@ check_nogrep "the default: no tie warning" "LRURec" "$T/nowarn.err"
 # MovieLens: LlamaRec's title rule (year cut, "(...)" removed, the article moved, the year back)
 check_exit 0 "--preset llamarec on ml-latest-small --ties item" "$L4R" convert $ML --preset llamarec \
     --ties item -o "$T/mi" -q
-check_exit 0 "--preset llamarec on ml-latest-small" "$L4R" convert $ML --preset llamarec -o "$T/ms" -q
+check_exit 0 "--preset llamarec on ml-latest-small" "$L4R" convert $ML --preset llamarec -o "$T/ms"
+# LlamaRec's Table 2 beside ours: its ML-100k row without "100k" (the nominal size: 610 x 147.99 is
+# 90,274), Beauty's "198K" as 198,000 +- 500, the length as interactions per user
+check_grep "ml-latest-small: ours beside LlamaRec's Table 2" "ours beside the paper's (Yue et al., LlamaRec.*Table 2" "$T/.err"
+check_grep "ml-latest-small: users beside 610" "users  *[0-9]*  *610 " "$T/.err"
+check_grep "ml-latest-small: actions_per_user beside 147.99" "actions_per_user  *[0-9.]*  *147.99 " "$T/.err"
+check_exit 0 "--preset llamarec on Beauty, stderr kept" "$L4R" convert $AZ --preset llamarec -o "$T/asx" -q
+check "the paper rows in the manifests" python3 - "$T/ms/manifest.json" "$T/asx/manifest.json" <<'PY'
+import json, sys
+ml = json.load(open(sys.argv[1]))["preset"]
+assert ml["paper"] == {"users": 610, "items": 3650, "actions_per_user": 147.99}, ml["paper"]
+o = ml["ours"]
+assert abs(o["actions_per_user"] - o["interactions"] / o["users"]) < 0.01, o
+assert "Table 2" in ml["citation"] and "ml-latest-small" in ml["citation"], ml["citation"]
+b = json.load(open(sys.argv[2]))["preset"]
+assert b["paper"] == {"users": 22332, "items": 12086, "interactions": 198000, "actions_per_user": 8.87}, b["paper"]
+assert "(Beauty)" in b["citation"] and "known_cause" not in b, b
+PY
 check_same "ML --ties item: dataset.json is LlamaRec's" "$T/mi/dataset.json" "$F/exp-ml-item.json"
 check_same "ML source ties: dataset.json" "$T/ms/dataset.json" "$F/exp-ml-source.json"
 check_grep "ML: integer ids stay numbers in umap" '"umap": \[\[[0-9]*, 1\]' "$T/mi/dataset.json"

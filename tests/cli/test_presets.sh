@@ -185,6 +185,13 @@ p=json.load(open(sys.argv[1]))["preset"]
 assert p["paper"]=={"users":22363,"items":12101,"interactions":198502}, p
 assert "Hua et al." in p["citation"] and p["published_source"] is False, p
 ' "$T/pp/manifest.json"
+check_exit 0 "--preset p5 on Toys" "$L4R" convert amazon/2014/reviews_Toys_and_Games_5 --raw "$T/b5.json" --preset p5 -o "$T/pt" -q
+check "p5 on Toys: P5's own Table 1 in the manifest" python3 -c '
+import json,sys
+p=json.load(open(sys.argv[1]))["preset"]
+assert p["paper"]=={"users":19412,"items":11924,"interactions":167597}, p
+assert "Geng et al." in p["citation"] and "(Toys)" in p["citation"], p
+' "$T/pt/manifest.json"
 check_exit 0 "--preset llara" "$L4R" convert movielens/ml-100k --raw "$T/m100/ml-100k.zip" --preset llara -o "$T/lp" -q
 check_exit 0 "the llara options by hand" "$L4R" convert movielens/ml-100k --raw "$T/m100/ml-100k.zip" --format llara --split ratio:8,1,1 --llara-candidates 20 --history 10 -o "$T/lh" -q
 for f in train_data Val_data Test_data; do
