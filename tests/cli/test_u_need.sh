@@ -183,6 +183,31 @@ check_eq "manifest: the input's digest is the file's" \
   "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["inputs"]["interactions"]["sha256"])' "$T/a-indent2.json.gz-3/manifest.json")" \
   "$(sha256sum "$A/indent2.json.gz" | cut -d' ' -f1)"
 check_exit 0 "--split seq on the array" un --raw "$A/indent2.json" -o "$T/aseq" -q --split seq
+# the array as a member of a zip and of a gzip tar, under the recipe's name: the same outputs; a
+# truncated one is exit 7 naming the member and the element
+mkdir -p "$A/zip" "$A/bad"
+cp "$A/indent2.json" "$A/zip/dialogues.jsonl"
+head -c 400000 "$A/indent2.json" >"$A/bad/dialogues.jsonl"
+python3 - "$A" <<'PY'
+import sys, tarfile, zipfile
+a = sys.argv[1]
+for d, name in (("zip", "array"), ("bad", "bad")):
+    with zipfile.ZipFile(f"{a}/{name}.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(f"{a}/{d}/dialogues.jsonl", "dialogues.jsonl")
+    with tarfile.open(f"{a}/{name}.tar.gz", "w:gz") as t:
+        t.add(f"{a}/{d}/dialogues.jsonl", "dialogues.jsonl")
+PY
+for a in array.zip array.tar.gz; do
+  for j in 1 3; do
+    check_exit 0 "array inside $a -j $j" un --raw "$A/$a" -o "$T/z-$a-$j" -q -j "$j" --block-size 4096
+  done
+  check_four "$T/z-$a-" "array inside $a" "$T/dialogues.want"
+done
+for a in bad.zip bad.tar.gz; do
+  check_exit 7 "a truncated array inside $a: exit 7" un --raw "$A/$a" -o "$T/zb-$a" -q
+  check_grep "a truncated array inside $a: names the member and the element" "'$A/$a:dialogues.jsonl' element [0-9]*: the file ends inside it" "$T/.err"
+  check "a truncated array inside $a: no output" test ! -e "$T/zb-$a"
+done
 check_same "--split seq on the array: the same test file" "$T/aseq/test.tsv" "$T/test.want"
 printf '[]\n' >"$A/empty.json"
 printf '\357\273\277 [ \r\n ]' >"$A/empty-bom.json"
