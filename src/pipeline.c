@@ -185,13 +185,6 @@ __attribute__((target("avx2,popcnt"))) static size_t cut64_avx2(cutter *c, const
     return i;
 }
 
-static bool have_avx2(void)
-{
-    static int have = -1; /* benign race: every thread computes the same answer */
-    if (have < 0)
-        have = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && !getenv("L4R_NO_AVX2");
-    return have;
-}
 #endif
 
 /* Scan buf[from, to).  Returns false when a record exceeds max_record (c->rec_line names it). */
@@ -199,7 +192,7 @@ static bool cut_scan(cutter *c, const char *buf, size_t from, size_t to)
 {
     size_t i = from;
 #ifdef L4R_CUT_AVX2
-    if (c->max_record >= 64 && have_avx2()) {
+    if (c->max_record >= 64 && l4r_cpu_avx2()) {
         bool ok;
         i = cut64_avx2(c, buf, i, to, &ok);
         if (!ok)

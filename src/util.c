@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -914,6 +915,21 @@ bool l4r_hex_equal(const char *a, const char *b)
 }
 
 /* ---- misc ---- */
+
+bool l4r_cpu_avx2(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    static _Atomic int have = -1; /* every thread computes the same answer */
+    int h = atomic_load_explicit(&have, memory_order_relaxed);
+    if (h < 0) {
+        h = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && !getenv("L4R_NO_AVX2");
+        atomic_store_explicit(&have, h, memory_order_relaxed);
+    }
+    return h;
+#else
+    return false;
+#endif
+}
 
 char *l4r_data_home(const char *opt)
 {

@@ -156,6 +156,9 @@ bool l4r_hex_equal(const char *a, const char *b);
 /* Data directory: --data-dir, else $LLM4REC_DATA_HOME, else ${XDG_CACHE_HOME:-$HOME/.cache}/llm4rec-data.
  * Returns malloc'd string. */
 char *l4r_data_home(const char *opt);
+/* The CPU has AVX2 and POPCNT, and L4R_NO_AVX2 is not set (the build targets baseline x86-64; the
+ * few loops that gain from AVX2 are compiled for it as well and chosen at run time by this). */
+bool l4r_cpu_avx2(void);
 int l4r_online_cpus(void);
 uint64_t l4r_physical_memory(void);
 /* What this process may use: the physical memory, or its cgroup's limit when that is lower. */
