@@ -30,6 +30,11 @@ for t in "$BUILD"/tests/unit/test_*; do
   [ -x "$t" ] || continue
   run_one "unit/$(basename "$t")" "$t"
 done
+# the record cutter's and the scanners' SSE2 loops, which the AVX2 ones replace on CPUs that have it
+for t in test_pipeline test_scan; do
+  [ -x "$BUILD/tests/unit/$t" ] || continue
+  run_one "unit/$t (L4R_NO_AVX2)" env L4R_NO_AVX2=1 "$BUILD/tests/unit/$t"
+done
 for t in "$top"/tests/cli/*.sh "$top"/tests/fetch/*.sh "$top"/tests/fault/*.sh; do
   [ -f "$t" ] || continue
   run_one "$(basename "$(dirname "$t")")/$(basename "$t")" sh "$t"
