@@ -367,9 +367,9 @@ static l4r_status fill_block(rstate *r, l4r_error *e)
 
 static l4r_status record_too_long(rstate *r, l4r_error *e)
 {
-    return l4r_err(e, L4R_EPARSE, "'%s' line %llu: record longer than %zu bytes%s",
-                   l4r_source_name(r->p->src), (unsigned long long)r->c.rec_line, r->p->max_record,
-                   r->c.csv ? " (an unbalanced quote?)" : "");
+    return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: record longer than %zu bytes%s", l4r_source_name(r->p->src),
+                   r->p->cfg->unit ? r->p->cfg->unit : "line", (unsigned long long)r->c.rec_line,
+                   r->p->max_record, r->c.csv ? " (an unbalanced quote?)" : "");
 }
 
 /* Grow the block so a long record can keep filling it. */

@@ -50,6 +50,7 @@ typedef struct l4r_pipe_cfg {
     int threads;       /* worker threads; 0 = none, everything in the calling thread */
     size_t block_size; /* target bytes per block; default 2 MiB less 64 KiB when 0 */
     size_t max_record; /* default 256 MiB when 0 */
+    const char *unit;  /* what numbers a record in messages: NULL "line", or "element" */
     l4r_cut_mode cut;
     int header_lines; /* 0 or 1: the first line goes to on_header, not to any block */
     bool header_keep; /* with header_lines: on_header sees the first record, which stays a record */

@@ -440,12 +440,12 @@ static l4r_status bad_text(const tabctx *c, uint64_t line, const char *what, int
     char where[160];
     field_desc(c, k, where, sizeof where);
     if (memchr(v.p, 0, v.n))
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: %s, %s, holds a NUL byte (a damaged or binary file?)",
-                       c->name, (unsigned long long)line, what, where);
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: %s, %s, holds a NUL byte (a damaged or binary file?)",
+                       c->name, l4r_rec_unit(&c->rs), (unsigned long long)line, what, where);
     return l4r_err(e, L4R_EPARSE,
-                   "'%s' line %llu: invalid UTF-8 in %s, %s (if the file is Latin-1 or cp1252, the "
+                   "'%s' %s %llu: invalid UTF-8 in %s, %s (if the file is Latin-1 or cp1252, the "
                    "recipe's table needs \"encoding\")",
-                   c->name, (unsigned long long)line, what, where);
+                   c->name, l4r_rec_unit(&c->rs), (unsigned long long)line, what, where);
 }
 
 #define ONES8 0x0101010101010101ULL
@@ -525,9 +525,10 @@ static l4r_status fraction(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
     char where[160];
     field_desc(c, c->slot[SLOT_TIME], where, sizeof where);
     return l4r_err(e, L4R_EPARSE,
-                   "'%s' line %llu: %s '%.*s' has a fraction; Unix %s must be whole (recipe key "
+                   "'%s' %s %llu: %s '%.*s' has a fraction; Unix %s must be whole (recipe key "
                    "\"time_fraction\": \"floor\" floors them)",
-                   c->name, (unsigned long long)line, where, (int)(ts.n > 40 ? 40 : ts.n), ts.p,
+                   c->name, l4r_rec_unit(&c->rs), (unsigned long long)line, where,
+                   (int)(ts.n > 40 ? 40 : ts.n), ts.p,
                    c->t->time == L4R_TIME_UNIX_MS ? "milliseconds" : "seconds");
 }
 
@@ -544,9 +545,9 @@ static l4r_status bad_time(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
     if (t->time == L4R_TIME_POSTED && !t->time_year && ts.p &&
         l4r_parse_time_y(ts.p, ts.n, t->time, 2000, &v, &frac))
         return l4r_err(e, L4R_EPARSE,
-                       "'%s' line %llu: timestamp '%.*s' has no year (Steam leaves it out in the year of "
+                       "'%s' %s %llu: timestamp '%.*s' has no year (Steam leaves it out in the year of "
                        "the crawl); set the table's \"time_year\" to that year",
-                       c->name, (unsigned long long)line, len, txt);
+                       c->name, l4r_rec_unit(&c->rs), (unsigned long long)line, len, txt);
     const char *what = "a YYYY-MM-DD HH:MM:SS time"; /* datetime, iso8601 */
     switch (t->time) {
     case L4R_TIME_UNIX_S: what = "Unix seconds"; break;
@@ -561,7 +562,7 @@ static l4r_status bad_time(const tabctx *c, uint64_t line, l4r_span ts, l4r_erro
     case L4R_TIME_MMDD: what = "a month and day like 1111 or 829 (MMDD)"; break;
     default: break;
     }
-    return l4r_err(e, L4R_EPARSE, "'%s' line %llu: timestamp '%.*s' is not %s", c->name,
+    return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: timestamp '%.*s' is not %s", c->name, l4r_rec_unit(&c->rs),
                    (unsigned long long)line, len, txt, what);
 }
 
@@ -587,7 +588,8 @@ static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
     const char *what = c->mode == MODE_USERS ? "user" : "item";
     l4r_span id = vals[c->item_slot];
     if (!id.p || !id.n)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty %s id", c->name, (unsigned long long)line, what);
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: empty %s id", c->name, l4r_rec_unit(&c->rs),
+                       (unsigned long long)line, what);
     uint32_t nfields = (uint32_t)(2 + c->n_extra);
     size_t nf_at = out->len;
     bool cleaned = false;
@@ -627,9 +629,10 @@ static l4r_status put_item(tabctx *c, l4r_span *vals, uint64_t line, l4r_buf *ou
                     l4r_buf_addc(tmp, '|');
                 l4r_buf_adds(tmp, t->flag_names[g]);
             } else if (!(flags[g].n == 1 && flags[g].p[0] == '0')) {
-                return l4r_err(e, L4R_EPARSE, "'%s' line %llu: flag column %d is '%.*s', expected 0 or 1",
-                               c->name, (unsigned long long)line, t->flags_from + (int)g + 1,
-                               (int)(flags[g].n > 40 ? 40 : flags[g].n), flags[g].p ? flags[g].p : "");
+                return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: flag column %d is '%.*s', expected 0 or 1",
+                               c->name, l4r_rec_unit(&c->rs), (unsigned long long)line,
+                               t->flags_from + (int)g + 1, (int)(flags[g].n > 40 ? 40 : flags[g].n),
+                               flags[g].p ? flags[g].p : "");
             }
         }
         pack_span(out, tmp->data ? tmp->data : "", tmp->len);
@@ -698,15 +701,16 @@ static l4r_status put_record(tabctx *c, l4r_span *vals, bool rec_plain, uint64_t
     l4r_span r = c->slot[SLOT_RATING] >= 0 ? vals[c->slot[SLOT_RATING]] : (l4r_span){"1", 1};
     l4r_span ts = c->slot[SLOT_TIME] >= 0 ? vals[c->slot[SLOT_TIME]] : (l4r_span){NULL, 0};
     if (!u.p || !u.n)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty or missing user id (%s)", c->name,
-                       (unsigned long long)line,
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: empty or missing user id (%s)", c->name,
+                       l4r_rec_unit(&c->rs), (unsigned long long)line,
                        t->map[c->slot[SLOT_USER]].src ? t->map[c->slot[SLOT_USER]].src : "");
     if (!it.p || !it.n)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: empty or missing item id (%s)", c->name,
-                       (unsigned long long)line,
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: empty or missing item id (%s)", c->name,
+                       l4r_rec_unit(&c->rs), (unsigned long long)line,
                        t->map[c->slot[SLOT_ITEM]].src ? t->map[c->slot[SLOT_ITEM]].src : "");
     if (!r.p)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: missing rating", c->name, (unsigned long long)line);
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: missing rating", c->name, l4r_rec_unit(&c->rs),
+                       (unsigned long long)line);
     int64_t tv = 0;
     /* streaming a canonical integer of seconds: it is copied as it is, no need for its value */
     bool ts_plain = t->time == L4R_TIME_UNIX_S && canonical_int(ts);
@@ -959,34 +963,12 @@ typedef struct blkhead {
     uint64_t filtered; /* records a filter dropped */
 } blkhead;
 
-/* A JSON array file is read one element per line (l4r_source_json_array), so the messages that
- * name a record by its line ("'NAME' line N: ...") name its element: "'NAME' element N: ...". */
-static void name_element(const tabctx *c, l4r_error *e)
-{
-    if (!c->elements || e->status != L4R_EPARSE)
-        return;
-    size_t n = strlen(c->name);
-    static const char line[] = "' line ", elem[] = "' element ";
-    if (e->msg[0] != '\'' || strncmp(e->msg + 1, c->name, n) ||
-        strncmp(e->msg + 1 + n, line, sizeof line - 1))
-        return;
-    char *at = e->msg + 1 + n;
-    size_t rest = strlen(at + sizeof line - 1),
-           room = sizeof e->msg - (size_t)(at - e->msg) - (sizeof elem - 1);
-    if (rest >= room)
-        rest = room - 1;
-    memmove(at + sizeof elem - 1, at + sizeof line - 1, rest);
-    at[sizeof elem - 1 + rest] = '\0';
-    memcpy(at, elem, sizeof elem - 1);
-}
-
 /* A bad record (its error in e) is skipped under --max-errors: its note goes to `notes`.  Returns
  * false when it is not to be skipped (no --max-errors, or not a record's parse error). */
 static bool skip_record(const tabctx *c, uint64_t line, l4r_status st, l4r_buf *notes, l4r_error *e)
 {
     if (c->max_errors == 0 || st != L4R_EPARSE)
         return false;
-    name_element(c, e);
     uint32_t n = (uint32_t)strlen(e->msg);
     l4r_buf_add(notes, &line, sizeof line);
     l4r_buf_add(notes, &n, sizeof n);
@@ -1065,9 +1047,9 @@ static l4r_status filter_pass(const tabctx *c, const l4r_record *r, bool *pass, 
                 else
                     snprintf(where, sizeof where, "key '%s'", f->column);
                 return l4r_err(e, L4R_EPARSE,
-                               "'%s' line %llu: %s is '%.*s', not a number (recipe filter %zu compares it)",
-                               c->name, (unsigned long long)r->line, where, (int)(v.n > 40 ? 40 : v.n),
-                               v.p ? v.p : "", g + 1);
+                               "'%s' %s %llu: %s is '%.*s', not a number (recipe filter %zu compares it)",
+                               c->name, l4r_rec_unit(&c->rs), (unsigned long long)r->line, where,
+                               (int)(v.n > 40 ? 40 : v.n), v.p ? v.p : "", g + 1);
             }
             ok = f->op == L4R_FOP_LT   ? x < f->number
                  : f->op == L4R_FOP_LE ? x <= f->number
@@ -1556,6 +1538,7 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
     }
     c->name = in->label;
     c->rs.name = in->label; /* the record functions name it in their messages */
+    c->rs.unit = c->elements ? "element" : NULL;
     if (o->threads > 0 && !l4r_pipeline_duo(src, o->threads)) {
         /* The reader thread is the busiest: take the input's digest off it, and the output's off
          * the writer.  Two threads on a plain file (-j 2) keep both where the bytes are. */
@@ -1577,6 +1560,7 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
         .emit = emit,
         .carry = t->block_header ? carry_block_header : NULL,
         .ctx = c,
+        .unit = c->rs.unit,
     };
     c->prog.on = o->progress;
     c->prog.drew = false;
@@ -1593,8 +1577,6 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
         }
         c->header_ncols = 0;
         st = l4r_pipeline_run(src, &cfg, e);
-        if (st)
-            name_element(c, e);
         if (st == L4R_OK && t->header && c->header_ncols == 0)
             st = l4r_err(e, L4R_EPARSE, "'%s' is empty: expected a header line", c->name);
         in->members++;
@@ -1602,6 +1584,8 @@ static l4r_status run_file(const l4r_convert_opts *o, tabctx *c, l4r_input *in, 
             st = l4r_source_next_member(src, &more, e);
         if (st == L4R_OK && more && c->fmt->id == L4R_FMT_JSONL)
             st = l4r_source_json_array(src, &c->elements, e);
+        c->rs.unit = c->elements ? "element" : NULL;
+        cfg.unit = c->rs.unit;
     }
     c->name = in->label;
     c->rs.name = in->label;

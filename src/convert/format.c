@@ -148,8 +148,8 @@ static l4r_status put_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_s
     }
     bool ok = kind == L4R_V_STRING || kind == L4R_V_NUMBER || kind == L4R_V_BOOL;
     if (!ok)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: %s holds %s, expected a string, number or boolean%s",
-                       rs->name, (unsigned long long)line, what, value_kind_name(kind),
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: %s holds %s, expected a string, number or boolean%s",
+                       rs->name, l4r_rec_unit(rs), (unsigned long long)line, what, value_kind_name(kind),
                        kind == L4R_V_OBJECT ? " (name its keys as 'AS.KEY' in the recipe)" : "");
     *o = v;
     return L4R_OK;
@@ -181,15 +181,15 @@ static l4r_status element_keys(const l4r_recspec *rs, l4r_recbuf *b, l4r_span ev
     const l4r_explode *x = rs->x;
     if (ek != L4R_V_OBJECT)
         return l4r_err(e, L4R_EPARSE,
-                       "'%s' line %llu: element %zu of '%s' holds %s, but the recipe names its keys ('%s')",
-                       rs->name, (unsigned long long)r->line, pos + 1, x->column,
+                       "'%s' %s %llu: element %zu of '%s' holds %s, but the recipe names its keys ('%s')",
+                       rs->name, l4r_rec_unit(rs), (unsigned long long)r->line, pos + 1, x->column,
                        ek == L4R_V_STRING ? "a string" : value_kind_name(ek), name);
     l4r_buf_reset(&b->oscratch);
     l4r_status st = objects_json ? l4r_json_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e)
                                  : l4r_pylit_fields(ev.p, ev.p + ev.n, rs->eks, kv, kk, &b->oscratch, e);
     if (st)
-        l4r_err_prefix(e, "'%s' line %llu: element %zu of '%s'", rs->name, (unsigned long long)r->line,
-                       pos + 1, x->column);
+        l4r_err_prefix(e, "'%s' %s %llu: element %zu of '%s'", rs->name, l4r_rec_unit(rs),
+                       (unsigned long long)r->line, pos + 1, x->column);
     return st;
 }
 
@@ -203,10 +203,9 @@ static l4r_status inner_list(const l4r_recspec *rs, l4r_recbuf *b, l4r_span lv, 
     if (lk == L4R_V_NULL || lk == L4R_V_ABSENT || !lv.p)
         return L4R_OK;
     if (lk != L4R_V_ARRAY)
-        return l4r_err(e, L4R_EPARSE,
-                       "'%s' line %llu: element %zu of '%s': key '%s' holds %s, expected a list", rs->name,
-                       (unsigned long long)r->line, pos + 1, x->column, x->then_key,
-                       lk == L4R_V_STRING ? "a string" : value_kind_name(lk));
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: element %zu of '%s': key '%s' holds %s, expected a list",
+                       rs->name, l4r_rec_unit(rs), (unsigned long long)r->line, pos + 1, x->column,
+                       x->then_key, lk == L4R_V_STRING ? "a string" : value_kind_name(lk));
     l4r_buf_reset(&b->iscratch);
     l4r_list_iter it;
     l4r_status st = l4r_list_begin(&it, objects_json ? L4R_LIST_JSON : L4R_LIST_PYTHON, lv.p, lv.p + lv.n,
@@ -236,7 +235,7 @@ static l4r_status inner_list(const l4r_recspec *rs, l4r_recbuf *b, l4r_span lv, 
             return st; /* a yield's or a slot's error, named already */
     }
     if (st)
-        l4r_err_prefix(e, "'%s' line %llu: element %zu of '%s': key '%s'", rs->name,
+        l4r_err_prefix(e, "'%s' %s %llu: element %zu of '%s': key '%s'", rs->name, l4r_rec_unit(rs),
                        (unsigned long long)r->line, pos + 1, x->column, x->then_key);
     return st;
 }
@@ -336,8 +335,8 @@ static l4r_status explode_list(const l4r_recspec *rs, l4r_recbuf *b, l4r_span lv
                               : x->list == L4R_XLIST_PYTHON ? L4R_LIST_PYTHON
                                                             : L4R_LIST_NUMPY;
         if (lk != L4R_V_ARRAY && lk != L4R_V_STRING)
-            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: '%s' holds %s, expected a list", rs->name,
-                           (unsigned long long)r->line, x->column, value_kind_name(lk));
+            return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: '%s' holds %s, expected a list", rs->name,
+                           l4r_rec_unit(rs), (unsigned long long)r->line, x->column, value_kind_name(lk));
         l4r_buf_reset(&b->lscratch);
         l4r_list_iter it;
         st = l4r_list_begin(&it, syn, lv.p, lv.p + lv.n, &b->lscratch, e);
@@ -352,12 +351,13 @@ static l4r_status explode_list(const l4r_recspec *rs, l4r_recbuf *b, l4r_span lv
                 return st;
         }
         if (st) {
-            l4r_err_prefix(e, "'%s' line %llu: '%s'", rs->name, (unsigned long long)r->line, x->column);
+            l4r_err_prefix(e, "'%s' %s %llu: '%s'", rs->name, l4r_rec_unit(rs), (unsigned long long)r->line,
+                           x->column);
             return st;
         }
     } else if (lk != L4R_V_STRING && lk != L4R_V_NUMBER) {
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: '%s' holds %s, expected a list or text", rs->name,
-                       (unsigned long long)r->line, x->column, value_kind_name(lk));
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: '%s' holds %s, expected a list or text", rs->name,
+                       l4r_rec_unit(rs), (unsigned long long)r->line, x->column, value_kind_name(lk));
     } else {
         const char *sep = x->separator;
         size_t sl = strlen(sep);
@@ -428,7 +428,7 @@ static l4r_status join_list(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_
         *first = false;
     }
     if (st && depth == 0)
-        l4r_err_prefix(e, "'%s' line %llu: '%s'", rs->name, (unsigned long long)line, m->src);
+        l4r_err_prefix(e, "'%s' %s %llu: '%s'", rs->name, l4r_rec_unit(rs), (unsigned long long)line, m->src);
     return st;
 }
 
@@ -451,7 +451,8 @@ static l4r_status join_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_
         l4r_status st = object_json ? l4r_json_fields(v.p, v.p + v.n, rs->jks[s], &kv, &kk, &b->oscratch, e)
                                     : l4r_pylit_fields(v.p, v.p + v.n, rs->jks[s], &kv, &kk, &b->oscratch, e);
         if (st) {
-            l4r_err_prefix(e, "'%s' line %llu: '%s'", rs->name, (unsigned long long)line, m->src);
+            l4r_err_prefix(e, "'%s' %s %llu: '%s'", rs->name, l4r_rec_unit(rs), (unsigned long long)line,
+                           m->src);
             return st;
         }
         if (kk == L4R_V_NULL || kk == L4R_V_ABSENT) {
@@ -467,16 +468,17 @@ static l4r_status join_slot(const l4r_recspec *rs, l4r_recbuf *b, size_t s, l4r_
             return L4R_OK;
         }
         if (kk != L4R_V_ARRAY)
-            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: '%s' key '%s' holds %s, expected a list or text",
-                           rs->name, (unsigned long long)line, m->src, m->join_key, value_kind_name(kk));
+            return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: '%s' key '%s' holds %s, expected a list or text",
+                           rs->name, l4r_rec_unit(rs), (unsigned long long)line, m->src, m->join_key,
+                           value_kind_name(kk));
         v = kv; /* an array's span is the record's own text */
         kind = L4R_V_ARRAY;
     }
     if ((kind == L4R_V_STRING || kind == L4R_V_NUMBER) && !m->join_list_given)
         return L4R_OK; /* already text */
     if (kind != L4R_V_ARRAY && kind != L4R_V_STRING)
-        return l4r_err(e, L4R_EPARSE, "'%s' line %llu: '%s' holds %s, expected a list", rs->name,
-                       (unsigned long long)line, m->src, value_kind_name(kind));
+        return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: '%s' holds %s, expected a list", rs->name,
+                       l4r_rec_unit(rs), (unsigned long long)line, m->src, value_kind_name(kind));
     l4r_list_syntax syn = kind == L4R_V_ARRAY                ? (object_json ? L4R_LIST_JSON : L4R_LIST_PYTHON)
                           : m->join_list == L4R_XLIST_JSON   ? L4R_LIST_JSON
                           : m->join_list == L4R_XLIST_PYTHON ? L4R_LIST_PYTHON
@@ -572,15 +574,15 @@ REC_INLINE l4r_status take_columns(const l4r_recspec *rs, l4r_recbuf *b, size_t 
         char sepn[16];
         sep_name(t, sepn, sizeof sepn);
         if ((int)nf < rs->ncols)
-            return l4r_err(e, L4R_EPARSE, "'%s' line %llu: expected %d fields separated by %s, found %zu",
-                           rs->name, (unsigned long long)recline, rs->ncols, sepn, nf);
+            return l4r_err(e, L4R_EPARSE, "'%s' %s %llu: expected %d fields separated by %s, found %zu",
+                           rs->name, l4r_rec_unit(rs), (unsigned long long)recline, rs->ncols, sepn, nf);
         if (!t->extra_fields_ignore && !t->extra_fields_last) {
             l4r_span x = rs->ncols < L4R_MAX_FIELDS ? f[rs->ncols] : (l4r_span){"", 0};
             return l4r_err(e, L4R_EPARSE,
-                           "'%s' line %llu: expected %d fields separated by %s, found %zu; field %d '%.*s' "
+                           "'%s' %s %llu: expected %d fields separated by %s, found %zu; field %d '%.*s' "
                            "is one too many (recipe key \"extra_fields\": \"ignore\" drops extra fields)",
-                           rs->name, (unsigned long long)recline, rs->ncols, sepn, nf, rs->ncols + 1,
-                           (int)(x.n > 40 ? 40 : x.n), x.p);
+                           rs->name, l4r_rec_unit(rs), (unsigned long long)recline, rs->ncols, sepn, nf,
+                           rs->ncols + 1, (int)(x.n > 40 ? 40 : x.n), x.p);
         }
         if (t->extra_fields_last && rs->ncols > 0 && (int)nf > rs->ncols) /* the rest of the line */
             b->f[rs->ncols - 1].n = (size_t)(rend - b->f[rs->ncols - 1].p);
@@ -660,9 +662,9 @@ static l4r_status block_line(const l4r_recspec *rs, l4r_recbuf *b, const char *r
     }
     if (L4R_UNLIKELY(!b->block.p))
         return l4r_err(e, L4R_EPARSE,
-                       "'%s' line %llu: a record before the first block header line (a line ending in '%s', "
+                       "'%s' %s %llu: a record before the first block header line (a line ending in '%s', "
                        "recipe key \"block_header\")",
-                       rs->name, (unsigned long long)recline, rs->t->block_header->suffix);
+                       rs->name, l4r_rec_unit(rs), (unsigned long long)recline, rs->t->block_header->suffix);
     return L4R_OK;
 }
 
@@ -696,7 +698,7 @@ REC_INLINE l4r_status csv_record(const l4r_recspec *rs, l4r_recbuf *b, const cha
     l4r_status st =
         l4r_csv_record(pp, end, rs->t->delim[0], rs->t->escape, b->f, L4R_MAX_FIELDS, &nf, &b->scratch, e);
     if (st) {
-        l4r_err_prefix(e, "'%s' line %llu", rs->name, (unsigned long long)recline);
+        l4r_err_prefix(e, "'%s' %s %llu", rs->name, l4r_rec_unit(rs), (unsigned long long)recline);
         /* skipped: the record is taken to end with its first line */
         const char *nl = memchr(rec, '\n', (size_t)(end - rec));
         *pp = nl ? nl + 1 : end;
@@ -755,7 +757,7 @@ REC_INLINE l4r_status record_object(const l4r_recspec *rs, l4r_recbuf *b, const 
     st = json ? l4r_json_fields(rec, rend, rs->ks, jv, kinds, &b->scratch, e)
               : l4r_pylit_fields(rec, rend, rs->ks, jv, kinds, &b->scratch, e);
     if (st) {
-        l4r_err_prefix(e, "'%s' line %llu", rs->name, (unsigned long long)recline);
+        l4r_err_prefix(e, "'%s' %s %llu", rs->name, l4r_rec_unit(rs), (unsigned long long)recline);
         return st;
     }
 scanned:;
@@ -777,8 +779,9 @@ scanned:;
             vals[k].n = 0;
         } else if (kinds[ki] != L4R_V_STRING && kinds[ki] != L4R_V_NUMBER && kinds[ki] != L4R_V_BOOL) {
             return l4r_err(e, L4R_EPARSE,
-                           "'%s' line %llu: key '%s' holds %s, expected a string, number or boolean",
-                           rs->name, (unsigned long long)recline, t->map[k].src, value_kind_name(kinds[ki]));
+                           "'%s' %s %llu: key '%s' holds %s, expected a string, number or boolean", rs->name,
+                           l4r_rec_unit(rs), (unsigned long long)recline, t->map[k].src,
+                           value_kind_name(kinds[ki]));
         }
     }
     /* a filter's key may hold a boolean too ("true"/"false"); null or absent is absent */
@@ -794,9 +797,10 @@ scanned:;
             v->p = NULL;
             v->n = 0;
         } else if (kinds[ki] == L4R_V_ARRAY || kinds[ki] == L4R_V_OBJECT) {
-            return l4r_err(
-                e, L4R_EPARSE, "'%s' line %llu: key '%s' holds %s, expected a string, number or boolean",
-                rs->name, (unsigned long long)recline, t->filters[g].column, value_kind_name(kinds[ki]));
+            return l4r_err(e, L4R_EPARSE,
+                           "'%s' %s %llu: key '%s' holds %s, expected a string, number or boolean", rs->name,
+                           l4r_rec_unit(rs), (unsigned long long)recline, t->filters[g].column,
+                           value_kind_name(kinds[ki]));
         }
     }
     l4r_record r = {vals, rec, rend, recline};

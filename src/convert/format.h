@@ -45,11 +45,17 @@ enum {
     L4R_FKEY_EXTRA_FIELDS = 1u << 4,
 };
 
+/* The word that numbers records in messages: "'NAME' line N" or, in a JSON array file (read one
+ * element per line), "'NAME' element N". */
+#define l4r_rec_unit(rs) ((rs)->unit ? (rs)->unit : "line")
+
 /* How the records of one table are laid out, resolved by the converter once the columns are known
  * (at set-up, or after the header line); the record function only reads it. */
 typedef struct l4r_recspec {
     const struct l4r_table *t;
     const char *name;        /* the source, for messages: 'ml-1m.zip:ml-1m/ratings.dat' */
+    const char *unit;        /* what numbers a record in messages: "element" in a JSON array file,
+                                NULL "line" (l4r_rec_unit) */
     size_t nmap;             /* t->n_map */
     size_t seplen;           /* strlen(t->delim) */
     int col[L4R_MAX_MAP];    /* columns formats: source column of map entry k (-1: a constant) */

@@ -216,6 +216,22 @@ for n in empty.json empty-bom.json; do
   check_eq "an empty array ($n): no rows" "$(cat "$T/e-$n/interactions.tsv" "$T/e-$n/messages.tsv" "$T/e-$n/dialogues.jsonl" | wc -l | tr -d ' ')" 2
 done
 
+# a record-level error in an array (an empty user id) names the element, not a line: exit 7, and
+# under --max-errors the skipped record's note (stderr and manifest) names it the same way
+python3 - "$F/dialogues.json" "$A/empty-user.json" <<'PY'
+import json, sys
+ds = json.load(open(sys.argv[1], encoding="utf-8"))
+ds[316]["userid"] = ""
+open(sys.argv[2], "w", encoding="utf-8").write(json.dumps(ds, indent=2, ensure_ascii=False))
+PY
+for j in 1 3; do
+  check_exit 7 "an empty user id in element 317 -j $j: exit 7" un --raw "$A/empty-user.json" -o "$T/eu$j" -q -j "$j"
+  check_grep "an empty user id -j $j: named by its element" "'$A/empty-user.json' element 317: empty or missing user id" "$T/.err"
+  check_exit 0 "an empty user id -j $j, --max-errors 1" un --raw "$A/empty-user.json" -o "$T/eum$j" -q -j "$j" --max-errors 1
+  check_grep "--max-errors -j $j: the warning names the element" "skipped a bad record: '$A/empty-user.json' element 317:" "$T/.err"
+  check_grep "--max-errors -j $j: the manifest names the element" "element 317: empty or missing user id" "$T/eum$j/manifest.json"
+done
+
 # a broken array is exit 7 naming the file, the element and the byte: never a shorter dataset
 B="$T/broken"
 mkdir "$B"
