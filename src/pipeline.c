@@ -137,11 +137,11 @@ static inline uint64_t eq_mask64(const char *p, __m128i c)
     return m;
 }
 
-/* The newlines at offsets i + (the set bits of m), none inside quotes unless the whole chunk is:
+/* The n newlines at offsets i + (the set bits of m), none inside quotes unless the whole chunk is:
  * count them and cut after the last.  False when the record ending at the first was too long. */
-static inline bool newlines(cutter *c, size_t i, uint64_t m)
+static inline bool newlines(cutter *c, size_t i, uint64_t m, unsigned n)
 {
-    c->lines += popcount64(m);
+    c->lines += n;
     if (c->inq)
         return true;
     if (too_long(c, i + (unsigned)__builtin_ctzll(m)))
@@ -170,15 +170,9 @@ __attribute__((target("avx2,popcnt"))) static size_t cut64_avx2(cutter *c, const
             break;
         uint64_t m = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, nl)) |
                      (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, nl)) << 32;
-        if (m) {
-            c->lines += (unsigned)__builtin_popcountll(m);
-            if (!c->inq) {
-                if (too_long(c, i + (unsigned)__builtin_ctzll(m))) {
-                    *ok = false;
-                    return i;
-                }
-                boundary(c, i + 63 - (unsigned)__builtin_clzll(m));
-            }
+        if (m && !newlines(c, i, m, (unsigned)__builtin_popcountll(m))) {
+            *ok = false;
+            return i;
         }
         i += 64;
     }
@@ -209,7 +203,7 @@ static bool cut_scan(cutter *c, const char *buf, size_t from, size_t to)
             uint64_t m = eq_mask64(buf + i, nl);
             if (c->csv && eq_mask64(buf + i, qu))
                 break; /* quotes: the 16-byte loop below takes it from here */
-            if (m && !newlines(c, i, m))
+            if (m && !newlines(c, i, m, popcount64(m)))
                 return false;
             i += 64;
         }
@@ -222,7 +216,7 @@ static bool cut_scan(cutter *c, const char *buf, size_t from, size_t to)
             unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
             unsigned q = c->csv ? (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, qu)) : 0;
             if (q == 0) {
-                if (m && !newlines(c, i, m))
+                if (m && !newlines(c, i, m, popcount64(m)))
                     return false;
                 i += 16;
                 continue;
